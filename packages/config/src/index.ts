@@ -1,0 +1,6 @@
+export * from "./schema";
+export * from "./errors";
+export * from "./cidr";
+export * from "./load";
+export * from "./pulumi";
+export { jsonSchemas } from "./json-schema";

@@ -1,0 +1,230 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parseDocument } from "yaml";
+import { cidrsOverlap, parseCidr, type Cidr } from "./cidr";
+import { ConfigError, issuesFromZod, type ConfigIssue } from "./errors";
+import {
+  domainFileSchema,
+  domainNeedsSchema,
+  stageConfigSchema,
+  type DomainFile,
+  type DomainNeeds,
+  type StageConfigValues,
+} from "./schema";
+
+/** The config namespace of the platform project (`data-platform:<key>`). */
+export const configNamespace = "data-platform";
+export const defaultRegion = "eu-west-1";
+
+/** A registered domain as enabled in one stage: the domain file with the stage's overrides applied. */
+export interface EnabledDomain extends DomainFile {
+  needs: DomainNeeds;
+  /** The domain file it came from (for messages). */
+  file: string;
+}
+
+/** The validated, typed configuration of one stage: the only thing components are built from. */
+export interface PlatformConfig extends Omit<StageConfigValues, "domains"> {
+  stage: string;
+  region: string;
+  /** Enabled domains, sorted by name (never by position in a file). */
+  domains: EnabledDomain[];
+  /** Every registered domain, enabled here or not, sorted by name. */
+  registry: DomainFile[];
+  sources: { configFile: string; domainsDir: string };
+}
+
+export interface RegistryResult {
+  domains: DomainFile[];
+  issues: ConfigIssue[];
+}
+
+function displayPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative && !relative.startsWith("..") ? relative : file;
+}
+
+/** Reads and validates every `<name>.yaml` in the registry directory. */
+export function readDomainRegistry(domainsDir: string): RegistryResult {
+  const issues: ConfigIssue[] = [];
+  const dirLabel = displayPath(domainsDir);
+  if (!fs.existsSync(domainsDir) || !fs.statSync(domainsDir).isDirectory()) {
+    return { domains: [], issues: [{ file: dirLabel, path: "", message: "domain registry directory does not exist" }] };
+  }
+  const files = fs
+    .readdirSync(domainsDir)
+    .filter((entry) => /\.ya?ml$/.test(entry))
+    .sort();
+  const domains: DomainFile[] = [];
+  const seen = new Map<string, string>();
+  for (const entry of files) {
+    const fullPath = path.join(domainsDir, entry);
+    const label = displayPath(fullPath);
+    const document = parseDocument(fs.readFileSync(fullPath, "utf8"), { prettyErrors: false, uniqueKeys: true });
+    if (document.errors.length > 0) {
+      for (const error of document.errors) issues.push({ file: label, path: "", message: `invalid YAML: ${error.message.split("\n")[0]}` });
+      continue;
+    }
+    const raw: unknown = document.toJS();
+    const parsed = domainFileSchema.safeParse(raw ?? {});
+    if (!parsed.success) {
+      issues.push(...issuesFromZod(parsed.error, domainFileSchema, label));
+      continue;
+    }
+    const domain = parsed.data;
+    const stem = entry.replace(/\.ya?ml$/, "");
+    if (stem !== domain.name) {
+      issues.push({ file: label, path: "name", message: `"${domain.name}" must match the file name ("${stem}")` });
+    }
+    const earlier = seen.get(domain.name);
+    if (earlier) {
+      issues.push({ file: label, path: "name", message: `duplicate domain "${domain.name}", already registered by ${earlier}` });
+      continue;
+    }
+    const productNames = new Set<string>();
+    domain.dataProducts.forEach((product, index) => {
+      if (productNames.has(product.name)) {
+        issues.push({ file: label, path: `dataProducts[${index}].name`, message: `duplicate data product "${product.name}"` });
+      }
+      productNames.add(product.name);
+      if (!domain.needs.zones.includes(product.zone)) {
+        issues.push({ file: label, path: `dataProducts[${index}].zone`, message: `zone "${product.zone}" is not in needs.zones (${domain.needs.zones.join(", ")})` });
+      }
+    });
+    seen.set(domain.name, label);
+    domains.push(domain);
+  }
+  domains.sort((a, b) => a.name.localeCompare(b.name));
+  return { domains, issues };
+}
+
+function deepMerge<T>(base: T, override: unknown): T {
+  if (override === undefined || override === null) return base;
+  if (typeof base !== "object" || base === null || Array.isArray(base) || typeof override !== "object" || Array.isArray(override)) {
+    return override as T;
+  }
+  const result: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  for (const [key, value] of Object.entries(override as Record<string, unknown>)) {
+    result[key] = value === undefined ? result[key] : deepMerge(result[key], value);
+  }
+  return result as T;
+}
+
+export interface StageConfigSource {
+  /** Stack (= stage) name. */
+  stack: string;
+  /** Values of the `data-platform:` namespace, keys without the namespace, already typed. */
+  values: Record<string, unknown>;
+  region?: string;
+  /** The stage config file, for messages. */
+  configFile: string;
+  domainsDir: string;
+}
+
+/**
+ * Validates the stage config against the domain registry and returns the typed
+ * platform config. Throws one ConfigError listing every problem, so a program
+ * stops before registering any resource.
+ */
+export function resolvePlatformConfig(source: StageConfigSource): PlatformConfig {
+  const configLabel = displayPath(source.configFile);
+  const issues: ConfigIssue[] = [];
+  const registry = readDomainRegistry(source.domainsDir);
+  issues.push(...registry.issues);
+
+  if (!/^[a-z][a-z0-9-]{1,15}$/.test(source.stack)) {
+    issues.push({ file: configLabel, path: "", message: `stack name "${source.stack}" must be 2-16 lowercase letters, digits or hyphens (it is part of physical names)` });
+  }
+  const region = source.region ?? defaultRegion;
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
+    issues.push({ file: configLabel, path: "aws:region", message: `"${region}" is not an AWS region name such as eu-west-1` });
+  }
+
+  const registered = new Map(registry.domains.map((domain) => [domain.name, domain]));
+  const unregistered = (name: string): ConfigIssue => {
+    const known = [...registered.keys()];
+    return {
+      file: configLabel,
+      path: `${configNamespace}:domains.${name}`,
+      message: `domain "${name}" is not registered in ${displayPath(source.domainsDir)}${known.length ? `; registered domains: ${known.join(", ")}` : ""}`,
+    };
+  };
+
+  const parsed = stageConfigSchema.safeParse(source.values);
+  if (!parsed.success) {
+    issues.push(...issuesFromZod(parsed.error, stageConfigSchema, configLabel, `${configNamespace}:`));
+    // Still report unregistered domains, so one run lists every problem.
+    const rawDomains = source.values["domains"];
+    if (rawDomains && typeof rawDomains === "object" && !Array.isArray(rawDomains) && registry.issues.length === 0) {
+      for (const name of Object.keys(rawDomains).sort()) if (!registered.has(name)) issues.push(unregistered(name));
+    }
+    throw new ConfigError(issues);
+  }
+  const stage = parsed.data;
+
+  issues.push(...checkNetwork(stage, configLabel));
+
+  const domains: EnabledDomain[] = [];
+  for (const [name, override] of Object.entries(stage.domains).sort(([a], [b]) => a.localeCompare(b))) {
+    const domain = registered.get(name);
+    if (!domain) {
+      if (registry.issues.length === 0) issues.push(unregistered(name));
+      continue;
+    }
+    const mergedNeeds = domainNeedsSchema.safeParse(deepMerge(domain.needs, override?.needs));
+    if (!mergedNeeds.success) {
+      issues.push(...issuesFromZod(mergedNeeds.error, domainNeedsSchema, configLabel, `${configNamespace}:domains.${name}.needs.`));
+      continue;
+    }
+    const products = domain.dataProducts.filter((product) => !mergedNeeds.data.zones.includes(product.zone));
+    for (const product of products) {
+      issues.push({
+        file: configLabel,
+        path: `${configNamespace}:domains.${name}.needs.zones`,
+        message: `drops zone "${product.zone}" that data product "${product.name}" lives in`,
+      });
+    }
+    domains.push({ ...domain, needs: mergedNeeds.data, file: displayPath(path.join(source.domainsDir, `${name}.yaml`)) });
+  }
+
+  if (issues.length > 0) throw new ConfigError(issues);
+  const { domains: _overrides, ...rest } = stage;
+  return {
+    ...rest,
+    stage: source.stack,
+    region,
+    domains,
+    registry: registry.domains,
+    sources: { configFile: configLabel, domainsDir: displayPath(source.domainsDir) },
+  };
+}
+
+function checkNetwork(stage: StageConfigValues, file: string): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const vpc = parseCidr(stage.network.vpcCidr) as Cidr;
+  if (vpc.prefixLength < 16 || vpc.prefixLength > 20) {
+    issues.push({
+      file,
+      path: `${configNamespace}:network.vpcCidr`,
+      message: `"${vpc.text}" must be between /16 and /20 (room for private and public subnets in every AZ)`,
+    });
+  }
+  const reserved = stage.network.reservedCidrs.map((text) => parseCidr(text) as Cidr);
+  reserved.forEach((range, index) => {
+    if (cidrsOverlap(vpc, range)) {
+      issues.push({ file, path: `${configNamespace}:network.reservedCidrs[${index}]`, message: `"${range.text}" overlaps the VPC range ${vpc.text}` });
+    }
+    reserved.slice(0, index).forEach((other) => {
+      if (cidrsOverlap(other, range)) {
+        issues.push({ file, path: `${configNamespace}:network.reservedCidrs[${index}]`, message: `"${range.text}" overlaps "${other.text}"` });
+      }
+    });
+  });
+  const endpoints = stage.network.interfaceEndpoints;
+  endpoints.forEach((service, index) => {
+    if (endpoints.indexOf(service) !== index) {
+      issues.push({ file, path: `${configNamespace}:network.interfaceEndpoints[${index}]`, message: `duplicate endpoint "${service}"` });
+    }
+  });
+  return issues;
+}

@@ -1,0 +1,219 @@
+import { z } from "zod";
+import { parseCidr } from "./cidr";
+
+/**
+ * The schemas of the two kinds of input: the stage config (`Pulumi.<stage>.yaml`,
+ * keys under `data-platform:`) and the domain registry (`domains/<domain>.yaml`).
+ * Every object is strict: an unknown key is an error, not silently ignored.
+ */
+
+const cidr = z.string().superRefine((value, ctx) => {
+  const parsed = parseCidr(value);
+  if (typeof parsed === "string") ctx.addIssue({ code: "custom", message: parsed });
+});
+
+/**
+ * Domain names become parts of S3 bucket, IAM role, MWAA, Glue and ECR names.
+ * 2-20 lowercase letters/digits with single hyphens keeps the longest derived
+ * name (`<prefix>-<stage>-<domain>-<zone>-<account>` for buckets) inside 63 characters.
+ */
+export const domainNameSchema = z
+  .string()
+  .regex(
+    /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/,
+    "must be lowercase letters and digits separated by single hyphens, starting with a letter (S3/IAM/MWAA name rules)",
+  )
+  .min(2, "must be at least 2 characters")
+  .max(20, "must be at most 20 characters (it is part of S3 bucket names, 63 characters at most)");
+
+const productNameSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,62}$/, "must be a lowercase Glue/Trino identifier: letters, digits, underscores, 1-63 characters, starting with a letter");
+
+const positiveInt = z.number().int("must be a whole number").positive("must be greater than 0");
+
+export const lakeZones = ["raw", "analytics"] as const;
+export const mwaaEnvironmentClasses = ["mw1.micro", "mw1.small", "mw1.medium", "mw1.large", "mw1.xlarge", "mw1.2xlarge"] as const;
+
+const workflowNeeds = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe("Create a DomainWorkflowEnv (MWAA) for the domain."),
+    environmentClass: z.enum(mwaaEnvironmentClasses).default("mw1.small").describe("MWAA environment class; small by default."),
+    minWorkers: positiveInt.max(25).default(1),
+    maxWorkers: positiveInt.max(25).default(5).describe("25 is MWAA's default per-environment limit."),
+    airflowVersion: z.string().regex(/^\d+\.\d+\.\d+$/, "must be an Airflow version such as 2.10.3").default("2.10.3"),
+  })
+  .refine((value) => value.minWorkers <= value.maxWorkers, { message: "minWorkers must not exceed maxWorkers", path: ["minWorkers"] });
+
+const sparkNeeds = z.strictObject({
+  enabled: z.boolean().default(true).describe("Give the domain a Spark job role and an ephemeral cluster template."),
+  maxCoreVcpus: positiveInt.max(2048).default(64).describe("Upper bound of the cluster's managed scaling, in vCPUs."),
+  idleTimeoutMinutes: positiveInt.min(1).max(60 * 24 * 7).default(30).describe("Idle auto-termination after this many minutes."),
+});
+
+const toggle = (description: string) => z.strictObject({ enabled: z.boolean().default(false).describe(description) });
+
+export const domainNeedsSchema = z.strictObject({
+  zones: z
+    .array(z.enum(lakeZones))
+    .min(1, "a domain uses at least one lake zone")
+    .default(["raw", "analytics"])
+    .describe("Lake zones the domain stores data in; one bucket and Glue database per zone."),
+  workflow: workflowNeeds.default({ enabled: true, environmentClass: "mw1.small", minWorkers: 1, maxWorkers: 5, airflowVersion: "2.10.3" }),
+  spark: sparkNeeds.default({ enabled: true, maxCoreVcpus: 64, idleTimeoutMinutes: 30 }),
+  fargate: toggle("An ECS Fargate runner for non-Spark jobs.").default({ enabled: false }),
+  notebooks: toggle("Analysts of the domain may use the notebook hub.").default({ enabled: false }),
+});
+
+export const dataProductSchema = z.strictObject({
+  name: productNameSchema,
+  description: z.string().min(1, "must not be empty"),
+  zone: z.enum(lakeZones),
+  format: z.literal("delta").default("delta").describe("Table format; Delta tables registered in Glue."),
+  classification: z.enum(["public", "internal", "confidential", "restricted"]).default("internal"),
+});
+
+/** One file in the domain registry: `stacks/platform/domains/<name>.yaml`. */
+export const domainFileSchema = z.strictObject({
+  $schema: z.string().optional().describe("Editor hint: path of this JSON Schema."),
+  name: domainNameSchema,
+  description: z.string().min(1, "must not be empty"),
+  owners: z.strictObject({
+    team: z.string().min(1, "must not be empty"),
+    email: z.email("must be an e-mail address"),
+    slack: z.string().regex(/^#[a-z0-9_-]+$/, "must be a Slack channel such as #orders-data").optional(),
+  }),
+  costCentre: z.string().regex(/^[A-Za-z0-9_.:/=+@-]{1,64}$/, "must be 1-64 characters allowed in an AWS tag value"),
+  dataProducts: z.array(dataProductSchema).default([]),
+  needs: domainNeedsSchema.default(domainNeedsSchema.parse({})),
+});
+
+/** Per-stage overrides of a domain's needs, set under `data-platform:domains.<name>`. */
+export const domainOverrideSchema = z.strictObject({
+  needs: z
+    .strictObject({
+      zones: z.array(z.enum(lakeZones)).min(1).optional(),
+      workflow: z
+        .strictObject({
+          enabled: z.boolean().optional(),
+          environmentClass: z.enum(mwaaEnvironmentClasses).optional(),
+          minWorkers: positiveInt.max(25).optional(),
+          maxWorkers: positiveInt.max(25).optional(),
+          airflowVersion: z.string().regex(/^\d+\.\d+\.\d+$/, "must be an Airflow version such as 2.10.3").optional(),
+        })
+        .optional(),
+      spark: z
+        .strictObject({
+          enabled: z.boolean().optional(),
+          maxCoreVcpus: positiveInt.max(2048).optional(),
+          idleTimeoutMinutes: positiveInt.max(60 * 24 * 7).optional(),
+        })
+        .optional(),
+      fargate: z.strictObject({ enabled: z.boolean().optional() }).optional(),
+      notebooks: z.strictObject({ enabled: z.boolean().optional() }).optional(),
+    })
+    .optional(),
+});
+
+export const interfaceEndpointServices = [
+  "ecr.api",
+  "ecr.dkr",
+  "sts",
+  "logs",
+  "kms",
+  "glue",
+  "ssm",
+  "secretsmanager",
+  "kinesis-streams",
+  "elasticmapreduce",
+  "monitoring",
+  "ec2",
+  "sqs",
+  "lakeformation",
+  "athena",
+  "airflow.api",
+  "airflow.env",
+  "airflow.ops",
+  "redshift-data",
+  "eks",
+] as const;
+
+/** CloudWatch Logs accepts only these retention periods. */
+export const logRetentionDays = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+const nodeGroupSchema = z
+  .strictObject({
+    instanceTypes: z.array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "must be an EC2 instance type such as r7g.2xlarge")).min(1),
+    capacityType: z.enum(["ON_DEMAND", "SPOT"]).default("ON_DEMAND"),
+    minSize: z.number().int().nonnegative("must be 0 or more"),
+    desiredSize: z.number().int().nonnegative("must be 0 or more"),
+    maxSize: positiveInt,
+    diskSizeGiB: positiveInt.max(16384).default(50),
+  })
+  .refine((group) => group.minSize <= group.desiredSize && group.desiredSize <= group.maxSize, {
+    message: "sizes must satisfy minSize <= desiredSize <= maxSize",
+    path: ["desiredSize"],
+  });
+
+/** The stage config: every key under `data-platform:` in `Pulumi.<stage>.yaml`. */
+export const stageConfigSchema = z.strictObject({
+  prefix: z
+    .string()
+    .regex(/^[a-z][a-z0-9]{1,7}$/, "must be 2-8 lowercase letters or digits, starting with a letter (prefix of every physical name)")
+    .default("dp")
+    .describe("Short prefix of every physical name."),
+  owner: z.string().min(1, "must not be empty").describe("Team that runs the platform (tag value)."),
+  costCentre: z.string().regex(/^[A-Za-z0-9_.:/=+@-]{1,64}$/, "must be 1-64 characters allowed in an AWS tag value"),
+  protect: z
+    .boolean()
+    .default(true)
+    .describe("Protect stateful resources (buckets, keys, catalogs, registries, warehouses) from deletion. Off only in disposable stages."),
+  network: z.strictObject({
+    vpcCidr: cidr.describe("The VPC's IPv4 range (/16 to /20)."),
+    availabilityZones: z.number().int().min(2, "must be 2 or 3").max(3, "must be 2 or 3"),
+    natGateways: z.enum(["single", "onePerAz"]).describe("single: one NAT gateway (dev); onePerAz: one per AZ (prod)."),
+    reservedCidrs: z.array(cidr).default([]).describe("Peered or on-premises ranges the VPC must not overlap."),
+    interfaceEndpoints: z
+      .array(z.enum(interfaceEndpointServices))
+      .default(["ecr.api", "ecr.dkr", "sts", "logs", "kms", "glue", "ssm", "secretsmanager", "kinesis-streams", "elasticmapreduce"]),
+    flowLogRetentionDays: z
+      .number()
+      .refine((days) => (logRetentionDays as readonly number[]).includes(days), `must be one of ${logRetentionDays.join(", ")}`)
+      .default(90),
+  }),
+  cluster: z
+    .strictObject({
+      kubernetesVersion: z.string().regex(/^1\.(3[0-9])$/, "must be a supported EKS version such as 1.33"),
+      publicAccessCidrs: z
+        .array(
+          cidr.refine((value) => !value.endsWith("/0"), "must not be a /0: the API endpoint is never open to the internet"),
+        )
+        .default([])
+        .describe("Empty: private API endpoint only."),
+      adminRoleArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, "must be an IAM role ARN")).default([]),
+      readOnlyRoleArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, "must be an IAM role ARN")).default([]),
+      nodeGroups: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, "node group names are lowercase, up to 31 characters"), nodeGroupSchema),
+    })
+    .optional(),
+  lake: z
+    .strictObject({
+      landingExpirationDays: positiveInt.max(3650).default(14).describe("Landing files are deleted after this many days."),
+      noncurrentVersionExpirationDays: positiveInt.max(3650).default(30),
+      intelligentTieringAfterDays: z.number().int().nonnegative().max(3650).default(0).describe("Curated data moves to Intelligent-Tiering after this many days."),
+      abortIncompleteMultipartUploadDays: positiveInt.max(365).default(7),
+    })
+    .default({ landingExpirationDays: 14, noncurrentVersionExpirationDays: 30, intelligentTieringAfterDays: 0, abortIncompleteMultipartUploadDays: 7 }),
+  domains: z
+    .record(z.string(), domainOverrideSchema.nullable())
+    .default({})
+    .describe("Registered domains enabled in this stage, keyed by name, each with optional overrides ({} or null for none)."),
+});
+
+export type StageConfigInput = z.input<typeof stageConfigSchema>;
+export type StageConfigValues = z.output<typeof stageConfigSchema>;
+export type DomainFile = z.output<typeof domainFileSchema>;
+export type DomainNeeds = z.output<typeof domainNeedsSchema>;
+export type DomainOverride = z.output<typeof domainOverrideSchema>;
+export type DataProduct = z.output<typeof dataProductSchema>;
+export type LakeZone = (typeof lakeZones)[number];
+export type NodeGroupConfig = z.output<typeof nodeGroupSchema>;

@@ -1,0 +1,3 @@
+import { projectConfig } from "../../vitest.config";
+
+export default projectConfig("eslint-config");

@@ -1,0 +1,68 @@
+import { UsageError } from "./project";
+import type { PlanMode } from "./plan";
+
+export interface CliArgs {
+  stack: string;
+  configFile?: string;
+  domainsDir?: string;
+  project: string;
+  platformPlan?: string;
+  mode: PlanMode;
+  json?: string;
+  markdown?: string;
+  help: boolean;
+}
+
+export const usage = `Usage: npm run plan -- --stack <stack> [options]
+
+Runs the Pulumi program in-process under mocks (no AWS account, no Pulumi CLI)
+and prints what it would create.
+
+Options:
+  --stack <name>           stack (stage) to plan: dev, staging, prod (required)
+  --config-file <file>     a Pulumi.<stack>.yaml-format file (default: the stack's own)
+  --domains-dir <dir>      domain registry directory (default: the program's domains/)
+  --project <dir>          directory with the project's Pulumi.yaml (default: .)
+  --platform-plan <json>   resolve StackReferences from a platform plan's outputs
+  --mode resolved|preview  which run to report (both always run; default resolved)
+  --json <file>            write the plan document (schemaVersion 1)
+  --markdown <file>        write a pull-request comment
+  --help                   this text
+
+Exit codes: 0 ok, 1 mandatory policy violations, 2 invalid config or usage.`;
+
+const valued = new Set(["--stack", "--config-file", "--domains-dir", "--project", "--platform-plan", "--mode", "--json", "--markdown"]);
+
+export function parseArgs(argv: readonly string[]): CliArgs {
+  const values = new Map<string, string>();
+  let help = false;
+  for (let index = 0; index < argv.length; index++) {
+    const raw = argv[index]!;
+    if (raw === "--help" || raw === "-h") {
+      help = true;
+      continue;
+    }
+    const [flag, inline] = raw.includes("=") ? [raw.slice(0, raw.indexOf("=")), raw.slice(raw.indexOf("=") + 1)] : [raw, undefined];
+    if (!valued.has(flag)) throw new UsageError(`unknown option "${raw}"`);
+    const value = inline ?? argv[++index];
+    if (value === undefined || value.startsWith("--")) throw new UsageError(`${flag} needs a value`);
+    if (values.has(flag)) throw new UsageError(`${flag} given twice`);
+    values.set(flag, value);
+  }
+  if (help) return { stack: "", project: ".", mode: "resolved", help };
+  const stack = values.get("--stack");
+  if (!stack) throw new UsageError("--stack is required");
+  const mode = values.get("--mode") ?? "resolved";
+  if (mode !== "resolved" && mode !== "preview") throw new UsageError(`--mode must be resolved or preview, got "${mode}"`);
+  return {
+    stack,
+    configFile: values.get("--config-file"),
+    domainsDir: values.get("--domains-dir"),
+    project: values.get("--project") ?? ".",
+    platformPlan: values.get("--platform-plan"),
+    mode,
+    json: values.get("--json"),
+    markdown: values.get("--markdown"),
+    help,
+  };
+}

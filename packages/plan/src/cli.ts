@@ -1,0 +1,60 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { ConfigError } from "@data-platform/config";
+import { parseArgs, usage } from "./args";
+import { runPlan } from "./plan";
+import { UsageError } from "./project";
+import { markdownReport, textSummary } from "./report";
+
+export const exitCodes = { ok: 0, mandatoryViolations: 1, invalidInput: 2 } as const;
+
+function write(file: string, content: string): void {
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  fs.writeFileSync(file, content);
+}
+
+/** The plan command; returns the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    const args = parseArgs(argv);
+    if (args.help) {
+      console.log(usage);
+      return exitCodes.ok;
+    }
+    const result = await runPlan({
+      stack: args.stack,
+      projectDir: args.project,
+      configFile: args.configFile,
+      domainsDir: args.domainsDir,
+      platformPlan: args.platformPlan,
+      mode: args.mode,
+    });
+    console.log(textSummary(result.document));
+    if (args.json) write(args.json, `${JSON.stringify(result.document, null, 2)}\n`);
+    if (args.markdown) write(args.markdown, markdownReport([result.document]));
+    const mandatory = result.document.policy.violations.some((violation) => violation.level === "mandatory");
+    return mandatory ? exitCodes.mandatoryViolations : exitCodes.ok;
+  } catch (error) {
+    if (error instanceof ConfigError || (error as Error)?.name === "ConfigError") {
+      console.error((error as Error).message);
+      return exitCodes.invalidInput;
+    }
+    if (error instanceof UsageError) {
+      console.error(`plan: ${error.message}\n\n${usage}`);
+      return exitCodes.invalidInput;
+    }
+    throw error;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      console.error(error);
+      process.exitCode = 70;
+    },
+  );
+}

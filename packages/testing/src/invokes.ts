@@ -1,0 +1,40 @@
+import type { SyntheticContext } from "./synthetic";
+
+export type InvokeMock = (inputs: Record<string, unknown>) => Record<string, unknown>;
+
+/**
+ * Invokes every platform program may call, answered with facts of the synthetic
+ * account. Anything else fails loudly (see UnmockedInvokeError).
+ */
+export function defaultInvokes(ctx: SyntheticContext): Record<string, InvokeMock> {
+  const zoneSuffixes = ["a", "b", "c", "d"];
+  return {
+    "aws:index/getCallerIdentity:getCallerIdentity": () => ({
+      accountId: ctx.accountId,
+      arn: `arn:${ctx.partition}:iam::${ctx.accountId}:role/platform-deployer`,
+      id: ctx.accountId,
+      userId: "AROAEXAMPLEDEPLOYER:pulumi",
+    }),
+    "aws:index/getRegion:getRegion": () => ({
+      id: ctx.region,
+      name: ctx.region,
+      region: ctx.region,
+      endpoint: `ec2.${ctx.region}.amazonaws.com`,
+      description: ctx.region,
+    }),
+    "aws:index/getPartition:getPartition": () => ({
+      id: ctx.partition,
+      partition: ctx.partition,
+      dnsSuffix: "amazonaws.com",
+      reverseDnsPrefix: "com.amazonaws",
+    }),
+    "aws:index/getAvailabilityZones:getAvailabilityZones": () => ({
+      id: ctx.region,
+      region: ctx.region,
+      names: zoneSuffixes.map((suffix) => `${ctx.region}${suffix}`),
+      zoneIds: zoneSuffixes.map((_, index) => `euw1-az${index + 1}`),
+      groupNames: [ctx.region],
+      state: "available",
+    }),
+  };
+}

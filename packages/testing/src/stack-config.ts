@@ -1,0 +1,48 @@
+import * as fs from "node:fs";
+import { parse } from "yaml";
+
+export interface EngineConfig {
+  /** `namespace:key` -> value as the engine passes it (objects as JSON text). */
+  config: Record<string, string>;
+  secretKeys: string[];
+}
+
+/**
+ * Reads a `Pulumi.<stack>.yaml` file into the flat map the Pulumi engine hands
+ * a program. Encrypted values (`secure:`) cannot be decrypted offline: they are
+ * passed as the secret "[secret]". `defaults` (the project's `config:` values)
+ * apply where the stack file is silent.
+ */
+export function readStackConfigFile(file: string, defaults: Record<string, unknown> = {}): EngineConfig {
+  const document = (parse(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+  if (typeof document !== "object" || Array.isArray(document)) throw new Error(`${file}: expected a mapping with a "config" key`);
+  const entries = { ...defaults, ...(document.config ?? {}) };
+  const config: Record<string, string> = {};
+  const secretKeys: string[] = [];
+  for (const [key, value] of Object.entries(entries)) {
+    if (value && typeof value === "object" && !Array.isArray(value) && "secure" in value) {
+      config[key] = "[secret]";
+      secretKeys.push(key);
+    } else if (value && typeof value === "object" && !Array.isArray(value) && "value" in value && Object.keys(value).length === 1) {
+      config[key] = stringify((value as { value: unknown }).value);
+    } else {
+      config[key] = stringify(value);
+    }
+  }
+  return { config, secretKeys };
+}
+
+function stringify(value: unknown): string {
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+/** The project's own `config:` defaults from its `Pulumi.yaml` (`key: {value: ...}` or `key: value`). */
+export function readProjectConfigDefaults(pulumiYaml: string): Record<string, unknown> {
+  const document = (parse(fs.readFileSync(pulumiYaml, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+  const defaults: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(document.config ?? {})) {
+    const withNamespace = key.includes(":") ? key : `${(parse(fs.readFileSync(pulumiYaml, "utf8")) as { name: string }).name}:${key}`;
+    defaults[withNamespace] = value && typeof value === "object" && "value" in value ? (value as { value: unknown }).value : value;
+  }
+  return defaults;
+}

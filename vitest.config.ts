@@ -1,0 +1,39 @@
+import { defaultServerConditions, mergeConfig, type UserConfig } from "vite";
+import { defineConfig } from "vitest/config";
+
+/**
+ * Workspace packages resolve to their TypeScript sources in tests through the
+ * `@data-platform/source` export condition, so tests never need a build first.
+ */
+const sourceConditions = ["@data-platform/source", ...defaultServerConditions];
+
+const shared: UserConfig = {
+  resolve: { conditions: sourceConditions },
+  ssr: { resolve: { conditions: sourceConditions, externalConditions: ["@data-platform/source"] } },
+};
+
+/** The config each project's own `vitest.config.ts` uses (`nx test <project>`). */
+export function projectConfig(name: string, overrides: UserConfig = {}): UserConfig {
+  return mergeConfig(
+    mergeConfig(shared, {
+      test: {
+        name,
+        include: ["**/*.test.ts"],
+        exclude: ["**/node_modules/**", "**/dist/**"],
+        environment: "node",
+        // Programs loaded by the offline plan resolve workspace packages to sources too.
+        execArgv: ["--conditions=@data-platform/source"],
+        testTimeout: 60_000,
+        hookTimeout: 60_000,
+      },
+    }),
+    overrides,
+  );
+}
+
+/** Running `vitest` at the root runs every project. */
+export default defineConfig(
+  mergeConfig(shared, {
+    test: { projects: ["packages/*/vitest.config.ts", "components/*/vitest.config.ts", "stacks/*/vitest.config.ts"] },
+  }),
+);
