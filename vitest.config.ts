@@ -1,11 +1,13 @@
-import { defaultServerConditions, mergeConfig, type UserConfig } from "vite";
+import { mergeConfig, type UserConfig } from "vite";
 import { defineConfig } from "vitest/config";
 
 /**
  * Workspace packages resolve to their TypeScript sources in tests through the
  * `@data-platform/source` export condition, so tests never need a build first.
  */
-const sourceConditions = ["@data-platform/source", ...defaultServerConditions];
+// No "module" condition: packages such as @opentelemetry/api (under @pulumi/pulumi)
+// would otherwise resolve to ESM builds that Node cannot load.
+const sourceConditions = ["@data-platform/source", "node", "require", "default"];
 
 const shared: UserConfig = {
   resolve: { conditions: sourceConditions },
@@ -34,6 +36,6 @@ export function projectConfig(name: string, overrides: UserConfig = {}): UserCon
 /** Running `vitest` at the root runs every project. */
 export default defineConfig(
   mergeConfig(shared, {
-    test: { projects: ["packages/*/vitest.config.ts", "components/*/vitest.config.ts", "stacks/*/vitest.config.ts"] },
+    test: { projects: ["packages/*/vitest.config.mts", "components/*/vitest.config.mts", "stacks/*/vitest.config.mts"] },
   }),
 );

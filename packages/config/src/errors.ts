@@ -67,7 +67,16 @@ export function allowedKeysAt(schema: unknown, path: readonly PropertyKey[]): st
 }
 
 /** Turns zod issues into one ConfigIssue per problem, with messages a person can act on. */
-export function issuesFromZod(error: z.ZodError, schema: unknown, file: string, prefix = ""): ConfigIssue[] {
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let current = input;
+  for (const segment of path) {
+    if (current === null || typeof current !== "object") return undefined;
+    current = (current as Record<PropertyKey, unknown>)[segment];
+  }
+  return current;
+}
+
+export function issuesFromZod(error: z.ZodError, schema: unknown, file: string, prefix = "", input?: unknown): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   for (const issue of error.issues) {
     if (issue.code === "unrecognized_keys") {
@@ -82,7 +91,7 @@ export function issuesFromZod(error: z.ZodError, schema: unknown, file: string, 
       continue;
     }
     let message = issue.message;
-    if (issue.code === "invalid_type" && /received undefined/.test(issue.message)) {
+    if (issue.code === "invalid_type" && (/received undefined/.test(issue.message) || (input !== undefined && valueAt(input, issue.path) === undefined))) {
       message = `is required (expected ${issue.expected})`;
     } else if (issue.code === "invalid_type") {
       message = message.replace(/^Invalid input: /, "");

@@ -68,7 +68,7 @@ export function readDomainRegistry(domainsDir: string): RegistryResult {
     const raw: unknown = document.toJS();
     const parsed = domainFileSchema.safeParse(raw ?? {});
     if (!parsed.success) {
-      issues.push(...issuesFromZod(parsed.error, domainFileSchema, label));
+      issues.push(...issuesFromZod(parsed.error, domainFileSchema, label, "", raw ?? {}));
       continue;
     }
     const domain = parsed.data;
@@ -152,7 +152,7 @@ export function resolvePlatformConfig(source: StageConfigSource): PlatformConfig
 
   const parsed = stageConfigSchema.safeParse(source.values);
   if (!parsed.success) {
-    issues.push(...issuesFromZod(parsed.error, stageConfigSchema, configLabel, `${configNamespace}:`));
+    issues.push(...issuesFromZod(parsed.error, stageConfigSchema, configLabel, `${configNamespace}:`, source.values));
     // Still report unregistered domains, so one run lists every problem.
     const rawDomains = source.values["domains"];
     if (rawDomains && typeof rawDomains === "object" && !Array.isArray(rawDomains) && registry.issues.length === 0) {
@@ -173,7 +173,7 @@ export function resolvePlatformConfig(source: StageConfigSource): PlatformConfig
     }
     const mergedNeeds = domainNeedsSchema.safeParse(deepMerge(domain.needs, override?.needs));
     if (!mergedNeeds.success) {
-      issues.push(...issuesFromZod(mergedNeeds.error, domainNeedsSchema, configLabel, `${configNamespace}:domains.${name}.needs.`));
+      issues.push(...issuesFromZod(mergedNeeds.error, domainNeedsSchema, configLabel, `${configNamespace}:domains.${name}.needs`));
       continue;
     }
     const products = domain.dataProducts.filter((product) => !mergedNeeds.data.zones.includes(product.zone));

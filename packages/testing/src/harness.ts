@@ -56,16 +56,19 @@ export interface HarnessOptions {
   secretKeys?: string[];
   /** Extra invoke mocks by token; they replace the defaults of the same token. */
   invokes?: Record<string, InvokeMock>;
-  /** Outputs of referenced stacks, by stack name (`pulumi.StackReference`). */
+  /** Outputs of referenced stacks, by stack name (`pulumi.StackReference`); "*" answers any name. */
   stackReferences?: Record<string, Record<string, unknown>>;
   /** Per-type state overrides merged over the synthetic state (resolved mode). */
   state?: Record<string, (args: { name: string; inputs: Record<string, unknown>; id: string }) => Record<string, unknown>>;
 }
 
 export class UnmockedInvokeError extends Error {
+  /** The SDK surfaces a failed invoke RPC through `details`. */
+  readonly details: string;
   constructor(readonly token: string) {
     super(`unmocked invoke "${token}": add it to the harness's invokes (packages/testing) or the test's options.invokes`);
     this.name = "UnmockedInvokeError";
+    this.details = this.message;
   }
 }
 
@@ -152,16 +155,18 @@ export class Harness {
     if (args.type === "pulumi:pulumi:StackReference") return this.stackReference(args.name, inputs);
     if (this.mode === "preview") {
       // A first preview knows the inputs and nothing the provider computes (no id, no ARN).
-      return { id: undefined, state: inputs };
+      return { id: undefined, state: args.inputs as Record<string, unknown> };
     }
     const synthetic = resolvedState(args.type, args.name, inputs, this.context);
     const override = this.options.state?.[args.type]?.({ name: args.name, inputs, id: synthetic.id });
-    return { id: synthetic.id, state: { ...synthetic.state, ...override } };
+    // Echo the inputs as received, so secret inputs stay secret outputs (as the engine does).
+    return { id: synthetic.id, state: { ...synthetic.state, ...(args.inputs as Record<string, unknown>), ...override } };
   }
 
   private stackReference(name: string, inputs: Record<string, unknown>): { id: string; state: Record<string, unknown> } {
     const stackName = String(inputs["name"] ?? name);
-    const outputs = this.options.stackReferences?.[stackName];
+    // "*" answers any stack name (the plan's --platform-plan).
+    const outputs = this.options.stackReferences?.[stackName] ?? this.options.stackReferences?.["*"];
     if (!outputs) {
       const known = Object.keys(this.options.stackReferences ?? {});
       throw new Error(`StackReference "${stackName}" is not mocked${known.length ? `; mocked: ${known.join(", ")}` : ""} (plan: --platform-plan <json>)`);

@@ -27,6 +27,16 @@ async function plainOutput(value: unknown): Promise<unknown> {
  * program module may be imported inside it.
  */
 export async function runProgram(load: () => ProgramExports | Promise<ProgramExports>, options: HarnessOptions = {}): Promise<ProgramRun> {
+  const run = await runProgramSettled(load, options);
+  if (run.error !== undefined) throw run.error;
+  return run;
+}
+
+/**
+ * Like `runProgram`, but a program error is returned with the harness instead of
+ * thrown, so a test can see what was registered before the failure.
+ */
+export async function runProgramSettled(load: () => ProgramExports | Promise<ProgramExports>, options: HarnessOptions = {}): Promise<ProgramRun & { error?: unknown }> {
   const harness = await setMocks(options);
   let exported: unknown;
   let failure: unknown;
@@ -47,7 +57,7 @@ export async function runProgram(load: () => ProgramExports | Promise<ProgramExp
     failure ??= error;
   }
   await harness.settle();
-  if (failure) throw failure;
+  if (failure !== undefined) return { harness, outputs: {}, error: failure };
   const outputs: Record<string, unknown> = {};
   if (exported && typeof exported === "object") {
     for (const key of Object.keys(exported).sort()) outputs[key] = await plainOutput((exported as Record<string, unknown>)[key]);

@@ -1,3 +1,0 @@
-import { projectConfig } from "../../vitest.config";
-
-export default projectConfig("testing");

@@ -1,0 +1,80 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { ConfigError, configEnv } from "@data-platform/config";
+import { tagKeys } from "@data-platform/conventions";
+import { readStackConfigFile, runProgram, runProgramSettled, type EngineConfig, type ProgramRun } from "@data-platform/testing";
+import { afterEach, describe, expect, it } from "vitest";
+import { parse, stringify } from "yaml";
+import { platform } from "./program";
+
+const stages = ["dev", "staging", "prod"] as const;
+
+function stageConfig(stage: string): EngineConfig {
+  return readStackConfigFile(path.join(__dirname, `Pulumi.${stage}.yaml`));
+}
+
+function run(stage: string, engine: EngineConfig = stageConfig(stage), mode: "resolved" | "preview" = "resolved"): Promise<ProgramRun> {
+  return runProgram(() => platform, { stack: stage, mode, config: engine.config, secretKeys: engine.secretKeys });
+}
+
+afterEach(() => {
+  delete process.env[configEnv.domainsDir];
+  delete process.env[configEnv.configFile];
+});
+
+describe("platform stack", () => {
+  it.each(stages)("%s: tags everything through the provider and exports the enabled domains", async (stage) => {
+    const { harness, outputs } = await run(stage);
+    const provider = harness.one("pulumi:providers:aws", "platform");
+    expect(provider.inputs["region"]).toBe("eu-west-1");
+    expect(JSON.parse(provider.inputs["defaultTags"] as string)).toEqual({
+      tags: { [tagKeys.stage]: stage, [tagKeys.owner]: "data-platform-team", [tagKeys.costCentre]: "CC-0100", [tagKeys.managedBy]: "pulumi" },
+    });
+    const enabled = Object.keys((parse(fs.readFileSync(path.join(__dirname, `Pulumi.${stage}.yaml`), "utf8")) as { config: Record<string, Record<string, unknown>> }).config["data-platform:domains"]!).sort();
+    expect(Object.keys(outputs["domains"] as object)).toEqual(enabled);
+    expect(outputs["stage"]).toBe(stage);
+  });
+
+  it("stages differ where they should: prod enables every registered domain, dev only two", async () => {
+    const prod = await run("prod");
+    const dev = await run("dev");
+    const registered = fs.readdirSync(path.join(__dirname, "domains")).map((file) => file.replace(/\.yaml$/, "")).sort();
+    expect(Object.keys(prod.outputs["domains"] as object)).toEqual(registered);
+    expect(Object.keys(dev.outputs["domains"] as object)).toHaveLength(2);
+  });
+
+  it("fails on bad config before registering anything but the root stack", async () => {
+    const engine = stageConfig("dev");
+    engine.config["data-platform:network"] = JSON.stringify({ vpcCidr: "10.40.0.0/8", availabilityZones: 4, natGateways: "single" });
+    const result = await runProgramSettled(() => platform, { stack: "dev", config: engine.config });
+    expect(result.error).toBeInstanceOf(ConfigError);
+    expect((result.error as ConfigError).issues.map((issue) => `${issue.file}: ${issue.path}`)).toEqual([
+      expect.stringMatching(/Pulumi\.dev\.yaml: data-platform:network\.vpcCidr$/),
+      expect.stringMatching(/Pulumi\.dev\.yaml: data-platform:network\.availabilityZones$/),
+    ]);
+    expect(result.harness.registrations.map((registration) => registration.type)).toEqual(["pulumi:pulumi:Stack"]);
+  });
+
+  it("adding a domain to a stage changes no existing resource", async () => {
+    const before = await run("dev");
+    const engine = stageConfig("dev");
+    const domains = JSON.parse(engine.config["data-platform:domains"]!) as Record<string, unknown>;
+    engine.config["data-platform:domains"] = JSON.stringify({ ...domains, payments: {} });
+    const after = await run("dev", engine);
+    const afterByUrn = new Map(after.harness.registrations.map((registration) => [registration.urn, registration]));
+    for (const registration of before.harness.registrations) {
+      expect(afterByUrn.get(registration.urn)?.inputs, registration.urn).toEqual(registration.inputs);
+    }
+    expect(Object.keys(after.outputs["domains"] as object)).toContain("payments");
+  });
+
+  it("reads the domain registry named by DATA_PLATFORM_DOMAINS_DIR", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "domains-"));
+    const orders = parse(fs.readFileSync(path.join(__dirname, "domains/orders.yaml"), "utf8")) as Record<string, unknown>;
+    fs.writeFileSync(path.join(dir, "orders.yaml"), stringify(orders));
+    process.env[configEnv.domainsDir] = dir;
+    const engine = stageConfig("dev");
+    await expect(run("dev", engine)).rejects.toThrow(/domain "logistics" is not registered/);
+  });
+});
