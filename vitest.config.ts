@@ -1,3 +1,4 @@
+import * as path from "node:path";
 import { mergeConfig, type UserConfig } from "vite";
 import { defineConfig } from "vitest/config";
 
@@ -14,7 +15,10 @@ const shared: UserConfig = {
   ssr: { resolve: { conditions: sourceConditions, externalConditions: ["@data-platform/source"] } },
 };
 
-/** The config each project's own `vitest.config.ts` uses (`nx test <project>`). */
+/** When set (by `.ci/run`), every project also writes a JSON report there, for the totals line. */
+const reportDir = process.env["DATA_PLATFORM_TEST_REPORT_DIR"];
+
+/** The config each project's own `vitest.config.mts` uses (`nx test <project>`). */
 export function projectConfig(name: string, overrides: UserConfig = {}): UserConfig {
   return mergeConfig(
     mergeConfig(shared, {
@@ -26,6 +30,7 @@ export function projectConfig(name: string, overrides: UserConfig = {}): UserCon
         // Programs loaded by the offline plan resolve workspace packages to sources too.
         execArgv: ["--conditions=@data-platform/source"],
         testTimeout: 60_000,
+        reporters: reportDir ? ["default", ["json", { outputFile: path.join(reportDir, `${name}.json`) }]] : ["default"],
         hookTimeout: 60_000,
       },
     }),

@@ -55,7 +55,7 @@ describe("the ESLint rule on this workspace", () => {
   });
 
   it("reports a package importing a stack", () => {
-    const linter = new Linter({ configType: "flat" });
+    const linter = new Linter({ configType: "flat", cwd: workspaceRoot });
     const messages = linter.verify(
       'import { platform } from "@data-platform/platform-stack";\nexport const x = platform;\n',
       [

@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import { parseArgs } from "./args";
+
+describe("parseArgs", () => {
+  it("reads every option, in both --flag value and --flag=value forms", () => {
+    expect(parseArgs(["--stack", "prod", "--json=out/plan.json", "--markdown", "out/plan.md", "--mode", "preview", "--project", "stacks/domain", "--platform-plan", "p.json", "--config-file", "c.yaml", "--domains-dir", "d"])).toEqual({
+      stack: "prod",
+      json: "out/plan.json",
+      markdown: "out/plan.md",
+      mode: "preview",
+      project: "stacks/domain",
+      platformPlan: "p.json",
+      configFile: "c.yaml",
+      domainsDir: "d",
+      help: false,
+    });
+  });
+
+  it.each([
+    [[], /--stack is required/],
+    [["--stack"], /--stack needs a value/],
+    [["--stack", "dev", "--mode", "apply"], /--mode must be resolved or preview/],
+    [["--stack", "dev", "--bogus", "1"], /unknown option "--bogus"/],
+    [["--stack", "dev", "--stack", "prod"], /--stack given twice/],
+  ])("fails on %j", (argv, message) => {
+    expect(() => parseArgs(argv as string[])).toThrow(message);
+  });
+});

@@ -1,0 +1,54 @@
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+
+const repoRoot = path.resolve(__dirname, "../../..");
+const tsx = path.join(repoRoot, "node_modules/.bin/tsx");
+
+// The real command, as `npm run plan` runs it.
+function plan(...args: string[]) {
+  const result = spawnSync(tsx, ["--conditions=@data-platform/source", path.join(__dirname, "cli.ts"), ...args], { cwd: repoRoot, encoding: "utf8" });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe("plan command", () => {
+  it("exits 0 and writes the JSON and markdown it was asked for", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-cli-"));
+    const result = plan("--stack", "prod", "--json", path.join(dir, "plan.json"), "--markdown", path.join(dir, "plan.md"));
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/Plan for data-platform \/ prod \(resolved mode\)/);
+    expect(JSON.parse(fs.readFileSync(path.join(dir, "plan.json"), "utf8"))).toMatchObject({ schemaVersion: 1, stack: "prod" });
+    expect(fs.readFileSync(path.join(dir, "plan.md"), "utf8")).toMatch(/^<!-- data-platform-plan -->/);
+  });
+
+  it("exits 2 on invalid config with one line per problem and no stack trace", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-cli-"));
+    const configFile = path.join(dir, "Pulumi.dev.yaml");
+    const dev = fs.readFileSync(path.join(repoRoot, "stacks/platform/Pulumi.dev.yaml"), "utf8");
+    fs.writeFileSync(configFile, dev.replace("natGateways: single", "natGateways: lots").replace("    orders:", "    ordrs:"));
+    const result = plan("--stack", "dev", "--config-file", configFile);
+    expect(result.code).toBe(2);
+    const lines = result.stderr.trim().split("\n");
+    expect(lines[0]).toBe("Invalid platform configuration (2 problems):");
+    expect(lines.slice(1)).toEqual([
+      `${configFile}: data-platform:network.natGateways: must be one of "single", "onePerAz"`,
+      expect.stringMatching(new RegExp(`^${configFile.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}: data-platform:domains.ordrs: domain "ordrs" is not registered`)),
+    ]);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("exits 2 on bad usage", () => {
+    const result = plan("--stack", "nope");
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/no stack config file for stack "nope"/);
+  });
+
+  it("exits 1 when a mandatory policy is violated", () => {
+    const result = plan("--stack", "test", "--project", path.join(__dirname, "__fixtures__/inside-apply"));
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/\[mandatory\] plan-urns-identical-in-preview/);
+  });
+});

@@ -1,0 +1,78 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { consistencyPolicy, runPlan } from "./plan";
+import { markdownReport, textSummary } from "./report";
+
+const repoRoot = path.resolve(__dirname, "../../..");
+const fixture = path.join(__dirname, "__fixtures__/inside-apply");
+
+describe("runPlan on the platform project", () => {
+  it("produces a schemaVersion 1 document with exactly the contract's fields", async () => {
+    const { document, documents } = await runPlan({ stack: "dev", projectDir: repoRoot });
+    expect(Object.keys(document).sort()).toEqual(["mode", "outputs", "policy", "project", "resources", "schemaVersion", "stack", "summary"]);
+    expect(document).toMatchObject({ schemaVersion: 1, project: "data-platform", stack: "dev", mode: "resolved" });
+    for (const resource of document.resources) {
+      expect(Object.keys(resource).sort()).toEqual(["custom", "dependencies", "id", "inputs", "name", "options", "parent", "provider", "remote", "type", "urn"]);
+      expect(Object.keys(resource.options).sort()).toEqual(["aliases", "deleteBeforeReplace", "ignoreChanges", "protect", "retainOnDelete"]);
+    }
+    expect(document.summary.resources).toBe(document.resources.length);
+    expect(Object.values(document.summary.byType).reduce((sum, count) => sum + count, 0)).toBe(document.resources.length);
+    expect(document.policy.violations).toEqual([]);
+    expect(documents.preview.mode).toBe("preview");
+    expect(documents.preview.resources.map((resource) => resource.urn)).toEqual(document.resources.map((resource) => resource.urn));
+    expect(document.outputs["stage"]).toBe("dev");
+  });
+
+  it("plans a stage from another config file and registry", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
+    const domainsDir = path.join(dir, "domains");
+    fs.mkdirSync(domainsDir);
+    fs.copyFileSync(path.join(repoRoot, "stacks/platform/domains/orders.yaml"), path.join(domainsDir, "orders.yaml"));
+    const configFile = path.join(dir, "Pulumi.sandbox.yaml");
+    const dev = fs.readFileSync(path.join(repoRoot, "stacks/platform/Pulumi.dev.yaml"), "utf8");
+    fs.writeFileSync(configFile, dev.replace(/    logistics:\n(      .*\n)+/, ""));
+    const { document } = await runPlan({ stack: "sandbox", projectDir: repoRoot, configFile, domainsDir });
+    expect(document.stack).toBe("sandbox");
+    expect(Object.keys(document.outputs["domains"] as object)).toEqual(["orders"]);
+  });
+});
+
+describe("runPlan on a program that creates a resource inside apply", () => {
+  it("flags every URN that only one mode registers as a mandatory violation", async () => {
+    const { documents } = await runPlan({ stack: "test", projectDir: fixture });
+    const violations = documents.resolved.policy.violations;
+    expect(violations).toEqual([
+      expect.objectContaining({ policy: consistencyPolicy, level: "mandatory", urn: "urn:pulumi:test::inside-apply::aws:s3/bucketPolicy:BucketPolicy::data-policy" }),
+    ]);
+    expect(documents.preview.policy.violations).toEqual(violations);
+  });
+
+  it("passes config through, with encrypted values as secrets", async () => {
+    const { document } = await runPlan({ stack: "test", projectDir: fixture });
+    expect(document.outputs).toEqual({ bucket: "inside-apply-data", greeting: "hello", token: "[secret]" });
+  });
+
+  it("reports the preview document on request, with unknown ids", async () => {
+    const { document } = await runPlan({ stack: "test", projectDir: fixture, mode: "preview" });
+    expect(document.mode).toBe("preview");
+    expect(document.resources.find((resource) => resource.type === "aws:s3/bucket:Bucket")?.id).toBeNull();
+  });
+});
+
+describe("reports", () => {
+  it("summarise by component, domain and type, and list policy findings", async () => {
+    const { document } = await runPlan({ stack: "test", projectDir: fixture });
+    const text = textSummary(document);
+    expect(document.resources.map((resource) => resource.type).sort()).toEqual(["aws:s3/bucket:Bucket", "aws:s3/bucketPolicy:BucketPolicy", "pulumi:pulumi:Stack"]);
+    expect(text).toMatch(/Plan for inside-apply \/ test \(resolved mode\): 3 resources/);
+    expect(text).toMatch(/aws:s3\/bucket:Bucket +1/);
+    expect(text).toMatch(/Policy: 1 mandatory, 0 advisory/);
+    const markdown = markdownReport([document]);
+    expect(markdown.startsWith("<!-- data-platform-plan -->")).toBe(true);
+    expect(markdown).toMatch(/\| test \| resolved \| 3 \| 1 \| 0 \|/);
+    expect(markdown).toMatch(/<details><summary>Resources by component<\/summary>/);
+    expect(markdown).toMatch(/\| mandatory \| plan-urns-identical-in-preview \|/);
+  });
+});
