@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { defaultInvokes, type InvokeMock } from "./invokes";
-import { remoteComponentState } from "./remote";
+import { remoteComponentState, remoteMethodResult } from "./remote";
 import { toPlain, unwrapSecrets } from "./serialize";
 import { resolvedState, type SyntheticContext } from "./synthetic";
 
@@ -102,6 +102,13 @@ interface MockMonitorLike {
   readResource(request: unknown, callback: Callback): Promise<void>;
   invoke(request: unknown, callback: Callback): Promise<void>;
   registerResourceOutputs(request: unknown, callback: Callback): void;
+  call?: (request: CallRequest, callback: Callback) => void;
+}
+
+// The subset of a protobuf ResourceCallRequest that the harness reads.
+interface CallRequest {
+  getTok(): string;
+  getArgs(): Parameters<typeof pulumi.runtime.deserializeProperties>[0] & { constructor: { fromJavaScript(value: unknown): unknown } };
 }
 
 /**
@@ -212,6 +219,20 @@ export class Harness {
         if (!error && response) this.record(request, response as { getUrn(): string; getId(): string });
         callback(error, response);
       });
+    });
+    // The SDK's mock monitor has no `call`: component methods (eks Cluster.getKubeconfig)
+    // are answered from the remote component mocks, or fail naming the method.
+    monitor.call = track((request: CallRequest, callback: Callback) => {
+      void (async () => {
+        const args = pulumi.runtime.deserializeProperties(request.getArgs()) as Record<string, unknown>;
+        const result = remoteMethodResult(request.getTok(), args);
+        if (result === undefined) throw new UnmockedInvokeError(request.getTok());
+        const struct = request.getArgs().constructor.fromJavaScript(await pulumi.runtime.serializeProperties("call", result));
+        return { getFailuresList: () => [], getReturn: () => struct, getReturndependenciesMap: () => undefined };
+      })().then(
+        (response) => callback(null, response),
+        (error: unknown) => callback({ details: error instanceof Error ? error.message : String(error) }, undefined),
+      );
     });
     monitor.readResource = track(monitor.readResource.bind(monitor));
     monitor.invoke = track(monitor.invoke.bind(monitor));

@@ -58,6 +58,7 @@ export function isSecretValue(value: unknown): boolean {
 /** Unwraps a deserialized secret to its value (for mocks that echo inputs as state). */
 export function unwrapSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(unwrapSecrets);
+  if (pulumi.Resource.isInstance(value)) return value;
   if (typeof value === "object" && value !== null) {
     const record = value as Record<string, unknown>;
     if (record[sigKey] === secretSig) return unwrapSecrets(record["value"]);
