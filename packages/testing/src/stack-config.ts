@@ -35,14 +35,3 @@ export function readStackConfigFile(file: string, defaults: Record<string, unkno
 function stringify(value: unknown): string {
   return typeof value === "string" ? value : JSON.stringify(value);
 }
-
-/** The project's own `config:` defaults from its `Pulumi.yaml` (`key: {value: ...}` or `key: value`). */
-export function readProjectConfigDefaults(pulumiYaml: string): Record<string, unknown> {
-  const document = (parse(fs.readFileSync(pulumiYaml, "utf8")) ?? {}) as { config?: Record<string, unknown> };
-  const defaults: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(document.config ?? {})) {
-    const withNamespace = key.includes(":") ? key : `${(parse(fs.readFileSync(pulumiYaml, "utf8")) as { name: string }).name}:${key}`;
-    defaults[withNamespace] = value && typeof value === "object" && "value" in value ? (value as { value: unknown }).value : value;
-  }
-  return defaults;
-}
