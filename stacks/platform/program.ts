@@ -1,7 +1,9 @@
 import * as path from "node:path";
 import * as aws from "@pulumi/aws";
+import type * as pulumi from "@pulumi/pulumi";
 import { loadPlatformConfig, type PlatformConfig } from "@data-platform/config";
-import { providerDefaultTags } from "@data-platform/conventions";
+import { domainTags, providerDefaultTags } from "@data-platform/conventions";
+import { DataLake } from "@data-platform/data-lake";
 
 /** The directory holding this stack's files (`domains/`, `Pulumi.<stage>.yaml`), compiled or not. */
 export const programDir = path.basename(__dirname) === "dist" ? path.dirname(__dirname) : __dirname;
@@ -17,13 +19,40 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
     region: config.region,
     defaultTags: providerDefaultTags({ stage: config.stage, owner: config.owner, costCentre: config.costCentre }),
   });
+  const withProvider: pulumi.ComponentResourceOptions = { providers: { aws: provider } };
+
+  // The role running `pulumi up` administers Lake Formation, or it could not grant anything.
+  const caller = aws.getCallerIdentityOutput({}, { provider });
+  const deployerRoleArn = aws.iam.getSessionContextOutput({ arn: caller.arn }, { provider }).issuerArn;
+
+  const lake = new DataLake(
+    "lake",
+    {
+      prefix: config.prefix,
+      stage: config.stage,
+      administratorArns: [deployerRoleArn, ...config.lake.adminRoleArns],
+      registeredDomainNames: config.registry.map((domain) => domain.name),
+      domains: config.domains.map((domain) => ({
+        name: domain.name,
+        zones: domain.needs.zones,
+        dataProducts: domain.dataProducts.map((product) => ({ name: product.name, zone: product.zone, classification: product.classification })),
+        tags: domainTags({ domain: domain.name, owner: domain.owners.team, costCentre: domain.costCentre }),
+      })),
+      landingExpirationDays: config.lake.landingExpirationDays,
+      noncurrentVersionExpirationDays: config.lake.noncurrentVersionExpirationDays,
+      intelligentTieringAfterDays: config.lake.intelligentTieringAfterDays,
+      abortIncompleteMultipartUploadDays: config.lake.abortIncompleteMultipartUploadDays,
+      protect: config.protect,
+    },
+    withProvider,
+  );
 
   return {
     stage: config.stage,
     region: config.region,
-    awsProvider: provider.urn,
     domains: Object.fromEntries(
       config.domains.map((domain) => [domain.name, { owner: domain.owners.team, contact: domain.owners.email, costCentre: domain.costCentre, zones: domain.needs.zones }]),
     ),
+    lake: lake.contract(),
   };
 }

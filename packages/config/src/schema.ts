@@ -197,12 +197,16 @@ export const stageConfigSchema = z.strictObject({
     .optional(),
   lake: z
     .strictObject({
+      adminRoleArns: z
+        .array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, "must be an IAM role ARN"))
+        .default([])
+        .describe("Lake Formation and KMS key administrators besides the role that deploys the stack."),
       landingExpirationDays: positiveInt.max(3650).default(14).describe("Landing files are deleted after this many days."),
       noncurrentVersionExpirationDays: positiveInt.max(3650).default(30),
       intelligentTieringAfterDays: z.number().int().nonnegative().max(3650).default(0).describe("Curated data moves to Intelligent-Tiering after this many days."),
       abortIncompleteMultipartUploadDays: positiveInt.max(365).default(7),
     })
-    .default({ landingExpirationDays: 14, noncurrentVersionExpirationDays: 30, intelligentTieringAfterDays: 0, abortIncompleteMultipartUploadDays: 7 }),
+    .default({ adminRoleArns: [], landingExpirationDays: 14, noncurrentVersionExpirationDays: 30, intelligentTieringAfterDays: 0, abortIncompleteMultipartUploadDays: 7 }),
   domains: z
     .record(z.string(), domainOverrideSchema.nullable())
     .default({})

@@ -15,6 +15,15 @@ export function defaultInvokes(ctx: SyntheticContext): Record<string, InvokeMock
       id: ctx.accountId,
       userId: "AROAEXAMPLEDEPLOYER:pulumi",
     }),
+    // The deploying session resolves to the role it assumed (used to make the deployer a Lake Formation admin).
+    "aws:iam/getSessionContext:getSessionContext": (inputs) => ({
+      arn: String(inputs["arn"] ?? ""),
+      id: String(inputs["arn"] ?? ""),
+      issuerArn: `arn:${ctx.partition}:iam::${ctx.accountId}:role/platform-deployer`,
+      issuerId: "AROAEXAMPLEDEPLOYER",
+      issuerName: "platform-deployer",
+      sessionName: "pulumi",
+    }),
     "aws:index/getRegion:getRegion": () => ({
       id: ctx.region,
       name: ctx.region,

@@ -1,0 +1,95 @@
+import type * as pulumi from "@pulumi/pulumi";
+
+/** Zones a domain may store data in. */
+export type DomainZone = "raw" | "analytics";
+/** Central zones owned by the platform. */
+export type CentralZone = "landing" | "raw" | "analytics";
+export type Classification = "public" | "internal" | "confidential" | "restricted";
+
+export const classifications: readonly Classification[] = ["public", "internal", "confidential", "restricted"];
+export const centralZones: readonly CentralZone[] = ["landing", "raw", "analytics"];
+
+export interface DataLakeDomainArgs {
+  /** Domain name (lowercase, hyphens): part of bucket, key and database names. */
+  name: string;
+  /** Zones the domain stores data in: one bucket and one Glue database each. */
+  zones: DomainZone[];
+  /** Data products (Delta tables) the domain publishes; their classification tags the databases. */
+  dataProducts?: { name: string; zone: DomainZone; classification: Classification }[];
+  /** Tags for the domain's resources (owner, cost centre). */
+  tags?: Record<string, string>;
+}
+
+export interface DataLakeArgs {
+  /** Short prefix of physical names (e.g. `dp`). */
+  prefix: string;
+  /** Stage name (e.g. `prod`): part of physical names. */
+  stage: string;
+  /**
+   * IAM role ARNs administering the lake: Lake Formation admins and KMS key
+   * administrators. Include the role that deploys the stack, or it cannot manage
+   * Lake Formation permissions. At least one.
+   */
+  administratorArns: pulumi.Input<string>[];
+  /** Enabled domains (order is irrelevant: names never derive from positions). */
+  domains: DataLakeDomainArgs[];
+  /**
+   * Every registered domain name, enabled in this stage or not: the values of the
+   * `domain` LF-Tag. Enabling a registered domain then changes no existing resource.
+   * @default the enabled domains' names
+   */
+  registeredDomainNames?: string[];
+  /** Landing files are deleted after this many days. @default 14 */
+  landingExpirationDays?: number;
+  /** Non-current object versions are deleted after this many days. @default 30 */
+  noncurrentVersionExpirationDays?: number;
+  /** Curated (raw, analytics, domain) data moves to Intelligent-Tiering after this many days. @default 0 */
+  intelligentTieringAfterDays?: number;
+  /** Incomplete multipart uploads are aborted after this many days. @default 7 */
+  abortIncompleteMultipartUploadDays?: number;
+  /** Server access logs and EMR/Spark logs in the artifacts bucket are deleted after this many days. @default 365 */
+  logExpirationDays?: number;
+  /**
+   * Protect and retain stateful resources (buckets, keys, Glue databases): a
+   * `pulumi destroy` or an accidental removal cannot delete data. Set in prod.
+   * @default true
+   */
+  protect?: boolean;
+  /** Tags for the platform-owned resources. Provider default tags apply too. */
+  tags?: Record<string, string>;
+}
+
+const domainNamePattern = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+
+/** Validates args before anything is created; throws one error listing every problem. */
+export function validateDataLakeArgs(name: string, args: DataLakeArgs): void {
+  const problems: string[] = [];
+  if (args.administratorArns.length === 0) problems.push("administratorArns must name at least one role (the deploying role)");
+  const seen = new Set<string>();
+  for (const domain of args.domains) {
+    if (!domainNamePattern.test(domain.name)) problems.push(`domain "${domain.name}": names are lowercase letters and digits with single hyphens`);
+    if (domain.name === "central") problems.push('domain "central": the name is reserved for the platform\'s own zones');
+    if (seen.has(domain.name)) problems.push(`domain "${domain.name}" is listed twice`);
+    seen.add(domain.name);
+    if (domain.zones.length === 0) problems.push(`domain "${domain.name}": zones must not be empty`);
+    for (const product of domain.dataProducts ?? []) {
+      if (!domain.zones.includes(product.zone)) problems.push(`domain "${domain.name}": data product "${product.name}" is in zone "${product.zone}", which the domain does not use`);
+    }
+  }
+  const registered = args.registeredDomainNames;
+  if (registered) {
+    for (const domain of args.domains) if (!registered.includes(domain.name)) problems.push(`domain "${domain.name}" is not in registeredDomainNames`);
+  }
+  for (const [key, value] of Object.entries({
+    landingExpirationDays: args.landingExpirationDays,
+    noncurrentVersionExpirationDays: args.noncurrentVersionExpirationDays,
+    abortIncompleteMultipartUploadDays: args.abortIncompleteMultipartUploadDays,
+    logExpirationDays: args.logExpirationDays,
+  })) {
+    if (value !== undefined && (!Number.isInteger(value) || value <= 0)) problems.push(`${key} must be a whole number of days above 0, got ${value}`);
+  }
+  if (args.intelligentTieringAfterDays !== undefined && (!Number.isInteger(args.intelligentTieringAfterDays) || args.intelligentTieringAfterDays < 0)) {
+    problems.push(`intelligentTieringAfterDays must be a whole number of days, 0 or more, got ${args.intelligentTieringAfterDays}`);
+  }
+  if (problems.length > 0) throw new Error(`DataLake "${name}": invalid args:\n${problems.map((problem) => `- ${problem}`).join("\n")}`);
+}

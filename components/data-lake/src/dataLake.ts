@@ -1,0 +1,330 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { physicalName } from "@data-platform/conventions";
+import { validateDataLakeArgs, centralZones, classifications, type CentralZone, type Classification, type DataLakeArgs, type DomainZone } from "./args";
+import { LakeBucket } from "./bucket";
+import { createGrant, type LakeGrant, type LakeGrantee, type LakeScope } from "./grants";
+import { keyPolicy, lakeFormationTrustPolicy, policyDocument, storageStatements } from "./policies";
+
+/** One domain's storage: its key, a bucket and a Glue database per zone it uses. */
+export interface LakeDomain {
+  name: string;
+  key: aws.kms.Key;
+  buckets: Partial<Record<DomainZone, LakeBucket>>;
+  databases: Partial<Record<DomainZone, aws.glue.CatalogDatabase>>;
+  zones: DomainZone[];
+  /** Data product (table) names by zone. */
+  products: Partial<Record<DomainZone, string[]>>;
+}
+
+export interface BucketRef {
+  name: string;
+  arn: string;
+}
+
+/** The lake's part of the platform contract (plain values once resolved). */
+export interface DataLakeContract {
+  tableFormat: "delta";
+  platformKeyArn: string;
+  accessLogBucket: BucketRef;
+  artifactsBucket: BucketRef;
+  zones: { landing: { bucket: BucketRef }; raw: { bucket: BucketRef; database: string }; analytics: { bucket: BucketRef; database: string } };
+  domains: Record<string, { keyArn: string; zones: Partial<Record<DomainZone, { bucket: BucketRef; database: string }>> }>;
+}
+
+/** Account facts every policy needs, resolved once. */
+export interface AccountFacts {
+  accountId: pulumi.Output<string>;
+  partition: pulumi.Output<string>;
+  region: pulumi.Output<string>;
+}
+
+const classificationRank: Record<Classification, number> = { public: 0, internal: 1, confidential: 2, restricted: 3 };
+
+/** The Glue database of a domain's zone (`orders_raw`) or a central zone (`central_raw`). */
+export function databaseName(owner: string, zone: string): string {
+  return physicalName("glueDatabase", owner, zone);
+}
+
+/**
+ * The governed S3 data lake: central zones (landing, raw, analytics), artifacts
+ * and access-log buckets, a bucket per domain and zone with a KMS key per domain,
+ * Glue databases for Delta tables, and Lake Formation governing access.
+ */
+export class DataLake extends pulumi.ComponentResource {
+  /** The platform key: central zones, artifacts and the Glue Data Catalog. */
+  readonly platformKey: aws.kms.Key;
+  readonly accessLogBucket: LakeBucket;
+  readonly artifactsBucket: LakeBucket;
+  readonly zones: Record<CentralZone, LakeBucket>;
+  readonly centralDatabases: Record<Exclude<CentralZone, "landing">, aws.glue.CatalogDatabase>;
+  /** The user-defined role Lake Formation uses for every registered location. */
+  readonly registrationRole: aws.iam.Role;
+  readonly settings: aws.lakeformation.DataLakeSettings;
+  readonly lfTags: { domain: aws.lakeformation.LfTag; zone: aws.lakeformation.LfTag; classification: aws.lakeformation.LfTag };
+  readonly account: AccountFacts;
+  /** Table format of every table registered in the catalog. */
+  readonly tableFormat = "delta" as const;
+  private readonly lakeName: string;
+  private readonly domainStorage = new Map<string, LakeDomain>();
+
+  constructor(name: string, args: DataLakeArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Bad args fail before anything is registered.
+    validateDataLakeArgs(name, args);
+    super("data-platform:lake:DataLake", name, {}, opts);
+    this.lakeName = name;
+    const protect = args.protect ?? true;
+    const stateful = { parent: this, protect, retainOnDelete: protect };
+    const child = { parent: this };
+    const tags = args.tags ?? {};
+    const retentionDefaults = {
+      noncurrentVersionExpirationDays: args.noncurrentVersionExpirationDays ?? 30,
+      abortIncompleteMultipartUploadDays: args.abortIncompleteMultipartUploadDays ?? 7,
+    };
+    const tieringDays = args.intelligentTieringAfterDays ?? 0;
+    const logDays = args.logExpirationDays ?? 365;
+
+    const identity = aws.getCallerIdentityOutput({}, child);
+    this.account = {
+      accountId: identity.accountId,
+      partition: aws.getPartitionOutput({}, child).partition,
+      region: aws.getRegionOutput({}, child).region,
+    };
+    const { accountId, partition, region } = this.account;
+    const bucketName = (...parts: string[]) => accountId.apply((account) => physicalName("s3Bucket", args.prefix, args.stage, ...parts, account));
+    const administrators = pulumi.output(args.administratorArns);
+
+    // The registration role first: key policies name it as a key user.
+    this.registrationRole = new aws.iam.Role(
+      `${name}-lf-registration`,
+      {
+        name: physicalName("iamRole", args.prefix, args.stage, "lake-registration"),
+        description: "Lake Formation uses this role to access the lake's registered locations.",
+        assumeRolePolicy: accountId.apply((account) => JSON.stringify(lakeFormationTrustPolicy(account))),
+        tags,
+      },
+      child,
+    );
+
+    const newKey = (keyName: string, description: string, domain: string | undefined, keyTags: Record<string, string>) => {
+      const key = new aws.kms.Key(
+        keyName,
+        {
+          description,
+          enableKeyRotation: true,
+          deletionWindowInDays: 30,
+          policy: pulumi
+            .all([partition, region, accountId, administrators, this.registrationRole.arn])
+            .apply(([partitionValue, regionValue, account, admins, registrationArn]) =>
+              JSON.stringify(keyPolicy({ partition: partitionValue, region: regionValue, accountId: account, administratorArns: admins, userArns: [registrationArn], domain })),
+            ),
+          tags: keyTags,
+        },
+        stateful,
+      );
+      new aws.kms.Alias(`${keyName}-alias`, { name: `alias/${physicalName("kmsAlias", args.prefix, args.stage, ...(domain ? [domain] : []), "lake")}`, targetKeyId: key.keyId }, child);
+      return key;
+    };
+
+    this.platformKey = newKey(`${name}-key`, "Data lake: central zones, artifacts and the Glue Data Catalog", undefined, tags);
+
+    const bucketBase = { ...retentionDefaults, protect };
+    this.accessLogBucket = new LakeBucket(
+      `${name}-access-logs`,
+      {
+        ...bucketBase,
+        bucketName: bucketName("access-logs"),
+        // S3 delivers server access logs only to buckets encrypted with SSE-S3.
+        kmsKeyArn: undefined,
+        retention: { kind: "logs", expirationDays: logDays },
+        policy: pulumi
+          .all([accountId, partition])
+          .apply(([account, partitionValue]) => ({ allowAccessLogDelivery: { accountId: account, sourceBucketArnPrefix: `arn:${partitionValue}:s3:::${args.prefix}-${args.stage}-` } })),
+        tags,
+      },
+      child,
+    );
+    const loggedBucket = { ...bucketBase, kmsKeyArn: this.platformKey.arn, accessLogBucket: this.accessLogBucket.name };
+    this.artifactsBucket = new LakeBucket(
+      `${name}-artifacts`,
+      { ...loggedBucket, bucketName: bucketName("artifacts"), retention: { kind: "logs", expirationDays: logDays, logPrefix: "logs/" }, tags },
+      child,
+    );
+    const zoneBucket = (zone: CentralZone) =>
+      new LakeBucket(
+        `${name}-${zone}`,
+        {
+          ...loggedBucket,
+          bucketName: bucketName(zone),
+          retention: zone === "landing" ? { kind: "expiring", expirationDays: args.landingExpirationDays ?? 14 } : { kind: "tiered", intelligentTieringAfterDays: tieringDays },
+          tags,
+        },
+        child,
+      );
+    this.zones = { landing: zoneBucket("landing"), raw: zoneBucket("raw"), analytics: zoneBucket("analytics") };
+
+    new aws.glue.DataCatalogEncryptionSettings(
+      `${name}-catalog-encryption`,
+      {
+        dataCatalogEncryptionSettings: {
+          encryptionAtRest: { catalogEncryptionMode: "SSE-KMS", sseAwsKmsKeyId: this.platformKey.arn },
+          connectionPasswordEncryption: { returnConnectionPasswordEncrypted: true, awsKmsKeyId: this.platformKey.arn },
+        },
+      },
+      child,
+    );
+
+    // Lake Formation governs: no IAMAllowedPrincipals defaults on new databases and tables.
+    this.settings = new aws.lakeformation.DataLakeSettings(
+      `${name}-settings`,
+      { admins: args.administratorArns, createDatabaseDefaultPermissions: [], createTableDefaultPermissions: [] },
+      child,
+    );
+    const registered = [...new Set(args.registeredDomainNames ?? args.domains.map((domain) => domain.name))].sort();
+    const lfTag = (key: string, values: string[]) => new aws.lakeformation.LfTag(`${name}-tag-${key}`, { key, values }, { parent: this, dependsOn: [this.settings] });
+    this.lfTags = {
+      domain: lfTag("domain", ["central", ...registered]),
+      zone: lfTag("zone", [...centralZones]),
+      classification: lfTag("classification", [...classifications]),
+    };
+    const allTags = [this.lfTags.domain, this.lfTags.zone, this.lfTags.classification];
+
+    const registerLocation = (locationName: string, bucket: LakeBucket, keyArn: pulumi.Output<string>, policyName: string) => {
+      new aws.iam.RolePolicy(
+        policyName,
+        {
+          role: this.registrationRole.name,
+          policy: pulumi
+            .all([bucket.arn, keyArn, region])
+            .apply(([bucketArn, key, regionValue]) => JSON.stringify(policyDocument(storageStatements({ bucketArn, keyArn: key, region: regionValue, level: "write" })))),
+        },
+        child,
+      );
+      return new aws.lakeformation.Resource(
+        locationName,
+        { arn: bucket.arn, roleArn: this.registrationRole.arn, useServiceLinkedRole: false, hybridAccessEnabled: false },
+        { parent: this, dependsOn: [this.settings] },
+      );
+    };
+
+    const database = (databaseResourceName: string, owner: string, zone: Exclude<CentralZone, "landing">, bucket: LakeBucket, classification: Classification, databaseTags: Record<string, string>) => {
+      const db = new aws.glue.CatalogDatabase(
+        databaseResourceName,
+        {
+          name: databaseName(owner, zone),
+          description: `${owner} ${zone} zone (Delta tables)`,
+          locationUri: pulumi.interpolate`s3://${bucket.name}/`,
+          parameters: { "data-platform:table-format": "delta" },
+          tags: databaseTags,
+        },
+        { ...stateful, dependsOn: [this.settings] },
+      );
+      new aws.lakeformation.ResourceLfTags(
+        `${databaseResourceName}-lf-tags`,
+        {
+          database: { name: db.name },
+          lfTags: [
+            { key: this.lfTags.domain.key, value: owner },
+            { key: this.lfTags.zone.key, value: zone },
+            { key: this.lfTags.classification.key, value: classification },
+          ],
+        },
+        { parent: this, dependsOn: allTags },
+      );
+      return db;
+    };
+
+    this.centralDatabases = {
+      raw: database(`${name}-central-raw-db`, "central", "raw", this.zones.raw, "internal", tags),
+      analytics: database(`${name}-central-analytics-db`, "central", "analytics", this.zones.analytics, "internal", tags),
+    };
+    registerLocation(`${name}-raw-location`, this.zones.raw, this.platformKey.arn, `${name}-lf-registration-raw`);
+    registerLocation(`${name}-analytics-location`, this.zones.analytics, this.platformKey.arn, `${name}-lf-registration-analytics`);
+
+    for (const domain of [...args.domains].sort((a, b) => a.name.localeCompare(b.name))) {
+      const domainTags = { ...tags, ...domain.tags, "data-platform:domain": domain.name };
+      const prefix = `${name}-${domain.name}`;
+      const key = newKey(`${prefix}-key`, `Data lake: domain ${domain.name}`, domain.name, domainTags);
+      const storage: LakeDomain = { name: domain.name, key, buckets: {}, databases: {}, zones: [...domain.zones].sort(), products: {} };
+      for (const zone of storage.zones) {
+        const bucket = new LakeBucket(
+          `${prefix}-${zone}`,
+          {
+            ...bucketBase,
+            kmsKeyArn: key.arn,
+            accessLogBucket: this.accessLogBucket.name,
+            bucketName: bucketName(domain.name, zone),
+            retention: { kind: "tiered", intelligentTieringAfterDays: tieringDays },
+            policy: this.registrationRole.arn.apply((registrationArn) => ({ isolateToDomain: domain.name, trustedPrincipalArns: [registrationArn] })),
+            tags: domainTags,
+          },
+          child,
+        );
+        const products = (domain.dataProducts ?? []).filter((product) => product.zone === zone);
+        const classification = products.reduce<Classification>((highest, product) => (classificationRank[product.classification] > classificationRank[highest] ? product.classification : highest), "internal");
+        storage.buckets[zone] = bucket;
+        storage.databases[zone] = database(`${prefix}-${zone}-db`, domain.name, zone, bucket, classification, domainTags);
+        storage.products[zone] = products.map((product) => product.name);
+        registerLocation(`${prefix}-${zone}-location`, bucket, key.arn, `${prefix}-${zone}-lf-registration`);
+      }
+      this.domainStorage.set(domain.name, storage);
+    }
+
+    this.registerOutputs({ contract: this.contract() });
+  }
+
+  /** Names of the enabled domains, sorted. */
+  domainNames(): string[] {
+    return [...this.domainStorage.keys()].sort();
+  }
+
+  /** A domain's key, buckets and databases; throws for a domain the lake does not have. */
+  domain(name: string): LakeDomain {
+    const storage = this.domainStorage.get(name);
+    if (!storage) throw new Error(`DataLake "${this.lakeName}" has no domain "${name}"; domains: ${this.domainNames().join(", ") || "none"}`);
+    return storage;
+  }
+
+  /**
+   * Lets `grantee` read `scope`: an IAM policy on its role (S3 and KMS through S3,
+   * Glue, Lake Formation data access) and Lake Formation permissions. A role of
+   * another domain gets Lake Formation permissions on the named data products only,
+   * never direct access to the producer's bucket or key.
+   */
+  grantRead(grantee: LakeGrantee, scope: LakeScope): LakeGrant {
+    return createGrant(this, this.lakeName, "read", grantee, scope, { parent: this });
+  }
+
+  /** Lets `grantee` write `scope` (its own domain's data, or a central zone). Never another domain's data. */
+  grantWrite(grantee: LakeGrantee, scope: LakeScope): LakeGrant {
+    return createGrant(this, this.lakeName, "write", grantee, scope, { parent: this });
+  }
+
+  /** What the lake contributes to the platform contract. */
+  contract(): pulumi.Output<DataLakeContract> {
+    const bucketRef = (bucket: LakeBucket) => ({ name: bucket.name, arn: bucket.arn });
+    return pulumi.output({
+      tableFormat: this.tableFormat,
+      platformKeyArn: this.platformKey.arn,
+      accessLogBucket: bucketRef(this.accessLogBucket),
+      artifactsBucket: bucketRef(this.artifactsBucket),
+      zones: {
+        landing: { bucket: bucketRef(this.zones.landing) },
+        raw: { bucket: bucketRef(this.zones.raw), database: this.centralDatabases.raw.name },
+        analytics: { bucket: bucketRef(this.zones.analytics), database: this.centralDatabases.analytics.name },
+      },
+      domains: Object.fromEntries(
+        this.domainNames().map((domainName) => {
+          const storage = this.domain(domainName);
+          return [
+            domainName,
+            {
+              keyArn: storage.key.arn,
+              zones: Object.fromEntries(storage.zones.map((zone) => [zone, { bucket: bucketRef(storage.buckets[zone]!), database: storage.databases[zone]!.name }])),
+            },
+          ];
+        }),
+      ),
+    }) as pulumi.Output<DataLakeContract>;
+  }
+}

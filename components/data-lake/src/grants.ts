@@ -1,0 +1,113 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { CentralZone, DomainZone } from "./args";
+import type { DataLake } from "./dataLake";
+import { catalogStatements, policyDocument, storageStatements, type AccessLevel, type PolicyStatement } from "./policies";
+
+/** Who receives a grant. */
+export interface LakeGrantee {
+  /** Stable name of the grantee, part of the grant's resource names (e.g. `orders-spark`). */
+  name: string;
+  role: aws.iam.Role;
+  /** The grantee's own domain; a producer gets direct access to its own storage. Undefined for platform roles. */
+  domain?: string;
+}
+
+/** What a grant covers. */
+export type LakeScope =
+  /** A domain's zones (all it uses by default), optionally only some data products (tables). */
+  | { domain: string; zones?: DomainZone[]; products?: string[] }
+  /** A central zone, optionally only a prefix of its bucket (landing has no database). */
+  | { zone: CentralZone; prefix?: string };
+
+export interface LakeGrant {
+  policy: aws.iam.RolePolicy;
+  permissions: aws.lakeformation.Permissions[];
+}
+
+const lakeFormationPermissions: Record<AccessLevel, { database: string[]; tables: string[] }> = {
+  read: { database: ["DESCRIBE"], tables: ["SELECT", "DESCRIBE"] },
+  write: { database: ["DESCRIBE", "CREATE_TABLE"], tables: ["SELECT", "DESCRIBE", "INSERT", "DELETE", "ALTER"] },
+};
+
+function scopeKey(scope: LakeScope): string {
+  return "domain" in scope ? scope.domain : `central-${scope.zone}`;
+}
+
+/**
+ * Creates the IAM policy on the grantee's role and the Lake Formation
+ * permissions for one grant. Never grants ALL or grant options.
+ */
+export function createGrant(lake: DataLake, lakeName: string, level: AccessLevel, grantee: LakeGrantee, scope: LakeScope, opts: pulumi.CustomResourceOptions): LakeGrant {
+  const baseName = `${lakeName}-${grantee.name}-${level}-${scopeKey(scope)}`;
+  const { accountId, partition, region } = lake.account;
+  const permissions: aws.lakeformation.Permissions[] = [];
+
+  const lfPermission = (suffix: string, args: Omit<aws.lakeformation.PermissionsArgs, "principal" | "permissionsWithGrantOptions">) => {
+    const permission = new aws.lakeformation.Permissions(`${baseName}-${suffix}`, { ...args, principal: grantee.role.arn, permissionsWithGrantOptions: [] }, opts);
+    permissions.push(permission);
+    return permission;
+  };
+
+  // Statements are assembled from resolved ARNs; only inputs are computed here, never resources.
+  let statements: pulumi.Output<PolicyStatement[]>;
+
+  if ("zone" in scope) {
+    const bucket = lake.zones[scope.zone];
+    const database = scope.zone === "landing" ? undefined : lake.centralDatabases[scope.zone];
+    statements = pulumi
+      .all([bucket.arn, lake.platformKey.arn, accountId, partition, region, database?.name ?? pulumi.output("")])
+      .apply(([bucketArn, keyArn, account, partitionValue, regionValue, databaseName]) => [
+        ...storageStatements({ bucketArn, keyArn, region: regionValue, level, prefix: scope.prefix }),
+        ...(databaseName ? catalogStatements({ catalogKeyArn: keyArn, partition: partitionValue, region: regionValue, accountId: account, databases: [databaseName], level }) : []),
+      ]);
+    if (database) {
+      lfPermission("database", { permissions: lakeFormationPermissions[level].database, database: { name: database.name } });
+      lfPermission("tables", { permissions: lakeFormationPermissions[level].tables, table: { databaseName: database.name, wildcard: true } });
+      if (level === "write") lfPermission("location", { permissions: ["DATA_LOCATION_ACCESS"], dataLocation: { arn: bucket.arn } });
+    }
+  } else {
+    const storage = lake.domain(scope.domain);
+    const zones = scope.zones ?? storage.zones;
+    for (const zone of zones) {
+      if (!storage.zones.includes(zone)) throw new Error(`grant ${baseName}: domain "${scope.domain}" has no "${zone}" zone (zones: ${storage.zones.join(", ")})`);
+    }
+    const producer = grantee.domain === scope.domain;
+    if (!producer && level === "write") {
+      throw new Error(`grant ${baseName}: only the "${scope.domain}" domain's own roles may write its data (grantee domain: ${grantee.domain ?? "none"})`);
+    }
+    const products = scope.products;
+    if (!producer) {
+      if (!products || products.length === 0) throw new Error(`grant ${baseName}: a role outside the "${scope.domain}" domain reads named data products only; pass scope.products`);
+      for (const product of products) {
+        if (!zones.some((zone) => storage.products[zone]?.includes(product))) {
+          throw new Error(`grant ${baseName}: "${scope.domain}" publishes no data product "${product}" in zones ${zones.join(", ")}`);
+        }
+      }
+    }
+    const databases = zones.map((zone) => storage.databases[zone]!);
+    const bucketArns = zones.map((zone) => storage.buckets[zone]!.arn);
+    statements = pulumi
+      .all([pulumi.all(bucketArns), pulumi.all(databases.map((database) => database.name)), storage.key.arn, lake.platformKey.arn, accountId, partition, region])
+      .apply(([buckets, databaseNames, keyArn, catalogKeyArn, account, partitionValue, regionValue]) => [
+        // Only the producer touches the bucket and key; consumers read through Lake Formation.
+        ...(producer ? buckets.flatMap((bucketArn) => storageStatements({ bucketArn, keyArn, region: regionValue, level })) : []),
+        ...catalogStatements({ catalogKeyArn, partition: partitionValue, region: regionValue, accountId: account, databases: databaseNames, tables: producer ? undefined : products, level }),
+      ]);
+    zones.forEach((zone, index) => {
+      const database = databases[index]!;
+      lfPermission(`${zone}-database`, { permissions: lakeFormationPermissions[level].database, database: { name: database.name } });
+      if (producer) {
+        lfPermission(`${zone}-tables`, { permissions: lakeFormationPermissions[level].tables, table: { databaseName: database.name, wildcard: true } });
+        if (level === "write") lfPermission(`${zone}-location`, { permissions: ["DATA_LOCATION_ACCESS"], dataLocation: { arn: storage.buckets[zone]!.arn } });
+      } else {
+        for (const product of (products ?? []).filter((name) => storage.products[zone]?.includes(name)).sort()) {
+          lfPermission(`${zone}-${product}`, { permissions: lakeFormationPermissions.read.tables, table: { databaseName: database.name, name: product } });
+        }
+      }
+    });
+  }
+
+  const policy = new aws.iam.RolePolicy(baseName, { role: grantee.role.name, policy: statements.apply((list) => JSON.stringify(policyDocument(list))) }, opts);
+  return { policy, permissions };
+}

@@ -1,0 +1,5 @@
+export * from "./args";
+export * from "./bucket";
+export * from "./dataLake";
+export * from "./grants";
+export * from "./policies";

@@ -1,0 +1,247 @@
+/**
+ * Pure builders of the lake's IAM, bucket and key policy documents. They take
+ * plain strings (resolved ARNs) so they can be tested without mocks; the
+ * component calls them inside `pulumi.all(...).apply(...)` to build inputs only.
+ */
+
+export interface PolicyStatement {
+  Sid?: string;
+  Effect: "Allow" | "Deny";
+  Principal?: "*" | Record<string, string | string[]>;
+  Action: string | string[];
+  Resource?: string | string[];
+  Condition?: Record<string, Record<string, string | string[] | boolean>>;
+}
+
+export interface PolicyDocument {
+  Version: "2012-10-17";
+  Statement: PolicyStatement[];
+}
+
+export const domainTagKey = "data-platform:domain";
+
+const objectDataActions = ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion"];
+
+function document(statements: PolicyStatement[]): PolicyDocument {
+  return { Version: "2012-10-17", Statement: statements };
+}
+
+export interface BucketPolicyInput {
+  bucketArn: string;
+  /**
+   * When set, object reads and writes are denied to every principal that is not
+   * tagged with this domain, except `trustedPrincipalArns` (the Lake Formation
+   * registration role that vends credentials for granted readers).
+   */
+  isolateToDomain?: string;
+  trustedPrincipalArns?: string[];
+  /** For the access-log bucket: let S3 server access logging write, from this account's buckets only. */
+  allowAccessLogDelivery?: { accountId: string; sourceBucketArnPrefix: string };
+}
+
+/** Bucket policy: TLS only, optional domain isolation, optional log delivery. */
+export function bucketPolicy(input: BucketPolicyInput): PolicyDocument {
+  const objects = `${input.bucketArn}/*`;
+  const statements: PolicyStatement[] = [
+    {
+      Sid: "DenyInsecureTransport",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:*",
+      Resource: [input.bucketArn, objects],
+      Condition: { Bool: { "aws:SecureTransport": false } },
+    },
+  ];
+  if (input.isolateToDomain) {
+    statements.push({
+      Sid: "DenyObjectAccessOutsideDomain",
+      Effect: "Deny",
+      Principal: "*",
+      Action: objectDataActions,
+      Resource: objects,
+      Condition: {
+        StringNotEquals: { [`aws:PrincipalTag/${domainTagKey}`]: input.isolateToDomain },
+        ArnNotEquals: { "aws:PrincipalArn": input.trustedPrincipalArns ?? [] },
+      },
+    });
+  }
+  if (input.allowAccessLogDelivery) {
+    statements.push({
+      Sid: "AllowServerAccessLogDelivery",
+      Effect: "Allow",
+      Principal: { Service: "logging.s3.amazonaws.com" },
+      Action: "s3:PutObject",
+      Resource: objects,
+      Condition: {
+        StringEquals: { "aws:SourceAccount": input.allowAccessLogDelivery.accountId },
+        ArnLike: { "aws:SourceArn": `${input.allowAccessLogDelivery.sourceBucketArnPrefix}*` },
+      },
+    });
+  }
+  return document(statements);
+}
+
+export interface KeyPolicyInput {
+  partition: string;
+  region: string;
+  accountId: string;
+  /** Roles that administer the key (management actions, no data use). */
+  administratorArns: string[];
+  /** Roles that use the key by ARN (the Lake Formation registration role). */
+  userArns: string[];
+  /**
+   * Domain keys: any role of the account tagged with this domain may use the key
+   * (its IAM policy must allow it too). Central keys: any role of the account whose
+   * IAM policy allows it, through S3 only.
+   */
+  domain?: string;
+}
+
+const keyAdministration = [
+  "kms:Create*",
+  "kms:Describe*",
+  "kms:Enable*",
+  "kms:List*",
+  "kms:Put*",
+  "kms:Update*",
+  "kms:Revoke*",
+  "kms:Disable*",
+  "kms:Get*",
+  "kms:Delete*",
+  "kms:TagResource",
+  "kms:UntagResource",
+  "kms:ScheduleKeyDeletion",
+  "kms:CancelKeyDeletion",
+  "kms:RotateKeyOnDemand",
+];
+const keyUse = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:DescribeKey"];
+
+/** Key policy: administrators, named users, tagged domain roles through S3, and CloudWatch Logs. */
+export function keyPolicy(input: KeyPolicyInput): PolicyDocument {
+  const accountRoot = `arn:${input.partition}:iam::${input.accountId}:root`;
+  const statements: PolicyStatement[] = [
+    { Sid: "KeyAdministration", Effect: "Allow", Principal: { AWS: input.administratorArns }, Action: keyAdministration, Resource: "*" },
+  ];
+  if (input.userArns.length > 0) {
+    statements.push({ Sid: "KeyUseByLakeRoles", Effect: "Allow", Principal: { AWS: input.userArns }, Action: keyUse, Resource: "*" });
+  }
+  // The central key also encrypts the Glue Data Catalog, so it is usable through Glue too.
+  const services = input.domain ? [`s3.${input.region}.amazonaws.com`] : [`s3.${input.region}.amazonaws.com`, `glue.${input.region}.amazonaws.com`];
+  const viaS3 = { "kms:ViaService": services, "kms:CallerAccount": input.accountId };
+  statements.push(
+    input.domain
+      ? {
+          Sid: "KeyUseByDomainRolesThroughS3",
+          Effect: "Allow",
+          Principal: { AWS: accountRoot },
+          Action: keyUse,
+          Resource: "*",
+          Condition: { StringEquals: { ...viaS3, [`aws:PrincipalTag/${domainTagKey}`]: input.domain } },
+        }
+      : {
+          Sid: "KeyUseByPlatformRolesThroughS3AndGlue",
+          Effect: "Allow",
+          Principal: { AWS: accountRoot },
+          Action: keyUse,
+          Resource: "*",
+          Condition: { StringEquals: viaS3 },
+        },
+    {
+      Sid: "KeyUseByCloudWatchLogs",
+      Effect: "Allow",
+      Principal: { Service: `logs.${input.region}.amazonaws.com` },
+      Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:DescribeKey"],
+      Resource: "*",
+      Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:${input.partition}:logs:${input.region}:${input.accountId}:log-group:*` } },
+    },
+  );
+  return document(statements);
+}
+
+/** Trust policy of the Lake Formation registration role. */
+export function lakeFormationTrustPolicy(accountId: string): PolicyDocument {
+  return document([
+    {
+      Effect: "Allow",
+      Principal: { Service: "lakeformation.amazonaws.com" },
+      Action: ["sts:AssumeRole", "sts:SetContext", "sts:SetSourceIdentity"],
+      Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+    },
+  ]);
+}
+
+export type AccessLevel = "read" | "write";
+
+export interface StorageAccessInput {
+  bucketArn: string;
+  /** Limit object access to this prefix (e.g. `events/`). */
+  prefix?: string;
+  keyArn: string;
+  region: string;
+  level: AccessLevel;
+}
+
+/** S3 and KMS statements for one bucket and its key (KMS only through S3). */
+export function storageStatements(input: StorageAccessInput): PolicyStatement[] {
+  const prefix = (input.prefix ?? "").replace(/^\/+|\/+$/g, "");
+  const objects = prefix ? `${input.bucketArn}/${prefix}/*` : `${input.bucketArn}/*`;
+  const read = ["s3:GetObject", "s3:GetObjectVersion"];
+  const write = ["s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"];
+  const list: PolicyStatement = { Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: input.bucketArn };
+  if (prefix) list.Condition = { StringLike: { "s3:prefix": [`${prefix}/*`, prefix] } };
+  return [
+    list,
+    { Effect: "Allow", Action: input.level === "write" ? [...read, ...write] : read, Resource: objects },
+    {
+      Effect: "Allow",
+      Action: input.level === "write" ? ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"] : ["kms:Decrypt", "kms:DescribeKey"],
+      Resource: input.keyArn,
+      Condition: { StringEquals: { "kms:ViaService": `s3.${input.region}.amazonaws.com` } },
+    },
+  ];
+}
+
+export interface CatalogAccessInput {
+  /** Key encrypting the Data Catalog: readers of catalog metadata decrypt through Glue. */
+  catalogKeyArn: string;
+  partition: string;
+  region: string;
+  accountId: string;
+  databases: string[];
+  /** Tables the access is limited to (every table of the databases when absent). */
+  tables?: string[];
+  level: AccessLevel;
+}
+
+/** Glue catalog statements for some databases (and their tables), plus Lake Formation data access. */
+export function catalogStatements(input: CatalogAccessInput): PolicyStatement[] {
+  const base = `arn:${input.partition}:glue:${input.region}:${input.accountId}`;
+  const tables = input.databases.flatMap((database) => (input.tables ?? ["*"]).map((table) => `${base}:table/${database}/${table}`));
+  const resources = [`${base}:catalog`, ...input.databases.map((database) => `${base}:database/${database}`), ...tables];
+  const read = ["glue:GetDatabase", "glue:GetDatabases", "glue:GetTable", "glue:GetTables", "glue:GetTableVersions", "glue:GetPartition", "glue:GetPartitions", "glue:BatchGetPartition"];
+  const write = [
+    "glue:CreateTable",
+    "glue:UpdateTable",
+    "glue:DeleteTable",
+    "glue:CreatePartition",
+    "glue:BatchCreatePartition",
+    "glue:UpdatePartition",
+    "glue:DeletePartition",
+    "glue:BatchDeletePartition",
+  ];
+  return [
+    { Effect: "Allow", Action: input.level === "write" ? [...read, ...write] : read, Resource: resources },
+    {
+      Effect: "Allow",
+      Action: input.level === "write" ? ["kms:Decrypt", "kms:GenerateDataKey"] : "kms:Decrypt",
+      Resource: input.catalogKeyArn,
+      Condition: { StringEquals: { "kms:ViaService": `glue.${input.region}.amazonaws.com` } },
+    },
+    // Lake Formation vends credentials for registered locations; this action has no resource-level scope.
+    { Effect: "Allow", Action: "lakeformation:GetDataAccess", Resource: "*" },
+  ];
+}
+
+export function policyDocument(statements: PolicyStatement[]): PolicyDocument {
+  return document(statements);
+}
