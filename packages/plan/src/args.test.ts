@@ -3,7 +3,7 @@ import { parseArgs } from "./args";
 
 describe("parseArgs", () => {
   it("reads every option, in both --flag value and --flag=value forms", () => {
-    expect(parseArgs(["--stack", "prod", "--json=out/plan.json", "--markdown", "out/plan.md", "--mode", "preview", "--project", "stacks/domain", "--platform-plan", "p.json", "--config-file", "c.yaml", "--domains-dir", "d"])).toEqual({
+    expect(parseArgs(["--stack", "prod", "--json=out/plan.json", "--markdown", "out/plan.md", "--mode", "preview", "--project", "stacks/domain", "--platform-plan", "p.json", "--config-file", "c.yaml", "--domains-dir", "d", "--stack-traces"])).toEqual({
       stack: "prod",
       json: "out/plan.json",
       markdown: "out/plan.md",
@@ -12,6 +12,7 @@ describe("parseArgs", () => {
       platformPlan: "p.json",
       configFile: "c.yaml",
       domainsDir: "d",
+      stackTraces: true,
       help: false,
     });
   });

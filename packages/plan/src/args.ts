@@ -10,6 +10,7 @@ export interface CliArgs {
   mode: PlanMode;
   json?: string;
   markdown?: string;
+  stackTraces: boolean;
   help: boolean;
 }
 
@@ -27,6 +28,7 @@ Options:
   --mode resolved|preview  which run to report (both always run; default resolved)
   --json <file>            write the plan document (schemaVersion 1)
   --markdown <file>        write a pull-request comment
+  --stack-traces           keep stack traces while the program runs (to debug it; slower)
   --help                   this text
 
 Exit codes: 0 ok, 1 mandatory policy violations, 2 invalid config or usage.`;
@@ -36,10 +38,15 @@ const valued = new Set(["--stack", "--config-file", "--domains-dir", "--project"
 export function parseArgs(argv: readonly string[]): CliArgs {
   const values = new Map<string, string>();
   let help = false;
+  let stackTraces = false;
   for (let index = 0; index < argv.length; index++) {
     const raw = argv[index]!;
     if (raw === "--help" || raw === "-h") {
       help = true;
+      continue;
+    }
+    if (raw === "--stack-traces") {
+      stackTraces = true;
       continue;
     }
     const [flag, inline] = raw.includes("=") ? [raw.slice(0, raw.indexOf("=")), raw.slice(raw.indexOf("=") + 1)] : [raw, undefined];
@@ -49,7 +56,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     if (values.has(flag)) throw new UsageError(`${flag} given twice`);
     values.set(flag, value);
   }
-  if (help) return { stack: "", project: ".", mode: "resolved", help };
+  if (help) return { stack: "", project: ".", mode: "resolved", stackTraces, help };
   const stack = values.get("--stack");
   if (!stack) throw new UsageError("--stack is required");
   const mode = values.get("--mode") ?? "resolved";
@@ -63,6 +70,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     mode,
     json: values.get("--json"),
     markdown: values.get("--markdown"),
+    stackTraces,
     help,
   };
 }

@@ -28,6 +28,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       domainsDir: args.domainsDir,
       platformPlan: args.platformPlan,
       mode: args.mode,
+      stackTraces: args.stackTraces,
     });
     console.log(textSummary(result.document));
     if (args.json) write(args.json, `${JSON.stringify(result.document, null, 2)}\n`);
@@ -54,6 +55,7 @@ if (require.main === module) {
     },
     (error: unknown) => {
       console.error(error);
+      if (!process.argv.includes("--stack-traces")) console.error("(the program ran without stack traces, for speed: add --stack-traces to see where it failed)");
       process.exitCode = 70;
     },
   );

@@ -67,6 +67,6 @@ export function summarise(resources: readonly PlanResource[]): PlanDocument["sum
   for (const resource of resources) byType[resource.type] = (byType[resource.type] ?? 0) + 1;
   return {
     resources: resources.length,
-    byType: Object.fromEntries(Object.entries(byType).sort(([a], [b]) => a.localeCompare(b))),
+    byType: Object.fromEntries(Object.entries(byType).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
   };
 }

@@ -1,12 +1,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { require as tsxRequire } from "tsx/cjs/api";
 import { configEnv } from "@data-platform/config";
-import { readStackConfigFile, runProgram, type ProgramExports } from "@data-platform/testing";
-import { summarise, toPlanResource, type PlanDocument, type PolicyViolation } from "./document";
+import { readStackConfigFile } from "@data-platform/testing";
+import type { PlanDocument, PolicyViolation } from "./document";
 import { programEntry, readProject, UsageError } from "./project";
+import { runMode, type ModeRun, type PlanMode } from "./run-mode";
 
-export type PlanMode = "resolved" | "preview";
+export type { PlanMode } from "./run-mode";
 
 /** Evaluates policies over a finished plan (the policy pack plugs in here). */
 export type PolicyEvaluator = (document: PlanDocument) => PolicyViolation[] | Promise<PolicyViolation[]>;
@@ -24,6 +24,8 @@ export interface PlanOptions {
   /** The mode whose document is reported; both modes always run. */
   mode?: PlanMode;
   policies?: PolicyEvaluator;
+  /** Keep full stack traces while the program runs, to debug a failing program (slower). @default false */
+  stackTraces?: boolean;
 }
 
 export interface PlanResult {
@@ -67,29 +69,21 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
   if (options.domainsDir) process.env[configEnv.domainsDir] = path.resolve(options.domainsDir);
   else delete process.env[configEnv.domainsDir];
 
+  const run = (mode: PlanMode): ModeRun => ({
+    mode,
+    entry,
+    project: project.name,
+    stack: options.stack,
+    config: engineConfig.config,
+    secretKeys: engineConfig.secretKeys,
+    stackReferences,
+    stackTraces: options.stackTraces,
+  });
   const documents = {} as Record<PlanMode, PlanDocument>;
   try {
-    for (const mode of ["resolved", "preview"] as const) {
-      const run = await runProgram(() => tsxRequire(entry, __filename) as ProgramExports, {
-        mode,
-        project: project.name,
-        stack: options.stack,
-        config: engineConfig.config,
-        secretKeys: engineConfig.secretKeys,
-        stackReferences,
-      });
-      const resources = run.harness.registrations.map(toPlanResource).sort((a, b) => a.urn.localeCompare(b.urn));
-      documents[mode] = {
-        schemaVersion: 1,
-        project: project.name,
-        stack: options.stack,
-        mode,
-        resources,
-        outputs: run.outputs,
-        policy: { violations: [] },
-        summary: summarise(resources),
-      };
-    }
+    // Sequential on purpose: a worker thread for the preview run costs a second SDK load.
+    documents.resolved = await runMode(run("resolved"));
+    documents.preview = await runMode(run("preview"));
   } finally {
     restore(configEnv.configFile, saved.configFile);
     restore(configEnv.domainsDir, saved.domainsDir);

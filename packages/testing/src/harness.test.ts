@@ -33,7 +33,7 @@ describe("setMocks (resolved)", () => {
     expect(bucket.parent).toBe(component.urn);
     expect(bucket.id).toBe("lake-data");
     expect(bucket.dependencies).toEqual([harness.one("aws:kms/key:Key", "lake-key").urn]);
-    expect(bucket.inputs).toMatchObject({ bucket: "lake-data", tags: "[secret]" });
+    expect(bucket.inputs).toMatchObject({ bucket: "lake-data", tags: { secretish: "[secret]" } });
     expect(bucket.options).toMatchObject({ protect: true, retainOnDelete: true, ignoreChanges: ["tags"], deleteBeforeReplace: true });
     expect(JSON.stringify(bucket.options.aliases)).toContain("lake-old");
     expect(harness.children(component).map((child) => child.name).sort()).toEqual(["lake", "lake-key"]);

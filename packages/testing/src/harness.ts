@@ -32,10 +32,8 @@ export interface Registration {
   parent: string | null;
   provider: string | null;
   dependencies: string[];
-  /** Inputs as plain JSON: secrets "[secret]", unknowns "[unknown]". */
+  /** Inputs as plain JSON: secrets "[secret]", unknowns "[unknown]", resource references their URN. */
   inputs: Record<string, unknown>;
-  /** Inputs as the mock received them (secrets still wrapped), for assertions on secretness. */
-  rawInputs: Record<string, unknown>;
   options: ResourceOptionsCapture;
 }
 
@@ -240,9 +238,10 @@ export class Harness {
   }
 
   private record(request: RegisterRequest, response: { getUrn(): string; getId(): string }): void {
-    // The SDK sends the inputs as a protobuf Struct; read them back the way the mock did.
-    const struct = (request as unknown as { getObject(): Parameters<typeof pulumi.runtime.deserializeProperties>[0] | undefined }).getObject();
-    const rawInputs = struct ? (pulumi.runtime.deserializeProperties(struct, true) as Record<string, unknown>) : {};
+    // The SDK sends the inputs as a protobuf Struct of wire values (secrets, unknowns and
+    // resource references as signature objects), which toPlain reads directly.
+    const struct = (request as unknown as { getObject(): { toJavaScript(): Record<string, unknown> } | undefined }).getObject();
+    const wireInputs = struct ? struct.toJavaScript() : {};
     const aliases: unknown[] = [...request.getAliasurnsList(), ...request.getAliasesList().map((alias) => alias.toObject())];
     this.registrations.push({
       urn: response.getUrn(),
@@ -254,8 +253,7 @@ export class Harness {
       parent: request.getParent() || null,
       provider: request.getProvider() || null,
       dependencies: [...request.getDependenciesList()].sort(),
-      inputs: toPlain(rawInputs) as Record<string, unknown>,
-      rawInputs,
+      inputs: toPlain(wireInputs) as Record<string, unknown>,
       options: {
         protect: request.getProtect() ?? false,
         retainOnDelete: request.getRetainondelete() ?? false,

@@ -1,0 +1,73 @@
+import { require as tsxRequire } from "tsx/cjs/api";
+import { runProgram, type ProgramExports } from "@data-platform/testing";
+import { summarise, toPlanResource, type PlanDocument } from "./document";
+
+export type PlanMode = "resolved" | "preview";
+
+/** Everything one run of a program needs; plain data, so it can cross to a worker thread. */
+export interface ModeRun {
+  mode: PlanMode;
+  entry: string;
+  project: string;
+  stack: string;
+  config: Record<string, string>;
+  secretKeys: string[];
+  stackReferences?: Record<string, Record<string, unknown>>;
+  /** Keep full stack traces while the program runs (slower). */
+  stackTraces?: boolean;
+}
+
+/**
+ * The SDK captures a stack trace for every resource and promise, which is most of
+ * a large plan's time. Captures are off during the run unless `stackTraces` asks
+ * for them (to debug a failing program); the SDK still raises the limit where it
+ * records source positions.
+ */
+const planStackTraceLimit = 0;
+
+// The SDK asks for unlimited frames when it records source positions, which the plan does not report.
+const formattedFrames = 12;
+
+function plainStackTrace(error: Error, frames: NodeJS.CallSite[]): string {
+  return `${String(error)}${frames
+    .slice(0, formattedFrames)
+    .map((frame) => `\n    at ${String(frame)}`)
+    .join("")}`;
+}
+
+/** Runs the program once under the mock harness and returns its plan document (without policy findings). */
+export async function runMode(run: ModeRun): Promise<PlanDocument> {
+  // Mapping every captured stack through source maps (on under tsx) is costly too,
+  // so traces are formatted plainly while the program runs.
+  const prepareStackTrace = Error.prepareStackTrace;
+  const stackTraceLimit = Error.stackTraceLimit;
+  if (!run.stackTraces) {
+    Error.prepareStackTrace = plainStackTrace;
+    Error.stackTraceLimit = planStackTraceLimit;
+  }
+  try {
+    const result = await runProgram(() => tsxRequire(run.entry, __filename) as ProgramExports, {
+      mode: run.mode,
+      project: run.project,
+      stack: run.stack,
+      config: run.config,
+      secretKeys: run.secretKeys,
+      stackReferences: run.stackReferences,
+    });
+    // Code-point order: deterministic, and far cheaper than locale-aware comparison.
+    const resources = result.harness.registrations.map(toPlanResource).sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
+    return {
+      schemaVersion: 1,
+      project: run.project,
+      stack: run.stack,
+      mode: run.mode,
+      resources,
+      outputs: result.outputs,
+      policy: { violations: [] },
+      summary: summarise(resources),
+    };
+  } finally {
+    Error.prepareStackTrace = prepareStackTrace;
+    Error.stackTraceLimit = stackTraceLimit;
+  }
+}
