@@ -32,9 +32,11 @@ function main(): void {
   const floor = median(floorRuns);
 
   const baseConfig = path.join(repoRoot, "stacks/platform/Pulumi.prod.yaml");
+  const scratch: string[] = [];
   const rows: { domains: number; wallMs: number; planMs: number; resources: number; maxRssMiB: number }[] = [];
   for (const domains of [1, 10, 40]) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-${domains}-`));
+    scratch.push(dir);
     const stage = writeSyntheticStage(baseConfig, domains, dir);
     const runs = Array.from({ length: repeats }, () => {
       const child = timeChild([path.join(__dirname, "bench-child.ts"), "prod", repoRoot, stage.configFile, stage.domainsDir]);
@@ -48,6 +50,8 @@ function main(): void {
       maxRssMiB: Math.max(...runs.map((run) => run.maxRssMiB)),
     });
   }
+
+  for (const dir of scratch) fs.rmSync(dir, { recursive: true, force: true });
 
   console.log(`floor (fresh process loading @pulumi/pulumi and @pulumi/aws): ${floor.toFixed(0)} ms (median of ${repeats})`);
   console.log("");
