@@ -10,6 +10,7 @@ export interface CliArgs {
   mode: PlanMode;
   json?: string;
   markdown?: string;
+  policyConfig?: string;
   stackTraces: boolean;
   help: boolean;
 }
@@ -28,12 +29,13 @@ Options:
   --mode resolved|preview  which run to report (both always run; default resolved)
   --json <file>            write the plan document (schemaVersion 1)
   --markdown <file>        write a pull-request comment
+  --policy-config <json>   policy pack config (enforcement levels, caps), as for pulumi --policy-pack-config
   --stack-traces           keep stack traces while the program runs (to debug it; slower)
   --help                   this text
 
 Exit codes: 0 ok, 1 mandatory policy violations, 2 invalid config or usage.`;
 
-const valued = new Set(["--stack", "--config-file", "--domains-dir", "--project", "--platform-plan", "--mode", "--json", "--markdown"]);
+const valued = new Set(["--stack", "--config-file", "--domains-dir", "--project", "--platform-plan", "--mode", "--json", "--markdown", "--policy-config"]);
 
 export function parseArgs(argv: readonly string[]): CliArgs {
   const values = new Map<string, string>();
@@ -70,6 +72,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     mode,
     json: values.get("--json"),
     markdown: values.get("--markdown"),
+    policyConfig: values.get("--policy-config"),
     stackTraces,
     help,
   };

@@ -46,6 +46,20 @@ describe("plan command", () => {
     expect(result.stderr).toMatch(/no stack config file for stack "nope"/);
   });
 
+  it("exits 1 when the policy pack finds a weakened bucket", () => {
+    const result = plan("--stack", "test", "--project", path.join(__dirname, "__fixtures__/weak-bucket"));
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/\[mandatory\] s3-every-bucket-governed: urn:pulumi:test::weak-bucket::aws:s3\/bucket:Bucket::raw: bucket weak-raw-data lacks: public access block/);
+  });
+
+  it("lets policy config downgrade a rule to advisory", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-cli-"));
+    fs.writeFileSync(path.join(dir, "policy.json"), JSON.stringify({ "s3-every-bucket-governed": "advisory" }));
+    const result = plan("--stack", "test", "--project", path.join(__dirname, "__fixtures__/weak-bucket"), "--policy-config", path.join(dir, "policy.json"));
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/\[advisory\] s3-every-bucket-governed/);
+  });
+
   it("exits 1 when a mandatory policy is violated", () => {
     const result = plan("--stack", "test", "--project", path.join(__dirname, "__fixtures__/inside-apply"));
     expect(result.code).toBe(1);

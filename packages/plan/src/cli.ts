@@ -1,12 +1,24 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ConfigError } from "@data-platform/config";
+import { evaluatePolicies } from "@data-platform/policy-pack";
+import type { PolicyPackConfig } from "@pulumi/policy";
 import { parseArgs, usage } from "./args";
 import { runPlan } from "./plan";
 import { UsageError } from "./project";
 import { markdownReport, textSummary } from "./report";
 
 export const exitCodes = { ok: 0, mandatoryViolations: 1, invalidInput: 2 } as const;
+
+function readPolicyConfig(file: string | undefined): PolicyPackConfig {
+  if (!file) return {};
+  if (!fs.existsSync(file)) throw new UsageError(`--policy-config ${file}: file not found`);
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8")) as PolicyPackConfig;
+  } catch (error) {
+    throw new UsageError(`--policy-config ${file}: not JSON (${(error as Error).message})`);
+  }
+}
 
 function write(file: string, content: string): void {
   fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -21,6 +33,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       console.log(usage);
       return exitCodes.ok;
     }
+    const policyConfig = readPolicyConfig(args.policyConfig);
     const result = await runPlan({
       stack: args.stack,
       projectDir: args.project,
@@ -29,6 +42,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       platformPlan: args.platformPlan,
       mode: args.mode,
       stackTraces: args.stackTraces,
+      policies: (document) => evaluatePolicies(document.resources, { config: policyConfig }),
     });
     console.log(textSummary(result.document));
     if (args.json) write(args.json, `${JSON.stringify(result.document, null, 2)}\n`);

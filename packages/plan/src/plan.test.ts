@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { evaluatePolicies } from "@data-platform/policy-pack";
 import { consistencyPolicy, runPlan } from "./plan";
 import { markdownReport, textSummary } from "./report";
 
@@ -36,6 +37,14 @@ describe("runPlan on the platform project", () => {
     const { document } = await runPlan({ stack: "sandbox", projectDir: repoRoot, configFile, domainsDir });
     expect(document.stack).toBe("sandbox");
     expect(Object.keys(document.outputs["domains"] as object)).toEqual(["orders"]);
+  });
+});
+
+describe("every stage under the policy pack", () => {
+  it.each(["dev", "staging", "prod"])("%s has no mandatory violation", async (stack) => {
+    const { document } = await runPlan({ stack, projectDir: repoRoot, policies: (planned) => evaluatePolicies(planned.resources) });
+    expect(document.resources.length).toBeGreaterThan(50);
+    expect(document.policy.violations.filter((violation) => violation.level === "mandatory")).toEqual([]);
   });
 });
 

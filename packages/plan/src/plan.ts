@@ -89,11 +89,9 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     restore(configEnv.domainsDir, saved.domainsDir);
   }
 
-  const consistency = compareUrns(documents.resolved, documents.preview);
-  for (const mode of ["resolved", "preview"] as const) {
-    const violations = [...consistency, ...((await options.policies?.(documents[mode])) ?? [])];
-    documents[mode].policy.violations = violations;
-  }
+  // Policies read the resolved run, where every input is concrete; both documents report the findings.
+  const violations = [...compareUrns(documents.resolved, documents.preview), ...((await options.policies?.(documents.resolved)) ?? [])];
+  for (const mode of ["resolved", "preview"] as const) documents[mode].policy.violations = violations;
   return { document: documents[options.mode ?? "resolved"], documents };
 }
 
