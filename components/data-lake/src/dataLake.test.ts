@@ -286,6 +286,17 @@ describe("DataLake grants", () => {
     expect(() => lake.grantRead(grantee, { domain: "orders", products: ["menu"] })).toThrow(/publishes no data product "menu"/);
   });
 
+  it("lets a role read one prefix of the artifacts bucket", async () => {
+    const { harness, lake } = await build();
+    lake.grantRead({ name: "orders-spark", role: role("orders-spark-code", "orders"), domain: "orders" }, { zone: "artifacts", prefix: "code/orders" });
+    await harness.settle();
+    const artifacts = harness.one("aws:s3/bucket:Bucket", "lake-artifacts").inputs["bucket"] as string;
+    const statements = statementsOf(harness, "lake-orders-spark-read-central-artifacts");
+    expect(statements[1]).toEqual({ Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: `arn:aws:s3:::${artifacts}/code/orders/*` });
+    expect(statements.some((statement) => [statement.Action].flat().some((action) => action.startsWith("glue:")))).toBe(false);
+    expect(harness.byType("aws:lakeformation/permissions:Permissions")).toEqual([]);
+  });
+
   it("lets a platform role write a prefix of the landing zone", async () => {
     const { harness, lake } = await build();
     lake.grantWrite({ name: "rivers", role: role("rivers") }, { zone: "landing", prefix: "events/" });

@@ -17,8 +17,8 @@ export interface LakeGrantee {
 export type LakeScope =
   /** A domain's zones (all it uses by default), optionally only some data products (tables). */
   | { domain: string; zones?: DomainZone[]; products?: string[] }
-  /** A central zone, optionally only a prefix of its bucket (landing has no database). */
-  | { zone: CentralZone; prefix?: string };
+  /** A central zone or the artifacts bucket, optionally only a prefix (landing and artifacts have no database). */
+  | { zone: CentralZone | "artifacts"; prefix?: string };
 
 export interface LakeGrant {
   policy: aws.iam.RolePolicy;
@@ -53,8 +53,8 @@ export function createGrant(lake: DataLake, lakeName: string, level: AccessLevel
   let statements: pulumi.Output<PolicyStatement[]>;
 
   if ("zone" in scope) {
-    const bucket = lake.zones[scope.zone];
-    const database = scope.zone === "landing" ? undefined : lake.centralDatabases[scope.zone];
+    const bucket = scope.zone === "artifacts" ? lake.artifactsBucket : lake.zones[scope.zone];
+    const database = scope.zone === "landing" || scope.zone === "artifacts" ? undefined : lake.centralDatabases[scope.zone];
     statements = pulumi
       .all([bucket.arn, lake.platformKey.arn, accountId, partition, region, database?.name ?? pulumi.output("")])
       .apply(([bucketArn, keyArn, account, partitionValue, regionValue, databaseName]) => [
