@@ -42,7 +42,11 @@ export async function main(argv: readonly string[]): Promise<number> {
       platformPlan: args.platformPlan,
       mode: args.mode,
       stackTraces: args.stackTraces,
-      policies: (document) => evaluatePolicies(document.resources, { config: policyConfig }),
+      policies: (document, revealed) =>
+        evaluatePolicies(
+          document.resources.map((resource) => ({ ...resource, inputs: revealed.get(resource.urn) ?? resource.inputs })),
+          { config: policyConfig },
+        ),
     });
     console.log(textSummary(result.document));
     if (args.json) write(args.json, `${JSON.stringify(result.document, null, 2)}\n`);

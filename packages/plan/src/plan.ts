@@ -8,8 +8,11 @@ import { runMode, type ModeRun, type PlanMode } from "./run-mode";
 
 export type { PlanMode } from "./run-mode";
 
-/** Evaluates policies over a finished plan (the policy pack plugs in here). */
-export type PolicyEvaluator = (document: PlanDocument) => PolicyViolation[] | Promise<PolicyViolation[]>;
+/**
+ * Evaluates policies over a finished plan (the policy pack plugs in here).
+ * `revealedInputs` holds each resource's inputs with secret values in clear, by URN.
+ */
+export type PolicyEvaluator = (document: PlanDocument, revealedInputs: ReadonlyMap<string, Record<string, unknown>>) => PolicyViolation[] | Promise<PolicyViolation[]>;
 
 export interface PlanOptions {
   stack: string;
@@ -80,17 +83,20 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     stackTraces: options.stackTraces,
   });
   const documents = {} as Record<PlanMode, PlanDocument>;
+  let revealedInputs: ReadonlyMap<string, Record<string, unknown>> = new Map();
   try {
     // Sequential on purpose: a worker thread for the preview run costs a second SDK load.
-    documents.resolved = await runMode(run("resolved"));
-    documents.preview = await runMode(run("preview"));
+    const resolved = await runMode(run("resolved"));
+    revealedInputs = resolved.revealedInputs;
+    documents.resolved = resolved.document;
+    documents.preview = (await runMode(run("preview"))).document;
   } finally {
     restore(configEnv.configFile, saved.configFile);
     restore(configEnv.domainsDir, saved.domainsDir);
   }
 
   // Policies read the resolved run, where every input is concrete; both documents report the findings.
-  const violations = [...compareUrns(documents.resolved, documents.preview), ...((await options.policies?.(documents.resolved)) ?? [])];
+  const violations = [...compareUrns(documents.resolved, documents.preview), ...((await options.policies?.(documents.resolved, revealedInputs)) ?? [])];
   for (const mode of ["resolved", "preview"] as const) documents[mode].policy.violations = violations;
   return { document: documents[options.mode ?? "resolved"], documents };
 }

@@ -35,8 +35,14 @@ function plainStackTrace(error: Error, frames: NodeJS.CallSite[]): string {
     .join("")}`;
 }
 
+export interface ModeResult {
+  document: PlanDocument;
+  /** Inputs with secret values in clear, by URN (for policies only; never written out). */
+  revealedInputs: ReadonlyMap<string, Record<string, unknown>>;
+}
+
 /** Runs the program once under the mock harness and returns its plan document (without policy findings). */
-export async function runMode(run: ModeRun): Promise<PlanDocument> {
+export async function runMode(run: ModeRun): Promise<ModeResult> {
   // Mapping every captured stack through source maps (on under tsx) is costly too,
   // so traces are formatted plainly while the program runs.
   const prepareStackTrace = Error.prepareStackTrace;
@@ -57,14 +63,17 @@ export async function runMode(run: ModeRun): Promise<PlanDocument> {
     // Code-point order: deterministic, and far cheaper than locale-aware comparison.
     const resources = result.harness.registrations.map(toPlanResource).sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
     return {
-      schemaVersion: 1,
-      project: run.project,
-      stack: run.stack,
-      mode: run.mode,
-      resources,
-      outputs: result.outputs,
-      policy: { violations: [] },
-      summary: summarise(resources),
+      document: {
+        schemaVersion: 1,
+        project: run.project,
+        stack: run.stack,
+        mode: run.mode,
+        resources,
+        outputs: result.outputs,
+        policy: { violations: [] },
+        summary: summarise(resources),
+      },
+      revealedInputs: new Map(result.harness.registrations.map((registration) => [registration.urn, registration.revealedInputs])),
     };
   } finally {
     Error.prepareStackTrace = prepareStackTrace;

@@ -34,6 +34,11 @@ export interface Registration {
   dependencies: string[];
   /** Inputs as plain JSON: secrets "[secret]", unknowns "[unknown]", resource references their URN. */
   inputs: Record<string, unknown>;
+  /**
+   * The same inputs with secret values in clear (the same object when there is no
+   * secret). For policy evaluation and assertions only: never write it out.
+   */
+  revealedInputs: Record<string, unknown>;
   options: ResourceOptionsCapture;
 }
 
@@ -242,6 +247,10 @@ export class Harness {
     // resource references as signature objects), which toPlain reads directly.
     const struct = (request as unknown as { getObject(): { toJavaScript(): Record<string, unknown> } | undefined }).getObject();
     const wireInputs = struct ? struct.toJavaScript() : {};
+    const sawSecret = { value: false };
+    const inputs = toPlain(wireInputs, { sawSecret }) as Record<string, unknown>;
+    // Providers mark some inputs secret by themselves (an SSM parameter's value), which policies must still read.
+    const revealedInputs = sawSecret.value ? (toPlain(wireInputs, { reveal: true }) as Record<string, unknown>) : inputs;
     const aliases: unknown[] = [...request.getAliasurnsList(), ...request.getAliasesList().map((alias) => alias.toObject())];
     this.registrations.push({
       urn: response.getUrn(),
@@ -253,7 +262,8 @@ export class Harness {
       parent: request.getParent() || null,
       provider: request.getProvider() || null,
       dependencies: [...request.getDependenciesList()].sort(),
-      inputs: toPlain(wireInputs) as Record<string, unknown>,
+      inputs,
+      revealedInputs,
       options: {
         protect: request.getProtect() ?? false,
         retainOnDelete: request.getRetainondelete() ?? false,

@@ -15,15 +15,22 @@ function isUnknown(value: unknown): boolean {
   return typeof value === "object" && value !== null && (value as { constructor?: { name?: string } }).constructor?.name === "Unknown";
 }
 
+export interface PlainOptions {
+  /** Keep secret values instead of "[secret]" (for policy evaluation, never for output). */
+  reveal?: boolean;
+  /** Set to true when a secret was met. */
+  sawSecret?: { value: boolean };
+}
+
 /**
  * Turns mock inputs (or resolved outputs) into plain JSON: secrets become
  * "[secret]", unknowns "[unknown]", resource references their URN, assets their path.
  */
-export function toPlain(value: unknown): unknown {
+export function toPlain(value: unknown, options: PlainOptions = {}): unknown {
   if (value === undefined) return undefined;
   if (value === null || typeof value === "string" || typeof value === "number" || typeof value === "boolean") return value;
   if (value === pulumi.runtime.unknownValue || isUnknown(value)) return unknownMarker;
-  if (Array.isArray(value)) return value.map((element) => (element === undefined ? null : toPlain(element)));
+  if (Array.isArray(value)) return value.map((element) => (element === undefined ? null : toPlain(element, options)));
   if (pulumi.Resource.isInstance(value)) return `[resource ${(value as { __name?: string }).__name ?? ""}]`;
   if (pulumi.asset.Asset.isInstance(value) || pulumi.asset.Archive.isInstance(value)) {
     const asset = value as { path?: Promise<string>; text?: Promise<string> };
@@ -33,7 +40,8 @@ export function toPlain(value: unknown): unknown {
     const record = value as Record<string, unknown>;
     switch (record[sigKey]) {
       case secretSig:
-        return secretMarker;
+        if (options.sawSecret) options.sawSecret.value = true;
+        return options.reveal ? toPlain(record["value"], options) : secretMarker;
       case resourceSig:
         return String(record["urn"] ?? "[resource]");
       case assetSig:
@@ -42,7 +50,7 @@ export function toPlain(value: unknown): unknown {
     }
     const result: Record<string, unknown> = {};
     for (const key of Object.keys(record).sort()) {
-      const plain = toPlain(record[key]);
+      const plain = toPlain(record[key], options);
       if (plain !== undefined) result[key] = plain;
     }
     return result;

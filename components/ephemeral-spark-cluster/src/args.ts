@@ -1,0 +1,69 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { DataLake } from "@data-platform/data-lake";
+import type { FleetInstanceTypes } from "./template";
+
+export interface SparkDomainArgs {
+  /** Domain name; the lake must have it. */
+  name: string;
+  /** Managed-scaling ceiling of a cluster, in vCPUs (at least the 16-vCPU starting core). @default 64 */
+  maxVcpus?: number;
+  /** A cluster with no work terminates after this many minutes. @default 30 */
+  idleTimeoutMinutes?: number;
+  /** Read the central raw zone (the platform's tabulated raw data). @default true */
+  readCentralRaw?: boolean;
+  /** Also run one long-lived (but idle-terminating) `aws.emr.Cluster` built from the template (handy in dev). @default false */
+  longLivedCluster?: boolean;
+  /** Also create an EMR Serverless application (Graviton, auto start/stop) with its own runtime role. @default false */
+  serverless?: boolean;
+  /** Tags of the domain's resources and clusters (owner, cost centre). */
+  tags?: Record<string, string>;
+}
+
+export interface EphemeralSparkClusterArgs {
+  prefix: string;
+  stage: string;
+  /** The lake whose domain storage the job roles get (through its grants). */
+  lake: DataLake;
+  vpcId: pulumi.Input<string>;
+  /** Private subnets the clusters launch in (tagged `for-use-with-amazon-emr-managed-policies=true`). */
+  privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  /** Roles administering the disk key. */
+  administratorArns: pulumi.Input<string>[];
+  domains: SparkDomainArgs[];
+  /** EMR release of the EC2 clusters (Docker on YARN is documented for 6.x). @default "emr-6.15.0" */
+  releaseLabel?: string;
+  /** EMR Serverless release. @default "emr-7.5.0" */
+  serverlessReleaseLabel?: string;
+  /**
+   * S3 URI of the zip with PEM certificates for in-transit encryption.
+   * @default `s3://<artifacts bucket>/emr/tls/certificates.zip` (upload it before launching clusters)
+   */
+  tlsCertificatesS3Uri?: pulumi.Input<string>;
+  /** Instance types of the fleets. @default Graviton families (see `defaultInstanceTypes`) */
+  instanceTypes?: FleetInstanceTypes;
+  /** Protect the disk key. @default true */
+  protect?: boolean;
+  tags?: Record<string, string>;
+}
+
+/** vCPUs a cluster starts with: two 8-vCPU core nodes. */
+export const startingCoreVcpus = 16;
+
+export function validateSparkArgs(name: string, args: EphemeralSparkClusterArgs): void {
+  const problems: string[] = [];
+  const known = new Set(args.lake.domainNames());
+  const seen = new Set<string>();
+  for (const domain of args.domains) {
+    if (!known.has(domain.name)) problems.push(`domain "${domain.name}" is not in the lake (lake domains: ${[...known].join(", ") || "none"})`);
+    if (seen.has(domain.name)) problems.push(`domain "${domain.name}" is listed twice`);
+    seen.add(domain.name);
+    const maxVcpus = domain.maxVcpus ?? 64;
+    if (!Number.isInteger(maxVcpus) || maxVcpus < startingCoreVcpus) problems.push(`domain "${domain.name}": maxVcpus must be a whole number of at least ${startingCoreVcpus}, got ${maxVcpus}`);
+    const idle = domain.idleTimeoutMinutes ?? 30;
+    // EMR accepts idle timeouts from 60 seconds to 7 days.
+    if (!Number.isInteger(idle) || idle < 1 || idle > 7 * 24 * 60) problems.push(`domain "${domain.name}": idleTimeoutMinutes must be 1 to 10080, got ${idle}`);
+  }
+  if (args.administratorArns.length === 0) problems.push("administratorArns must name at least one role");
+  if (args.releaseLabel !== undefined && !/^emr-\d+\.\d+\.\d+$/.test(args.releaseLabel)) problems.push(`releaseLabel "${args.releaseLabel}" is not an EMR release label such as emr-6.15.0`);
+  if (problems.length > 0) throw new Error(`EphemeralSparkCluster "${name}": invalid args:\n${problems.map((problem) => `- ${problem}`).join("\n")}`);
+}

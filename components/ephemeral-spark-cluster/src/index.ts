@@ -1,0 +1,4 @@
+export * from "./args";
+export * from "./ephemeralSparkCluster";
+export * from "./policies";
+export * from "./template";

@@ -1,0 +1,115 @@
+import type { PolicyDocument, PolicyStatement } from "@data-platform/data-lake";
+
+function document(statements: PolicyStatement[]): PolicyDocument {
+  return { Version: "2012-10-17", Statement: statements };
+}
+
+/** Trust of a role assumed by an AWS service from this account. */
+export function serviceTrust(services: string[], accountId: string): PolicyDocument {
+  return document([{ Effect: "Allow", Principal: { Service: services }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": accountId } } }]);
+}
+
+/** EC2 instances of EMR clusters assume the instance role (EC2 sends no source account). */
+export function ec2Trust(): PolicyDocument {
+  return document([{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }]);
+}
+
+/** Pull the domain's images: repositories under `<prefix>-<stage>/<domain>/`. */
+export function ecrPullPolicy(region: string, accountId: string, repositoryPrefix: string, partition = "aws"): PolicyDocument {
+  return document([
+    // GetAuthorizationToken has no resource-level scope.
+    { Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
+    {
+      Effect: "Allow",
+      Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
+      Resource: `arn:${partition}:ecr:${region}:${accountId}:repository/${repositoryPrefix}*`,
+    },
+  ]);
+}
+
+/** Local-disk and EBS encryption with the EMR disk key. */
+export function diskKeyUsePolicy(keyArn: string): PolicyDocument {
+  return document([{ Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey", "kms:CreateGrant"], Resource: keyArn }]);
+}
+
+/** The EMR service role may pass only the instance roles of the platform's Spark clusters to EC2. */
+export function servicePassRolePolicy(instanceRoleArns: string[]): PolicyDocument {
+  return document([{ Effect: "Allow", Action: "iam:PassRole", Resource: instanceRoleArns, Condition: { StringEquals: { "iam:PassedToService": "ec2.amazonaws.com" } } }]);
+}
+
+/** Key policy of the disk key: administrators manage it; account roles use it only as their IAM policies allow. */
+export function diskKeyPolicy(partition: string, accountId: string, administratorArns: string[]): PolicyDocument {
+  return document([
+    {
+      Sid: "KeyAdministration",
+      Effect: "Allow",
+      Principal: { AWS: administratorArns },
+      Action: ["kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*", "kms:Revoke*", "kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource", "kms:UntagResource", "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion", "kms:RotateKeyOnDemand"],
+      Resource: "*",
+    },
+    {
+      Sid: "KeyUseByAccountRolesWithIamPermission",
+      Effect: "Allow",
+      Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
+      Action: ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey", "kms:CreateGrant", "kms:ReEncryptFrom", "kms:ReEncryptTo"],
+      Resource: "*",
+      Condition: { StringEquals: { "kms:CallerAccount": accountId } },
+    },
+  ]);
+}
+
+export interface LaunchGrantInput {
+  partition: string;
+  region: string;
+  accountId: string;
+  domain: string;
+  templateParameterArn: string;
+  /** Roles the launcher may pass: the shared EMR service and autoscaling roles and the domain's own roles. */
+  passableRoleArns: { emr: string[]; ec2: string[] };
+}
+
+export const domainTagKey = "data-platform:domain";
+
+/**
+ * What an orchestrator needs to launch and drive a domain's ephemeral clusters:
+ * EMR actions limited by tag to the domain's clusters, PassRole on exactly the
+ * domain's roles, and the template.
+ */
+export function launchPolicy(input: LaunchGrantInput): PolicyDocument {
+  const clusters = `arn:${input.partition}:elasticmapreduce:${input.region}:${input.accountId}:cluster/*`;
+  return document([
+    {
+      Sid: "LaunchTaggedForDomain",
+      Effect: "Allow",
+      Action: ["elasticmapreduce:RunJobFlow", "elasticmapreduce:AddTags"],
+      Resource: clusters,
+      Condition: { StringEquals: { [`aws:RequestTag/${domainTagKey}`]: input.domain } },
+    },
+    {
+      Sid: "DriveDomainClusters",
+      Effect: "Allow",
+      Action: [
+        "elasticmapreduce:DescribeCluster",
+        "elasticmapreduce:AddJobFlowSteps",
+        "elasticmapreduce:DescribeStep",
+        "elasticmapreduce:ListSteps",
+        "elasticmapreduce:CancelSteps",
+        "elasticmapreduce:ListInstanceFleets",
+        "elasticmapreduce:TerminateJobFlows",
+      ],
+      Resource: clusters,
+      Condition: { StringEquals: { [`aws:ResourceTag/${domainTagKey}`]: input.domain } },
+    },
+    { Sid: "PassEmrRoles", Effect: "Allow", Action: "iam:PassRole", Resource: input.passableRoleArns.emr, Condition: { StringEquals: { "iam:PassedToService": "elasticmapreduce.amazonaws.com" } } },
+    { Sid: "PassInstanceRole", Effect: "Allow", Action: "iam:PassRole", Resource: input.passableRoleArns.ec2, Condition: { StringEquals: { "iam:PassedToService": "ec2.amazonaws.com" } } },
+    { Sid: "ReadTemplate", Effect: "Allow", Action: "ssm:GetParameter", Resource: input.templateParameterArn },
+  ]);
+}
+
+/** Lets an orchestrator run jobs on the domain's EMR Serverless application, passing only the domain's runtime role. */
+export function serverlessLaunchPolicy(applicationArn: string, runtimeRoleArn: string): PolicyDocument {
+  return document([
+    { Effect: "Allow", Action: ["emr-serverless:StartJobRun", "emr-serverless:GetJobRun", "emr-serverless:CancelJobRun", "emr-serverless:GetApplication", "emr-serverless:StartApplication"], Resource: [applicationArn, `${applicationArn}/jobruns/*`] },
+    { Effect: "Allow", Action: "iam:PassRole", Resource: runtimeRoleArn, Condition: { StringEquals: { "iam:PassedToService": "emr-serverless.amazonaws.com" } } },
+  ]);
+}
