@@ -47,8 +47,10 @@ const workflowNeeds = z
 
 const sparkNeeds = z.strictObject({
   enabled: z.boolean().default(true).describe("Give the domain a Spark job role and an ephemeral cluster template."),
-  maxCoreVcpus: positiveInt.max(2048).default(64).describe("Upper bound of the cluster's managed scaling, in vCPUs."),
+  maxCoreVcpus: positiveInt.min(16, "must be at least 16 (a cluster starts with 16 core vCPUs)").max(2048).default(64).describe("Upper bound of the cluster's managed scaling, in vCPUs."),
   idleTimeoutMinutes: positiveInt.min(1).max(60 * 24 * 7).default(30).describe("Idle auto-termination after this many minutes."),
+  longLivedCluster: z.boolean().default(false).describe("Also run one long-lived, idle-terminating EMR cluster (handy in dev)."),
+  serverless: z.boolean().default(false).describe("Also create an EMR Serverless application for the domain."),
 });
 
 const toggle = (description: string) => z.strictObject({ enabled: z.boolean().default(false).describe(description) });
@@ -60,7 +62,7 @@ export const domainNeedsSchema = z.strictObject({
     .default(["raw", "analytics"])
     .describe("Lake zones the domain stores data in; one bucket and Glue database per zone."),
   workflow: workflowNeeds.default({ enabled: true, environmentClass: "mw1.small", minWorkers: 1, maxWorkers: 5, airflowVersion: "2.10.3" }),
-  spark: sparkNeeds.default({ enabled: true, maxCoreVcpus: 64, idleTimeoutMinutes: 30 }),
+  spark: sparkNeeds.default({ enabled: true, maxCoreVcpus: 64, idleTimeoutMinutes: 30, longLivedCluster: false, serverless: false }),
   fargate: toggle("An ECS Fargate runner for non-Spark jobs.").default({ enabled: false }),
   notebooks: toggle("Analysts of the domain may use the notebook hub.").default({ enabled: false }),
 });
@@ -107,6 +109,8 @@ export const domainOverrideSchema = z.strictObject({
           enabled: z.boolean().optional(),
           maxCoreVcpus: positiveInt.max(2048).optional(),
           idleTimeoutMinutes: positiveInt.max(60 * 24 * 7).optional(),
+          longLivedCluster: z.boolean().optional(),
+          serverless: z.boolean().optional(),
         })
         .optional(),
       fargate: z.strictObject({ enabled: z.boolean().optional() }).optional(),
@@ -195,6 +199,17 @@ export const stageConfigSchema = z.strictObject({
       nodeGroups: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, "node group names are lowercase, up to 31 characters"), nodeGroupSchema),
     })
     .optional(),
+  spark: z
+    .strictObject({
+      releaseLabel: z.string().regex(/^emr-\d+\.\d+\.\d+$/, "must be an EMR release label such as emr-6.15.0").default("emr-6.15.0"),
+      serverlessReleaseLabel: z.string().regex(/^emr-\d+\.\d+\.\d+$/, "must be an EMR release label such as emr-7.5.0").default("emr-7.5.0"),
+      tlsCertificatesS3Uri: z
+        .string()
+        .regex(/^s3:\/\/[a-z0-9.-]{3,63}\/.+\.zip$/, "must be an s3:// URI of a .zip of PEM certificates")
+        .optional()
+        .describe("PEM certificates for EMR in-transit encryption; default: the artifacts bucket's emr/tls/certificates.zip."),
+    })
+    .default({ releaseLabel: "emr-6.15.0", serverlessReleaseLabel: "emr-7.5.0" }),
   lake: z
     .strictObject({
       adminRoleArns: z
