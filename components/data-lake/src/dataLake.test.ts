@@ -120,9 +120,9 @@ describe("DataLake keys and catalog", () => {
       expect(statements.find((statement) => statement.Sid === "KeyAdministration")?.Action).not.toContain("kms:Decrypt");
       expect(statements.every((statement) => statement.Principal !== "*")).toBe(true);
     }
-    const orders = parse(harness.one("aws:kms/key:Key", "lake-orders-key")).Statement.find((statement) => statement.Sid === "KeyUseByDomainRolesThroughS3");
+    const orders = parse(harness.one("aws:kms/key:Key", "lake-orders-key")).Statement.find((statement) => statement.Sid === "KeyUseByDomainRolesThroughServices");
     expect(orders?.Condition).toEqual({
-      StringEquals: { "kms:ViaService": ["s3.eu-west-1.amazonaws.com"], "kms:CallerAccount": account, "aws:PrincipalTag/data-platform:domain": "orders" },
+      StringEquals: { "kms:ViaService": ["s3.eu-west-1.amazonaws.com", "sqs.eu-west-1.amazonaws.com", "secretsmanager.eu-west-1.amazonaws.com"], "kms:CallerAccount": account, "aws:PrincipalTag/data-platform:domain": "orders" },
     });
     expect(harness.one("aws:kms/alias:Alias", "lake-orders-key-alias").inputs["name"]).toBe("alias/dp-prod-orders-lake");
   });

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { physicalName } from "@data-platform/conventions";
+import type { LakeContract } from "@data-platform/platform-contract";
 import { validateDataLakeArgs, centralZones, classifications, type CentralZone, type Classification, type DataLakeArgs, type DomainZone } from "./args";
 import { LakeBucket } from "./bucket";
 import { createGrant, type LakeGrant, type LakeGrantee, type LakeScope } from "./grants";
@@ -17,20 +18,9 @@ export interface LakeDomain {
   products: Partial<Record<DomainZone, string[]>>;
 }
 
-export interface BucketRef {
-  name: string;
-  arn: string;
-}
-
 /** The lake's part of the platform contract (plain values once resolved). */
-export interface DataLakeContract {
-  tableFormat: "delta";
-  platformKeyArn: string;
-  accessLogBucket: BucketRef;
-  artifactsBucket: BucketRef;
-  zones: { landing: { bucket: BucketRef }; raw: { bucket: BucketRef; database: string }; analytics: { bucket: BucketRef; database: string } };
-  domains: Record<string, { keyArn: string; zones: Partial<Record<DomainZone, { bucket: BucketRef; database: string }>> }>;
-}
+export type DataLakeContract = LakeContract;
+export type { BucketRef } from "@data-platform/platform-contract";
 
 /** Account facts every policy needs, resolved once. */
 export interface AccountFacts {

@@ -125,13 +125,16 @@ export function keyPolicy(input: KeyPolicyInput): PolicyDocument {
   if (input.userArns.length > 0) {
     statements.push({ Sid: "KeyUseByLakeRoles", Effect: "Allow", Principal: { AWS: input.userArns }, Action: keyUse, Resource: "*" });
   }
-  // The central key also encrypts the Glue Data Catalog, so it is usable through Glue too.
-  const services = input.domain ? [`s3.${input.region}.amazonaws.com`] : [`s3.${input.region}.amazonaws.com`, `glue.${input.region}.amazonaws.com`];
+  // The central key also encrypts the Glue Data Catalog, so it is usable through Glue too; a domain key
+  // also encrypts the domain's Airflow environment (its queues are SQS) and the domain's secrets.
+  const services = input.domain
+    ? [`s3.${input.region}.amazonaws.com`, `sqs.${input.region}.amazonaws.com`, `secretsmanager.${input.region}.amazonaws.com`]
+    : [`s3.${input.region}.amazonaws.com`, `glue.${input.region}.amazonaws.com`];
   const viaS3 = { "kms:ViaService": services, "kms:CallerAccount": input.accountId };
   statements.push(
     input.domain
       ? {
-          Sid: "KeyUseByDomainRolesThroughS3",
+          Sid: "KeyUseByDomainRolesThroughServices",
           Effect: "Allow",
           Principal: { AWS: accountRoot },
           Action: keyUse,

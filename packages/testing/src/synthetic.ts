@@ -94,5 +94,10 @@ export function resolvedState(type: string, name: string, inputs: Record<string,
     state["region"] = inputs["region"] ?? ctx.region;
   }
   if (type === "aws:iam/role:Role") state["uniqueId"] = `AROA${stableHex(name, 17).toUpperCase()}`;
+  if (type === "aws:ecr/repository:Repository") {
+    state["repositoryUrl"] = `${ctx.accountId}.dkr.ecr.${ctx.region}.amazonaws.com/${physical}`;
+    state["registryId"] = ctx.accountId;
+  }
+  if (type === "aws:mwaa/environment:Environment") state["webserverUrl"] = `${stableHex(name, 32)}.${ctx.region}.airflow.amazonaws.com`;
   return { id, state };
 }

@@ -1,0 +1,61 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { DataLake } from "@data-platform/data-lake";
+import type { EphemeralSparkCluster } from "@data-platform/ephemeral-spark-cluster";
+
+export const environmentClasses = ["mw1.micro", "mw1.small", "mw1.medium", "mw1.large", "mw1.xlarge", "mw1.2xlarge"] as const;
+export type EnvironmentClass = (typeof environmentClasses)[number];
+export type AirflowLogLevel = "CRITICAL" | "ERROR" | "WARNING" | "INFO" | "DEBUG";
+
+export interface DomainWorkflowEnvArgs {
+  prefix: string;
+  stage: string;
+  /** The domain this environment belongs to; the lake must have it. */
+  domain: string;
+  lake: DataLake;
+  /** The stage's Spark; when the domain has Spark there, Airflow may launch its clusters. @default no Spark */
+  spark?: EphemeralSparkCluster;
+  vpcId: pulumi.Input<string>;
+  /** Private subnets; MWAA uses the first two (in two AZs), Fargate tasks all of them. */
+  privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  /** Airflow version. @default "2.10.3" */
+  airflowVersion?: string;
+  /** MWAA environment class. @default "mw1.small" */
+  environmentClass?: EnvironmentClass;
+  /** @default 1 */
+  minWorkers?: number;
+  /** @default 5 (MWAA allows 25 by default) */
+  maxWorkers?: number;
+  /** Level of all five Airflow log types. @default "INFO" */
+  logLevel?: AirflowLogLevel;
+  /** Use `plugins.zip` / `requirements.txt` / `startup.sh` from the DAG bucket (the files must be uploaded first). @default false each */
+  pluginsZip?: boolean;
+  requirementsTxt?: boolean;
+  startupScript?: boolean;
+  /** ECR repositories created under `<prefix>-<stage>/<domain>/`. @default ["spark", "jobs"] */
+  images?: string[];
+  /** An ECS Fargate runner for non-Spark jobs. @default false */
+  fargate?: boolean;
+  /** Retention of the ECS log group. @default 90 */
+  logRetentionDays?: number;
+  /** Protect and retain the DAG bucket and the repositories. @default true */
+  protect?: boolean;
+  /** Tags (owner, cost centre); the domain tag is added. */
+  tags?: Record<string, string>;
+}
+
+const imageName = /^[a-z0-9]+([._-][a-z0-9]+)*$/;
+
+export function validateWorkflowArgs(name: string, args: DomainWorkflowEnvArgs): void {
+  const problems: string[] = [];
+  if (!args.lake.domainNames().includes(args.domain)) problems.push(`domain "${args.domain}" is not in the lake (lake domains: ${args.lake.domainNames().join(", ") || "none"})`);
+  const min = args.minWorkers ?? 1;
+  const max = args.maxWorkers ?? 5;
+  if (!Number.isInteger(min) || min < 1) problems.push(`minWorkers must be a whole number of at least 1, got ${min}`);
+  if (!Number.isInteger(max) || max < min || max > 25) problems.push(`maxWorkers must be between minWorkers and 25, got ${max}`);
+  if (args.environmentClass !== undefined && !environmentClasses.includes(args.environmentClass)) problems.push(`environmentClass "${args.environmentClass}" is not an MWAA class`);
+  const images = args.images ?? ["spark", "jobs"];
+  for (const image of images) if (!imageName.test(image)) problems.push(`image "${image}" is not a valid ECR repository name part`);
+  if (new Set(images).size !== images.length) problems.push("images are listed twice");
+  if (args.fargate && !images.includes("jobs")) problems.push('fargate needs the "jobs" image repository');
+  if (problems.length > 0) throw new Error(`DomainWorkflowEnv "${name}": invalid args:\n${problems.map((problem) => `- ${problem}`).join("\n")}`);
+}

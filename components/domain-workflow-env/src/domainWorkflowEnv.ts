@@ -1,0 +1,318 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { physicalName } from "@data-platform/conventions";
+import { LakeBucket, type DataLake, type LakeGrantee } from "@data-platform/data-lake";
+import type { WorkflowContract } from "@data-platform/platform-contract";
+import { validateWorkflowArgs, type DomainWorkflowEnvArgs } from "./args";
+import { ecsTasksTrust, executionPolicy, mwaaTrust, repositoryLifecyclePolicy, taskExecutionPolicy } from "./policies";
+
+const airflowLogTypes = ["dagProcessingLogs", "schedulerLogs", "taskLogs", "webserverLogs", "workerLogs"] as const;
+
+/** The domain's ECS Fargate runner. */
+export interface FargateRunner {
+  cluster: aws.ecs.Cluster;
+  taskRole: aws.iam.Role;
+  taskExecutionRole: aws.iam.Role;
+  securityGroup: aws.ec2.SecurityGroup;
+  logGroup: aws.cloudwatch.LogGroup;
+  /** A task definition that satisfies the platform's ECS rules, to copy for real jobs. */
+  templateTaskDefinition: aws.ecs.TaskDefinition;
+}
+
+/**
+ * A data domain's self-service pipelines: an MWAA environment with its DAG
+ * bucket and least-privilege execution role, ECR repositories for its images,
+ * and optionally an ECS Fargate runner for non-Spark jobs.
+ */
+export class DomainWorkflowEnv extends pulumi.ComponentResource {
+  readonly environment: aws.mwaa.Environment;
+  readonly executionRole: aws.iam.Role;
+  readonly dagBucket: LakeBucket;
+  readonly securityGroup: aws.ec2.SecurityGroup;
+  readonly repositories: Record<string, aws.ecr.Repository>;
+  readonly fargate?: FargateRunner;
+  readonly domain: string;
+  /** Secrets Manager names the pipelines may read start with this. */
+  readonly secretsPrefix: string;
+  private readonly sparkTemplate?: pulumi.Output<string>;
+  private readonly paths: { dags: string; plugins?: string; requirements?: string; startupScript?: string };
+
+  constructor(name: string, args: DomainWorkflowEnvArgs, opts?: pulumi.ComponentResourceOptions) {
+    validateWorkflowArgs(name, args);
+    super("data-platform:workflow:DomainWorkflowEnv", name, {}, opts);
+    const child = { parent: this };
+    const protect = args.protect ?? true;
+    const stateful = { parent: this, protect, retainOnDelete: protect };
+    const lake: DataLake = args.lake;
+    const storage = lake.domain(args.domain);
+    const { accountId, partition, region } = lake.account;
+    const tags = { ...args.tags, "data-platform:domain": args.domain };
+    this.domain = args.domain;
+    this.secretsPrefix = `${args.prefix}/${args.stage}/${args.domain}/`;
+    const environmentName = physicalName("mwaaEnvironment", args.prefix, args.stage, args.domain);
+    const roleName = (...parts: string[]) => physicalName("iamRole", args.prefix, args.stage, args.domain, ...parts);
+
+    this.dagBucket = new LakeBucket(
+      `${name}-dags`,
+      {
+        bucketName: accountId.apply((account) => physicalName("s3Bucket", args.prefix, args.stage, args.domain, "dags", account)),
+        kmsKeyArn: storage.key.arn,
+        accessLogBucket: lake.accessLogBucket.name,
+        retention: { kind: "tiered", intelligentTieringAfterDays: 0 },
+        noncurrentVersionExpirationDays: 30,
+        abortIncompleteMultipartUploadDays: 7,
+        protect,
+        tags,
+      },
+      child,
+    );
+    this.paths = {
+      dags: "dags",
+      plugins: args.pluginsZip ? "plugins.zip" : undefined,
+      requirements: args.requirementsTxt ? "requirements.txt" : undefined,
+      startupScript: args.startupScript ? "startup.sh" : undefined,
+    };
+    new aws.s3.BucketObjectv2(
+      `${name}-dags-readme`,
+      { bucket: this.dagBucket.name, key: "dags/README.md", content: `DAGs of the ${args.domain} domain. Deployed by the domain's own stack; see the platform README.\n`, contentType: "text/markdown" },
+      child,
+    );
+
+    // MWAA's workers and web server talk to each other only; egress reaches AWS APIs through the VPC.
+    this.securityGroup = new aws.ec2.SecurityGroup(
+      `${name}-mwaa-sg`,
+      {
+        name: physicalName("generic", args.prefix, args.stage, args.domain, "airflow"),
+        description: `MWAA environment of ${args.domain}`,
+        vpcId: args.vpcId,
+        ingress: [{ description: "Airflow components of this environment", protocol: "-1", fromPort: 0, toPort: 0, self: true }],
+        egress: [{ description: "AWS APIs and the lake (HTTPS)", protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }],
+        tags: { ...tags, Name: environmentName },
+      },
+      child,
+    );
+
+    this.repositories = Object.fromEntries(
+      [...(args.images ?? ["spark", "jobs"])].sort().map((image) => {
+        const repository = new aws.ecr.Repository(
+          `${name}-repo-${image}`,
+          {
+            name: `${args.prefix}-${args.stage}/${args.domain}/${image}`,
+            imageTagMutability: "IMMUTABLE",
+            imageScanningConfiguration: { scanOnPush: true },
+            encryptionConfigurations: [{ encryptionType: "KMS", kmsKey: storage.key.arn }],
+            forceDelete: false,
+            tags,
+          },
+          stateful,
+        );
+        new aws.ecr.LifecyclePolicy(`${name}-repo-${image}-lifecycle`, { repository: repository.name, policy: JSON.stringify(repositoryLifecyclePolicy) }, child);
+        return [image, repository];
+      }),
+    );
+
+    this.executionRole = new aws.iam.Role(
+      `${name}-execution`,
+      { name: roleName("airflow"), description: `MWAA execution role of ${args.domain}`, assumeRolePolicy: accountId.apply((account) => JSON.stringify(mwaaTrust(account))), tags },
+      child,
+    );
+    const grantee: LakeGrantee = { name: `${args.domain}-airflow`, role: this.executionRole, domain: args.domain };
+    lake.grantWrite(grantee, { domain: args.domain });
+
+    if (args.fargate) this.fargate = this.createFargate(name, args, tags, roleName, lake);
+
+    new aws.iam.RolePolicy(
+      `${name}-execution`,
+      {
+        role: this.executionRole.name,
+        policy: pulumi
+          .output({
+            partition,
+            region,
+            accountId,
+            dagBucketArn: this.dagBucket.arn,
+            keyArn: storage.key.arn,
+            clusterArn: this.fargate?.cluster.arn ?? "",
+            taskRoleArn: this.fargate?.taskRole.arn ?? "",
+            taskExecutionRoleArn: this.fargate?.taskExecutionRole.arn ?? "",
+            logGroupArn: this.fargate?.logGroup.arn ?? "",
+          })
+          .apply((resolved) =>
+            JSON.stringify(
+              executionPolicy({
+                partition: resolved.partition,
+                region: resolved.region,
+                accountId: resolved.accountId,
+                environmentName,
+                dagBucketArn: resolved.dagBucketArn,
+                keyArn: resolved.keyArn,
+                secretsPrefix: this.secretsPrefix,
+                ecs: resolved.clusterArn
+                  ? {
+                      clusterArn: resolved.clusterArn,
+                      taskDefinitionFamilyPrefix: `${args.prefix}-${args.stage}-${args.domain}-`,
+                      passRoleArns: [resolved.taskRoleArn, resolved.taskExecutionRoleArn],
+                      logGroupArn: resolved.logGroupArn,
+                    }
+                  : undefined,
+              }),
+            ),
+          ),
+      },
+      child,
+    );
+
+    const sparkDomain = args.spark && safeDomain(args.spark, args.domain);
+    if (args.spark && sparkDomain) {
+      args.spark.grantLaunch(`${args.domain}-airflow`, this.executionRole, args.domain);
+      this.sparkTemplate = sparkDomain.template.name;
+    }
+
+    const logging = Object.fromEntries(airflowLogTypes.map((type) => [type, { enabled: true, logLevel: args.logLevel ?? "INFO" }]));
+    this.environment = new aws.mwaa.Environment(
+      name,
+      {
+        name: environmentName,
+        airflowVersion: args.airflowVersion ?? "2.10.3",
+        environmentClass: args.environmentClass ?? "mw1.small",
+        minWorkers: args.minWorkers ?? 1,
+        maxWorkers: args.maxWorkers ?? 5,
+        executionRoleArn: this.executionRole.arn,
+        sourceBucketArn: this.dagBucket.arn,
+        dagS3Path: this.paths.dags,
+        pluginsS3Path: this.paths.plugins,
+        requirementsS3Path: this.paths.requirements,
+        startupScriptS3Path: this.paths.startupScript,
+        kmsKey: storage.key.arn,
+        webserverAccessMode: "PRIVATE_ONLY",
+        // MWAA needs exactly two private subnets in different AZs.
+        networkConfiguration: { securityGroupIds: [this.securityGroup.id], subnetIds: pulumi.output(args.privateSubnetIds).apply((ids) => ids.slice(0, 2)) },
+        loggingConfiguration: logging,
+        airflowConfigurationOptions: {
+          "data_platform.domain": args.domain,
+          "data_platform.stage": args.stage,
+          "data_platform.spark_template_parameter": this.sparkTemplate ?? "",
+          "data_platform.secrets_prefix": this.secretsPrefix,
+          "data_platform.raw_database": storage.databases.raw?.name ?? "",
+          "data_platform.analytics_database": storage.databases.analytics?.name ?? "",
+          "data_platform.ecs_cluster": this.fargate?.cluster.name ?? "",
+        },
+        tags,
+      },
+      // The role's policies must exist before MWAA validates the environment with it.
+      { parent: this, dependsOn: [this.dagBucket] },
+    );
+
+    this.registerOutputs({ contract: this.contract() });
+  }
+
+  private createFargate(name: string, args: DomainWorkflowEnvArgs, tags: Record<string, string>, roleName: (...parts: string[]) => string, lake: DataLake): FargateRunner {
+    const child = { parent: this };
+    const storage = lake.domain(args.domain);
+    const { accountId, partition, region } = lake.account;
+    const cluster = new aws.ecs.Cluster(`${name}-ecs`, { name: physicalName("generic", args.prefix, args.stage, args.domain), settings: [{ name: "containerInsights", value: "enabled" }], tags }, child);
+    const logGroup = new aws.cloudwatch.LogGroup(`${name}-ecs-logs`, { name: `/${args.prefix}/${args.stage}/${args.domain}/ecs`, retentionInDays: args.logRetentionDays ?? 90, kmsKeyId: storage.key.arn, tags }, child);
+    const trust = pulumi.all([partition, region, accountId]).apply(([partitionValue, regionValue, account]) => JSON.stringify(ecsTasksTrust(account, `arn:${partitionValue}:ecs:${regionValue}:${account}:*`)));
+    const taskExecutionRole = new aws.iam.Role(`${name}-task-execution`, { name: roleName("ecs-execution"), assumeRolePolicy: trust, tags }, child);
+    const taskRole = new aws.iam.Role(`${name}-task`, { name: roleName("ecs-task"), assumeRolePolicy: trust, tags }, child);
+    const repositoryArns = Object.values(this.repositories).map((repository) => repository.arn);
+    new aws.iam.RolePolicy(
+      `${name}-task-execution`,
+      {
+        role: taskExecutionRole.name,
+        policy: pulumi
+          .output({ repositoryArns, logGroupArn: logGroup.arn, keyArn: storage.key.arn, region, partition, accountId })
+          .apply((resolved) =>
+            JSON.stringify(
+              taskExecutionPolicy({
+                repositoryArns: resolved.repositoryArns,
+                logGroupArn: resolved.logGroupArn,
+                keyArn: resolved.keyArn,
+                region: resolved.region,
+                secretsArnPrefix: `arn:${resolved.partition}:secretsmanager:${resolved.region}:${resolved.accountId}:secret:${this.secretsPrefix}`,
+              }),
+            ),
+          ),
+      },
+      child,
+    );
+    // The task role reaches the domain's data like its Airflow does, and nothing else.
+    lake.grantWrite({ name: `${args.domain}-ecs-task`, role: taskRole, domain: args.domain }, { domain: args.domain });
+    const securityGroup = new aws.ec2.SecurityGroup(
+      `${name}-tasks-sg`,
+      {
+        name: physicalName("generic", args.prefix, args.stage, args.domain, "tasks"),
+        description: `Fargate tasks of ${args.domain}: no ingress, HTTPS out`,
+        vpcId: args.vpcId,
+        egress: [{ description: "AWS APIs and the lake (HTTPS)", protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }],
+        tags,
+      },
+      child,
+    );
+    const jobsRepository = this.repositories["jobs"]!;
+    const templateTaskDefinition = new aws.ecs.TaskDefinition(
+      `${name}-task-template`,
+      {
+        family: `${args.prefix}-${args.stage}-${args.domain}-template`,
+        requiresCompatibilities: ["FARGATE"],
+        networkMode: "awsvpc",
+        cpu: "1024",
+        memory: "2048",
+        runtimePlatform: { cpuArchitecture: "ARM64", operatingSystemFamily: "LINUX" },
+        executionRoleArn: taskExecutionRole.arn,
+        taskRoleArn: taskRole.arn,
+        containerDefinitions: pulumi.all([jobsRepository.repositoryUrl, logGroup.name, region]).apply(([repositoryUrl, logGroupName, regionValue]) =>
+          JSON.stringify([
+            {
+              name: "job",
+              // Tags are immutable: jobs pin an image tag; the template names the bootstrap tag.
+              image: `${repositoryUrl}:bootstrap`,
+              essential: true,
+              user: "1000:1000",
+              privileged: false,
+              readonlyRootFilesystem: true,
+              linuxParameters: { initProcessEnabled: true },
+              environment: [{ name: "DATA_PLATFORM_DOMAIN", value: args.domain }],
+              secrets: [],
+              logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": logGroupName, "awslogs-region": regionValue, "awslogs-stream-prefix": "job" } },
+            },
+          ]),
+        ),
+        tags,
+      },
+      child,
+    );
+    return { cluster, taskRole, taskExecutionRole, securityGroup, logGroup, templateTaskDefinition };
+  }
+
+  /** What the domain's stack reads from the platform contract. */
+  contract(): pulumi.Output<WorkflowContract> {
+    return pulumi.output({
+      domain: this.domain,
+      mwaa: { name: this.environment.name, arn: this.environment.arn, webserverUrl: this.environment.webserverUrl, executionRoleArn: this.executionRole.arn },
+      dagBucket: { name: this.dagBucket.name, arn: this.dagBucket.arn, dagsPath: `${this.paths.dags}/`, pluginsPath: this.paths.plugins ?? null, requirementsPath: this.paths.requirements ?? null, startupScriptPath: this.paths.startupScript ?? null },
+      ecrRepositoryUrls: Object.fromEntries(Object.entries(this.repositories).map(([image, repository]) => [image, repository.repositoryUrl])),
+      secretsPrefix: this.secretsPrefix,
+      sparkTemplateParameter: this.sparkTemplate ?? null,
+      ecs: this.fargate
+        ? {
+            clusterName: this.fargate.cluster.name,
+            clusterArn: this.fargate.cluster.arn,
+            taskRoleArn: this.fargate.taskRole.arn,
+            taskExecutionRoleArn: this.fargate.taskExecutionRole.arn,
+            securityGroupIds: [this.fargate.securityGroup.id],
+            logGroupName: this.fargate.logGroup.name,
+            templateTaskDefinitionArn: this.fargate.templateTaskDefinition.arn,
+          }
+        : null,
+    }) as pulumi.Output<WorkflowContract>;
+  }
+}
+
+function safeDomain(spark: { domain(name: string): { template: aws.ssm.Parameter } }, domain: string): { template: aws.ssm.Parameter } | undefined {
+  try {
+    return spark.domain(domain);
+  } catch {
+    return undefined;
+  }
+}
