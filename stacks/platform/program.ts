@@ -4,6 +4,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { loadPlatformConfig, type PlatformConfig } from "@data-platform/config";
 import { domainTags, providerDefaultTags } from "@data-platform/conventions";
 import { DataLake } from "@data-platform/data-lake";
+import { contractVersion, type DomainContract, type PlatformContract } from "@data-platform/platform-contract";
 
 /** The directory holding this stack's files (`domains/`, `Pulumi.<stage>.yaml`), compiled or not. */
 export const programDir = path.basename(__dirname) === "dist" ? path.dirname(__dirname) : __dirname;
@@ -12,7 +13,10 @@ export const programDir = path.basename(__dirname) === "dist" ? path.dirname(__d
  * The platform program for one stage. Config is read and validated first: an
  * invalid stage config or domain file stops here, before any resource exists.
  */
-export async function platform(config: PlatformConfig = loadPlatformConfig({ programDir })): Promise<Record<string, unknown>> {
+/** The stack outputs: the platform contract, checked against its type here. */
+export type PlatformOutputs = { [K in keyof PlatformContract]: pulumi.Input<PlatformContract[K]> };
+
+export async function platform(config: PlatformConfig = loadPlatformConfig({ programDir })): Promise<PlatformOutputs> {
   // Every AWS resource of the stage is created through this provider, so the
   // stage, owner and cost-centre tags are on everything that can carry tags.
   const provider = new aws.Provider("platform", {
@@ -47,12 +51,32 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
     withProvider,
   );
 
+  const lakeContract = lake.contract();
+  const domains = lakeContract.apply((contract) =>
+    Object.fromEntries(
+      config.domains.map((domain): [string, DomainContract] => [
+        domain.name,
+        {
+          name: domain.name,
+          owner: domain.owners.team,
+          contact: domain.owners.email,
+          costCentre: domain.costCentre,
+          zones: domain.needs.zones,
+          storage: contract.domains[domain.name] ?? null,
+          workflow: null,
+          sparkTemplateParameter: null,
+        },
+      ]),
+    ),
+  );
+
   return {
+    contractVersion,
     stage: config.stage,
     region: config.region,
-    domains: Object.fromEntries(
-      config.domains.map((domain) => [domain.name, { owner: domain.owners.team, contact: domain.owners.email, costCentre: domain.costCentre, zones: domain.needs.zones }]),
-    ),
-    lake: lake.contract(),
+    network: null,
+    lake: lakeContract,
+    spark: null,
+    domains,
   };
 }

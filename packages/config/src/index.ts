@@ -4,3 +4,4 @@ export * from "./cidr";
 export * from "./load";
 export * from "./pulumi";
 export { jsonSchemas } from "./json-schema";
+export * from "./domain-stack";
