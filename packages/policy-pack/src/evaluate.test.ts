@@ -323,6 +323,11 @@ const cases: Record<string, { pass: () => EvaluatedResource[]; fail: () => Evalu
     fail: () => [r("aws:mwaa/environment:Environment", { environmentClass: "mw1.xlarge", maxWorkers: 25 })],
     message: /above the cap/,
   },
+  "quota-mwaa-environments": {
+    pass: () => Array.from({ length: 10 }, () => r("aws:mwaa/environment:Environment", {})),
+    fail: () => Array.from({ length: 11 }, () => r("aws:mwaa/environment:Environment", {})),
+    message: /11 MWAA environments exceed the quota of 10/,
+  },
   "cost-emr-idle-termination": {
     pass: () => [r("aws:emr/cluster:Cluster", { autoTerminationPolicy: { idleTimeout: 1800 } })],
     fail: () => [r("aws:emr/cluster:Cluster", {}), r("aws:ssm/parameter:Parameter", { value: JSON.stringify({ ReleaseLabel: "emr-7.5.0" }) })],

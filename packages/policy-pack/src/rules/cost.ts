@@ -11,6 +11,8 @@ export interface CostConfig {
   maxMwaaWorkers?: number;
   /** Largest Redshift Serverless base capacity (RPU) without review. @default 32 */
   maxRedshiftBaseCapacity?: number;
+  /** MWAA environments allowed per account and region (the service quota). @default 10 */
+  mwaaEnvironmentQuota?: number;
 }
 
 export const mwaaCaps: ResourceValidationPolicy = {
@@ -26,6 +28,20 @@ export const mwaaCaps: ResourceValidationPolicy = {
     if (mwaaClasses.indexOf(environmentClass) > mwaaClasses.indexOf(maxClass)) report(`environmentClass ${environmentClass} is above the cap ${maxClass}`);
     if ((environment.maxWorkers ?? 10) > maxWorkers) report(`maxWorkers ${environment.maxWorkers} is above the cap ${maxWorkers}`);
   }),
+};
+
+export const mwaaQuota: StackValidationPolicy = {
+  name: "quota-mwaa-environments",
+  description: "[quota] The stage stays within the MWAA environments quota (10 per account and region by default), instead of failing late in `pulumi up`.",
+  enforcementLevel: "advisory",
+  configSchema: { properties: { mwaaEnvironmentQuota: { type: "integer", minimum: 1 } } },
+  validateStack: (args, report) => {
+    const quota = args.getConfig<CostConfig>().mwaaEnvironmentQuota ?? 10;
+    const environments = args.resources.filter((resource) => resource.type === typeOf(aws.mwaa.Environment));
+    if (environments.length > quota) {
+      report(`${environments.length} MWAA environments exceed the quota of ${quota}: request an increase before deploying`, environments[quota]!.urn);
+    }
+  },
 };
 
 export const emrIdleTermination: StackValidationPolicy = {
@@ -83,4 +99,4 @@ export const s3GatewayEndpoint: StackValidationPolicy = {
   },
 };
 
-export const costPolicies = [mwaaCaps, emrIdleTermination, redshiftBaseCapacity, kinesisOnDemand, s3GatewayEndpoint];
+export const costPolicies = [mwaaCaps, mwaaQuota, emrIdleTermination, redshiftBaseCapacity, kinesisOnDemand, s3GatewayEndpoint];
