@@ -1,9 +1,12 @@
 import * as path from "node:path";
 import * as aws from "@pulumi/aws";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import { loadPlatformConfig, type PlatformConfig } from "@data-platform/config";
 import { domainTags, providerDefaultTags } from "@data-platform/conventions";
 import { DataLake } from "@data-platform/data-lake";
+import { DomainWorkflowEnv } from "@data-platform/domain-workflow-env";
+import { EphemeralSparkCluster } from "@data-platform/ephemeral-spark-cluster";
+import { PlatformCluster } from "@data-platform/platform-cluster";
 import { contractVersion, type DomainContract, type PlatformContract } from "@data-platform/platform-contract";
 
 /** The directory holding this stack's files (`domains/`, `Pulumi.<stage>.yaml`), compiled or not. */
@@ -51,32 +54,118 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
     withProvider,
   );
 
-  const lakeContract = lake.contract();
-  const domains = lakeContract.apply((contract) =>
-    Object.fromEntries(
-      config.domains.map((domain): [string, DomainContract] => [
-        domain.name,
-        {
-          name: domain.name,
-          owner: domain.owners.team,
-          contact: domain.owners.email,
-          costCentre: domain.costCentre,
-          zones: domain.needs.zones,
-          storage: contract.domains[domain.name] ?? null,
-          workflow: null,
-          sparkTemplateParameter: null,
-        },
-      ]),
-    ),
+  // The private network and the stage's one EKS cluster (query mesh, notebooks, EMR on EKS).
+  const cluster = new PlatformCluster(
+    "platform",
+    {
+      prefix: config.prefix,
+      stage: config.stage,
+      vpcCidr: config.network.vpcCidr,
+      availabilityZoneCount: config.network.availabilityZones,
+      natGateways: config.network.natGateways,
+      reservedCidrs: config.network.reservedCidrs,
+      interfaceEndpoints: config.network.interfaceEndpoints,
+      flowLogRetentionDays: config.network.flowLogRetentionDays,
+      kubernetesVersion: config.cluster.kubernetesVersion,
+      publicAccessCidrs: config.cluster.publicAccessCidrs,
+      adminRoleArns: config.cluster.adminRoleArns,
+      readOnlyRoleArns: config.cluster.readOnlyRoleArns,
+      nodeGroups: config.cluster.nodeGroups,
+      protect: config.protect,
+    },
+    withProvider,
   );
+
+  const tagsOf = (domain: PlatformConfig["domains"][number]) => domainTags({ domain: domain.name, owner: domain.owners.team, costCentre: domain.costCentre });
+  const sparkDomains = config.domains.filter((domain) => domain.needs.spark.enabled);
+  const spark = new EphemeralSparkCluster(
+    "spark",
+    {
+      prefix: config.prefix,
+      stage: config.stage,
+      lake,
+      vpcId: cluster.vpcId,
+      privateSubnetIds: cluster.privateSubnetIds,
+      eks: cluster,
+      administratorArns: [deployerRoleArn, ...config.lake.adminRoleArns],
+      releaseLabel: config.spark.releaseLabel,
+      serverlessReleaseLabel: config.spark.serverlessReleaseLabel,
+      tlsCertificatesS3Uri: config.spark.tlsCertificatesS3Uri,
+      domains: sparkDomains.map((domain) => ({
+        name: domain.name,
+        maxVcpus: domain.needs.spark.maxCoreVcpus,
+        idleTimeoutMinutes: domain.needs.spark.idleTimeoutMinutes,
+        longLivedCluster: domain.needs.spark.longLivedCluster,
+        serverless: domain.needs.spark.serverless,
+        emrOnEks: domain.needs.spark.emrOnEks,
+        tags: tagsOf(domain),
+      })),
+      protect: config.protect,
+    },
+    withProvider,
+  );
+
+  const workflows = new Map(
+    config.domains
+      .filter((domain) => domain.needs.workflow.enabled)
+      .map((domain) => [
+        domain.name,
+        new DomainWorkflowEnv(
+          `workflow-${domain.name}`,
+          {
+            prefix: config.prefix,
+            stage: config.stage,
+            domain: domain.name,
+            lake,
+            spark: domain.needs.spark.enabled ? spark : undefined,
+            vpcId: cluster.vpcId,
+            privateSubnetIds: cluster.privateSubnetIds,
+            airflowVersion: domain.needs.workflow.airflowVersion,
+            environmentClass: domain.needs.workflow.environmentClass,
+            minWorkers: domain.needs.workflow.minWorkers,
+            maxWorkers: domain.needs.workflow.maxWorkers,
+            fargate: domain.needs.fargate.enabled,
+            protect: config.protect,
+            tags: tagsOf(domain),
+          },
+          withProvider,
+        ),
+      ]),
+  );
+
+  const lakeContract = lake.contract();
+  const templates = spark.templateNames();
+  const domains = pulumi
+    .output({
+      lake: lakeContract,
+      workflows: pulumi.output(Object.fromEntries([...workflows].map(([name, workflow]) => [name, workflow.contract()]))),
+      templates: pulumi.output(templates),
+    })
+    .apply(({ lake: storage, workflows: workflowContracts, templates: templateNames }) =>
+      Object.fromEntries(
+        config.domains.map((domain): [string, DomainContract] => [
+          domain.name,
+          {
+            name: domain.name,
+            owner: domain.owners.team,
+            contact: domain.owners.email,
+            costCentre: domain.costCentre,
+            zones: domain.needs.zones,
+            storage: storage.domains[domain.name] ?? null,
+            workflow: workflowContracts[domain.name] ?? null,
+            sparkTemplateParameter: templateNames[domain.name] ?? null,
+          },
+        ]),
+      ),
+    );
 
   return {
     contractVersion,
     stage: config.stage,
     region: config.region,
-    network: null,
+    network: pulumi.output({ vpcId: cluster.vpcId, privateSubnetIds: cluster.privateSubnetIds }),
     lake: lakeContract,
-    spark: null,
+    spark: pulumi.output({ templates, capacities: spark.capacities() }),
     domains,
   };
 }

@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { DataLake } from "@data-platform/data-lake";
+import type { PlatformCluster } from "@data-platform/platform-cluster";
 import type { FleetInstanceTypes } from "./template";
 
 export interface SparkDomainArgs {
@@ -15,6 +16,8 @@ export interface SparkDomainArgs {
   longLivedCluster?: boolean;
   /** Also create an EMR Serverless application (Graviton, auto start/stop) with its own runtime role. @default false */
   serverless?: boolean;
+  /** Also run Spark on the platform's EKS cluster: a virtual cluster in namespace `spark-<domain>` with its own job role. Needs `eks`. @default false */
+  emrOnEks?: boolean;
   /** Tags of the domain's resources and clusters (owner, cost centre). */
   tags?: Record<string, string>;
 }
@@ -25,6 +28,8 @@ export interface EphemeralSparkClusterArgs {
   /** The lake whose domain storage the job roles get (through its grants). */
   lake: DataLake;
   vpcId: pulumi.Input<string>;
+  /** The platform's EKS cluster, for domains with `emrOnEks`. @default none */
+  eks?: PlatformCluster;
   /** Private subnets the clusters launch in (tagged `for-use-with-amazon-emr-managed-policies=true`). */
   privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
   /** Roles administering the disk key. */
@@ -59,6 +64,7 @@ export function validateSparkArgs(name: string, args: EphemeralSparkClusterArgs)
     seen.add(domain.name);
     const maxVcpus = domain.maxVcpus ?? 64;
     if (!Number.isInteger(maxVcpus) || maxVcpus < startingCoreVcpus) problems.push(`domain "${domain.name}": maxVcpus must be a whole number of at least ${startingCoreVcpus}, got ${maxVcpus}`);
+    if (domain.emrOnEks && !args.eks) problems.push(`domain "${domain.name}": emrOnEks needs the eks cluster`);
     const idle = domain.idleTimeoutMinutes ?? 30;
     // EMR accepts idle timeouts from 60 seconds to 7 days.
     if (!Number.isInteger(idle) || idle < 1 || idle > 7 * 24 * 60) problems.push(`domain "${domain.name}": idleTimeoutMinutes must be 1 to 10080, got ${idle}`);

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { physicalName } from "@data-platform/conventions";
 import type { DataLake, LakeGrantee } from "@data-platform/data-lake";
 import { startingCoreVcpus, validateSparkArgs, type EphemeralSparkClusterArgs, type SparkDomainArgs } from "./args";
+import { createEmrAccessEntry, createEmrOnEksDomain, emrOnEksLaunchStatements, type EmrOnEksDomain } from "./emr-on-eks";
 import { diskKeyPolicy, diskKeyUsePolicy, domainTagKey, ec2Trust, ecrPullPolicy, launchPolicy, serverlessLaunchPolicy, servicePassRolePolicy, serviceTrust } from "./policies";
 import { capacityBounds, clusterConfigurations, defaultInstanceTypes, runJobFlowTemplate, securityConfiguration, type CapacityBounds, type FleetInstanceTypes } from "./template";
 
@@ -17,6 +18,7 @@ export interface SparkDomain {
   capacity: CapacityBounds;
   longLivedCluster?: aws.emr.Cluster;
   serverless?: { application: aws.emrserverless.Application; runtimeRole: aws.iam.Role };
+  emrOnEks?: EmrOnEksDomain;
 }
 
 /** The tag EMR's v2 managed policies require on the resources clusters use. */
@@ -104,6 +106,8 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
       core: securityGroup("core", "EMR-managed: core and task nodes of ephemeral Spark clusters"),
       serviceAccess: securityGroup("service-access", "EMR-managed: service access for clusters in private subnets"),
     };
+
+    if (args.eks && args.domains.some((domain) => domain.emrOnEks)) createEmrAccessEntry(this, name, args.eks, partition, accountId);
 
     const tlsCertificates = args.tlsCertificatesS3Uri ?? pulumi.interpolate`s3://${lake.artifactsBucket.name}/emr/tls/certificates.zip`;
     const instanceTypes: FleetInstanceTypes = args.instanceTypes ?? defaultInstanceTypes;
@@ -208,6 +212,11 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
     const result: SparkDomain = { name: domain.name, instanceRole, instanceProfile, securityConfiguration: security, template, capacity };
     if (domain.longLivedCluster) result.longLivedCluster = this.longLivedCluster(prefix, args, { clusterName, security, instanceProfile, logUri, ecrRegistry, idleTimeoutMinutes, capacity, instanceTypes: shared.instanceTypes, tags });
     if (domain.serverless) result.serverless = this.serverlessApplication(prefix, args, domain, capacity, idleTimeoutMinutes, tags, lake, shared.roleName);
+    if (domain.emrOnEks && args.eks) {
+      result.emrOnEks = createEmrOnEksDomain(this, prefix, { eks: args.eks, domain: domain.name, roleName: shared.roleName(domain.name, "spark-eks"), accountId, tags });
+      // The same data as the EC2 path, nothing more.
+      this.grantDomainData({ name: `${domain.name}-eks`, role: result.emrOnEks.jobExecutionRole, domain: domain.name }, domain, lake);
+    }
     return result;
   }
 
@@ -367,6 +376,8 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
             instanceRoleArn: domain.instanceRole.arn,
             applicationArn: serverless?.application.arn ?? "",
             runtimeRoleArn: serverless?.runtimeRole.arn ?? "",
+            virtualClusterArn: domain.emrOnEks?.virtualCluster.arn ?? "",
+            jobExecutionRoleArn: domain.emrOnEks?.jobExecutionRole.arn ?? "",
           })
           .apply((resolved) => {
             const policy = launchPolicy({
@@ -378,6 +389,7 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
               passableRoleArns: { emr: [resolved.serviceRoleArn, resolved.autoScalingRoleArn], ec2: [resolved.instanceRoleArn] },
             });
             if (resolved.applicationArn) policy.Statement.push(...serverlessLaunchPolicy(resolved.applicationArn, resolved.runtimeRoleArn).Statement);
+            if (resolved.virtualClusterArn) policy.Statement.push(...emrOnEksLaunchStatements(resolved.virtualClusterArn, resolved.jobExecutionRoleArn));
             return JSON.stringify(policy);
           }),
       },

@@ -12,6 +12,7 @@ const validStage = {
   costCentre: "CC-0100",
   protect: false,
   network: { vpcCidr: "10.40.0.0/16", availabilityZones: 2, natGateways: "single", reservedCidrs: ["10.0.0.0/14"] },
+  cluster: { kubernetesVersion: "1.33", nodeGroups: { system: { instanceTypes: ["m7g.large"], minSize: 2, desiredSize: 2, maxSize: 3 } } },
   domains: { orders: {}, logistics: { needs: { workflow: { maxWorkers: 2 } } } },
 };
 

@@ -51,6 +51,7 @@ const sparkNeeds = z.strictObject({
   idleTimeoutMinutes: positiveInt.min(1).max(60 * 24 * 7).default(30).describe("Idle auto-termination after this many minutes."),
   longLivedCluster: z.boolean().default(false).describe("Also run one long-lived, idle-terminating EMR cluster (handy in dev)."),
   serverless: z.boolean().default(false).describe("Also create an EMR Serverless application for the domain."),
+  emrOnEks: z.boolean().default(false).describe("Also run Spark on the platform's EKS cluster (EMR on EKS virtual cluster)."),
 });
 
 const toggle = (description: string) => z.strictObject({ enabled: z.boolean().default(false).describe(description) });
@@ -62,7 +63,7 @@ export const domainNeedsSchema = z.strictObject({
     .default(["raw", "analytics"])
     .describe("Lake zones the domain stores data in; one bucket and Glue database per zone."),
   workflow: workflowNeeds.default({ enabled: true, environmentClass: "mw1.small", minWorkers: 1, maxWorkers: 5, airflowVersion: "2.10.3" }),
-  spark: sparkNeeds.default({ enabled: true, maxCoreVcpus: 64, idleTimeoutMinutes: 30, longLivedCluster: false, serverless: false }),
+  spark: sparkNeeds.default({ enabled: true, maxCoreVcpus: 64, idleTimeoutMinutes: 30, longLivedCluster: false, serverless: false, emrOnEks: false }),
   fargate: toggle("An ECS Fargate runner for non-Spark jobs.").default({ enabled: false }),
   notebooks: toggle("Analysts of the domain may use the notebook hub.").default({ enabled: false }),
 });
@@ -111,6 +112,7 @@ export const domainOverrideSchema = z.strictObject({
           idleTimeoutMinutes: positiveInt.max(60 * 24 * 7).optional(),
           longLivedCluster: z.boolean().optional(),
           serverless: z.boolean().optional(),
+          emrOnEks: z.boolean().optional(),
         })
         .optional(),
       fargate: z.strictObject({ enabled: z.boolean().optional() }).optional(),
@@ -198,7 +200,7 @@ export const stageConfigSchema = z.strictObject({
       readOnlyRoleArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, "must be an IAM role ARN")).default([]),
       nodeGroups: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, "node group names are lowercase, up to 31 characters"), nodeGroupSchema),
     })
-    .optional(),
+    .describe("The stage's EKS cluster (query mesh, notebooks, EMR on EKS); it comes with the private network."),
   spark: z
     .strictObject({
       releaseLabel: z.string().regex(/^emr-\d+\.\d+\.\d+$/, "must be an EMR release label such as emr-6.15.0").default("emr-6.15.0"),

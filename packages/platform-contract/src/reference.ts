@@ -52,7 +52,8 @@ export class DomainReference {
   }
 }
 
-function required<T>(value: T | null | undefined, message: string): T {
+/** A part of the contract that must be there, or a PlatformContractError saying why it is not. */
+export function required<T>(value: T | null | undefined, message: string): T {
   if (value === null || value === undefined) throw new PlatformContractError(message);
   return value;
 }
@@ -76,13 +77,14 @@ export class PlatformReference {
   domain(name: string): DomainReference {
     return new DomainReference(
       name,
-      this.contract.apply((contract) => {
-        const domain = contract.domains[name];
-        if (!domain) {
-          throw new PlatformContractError(`platform stack "${this.stackName}" has no domain "${name}"; its domains: ${Object.keys(contract.domains).sort().join(", ") || "none"}`);
-        }
-        return domain;
-      }),
+      this.contract.apply((contract) => selectDomain(contract, this.stackName, name)),
     );
   }
+}
+
+/** One domain of a platform contract, or an error naming the stack and its domains. */
+export function selectDomain(contract: PlatformContract, stackName: string, name: string): DomainContract {
+  const domain = contract.domains[name];
+  if (!domain) throw new PlatformContractError(`platform stack "${stackName}" has no domain "${name}"; its domains: ${Object.keys(contract.domains).sort().join(", ") || "none"}`);
+  return domain;
 }

@@ -125,8 +125,20 @@ const cases: Record<string, { pass: () => EvaluatedResource[]; fail: () => Evalu
     message: /Principal "\*" with no condition/,
   },
   "iam-irsa-trust-pinned": {
-    pass: () => [r("aws:iam/role:Role", { assumeRolePolicy: irsaTrust({ StringEquals: { "oidc.eks.eu-west-1.amazonaws.com/id/ABC:sub": "system:serviceaccount:trino:trino", "oidc.eks.eu-west-1.amazonaws.com/id/ABC:aud": "sts.amazonaws.com" } }) })],
-    fail: () => [r("aws:iam/role:Role", { assumeRolePolicy: irsaTrust({ StringLike: { "oidc.eks.eu-west-1.amazonaws.com/id/ABC:sub": "system:serviceaccount:*:*" } }) })],
+    pass: () => [
+      r("aws:iam/role:Role", { assumeRolePolicy: irsaTrust({ StringEquals: { "oidc.eks.eu-west-1.amazonaws.com/id/ABC:sub": "system:serviceaccount:trino:trino", "oidc.eks.eu-west-1.amazonaws.com/id/ABC:aud": "sts.amazonaws.com" } }) }),
+      r("aws:iam/role:Role", {
+        assumeRolePolicy: irsaTrust({
+          StringLike: { "oidc.eks.eu-west-1.amazonaws.com/id/ABC:sub": "system:serviceaccount:spark-orders:emr-containers-sa-*-*-123456789012-3w5e11264sgsg" },
+          StringEquals: { "oidc.eks.eu-west-1.amazonaws.com/id/ABC:aud": "sts.amazonaws.com" },
+        }),
+      }),
+    ],
+    fail: () => [
+      r("aws:iam/role:Role", { assumeRolePolicy: irsaTrust({ StringLike: { "oidc.eks.eu-west-1.amazonaws.com/id/ABC:sub": "system:serviceaccount:*:*" } }) }),
+      // The EMR on EKS pattern is accepted only within one namespace.
+      r("aws:iam/role:Role", { assumeRolePolicy: irsaTrust({ StringLike: { "oidc.eks.eu-west-1.amazonaws.com/id/ABC:sub": "system:serviceaccount:*:emr-containers-sa-*-*-123456789012-abc" }, StringEquals: { "oidc.eks.eu-west-1.amazonaws.com/id/ABC:aud": "sts.amazonaws.com" } }) }),
+    ],
     message: /pin exactly one service account|aud = sts.amazonaws.com|StringLike/,
   },
   "emr-block-public-access": {
@@ -294,8 +306,8 @@ const cases: Record<string, { pass: () => EvaluatedResource[]; fail: () => Evalu
     message: /open to the internet/,
   },
   "subnet-no-auto-public-ip": {
-    pass: () => [r("aws:ec2/subnet:Subnet", { vpcId: "v", mapPublicIpOnLaunch: false })],
-    fail: () => [r("aws:ec2/subnet:Subnet", { vpcId: "v", mapPublicIpOnLaunch: true })],
+    pass: () => [r("aws:ec2/subnet:Subnet", { vpcId: "v", mapPublicIpOnLaunch: false }), r("aws:ec2/subnet:Subnet", { vpcId: "v", mapPublicIpOnLaunch: true, tags: { SubnetType: "Public" } })],
+    fail: () => [r("aws:ec2/subnet:Subnet", { vpcId: "v", mapPublicIpOnLaunch: true, tags: { SubnetType: "Private" } })],
     message: /mapPublicIpOnLaunch/,
   },
   "k8s-namespace-pod-security": {

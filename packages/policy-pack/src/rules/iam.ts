@@ -65,22 +65,36 @@ export const iamNoPublicPrincipal: ResourceValidationPolicy = {
   },
 };
 
+/**
+ * EMR on EKS names the service accounts of a job after the job and the role
+ * (`emr-containers-sa-<job>-<id>-<account>-<base36 role name>`), so its trust can
+ * only pin the namespace and the role part: that exact pattern is accepted.
+ */
+export const emrOnEksServiceAccountPattern = /^system:serviceaccount:[a-z0-9]([-a-z0-9]*[a-z0-9])?:emr-containers-sa-\*-\*-\d{12}-[0-9a-z]+$/;
+
 export const iamIrsaTrustPinned: ResourceValidationPolicy = {
   name: "iam-irsa-trust-pinned",
-  description: "[EKS BPG IRSA] Roles trusted through an EKS OIDC provider pin one service account (`sub`, no wildcards) and `aud = sts.amazonaws.com`.",
+  description:
+    "[EKS BPG IRSA] Roles trusted through an EKS OIDC provider pin one service account (`sub`, no wildcards) and `aud = sts.amazonaws.com`; the only wildcard accepted is EMR on EKS's job service-account pattern in one namespace.",
   validateResource: (args, report) => {
     if (args.type !== typeOf(aws.iam.Role)) return;
     for (const statement of statements(parseDocument(args.props["assumeRolePolicy"]))) {
       const federated = asArray(get(statement.Principal, "Federated") as string | string[]);
       if (statement.Effect !== "Allow" || !federated.some((principal) => /:oidc-provider\/oidc\.eks\./.test(principal))) continue;
       const equals = (statement.Condition?.["StringEquals"] ?? {}) as Record<string, unknown>;
+      const like = (statement.Condition?.["StringLike"] ?? {}) as Record<string, unknown>;
       const sub = Object.entries(equals).filter(([key]) => key.endsWith(":sub"));
+      const likeSub = Object.entries(like).filter(([key]) => key.endsWith(":sub"));
       const aud = Object.entries(equals).filter(([key]) => key.endsWith(":aud"));
-      if (sub.length !== 1 || asArray(sub[0]![1] as string | string[]).length !== 1 || !/^system:serviceaccount:[^:*]+:[^:*]+$/.test(String(asArray(sub[0]![1] as string)[0]))) {
-        report("the trust must pin exactly one service account with StringEquals on <issuer>:sub = system:serviceaccount:<namespace>:<name>");
+      const single = (entries: [string, unknown][]) => (entries.length === 1 && asArray(entries[0]![1] as string | string[]).length === 1 ? String(asArray(entries[0]![1] as string)[0]) : undefined);
+      const emrOnEks = sub.length === 0 && Object.keys(like).length === 1 && emrOnEksServiceAccountPattern.test(single(likeSub) ?? "");
+      if (!emrOnEks) {
+        if (!/^system:serviceaccount:[^:*]+:[^:*]+$/.test(single(sub) ?? "")) {
+          report("the trust must pin exactly one service account with StringEquals on <issuer>:sub = system:serviceaccount:<namespace>:<name>");
+        }
+        if (Object.keys(like).length > 0) report("StringLike in an IRSA trust admits more than one service account");
       }
-      if (aud.length !== 1 || asArray(aud[0]![1] as string | string[]).join() !== "sts.amazonaws.com") report("the trust must require StringEquals <issuer>:aud = sts.amazonaws.com");
-      if (statement.Condition?.["StringLike"]) report("StringLike in an IRSA trust admits more than one service account");
+      if (single(aud) !== "sts.amazonaws.com") report("the trust must require StringEquals <issuer>:aud = sts.amazonaws.com");
     }
   },
 };

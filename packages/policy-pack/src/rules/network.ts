@@ -57,9 +57,10 @@ export const noWorldIngress: ResourceValidationPolicy = {
 
 export const subnetNoPublicIp: ResourceValidationPolicy = {
   name: "subnet-no-auto-public-ip",
-  description: "[EC2.15] Subnets do not assign public IPs automatically.",
+  description: "[EC2.15] Private subnets do not assign public IPs automatically (public subnets, tagged SubnetType=Public by awsx, hold only NAT gateways and load balancers).",
   validateResource: validateResourceOfType(aws.ec2.Subnet, (subnet, _args, report) => {
-    if (subnet.mapPublicIpOnLaunch === true) report("mapPublicIpOnLaunch is true");
+    const tags = (subnet.tags ?? {}) as Record<string, string>;
+    if (subnet.mapPublicIpOnLaunch === true && tags["SubnetType"] !== "Public") report("mapPublicIpOnLaunch is true on a subnet that is not a public (SubnetType=Public) subnet");
   }),
 };
 

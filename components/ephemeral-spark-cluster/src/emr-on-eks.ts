@@ -1,0 +1,131 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { PlatformCluster } from "@data-platform/platform-cluster";
+import type { PolicyDocument } from "@data-platform/data-lake";
+
+/** The Kubernetes user EMR on EKS acts as (its service-linked role maps to it). */
+export const emrContainersUser = "emr-containers";
+
+/** EMR on EKS names job service accounts after the role: the role name as a base-36 number. */
+export function base36RoleName(roleName: string): string {
+  const hex = Buffer.from(roleName, "utf8").toString("hex");
+  return BigInt(`0x${hex}`).toString(36);
+}
+
+/**
+ * Trust of an EMR on EKS job execution role: the cluster's OIDC provider, only
+ * for the service accounts EMR creates in this namespace for this role.
+ */
+export function emrOnEksTrust(input: { oidcProviderArn: string; oidcIssuer: string; namespace: string; accountId: string; roleName: string }): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: { Federated: input.oidcProviderArn },
+        Action: "sts:AssumeRoleWithWebIdentity",
+        Condition: {
+          StringLike: { [`${input.oidcIssuer}:sub`]: `system:serviceaccount:${input.namespace}:emr-containers-sa-*-*-${input.accountId}-${base36RoleName(input.roleName)}` },
+          StringEquals: { [`${input.oidcIssuer}:aud`]: "sts.amazonaws.com" },
+        },
+      },
+    ],
+  };
+}
+
+/** The namespace-scoped permissions EMR on EKS documents for the `emr-containers` user. */
+export const emrContainersRules: k8s.types.input.rbac.v1.PolicyRule[] = [
+  { apiGroups: [""], resources: ["namespaces"], verbs: ["get"] },
+  { apiGroups: [""], resources: ["serviceaccounts", "services", "configmaps", "events", "pods", "pods/log"], verbs: ["get", "list", "watch", "describe", "create", "edit", "delete", "deletecollection", "annotate", "patch", "label"] },
+  { apiGroups: [""], resources: ["secrets"], verbs: ["create", "patch", "delete", "watch"] },
+  { apiGroups: ["apps"], resources: ["statefulsets", "deployments"], verbs: ["get", "list", "watch", "describe", "create", "edit", "delete", "annotate", "patch", "label"] },
+  { apiGroups: ["batch"], resources: ["jobs"], verbs: ["get", "list", "watch", "describe", "create", "edit", "delete", "annotate", "patch", "label"] },
+  { apiGroups: ["extensions", "networking.k8s.io"], resources: ["ingresses"], verbs: ["get", "list", "watch", "describe", "create", "edit", "delete", "annotate", "patch", "label"] },
+  { apiGroups: ["rbac.authorization.k8s.io"], resources: ["roles", "rolebindings"], verbs: ["get", "list", "watch", "describe", "create", "edit", "delete", "deletecollection", "annotate", "patch", "label"] },
+  { apiGroups: [""], resources: ["persistentvolumeclaims"], verbs: ["get", "list", "watch", "describe", "create", "edit", "delete", "deletecollection", "annotate", "patch", "label"] },
+];
+
+export interface EmrOnEksDomain {
+  namespace: string;
+  virtualCluster: aws.emrcontainers.VirtualCluster;
+  jobExecutionRole: aws.iam.Role;
+}
+
+/**
+ * One domain's EMR on EKS: its own namespace (Pod Security baseline, default
+ * deny), RBAC for EMR, a virtual cluster and a job execution role trusted only
+ * for that namespace.
+ */
+export function createEmrOnEksDomain(
+  parent: pulumi.Resource,
+  prefix: string,
+  input: { eks: PlatformCluster; domain: string; roleName: string; accountId: pulumi.Output<string>; tags: Record<string, string> },
+): EmrOnEksDomain {
+  const namespaceName = `spark-${input.domain}`;
+  const namespace = input.eks.namespace(`${prefix}-eks`, {
+    name: namespaceName,
+    podSecurity: "baseline",
+    podSecurityReason: "EMR on EKS creates driver and executor pods without the restricted profile's seccomp and capability settings",
+    allow: {
+      "spark-peers": { direction: "ingress", peers: [{ namespace: namespaceName }] },
+      "spark-peers-out": { direction: "egress", peers: [{ namespace: namespaceName }] },
+      "aws-apis": { direction: "egress", peers: [{ cidr: input.eks.vpcCidr }], ports: [{ port: 443 }] },
+    },
+  }, { parent });
+  const k8sOpts = { parent, provider: input.eks.provider, dependsOn: [namespace.namespace] };
+  const role = new k8s.rbac.v1.Role(`${prefix}-eks-emr-role`, { metadata: { name: emrContainersUser, namespace: namespaceName }, rules: emrContainersRules }, k8sOpts);
+  new k8s.rbac.v1.RoleBinding(
+    `${prefix}-eks-emr-binding`,
+    {
+      metadata: { name: emrContainersUser, namespace: namespaceName },
+      subjects: [{ kind: "User", name: emrContainersUser, apiGroup: "rbac.authorization.k8s.io" }],
+      roleRef: { kind: "Role", name: emrContainersUser, apiGroup: "rbac.authorization.k8s.io" },
+    },
+    { ...k8sOpts, dependsOn: [role] },
+  );
+  const virtualCluster = new aws.emrcontainers.VirtualCluster(
+    `${prefix}-eks`,
+    { name: `${input.roleName}-eks`, containerProvider: { id: input.eks.clusterName, type: "EKS", info: { eksInfo: { namespace: namespaceName } } }, tags: input.tags },
+    { parent, dependsOn: [role] },
+  );
+  const jobExecutionRole = new aws.iam.Role(
+    `${prefix}-eks-job`,
+    {
+      name: input.roleName,
+      description: `EMR on EKS job execution role of ${input.domain}`,
+      assumeRolePolicy: pulumi
+        .all([input.eks.oidcProviderArn, input.eks.oidcIssuer, input.accountId])
+        .apply(([oidcProviderArn, oidcIssuer, accountId]) => JSON.stringify(emrOnEksTrust({ oidcProviderArn, oidcIssuer, namespace: namespaceName, accountId, roleName: input.roleName }))),
+      tags: input.tags,
+    },
+    { parent },
+  );
+  return { namespace: namespaceName, virtualCluster, jobExecutionRole };
+}
+
+/** EMR on EKS's service-linked role acts in the cluster as the `emr-containers` user (access entries API). */
+export function createEmrAccessEntry(parent: pulumi.Resource, name: string, eks: PlatformCluster, partition: pulumi.Output<string>, accountId: pulumi.Output<string>): aws.eks.AccessEntry {
+  return new aws.eks.AccessEntry(
+    `${name}-emr-containers-access`,
+    {
+      clusterName: eks.clusterName,
+      principalArn: pulumi.interpolate`arn:${partition}:iam::${accountId}:role/AWSServiceRoleForAmazonEMRContainers`,
+      userName: emrContainersUser,
+      type: "STANDARD",
+    },
+    { parent },
+  );
+}
+
+/** Lets an orchestrator run jobs on a domain's virtual cluster with exactly its job execution role. */
+export function emrOnEksLaunchStatements(virtualClusterArn: string, jobExecutionRoleArn: string): PolicyDocument["Statement"] {
+  return [
+    {
+      Effect: "Allow",
+      Action: ["emr-containers:StartJobRun", "emr-containers:DescribeJobRun", "emr-containers:CancelJobRun", "emr-containers:DescribeVirtualCluster"],
+      Resource: [virtualClusterArn, `${virtualClusterArn}/jobruns/*`],
+      Condition: { ArnEqualsIfExists: { "emr-containers:ExecutionRoleArn": jobExecutionRoleArn } },
+    },
+  ];
+}

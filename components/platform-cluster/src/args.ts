@@ -1,0 +1,224 @@
+import { cidrContains, cidrsOverlap, parseCidr, type Cidr } from "./cidr";
+
+/** NAT strategy: one gateway for the VPC (cheap, one AZ is a single point of failure) or one per AZ. */
+export type NatGatewayStrategy = "single" | "onePerAz";
+export type CapacityType = "ON_DEMAND" | "SPOT";
+/** EKS upgrade policy: standard support, or extended support (about 6x the control-plane price). */
+export type UpgradeSupportType = "STANDARD" | "EXTENDED";
+/** Pod Security Standards level of a namespace. */
+export type PodSecurityLevel = "restricted" | "baseline" | "privileged";
+
+/** One managed node group, as the stage config describes it (`cluster.nodeGroups.<name>`). */
+export interface NodeGroupArgs {
+  /** EC2 instance types, all of one architecture (Graviton `*g*` families or x86). */
+  instanceTypes: string[];
+  /** @default "ON_DEMAND" */
+  capacityType?: CapacityType;
+  minSize: number;
+  desiredSize: number;
+  maxSize: number;
+  /** Root volume size (gp3, encrypted). @default 50 */
+  diskSizeGiB?: number;
+}
+
+/** EKS add-on versions; an unset one gets the EKS default version for the cluster's Kubernetes version. */
+export interface AddonVersions {
+  vpcCni?: string;
+  coreDns?: string;
+  kubeProxy?: string;
+  ebsCsiDriver?: string;
+}
+
+export interface PlatformClusterArgs {
+  /** Short prefix of physical names (`dp`). */
+  prefix: string;
+  /** Stage name (`prod`): part of physical names. */
+  stage: string;
+
+  // --- network ---
+  /** The VPC's IPv4 range, /16 to /20. */
+  vpcCidr: string;
+  /** Availability zones the subnets span: 2 (dev) or 3 (prod). */
+  availabilityZoneCount: number;
+  /** NAT strategy: `single` (one gateway, dev) or `onePerAz` (one per AZ, prod). */
+  natGateways: NatGatewayStrategy;
+  /**
+   * Peered or on-premises ranges the VPC must not overlap (checked here), and the only ranges besides
+   * the VPC that `apiAccessCidrs` may name.
+   * @default []
+   */
+  reservedCidrs?: string[];
+  /**
+   * Interface endpoints in the private subnets, by service name after `com.amazonaws.<region>.`
+   * (`ecr.api`, `kinesis-streams`). Each is one resource named after its service, with private DNS and a
+   * security group that admits only the VPC on 443. S3 always gets a gateway endpoint instead.
+   * @default ecr.api, ecr.dkr, sts, logs, kms, glue, ssm, secretsmanager, kinesis-streams, elasticmapreduce
+   */
+  interfaceEndpoints?: string[];
+  /** VPC flow log (all traffic) retention, a CloudWatch Logs retention value. @default 90 */
+  flowLogRetentionDays?: number;
+
+  // --- cluster ---
+  /** EKS Kubernetes version, pinned (`1.33`); at least 1.31. */
+  kubernetesVersion: string;
+  /**
+   * Ranges that may reach the public API endpoint. Empty keeps the endpoint private only; never a /0.
+   * @default [] (no public endpoint)
+   */
+  publicAccessCidrs?: string[];
+  /**
+   * Ranges admitted to the private API endpoint on 443 besides the cluster itself (the CI runner's or
+   * VPN's peered network). Each must lie inside the VPC or a reserved range, never a /0. Without one,
+   * only hosts attached to the cluster security group can reach the API, so `pulumi up` must run there.
+   * @default []
+   */
+  apiAccessCidrs?: string[];
+  /** IAM roles given `AmazonEKSClusterAdminPolicy` on the whole cluster through access entries. @default [] */
+  adminRoleArns?: string[];
+  /** IAM roles given `AmazonEKSViewPolicy` (read, no Secrets) on the whole cluster through access entries. @default [] */
+  readOnlyRoleArns?: string[];
+  /**
+   * Managed node groups keyed by name. `system` is required (add-ons and CoreDNS run there, untainted);
+   * `query` and `notebooks` are tainted `data-platform.io/dedicated=<name>:NoSchedule` for their workloads
+   * (see `dedicatedNodeGroups`); other names are untainted.
+   */
+  nodeGroups: Record<string, NodeGroupArgs>;
+  /** Retention of the control-plane log group (`/aws/eks/<cluster>/cluster`). @default `flowLogRetentionDays` */
+  controlPlaneLogRetentionDays?: number;
+  /** EKS support policy. @default "STANDARD" (extended support costs about 6x; upgrade on time instead) */
+  upgradeSupportType?: UpgradeSupportType;
+  /** @default the EKS default version of each add-on for `kubernetesVersion`, chosen when the add-on is created */
+  addonVersions?: AddonVersions;
+  /**
+   * Install Karpenter (controller, IRSA role, node role with an access entry, interruption queue). It
+   * provisions nothing until a NodePool and EC2NodeClass exist; subnets and the cluster security group are
+   * tagged `karpenter.sh/discovery=<cluster name>` for them.
+   * @default false
+   */
+  karpenter?: boolean;
+  /**
+   * Protect and retain stateful resources (the KMS keys and log groups) and turn on the cluster's
+   * deletion protection. Off only in disposable stages.
+   * @default true
+   */
+  protect?: boolean;
+  /** Tags of every resource that takes tags (provider default tags apply too). @default {} */
+  tags?: Record<string, string>;
+}
+
+export const defaultInterfaceEndpoints: readonly string[] = ["ecr.api", "ecr.dkr", "sts", "logs", "kms", "glue", "ssm", "secretsmanager", "kinesis-streams", "elasticmapreduce"];
+
+/** Node groups reserved for one workload: tainted so nothing else lands there, with why. */
+export const dedicatedNodeGroups: Readonly<Record<string, string>> = {
+  query: "the query engine (Trino or Starburst)",
+  notebooks: "notebook servers (JupyterHub)",
+};
+
+/** The node group every add-on runs on. */
+export const systemNodeGroup = "system";
+
+/** CloudWatch Logs accepts only these retention periods. */
+export const logRetentionDays: readonly number[] = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+/** Oldest Kubernetes minor version accepted (matches the policy pack's default minimum). */
+export const minimumKubernetesMinor = 31;
+
+/** Graviton (arm64) instance families: a `g` right after the generation digit (m7g, r6gd, c6gn, im4gn, is4gen). */
+export function isGraviton(instanceType: string): boolean {
+  return /^[a-z]+\d+g[a-z-]*\./.test(instanceType);
+}
+
+const namePartPattern = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+const nodeGroupNamePattern = /^[a-z][a-z0-9-]{0,30}$/;
+const instanceTypePattern = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
+const roleArnPattern = /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/;
+const endpointServicePattern = /^[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+(-[a-z0-9]+)*)*$/;
+
+function checkCidrs(key: string, values: readonly string[], problems: string[]): Cidr[] {
+  const parsed: Cidr[] = [];
+  for (const value of values) {
+    const cidr = parseCidr(value);
+    if (typeof cidr === "string") problems.push(`${key}: ${cidr}`);
+    else parsed.push(cidr);
+  }
+  return parsed;
+}
+
+function duplicates(values: readonly string[]): string[] {
+  return [...new Set(values.filter((value, index) => values.indexOf(value) !== index))];
+}
+
+/** Validates args before anything is created; throws one error listing every problem. */
+export function validatePlatformClusterArgs(name: string, args: PlatformClusterArgs): void {
+  const problems: string[] = [];
+  for (const [key, value] of [["prefix", args.prefix], ["stage", args.stage]] as const) {
+    if (!namePartPattern.test(value)) problems.push(`${key} "${value}" must be lowercase letters and digits with single hyphens`);
+  }
+
+  const vpc = parseCidr(args.vpcCidr);
+  if (typeof vpc === "string") problems.push(`vpcCidr: ${vpc}`);
+  else if (vpc.prefixLength < 16 || vpc.prefixLength > 20) problems.push(`vpcCidr ${vpc.text} must be a /16 to /20`);
+  if (args.availabilityZoneCount !== 2 && args.availabilityZoneCount !== 3) problems.push(`availabilityZoneCount must be 2 or 3, got ${args.availabilityZoneCount}`);
+  if (args.natGateways !== "single" && args.natGateways !== "onePerAz") problems.push(`natGateways must be "single" or "onePerAz", got "${String(args.natGateways)}"`);
+  const reserved = checkCidrs("reservedCidrs", args.reservedCidrs ?? [], problems);
+  if (typeof vpc !== "string") {
+    for (const range of reserved) if (cidrsOverlap(vpc, range)) problems.push(`vpcCidr ${vpc.text} overlaps the reserved range ${range.text}`);
+  }
+
+  const endpoints = args.interfaceEndpoints ?? defaultInterfaceEndpoints;
+  for (const service of endpoints) {
+    if (!endpointServicePattern.test(service)) problems.push(`interfaceEndpoints: "${service}" is not a service name such as ecr.api`);
+    if (service === "s3") problems.push('interfaceEndpoints: "s3" always has a gateway endpoint (free); an interface endpoint would charge for lake traffic');
+  }
+  for (const service of duplicates(endpoints)) problems.push(`interfaceEndpoints lists "${service}" twice`);
+  for (const [key, value] of [["flowLogRetentionDays", args.flowLogRetentionDays], ["controlPlaneLogRetentionDays", args.controlPlaneLogRetentionDays]] as const) {
+    if (value !== undefined && !logRetentionDays.includes(value)) problems.push(`${key} must be a CloudWatch Logs retention value (${logRetentionDays.join(", ")}), got ${value}`);
+  }
+
+  const version = /^1\.(\d+)$/.exec(args.kubernetesVersion);
+  if (!version) problems.push(`kubernetesVersion "${args.kubernetesVersion}" must be a version such as 1.33`);
+  else if (Number(version[1]) < minimumKubernetesMinor) problems.push(`kubernetesVersion ${args.kubernetesVersion} is older than 1.${minimumKubernetesMinor}, the oldest supported here`);
+
+  for (const cidr of checkCidrs("publicAccessCidrs", args.publicAccessCidrs ?? [], problems)) {
+    if (cidr.prefixLength === 0) problems.push(`publicAccessCidrs: ${cidr.text} would open the API endpoint to the internet; list the ranges that need it`);
+  }
+  for (const cidr of checkCidrs("apiAccessCidrs", args.apiAccessCidrs ?? [], problems)) {
+    const inside = (typeof vpc !== "string" && cidrContains(vpc, cidr)) || reserved.some((range) => cidrContains(range, cidr));
+    if (cidr.prefixLength === 0 || !inside) problems.push(`apiAccessCidrs: ${cidr.text} must lie inside the VPC or a reserved (peered) range`);
+  }
+
+  const admins = args.adminRoleArns ?? [];
+  const readers = args.readOnlyRoleArns ?? [];
+  for (const [key, arns] of [["adminRoleArns", admins], ["readOnlyRoleArns", readers]] as const) {
+    for (const arn of arns) if (!roleArnPattern.test(arn)) problems.push(`${key}: "${arn}" is not an IAM role ARN`);
+    for (const arn of duplicates(arns)) problems.push(`${key} lists ${arn} twice`);
+  }
+  for (const arn of admins) if (readers.includes(arn)) problems.push(`${arn} is in both adminRoleArns and readOnlyRoleArns`);
+  for (const arns of [admins, readers]) {
+    for (const key of duplicates(arns.map(accessEntryKeyOfArn))) problems.push(`two access roles share the role name "${key}"; access entries are keyed by role name`);
+  }
+
+  const groups = Object.entries(args.nodeGroups);
+  if (!args.nodeGroups[systemNodeGroup]) problems.push(`nodeGroups must include "${systemNodeGroup}": CoreDNS and the add-ons run on untainted system nodes`);
+  else if (args.nodeGroups[systemNodeGroup].minSize < 1) problems.push(`nodeGroups.${systemNodeGroup}.minSize must be at least 1 (CoreDNS and the controllers run there)`);
+  for (const [group, spec] of groups) {
+    const where = `nodeGroups.${group}`;
+    if (!nodeGroupNamePattern.test(group)) problems.push(`${where}: node group names are lowercase letters, digits and hyphens, up to 31 characters`);
+    if (spec.instanceTypes.length === 0) problems.push(`${where}.instanceTypes must not be empty`);
+    for (const type of spec.instanceTypes) if (!instanceTypePattern.test(type)) problems.push(`${where}.instanceTypes: "${type}" is not an EC2 instance type`);
+    if (new Set(spec.instanceTypes.map(isGraviton)).size > 1) problems.push(`${where}.instanceTypes mixes Graviton and x86 types; one node group runs one AMI architecture`);
+    const sizes = [spec.minSize, spec.desiredSize, spec.maxSize];
+    if (sizes.some((size) => !Number.isInteger(size) || size < 0) || spec.maxSize < 1 || spec.minSize > spec.desiredSize || spec.desiredSize > spec.maxSize) {
+      problems.push(`${where}: sizes must be whole numbers with 0 <= minSize <= desiredSize <= maxSize and maxSize >= 1, got ${sizes.join("/")}`);
+    }
+    const disk = spec.diskSizeGiB ?? 50;
+    // The EKS-optimised AL2023 AMIs need a 20 GiB root volume.
+    if (!Number.isInteger(disk) || disk < 20 || disk > 16384) problems.push(`${where}.diskSizeGiB must be a whole number from 20 to 16384, got ${disk}`);
+  }
+  if (problems.length > 0) throw new Error(`PlatformCluster "${name}": invalid args:\n${problems.map((problem) => `- ${problem}`).join("\n")}`);
+}
+
+/** Access entry key of a role: its name (last path segment), so entries never depend on list order. */
+export function accessEntryKeyOfArn(arn: string): string {
+  return arn.slice(arn.lastIndexOf("/") + 1);
+}

@@ -1,0 +1,113 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { evaluatePolicies } from "@data-platform/policy-pack";
+import { resolveOutput, setMocks, type Harness } from "@data-platform/testing";
+import { describe, expect, it } from "vitest";
+import { devArgs, prodArgs } from "./__fixtures__/args";
+import { account, build } from "./__fixtures__/harness";
+import { PlatformCluster } from "./platformCluster";
+
+const componentType = "data-platform:cluster:PlatformCluster";
+
+/** What other components do with the cluster: an IRSA role and a namespace. */
+const useHelpers = (cluster: PlatformCluster) => {
+  cluster.serviceAccountRole("query-trino", { namespace: "query", serviceAccount: "trino" });
+  cluster.namespace("query", { allow: { "from-notebooks": { direction: "ingress", peers: [{ namespace: "notebooks" }] } } });
+};
+
+const findingsOf = (harness: Harness) => evaluatePolicies(harness.registrations.map((registration) => ({ ...registration, inputs: registration.revealedInputs })));
+
+describe("PlatformCluster", () => {
+  it("exposes the VPC, subnets, cluster name and OIDC provider for the platform contract", async () => {
+    const { harness, cluster } = await build();
+    const contract = await resolveOutput(cluster.contract());
+    expect(contract).toEqual({
+      vpcId: expect.stringMatching(/^vpc-[0-9a-f]{17}$/),
+      vpcCidr: "10.42.0.0/16",
+      privateSubnetIds: [expect.stringMatching(/^subnet-/), expect.stringMatching(/^subnet-/), expect.stringMatching(/^subnet-/)],
+      publicSubnetIds: [expect.stringMatching(/^subnet-/), expect.stringMatching(/^subnet-/), expect.stringMatching(/^subnet-/)],
+      clusterName: "dp-prod-platform",
+      clusterEndpoint: expect.stringMatching(/^https:\/\/[0-9A-F]{32}\.gr7\.eu-west-1\.eks\.amazonaws\.com$/),
+      kubernetesVersion: "1.33",
+      clusterSecurityGroupId: expect.stringMatching(/^sg-/),
+      oidcProviderArn: expect.stringMatching(new RegExp(`^arn:aws:iam::${account}:oidc-provider/oidc\\.eks\\.eu-west-1\\.amazonaws\\.com/id/`)),
+      oidcIssuer: expect.stringMatching(/^oidc\.eks\.eu-west-1\.amazonaws\.com\/id\/[0-9A-F]{32}$/),
+    });
+    expect(contract!.privateSubnetIds).toEqual(await resolveOutput(cluster.vpc.privateSubnetIds));
+    expect(contract!.privateSubnetIds.some((id) => contract!.publicSubnetIds.includes(id))).toBe(false);
+    expect(harness.one(componentType, "platform").custom).toBe(false);
+  });
+
+  it("registers the same resources in preview and resolved modes (nothing is created inside apply)", async () => {
+    for (const args of [prodArgs({ karpenter: true, apiAccessCidrs: ["10.1.0.0/16"], publicAccessCidrs: ["203.0.113.0/24"] }), devArgs()]) {
+      const resolved = await build(args, { mode: "resolved", use: useHelpers });
+      const preview = await build(args, { mode: "preview", use: useHelpers });
+      const urns = (harness: Harness) => harness.registrations.map((registration) => registration.urn).sort();
+      expect(urns(preview.harness)).toEqual(urns(resolved.harness));
+      expect(urns(resolved.harness).length).toBeGreaterThan(50);
+      expect(preview.harness.registrations.every((registration) => registration.id === null)).toBe(true);
+    }
+  });
+
+  it("passes the policy pack with no findings in dev and prod, Karpenter and helpers included", async () => {
+    for (const args of [devArgs(), prodArgs({ karpenter: true, publicAccessCidrs: ["203.0.113.0/24"] })]) {
+      const { harness } = await build(args, { use: useHelpers });
+      expect(await findingsOf(harness), args.stage).toEqual([]);
+    }
+  });
+
+  it("parents every child to the component and names it after the component", async () => {
+    const { harness } = await build(prodArgs({ karpenter: true }));
+    const component = harness.one(componentType, "platform");
+    const children = harness.children(component);
+    expect(children.length).toBe(harness.registrations.length - 1);
+    for (const child of children) expect(child.name, child.type).toMatch(/^platform-/);
+  });
+
+  it("protects and retains the keys and log groups when protect is on (prod), and nothing in dev", async () => {
+    const stateful = ["aws:kms/key:Key", "aws:cloudwatch/logGroup:LogGroup"];
+    const prod = (await build()).harness;
+    const protectedNames = prod.registrations.filter((registration) => registration.options.protect).map((registration) => registration.name).sort();
+    expect(protectedNames).toEqual(["platform-control-plane-logs", "platform-flow-logs", "platform-logs-key", "platform-secrets-key"]);
+    for (const type of stateful) for (const registration of prod.byType(type)) expect(registration.options.retainOnDelete).toBe(true);
+    const dev = (await build(devArgs())).harness;
+    expect(dev.registrations.filter((registration) => registration.options.protect || registration.options.retainOnDelete)).toEqual([]);
+  });
+
+  it("puts the caller's tags on what it creates", async () => {
+    const { harness } = await build(prodArgs({ tags: { "data-platform:component": "cluster" } }));
+    for (const type of ["aws:kms/key:Key", "aws:ec2/vpcEndpoint:VpcEndpoint", "aws:eks/nodeGroup:NodeGroup", "aws:ec2/flowLog:FlowLog", "aws:iam/role:Role", "eks:index:Cluster", "awsx:ec2:Vpc"]) {
+      for (const registration of harness.byType(type)) expect(registration.inputs["tags"], `${type} ${registration.name}`).toMatchObject({ "data-platform:component": "cluster" });
+    }
+    const values = harness.one("kubernetes:helm.sh/v4:Chart", "platform-aws-load-balancer-controller").inputs["values"] as { defaultTags: Record<string, string> };
+    expect(values.defaultTags).toEqual({ "data-platform:component": "cluster", "data-platform:cluster": "dp-prod-platform" });
+  });
+
+  it("hands the stage's AWS provider to the awsx and eks components, which do not inherit it", async () => {
+    const harness = await setMocks({ stack: "prod", accountId: account });
+    // The harness does not record the providers map; read it off the register requests.
+    interface RemoteRequest {
+      getRemote(): boolean;
+      getName(): string;
+      getProvidersMap(): { toObject(): [string, string][] };
+    }
+    const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(request: RemoteRequest, callback: unknown): unknown };
+    const register = monitor.registerResource.bind(monitor);
+    const providersOf = new Map<string, Record<string, string>>();
+    monitor.registerResource = (request, callback) => {
+      if (request.getRemote()) providersOf.set(request.getName(), Object.fromEntries(request.getProvidersMap().toObject()));
+      return register(request, callback);
+    };
+    const provider = new aws.Provider("stage", { region: "eu-west-1" });
+    new PlatformCluster("platform", prodArgs(), { providers: { aws: provider } });
+    await harness.settle();
+    const reference = `${harness.one("pulumi:providers:aws", "stage").urn}::${harness.one("pulumi:providers:aws", "stage").id}`;
+    expect(providersOf.get("platform-vpc")).toEqual({ aws: reference });
+    expect(providersOf.get("platform-eks")).toEqual({ aws: reference });
+    expect(harness.one("aws:kms/key:Key", "platform-logs-key").provider).toBe(reference);
+  });
+
+  it("fails when args are invalid, before registering anything", async () => {
+    await expect(build(devArgs({ nodeGroups: {} }))).rejects.toThrow(/PlatformCluster "platform": invalid args:\n- nodeGroups must include "system"/);
+  });
+});

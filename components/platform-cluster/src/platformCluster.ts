@@ -1,0 +1,247 @@
+import * as aws from "@pulumi/aws";
+import type * as awsx from "@pulumi/awsx";
+import * as eks from "@pulumi/eks";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { Naming } from "@data-platform/conventions";
+import { createKarpenter, createKarpenterNodeRole, createNetworkingAddons, createWorkloadAddons, type Karpenter } from "./addons";
+import { defaultInterfaceEndpoints, systemNodeGroup, validatePlatformClusterArgs, type PlatformClusterArgs } from "./args";
+import { accessEntries, createCluster, createKey, createNodeGroups, schedulingFor, type Scheduling } from "./cluster";
+import { createServiceAccountRole, type IrsaContext, type ServiceAccountRole, type ServiceAccountRoleArgs } from "./irsa";
+import { createNamespace, type NamespaceArgs, type PlatformNamespace } from "./namespace";
+import { createNetwork } from "./network";
+import type { AccountScope } from "./policies";
+
+/** What the cluster contributes to the platform contract (plain values once resolved). */
+export interface PlatformClusterContract {
+  vpcId: string;
+  vpcCidr: string;
+  privateSubnetIds: string[];
+  publicSubnetIds: string[];
+  clusterName: string;
+  clusterEndpoint: string;
+  kubernetesVersion: string;
+  /** The EKS cluster security group (control plane and every managed node). */
+  clusterSecurityGroupId: string;
+  oidcProviderArn: string;
+  /** OIDC issuer without `https://`: the prefix of IRSA trust condition keys. */
+  oidcIssuer: string;
+}
+
+/** The cluster's EKS add-ons. */
+export interface PlatformClusterAddons {
+  vpcCni: aws.eks.Addon;
+  kubeProxy: aws.eks.Addon;
+  coreDns: aws.eks.Addon;
+  ebsCsiDriver: aws.eks.Addon;
+}
+
+/**
+ * The platform's private network and its one EKS cluster: an awsx VPC with S3 gateway and interface
+ * endpoints and flow logs, the @pulumi/eks control plane (private endpoint, all logs, KMS-encrypted
+ * secrets, access entries, OIDC), managed node groups with IMDSv2, EKS add-ons with IRSA, the AWS Load
+ * Balancer Controller, a default gp3 StorageClass and optionally Karpenter. Other components receive this
+ * object and use its Kubernetes provider, `serviceAccountRole`, `namespace` and `scheduling` helpers.
+ */
+export class PlatformCluster extends pulumi.ComponentResource {
+  /** The EKS cluster's physical name (`<prefix>-<stage>-<name>`), known at construction. */
+  readonly clusterName: string;
+  readonly kubernetesVersion: string;
+  readonly vpcCidr: string;
+  readonly vpc: awsx.ec2.Vpc;
+  readonly vpcId: pulumi.Output<string>;
+  readonly privateSubnetIds: pulumi.Output<string[]>;
+  readonly publicSubnetIds: pulumi.Output<string[]>;
+  /** Security group of the interface endpoints (HTTPS from the VPC only). */
+  readonly endpointSecurityGroup: aws.ec2.SecurityGroup;
+  readonly s3GatewayEndpoint: aws.ec2.VpcEndpoint;
+  /** Interface endpoints by service name (`ecr.api`). */
+  readonly interfaceEndpoints: Record<string, aws.ec2.VpcEndpoint>;
+  readonly flowLog: aws.ec2.FlowLog;
+  readonly cluster: eks.Cluster;
+  /** The EKS cluster security group: add ingress rules to it for services that call into the cluster. */
+  readonly clusterSecurityGroupId: pulumi.Output<string>;
+  readonly oidcProviderArn: pulumi.Output<string>;
+  readonly oidcIssuer: pulumi.Output<string>;
+  /** The Kubernetes provider every in-cluster child must be given explicitly. */
+  readonly provider: k8s.Provider;
+  /** Envelope encryption of Kubernetes secrets. */
+  readonly secretsKey: aws.kms.Key;
+  /** Encryption of the flow log and control-plane log groups. */
+  readonly logsKey: aws.kms.Key;
+  readonly nodeRole: aws.iam.Role;
+  /** Managed node groups by name. */
+  readonly nodeGroups: Record<string, aws.eks.NodeGroup>;
+  readonly addons: PlatformClusterAddons;
+  readonly storageClass: k8s.storage.v1.StorageClass;
+  readonly loadBalancerController: k8s.helm.v4.Chart;
+  /** Present when `karpenter` is on. */
+  readonly karpenter?: Karpenter;
+  /** What in-cluster components depend on before deploying (nodes, CoreDNS, the load balancer controller, storage). */
+  readonly ready: pulumi.Resource[];
+  private readonly componentName: string;
+  private readonly irsa: IrsaContext;
+
+  constructor(name: string, args: PlatformClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Bad args fail before anything is registered.
+    validatePlatformClusterArgs(name, args);
+    super("data-platform:cluster:PlatformCluster", name, {}, opts);
+    this.componentName = name;
+    const naming = new Naming(args.prefix, args.stage);
+    const protect = args.protect ?? true;
+    const tags = args.tags ?? {};
+    const child = { parent: this };
+    this.clusterName = naming.name("generic", name);
+    this.kubernetesVersion = args.kubernetesVersion;
+    this.vpcCidr = args.vpcCidr;
+    const flowLogRetentionDays = args.flowLogRetentionDays ?? 90;
+
+    const region = aws.getRegionOutput({}, child).region;
+    const account: pulumi.Output<AccountScope> = pulumi
+      .all([aws.getCallerIdentityOutput({}, child).accountId, aws.getPartitionOutput({}, child).partition, region])
+      .apply(([accountId, partition, regionName]) => ({ accountId, partition, region: regionName }));
+    const partition = account.apply((scope) => scope.partition);
+    // Remote components (awsx, eks) get only the providers passed to them, never their parent's: hand
+    // them the stage's AWS provider (region, default tags) or their children would use the default one.
+    const awsProvider = this.getProvider("aws:index:Provider");
+    const remoteProviders = awsProvider ? { aws: awsProvider } : undefined;
+
+    const keyArgs = { account, tags, protect };
+    this.logsKey = createKey(this, `${name}-logs-key`, { ...keyArgs, description: `Platform cluster ${this.clusterName}: VPC flow logs and EKS control-plane logs`, alias: naming.name("kmsAlias", name, "logs"), usage: "logs" });
+    this.secretsKey = createKey(this, `${name}-secrets-key`, { ...keyArgs, description: `Platform cluster ${this.clusterName}: Kubernetes secrets (envelope encryption)`, alias: naming.name("kmsAlias", name, "eks-secrets"), usage: "eks-secrets" });
+
+    const network = createNetwork(this, name, {
+      naming,
+      vpcCidr: args.vpcCidr,
+      availabilityZoneCount: args.availabilityZoneCount,
+      natGateways: args.natGateways,
+      interfaceEndpoints: args.interfaceEndpoints ?? defaultInterfaceEndpoints,
+      flowLogRetentionDays,
+      privateSubnetExtraTags: args.karpenter ? { "karpenter.sh/discovery": this.clusterName } : {},
+      logsKeyArn: this.logsKey.arn,
+      account,
+      region,
+      tags,
+      protect,
+      remoteProviders,
+    });
+    this.vpc = network.vpc;
+    this.vpcId = network.vpcId;
+    this.privateSubnetIds = network.privateSubnetIds;
+    this.publicSubnetIds = network.publicSubnetIds;
+    this.endpointSecurityGroup = network.endpointSecurityGroup;
+    this.s3GatewayEndpoint = network.s3GatewayEndpoint;
+    this.interfaceEndpoints = network.interfaceEndpoints;
+    this.flowLog = network.flowLog;
+
+    const karpenterNodes = args.karpenter ? createKarpenterNodeRole(this, name, { naming, account, tags }) : undefined;
+    const entries = accessEntries(args.adminRoleArns ?? [], args.readOnlyRoleArns ?? [], partition);
+    if (karpenterNodes) entries["karpenter-nodes"] = { principalArn: karpenterNodes.nodeRole.arn, type: eks.AccessEntryType.EC2_LINUX };
+
+    const { cluster } = createCluster(this, name, {
+      naming,
+      clusterName: this.clusterName,
+      kubernetesVersion: args.kubernetesVersion,
+      vpcId: network.vpcId,
+      privateSubnetIds: network.privateSubnetIds,
+      publicAccessCidrs: args.publicAccessCidrs ?? [],
+      apiAccessCidrs: args.apiAccessCidrs ?? [],
+      accessEntries: entries,
+      secretsKeyArn: this.secretsKey.arn,
+      logsKeyArn: this.logsKey.arn,
+      controlPlaneLogRetentionDays: args.controlPlaneLogRetentionDays ?? flowLogRetentionDays,
+      upgradeSupportType: args.upgradeSupportType ?? "STANDARD",
+      tags,
+      protect,
+      remoteProviders,
+    });
+    this.cluster = cluster;
+    this.clusterSecurityGroupId = cluster.clusterSecurityGroupId;
+    this.oidcProviderArn = cluster.oidcProviderArn;
+    this.oidcIssuer = cluster.oidcIssuer;
+    this.irsa = { naming, oidcProviderArn: cluster.oidcProviderArn, oidcIssuer: cluster.oidcIssuer, tags };
+    this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: cluster.kubeconfigJson, enableServerSideApply: true }, child);
+
+    const addonContext = { naming, clusterName: cluster.eksCluster.name, versions: args.addonVersions ?? {}, account, tags };
+    const role = (roleName: string, roleArgs: ServiceAccountRoleArgs) => this.serviceAccountRole(roleName, roleArgs);
+    const networking = createNetworkingAddons(this, name, addonContext, role);
+    const nodes = createNodeGroups(this, name, {
+      naming,
+      clusterName: cluster.eksCluster.name,
+      kubernetesVersion: args.kubernetesVersion,
+      privateSubnetIds: network.privateSubnetIds,
+      nodeGroups: args.nodeGroups,
+      partition,
+      tags,
+      dependsOn: [networking.vpcCni, networking.kubeProxy],
+    });
+    this.nodeRole = nodes.nodeRole;
+    this.nodeGroups = nodes.nodeGroups;
+    const workloadInputs = {
+      clusterNamePlain: this.clusterName,
+      region,
+      vpcId: network.vpcId,
+      systemNodeSelector: schedulingFor(systemNodeGroup).nodeSelector,
+      provider: this.provider,
+      nodes: Object.values(nodes.nodeGroups),
+    };
+    const workload = createWorkloadAddons(this, name, addonContext, workloadInputs, role);
+    this.addons = { vpcCni: networking.vpcCni, kubeProxy: networking.kubeProxy, coreDns: workload.coreDns, ebsCsiDriver: workload.ebsCsiDriver };
+    this.storageClass = workload.storageClass;
+    this.loadBalancerController = workload.loadBalancerController;
+    if (karpenterNodes) {
+      this.karpenter = createKarpenter(
+        this,
+        name,
+        addonContext,
+        { ...workloadInputs, nodeRole: karpenterNodes.nodeRole, clusterSecurityGroupId: cluster.clusterSecurityGroupId, coreDns: workload.coreDns },
+        role,
+      );
+    }
+    this.ready = [...Object.values(nodes.nodeGroups), workload.coreDns, workload.storageClass, workload.loadBalancerController];
+
+    this.registerOutputs({ contract: this.contract() });
+  }
+
+  /**
+   * An IAM role for one service account (IRSA): the trust admits only `system:serviceaccount:<namespace>:<name>`
+   * with audience `sts.amazonaws.com`; permissions are the policies passed. Parented to this component unless
+   * `opts.parent` says otherwise; the role's IAM name is `<prefix>-<stage>-<name>`.
+   */
+  serviceAccountRole(name: string, args: ServiceAccountRoleArgs, opts?: pulumi.CustomResourceOptions): ServiceAccountRole {
+    return createServiceAccountRole(name, args, this.irsa, { parent: this, ...opts });
+  }
+
+  /**
+   * A namespace for an in-cluster component: Pod Security Standards labels (restricted unless a reason is
+   * given), a default-deny NetworkPolicy, DNS egress and the explicit flows in `args.allow`. Always created
+   * with this cluster's provider.
+   */
+  namespace(name: string, args: NamespaceArgs = {}, opts?: pulumi.CustomResourceOptions): PlatformNamespace {
+    return createNamespace(name, args, this.provider, { parent: this, ...opts });
+  }
+
+  /** Node selector and tolerations that place pods on one node group; throws for a group the cluster does not have. */
+  scheduling(nodeGroup: string): Scheduling {
+    if (!this.nodeGroups[nodeGroup]) {
+      throw new Error(`PlatformCluster "${this.componentName}" has no node group "${nodeGroup}"; node groups: ${Object.keys(this.nodeGroups).sort().join(", ")}`);
+    }
+    return schedulingFor(nodeGroup);
+  }
+
+  /** What the cluster contributes to the platform contract. */
+  contract(): pulumi.Output<PlatformClusterContract> {
+    return pulumi.output({
+      vpcId: this.vpcId,
+      vpcCidr: this.vpcCidr,
+      privateSubnetIds: this.privateSubnetIds,
+      publicSubnetIds: this.publicSubnetIds,
+      clusterName: this.clusterName,
+      clusterEndpoint: this.cluster.eksCluster.endpoint,
+      kubernetesVersion: this.kubernetesVersion,
+      clusterSecurityGroupId: this.clusterSecurityGroupId,
+      oidcProviderArn: this.oidcProviderArn,
+      oidcIssuer: this.oidcIssuer,
+    }) as pulumi.Output<PlatformClusterContract>;
+  }
+}
