@@ -6,8 +6,11 @@ import { domainTags, providerDefaultTags } from "@data-platform/conventions";
 import { DataLake } from "@data-platform/data-lake";
 import { DomainWorkflowEnv } from "@data-platform/domain-workflow-env";
 import { EphemeralSparkCluster } from "@data-platform/ephemeral-spark-cluster";
+import { DatabaseImporter, type DatabaseSourceArgs } from "@data-platform/database-importer";
 import { PlatformCluster } from "@data-platform/platform-cluster";
-import { contractVersion, type DomainContract, type PlatformContract } from "@data-platform/platform-contract";
+import { StreamingIngestion } from "@data-platform/streaming-ingestion";
+import { legacyLuigiSchedulerIfEnabled, Warehouse } from "@data-platform/warehouse";
+import { contractVersion, type DomainContract, type IngestionContract, type PlatformContract } from "@data-platform/platform-contract";
 
 /** The directory holding this stack's files (`domains/`, `Pulumi.<stage>.yaml`), compiled or not. */
 export const programDir = path.basename(__dirname) === "dist" ? path.dirname(__dirname) : __dirname;
@@ -133,6 +136,125 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
       ]),
   );
 
+  const administrators = [deployerRoleArn, ...config.lake.adminRoleArns];
+
+  // Rivers: microservice events through Kinesis and Managed Flink into the landing zone.
+  const ingestion = config.ingestion;
+  const rivers =
+    ingestion && Object.keys(ingestion.sources).length > 0
+      ? new StreamingIngestion(
+          "rivers",
+          {
+            prefix: config.prefix,
+            stage: config.stage,
+            lake,
+            administratorArns: administrators,
+            vpcId: cluster.vpcId,
+            privateSubnetIds: cluster.privateSubnetIds,
+            // AWS APIs through the VPC's interface endpoints when they are all there, else through NAT.
+            httpsEgressCidrBlocks: ["kinesis-streams", "glue", "sts", "logs"].every((service) => (config.network.interfaceEndpoints as string[]).includes(service)) ? [config.network.vpcCidr] : ["0.0.0.0/0"],
+            s3PrefixListId: cluster.s3GatewayEndpoint.prefixListId,
+            sources: Object.entries(ingestion.sources).map(([name, source]) => ({
+              name,
+              domain: source.domain,
+              recordsPerSecond: source.recordsPerSecond,
+              bytesPerSecond: source.bytesPerSecond,
+              peakFactor: source.peakFactor,
+              capacityMode: source.capacityMode,
+              retentionHours: source.retentionHours,
+              events: Object.entries(source.events).map(([event, definition]) => ({ name: event, schema: JSON.stringify(definition.schema), compatibility: definition.compatibility })),
+            })),
+            schemaCompatibility: ingestion.schemaCompatibility,
+            flink: { artifactKey: ingestion.flink.artifactKey, runtime: ingestion.flink.runtime, checkpointIntervalSeconds: ingestion.flink.checkpointIntervalSeconds },
+            protect: config.protect,
+          },
+          withProvider,
+        )
+      : undefined;
+
+  // The Importer: operational databases and landed events into the domains' raw Delta tables.
+  const importerSources = Object.entries(config.importer?.sources ?? {});
+  const collections = Object.entries(ingestion?.sources ?? {})
+    .filter(([, source]) => source.domain !== undefined)
+    .map(([name, source]) => ({ source: name, domain: source.domain!, events: Object.keys(source.events) }));
+  const importer =
+    importerSources.length > 0 || collections.length > 0
+      ? new DatabaseImporter(
+          "importer",
+          {
+            prefix: config.prefix,
+            stage: config.stage,
+            lake,
+            spark,
+            vpcId: cluster.vpcId,
+            sources: importerSources.map(([name, source]): DatabaseSourceArgs => {
+              const common = {
+                name,
+                domain: source.domain,
+                secretArn: source.secretArn,
+                databaseSecurityGroupId: source.databaseSecurityGroupId,
+                schedule: source.schedule,
+                tables: Object.entries(source.tables).map(([table, definition]) => ({ name: table, ...definition })),
+              };
+              return source.kind === "aurora"
+                ? { ...common, kind: "aurora", engine: source.engine, clusterIdentifier: source.clusterIdentifier, endpoint: source.endpoint!, port: source.port, database: source.database! }
+                : { ...common, kind: "jdbc", jdbcUrl: source.jdbcUrl!, port: source.port! };
+            }),
+            eventCollections: collections,
+            landingLayout: rivers?.landingLayout,
+          },
+          withProvider,
+        )
+      : undefined;
+  for (const domain of importer?.domains() ?? []) {
+    const workflow = workflows.get(domain);
+    if (workflow) importer!.grantReadJobs(`${domain}-airflow`, workflow.executionRole, domain);
+  }
+
+  // The warehouse for Looker, reachable from the query mesh (the cluster) and the named networks only.
+  const warehouse = config.warehouse.enabled
+    ? new Warehouse(
+        "warehouse",
+        {
+          prefix: config.prefix,
+          stage: config.stage,
+          lake,
+          vpcId: cluster.vpcId,
+          privateSubnetIds: cluster.privateSubnetIds,
+          administratorArns: administrators,
+          allowedSources: [{ name: "query-mesh", securityGroupId: cluster.clusterSecurityGroupId }, ...config.warehouse.allowedSources],
+          baseCapacityRpu: config.warehouse.baseCapacityRpu,
+          maxCapacityRpu: config.warehouse.maxCapacityRpu,
+          usageLimitRpuHours: config.warehouse.usageLimitRpuHours,
+          usageLimitPeriod: config.warehouse.usageLimitPeriod,
+          usageLimitBreachAction: config.warehouse.usageLimitBreachAction,
+          auditLogRetentionDays: config.warehouse.auditLogRetentionDays,
+          protect: config.protect,
+        },
+        withProvider,
+      )
+    : undefined;
+
+  // Deprecated: the legacy Luigi scheduler, only while teams migrate to their DomainWorkflowEnv.
+  const luigi = legacyLuigiSchedulerIfEnabled(
+    "luigi",
+    {
+      enabled: config.luigi.enabled,
+      prefix: config.prefix,
+      stage: config.stage,
+      lake,
+      vpcId: cluster.vpcId,
+      subnetId: cluster.privateSubnetIds.apply((ids) => ids[0]!),
+      allowedCidrs: [config.network.vpcCidr],
+      administratorArns: administrators,
+      instanceType: config.luigi.instanceType,
+      luigiVersion: config.luigi.luigiVersion,
+      protect: config.protect,
+    },
+    withProvider,
+  );
+  if (luigi) for (const domain of config.luigi.launchDomains) spark.grantLaunch("luigi", luigi.role, domain);
+
   const lakeContract = lake.contract();
   const templates = spark.templateNames();
   const domains = pulumi
@@ -166,6 +288,9 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
     network: pulumi.output({ vpcId: cluster.vpcId, privateSubnetIds: cluster.privateSubnetIds }),
     lake: lakeContract,
     spark: pulumi.output({ templates, capacities: spark.capacities() }),
+    warehouse: warehouse?.contract() ?? null,
+    legacyLuigi: luigi?.contract() ?? null,
+    ingestion: pulumi.output({ streaming: rivers?.contract() ?? null, importer: importer?.contract() ?? null }) as pulumi.Output<IngestionContract>,
     domains,
   };
 }

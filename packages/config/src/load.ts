@@ -187,6 +187,27 @@ export function resolvePlatformConfig(source: StageConfigSource): PlatformConfig
     domains.push({ ...domain, needs: mergedNeeds.data, file: displayPath(path.join(source.domainsDir, `${name}.yaml`)) });
   }
 
+  const enabled = new Map(domains.map((domain) => [domain.name, domain]));
+  if (stage.warehouse.enabled && stage.network.availabilityZones !== 3) {
+    issues.push({ file: configLabel, path: `${configNamespace}:warehouse.enabled`, message: "Redshift Serverless needs subnets in three AZs: set network.availabilityZones to 3 or disable the warehouse" });
+  }
+  for (const [source, definition] of Object.entries(stage.ingestion?.sources ?? {})) {
+    if (definition.domain && !enabled.has(definition.domain)) {
+      issues.push({ file: configLabel, path: `${configNamespace}:ingestion.sources.${source}.domain`, message: `domain "${definition.domain}" is not enabled in this stage` });
+    }
+  }
+  for (const [source, definition] of Object.entries(stage.importer?.sources ?? {})) {
+    const domain = enabled.get(definition.domain);
+    const key = `${configNamespace}:importer.sources.${source}`;
+    if (!domain) issues.push({ file: configLabel, path: `${key}.domain`, message: `domain "${definition.domain}" is not enabled in this stage` });
+    else if (!domain.needs.spark.enabled || !domain.needs.zones.includes("raw")) issues.push({ file: configLabel, path: `${key}.domain`, message: `domain "${definition.domain}" needs Spark and the raw zone to import into` });
+    if (definition.kind === "aurora" && (!definition.endpoint || !definition.database)) issues.push({ file: configLabel, path: key, message: "an aurora source needs endpoint and database" });
+    if (definition.kind === "jdbc" && (!definition.jdbcUrl || !definition.port)) issues.push({ file: configLabel, path: key, message: "a jdbc source needs jdbcUrl and port" });
+  }
+  for (const domain of stage.luigi.launchDomains) {
+    if (!enabled.get(domain)?.needs.spark.enabled) issues.push({ file: configLabel, path: `${configNamespace}:luigi.launchDomains`, message: `domain "${domain}" has no Spark in this stage` });
+  }
+
   if (issues.length > 0) throw new ConfigError(issues);
   const { domains: _overrides, ...rest } = stage;
   return {

@@ -212,6 +212,78 @@ export const stageConfigSchema = z.strictObject({
         .describe("PEM certificates for EMR in-transit encryption; default: the artifacts bucket's emr/tls/certificates.zip."),
     })
     .default({ releaseLabel: "emr-6.15.0", serverlessReleaseLabel: "emr-7.5.0" }),
+  warehouse: z
+    .strictObject({
+      enabled: z.boolean().default(false).describe("Redshift Serverless for Looker (needs three AZs)."),
+      baseCapacityRpu: positiveInt.max(512).default(8).describe("Low by default: the service's 128 RPU default is a costly trap."),
+      maxCapacityRpu: positiveInt.max(1024).default(64),
+      usageLimitRpuHours: positiveInt.optional(),
+      usageLimitPeriod: z.enum(["daily", "weekly", "monthly"]).default("monthly"),
+      usageLimitBreachAction: z.enum(["log", "emit-metric", "deactivate"]).default("emit-metric"),
+      auditLogRetentionDays: z.number().refine((days) => (logRetentionDays as readonly number[]).includes(days), `must be one of ${logRetentionDays.join(", ")}`).default(365),
+      allowedSources: z
+        .array(z.strictObject({ name: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, "must be a short lowercase name"), cidr: cidr.refine((value) => !value.endsWith("/0"), "must not be a /0") }))
+        .default([])
+        .describe("Named networks allowed to reach the warehouse (Looker); the query mesh is always allowed."),
+    })
+    .default({ enabled: false, baseCapacityRpu: 8, maxCapacityRpu: 64, usageLimitPeriod: "monthly", usageLimitBreachAction: "emit-metric", auditLogRetentionDays: 365, allowedSources: [] }),
+  luigi: z
+    .strictObject({
+      enabled: z.boolean().default(false).describe("Deprecated migration path: the legacy Luigi central scheduler."),
+      instanceType: z.string().regex(/^[a-z][a-z0-9-]*g[a-z]*\.[a-z0-9]+$/, "must be a Graviton instance type such as t4g.small").default("t4g.small"),
+      luigiVersion: z.string().regex(/^\d+\.\d+\.\d+$/).default("3.8.1"),
+      launchDomains: z.array(domainNameSchema).default([]).describe("Domains whose EMR templates Luigi may still launch."),
+    })
+    .default({ enabled: false, instanceType: "t4g.small", luigiVersion: "3.8.1", launchDomains: [] }),
+  ingestion: z
+    .strictObject({
+      schemaCompatibility: z.enum(["NONE", "DISABLED", "BACKWARD", "BACKWARD_ALL", "FORWARD", "FORWARD_ALL", "FULL", "FULL_ALL"]).default("BACKWARD"),
+      flink: z.strictObject({
+        artifactKey: z.string().regex(/^code\/[A-Za-z0-9._\/-]+\.(jar|zip)$/, "must be a key under code/ in the artifacts bucket, ending .jar or .zip"),
+        runtime: z.enum(["FLINK-1_15", "FLINK-1_18", "FLINK-1_19", "FLINK-1_20", "FLINK-2_2"] as const).default("FLINK-1_19"),
+        checkpointIntervalSeconds: positiveInt.default(60),
+      }),
+      sources: z.record(
+        z.string().regex(/^[a-z][a-z0-9-]{1,30}$/, "must be a short lowercase name"),
+        z.strictObject({
+          domain: domainNameSchema.optional().describe("The domain whose raw zone collects the events."),
+          recordsPerSecond: positiveInt,
+          bytesPerSecond: positiveInt,
+          peakFactor: z.number().min(1, "must be at least 1").default(10),
+          capacityMode: z.enum(["PROVISIONED", "ON_DEMAND"]).default("PROVISIONED"),
+          retentionHours: z.number().int().min(168, "must be at least 168 (7 days)").max(8760).default(168),
+          events: z.record(
+            z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,99}$/, "must be an event type name"),
+            z.strictObject({ schema: z.record(z.string(), z.unknown()).describe("The Avro schema (a record)."), compatibility: z.enum(["NONE", "DISABLED", "BACKWARD", "BACKWARD_ALL", "FORWARD", "FORWARD_ALL", "FULL", "FULL_ALL"]).optional() }),
+          ),
+        }),
+      ),
+    })
+    .optional(),
+  importer: z
+    .strictObject({
+      sources: z.record(
+        z.string().regex(/^[a-z][a-z0-9-]{1,30}$/, "must be a short lowercase name"),
+        z.strictObject({
+          domain: domainNameSchema,
+          kind: z.enum(["aurora", "jdbc"]),
+          engine: z.enum(["postgresql", "mysql"]).optional(),
+          clusterIdentifier: z.string().optional(),
+          endpoint: z.string().optional(),
+          database: z.string().optional(),
+          jdbcUrl: z.string().regex(/^jdbc:/, "must start with jdbc:").optional(),
+          port: positiveInt.max(65535).optional(),
+          secretArn: z.string().regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, "must be a Secrets Manager secret ARN"),
+          databaseSecurityGroupId: z.string().regex(/^sg-[0-9a-f]+$/, "must be a security group id").optional(),
+          schedule: z.string().min(1),
+          tables: z.record(
+            z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, "must be a lowercase Glue identifier"),
+            z.strictObject({ sourceTable: z.string().optional(), mode: z.enum(["full", "incremental"]), keyColumns: z.array(z.string()).optional(), watermarkColumn: z.string().optional() }),
+          ),
+        }),
+      ),
+    })
+    .optional(),
   lake: z
     .strictObject({
       adminRoleArns: z

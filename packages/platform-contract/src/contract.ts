@@ -54,6 +54,44 @@ export interface WorkflowContract {
   } | null;
 }
 
+/** The warehouse's part of the platform contract: how Looker (and the query mesh) connect. */
+export interface WarehouseContract {
+  /** Host name of the workgroup's endpoint (private: resolvable and reachable inside the VPC only). */
+  endpoint: string;
+  port: number;
+  database: string;
+  workgroupName: string;
+  namespaceName: string;
+  looker: {
+    userName: string;
+    /** Secrets Manager secret holding `{ engine, username, password, dbname, port }`. */
+    secretArn: string;
+    /** Schema Looker owns for persistent derived tables. */
+    scratchSchema: string;
+  };
+  /** External schemas over the lake's Glue databases, named after them. */
+  externalSchemas: string[];
+  spectrumRoleArn: string;
+}
+
+/** What the legacy scheduler tells its remaining users. */
+export interface LegacyLuigiContract {
+  /** `http://<private ip>:<port>`: the web UI and the workers' `--scheduler-url`, inside the VPC only. */
+  url: string;
+  privateIp: string;
+  port: number;
+  instanceId: string;
+  roleArn: string;
+  deprecated: true;
+  migrateTo: "DomainWorkflowEnv";
+}
+
+/** Rivers and the Importer, as their components describe them. */
+export interface IngestionContract {
+  streaming: Record<string, unknown> | null;
+  importer: Record<string, unknown> | null;
+}
+
 /** One domain as the platform serves it. */
 export interface DomainContract {
   name: string;
@@ -74,5 +112,8 @@ export interface PlatformContract {
   network: NetworkContract | null;
   lake: LakeContract;
   spark: SparkContract | null;
+  warehouse: WarehouseContract | null;
+  legacyLuigi: LegacyLuigiContract | null;
+  ingestion: IngestionContract;
   domains: Record<string, DomainContract>;
 }

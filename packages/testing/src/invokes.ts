@@ -24,6 +24,12 @@ export function defaultInvokes(ctx: SyntheticContext): Record<string, InvokeMock
       issuerName: "platform-deployer",
       sessionName: "pulumi",
     }),
+    // Secrets Manager's password generator (the warehouse's Looker password); fixed, so plans are stable.
+    "aws:secretsmanager/getRandomPassword:getRandomPassword": (inputs) => ({
+      id: ctx.region,
+      randomPassword: "Q7mXv2LpR9tKz4NwB8cYd3HsF6gJe1Ua".slice(0, Number(inputs["passwordLength"] ?? 32)),
+      passwordLength: Number(inputs["passwordLength"] ?? 32),
+    }),
     "aws:index/getRegion:getRegion": () => ({
       id: ctx.region,
       name: ctx.region,

@@ -1,0 +1,5 @@
+export * from "./args";
+export * from "./layout";
+export * from "./policies";
+export * from "./sizing";
+export * from "./streamingIngestion";
