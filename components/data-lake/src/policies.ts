@@ -97,7 +97,8 @@ export interface KeyPolicyInput {
   domain?: string;
 }
 
-const keyAdministration = [
+/** Key administration without data use: what a key policy gives its administrators. */
+export const keyAdministrationActions = [
   "kms:Create*",
   "kms:Describe*",
   "kms:Enable*",
@@ -116,11 +117,16 @@ const keyAdministration = [
 ];
 const keyUse = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:DescribeKey"];
 
+/** The key-policy statement that lets administrators manage a key (never use it). */
+export function keyAdministrationStatement(administratorArns: string[]): PolicyStatement {
+  return { Sid: "KeyAdministration", Effect: "Allow", Principal: { AWS: administratorArns }, Action: [...keyAdministrationActions], Resource: "*" };
+}
+
 /** Key policy: administrators, named users, tagged domain roles through S3, and CloudWatch Logs. */
 export function keyPolicy(input: KeyPolicyInput): PolicyDocument {
   const accountRoot = `arn:${input.partition}:iam::${input.accountId}:root`;
   const statements: PolicyStatement[] = [
-    { Sid: "KeyAdministration", Effect: "Allow", Principal: { AWS: input.administratorArns }, Action: keyAdministration, Resource: "*" },
+    keyAdministrationStatement(input.administratorArns),
   ];
   if (input.userArns.length > 0) {
     statements.push({ Sid: "KeyUseByLakeRoles", Effect: "Allow", Principal: { AWS: input.userArns }, Action: keyUse, Resource: "*" });

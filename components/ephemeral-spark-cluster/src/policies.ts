@@ -1,4 +1,4 @@
-import type { PolicyDocument, PolicyStatement } from "@data-platform/data-lake";
+import { keyAdministrationStatement, type PolicyDocument, type PolicyStatement } from "@data-platform/data-lake";
 
 function document(statements: PolicyStatement[]): PolicyDocument {
   return { Version: "2012-10-17", Statement: statements };
@@ -40,13 +40,7 @@ export function servicePassRolePolicy(instanceRoleArns: string[]): PolicyDocumen
 /** Key policy of the disk key: administrators manage it; account roles use it only as their IAM policies allow. */
 export function diskKeyPolicy(partition: string, accountId: string, administratorArns: string[]): PolicyDocument {
   return document([
-    {
-      Sid: "KeyAdministration",
-      Effect: "Allow",
-      Principal: { AWS: administratorArns },
-      Action: ["kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*", "kms:Revoke*", "kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource", "kms:UntagResource", "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion", "kms:RotateKeyOnDemand"],
-      Resource: "*",
-    },
+    keyAdministrationStatement(administratorArns),
     {
       Sid: "KeyUseByAccountRolesWithIamPermission",
       Effect: "Allow",

@@ -3,29 +3,12 @@
  * application and of producers. They take resolved strings, so they are tested
  * without mocks; the component calls them inside `apply` to build inputs only.
  */
-import type { PolicyDocument, PolicyStatement } from "@data-platform/data-lake";
+import { keyAdministrationStatement, type PolicyDocument, type PolicyStatement } from "@data-platform/data-lake";
 
 function document(statements: PolicyStatement[]): PolicyDocument {
   return { Version: "2012-10-17", Statement: statements };
 }
 
-const keyAdministration = [
-  "kms:Create*",
-  "kms:Describe*",
-  "kms:Enable*",
-  "kms:List*",
-  "kms:Put*",
-  "kms:Update*",
-  "kms:Revoke*",
-  "kms:Disable*",
-  "kms:Get*",
-  "kms:Delete*",
-  "kms:TagResource",
-  "kms:UntagResource",
-  "kms:ScheduleKeyDeletion",
-  "kms:CancelKeyDeletion",
-  "kms:RotateKeyOnDemand",
-];
 
 export interface StreamingKeyPolicyInput {
   partition: string;
@@ -43,7 +26,7 @@ export interface StreamingKeyPolicyInput {
  */
 export function streamingKeyPolicy(input: StreamingKeyPolicyInput): PolicyDocument {
   return document([
-    { Sid: "KeyAdministration", Effect: "Allow", Principal: { AWS: input.administratorArns }, Action: keyAdministration, Resource: "*" },
+    keyAdministrationStatement(input.administratorArns),
     {
       Sid: "KeyUseThroughKinesis",
       Effect: "Allow",

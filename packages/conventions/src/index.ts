@@ -1,3 +1,4 @@
 export * from "./names";
 export * from "./tags";
 export * from "./arns";
+export * from "./cidr";

@@ -3,29 +3,12 @@
  * plain strings (resolved ARNs), so they are tested without mocks; the components call
  * them inside `apply` to build inputs only.
  */
-import type { PolicyDocument, PolicyStatement } from "@data-platform/data-lake";
+import { keyAdministrationStatement, type PolicyDocument, type PolicyStatement } from "@data-platform/data-lake";
 
 function document(statements: PolicyStatement[]): PolicyDocument {
   return { Version: "2012-10-17", Statement: statements };
 }
 
-const keyAdministration = [
-  "kms:Create*",
-  "kms:Describe*",
-  "kms:Enable*",
-  "kms:List*",
-  "kms:Put*",
-  "kms:Update*",
-  "kms:Revoke*",
-  "kms:Disable*",
-  "kms:Get*",
-  "kms:Delete*",
-  "kms:TagResource",
-  "kms:UntagResource",
-  "kms:ScheduleKeyDeletion",
-  "kms:CancelKeyDeletion",
-  "kms:RotateKeyOnDemand",
-];
 
 /** What a service needs of a key it encrypts with on a caller's behalf (it creates grants for itself). */
 export const serviceKeyUse = [
@@ -63,7 +46,7 @@ export interface ServiceKeyPolicyInput {
  */
 export function serviceKeyPolicy(input: ServiceKeyPolicyInput): PolicyDocument {
   const statements: PolicyStatement[] = [
-    { Sid: "KeyAdministration", Effect: "Allow", Principal: { AWS: input.administratorArns }, Action: keyAdministration, Resource: "*" },
+    keyAdministrationStatement(input.administratorArns),
     {
       Sid: "KeyUseThroughServices",
       Effect: "Allow",
