@@ -1,0 +1,4 @@
+export * from "./args";
+export * from "./catalogs";
+export * from "./values";
+export * from "./queryMesh";

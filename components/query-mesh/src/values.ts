@@ -1,0 +1,159 @@
+import type { QueryResources } from "./args";
+import { catalogProperties, heapSizeFor, maxMemoryPerNodeFor, type CatalogArgs } from "./catalogs";
+
+export type ChartValues = Record<string, unknown>;
+
+/** The engine's HTTP port inside the cluster (the NLB's target port). */
+export const enginePort = 8080;
+/** Key of the shared-secret Kubernetes Secret, read as an environment variable. */
+export const sharedSecretEnv = "SHARED_SECRET";
+/** Key of the password file in its Secret (the Trino chart's `passwordAuthSecret` convention). */
+export const passwordFileKey = "password.db";
+/** Key of the license in its Secret (what SEP's `starburstPlatformLicense` expects). */
+export const licenseKey = "starburstdata.license";
+
+/** Names of the Kubernetes Secrets the values reference (never their content). */
+export interface SecretNames {
+  sharedSecret: string;
+  passwordFile: string;
+  /** Starburst only. */
+  license?: string;
+  /** Starburst only: `kubernetes.io/dockerconfigjson` for harbor.starburstdata.net. */
+  registryPull?: string;
+}
+
+/** Access control as chart values: file rules (JSON text) or an `access-control.properties` text. */
+export type AccessControlValues = { mode: "file"; rulesJson: string } | { mode: "properties"; properties: string };
+
+export interface EngineValuesArgs extends CatalogArgs {
+  /** `node.environment` (the stage). */
+  environment: string;
+  workers: { min: number; max: number };
+  coordinatorResources: QueryResources;
+  workerResources: QueryResources;
+  /** From `cluster.scheduling("query")`. */
+  scheduling: { nodeSelector: Record<string, string>; tolerations: unknown[] };
+  accessControl: AccessControlValues;
+  secrets: SecretNames;
+}
+
+export const workerShutdownGracePeriodSeconds = 120;
+/** Kubernetes must wait for the graceful shutdown twice over (drain, then the grace period). */
+export const workerTerminationGracePeriodSeconds = 2 * workerShutdownGracePeriodSeconds + 60;
+
+const podSecurityContext = { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: "RuntimeDefault" } };
+const containerSecurityContext = { allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" } };
+
+/** Properties every node needs: the shared secret comes from the environment (a Secret), never from values. */
+const sharedSecretProperty = `internal-communication.shared-secret=\${ENV:${sharedSecretEnv}}`;
+/** TLS ends at the internal NLB; inside the VPC the engine speaks HTTP, so password auth must accept it. */
+const passwordOverHttp = "http-server.authentication.allow-insecure-over-http=true";
+
+/** Trino service account (IRSA trusts exactly this name). */
+export const trinoServiceAccount = "trino";
+/** Trino release name: the chart's pod labels (`app.kubernetes.io/instance`) carry it. */
+export const trinoRelease = "trino";
+
+/**
+ * Values of the open-source Trino chart (trino/trino 1.42.2). Secrets only by reference: the shared secret
+ * through `envFrom`, the password file through `auth.passwordAuthSecret`.
+ */
+export function trinoValues(args: EngineValuesArgs, serviceAccountAnnotations: Record<string, string>): ChartValues {
+  const node = (resources: QueryResources) => ({
+    resources,
+    jvm: { maxHeapSize: heapSizeFor(resources.limits.memory) },
+    config: { query: { maxMemoryPerNode: maxMemoryPerNodeFor(resources.limits.memory) } },
+    nodeSelector: args.scheduling.nodeSelector,
+    tolerations: args.scheduling.tolerations,
+  });
+  return {
+    server: {
+      workers: args.workers.min,
+      node: { environment: args.environment },
+      config: { authenticationType: "PASSWORD" },
+      autoscaling: { enabled: true, maxReplicas: args.workers.max, targetCPUUtilizationPercentage: 70 },
+    },
+    serviceAccount: { create: true, name: trinoServiceAccount, annotations: serviceAccountAnnotations },
+    securityContext: podSecurityContext,
+    containerSecurityContext,
+    service: { type: "ClusterIP", port: enginePort },
+    // The chart's sample catalogs (tpch, tpcds) are removed: null deletes a default key in Helm.
+    catalogs: { tpch: null, tpcds: null, ...catalogProperties(args) },
+    accessControl:
+      args.accessControl.mode === "file"
+        ? { type: "configmap", refreshPeriod: "60s", configFile: "rules.json", rules: { "rules.json": args.accessControl.rulesJson } }
+        : { type: "properties", properties: args.accessControl.properties },
+    auth: { passwordAuthSecret: args.secrets.passwordFile },
+    additionalConfigProperties: [sharedSecretProperty, passwordOverHttp],
+    envFrom: [{ secretRef: { name: args.secrets.sharedSecret } }],
+    coordinator: node(args.coordinatorResources),
+    worker: {
+      ...node(args.workerResources),
+      gracefulShutdown: { enabled: true, gracePeriodSeconds: workerShutdownGracePeriodSeconds },
+      terminationGracePeriodSeconds: workerTerminationGracePeriodSeconds,
+    },
+  };
+}
+
+/** Where SEP reads its configuration files (etcFiles land here). */
+const starburstEtc = "/etc/starburst";
+const starburstAuthDir = `${starburstEtc}/auth`;
+
+/**
+ * Values of the Starburst Enterprise chart (479.14.0, keys from the SEP docs). The license by Secret name
+ * (`starburstPlatformLicense`), images through an image pull Secret, the shared secret through `envFrom`,
+ * the password file mounted from a Secret: no secret in values. Starburst's chart exposes no service
+ * account key in the documented values, so pods run as the namespace's `default` service account, which
+ * the component annotates for IRSA.
+ */
+export function starburstValues(args: EngineValuesArgs): ChartValues {
+  const accessControlFiles =
+    args.accessControl.mode === "file"
+      ? {
+          properties: { "access-control.properties": `access-control.name=file\nsecurity.config-file=${starburstEtc}/rules.json\nsecurity.refresh-period=60s\n` },
+          other: { "rules.json": args.accessControl.rulesJson },
+        }
+      : { properties: { "access-control.properties": args.accessControl.properties } };
+  const envFrom = [{ secretRef: { name: args.secrets.sharedSecret } }];
+  const placement = { nodeSelector: args.scheduling.nodeSelector, tolerations: args.scheduling.tolerations };
+  return {
+    starburstPlatformLicense: args.secrets.license ?? null,
+    registryCredentials: { enabled: false },
+    imagePullSecrets: args.secrets.registryPull ? [{ name: args.secrets.registryPull }] : [],
+    environment: args.environment,
+    expose: { type: "clusterIp" },
+    securityContext: podSecurityContext,
+    catalogs: catalogProperties(args),
+    coordinator: {
+      resources: args.coordinatorResources,
+      ...placement,
+      envFrom,
+      additionalProperties: [sharedSecretProperty, "http-server.authentication.type=PASSWORD", passwordOverHttp].join("\n"),
+      etcFiles: {
+        properties: {
+          ...accessControlFiles.properties,
+          "password-authenticator.properties": `password-authenticator.name=file\nfile.password-file=${starburstAuthDir}/${passwordFileKey}\n`,
+        },
+        ...("other" in accessControlFiles ? { other: accessControlFiles.other } : {}),
+      },
+      additionalVolumes: [{ path: starburstAuthDir, volume: { secret: { secretName: args.secrets.passwordFile } } }],
+    },
+    worker: {
+      resources: args.workerResources,
+      ...placement,
+      envFrom,
+      additionalProperties: sharedSecretProperty,
+      replicas: args.workers.min,
+      autoscaling: { enabled: true, minReplicas: args.workers.min, maxReplicas: args.workers.max, targetCPUUtilizationPercentage: 70 },
+      starburstWorkerShutdownGracePeriodSeconds: workerShutdownGracePeriodSeconds,
+      deploymentTerminationGracePeriodSeconds: workerTerminationGracePeriodSeconds,
+    },
+  };
+}
+
+/** Pod labels of the coordinator (the NLB Service's selector). */
+export function coordinatorSelector(engine: "trino" | "starburst"): Record<string, string> {
+  return engine === "trino"
+    ? { "app.kubernetes.io/name": "trino", "app.kubernetes.io/instance": trinoRelease, "app.kubernetes.io/component": "coordinator" }
+    : { app: "starburst-enterprise", role: "coordinator" };
+}
