@@ -28,6 +28,12 @@ export function writeSyntheticStage(baseConfigFile: string, count: number, dir: 
   }
   const document = parse(fs.readFileSync(baseConfigFile, "utf8")) as { config: Record<string, unknown> };
   document.config["data-platform:domains"] = Object.fromEntries(names.map((name) => [name, {}]));
+  // Keep the stage's shared services, but nothing that names the stage's real domains.
+  const ingestion = document.config["data-platform:ingestion"] as { sources?: Record<string, { domain?: string }> } | undefined;
+  for (const source of Object.values(ingestion?.sources ?? {})) delete source.domain;
+  delete document.config["data-platform:importer"];
+  const luigi = document.config["data-platform:luigi"] as { launchDomains?: string[] } | undefined;
+  if (luigi) luigi.launchDomains = [];
   const configFile = path.join(dir, path.basename(baseConfigFile));
   fs.writeFileSync(configFile, stringify(document));
   return { configFile, domainsDir };

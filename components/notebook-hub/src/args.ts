@@ -1,0 +1,210 @@
+import type { DataLake } from "@data-platform/data-lake";
+import type { PlatformCluster } from "@data-platform/platform-cluster";
+import type * as pulumi from "@pulumi/pulumi";
+
+/** JupyterHub authenticators the hub supports (oauthenticator entry points, and JupyterHub's dummy for dev). */
+export type AuthenticatorKind = "generic-oidc" | "github" | "google" | "dummy";
+
+export interface AuthenticatorArgs {
+  kind: AuthenticatorKind;
+  /** OAuth client id (required except for `dummy`). */
+  clientId?: string;
+  /**
+   * OAuth client secret, a Pulumi secret (required except for `dummy`). It reaches the hub only through a
+   * Kubernetes Secret read into the `OAUTH_CLIENT_SECRET` env var; it never appears in chart values.
+   */
+  clientSecret?: pulumi.Input<string>;
+  /** @default `https://<hostname>/hub/oauth_callback` (required when `hostname` is not set) */
+  oauthCallbackUrl?: string;
+  /** Generic OIDC only (all three required for it). */
+  authorizeUrl?: string;
+  tokenUrl?: string;
+  userdataUrl?: string;
+  /** Generic OIDC: the userinfo claim holding the user name. @default "preferred_username" */
+  usernameClaim?: string;
+  /** Generic OIDC: the path in the auth state holding the user's groups. @default "oauth_user.groups" */
+  groupsClaimPath?: string;
+  /** OAuth scopes. @default ["openid", "profile", "email"] for generic OIDC, the authenticator's own otherwise */
+  scopes?: string[];
+  /** GitHub: organisations (or `org:team`) whose members may log in, on top of the domains' groups. @default [] */
+  allowedOrganizations?: string[];
+  /** Generic OIDC: IdP groups whose members may log in, on top of the domains' groups. @default [] */
+  allowedGroups?: string[];
+}
+
+/** One consuming domain of the registry: who may log in for it, and what the notebooks may read. */
+export interface NotebookDomainArgs {
+  /** Domain name (registry key). */
+  name: string;
+  /**
+   * Identity-provider groups of the domain's analysts. generic-oidc: `allowed_groups` (groups claim);
+   * github: `org:team` entries of `allowed_organizations`; not supported for google (needs a Workspace admin
+   * service account); ignored for dummy. @default [] (its analysts come through `allowedUsers`)
+   */
+  groups?: string[];
+  /** Published data products the domain's analysts read: `{ domain, products }` per producing domain. */
+  products: { domain: string; products: string[] }[];
+}
+
+/** One server profile users choose at spawn time. Memory in GiB, CPU in cores. */
+export interface NotebookProfileArgs {
+  displayName: string;
+  description?: string;
+  cpuGuarantee: number;
+  cpuLimit: number;
+  memoryGuaranteeGiB: number;
+  memoryLimitGiB: number;
+  /** An image other than the hub's single-user image (pinned tag). @default `singleuserImage` */
+  image?: { name: string; tag: string };
+  /** Extra environment variables of this profile's servers. @default {} */
+  env?: Record<string, string>;
+  /** Pre-selected in the spawn form (exactly one profile). */
+  default?: boolean;
+}
+
+export interface NotebookHubArgs {
+  /** First part of physical names (`dp`). */
+  prefix: string;
+  /** Stage (`dev`, `staging`, `prod`). `dummy` authentication is accepted only on dev stages (see `isDevStage`). */
+  stage: string;
+  /** True for the production stage: the dummy authenticator is refused, TLS is required. */
+  production: boolean;
+  cluster: PlatformCluster;
+  lake: DataLake;
+  authenticator: AuthenticatorArgs;
+  /** Users allowed to log in besides the domains' groups. @default [] */
+  allowedUsers?: string[];
+  /** JupyterHub admins (from config). */
+  adminUsers: string[];
+  /** Consuming domains: their groups may log in, their product sets are granted read to the notebooks. */
+  domains: NotebookDomainArgs[];
+  /** Server profiles by slug. @default small, large and spark (see `defaultProfiles`) */
+  profiles?: Record<string, NotebookProfileArgs>;
+  /** Per-user home volume. @default { capacityGiB: 20, storageClass: "gp3" } */
+  storage?: { capacityGiB?: number; storageClass?: string };
+  /** Idle servers are stopped after this many seconds. @default 3600 */
+  cullTimeoutSeconds?: number;
+  /** The query mesh's URL, injected as `DATA_PLATFORM_QUERY_URL` into every server. @default not injected */
+  queryEndpoint?: pulumi.Input<string>;
+  /** DNS name of the hub (a record pointing at the internal NLB is managed outside). @default the NLB's DNS name */
+  hostname?: string;
+  /** ACM certificate of `hostname`: the NLB terminates TLS on 443. Required when `production`. @default plain HTTP on 80 */
+  tlsCertificateArn?: string;
+  /** Ranges admitted to the NLB (VPN, on-premises). @default [the cluster's VPC CIDR] */
+  allowedSourceCidrs?: string[];
+  /** Single-user image (must include `jupyter-collaboration` for real-time collaboration). @default the chart's sample image, 4.4.0 */
+  singleuserImage?: { name: string; tag: string };
+  /** Kubernetes namespace. @default "notebooks" */
+  namespace?: string;
+  /** Protect the IAM role and the chart. @default true */
+  protect?: boolean;
+  /** Tags of the IAM role and the load balancer. @default {} */
+  tags?: Record<string, string>;
+}
+
+/** Small for exploration, large for heavy pandas work, spark for local-mode Spark against the mesh and lake. */
+export const defaultProfiles: Record<string, NotebookProfileArgs> = {
+  small: { displayName: "Small (1 CPU, 4 GiB)", cpuGuarantee: 0.5, cpuLimit: 1, memoryGuaranteeGiB: 2, memoryLimitGiB: 4, default: true },
+  large: { displayName: "Large (4 CPU, 16 GiB)", cpuGuarantee: 2, cpuLimit: 4, memoryGuaranteeGiB: 8, memoryLimitGiB: 16 },
+  spark: {
+    displayName: "Spark (8 CPU, 32 GiB)",
+    description: "Spark in local mode, for prototyping jobs against published data products",
+    cpuGuarantee: 4,
+    cpuLimit: 8,
+    memoryGuaranteeGiB: 16,
+    memoryLimitGiB: 32,
+    env: { SPARK_DRIVER_MEMORY: "24g" },
+  },
+};
+
+/** The chart's own sample single-user image at the chart's version (its tag is the chart version). */
+export const defaultSingleuserImage = { name: "quay.io/jupyterhub/k8s-singleuser-sample", tag: "4.4.0" } as const;
+
+/** Stages where the dummy authenticator is acceptable: `dev` and `dev-*` (personal sandboxes). */
+export function isDevStage(stage: string): boolean {
+  return stage === "dev" || stage.startsWith("dev-");
+}
+
+const profileSlug = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const groupOrUser = /^\S+$/;
+
+/** Every problem with the args, in one list (empty when valid). Pure: no Pulumi needed. */
+export function notebookHubProblems(args: NotebookHubArgs): string[] {
+  const problems: string[] = [];
+  const auth = args.authenticator;
+  const kinds: AuthenticatorKind[] = ["generic-oidc", "github", "google", "dummy"];
+  if (!kinds.includes(auth.kind)) problems.push(`authenticator.kind must be one of ${kinds.join(", ")}, got "${String(auth.kind)}"`);
+  if (auth.kind === "dummy") {
+    if (args.production) problems.push("authenticator.kind \"dummy\" lets anyone log in and is never allowed in production: configure generic-oidc, github or google");
+    else if (!isDevStage(args.stage)) problems.push(`authenticator.kind "dummy" is allowed only on dev stages (dev, dev-*), not on "${args.stage}"`);
+  } else {
+    if (!auth.clientId) problems.push(`authenticator.clientId is required for ${auth.kind}`);
+    if (auth.clientSecret === undefined) problems.push(`authenticator.clientSecret (a Pulumi secret) is required for ${auth.kind}`);
+    if (!auth.oauthCallbackUrl && !args.hostname) problems.push("authenticator.oauthCallbackUrl is required when hostname is not set");
+    if (auth.oauthCallbackUrl && !auth.oauthCallbackUrl.startsWith("https://")) problems.push("authenticator.oauthCallbackUrl must be https://");
+  }
+  if (auth.kind === "generic-oidc") {
+    for (const key of ["authorizeUrl", "tokenUrl", "userdataUrl"] as const) {
+      const url = auth[key];
+      if (!url) problems.push(`authenticator.${key} is required for generic-oidc`);
+      else if (!url.startsWith("https://")) problems.push(`authenticator.${key} must be https://`);
+    }
+  }
+  if (auth.kind !== "github" && (auth.allowedOrganizations ?? []).length > 0) problems.push("authenticator.allowedOrganizations applies to github only");
+  if (auth.kind !== "generic-oidc" && (auth.allowedGroups ?? []).length > 0) problems.push("authenticator.allowedGroups applies to generic-oidc only");
+  for (const domain of args.domains) {
+    if ((domain.groups ?? []).length === 0) continue;
+    if (auth.kind === "google") problems.push(`domains.${domain.name}.groups: group mapping is not supported for google (use allowedUsers)`);
+    if (auth.kind === "github") for (const group of domain.groups ?? []) if (!/^[^:\s]+:[^:\s]+$/.test(group)) problems.push(`domains.${domain.name}.groups: "${group}" must be "org:team" for github`);
+  }
+
+  const domainNames = args.domains.map((domain) => domain.name);
+  for (const duplicate of new Set(domainNames.filter((name, index) => domainNames.indexOf(name) !== index))) problems.push(`domains: "${duplicate}" is listed twice`);
+  for (const domain of args.domains) {
+    for (const set of domain.products) if (set.products.length === 0) problems.push(`domains.${domain.name}.products: the set of ${set.domain} names no product`);
+  }
+  const people = [...(args.allowedUsers ?? []), ...args.adminUsers, ...args.domains.flatMap((domain) => domain.groups ?? []), ...(auth.allowedOrganizations ?? []), ...(auth.allowedGroups ?? [])];
+  if (people.length === 0) problems.push("nobody could log in: set allowedUsers, adminUsers, domain groups or allowedOrganizations/allowedGroups");
+  for (const entry of people) if (!groupOrUser.test(entry)) problems.push(`"${entry}" is not a user, group or organisation name`);
+
+  const profiles = args.profiles ?? defaultProfiles;
+  const slugs = Object.keys(profiles);
+  if (slugs.length === 0) problems.push("profiles must define at least one profile");
+  if (slugs.length > 0 && slugs.filter((slug) => profiles[slug]?.default).length !== 1) problems.push("exactly one profile must be the default");
+  for (const [slug, profile] of Object.entries(profiles)) {
+    const where = `profiles.${slug}`;
+    if (!profileSlug.test(slug)) problems.push(`${where}: slugs are lowercase letters, digits and hyphens`);
+    for (const key of ["cpuGuarantee", "cpuLimit", "memoryGuaranteeGiB", "memoryLimitGiB"] as const) {
+      if (!(profile[key] > 0)) problems.push(`${where}.${key} must be positive`);
+    }
+    if (profile.cpuGuarantee > profile.cpuLimit) problems.push(`${where}: cpuGuarantee exceeds cpuLimit`);
+    if (profile.memoryGuaranteeGiB > profile.memoryLimitGiB) problems.push(`${where}: memoryGuaranteeGiB exceeds memoryLimitGiB`);
+    if (profile.image && !pinnedTag(profile.image.tag)) problems.push(`${where}.image.tag must be pinned (not empty or "latest")`);
+  }
+  if (args.singleuserImage && !pinnedTag(args.singleuserImage.tag)) problems.push("singleuserImage.tag must be pinned (not empty or \"latest\")");
+
+  const capacity = args.storage?.capacityGiB ?? 20;
+  if (!Number.isInteger(capacity) || capacity < 1 || capacity > 16384) problems.push(`storage.capacityGiB must be an integer 1-16384, got ${capacity}`);
+  const cull = args.cullTimeoutSeconds ?? 3600;
+  if (!Number.isInteger(cull) || cull < 300) problems.push(`cullTimeoutSeconds must be an integer >= 300, got ${cull}`);
+  if (args.production && !args.tlsCertificateArn) problems.push("tlsCertificateArn is required in production (OAuth callbacks and sessions over TLS)");
+  if (args.tlsCertificateArn && !/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/.test(args.tlsCertificateArn)) problems.push(`tlsCertificateArn "${args.tlsCertificateArn}" is not an ACM certificate ARN`);
+  if (args.tlsCertificateArn && !args.hostname) problems.push("tlsCertificateArn needs the hostname it was issued for");
+  for (const cidr of args.allowedSourceCidrs ?? []) {
+    const match = /^(\d{1,3}\.){3}\d{1,3}\/(\d{1,2})$/.exec(cidr);
+    if (!match) problems.push(`allowedSourceCidrs: "${cidr}" is not an IPv4 CIDR`);
+    else if (Number(match[2]) < 8) problems.push(`allowedSourceCidrs: "${cidr}" is wider than a /8: the hub is internal only`);
+  }
+  if (args.hostname && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(args.hostname)) problems.push(`hostname "${args.hostname}" is not a DNS name`);
+  return problems;
+}
+
+function pinnedTag(tag: string): boolean {
+  return tag.trim() !== "" && tag !== "latest";
+}
+
+/** Throws one error listing every problem, before anything is registered. */
+export function validateNotebookHubArgs(name: string, args: NotebookHubArgs): void {
+  const problems = notebookHubProblems(args);
+  if (problems.length > 0) throw new Error(`NotebookHub "${name}": invalid args:\n${problems.map((problem) => `- ${problem}`).join("\n")}`);
+}

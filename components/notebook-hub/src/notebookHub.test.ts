@@ -1,0 +1,200 @@
+import { validateChartValues } from "@data-platform/helm-charts";
+import { DataLake } from "@data-platform/data-lake";
+import { PlatformCluster } from "@data-platform/platform-cluster";
+import { evaluatePolicies } from "@data-platform/policy-pack";
+import { setMocks, type Harness } from "@data-platform/testing";
+import * as pulumi from "@pulumi/pulumi";
+import { describe, expect, it } from "vitest";
+import type { NotebookHubArgs } from "./args";
+import { NotebookHub } from "./notebookHub";
+
+const account = "123456789012";
+const deployer = `arn:aws:iam::${account}:role/platform-deployer`;
+const certificate = `arn:aws:acm:eu-west-1:${account}:certificate/abc-123`;
+const clientSecret = "oauth-client-secret-value";
+const chartType = "kubernetes:helm.sh/v4:Chart";
+
+async function build(overrides: Partial<NotebookHubArgs> = {}, mode: "resolved" | "preview" = "resolved") {
+  const harness = await setMocks({ mode, stack: "prod", accountId: account });
+  const lake = new DataLake("lake", {
+    prefix: "dp",
+    stage: "prod",
+    administratorArns: [deployer],
+    registeredDomainNames: ["logistics", "orders", "payments"],
+    domains: [
+      { name: "orders", zones: ["raw", "analytics"], dataProducts: [{ name: "orders", zone: "analytics", classification: "confidential" }, { name: "refunds", zone: "analytics", classification: "internal" }] },
+      { name: "logistics", zones: ["raw", "analytics"], dataProducts: [{ name: "shipments", zone: "analytics", classification: "internal" }] },
+    ],
+    protect: false,
+  });
+  const cluster = new PlatformCluster("platform", {
+    prefix: "dp",
+    stage: "prod",
+    vpcCidr: "10.40.0.0/16",
+    availabilityZoneCount: 2,
+    natGateways: "single",
+    kubernetesVersion: "1.33",
+    nodeGroups: {
+      system: { instanceTypes: ["m7g.large"], minSize: 2, desiredSize: 2, maxSize: 3 },
+      notebooks: { instanceTypes: ["m7g.2xlarge"], minSize: 1, desiredSize: 1, maxSize: 4 },
+    },
+    protect: false,
+  });
+  const hub = new NotebookHub("notebooks", {
+    prefix: "dp",
+    stage: "prod",
+    production: true,
+    cluster,
+    lake,
+    authenticator: {
+      kind: "generic-oidc",
+      clientId: "notebooks",
+      clientSecret: pulumi.secret(clientSecret),
+      authorizeUrl: "https://idp.example.com/authorize",
+      tokenUrl: "https://idp.example.com/token",
+      userdataUrl: "https://idp.example.com/userinfo",
+    },
+    adminUsers: ["alice"],
+    domains: [
+      { name: "logistics", groups: ["logistics-analysts"], products: [{ domain: "orders", products: ["orders"] }] },
+      { name: "orders", groups: ["orders-analysts"], products: [{ domain: "logistics", products: ["shipments"] }] },
+    ],
+    queryEndpoint: pulumi.output("https://query.internal.example.com"),
+    hostname: "notebooks.example.com",
+    tlsCertificateArn: certificate,
+    tags: { team: "platform" },
+    ...overrides,
+  });
+  await harness.settle();
+  return { harness, hub };
+}
+
+type Statement = { Effect: string; Action: string | string[]; Resource?: string | string[]; Condition?: Record<string, Record<string, string>> };
+const statementsOf = (harness: Harness, name: string) => (JSON.parse(harness.one("aws:iam/rolePolicy:RolePolicy", name).inputs["policy"] as string) as { Statement: Statement[] }).Statement;
+const list = (value: string | string[] | undefined) => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+const chartValues = (harness: Harness) => harness.one(chartType, "notebooks").inputs["values"] as Record<string, unknown>;
+
+describe("NotebookHub", () => {
+  it("deploys the pinned z2jh chart with values that validate against the upstream schema, merged over its defaults", async () => {
+    const { harness } = await build();
+    const chart = harness.one(chartType, "notebooks");
+    expect(chart.inputs).toMatchObject({ chart: "jupyterhub", version: "4.4.0", repositoryOpts: { repo: "https://hub.jupyter.org/helm-chart/" }, name: "jupyterhub", namespace: "notebooks" });
+    expect(chart.provider).toContain("platform-k8s");
+    expect(chart.parent).toBe(harness.one("data-platform:notebooks:NotebookHub", "notebooks").urn);
+    expect(validateChartValues("jupyterhub", chartValues(harness))).toEqual([]);
+    expect(chart.dependencies).toEqual(expect.arrayContaining([harness.one("kubernetes:networking.k8s.io/v1:NetworkPolicy", "notebooks-default-deny").urn, harness.one("kubernetes:core/v1:Secret", "notebooks-oauth-client").urn]));
+  });
+
+  it("configures the OIDC authenticator with the domains' groups, and keeps the client secret out of every plain input", async () => {
+    const { harness } = await build();
+    const values = chartValues(harness) as { hub: { config: Record<string, Record<string, unknown>>; extraEnv: unknown } };
+    expect(values.hub.config["JupyterHub"]).toEqual({ authenticator_class: "generic-oauth", admin_access: false });
+    expect(values.hub.config["GenericOAuthenticator"]).toMatchObject({
+      client_id: "notebooks",
+      oauth_callback_url: "https://notebooks.example.com/hub/oauth_callback",
+      allowed_groups: ["logistics-analysts", "orders-analysts"],
+      admin_users: ["alice"],
+      manage_groups: true,
+    });
+    expect(values.hub.extraEnv).toEqual({ OAUTH_CLIENT_SECRET: { valueFrom: { secretKeyRef: { name: "jupyterhub-oauth-client", key: "client-secret" } } } });
+    const secret = harness.one("kubernetes:core/v1:Secret", "notebooks-oauth-client");
+    expect(secret.inputs).toMatchObject({ metadata: { name: "jupyterhub-oauth-client", namespace: "notebooks" }, stringData: "[secret]" });
+    expect(JSON.stringify(harness.registrations.map((registration) => registration.inputs))).not.toContain(clientSecret);
+  });
+
+  it("culls idle servers and runs the profiles on the notebooks node group with per-user gp3 storage", async () => {
+    const { harness } = await build({ cullTimeoutSeconds: 7200, storage: { capacityGiB: 50 } });
+    const values = chartValues(harness) as { cull: unknown; singleuser: Record<string, unknown> };
+    expect(values.cull).toMatchObject({ enabled: true, timeout: 7200 });
+    expect(values.singleuser["nodeSelector"]).toEqual({ "data-platform.io/node-group": "notebooks" });
+    expect(values.singleuser["extraTolerations"]).toEqual([{ key: "data-platform.io/dedicated", operator: "Equal", value: "notebooks", effect: "NoSchedule" }]);
+    expect(values.singleuser["storage"]).toEqual({ type: "dynamic", capacity: "50Gi", dynamic: { storageClass: "gp3" } });
+    expect((values.singleuser["profileList"] as { slug: string }[]).map((profile) => profile.slug)).toEqual(["small", "large", "spark"]);
+    expect(values.singleuser["extraEnv"]).toEqual({ DATA_PLATFORM_QUERY_URL: "https://query.internal.example.com" });
+  });
+
+  it("runs servers under a service account whose IRSA role is pinned to it and reads only the named products", async () => {
+    const { harness, hub } = await build();
+    expect(harness.one("kubernetes:core/v1:ServiceAccount", "notebooks-users").inputs).toMatchObject({
+      metadata: { name: "notebook-user", namespace: "notebooks", annotations: { "eks.amazonaws.com/role-arn": `arn:aws:iam::${account}:role/dp-prod-notebooks-users` } },
+      automountServiceAccountToken: false,
+    });
+    expect((chartValues(harness)["singleuser"] as Record<string, unknown>)["serviceAccountName"]).toBe("notebook-user");
+
+    const role = harness.one("aws:iam/role:Role", "notebooks-users");
+    expect(role.inputs["name"]).toBe("dp-prod-notebooks-users");
+    const trust = JSON.parse(role.inputs["assumeRolePolicy"] as string) as { Statement: Statement[] };
+    expect(trust.Statement).toHaveLength(1);
+    expect(Object.values(trust.Statement[0]!.Condition?.["StringEquals"] ?? {}).sort()).toEqual(["sts.amazonaws.com", "system:serviceaccount:notebooks:notebook-user"]);
+    expect(trust.Statement[0]!.Condition?.["StringLike"]).toBeUndefined();
+
+    // Every allow on the role is a read; writes are denied outright.
+    const policies = harness.byType("aws:iam/rolePolicy:RolePolicy").filter((policy) => policy.inputs["role"] === "dp-prod-notebooks-users");
+    expect(policies.map((policy) => policy.name).sort()).toEqual(["lake-notebooks-read-central-analytics", "lake-notebooks-read-logistics", "lake-notebooks-read-orders", "notebooks-users-deny-lake-writes"]);
+    const allowed = policies.flatMap((policy) => statementsOf(harness, policy.name)).filter((statement) => statement.Effect === "Allow").flatMap((statement) => list(statement.Action));
+    expect(allowed.filter((action) => /Put|Delete|Create|Update|Grant|Revoke|Encrypt|GenerateDataKey|BatchWrite|\*$/.test(action.split(":")[1] ?? ""))).toEqual([]);
+    expect(statementsOf(harness, "notebooks-users-deny-lake-writes")[0]).toMatchObject({ Effect: "Deny", Resource: "*" });
+
+    // Another domain's data: the named tables only, never the producer's bucket, key or whole database.
+    const ordersResources = statementsOf(harness, "lake-notebooks-read-orders").flatMap((statement) => list(statement.Resource));
+    expect(ordersResources).toContain(`arn:aws:glue:eu-west-1:${account}:table/orders_analytics/orders`);
+    expect(ordersResources).not.toContain(`arn:aws:glue:eu-west-1:${account}:table/orders_analytics/refunds`);
+    expect(ordersResources).not.toContain(`arn:aws:glue:eu-west-1:${account}:table/orders_analytics/*`);
+    expect(ordersResources.some((resource) => resource.startsWith("arn:aws:s3:"))).toBe(false);
+    // KMS only to read the encrypted Glue catalog (the platform key); Lake Formation vends the data credentials.
+    const kms = statementsOf(harness, "lake-notebooks-read-orders").filter((statement) => list(statement.Resource).some((resource) => resource.startsWith("arn:aws:kms:")));
+    expect(kms.flatMap((statement) => list(statement.Action)).every((action) => ["kms:Decrypt", "kms:DescribeKey"].includes(action))).toBe(true);
+    expect([...new Set(kms.flatMap((statement) => list(statement.Resource)))]).toEqual([`arn:aws:kms:eu-west-1:${account}:key/${harness.one("aws:kms/key:Key", "lake-key").id}`]);
+    const permissions = harness.byType("aws:lakeformation/permissions:Permissions").filter((permission) => permission.name.startsWith("lake-notebooks-"));
+    expect(permissions.length).toBeGreaterThan(0);
+    for (const permission of permissions) {
+      expect((permission.inputs["permissions"] as string[]).every((level) => ["SELECT", "DESCRIBE"].includes(level)), permission.name).toBe(true);
+      expect(permission.inputs["permissionsWithGrantOptions"] ?? []).toEqual([]);
+    }
+    expect(harness.one("aws:lakeformation/permissions:Permissions", "lake-notebooks-read-orders-analytics-orders").inputs).toMatchObject({ table: { databaseName: "orders_analytics", name: "orders" } });
+    expect(await new Promise((resolve) => hub.contract().apply(resolve))).toEqual({
+      url: "https://notebooks.example.com/",
+      namespace: "notebooks",
+      serviceAccountRoleArn: `arn:aws:iam::${account}:role/dp-prod-notebooks-users`,
+    });
+  });
+
+  it("is reachable only through an internal NLB with TLS in front of a ClusterIP proxy, in a restricted default-deny namespace", async () => {
+    const { harness } = await build();
+    expect((chartValues(harness)["proxy"] as Record<string, unknown>)["service"]).toEqual({ type: "ClusterIP" });
+    const service = harness.one("kubernetes:core/v1:Service", "notebooks-load-balancer");
+    const annotations = (service.inputs["metadata"] as { annotations: Record<string, string> }).annotations;
+    expect(annotations).toMatchObject({
+      "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
+      "service.beta.kubernetes.io/aws-load-balancer-type": "external",
+      "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
+      "service.beta.kubernetes.io/aws-load-balancer-ssl-cert": certificate,
+      "service.beta.kubernetes.io/aws-load-balancer-ssl-ports": "443",
+    });
+    expect(JSON.stringify(harness.registrations.map((registration) => registration.inputs))).not.toContain("internet-facing");
+    expect(service.inputs["spec"]).toMatchObject({ type: "LoadBalancer", ports: [{ port: 443, targetPort: 8000 }], loadBalancerSourceRanges: ["10.40.0.0/16"] });
+    // Only the NLB service is a LoadBalancer.
+    expect(harness.byType("kubernetes:core/v1:Service").filter((candidate) => (candidate.inputs["spec"] as { type?: string })?.type === "LoadBalancer").map((candidate) => candidate.name)).toEqual(["notebooks-load-balancer"]);
+
+    const namespace = harness.one("kubernetes:core/v1:Namespace", "notebooks");
+    expect((namespace.inputs["metadata"] as { labels: Record<string, string> }).labels["pod-security.kubernetes.io/enforce"]).toBe("restricted");
+    const flows = harness.byType("kubernetes:networking.k8s.io/v1:NetworkPolicy").map((policy) => policy.name).filter((policyName) => policyName.startsWith("notebooks-"));
+    expect(flows).toEqual(expect.arrayContaining(["notebooks-default-deny", "notebooks-allow-dns-egress", "notebooks-allow-proxy-from-load-balancer", "notebooks-allow-vpc-https-egress"]));
+  });
+
+  it("has zero mandatory policy findings", async () => {
+    const { harness } = await build();
+    const findings = await evaluatePolicies(harness.registrations.map((registration) => ({ ...registration, inputs: registration.revealedInputs })));
+    expect(findings.filter((finding) => finding.level === "mandatory")).toEqual([]);
+  });
+
+  it("registers the same URNs in a preview as in a resolved run", async () => {
+    const resolved = (await build()).harness.registrations.map((registration) => registration.urn).sort();
+    const preview = (await build({}, "preview")).harness.registrations.map((registration) => registration.urn).sort();
+    expect(preview).toEqual(resolved);
+  });
+
+  it("fails when production asks for the dummy authenticator, before registering anything", async () => {
+    await expect(build({ authenticator: { kind: "dummy" } })).rejects.toThrow(/authenticator.kind "dummy" lets anyone log in and is never allowed in production/);
+  });
+});
