@@ -7,7 +7,9 @@ import { DataLake } from "@data-platform/data-lake";
 import { DomainWorkflowEnv } from "@data-platform/domain-workflow-env";
 import { EphemeralSparkCluster } from "@data-platform/ephemeral-spark-cluster";
 import { DatabaseImporter, type DatabaseSourceArgs } from "@data-platform/database-importer";
+import { NotebookHub } from "@data-platform/notebook-hub";
 import { PlatformCluster } from "@data-platform/platform-cluster";
+import { QueryMesh } from "@data-platform/query-mesh";
 import { StreamingIngestion } from "@data-platform/streaming-ingestion";
 import { legacyLuigiSchedulerIfEnabled, Warehouse } from "@data-platform/warehouse";
 import { contractVersion, type DomainContract, type IngestionContract, type PlatformContract } from "@data-platform/platform-contract";
@@ -255,6 +257,60 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
   );
   if (luigi) for (const domain of config.luigi.launchDomains) spark.grantLaunch("luigi", luigi.role, domain);
 
+  // The query mesh over every domain's published data products, and the notebooks beside it.
+  const published = config.domains.filter((domain) => domain.dataProducts.length > 0);
+  const queryMesh = config.queryMesh.enabled
+    ? new QueryMesh(
+        "query-mesh",
+        {
+          prefix: config.prefix,
+          stage: config.stage,
+          cluster,
+          lake,
+          engine: config.queryMesh.engine,
+          domains: published.map((domain) => ({ name: domain.name, products: domain.dataProducts.map((product) => product.name) })),
+          workers: config.queryMesh.workers,
+          accessControl: config.queryMesh.accessControl,
+          ranger: config.queryMesh.ranger,
+          privacera: config.queryMesh.privacera,
+          production: config.stage === "prod",
+          tlsCertificateArn: config.queryMesh.tlsCertificateArn,
+          s3EgressCidrs: config.queryMesh.s3EgressCidrs,
+          protect: config.protect,
+        },
+        withProvider,
+      )
+    : undefined;
+  const notebooksConfig = config.notebooks;
+  const notebooks = notebooksConfig.enabled
+    ? new NotebookHub(
+        "notebooks",
+        {
+          prefix: config.prefix,
+          stage: config.stage,
+          production: config.stage === "prod",
+          cluster,
+          lake,
+          authenticator: {
+            ...notebooksConfig.authenticator,
+            clientSecret: notebooksConfig.authenticator.clientSecret === undefined ? undefined : pulumi.secret(notebooksConfig.authenticator.clientSecret),
+          },
+          adminUsers: notebooksConfig.adminUsers,
+          allowedUsers: notebooksConfig.allowedUsers,
+          domains: config.domains
+            .filter((domain) => domain.needs.notebooks.enabled)
+            .map((domain) => ({ name: domain.name, groups: domain.needs.notebooks.groups, products: published.map((owner) => ({ domain: owner.name, products: owner.dataProducts.map((product) => product.name) })) })),
+          storage: { capacityGiB: notebooksConfig.storageGiB },
+          cullTimeoutSeconds: notebooksConfig.cullTimeoutSeconds,
+          queryEndpoint: queryMesh?.endpoint,
+          hostname: notebooksConfig.hostname,
+          tlsCertificateArn: notebooksConfig.tlsCertificateArn,
+          protect: config.protect,
+        },
+        withProvider,
+      )
+    : undefined;
+
   const lakeContract = lake.contract();
   const templates = spark.templateNames();
   const domains = pulumi
@@ -291,6 +347,8 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
     warehouse: warehouse?.contract() ?? null,
     legacyLuigi: luigi?.contract() ?? null,
     ingestion: pulumi.output({ streaming: rivers?.contract() ?? null, importer: importer?.contract() ?? null }) as pulumi.Output<IngestionContract>,
+    queryMesh: queryMesh?.contract() ?? null,
+    notebooks: notebooks?.contract() ?? null,
     domains,
   };
 }

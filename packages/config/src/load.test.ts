@@ -128,6 +128,18 @@ describe("resolvePlatformConfig", () => {
     ]);
   });
 
+  it("refuses the dummy notebook login and file-based query access control in prod", () => {
+    const { values, domainsDir } = workspace({ stage: (s) => ((s.notebooks = { enabled: true }), (s.queryMesh = { enabled: true })) });
+    let caught: ConfigError | undefined;
+    try {
+      resolvePlatformConfig({ stack: "prod", values, configFile: "Pulumi.prod.yaml", domainsDir });
+    } catch (error) {
+      caught = error as ConfigError;
+    }
+    expect(caught?.issues.map((issue) => issue.path)).toEqual(["data-platform:queryMesh.accessControl", "data-platform:notebooks.authenticator.kind"]);
+    expect(() => resolvePlatformConfig({ stack: "dev", values, configFile: "Pulumi.dev.yaml", domainsDir })).not.toThrow();
+  });
+
   it("fails when the registry directory is missing", () => {
     expect(() => resolvePlatformConfig({ stack: "dev", values: validStage, configFile: "Pulumi.dev.yaml", domainsDir: "/nonexistent/domains" })).toThrow(
       /domain registry directory does not exist/,

@@ -204,6 +204,12 @@ export function resolvePlatformConfig(source: StageConfigSource): PlatformConfig
     if (definition.kind === "aurora" && (!definition.endpoint || !definition.database)) issues.push({ file: configLabel, path: key, message: "an aurora source needs endpoint and database" });
     if (definition.kind === "jdbc" && (!definition.jdbcUrl || !definition.port)) issues.push({ file: configLabel, path: key, message: "a jdbc source needs jdbcUrl and port" });
   }
+  if (stage.queryMesh.enabled && stage.queryMesh.accessControl === "file" && source.stack === "prod") {
+    issues.push({ file: configLabel, path: `${configNamespace}:queryMesh.accessControl`, message: 'file-based access control is for dev only; use "privacera" or "ranger" in prod' });
+  }
+  if (stage.notebooks.enabled && stage.notebooks.authenticator.kind === "dummy" && !/^dev(-|$)/.test(source.stack)) {
+    issues.push({ file: configLabel, path: `${configNamespace}:notebooks.authenticator.kind`, message: 'the dummy authenticator is allowed in dev stages only; use "generic-oidc", "github" or "google"' });
+  }
   for (const domain of stage.luigi.launchDomains) {
     if (!enabled.get(domain)?.needs.spark.enabled) issues.push({ file: configLabel, path: `${configNamespace}:luigi.launchDomains`, message: `domain "${domain}" has no Spark in this stage` });
   }

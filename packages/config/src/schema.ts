@@ -65,7 +65,12 @@ export const domainNeedsSchema = z.strictObject({
   workflow: workflowNeeds.default({ enabled: true, environmentClass: "mw1.small", minWorkers: 1, maxWorkers: 5, airflowVersion: "2.10.3" }),
   spark: sparkNeeds.default({ enabled: true, maxCoreVcpus: 64, idleTimeoutMinutes: 30, longLivedCluster: false, serverless: false, emrOnEks: false }),
   fargate: toggle("An ECS Fargate runner for non-Spark jobs.").default({ enabled: false }),
-  notebooks: toggle("Analysts of the domain may use the notebook hub.").default({ enabled: false }),
+  notebooks: z
+    .strictObject({
+      enabled: z.boolean().default(false).describe("Analysts of the domain may use the notebook hub."),
+      groups: z.array(z.string().min(1)).default([]).describe("Identity-provider groups (or GitHub org:team) of the domain's analysts."),
+    })
+    .default({ enabled: false, groups: [] }),
 });
 
 export const dataProductSchema = z.strictObject({
@@ -116,7 +121,7 @@ export const domainOverrideSchema = z.strictObject({
         })
         .optional(),
       fargate: z.strictObject({ enabled: z.boolean().optional() }).optional(),
-      notebooks: z.strictObject({ enabled: z.boolean().optional() }).optional(),
+      notebooks: z.strictObject({ enabled: z.boolean().optional(), groups: z.array(z.string().min(1)).optional() }).optional(),
     })
     .optional(),
 });
@@ -212,6 +217,42 @@ export const stageConfigSchema = z.strictObject({
         .describe("PEM certificates for EMR in-transit encryption; default: the artifacts bucket's emr/tls/certificates.zip."),
     })
     .default({ releaseLabel: "emr-6.15.0", serverlessReleaseLabel: "emr-7.5.0" }),
+  queryMesh: z
+    .strictObject({
+      enabled: z.boolean().default(false).describe("Trino or Starburst on the cluster, over the Glue lake."),
+      engine: z.enum(["trino", "starburst"]).default("trino"),
+      accessControl: z.enum(["file", "ranger", "privacera"]).default("file").describe("file: rules from the domain registry (never in prod)."),
+      workers: z.strictObject({ min: positiveInt, max: positiveInt }).default({ min: 2, max: 10 }),
+      tlsCertificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/.+$/, "must be an ACM certificate ARN").optional(),
+      ranger: z.strictObject({ policyRestUrl: z.string().url(), serviceName: z.string().min(1) }).optional(),
+      privacera: z.strictObject({ chart: z.string().min(1), version: z.string().min(1), repository: z.string().min(1) }).optional(),
+      s3EgressCidrs: z.array(cidr).default([]).describe("S3's address ranges in the region (for the pods' egress policy)."),
+    })
+    .default({ enabled: false, engine: "trino", accessControl: "file", workers: { min: 2, max: 10 }, s3EgressCidrs: [] }),
+  notebooks: z
+    .strictObject({
+      enabled: z.boolean().default(false).describe("JupyterHub on the cluster for analysts."),
+      authenticator: z
+        .strictObject({
+          kind: z.enum(["generic-oidc", "github", "google", "dummy"]),
+          clientId: z.string().optional(),
+          clientSecret: z.string().optional().describe("Set with `pulumi config set --secret`."),
+          oauthCallbackUrl: z.string().url().optional(),
+          authorizeUrl: z.string().url().optional(),
+          tokenUrl: z.string().url().optional(),
+          userdataUrl: z.string().url().optional(),
+          allowedOrganizations: z.array(z.string()).optional(),
+          allowedGroups: z.array(z.string()).optional(),
+        })
+        .default({ kind: "dummy" }),
+      adminUsers: z.array(z.string().min(1)).default([]),
+      allowedUsers: z.array(z.string().min(1)).optional(),
+      storageGiB: positiveInt.max(1024).default(20),
+      cullTimeoutSeconds: positiveInt.default(3600),
+      hostname: z.string().optional(),
+      tlsCertificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/.+$/, "must be an ACM certificate ARN").optional(),
+    })
+    .default({ enabled: false, authenticator: { kind: "dummy" }, adminUsers: [], storageGiB: 20, cullTimeoutSeconds: 3600 }),
   warehouse: z
     .strictObject({
       enabled: z.boolean().default(false).describe("Redshift Serverless for Looker (needs three AZs)."),

@@ -32,13 +32,13 @@ describe("runPlan on the platform project", () => {
     const domainsDir = path.join(dir, "domains");
     fs.mkdirSync(domainsDir);
     fs.copyFileSync(path.join(repoRoot, "stacks/platform/domains/orders.yaml"), path.join(domainsDir, "orders.yaml"));
-    const configFile = path.join(dir, "Pulumi.sandbox.yaml");
+    const configFile = path.join(dir, "Pulumi.dev-sandbox.yaml");
     const dev = parse(fs.readFileSync(path.join(repoRoot, "stacks/platform/Pulumi.dev.yaml"), "utf8")) as { config: Record<string, any> };
     delete dev.config["data-platform:domains"].logistics;
     delete dev.config["data-platform:ingestion"].sources["courier-tracking"];
     fs.writeFileSync(configFile, stringify(dev));
-    const { document } = await runPlan({ stack: "sandbox", projectDir: repoRoot, configFile, domainsDir });
-    expect(document.stack).toBe("sandbox");
+    const { document } = await runPlan({ stack: "dev-sandbox", projectDir: repoRoot, configFile, domainsDir });
+    expect(document.stack).toBe("dev-sandbox");
     expect(Object.keys(document.outputs["domains"] as object)).toEqual(["orders"]);
   });
 });

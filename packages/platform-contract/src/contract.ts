@@ -115,5 +115,8 @@ export interface PlatformContract {
   warehouse: WarehouseContract | null;
   legacyLuigi: LegacyLuigiContract | null;
   ingestion: IngestionContract;
+  /** The query engine Looker and analysts connect to. */
+  queryMesh: { engine: string; namespace: string; endpoint: string; port: number; catalog: string; looker: { userName: string; secretName: string }; roleArn: string } | null;
+  notebooks: { url: string; namespace: string; serviceAccountRoleArn: string } | null;
   domains: Record<string, DomainContract>;
 }
