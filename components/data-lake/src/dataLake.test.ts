@@ -96,15 +96,18 @@ describe("DataLake buckets", () => {
     expect(lake.domainNames()).toEqual(["logistics", "orders"]);
   });
 
-  it("isolates a domain's bucket to roles tagged with that domain and the Lake Formation registration role", async () => {
+  it("isolates a domain's bucket: writes to the domain's roles, reads also to tagged lake readers, plus the registration role", async () => {
     const { harness } = await build();
     const name = harness.one("aws:s3/bucket:Bucket", "lake-orders-raw").inputs["bucket"] as string;
-    const statement = parse(controlsOf(harness, "aws:s3/bucketPolicy:BucketPolicy", name)[0]!).Statement.find((candidate) => candidate.Sid === "DenyObjectAccessOutsideDomain");
+    const statements = parse(controlsOf(harness, "aws:s3/bucketPolicy:BucketPolicy", name)[0]!).Statement;
     const registrationRole = harness.one("aws:iam/role:Role", "lake-lf-registration");
-    expect(statement?.Condition).toEqual({
-      StringNotEquals: { "aws:PrincipalTag/data-platform:domain": "orders" },
-      ArnNotEquals: { "aws:PrincipalArn": [`arn:aws:iam::${account}:role/${registrationRole.inputs["name"]}`] },
-    });
+    const trusted = { "aws:PrincipalArn": [`arn:aws:iam::${account}:role/${registrationRole.inputs["name"]}`] };
+    const writes = statements.find((candidate) => candidate.Sid === "DenyObjectWritesOutsideDomain");
+    expect(writes?.Action).toEqual(["s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion"]);
+    expect(writes?.Condition).toEqual({ StringNotEquals: { "aws:PrincipalTag/data-platform:domain": "orders" }, ArnNotEquals: trusted });
+    const reads = statements.find((candidate) => candidate.Sid === "DenyObjectReadsOutsideDomainAndReaders");
+    expect(reads?.Action).toEqual(["s3:GetObject", "s3:GetObjectVersion"]);
+    expect(reads?.Condition).toEqual({ StringNotEquals: { "aws:PrincipalTag/data-platform:domain": "orders", "aws:PrincipalTag/data-platform:lake-reader": "true" }, ArnNotEquals: trusted });
   });
 });
 
@@ -264,6 +267,20 @@ describe("DataLake grants", () => {
       expect(permission.inputs["permissions"]).not.toContain("ALL");
       expect(permission.inputs["permissionsWithGrantOptions"]).toEqual([]);
     }
+  });
+
+  it("lets an engine without credential vending read exactly the granted products' objects, decrypting through S3", async () => {
+    const { harness, lake } = await build();
+    lake.grantRead({ name: "trino", role: role("trino"), directRead: true }, { domain: "orders", products: ["orders"] });
+    await harness.settle();
+    const statements = statementsOf(harness, "lake-trino-read-orders");
+    const bucket = harness.one("aws:s3/bucket:Bucket", "lake-orders-analytics").inputs["bucket"] as string;
+    const ordersKey = `arn:aws:kms:eu-west-1:${account}:key/${harness.one("aws:kms/key:Key", "lake-orders-key").id}`;
+    expect(statements).toContainEqual({ Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: `arn:aws:s3:::${bucket}/orders/*` });
+    expect(statements).toContainEqual({ Effect: "Allow", Action: ["kms:Decrypt", "kms:DescribeKey"], Resource: ordersKey, Condition: { StringEquals: { "kms:ViaService": "s3.eu-west-1.amazonaws.com" } } });
+    expect(statements.flatMap((statement) => [statement.Action].flat()).filter((action) => /^s3:(Put|Delete)/.test(action))).toEqual([]);
+    const keyPolicy = parse(harness.one("aws:kms/key:Key", "lake-orders-key")).Statement.find((statement) => statement.Sid === "KeyDecryptByLakeReadersThroughS3");
+    expect(keyPolicy?.Action).toEqual(["kms:Decrypt", "kms:DescribeKey"]);
   });
 
   it("lets another domain read named data products through Lake Formation only", async () => {

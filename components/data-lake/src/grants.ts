@@ -11,6 +11,12 @@ export interface LakeGrantee {
   role: aws.iam.Role;
   /** The grantee's own domain; a producer gets direct access to its own storage. Undefined for platform roles. */
   domain?: string;
+  /**
+   * The grantee reads S3 itself instead of through Lake Formation's credential vending (open-source
+   * Trino): a read grant then also allows the products' objects and the domain key's decrypt through S3.
+   * The role must carry the tag `data-platform:lake-reader=true`, which domain keys and buckets admit for reads.
+   */
+  directRead?: boolean;
 }
 
 /** What a grant covers. */
@@ -90,8 +96,16 @@ export function createGrant(lake: DataLake, lakeName: string, level: AccessLevel
     statements = pulumi
       .all([pulumi.all(bucketArns), pulumi.all(databases.map((database) => database.name)), storage.key.arn, lake.platformKey.arn, accountId, partition, region])
       .apply(([buckets, databaseNames, keyArn, catalogKeyArn, account, partitionValue, regionValue]) => [
-        // Only the producer touches the bucket and key; consumers read through Lake Formation.
+        // Only the producer touches the bucket and key; consumers read through Lake Formation, or - engines
+        // without credential vending - read exactly the products' objects.
         ...(producer ? buckets.flatMap((bucketArn) => storageStatements({ bucketArn, keyArn, region: regionValue, level })) : []),
+        ...(!producer && grantee.directRead
+          ? zones.flatMap((zone, index) =>
+              (products ?? [])
+                .filter((product) => storage.products[zone]?.includes(product))
+                .flatMap((product) => storageStatements({ bucketArn: buckets[index]!, keyArn, region: regionValue, level: "read", prefix: product })),
+            )
+          : []),
         ...catalogStatements({ catalogKeyArn, partition: partitionValue, region: regionValue, accountId: account, databases: databaseNames, tables: producer ? undefined : products, level }),
       ]);
     zones.forEach((zone, index) => {

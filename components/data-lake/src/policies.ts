@@ -19,6 +19,12 @@ export interface PolicyDocument {
 }
 
 export const domainTagKey = "data-platform:domain";
+/**
+ * Roles tagged `data-platform:lake-reader=true` are query engines that read S3 directly
+ * (no Lake Formation credential vending, e.g. open-source Trino): domain keys and buckets
+ * let them read - only read - what their IAM policies allow.
+ */
+export const lakeReaderTagKey = "data-platform:lake-reader";
 
 const objectDataActions = ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion"];
 
@@ -53,17 +59,26 @@ export function bucketPolicy(input: BucketPolicyInput): PolicyDocument {
     },
   ];
   if (input.isolateToDomain) {
-    statements.push({
-      Sid: "DenyObjectAccessOutsideDomain",
-      Effect: "Deny",
-      Principal: "*",
-      Action: objectDataActions,
-      Resource: objects,
-      Condition: {
-        StringNotEquals: { [`aws:PrincipalTag/${domainTagKey}`]: input.isolateToDomain },
-        ArnNotEquals: { "aws:PrincipalArn": input.trustedPrincipalArns ?? [] },
+    const outsideDomain = { [`aws:PrincipalTag/${domainTagKey}`]: input.isolateToDomain };
+    const trusted = { "aws:PrincipalArn": input.trustedPrincipalArns ?? [] };
+    statements.push(
+      {
+        Sid: "DenyObjectWritesOutsideDomain",
+        Effect: "Deny",
+        Principal: "*",
+        Action: objectDataActions.filter((action) => !action.startsWith("s3:Get")),
+        Resource: objects,
+        Condition: { StringNotEquals: outsideDomain, ArnNotEquals: trusted },
       },
-    });
+      {
+        Sid: "DenyObjectReadsOutsideDomainAndReaders",
+        Effect: "Deny",
+        Principal: "*",
+        Action: objectDataActions.filter((action) => action.startsWith("s3:Get")),
+        Resource: objects,
+        Condition: { StringNotEquals: { ...outsideDomain, [`aws:PrincipalTag/${lakeReaderTagKey}`]: "true" }, ArnNotEquals: trusted },
+      },
+    );
   }
   if (input.allowAccessLogDelivery) {
     statements.push({
@@ -155,6 +170,18 @@ export function keyPolicy(input: KeyPolicyInput): PolicyDocument {
           Resource: "*",
           Condition: { StringEquals: viaS3 },
         },
+    ...(input.domain
+      ? [
+          {
+            Sid: "KeyDecryptByLakeReadersThroughS3",
+            Effect: "Allow" as const,
+            Principal: { AWS: accountRoot },
+            Action: ["kms:Decrypt", "kms:DescribeKey"],
+            Resource: "*",
+            Condition: { StringEquals: { "kms:ViaService": `s3.${input.region}.amazonaws.com`, "kms:CallerAccount": input.accountId, [`aws:PrincipalTag/${lakeReaderTagKey}`]: "true" } },
+          },
+        ]
+      : []),
     {
       Sid: "KeyUseByCloudWatchLogs",
       Effect: "Allow",

@@ -106,6 +106,7 @@ describe("QueryMesh (trino, file access control)", () => {
   it("pins the IRSA trust to query/trino and the STS audience, with only Lake Formation read grants on the exposed products", async () => {
     const { harness } = await mesh("resolved");
     const role = harness.one("aws:iam/role:Role", "query-mesh-trino");
+    expect((role.inputs["tags"] as Record<string, string>)["data-platform:lake-reader"]).toBe("true");
     const statement = JSON.parse(role.inputs["assumeRolePolicy"] as string).Statement[0];
     expect(Object.values(statement.Condition.StringEquals as Record<string, string>).sort()).toEqual(["sts.amazonaws.com", "system:serviceaccount:query:trino"]);
     expect(statement.Action).toBe("sts:AssumeRoleWithWebIdentity");
@@ -116,7 +117,10 @@ describe("QueryMesh (trino, file access control)", () => {
     for (const name of ["lake-query-mesh-read-logistics", "lake-query-mesh-read-orders"]) {
       const document = JSON.parse(harness.one("aws:iam/rolePolicy:RolePolicy", name).inputs["policy"] as string) as { Statement: { Action: string | string[]; Resource: string | string[] }[] };
       const actions = document.Statement.flatMap((entry) => [entry.Action].flat());
-      expect(actions.some((action) => action.startsWith("s3:"))).toBe(false);
+      // Reads only: the engine reads the products' objects itself; it never writes the lake.
+      expect(actions.filter((action) => action.startsWith("s3:")).every((action) => /^s3:(Get|List)/.test(action))).toBe(true);
+      const objects = document.Statement.flatMap((entry) => [entry.Resource].flat()).filter((resource) => resource.startsWith("arn:aws:s3:::") && resource.endsWith("/*"));
+      expect(objects.every((resource) => /\/(orders|shipments)\/\*$/.test(resource))).toBe(true);
       const tables = document.Statement.flatMap((entry) => [entry.Resource].flat()).filter((resource) => resource.includes(":table/"));
       expect(tables.length).toBeGreaterThan(0);
       // Only the named products (the lake scopes them in each of the domain's databases), never a wildcard.

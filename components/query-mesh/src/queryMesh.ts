@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { databaseName, type LakeGrant } from "@data-platform/data-lake";
+import { databaseName, lakeReaderTagKey, type LakeGrant } from "@data-platform/data-lake";
 import { charts } from "@data-platform/helm-charts";
 import { chartSource, type NetworkAllowRule, type PlatformNamespace, type ServiceAccountRole } from "@data-platform/platform-cluster";
 import {
@@ -163,14 +163,20 @@ export class QueryMesh extends pulumi.ComponentResource {
     const serviceAccount = engine === "trino" ? trinoServiceAccount : "default";
     this.serviceAccountRole = cluster.serviceAccountRole(
       `${name}-${engine}`,
-      { namespace: this.namespace.name, serviceAccount, description: `Query mesh (${engine}): reads the exposed data products through Lake Formation`, tags: args.tags },
+      {
+        namespace: this.namespace.name,
+        serviceAccount,
+        description: `Query mesh (${engine}): reads the exposed data products`,
+        // The engine reads S3 itself (no Lake Formation credential vending): domain keys and buckets admit tagged lake readers for reads.
+        tags: { ...args.tags, [lakeReaderTagKey]: "true" },
+      },
       child,
     );
     const role = this.serviceAccountRole.role;
     this.grants = {};
     for (const domain of [...args.domains].sort((a, b) => a.name.localeCompare(b.name))) {
-      // Lake Formation vends the data credentials: a consumer grant has no bucket or key access.
-      this.grants[domain.name] = lake.grantRead({ name, role }, { domain: domain.name, products: [...domain.products].sort() });
+      // Lake Formation permissions on the products, plus direct reads of exactly their objects (the engine reads S3 itself).
+      this.grants[domain.name] = lake.grantRead({ name, role, directRead: true }, { domain: domain.name, products: [...domain.products].sort() });
     }
     this.grants["central-analytics"] = lake.grantRead({ name, role }, { zone: "analytics" });
     const grantPolicies = Object.values(this.grants).map((grant) => grant.policy);
