@@ -121,7 +121,7 @@ export class DomainWorkflowEnv extends pulumi.ComponentResource {
 
     if (args.fargate) this.fargate = this.createFargate(name, args, tags, roleName, lake);
 
-    new aws.iam.RolePolicy(
+    const executionPolicyResource = new aws.iam.RolePolicy(
       `${name}-execution`,
       {
         role: this.executionRole.name,
@@ -199,8 +199,8 @@ export class DomainWorkflowEnv extends pulumi.ComponentResource {
         },
         tags,
       },
-      // The role's policies must exist before MWAA validates the environment with it.
-      { parent: this, dependsOn: [this.dagBucket] },
+      // The role's policy and the DAG bucket must exist before MWAA validates the environment with them.
+      { parent: this, dependsOn: [this.dagBucket, executionPolicyResource] },
     );
 
     this.registerOutputs({ contract: this.contract() });
