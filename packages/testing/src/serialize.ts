@@ -58,11 +58,6 @@ export function toPlain(value: unknown, options: PlainOptions = {}): unknown {
   return String(value);
 }
 
-/** True when a deserialized mock value is (or contains, at top level) a secret. */
-export function isSecretValue(value: unknown): boolean {
-  return typeof value === "object" && value !== null && (value as Record<string, unknown>)[sigKey] === secretSig;
-}
-
 /** Unwraps a deserialized secret to its value (for mocks that echo inputs as state). */
 export function unwrapSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(unwrapSecrets);
