@@ -151,9 +151,12 @@ describe("PlatformCluster add-ons", () => {
     expect(queue.inputs).toMatchObject({ name: "dp-prod-platform-karpenter", sqsManagedSseEnabled: true, messageRetentionSeconds: 300 });
     expect(values).toMatchObject({ settings: { clusterName: "dp-prod-platform", interruptionQueue: "dp-prod-platform-karpenter" } });
     expect(harness.byType("aws:cloudwatch/eventTarget:EventTarget")).toHaveLength(5);
-    expect(harness.one(`eks:index:Cluster`, "platform-eks").inputs["accessEntries"]).toMatchObject({
-      "karpenter-nodes": { principalArn: `arn:aws:iam::${account}:role/dp-prod-platform-karpenter-nodes`, type: "EC2_LINUX" },
+    expect(harness.one("aws:eks/accessEntry:AccessEntry", "platform-access-karpenter-nodes").inputs).toMatchObject({
+      principalArn: `arn:aws:iam::${account}:role/dp-prod-platform-karpenter-nodes`,
+      type: "EC2_LINUX",
     });
+    // Node roles need no access policy.
+    expect(harness.byType("aws:eks/accessPolicyAssociation:AccessPolicyAssociation").map((association) => association.name)).not.toContain("platform-access-karpenter-nodes");
     expect(harness.one("aws:ec2/tag:Tag", "platform-karpenter-discovery-sg").inputs).toEqual({
       resourceId: await resolveOutput(cluster.clusterSecurityGroupId),
       key: "karpenter.sh/discovery",

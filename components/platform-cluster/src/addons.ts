@@ -6,7 +6,7 @@ import type { Naming } from "@data-platform/conventions";
 import type { AddonVersions } from "./args";
 import type { ServiceAccountRole, ServiceAccountRoleArgs } from "./irsa";
 import { loadBalancerControllerPolicy } from "./loadBalancerControllerPolicy";
-import { karpenterControllerPolicy, karpenterInterruptionEvents, karpenterQueuePolicy, managedPolicyArn, serviceTrustPolicy, type AccountScope } from "./policies";
+import { karpenterControllerPolicy, karpenterInterruptionEvents, karpenterQueuePolicy, managedPolicyArn, serviceTrustPolicy, volumeKeyUsePolicy, type AccountScope } from "./policies";
 import { chartSource, karpenterValues, loadBalancerControllerValues, serviceAccounts, vpcCniConfiguration } from "./values";
 
 /** Creates an IRSA role (the component's `serviceAccountRole`, parented to the component). */
@@ -75,6 +75,8 @@ export interface WorkloadAddonInputs {
   provider: k8s.Provider;
   /** Resources the add-ons wait for: the node groups (pods need nodes). */
   nodes: pulumi.Resource[];
+  /** Customer key of the volumes the gp3 StorageClass provisions. */
+  volumesKeyArn: pulumi.Output<string>;
 }
 
 export interface WorkloadAddons {
@@ -94,6 +96,8 @@ export function createWorkloadAddons(parent: pulumi.Resource, name: string, cont
   const ebsCsiDriverRole = role(`${name}-ebs-csi-driver`, {
     ...serviceAccounts.ebsCsiDriver,
     managedPolicyArns: { "ebs-csi-policy": partition.apply((p) => managedPolicyArn(p, "service-role/AmazonEBSCSIDriverPolicy")) },
+    // The managed policy covers EBS only; volumes encrypted with the platform key need it through EC2.
+    policies: { "volumes-key": pulumi.all([context.account, inputs.volumesKeyArn]).apply(([scope, keyArn]) => JSON.stringify(volumeKeyUsePolicy(scope, keyArn))) },
     description: "EBS CSI driver controller: creates and attaches volumes",
   });
   const ebsCsiDriver = addon(
@@ -102,14 +106,14 @@ export function createWorkloadAddons(parent: pulumi.Resource, name: string, cont
     "aws-ebs-csi-driver",
     context,
     { serviceAccountRoleArn: ebsCsiDriverRole.role.arn, ...(context.versions.ebsCsiDriver ? { addonVersion: context.versions.ebsCsiDriver } : {}) },
-    [...inputs.nodes, ...Object.values(ebsCsiDriverRole.attachments)],
+    [...inputs.nodes, ...Object.values(ebsCsiDriverRole.attachments), ...Object.values(ebsCsiDriverRole.policies)],
   );
   const storageClass = new k8s.storage.v1.StorageClass(
     `${name}-gp3`,
     {
       metadata: { name: "gp3", annotations: { "storageclass.kubernetes.io/is-default-class": "true" } },
       provisioner: "ebs.csi.aws.com",
-      parameters: { type: "gp3", encrypted: "true", "csi.storage.k8s.io/fstype": "ext4" },
+      parameters: { type: "gp3", encrypted: "true", kmsKeyId: inputs.volumesKeyArn, "csi.storage.k8s.io/fstype": "ext4" },
       volumeBindingMode: "WaitForFirstConsumer",
       allowVolumeExpansion: true,
       reclaimPolicy: "Delete",

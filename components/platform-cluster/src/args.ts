@@ -73,8 +73,12 @@ export interface PlatformClusterArgs {
    * @default []
    */
   apiAccessCidrs?: string[];
-  /** IAM roles given `AmazonEKSClusterAdminPolicy` on the whole cluster through access entries. @default [] */
-  adminRoleArns?: string[];
+  /**
+   * IAM roles given `AmazonEKSClusterAdminPolicy` on the whole cluster through access entries; at least one.
+   * The cluster creator is never made admin implicitly, so the role that runs `pulumi up` (the deploy role)
+   * must be listed, or every Kubernetes resource fails with Unauthorized.
+   */
+  adminRoleArns: string[];
   /** IAM roles given `AmazonEKSViewPolicy` (read, no Secrets) on the whole cluster through access entries. @default [] */
   readOnlyRoleArns?: string[];
   /**
@@ -188,6 +192,9 @@ export function validatePlatformClusterArgs(name: string, args: PlatformClusterA
   }
 
   const admins = args.adminRoleArns ?? [];
+  if (admins.length === 0) {
+    problems.push("adminRoleArns must name at least one role: the cluster creator gets no implicit access, so the role that runs `pulumi up` must be an admin");
+  }
   const readers = args.readOnlyRoleArns ?? [];
   for (const [key, arns] of [["adminRoleArns", admins], ["readOnlyRoleArns", readers]] as const) {
     for (const arn of arns) if (!roleArnPattern.test(arn)) problems.push(`${key}: "${arn}" is not an IAM role ARN`);

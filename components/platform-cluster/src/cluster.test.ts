@@ -3,19 +3,19 @@ import { describe, expect, it } from "vitest";
 import { devArgs, prodArgs } from "./__fixtures__/args";
 import { account, build, keyArn, parse } from "./__fixtures__/harness";
 
-const eksType = "eks:index:Cluster";
+const eksType = "aws:eks/cluster:Cluster";
 
 describe("PlatformCluster control plane", () => {
   it("keeps the API endpoint private by default", async () => {
     const { harness } = await build();
-    const cluster = harness.one(eksType, "platform-eks");
-    expect(cluster.inputs).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: false });
-    expect(cluster.inputs["publicAccessCidrs"]).toBeUndefined();
+    const vpcConfig = harness.one(eksType, "platform-eks").inputs["vpcConfig"] as Record<string, unknown>;
+    expect(vpcConfig).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: false });
+    expect(vpcConfig["publicAccessCidrs"]).toBeUndefined();
   });
 
   it("opens the public endpoint only to the CIDRs a stage lists", async () => {
     const { harness } = await build(prodArgs({ publicAccessCidrs: ["203.0.113.0/24"] }));
-    expect(harness.one(eksType, "platform-eks").inputs).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] });
+    expect(harness.one(eksType, "platform-eks").inputs["vpcConfig"]).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] });
   });
 
   it("fails when a stage lists 0.0.0.0/0, before registering anything", async () => {
@@ -33,60 +33,94 @@ describe("PlatformCluster control plane", () => {
     expect(custom.inputs["retentionInDays"]).toBe(90);
   });
 
-  it("encrypts Kubernetes secrets with a rotating customer key and pins the version", async () => {
+  it("encrypts Kubernetes secrets with a rotating customer key the control plane may use, and pins the version", async () => {
     const { harness } = await build();
     const key = harness.one("aws:kms/key:Key", "platform-secrets-key");
     expect(key.inputs).toMatchObject({ enableKeyRotation: true, deletionWindowInDays: 30 });
     expect(parse(key).Statement).toEqual([expect.objectContaining({ Principal: { AWS: `arn:aws:iam::${account}:root` } })]);
     expect(harness.one("aws:kms/alias:Alias", "platform-secrets-key-alias").inputs["name"]).toBe("alias/dp-prod-platform-eks-secrets");
-    expect(harness.one(eksType, "platform-eks").inputs).toMatchObject({ encryptionConfigKeyArn: keyArn(key), version: "1.33", upgradePolicy: { supportType: "STANDARD" } });
+    const cluster = harness.one(eksType, "platform-eks");
+    expect(cluster.inputs).toMatchObject({
+      version: "1.33",
+      upgradePolicy: { supportType: "STANDARD" },
+      encryptionConfig: { provider: { keyArn: keyArn(key) }, resources: ["secrets"] },
+    });
+    const keyUse = harness.one("aws:iam/rolePolicy:RolePolicy", "platform-cluster-secrets-key");
+    expect(keyUse.inputs["role"]).toBe("dp-prod-platform-cluster");
+    expect(parse(keyUse).Statement).toEqual([
+      { Sid: "EnvelopeEncryptionOfSecrets", Effect: "Allow", Action: ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"], Resource: keyArn(key) },
+    ]);
+    // The cluster is created only once its role can use the key.
+    expect(cluster.dependencies).toContain(keyUse.urn);
   });
 
-  it("uses access entries only, with admin and read-only entries keyed by role name", async () => {
+  it("runs the control plane under its own role: trusted by EKS only, with the cluster policy", async () => {
+    const { harness } = await build();
+    const role = harness.one("aws:iam/role:Role", "platform-cluster");
+    expect(parse(role, "assumeRolePolicy").Statement).toEqual([{ Effect: "Allow", Principal: { Service: "eks.amazonaws.com" }, Action: "sts:AssumeRole" }]);
+    const attached = harness.byType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((attachment) => attachment.inputs["role"] === "dp-prod-platform-cluster");
+    expect(attached.map((attachment) => attachment.inputs["policyArn"])).toEqual(["arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"]);
+    expect(harness.one(eksType, "platform-eks").inputs["roleArn"]).toBe(`arn:aws:iam::${account}:role/dp-prod-platform-cluster`);
+  });
+
+  it("uses access entries only, never makes the creator admin, and keys entries by role name", async () => {
     const { harness } = await build();
     const cluster = harness.one(eksType, "platform-eks");
-    expect(cluster.inputs["authenticationMode"]).toBe("API");
-    expect(cluster.inputs["roleMappings"]).toBeUndefined();
-    expect(cluster.inputs["accessEntries"]).toEqual({
-      "admin-platform-admins": {
+    expect(cluster.inputs["accessConfig"]).toEqual({ authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false });
+    const entries = harness.byType("aws:eks/accessEntry:AccessEntry");
+    expect(entries.map((entry) => [entry.name, entry.inputs["principalArn"], entry.inputs["type"], entry.inputs["clusterName"]])).toEqual([
+      ["platform-access-admin-platform-admins", "arn:aws:iam::111111111111:role/platform-admins", "STANDARD", "dp-prod-platform"],
+      ["platform-access-read-only-platform-oncall", "arn:aws:iam::111111111111:role/platform-oncall", "STANDARD", "dp-prod-platform"],
+    ]);
+    const associations = harness.byType("aws:eks/accessPolicyAssociation:AccessPolicyAssociation");
+    expect(associations.map((association) => association.inputs)).toEqual([
+      {
+        clusterName: "dp-prod-platform",
         principalArn: "arn:aws:iam::111111111111:role/platform-admins",
-        type: "STANDARD",
-        accessPolicies: { AmazonEKSClusterAdminPolicy: { policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", accessScope: { type: "cluster" } } },
+        policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+        accessScope: { type: "cluster" },
       },
-      "read-only-platform-oncall": {
+      {
+        clusterName: "dp-prod-platform",
         principalArn: "arn:aws:iam::111111111111:role/platform-oncall",
-        type: "STANDARD",
-        accessPolicies: { AmazonEKSViewPolicy: { policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy", accessScope: { type: "cluster" } } },
+        policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy",
+        accessScope: { type: "cluster" },
       },
-    });
-    expect((await build(devArgs())).harness.one(eksType, "platform-eks").inputs["accessEntries"]).toEqual({});
+    ]);
+    for (const association of associations) expect(association.dependencies).toContain(entries.find((entry) => entry.name === association.name)?.urn);
+    const dev = (await build(devArgs({ adminRoleArns: ["arn:aws:iam::111111111111:role/platform-deploy-dev"] }))).harness;
+    expect(dev.byType("aws:eks/accessEntry:AccessEntry").map((entry) => entry.name)).toEqual(["platform-access-admin-platform-deploy-dev"]);
   });
 
-  it("creates the IRSA OIDC provider and leaves node groups, security groups and add-ons to PlatformCluster", async () => {
+  it("refuses a cluster without an admin: the creator has no implicit access", async () => {
+    await expect(build(devArgs({ adminRoleArns: [] }))).rejects.toThrow(/adminRoleArns must name at least one role: .*pulumi up/);
+  });
+
+  it("creates the IRSA OIDC provider from the cluster's issuer and no self-managed add-ons", async () => {
     const { harness, cluster } = await build();
     const inputs = harness.one(eksType, "platform-eks").inputs;
-    expect(inputs).toMatchObject({
-      name: "dp-prod-platform",
-      createOidcProvider: true,
-      skipDefaultNodeGroup: true,
-      skipDefaultSecurityGroups: true,
-      bootstrapSelfManagedAddons: false,
-      useDefaultVpcCni: true,
-      corednsAddonOptions: { enabled: false },
-      kubeProxyAddonOptions: { enabled: false },
-      deletionProtection: true,
-    });
+    expect(inputs).toMatchObject({ name: "dp-prod-platform", bootstrapSelfManagedAddons: false, deletionProtection: true });
     // Control-plane ENIs in the private subnets only.
-    expect(inputs["privateSubnetIds"]).toEqual(await resolveOutput(cluster.privateSubnetIds));
-    expect(inputs["publicSubnetIds"]).toBeUndefined();
-    expect(inputs["vpcId"]).toBe(await resolveOutput(cluster.vpcId));
+    expect((inputs["vpcConfig"] as Record<string, unknown>)["subnetIds"]).toEqual(await resolveOutput(cluster.privateSubnetIds));
+    const oidc = harness.one("aws:iam/openIdConnectProvider:OpenIdConnectProvider", "platform-oidc");
+    expect(oidc.inputs["clientIdLists"]).toEqual(["sts.amazonaws.com"]);
+    expect(oidc.inputs["url"]).toMatch(/^https:\/\/oidc\.eks\.eu-west-1\.amazonaws\.com\/id\/[0-9A-F]{32}$/);
+    expect(await resolveOutput(cluster.oidcIssuer)).toBe((oidc.inputs["url"] as string).replace("https://", ""));
     expect(await resolveOutput(cluster.oidcProviderArn)).toMatch(new RegExp(`^arn:aws:iam::${account}:oidc-provider/oidc\\.eks\\.eu-west-1\\.amazonaws\\.com/id/[0-9A-F]+$`));
-    expect((await build(devArgs())).harness.one(eksType, "platform-eks").inputs["deletionProtection"]).toBe(false);
+    const dev = (await build(devArgs({ adminRoleArns: ["arn:aws:iam::111111111111:role/platform-deploy-dev"] }))).harness;
+    expect(dev.one(eksType, "platform-eks").inputs["deletionProtection"]).toBe(false);
+  });
+
+  it("protects the cluster in prod only", async () => {
+    expect((await build()).harness.one(eksType, "platform-eks").options.protect).toBe(true);
+    const dev = (await build(devArgs({ adminRoleArns: ["arn:aws:iam::111111111111:role/platform-deploy-dev"] }))).harness;
+    expect(dev.one(eksType, "platform-eks").options.protect).toBeFalsy();
   });
 
   it("admits listed peered ranges to the private endpoint through the cluster security group, none by default", async () => {
     expect((await build()).harness.byType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").map((rule) => rule.name)).toEqual(["platform-endpoints-https-from-vpc"]);
     const { harness, cluster } = await build(prodArgs({ apiAccessCidrs: ["10.1.0.0/16"] }));
+    expect(await resolveOutput(cluster.clusterSecurityGroupId)).toMatch(/^sg-[0-9a-f]{17}$/);
     expect(harness.one("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "platform-api-from-10-1-0-0-16").inputs).toMatchObject({
       securityGroupId: await resolveOutput(cluster.clusterSecurityGroupId),
       ipProtocol: "tcp",
@@ -96,11 +130,24 @@ describe("PlatformCluster control plane", () => {
     });
   });
 
-  it("builds the Kubernetes provider from the cluster's kubeconfig", async () => {
+  it("builds the Kubernetes provider from a kubeconfig that holds no credential, after the admins' access", async () => {
     const { harness, cluster } = await build();
     const provider = harness.one("pulumi:providers:kubernetes", "platform-k8s");
-    expect(JSON.parse(provider.inputs["kubeconfig"] as string)).toEqual(await resolveOutput(cluster.cluster.kubeconfig));
-    expect(provider.dependencies).toContain(harness.one(eksType, "platform-eks").urn);
+    const eks = harness.one(eksType, "platform-eks");
+    const kubeconfig = JSON.parse(provider.inputs["kubeconfig"] as string) as Record<string, unknown>;
+    expect(kubeconfig).toEqual(JSON.parse((await resolveOutput(cluster.kubeconfig)) ?? "null"));
+    expect(kubeconfig).toMatchObject({
+      "current-context": "dp-prod-platform",
+      clusters: [{ name: "dp-prod-platform", cluster: { server: await resolveOutput(cluster.cluster.endpoint), "certificate-authority-data": expect.stringMatching(/^[A-Za-z0-9+/]+=*$/) } }],
+      users: [
+        {
+          name: "dp-prod-platform",
+          user: { exec: { command: "aws", args: ["eks", "get-token", "--cluster-name", "dp-prod-platform", "--region", "eu-west-1", "--output", "json"] } },
+        },
+      ],
+    });
+    expect(provider.dependencies).toContain(eks.urn);
+    for (const association of harness.byType("aws:eks/accessPolicyAssociation:AccessPolicyAssociation")) expect(provider.dependencies).toContain(association.urn);
   });
 });
 
@@ -112,7 +159,7 @@ describe("PlatformCluster node groups", () => {
     for (const template of templates) {
       expect(template.inputs["metadataOptions"], template.name).toEqual({ httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1, instanceMetadataTags: "disabled" });
       expect(template.inputs["blockDeviceMappings"]).toEqual([
-        { deviceName: "/dev/xvda", ebs: { volumeSize: 50, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } },
+        { deviceName: "/dev/xvda", ebs: { volumeSize: 50, volumeType: "gp3", encrypted: "true", kmsKeyId: keyArn(harness.one("aws:kms/key:Key", "platform-volumes-key")), deleteOnTermination: "true" } },
       ]);
       // No security groups in the template: EKS attaches the cluster security group.
       expect(template.inputs["vpcSecurityGroupIds"]).toBeUndefined();

@@ -1,9 +1,8 @@
 import * as aws from "@pulumi/aws";
-import * as eks from "@pulumi/eks";
 import * as pulumi from "@pulumi/pulumi";
 import type { Naming } from "@data-platform/conventions";
 import { accessEntryKeyOfArn, dedicatedNodeGroups, isGraviton, type NodeGroupArgs, type UpgradeSupportType } from "./args";
-import { keyPolicy, managedPolicyArn, nodeManagedPolicies, serviceTrustPolicy, type AccountScope } from "./policies";
+import { clusterSecretsKeyPolicy, keyPolicy, managedPolicyArn, nodeManagedPolicies, serviceTrustPolicy, stsAudience, type AccountScope, type KeyUsage } from "./policies";
 
 /** All five control-plane log types (EKS.8; the EKS best practices guide asks for every one). */
 export const clusterLogTypes = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
@@ -52,22 +51,20 @@ export function schedulingFor(group: string): Scheduling {
   };
 }
 
+/** One access entry: a principal, its kind, and the access policy it gets on the whole cluster (none for node roles). */
+export interface AccessEntrySpec {
+  principalArn: pulumi.Input<string>;
+  /** `STANDARD` for people and pipelines; `EC2_LINUX` for a node role (EKS then needs no policy). */
+  type: "STANDARD" | "EC2_LINUX";
+  /** EKS access policy name (`AmazonEKSClusterAdminPolicy`), cluster-wide. */
+  policy?: string;
+}
+
 /** Access entries keyed by role name (never list position): admins and readers on the whole cluster. */
-export function accessEntries(
-  adminRoleArns: readonly string[],
-  readOnlyRoleArns: readonly string[],
-  partition: pulumi.Input<string>,
-): Record<string, eks.types.input.AccessEntryArgs> {
-  const entry = (principalArn: string, policy: string): eks.types.input.AccessEntryArgs => ({
-    principalArn,
-    type: eks.AccessEntryType.Standard,
-    accessPolicies: {
-      [policy]: { policyArn: pulumi.interpolate`arn:${partition}:eks::aws:cluster-access-policy/${policy}`, accessScope: { type: "cluster" } },
-    },
-  });
+export function accessEntries(adminRoleArns: readonly string[], readOnlyRoleArns: readonly string[]): Record<string, AccessEntrySpec> {
   return Object.fromEntries([
-    ...[...adminRoleArns].sort().map((arn) => [`admin-${accessEntryKeyOfArn(arn)}`, entry(arn, accessPolicies.admin)] as const),
-    ...[...readOnlyRoleArns].sort().map((arn) => [`read-only-${accessEntryKeyOfArn(arn)}`, entry(arn, accessPolicies.readOnly)] as const),
+    ...[...adminRoleArns].sort().map((arn) => [`admin-${accessEntryKeyOfArn(arn)}`, { principalArn: arn, type: "STANDARD", policy: accessPolicies.admin }] as const),
+    ...[...readOnlyRoleArns].sort().map((arn) => [`read-only-${accessEntryKeyOfArn(arn)}`, { principalArn: arn, type: "STANDARD", policy: accessPolicies.readOnly }] as const),
   ]);
 }
 
@@ -75,7 +72,7 @@ export function accessEntries(
 export function createKey(
   parent: pulumi.Resource,
   name: string,
-  args: { description: string; alias: string; usage: "eks-secrets" | "logs"; account: pulumi.Output<AccountScope>; tags: Record<string, string>; protect: boolean },
+  args: { description: string; alias: string; usage: KeyUsage; account: pulumi.Output<AccountScope>; tags: Record<string, string>; protect: boolean },
 ): aws.kms.Key {
   const key = new aws.kms.Key(
     name,
@@ -96,83 +93,175 @@ export interface ClusterInputs {
   naming: Naming;
   clusterName: string;
   kubernetesVersion: string;
-  vpcId: pulumi.Input<string>;
   privateSubnetIds: pulumi.Input<string[]>;
   publicAccessCidrs: readonly string[];
   apiAccessCidrs: readonly string[];
-  accessEntries: Record<string, eks.types.input.AccessEntryArgs>;
-  secretsKeyArn: pulumi.Input<string>;
+  accessEntries: Record<string, AccessEntrySpec>;
+  secretsKeyArn: pulumi.Output<string>;
   logsKeyArn: pulumi.Input<string>;
   controlPlaneLogRetentionDays: number;
   upgradeSupportType: UpgradeSupportType;
+  account: pulumi.Output<AccountScope>;
   tags: Record<string, string>;
   protect: boolean;
-  /** Providers for the eks component: remote components do not inherit their parent's providers. */
-  remoteProviders?: Record<string, pulumi.ProviderResource>;
 }
 
 export interface ClusterParts {
-  cluster: eks.Cluster;
+  cluster: aws.eks.Cluster;
+  /** The control plane's IAM role (EKS manages ENIs, load balancers of the cluster; reads the secrets key). */
+  clusterRole: aws.iam.Role;
   controlPlaneLogGroup: aws.cloudwatch.LogGroup;
+  oidcProvider: aws.iam.OpenIdConnectProvider;
+  /** OIDC issuer without `https://`. */
+  oidcIssuer: pulumi.Output<string>;
+  accessEntries: Record<string, aws.eks.AccessEntry>;
+  accessPolicyAssociations: Record<string, aws.eks.AccessPolicyAssociation>;
+  /** Kubeconfig (JSON) authenticating with `aws eks get-token`: no credential is stored in it. */
+  kubeconfig: pulumi.Output<string>;
   apiAccessRules: Record<string, aws.vpc.SecurityGroupIngressRule>;
 }
 
+/** A kubeconfig for one cluster whose user runs `aws eks get-token` (the AWS CLI and the caller's credentials). */
+export function kubeconfigFor(clusterName: string, endpoint: string, certificateAuthorityData: string, region: string): Record<string, unknown> {
+  return {
+    apiVersion: "v1",
+    kind: "Config",
+    clusters: [{ name: clusterName, cluster: { server: endpoint, "certificate-authority-data": certificateAuthorityData } }],
+    contexts: [{ name: clusterName, context: { cluster: clusterName, user: clusterName } }],
+    "current-context": clusterName,
+    users: [
+      {
+        name: clusterName,
+        user: {
+          exec: {
+            apiVersion: "client.authentication.k8s.io/v1beta1",
+            command: "aws",
+            args: ["eks", "get-token", "--cluster-name", clusterName, "--region", region, "--output", "json"],
+          },
+        },
+      },
+    ],
+  };
+}
+
 /**
- * The EKS control plane (@pulumi/eks): private endpoint unless public CIDRs are listed, all log types to a
- * pre-created encrypted log group, secrets envelope-encrypted with a customer key, access entries only,
- * IRSA's OIDC provider. The component's own node group, security groups and add-ons are off: managed node
- * groups and EKS add-ons are created beside it, so every security input stays visible and testable.
+ * The EKS control plane, built from `aws.eks.Cluster` so every security input is explicit: private endpoint
+ * unless public CIDRs are listed, all log types to a pre-created encrypted log group, secrets envelope-encrypted
+ * with a customer key, the access entries API only and **no implicit admin for the creator**
+ * (`bootstrapClusterCreatorAdminPermissions: false`; @pulumi/eks v4 always sets it to true), no self-managed
+ * add-ons (the EKS add-ons are PlatformCluster's children), IRSA's OIDC provider, access entries with their
+ * cluster-wide access policies.
  */
 export function createCluster(parent: pulumi.Resource, name: string, inputs: ClusterInputs): ClusterParts {
+  const child = { parent };
   const stateful = { parent, protect: inputs.protect, retainOnDelete: inputs.protect };
+  const partition = inputs.account.apply((scope) => scope.partition);
   // EKS writes control-plane logs to this fixed name; created first, it gets retention and the customer key.
   const controlPlaneLogGroup = new aws.cloudwatch.LogGroup(
     `${name}-control-plane-logs`,
     { name: `/aws/eks/${inputs.clusterName}/cluster`, retentionInDays: inputs.controlPlaneLogRetentionDays, kmsKeyId: inputs.logsKeyArn, tags: inputs.tags },
     stateful,
   );
+
+  const clusterRole = new aws.iam.Role(
+    `${name}-cluster`,
+    {
+      name: inputs.naming.name("iamRole", name, "cluster"),
+      description: `EKS control plane of ${inputs.clusterName}`,
+      assumeRolePolicy: JSON.stringify(serviceTrustPolicy("eks.amazonaws.com")),
+      tags: inputs.tags,
+    },
+    child,
+  );
+  const clusterPolicy = new aws.iam.RolePolicyAttachment(
+    `${name}-cluster-AmazonEKSClusterPolicy`,
+    { role: clusterRole.name, policyArn: partition.apply((p) => managedPolicyArn(p, "AmazonEKSClusterPolicy")) },
+    child,
+  );
+  // The secrets key's policy delegates to IAM: the control plane needs these four actions on that key only.
+  const secretsKeyUse = new aws.iam.RolePolicy(
+    `${name}-cluster-secrets-key`,
+    { role: clusterRole.name, policy: inputs.secretsKeyArn.apply((keyArn) => JSON.stringify(clusterSecretsKeyPolicy(keyArn))) },
+    child,
+  );
+
   const publicEndpoint = inputs.publicAccessCidrs.length > 0;
-  const cluster = new eks.Cluster(
+  const cluster = new aws.eks.Cluster(
     `${name}-eks`,
     {
       name: inputs.clusterName,
       version: inputs.kubernetesVersion,
-      vpcId: inputs.vpcId,
-      // Control-plane ENIs and nodes in private subnets only; load balancers find public subnets by tag.
-      privateSubnetIds: inputs.privateSubnetIds,
-      endpointPrivateAccess: true,
-      endpointPublicAccess: publicEndpoint,
-      ...(publicEndpoint ? { publicAccessCidrs: [...inputs.publicAccessCidrs] } : {}),
+      roleArn: clusterRole.arn,
+      vpcConfig: {
+        // Control-plane ENIs and nodes in private subnets only; load balancers find public subnets by tag.
+        subnetIds: inputs.privateSubnetIds,
+        endpointPrivateAccess: true,
+        endpointPublicAccess: publicEndpoint,
+        ...(publicEndpoint ? { publicAccessCidrs: [...inputs.publicAccessCidrs] } : {}),
+      },
       enabledClusterLogTypes: [...clusterLogTypes],
-      encryptionConfigKeyArn: inputs.secretsKeyArn,
-      authenticationMode: eks.AuthenticationMode.Api,
-      accessEntries: inputs.accessEntries,
-      createOidcProvider: true,
+      encryptionConfig: { provider: { keyArn: inputs.secretsKeyArn }, resources: ["secrets"] },
+      accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false },
+      // VPC CNI, kube-proxy and CoreDNS are EKS add-ons created beside the cluster, not unmanaged copies.
+      bootstrapSelfManagedAddons: false,
       upgradePolicy: { supportType: inputs.upgradeSupportType },
       deletionProtection: inputs.protect,
-      // Managed node groups and EKS add-ons are PlatformCluster's own children (launch templates with
-      // IMDSv2, IRSA for the CNI); the component installs none, and EKS bootstraps no unmanaged copies.
-      skipDefaultNodeGroup: true,
-      skipDefaultSecurityGroups: true,
-      bootstrapSelfManagedAddons: false,
-      useDefaultVpcCni: true,
-      corednsAddonOptions: { enabled: false },
-      kubeProxyAddonOptions: { enabled: false },
       tags: inputs.tags,
     },
-    { parent, providers: inputs.remoteProviders, dependsOn: [controlPlaneLogGroup] },
+    { parent, protect: inputs.protect, dependsOn: [controlPlaneLogGroup, clusterPolicy, secretsKeyUse] },
   );
+
+  const issuerUrl = cluster.identities.apply((identities) => identities[0]?.oidcs?.[0]?.issuer ?? "");
+  const oidcProvider = new aws.iam.OpenIdConnectProvider(
+    `${name}-oidc`,
+    // No thumbprint: IAM trusts the EKS issuer's certificate authority itself.
+    { url: issuerUrl, clientIdLists: [stsAudience], tags: inputs.tags },
+    child,
+  );
+
+  const entries: Record<string, aws.eks.AccessEntry> = {};
+  const associations: Record<string, aws.eks.AccessPolicyAssociation> = {};
+  for (const key of Object.keys(inputs.accessEntries).sort()) {
+    const spec = inputs.accessEntries[key]!;
+    entries[key] = new aws.eks.AccessEntry(`${name}-access-${key}`, { clusterName: cluster.name, principalArn: spec.principalArn, type: spec.type, tags: inputs.tags }, child);
+    if (spec.policy) {
+      associations[key] = new aws.eks.AccessPolicyAssociation(
+        `${name}-access-${key}`,
+        {
+          clusterName: cluster.name,
+          principalArn: spec.principalArn,
+          policyArn: pulumi.interpolate`arn:${partition}:eks::aws:cluster-access-policy/${spec.policy}`,
+          accessScope: { type: "cluster" },
+        },
+        { parent, dependsOn: [entries[key]] },
+      );
+    }
+  }
+
+  const kubeconfig = pulumi
+    .all([cluster.name, cluster.endpoint, cluster.certificateAuthority.data, inputs.account])
+    .apply(([clusterName, endpoint, data, scope]) => JSON.stringify(kubeconfigFor(clusterName, endpoint, data, scope.region)));
 
   // Peered networks (CI runners, VPN) reach the private endpoint through the cluster security group.
   const apiAccessRules: Record<string, aws.vpc.SecurityGroupIngressRule> = {};
   for (const cidr of [...inputs.apiAccessCidrs].sort()) {
     apiAccessRules[cidr] = new aws.vpc.SecurityGroupIngressRule(
       `${name}-api-from-${cidr.replace(/[./]/g, "-")}`,
-      { securityGroupId: cluster.clusterSecurityGroupId, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: cidr, description: "Kubernetes API (private endpoint)", tags: inputs.tags },
-      { parent },
+      { securityGroupId: cluster.vpcConfig.clusterSecurityGroupId, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: cidr, description: "Kubernetes API (private endpoint)", tags: inputs.tags },
+      child,
     );
   }
-  return { cluster, controlPlaneLogGroup, apiAccessRules };
+  return {
+    cluster,
+    clusterRole,
+    controlPlaneLogGroup,
+    oidcProvider,
+    oidcIssuer: issuerUrl.apply((url) => url.replace(/^https:\/\//, "")),
+    accessEntries: entries,
+    accessPolicyAssociations: associations,
+    kubeconfig,
+    apiAccessRules,
+  };
 }
 
 export interface NodeGroupInputs {
@@ -182,6 +271,8 @@ export interface NodeGroupInputs {
   privateSubnetIds: pulumi.Input<string[]>;
   nodeGroups: Record<string, NodeGroupArgs>;
   partition: pulumi.Output<string>;
+  /** Customer key of the nodes' root volumes. */
+  volumesKeyArn: pulumi.Input<string>;
   tags: Record<string, string>;
   /** Add-ons the nodes need before they can become Ready (VPC CNI, kube-proxy). */
   dependsOn: pulumi.Resource[];
@@ -195,7 +286,8 @@ export interface NodeGroups {
 
 /**
  * One managed node group per configured name, each with its launch template: IMDSv2 required with a hop
- * limit of 1 (pods cannot reach the node's credentials; they use IRSA), encrypted gp3 root volumes.
+ * limit of 1 (pods cannot reach the node's credentials; they use IRSA), gp3 root volumes encrypted with the
+ * platform's volumes key (EC2 Auto Scaling's service-linked role uses it through the key policy).
  * EKS creates the node role's access entry itself for managed node groups.
  */
 export function createNodeGroups(parent: pulumi.Resource, name: string, inputs: NodeGroupInputs): NodeGroups {
@@ -227,7 +319,7 @@ export function createNodeGroups(parent: pulumi.Resource, name: string, inputs: 
         updateDefaultVersion: true,
         metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1, instanceMetadataTags: "disabled" },
         blockDeviceMappings: [
-          { deviceName: "/dev/xvda", ebs: { volumeSize: plan.diskSizeGiB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } },
+          { deviceName: "/dev/xvda", ebs: { volumeSize: plan.diskSizeGiB, volumeType: "gp3", encrypted: "true", kmsKeyId: inputs.volumesKeyArn, deleteOnTermination: "true" } },
         ],
         tagSpecifications: ["instance", "volume", "network-interface"].map((resourceType) => ({ resourceType, tags: groupTags })),
         tags: inputs.tags,

@@ -68,7 +68,7 @@ describe("PlatformCluster", () => {
     const stateful = ["aws:kms/key:Key", "aws:cloudwatch/logGroup:LogGroup"];
     const prod = (await build()).harness;
     const protectedNames = prod.registrations.filter((registration) => registration.options.protect).map((registration) => registration.name).sort();
-    expect(protectedNames).toEqual(["platform-control-plane-logs", "platform-flow-logs", "platform-logs-key", "platform-secrets-key"]);
+    expect(protectedNames).toEqual(["platform-control-plane-logs", "platform-eks", "platform-flow-logs", "platform-logs-key", "platform-secrets-key", "platform-volumes-key"]);
     for (const type of stateful) for (const registration of prod.byType(type)) expect(registration.options.retainOnDelete).toBe(true);
     const dev = (await build(devArgs())).harness;
     expect(dev.registrations.filter((registration) => registration.options.protect || registration.options.retainOnDelete)).toEqual([]);
@@ -76,14 +76,14 @@ describe("PlatformCluster", () => {
 
   it("puts the caller's tags on what it creates", async () => {
     const { harness } = await build(prodArgs({ tags: { "data-platform:component": "cluster" } }));
-    for (const type of ["aws:kms/key:Key", "aws:ec2/vpcEndpoint:VpcEndpoint", "aws:eks/nodeGroup:NodeGroup", "aws:ec2/flowLog:FlowLog", "aws:iam/role:Role", "eks:index:Cluster", "awsx:ec2:Vpc"]) {
+    for (const type of ["aws:kms/key:Key", "aws:ec2/vpcEndpoint:VpcEndpoint", "aws:eks/nodeGroup:NodeGroup", "aws:ec2/flowLog:FlowLog", "aws:iam/role:Role", "aws:eks/cluster:Cluster", "aws:eks/accessEntry:AccessEntry", "aws:iam/openIdConnectProvider:OpenIdConnectProvider", "awsx:ec2:Vpc"]) {
       for (const registration of harness.byType(type)) expect(registration.inputs["tags"], `${type} ${registration.name}`).toMatchObject({ "data-platform:component": "cluster" });
     }
     const values = harness.one("kubernetes:helm.sh/v4:Chart", "platform-aws-load-balancer-controller").inputs["values"] as { defaultTags: Record<string, string> };
     expect(values.defaultTags).toEqual({ "data-platform:component": "cluster", "data-platform:cluster": "dp-prod-platform" });
   });
 
-  it("hands the stage's AWS provider to the awsx and eks components, which do not inherit it", async () => {
+  it("hands the stage's AWS provider to the awsx component, which does not inherit it", async () => {
     const harness = await setMocks({ stack: "prod", accountId: account });
     // The harness does not record the providers map; read it off the register requests.
     interface RemoteRequest {
@@ -103,7 +103,7 @@ describe("PlatformCluster", () => {
     await harness.settle();
     const reference = `${harness.one("pulumi:providers:aws", "stage").urn}::${harness.one("pulumi:providers:aws", "stage").id}`;
     expect(providersOf.get("platform-vpc")).toEqual({ aws: reference });
-    expect(providersOf.get("platform-eks")).toEqual({ aws: reference });
+    expect(harness.one("aws:eks/cluster:Cluster", "platform-eks").provider).toBe(reference);
     expect(harness.one("aws:kms/key:Key", "platform-logs-key").provider).toBe(reference);
   });
 

@@ -1,6 +1,5 @@
 import * as aws from "@pulumi/aws";
 import type * as awsx from "@pulumi/awsx";
-import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Naming } from "@data-platform/conventions";
@@ -38,7 +37,7 @@ export interface PlatformClusterAddons {
 
 /**
  * The platform's private network and its one EKS cluster: an awsx VPC with S3 gateway and interface
- * endpoints and flow logs, the @pulumi/eks control plane (private endpoint, all logs, KMS-encrypted
+ * endpoints and flow logs, the EKS control plane (`aws.eks.Cluster`: private endpoint, all logs, KMS-encrypted
  * secrets, access entries, OIDC), managed node groups with IMDSv2, EKS add-ons with IRSA, the AWS Load
  * Balancer Controller, a default gp3 StorageClass and optionally Karpenter. Other components receive this
  * object and use its Kubernetes provider, `serviceAccountRole`, `namespace` and `scheduling` helpers.
@@ -58,7 +57,15 @@ export class PlatformCluster extends pulumi.ComponentResource {
   /** Interface endpoints by service name (`ecr.api`). */
   readonly interfaceEndpoints: Record<string, aws.ec2.VpcEndpoint>;
   readonly flowLog: aws.ec2.FlowLog;
-  readonly cluster: eks.Cluster;
+  /** The EKS control plane (`aws.eks.Cluster`). */
+  readonly cluster: aws.eks.Cluster;
+  readonly clusterRole: aws.iam.Role;
+  /** IRSA's OIDC provider. */
+  readonly oidcProvider: aws.iam.OpenIdConnectProvider;
+  /** Access entries by key (`admin-<role name>`, `read-only-<role name>`, `karpenter-nodes`). */
+  readonly accessEntries: Record<string, aws.eks.AccessEntry>;
+  /** Kubeconfig (JSON) using `aws eks get-token`: the caller's AWS credentials, no stored token. */
+  readonly kubeconfig: pulumi.Output<string>;
   /** The EKS cluster security group: add ingress rules to it for services that call into the cluster. */
   readonly clusterSecurityGroupId: pulumi.Output<string>;
   readonly oidcProviderArn: pulumi.Output<string>;
@@ -69,6 +76,8 @@ export class PlatformCluster extends pulumi.ComponentResource {
   readonly secretsKey: aws.kms.Key;
   /** Encryption of the flow log and control-plane log groups. */
   readonly logsKey: aws.kms.Key;
+  /** Encryption of node root volumes and of the volumes the gp3 StorageClass provisions. */
+  readonly volumesKey: aws.kms.Key;
   readonly nodeRole: aws.iam.Role;
   /** Managed node groups by name. */
   readonly nodeGroups: Record<string, aws.eks.NodeGroup>;
@@ -109,6 +118,7 @@ export class PlatformCluster extends pulumi.ComponentResource {
     const keyArgs = { account, tags, protect };
     this.logsKey = createKey(this, `${name}-logs-key`, { ...keyArgs, description: `Platform cluster ${this.clusterName}: VPC flow logs and EKS control-plane logs`, alias: naming.name("kmsAlias", name, "logs"), usage: "logs" });
     this.secretsKey = createKey(this, `${name}-secrets-key`, { ...keyArgs, description: `Platform cluster ${this.clusterName}: Kubernetes secrets (envelope encryption)`, alias: naming.name("kmsAlias", name, "eks-secrets"), usage: "eks-secrets" });
+    this.volumesKey = createKey(this, `${name}-volumes-key`, { ...keyArgs, description: `Platform cluster ${this.clusterName}: EBS volumes of nodes and persistent volumes`, alias: naming.name("kmsAlias", name, "volumes"), usage: "volumes" });
 
     const network = createNetwork(this, name, {
       naming,
@@ -135,14 +145,13 @@ export class PlatformCluster extends pulumi.ComponentResource {
     this.flowLog = network.flowLog;
 
     const karpenterNodes = args.karpenter ? createKarpenterNodeRole(this, name, { naming, account, tags }) : undefined;
-    const entries = accessEntries(args.adminRoleArns ?? [], args.readOnlyRoleArns ?? [], partition);
-    if (karpenterNodes) entries["karpenter-nodes"] = { principalArn: karpenterNodes.nodeRole.arn, type: eks.AccessEntryType.EC2_LINUX };
+    const entries = accessEntries(args.adminRoleArns ?? [], args.readOnlyRoleArns ?? []);
+    if (karpenterNodes) entries["karpenter-nodes"] = { principalArn: karpenterNodes.nodeRole.arn, type: "EC2_LINUX" };
 
-    const { cluster } = createCluster(this, name, {
+    const control = createCluster(this, name, {
       naming,
       clusterName: this.clusterName,
       kubernetesVersion: args.kubernetesVersion,
-      vpcId: network.vpcId,
       privateSubnetIds: network.privateSubnetIds,
       publicAccessCidrs: args.publicAccessCidrs ?? [],
       apiAccessCidrs: args.apiAccessCidrs ?? [],
@@ -151,27 +160,39 @@ export class PlatformCluster extends pulumi.ComponentResource {
       logsKeyArn: this.logsKey.arn,
       controlPlaneLogRetentionDays: args.controlPlaneLogRetentionDays ?? flowLogRetentionDays,
       upgradeSupportType: args.upgradeSupportType ?? "STANDARD",
+      account,
       tags,
       protect,
-      remoteProviders,
     });
+    const cluster = control.cluster;
     this.cluster = cluster;
-    this.clusterSecurityGroupId = cluster.clusterSecurityGroupId;
-    this.oidcProviderArn = cluster.oidcProviderArn;
-    this.oidcIssuer = cluster.oidcIssuer;
-    this.irsa = { naming, oidcProviderArn: cluster.oidcProviderArn, oidcIssuer: cluster.oidcIssuer, tags };
-    this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: cluster.kubeconfigJson, enableServerSideApply: true }, child);
+    this.clusterRole = control.clusterRole;
+    this.oidcProvider = control.oidcProvider;
+    this.accessEntries = control.accessEntries;
+    this.kubeconfig = control.kubeconfig;
+    this.clusterSecurityGroupId = cluster.vpcConfig.clusterSecurityGroupId;
+    this.oidcProviderArn = control.oidcProvider.arn;
+    this.oidcIssuer = control.oidcIssuer;
+    this.irsa = { naming, oidcProviderArn: this.oidcProviderArn, oidcIssuer: this.oidcIssuer, tags };
+    // Kubernetes resources wait until the admins' access policies exist: the creator has no implicit access,
+    // so the role running `pulumi up` must be one of `adminRoleArns`.
+    this.provider = new k8s.Provider(
+      `${name}-k8s`,
+      { kubeconfig: control.kubeconfig, enableServerSideApply: true },
+      { parent: this, dependsOn: Object.values(control.accessPolicyAssociations) },
+    );
 
-    const addonContext = { naming, clusterName: cluster.eksCluster.name, versions: args.addonVersions ?? {}, account, tags };
+    const addonContext = { naming, clusterName: cluster.name, versions: args.addonVersions ?? {}, account, tags };
     const role = (roleName: string, roleArgs: ServiceAccountRoleArgs) => this.serviceAccountRole(roleName, roleArgs);
     const networking = createNetworkingAddons(this, name, addonContext, role);
     const nodes = createNodeGroups(this, name, {
       naming,
-      clusterName: cluster.eksCluster.name,
+      clusterName: cluster.name,
       kubernetesVersion: args.kubernetesVersion,
       privateSubnetIds: network.privateSubnetIds,
       nodeGroups: args.nodeGroups,
       partition,
+      volumesKeyArn: this.volumesKey.arn,
       tags,
       dependsOn: [networking.vpcCni, networking.kubeProxy],
     });
@@ -184,6 +205,7 @@ export class PlatformCluster extends pulumi.ComponentResource {
       systemNodeSelector: schedulingFor(systemNodeGroup).nodeSelector,
       provider: this.provider,
       nodes: Object.values(nodes.nodeGroups),
+      volumesKeyArn: this.volumesKey.arn,
     };
     const workload = createWorkloadAddons(this, name, addonContext, workloadInputs, role);
     this.addons = { vpcCni: networking.vpcCni, kubeProxy: networking.kubeProxy, coreDns: workload.coreDns, ebsCsiDriver: workload.ebsCsiDriver };
@@ -194,7 +216,7 @@ export class PlatformCluster extends pulumi.ComponentResource {
         this,
         name,
         addonContext,
-        { ...workloadInputs, nodeRole: karpenterNodes.nodeRole, clusterSecurityGroupId: cluster.clusterSecurityGroupId, coreDns: workload.coreDns },
+        { ...workloadInputs, nodeRole: karpenterNodes.nodeRole, clusterSecurityGroupId: this.clusterSecurityGroupId, coreDns: workload.coreDns },
         role,
       );
     }
@@ -237,7 +259,7 @@ export class PlatformCluster extends pulumi.ComponentResource {
       privateSubnetIds: this.privateSubnetIds,
       publicSubnetIds: this.publicSubnetIds,
       clusterName: this.clusterName,
-      clusterEndpoint: this.cluster.eksCluster.endpoint,
+      clusterEndpoint: this.cluster.endpoint,
       kubernetesVersion: this.kubernetesVersion,
       clusterSecurityGroupId: this.clusterSecurityGroupId,
       oidcProviderArn: this.oidcProviderArn,

@@ -62,11 +62,24 @@ export function serviceTrustPolicy(service: string, sourceAccount?: string): Pol
   ]);
 }
 
+/** What a platform cluster key encrypts. */
+export type KeyUsage = "eks-secrets" | "logs" | "volumes";
+
+/** The service-linked role EC2 Auto Scaling (managed node groups) launches instances with. */
+export function autoScalingServiceLinkedRoleArn(scope: AccountScope): string {
+  return `arn:${scope.partition}:iam::${scope.accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
+}
+
+/** EBS data-key actions (encrypt a new volume, decrypt it on attach). */
+export const volumeKeyActions = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"];
+
 /**
  * Key policy delegating to IAM (the account's own IAM policies decide who uses the key), plus, for the
- * logs key, CloudWatch Logs for this account's log groups only.
+ * logs key, CloudWatch Logs for this account's log groups only, and for the volumes key, EC2 Auto
+ * Scaling's service-linked role (its policy cannot be extended, so the key policy must name it; the role
+ * must exist before the key - see the README), with grants for AWS resources only.
  */
-export function keyPolicy(scope: AccountScope, usage: "eks-secrets" | "logs"): PolicyDocument {
+export function keyPolicy(scope: AccountScope, usage: KeyUsage): PolicyDocument {
   const statements: PolicyStatement[] = [
     {
       Sid: "AccountIamPoliciesGovernUse",
@@ -86,7 +99,44 @@ export function keyPolicy(scope: AccountScope, usage: "eks-secrets" | "logs"): P
       Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:${scope.partition}:logs:${scope.region}:${scope.accountId}:log-group:*` } },
     });
   }
+  if (usage === "volumes") {
+    const autoScaling = autoScalingServiceLinkedRoleArn(scope);
+    statements.push(
+      { Sid: "AutoScalingEncryptsNodeVolumes", Effect: "Allow", Principal: { AWS: autoScaling }, Action: volumeKeyActions, Resource: "*" },
+      {
+        Sid: "AutoScalingGrantsForAttachedVolumes",
+        Effect: "Allow",
+        Principal: { AWS: autoScaling },
+        Action: "kms:CreateGrant",
+        Resource: "*",
+        Condition: { Bool: { "kms:GrantIsForAWSResource": true } },
+      },
+    );
+  }
   return policyDocument(statements);
+}
+
+/** What the EKS control plane needs on the secrets key (the key policy delegates to IAM). */
+export function clusterSecretsKeyPolicy(keyArn: string): PolicyDocument {
+  return policyDocument([{ Sid: "EnvelopeEncryptionOfSecrets", Effect: "Allow", Action: ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"], Resource: keyArn }]);
+}
+
+/**
+ * What a controller that creates EBS volumes with the volumes key needs (the EBS CSI driver): data keys
+ * and grants through EC2 in this region only, grants for AWS resources only.
+ */
+export function volumeKeyUsePolicy(scope: AccountScope, keyArn: string): PolicyDocument {
+  const viaEc2 = { "kms:ViaService": `ec2.${scope.region}.amazonaws.com` };
+  return policyDocument([
+    { Sid: "EncryptVolumes", Effect: "Allow", Action: volumeKeyActions, Resource: keyArn, Condition: { StringEquals: viaEc2 } },
+    {
+      Sid: "GrantsForAttachedVolumes",
+      Effect: "Allow",
+      Action: ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"],
+      Resource: keyArn,
+      Condition: { StringEquals: viaEc2, Bool: { "kms:GrantIsForAWSResource": true } },
+    },
+  ]);
 }
 
 /** Trust of the VPC flow log delivery role: the service, for this account's flow logs only. */

@@ -12,7 +12,7 @@ const validStage = {
   costCentre: "CC-0100",
   protect: false,
   network: { vpcCidr: "10.40.0.0/16", availabilityZones: 2, natGateways: "single", reservedCidrs: ["10.0.0.0/14"] },
-  cluster: { kubernetesVersion: "1.33", nodeGroups: { system: { instanceTypes: ["m7g.large"], minSize: 2, desiredSize: 2, maxSize: 3 } } },
+  cluster: { kubernetesVersion: "1.33", adminRoleArns: ["arn:aws:iam::111111111111:role/platform-deploy-dev"], nodeGroups: { system: { instanceTypes: ["m7g.large"], minSize: 2, desiredSize: 2, maxSize: 3 } } },
   domains: { orders: {}, logistics: { needs: { workflow: { maxWorkers: 2 } } } },
 };
 
@@ -81,8 +81,9 @@ describe("resolvePlatformConfig", () => {
     { case: "VPC too small", mutation: { stage: (s) => (s.network.vpcCidr = "10.40.0.0/24") }, file: /Pulumi\.dev\.yaml/, path: "data-platform:network.vpcCidr", message: /between \/16 and \/20/ },
     { case: "overlapping CIDRs", mutation: { stage: (s) => (s.network.reservedCidrs = ["10.40.128.0/17"]) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:network.reservedCidrs[0]", message: /overlaps the VPC range 10\.40\.0\.0\/16/ },
     { case: "public API open to the internet", mutation: { stage: (s) => (s.cluster = { kubernetesVersion: "1.33", publicAccessCidrs: ["0.0.0.0/0"], nodeGroups: {} }) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:cluster.publicAccessCidrs[0]", message: /never open to the internet/ },
+    { case: "cluster without an admin", mutation: { stage: (s) => (s.cluster.adminRoleArns = []) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:cluster.adminRoleArns", message: /at least one role, including the deploy role/ },
     { case: "non-positive size", mutation: { stage: (s) => (s.lake = { landingExpirationDays: 0 }) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:lake.landingExpirationDays", message: /greater than 0/ },
-    { case: "node group sizes out of order", mutation: { stage: (s) => (s.cluster = { kubernetesVersion: "1.33", nodeGroups: { system: { instanceTypes: ["m7g.large"], minSize: 3, desiredSize: 1, maxSize: 2 } } }) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:cluster.nodeGroups.system.desiredSize", message: /minSize <= desiredSize <= maxSize/ },
+    { case: "node group sizes out of order", mutation: { stage: (s) => (s.cluster = { kubernetesVersion: "1.33", adminRoleArns: ["arn:aws:iam::111111111111:role/platform-deploy-dev"], nodeGroups: { system: { instanceTypes: ["m7g.large"], minSize: 3, desiredSize: 1, maxSize: 2 } } }) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:cluster.nodeGroups.system.desiredSize", message: /minSize <= desiredSize <= maxSize/ },
     { case: "prefix AWS would reject", mutation: { stage: (s) => (s.prefix = "Data_Platform") }, file: /Pulumi\.dev\.yaml/, path: "data-platform:prefix", message: /lowercase letters or digits/ },
     { case: "unregistered domain", mutation: { stage: (s) => (s.domains.ordres = {}) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:domains.ordres", message: /not registered .*registered domains: logistics, orders/ },
     { case: "override breaking worker bounds", mutation: { stage: (s) => (s.domains.orders = { needs: { workflow: { minWorkers: 9, maxWorkers: 2 } } }) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:domains.orders.needs.workflow.minWorkers", message: /must not exceed maxWorkers/ },

@@ -201,7 +201,10 @@ export const stageConfigSchema = z.strictObject({
         )
         .default([])
         .describe("Empty: private API endpoint only."),
-      adminRoleArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, "must be an IAM role ARN")).default([]),
+      adminRoleArns: z
+        .array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, "must be an IAM role ARN"))
+        .min(1, "must list at least one role, including the deploy role that runs `pulumi up`: the cluster creator gets no implicit access")
+        .describe("Cluster admins (access entries). Must include the stage's deploy role."),
       readOnlyRoleArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, "must be an IAM role ARN")).default([]),
       nodeGroups: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, "node group names are lowercase, up to 31 characters"), nodeGroupSchema),
     })

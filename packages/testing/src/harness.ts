@@ -169,8 +169,10 @@ export class Harness {
     }
     const synthetic = resolvedState(args.type, args.name, inputs, this.context);
     const override = this.options.state?.[args.type]?.({ name: args.name, inputs, id: synthetic.id });
-    // Echo the inputs as received, so secret inputs stay secret outputs (as the engine does).
-    return { id: synthetic.id, state: { ...synthetic.state, ...(args.inputs as Record<string, unknown>), ...override } };
+    // Echo the inputs as received, so secret inputs stay secret outputs (as the engine does); what the
+    // synthetic state computed (an ARN, an EKS cluster's vpcConfig with its security group) wins over the echo.
+    const computed = Object.fromEntries(Object.entries(synthetic.state).filter(([key, value]) => value !== inputs[key]));
+    return { id: synthetic.id, state: { ...(args.inputs as Record<string, unknown>), ...computed, ...override } };
   }
 
   private stackReference(name: string, inputs: Record<string, unknown>): { id: string; state: Record<string, unknown> } {

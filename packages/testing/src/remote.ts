@@ -24,7 +24,7 @@ export interface RemoteComponentContext {
   partition?: string;
 }
 
-import { stableHex as hex } from "./synthetic";
+import { eksClusterIdentity, stableHex as hex } from "./synthetic";
 
 type Dict = Record<string, unknown>;
 
@@ -112,17 +112,12 @@ function resourceId(value: unknown): unknown {
   return undefined;
 }
 
-function dnsSuffixOf(partition: string): string {
-  return partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
-}
-
 // ---------------------------------------------------------------------------------------------
 // eks:index:Cluster (@pulumi/eks 4.3.0)
 // ---------------------------------------------------------------------------------------------
 
 function eksClusterState(name: string, inputs: Dict, ctx: RemoteComponentContext): Dict {
   const partition = ctx.partition ?? "aws";
-  const dnsSuffix = dnsSuffixOf(partition);
   const { region, accountId } = ctx;
 
   const autoMode = bool(record(inputs["autoMode"])?.["enabled"]) === true;
@@ -142,18 +137,13 @@ function eksClusterState(name: string, inputs: Dict, ctx: RemoteComponentContext
       ? [...(publicSubnetIds ?? []), ...(privateSubnetIds ?? [])]
       : ["a", "b", "c"].map((az) => `subnet-${hex(`default-subnet:${accountId}:${region}${az}`, 17)}`));
 
-  // EKS endpoint / OIDC issuer share the cluster's 32-char upper-case id.
-  const clusterHex = hex(`eks:${accountId}:${region}:${clusterName}`, 32).toUpperCase();
-  const endpoint = `https://${clusterHex}.gr7.${region}.eks.${dnsSuffix}`;
-  const oidcIssuerHost = `oidc.eks.${region}.${dnsSuffix}/id/${clusterHex}`;
-  const oidcProviderUrl = `https://${oidcIssuerHost}`; // eksCluster.identities[0].oidcs[0].issuer
+  // EKS endpoint / OIDC issuer share the cluster's 32-char upper-case id (as for aws:eks/cluster:Cluster).
+  const { endpoint, oidcIssuerUrl: oidcProviderUrl, certificateData } = eksClusterIdentity(clusterName, { region, accountId, partition });
+  const oidcIssuerHost = oidcProviderUrl.replace(/^https:\/\//, ""); // eksCluster.identities[0].oidcs[0].issuer sans scheme
   const oidcIssuer = oidcIssuerHost; // issuer URL without "https://"
   const createOidcProvider = inputs["createOidcProvider"] === true;
   const oidcProviderArn = createOidcProvider ? `arn:${partition}:iam::${accountId}:oidc-provider/${oidcIssuerHost}` : "";
 
-  const certificateData = Buffer.from(
-    `-----BEGIN CERTIFICATE-----\nMIIDBTCCAe2gAwIBAgII${hex(`ca:${clusterName}`, 48)}\n-----END CERTIFICATE-----\n`,
-  ).toString("base64");
 
   // Security groups: EKS always creates its own "cluster security group" (vpcConfig.clusterSecurityGroupId);
   // the component adds `${name}-eksClusterSecurityGroup` / `${name}-nodeSecurityGroup` unless skipped.

@@ -59,6 +59,20 @@ const arnService: Record<string, string> = {
 
 const globalServices = new Set(["iam", "s3", "cloudfront", "route53"]);
 
+/**
+ * What EKS computes for a cluster: endpoint, OIDC issuer (both from one 32-character id), CA data. Shared by
+ * `aws:eks/cluster:Cluster` and the `eks:index:Cluster` remote component mock.
+ */
+export function eksClusterIdentity(clusterName: string, ctx: SyntheticContext): { endpoint: string; oidcIssuerUrl: string; certificateData: string } {
+  const dnsSuffix = ctx.partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
+  const clusterHex = stableHex(`eks:${ctx.accountId}:${ctx.region}:${clusterName}`, 32).toUpperCase();
+  return {
+    endpoint: `https://${clusterHex}.gr7.${ctx.region}.eks.${dnsSuffix}`,
+    oidcIssuerUrl: `https://oidc.eks.${ctx.region}.${dnsSuffix}/id/${clusterHex}`,
+    certificateData: Buffer.from(`-----BEGIN CERTIFICATE-----\nMIIDBTCCAe2gAwIBAgII${stableHex(`ca:${clusterName}`, 48)}\n-----END CERTIFICATE-----\n`).toString("base64"),
+  };
+}
+
 function lowerFirst(value: string): string {
   return value.charAt(0).toLowerCase() + value.slice(1);
 }
@@ -97,6 +111,22 @@ export function resolvedState(type: string, name: string, inputs: Record<string,
   if (type === "aws:ecr/repository:Repository") {
     state["repositoryUrl"] = `${ctx.accountId}.dkr.ecr.${ctx.region}.amazonaws.com/${physical}`;
     state["registryId"] = ctx.accountId;
+  }
+  if (type === "aws:eks/cluster:Cluster") {
+    // Outputs EKS computes: endpoint, CA, OIDC issuer, the EKS-created cluster security group, status.
+    const identity = eksClusterIdentity(physical, ctx);
+    const vpcConfig = (typeof inputs["vpcConfig"] === "object" && inputs["vpcConfig"] !== null ? inputs["vpcConfig"] : {}) as Record<string, unknown>;
+    state["arn"] = `arn:${ctx.partition}:eks:${ctx.region}:${ctx.accountId}:cluster/${physical}`;
+    state["endpoint"] = identity.endpoint;
+    state["certificateAuthority"] = { data: identity.certificateData };
+    state["identities"] = [{ oidcs: [{ issuer: identity.oidcIssuerUrl }] }];
+    state["vpcConfig"] = { ...vpcConfig, clusterSecurityGroupId: `sg-${stableHex(`eks-cluster-sg:${physical}`, 17)}`, vpcId: `vpc-${stableHex(`eks-vpc:${physical}`, 17)}` };
+    state["platformVersion"] = "eks.1";
+    state["status"] = "ACTIVE";
+  }
+  if (type === "aws:iam/openIdConnectProvider:OpenIdConnectProvider" && typeof inputs["url"] === "string") {
+    state["arn"] = `arn:${ctx.partition}:iam::${ctx.accountId}:oidc-provider/${inputs["url"].replace(/^https:\/\//, "")}`;
+    id = state["arn"] as string;
   }
   if (type === "aws:mwaa/environment:Environment") state["webserverUrl"] = `${stableHex(name, 32)}.${ctx.region}.airflow.amazonaws.com`;
   return { id, state };

@@ -34,6 +34,7 @@ export function devArgs(overrides: Partial<PlatformClusterArgs> = {}): PlatformC
     reservedCidrs: ["10.0.0.0/14"],
     flowLogRetentionDays: 30,
     kubernetesVersion: "1.33",
+    adminRoleArns: ["arn:aws:iam::111111111111:role/platform-deploy-dev"],
     nodeGroups: {
       system: { instanceTypes: ["m7g.large"], minSize: 2, desiredSize: 2, maxSize: 3 },
       query: { instanceTypes: ["r7g.xlarge"], capacityType: "SPOT", minSize: 0, desiredSize: 1, maxSize: 3 },
