@@ -76,6 +76,10 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
       adminRoleArns: config.cluster.adminRoleArns,
       readOnlyRoleArns: config.cluster.readOnlyRoleArns,
       nodeGroups: config.cluster.nodeGroups,
+      karpenter: config.cluster.karpenter.enabled && {
+        ...(config.cluster.karpenter.nodePools ? { nodePools: config.cluster.karpenter.nodePools } : {}),
+        ...(config.cluster.karpenter.amiAlias ? { amiAlias: config.cluster.karpenter.amiAlias } : {}),
+      },
       protect: config.protect,
     },
     withProvider,

@@ -27,6 +27,7 @@ describe("EMR on EKS", () => {
       availabilityZoneCount: 2,
       natGateways: "single",
       kubernetesVersion: "1.33",
+      adminRoleArns: ["arn:aws:iam::111111111111:role/platform-deploy-dev"],
       nodeGroups: { system: { instanceTypes: ["m7g.large"], minSize: 2, desiredSize: 2, maxSize: 3 } },
       protect: false,
     });

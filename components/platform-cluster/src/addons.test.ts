@@ -1,8 +1,8 @@
-import { validateChartValues } from "@data-platform/helm-charts";
+import { validateChartValues, validateCustomResource } from "@data-platform/helm-charts";
 import { resolveOutput, type Harness, type Registration } from "@data-platform/testing";
 import { describe, expect, it } from "vitest";
 import { prodArgs } from "./__fixtures__/args";
-import { account, build, parse } from "./__fixtures__/harness";
+import { account, build, keyArn, parse } from "./__fixtures__/harness";
 import type { ServiceAccountRole } from "./irsa";
 
 const chartType = "kubernetes:helm.sh/v4:Chart";
@@ -165,5 +165,41 @@ describe("PlatformCluster add-ons", () => {
     expect((harness.one("awsx:ec2:Vpc", "platform-vpc").inputs["subnetSpecs"] as { tags: Record<string, string> }[])[0]!.tags["karpenter.sh/discovery"]).toBe("dp-prod-platform");
     const queuePolicy = parse(harness.one("aws:sqs/queuePolicy:QueuePolicy", "platform-karpenter-interruptions")).Statement;
     expect(queuePolicy.find((statement) => statement.Sid === "DenyHTTP")).toMatchObject({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": false } } });
+  });
+
+  it("gives Karpenter an EC2NodeClass on the volumes key and the default NodePool, after its chart", async () => {
+    const { harness } = await build(prodArgs({ karpenter: true }));
+    const chart = harness.one(chartType, "platform-karpenter");
+    const nodeClass = harness.one("kubernetes:karpenter.k8s.aws/v1:EC2NodeClass", "platform-karpenter-nodeclass-default");
+    const volumesKey = keyArn(harness.one("aws:kms/key:Key", "platform-volumes-key"));
+    expect(nodeClass.provider).toBe(providerUrn(harness));
+    expect(nodeClass.dependencies).toContain(chart.urn);
+    expect(nodeClass.inputs["spec"]).toMatchObject({
+      role: "dp-prod-platform-karpenter-nodes",
+      metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 },
+      blockDeviceMappings: [{ ebs: { encrypted: true, kmsKeyID: volumesKey, volumeType: "gp3" } }],
+      subnetSelectorTerms: [{ tags: { "karpenter.sh/discovery": "dp-prod-platform" } }],
+    });
+    expect(validateCustomResource("karpenter", { apiVersion: "karpenter.k8s.aws/v1", kind: "EC2NodeClass", metadata: nodeClass.inputs["metadata"] as { name: string }, spec: nodeClass.inputs["spec"] })).toEqual([]);
+    const pools = harness.byType("kubernetes:karpenter.sh/v1:NodePool");
+    expect(pools.map((pool) => pool.name)).toEqual(["platform-karpenter-nodepool-general"]);
+    expect(pools[0]!.inputs["spec"]).toMatchObject({ limits: { cpu: "64", memory: "256Gi" } });
+    // The controller launches with its own credentials, so it may have EC2 use the volumes key, nothing else.
+    const keyUse = parse(harness.one("aws:iam/rolePolicy:RolePolicy", "platform-karpenter-volumes-key")).Statement;
+    expect(keyUse.map((statement) => [statement.Resource, statement.Condition?.["StringEquals"]?.["kms:ViaService"]])).toEqual([
+      [volumesKey, "ec2.eu-west-1.amazonaws.com"],
+      [volumesKey, "ec2.eu-west-1.amazonaws.com"],
+    ]);
+    expect((await build(prodArgs())).harness.byType("kubernetes:karpenter.sh/v1:NodePool")).toEqual([]);
+  });
+
+  it("takes node pools from config and refuses a pool named like a managed node group, before registering anything", async () => {
+    const { harness } = await build(prodArgs({ karpenter: { nodePools: { spark: { cpuLimit: 512, memoryLimitGiB: 2048, taint: true } } } }));
+    const spark = harness.one("kubernetes:karpenter.sh/v1:NodePool", "platform-karpenter-nodepool-spark");
+    expect(spark.inputs["spec"]).toMatchObject({ template: { spec: { taints: [{ key: "data-platform.io/dedicated", value: "spark", effect: "NoSchedule" }] } } });
+    await expect(build(prodArgs({ karpenter: { nodePools: { query: { cpuLimit: 8, memoryLimitGiB: 32 } } } }))).rejects.toThrow(
+      /karpenter\.pools\.query: a managed node group has this name/,
+    );
+    await expect(build(prodArgs({ karpenter: { nodePools: { spark: { cpuLimit: 0, memoryLimitGiB: 32 } } } }))).rejects.toThrow(/karpenter\.pools\.spark\.cpuLimit must be a positive integer/);
   });
 });

@@ -5,6 +5,7 @@ import { charts } from "@data-platform/helm-charts";
 import type { Naming } from "@data-platform/conventions";
 import type { AddonVersions } from "./args";
 import type { ServiceAccountRole, ServiceAccountRoleArgs } from "./irsa";
+import { createKarpenterNodePools, type KarpenterNodePoolArgs } from "./karpenterNodePools";
 import { loadBalancerControllerPolicy } from "./loadBalancerControllerPolicy";
 import { karpenterControllerPolicy, karpenterInterruptionEvents, karpenterQueuePolicy, managedPolicyArn, serviceTrustPolicy, volumeKeyUsePolicy, type AccountScope } from "./policies";
 import { chartSource, karpenterValues, loadBalancerControllerValues, serviceAccounts, vpcCniConfiguration } from "./values";
@@ -178,6 +179,10 @@ export function createKarpenterNodeRole(parent: pulumi.Resource, name: string, c
 
 export interface KarpenterInputs extends WorkloadAddonInputs {
   nodeRole: aws.iam.Role;
+  /** NodePools by name (validated by the component before anything is registered). */
+  nodePools: Record<string, KarpenterNodePoolArgs>;
+  /** EC2NodeClass AMI alias. @default `al2023AmiAlias` */
+  amiAlias?: string;
   clusterSecurityGroupId: pulumi.Output<string>;
   /** CoreDNS: the controller resolves AWS endpoints at start. */
   coreDns: aws.eks.Addon;
@@ -188,9 +193,15 @@ export interface Karpenter {
   interruptionQueue: aws.sqs.Queue;
   controllerRole: ServiceAccountRole;
   chart: k8s.helm.v4.Chart;
+  /** The EC2NodeClass `default` and the NodePools by name. */
+  nodeClass: k8s.apiextensions.CustomResource;
+  nodePools: Record<string, k8s.apiextensions.CustomResource>;
 }
 
-/** Karpenter's controller (IRSA), interruption queue fed by EventBridge, and discovery tag on the cluster security group. */
+/**
+ * Karpenter's controller (IRSA), interruption queue fed by EventBridge, discovery tag on the cluster security
+ * group, and its EC2NodeClass and NodePools once the chart (with its CRDs) is installed.
+ */
 export function createKarpenter(parent: pulumi.Resource, name: string, context: AddonContext, inputs: KarpenterInputs, role: RoleFactory): Karpenter {
   const child = { parent };
   const interruptionQueue = new aws.sqs.Queue(
@@ -225,6 +236,9 @@ export function createKarpenter(parent: pulumi.Resource, name: string, context: 
       controller: pulumi
         .all([context.account, inputs.nodeRole.arn, interruptionQueue.arn])
         .apply(([scope, nodeRoleArn, queueArn]) => JSON.stringify(karpenterControllerPolicy({ ...scope, clusterName: inputs.clusterNamePlain, nodeRoleArn, queueArn }))),
+      // Karpenter launches with its own credentials (instant fleets): EC2 uses the volumes key on its behalf,
+      // or new nodes terminate at once (Karpenter v1.14 troubleshooting, encrypted EBS volumes).
+      "volumes-key": pulumi.all([context.account, inputs.volumesKeyArn]).apply(([scope, keyArn]) => JSON.stringify(volumeKeyUsePolicy(scope, keyArn))),
     },
     description: "Karpenter controller: launches and terminates this cluster's nodes",
   });
@@ -240,5 +254,15 @@ export function createKarpenter(parent: pulumi.Resource, name: string, context: 
     },
     { parent, provider: inputs.provider, dependsOn: [inputs.coreDns, ...inputs.nodes, ...Object.values(controllerRole.policies)] },
   );
-  return { nodeRole: inputs.nodeRole, interruptionQueue, controllerRole, chart };
+  const { nodeClass, nodePools } = createKarpenterNodePools(parent, name, {
+    provider: inputs.provider,
+    clusterName: inputs.clusterNamePlain,
+    nodeRoleName: inputs.nodeRole.name,
+    volumesKeyArn: inputs.volumesKeyArn,
+    pools: inputs.nodePools,
+    tags: context.tags,
+    dependsOn: [chart],
+    ...(inputs.amiAlias ? { amiAlias: inputs.amiAlias } : {}),
+  });
+  return { nodeRole: inputs.nodeRole, interruptionQueue, controllerRole, chart, nodeClass, nodePools };
 }

@@ -1,4 +1,5 @@
 import { cidrContains, cidrsOverlap, parseCidr, type Cidr } from "./cidr";
+import type { KarpenterNodePoolArgs } from "./karpenterNodePools";
 
 /** NAT strategy: one gateway for the VPC (cheap, one AZ is a single point of failure) or one per AZ. */
 export type NatGatewayStrategy = "single" | "onePerAz";
@@ -19,6 +20,28 @@ export interface NodeGroupArgs {
   maxSize: number;
   /** Root volume size (gp3, encrypted). @default 50 */
   diskSizeGiB?: number;
+}
+
+/** Karpenter's node pools and node class (`cluster.karpenter` in the stage config). */
+export interface KarpenterArgs {
+  /**
+   * NodePools by name (the name is the NodePool's, its `data-platform.io/node-group` label and, with `taint`,
+   * its taint value); must not reuse a managed node group's name.
+   * @default { general: { cpuLimit: 64, memoryLimitGiB: 256 } } (untainted, Graviton and x86, Spot first)
+   */
+  nodePools?: Record<string, KarpenterNodePoolArgs>;
+  /** EC2NodeClass AMI alias, pinned (`al2023@v20260714`); `@latest` would roll every node on each AMI release. @default `al2023AmiAlias` */
+  amiAlias?: string;
+}
+
+/** The pool Karpenter gets when the stage lists none: untainted, for bursts the managed groups cannot absorb. */
+export const defaultKarpenterNodePools: Readonly<Record<string, KarpenterNodePoolArgs>> = { general: { cpuLimit: 64, memoryLimitGiB: 256 } };
+
+/** `karpenter` arg as node pools and alias, or undefined when off. */
+export function karpenterSettings(karpenter: boolean | KarpenterArgs | undefined): { nodePools: Record<string, KarpenterNodePoolArgs>; amiAlias?: string } | undefined {
+  if (!karpenter) return undefined;
+  const settings = karpenter === true ? {} : karpenter;
+  return { nodePools: settings.nodePools ?? { ...defaultKarpenterNodePools }, ...(settings.amiAlias ? { amiAlias: settings.amiAlias } : {}) };
 }
 
 /** EKS add-on versions; an unset one gets the EKS default version for the cluster's Kubernetes version. */
@@ -94,12 +117,13 @@ export interface PlatformClusterArgs {
   /** @default the EKS default version of each add-on for `kubernetesVersion`, chosen when the add-on is created */
   addonVersions?: AddonVersions;
   /**
-   * Install Karpenter (controller, IRSA role, node role with an access entry, interruption queue). It
-   * provisions nothing until a NodePool and EC2NodeClass exist; subnets and the cluster security group are
-   * tagged `karpenter.sh/discovery=<cluster name>` for them.
+   * Install Karpenter: controller (IRSA), node role with an access entry, interruption queue, one
+   * EC2NodeClass `default` (AL2023 pinned alias, IMDSv2, root volume on the volumes key, discovery by the
+   * `karpenter.sh/discovery=<cluster name>` tag on private subnets and the cluster security group) and one
+   * NodePool per `nodePools` key. `true` means `{}` (the defaults).
    * @default false
    */
-  karpenter?: boolean;
+  karpenter?: boolean | KarpenterArgs;
   /**
    * Protect and retain stateful resources (the KMS keys and log groups) and turn on the cluster's
    * deletion protection. Off only in disposable stages.

@@ -8,4 +8,5 @@ export * from "./values";
 export * from "./policies";
 export * from "./loadBalancerControllerPolicy";
 export * from "./addons";
+export * from "./karpenterNodePools";
 export * from "./platformCluster";

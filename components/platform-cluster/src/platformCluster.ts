@@ -4,10 +4,11 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Naming } from "@data-platform/conventions";
 import { createKarpenter, createKarpenterNodeRole, createNetworkingAddons, createWorkloadAddons, type Karpenter } from "./addons";
-import { defaultInterfaceEndpoints, systemNodeGroup, validatePlatformClusterArgs, type PlatformClusterArgs } from "./args";
+import { defaultInterfaceEndpoints, karpenterSettings, systemNodeGroup, validatePlatformClusterArgs, type PlatformClusterArgs } from "./args";
 import { accessEntries, createCluster, createKey, createNodeGroups, schedulingFor, type Scheduling } from "./cluster";
 import { createServiceAccountRole, type IrsaContext, type ServiceAccountRole, type ServiceAccountRoleArgs } from "./irsa";
 import { createNamespace, type NamespaceArgs, type PlatformNamespace } from "./namespace";
+import { validateKarpenterNodePools } from "./karpenterNodePools";
 import { createNetwork } from "./network";
 import type { AccountScope } from "./policies";
 
@@ -94,6 +95,14 @@ export class PlatformCluster extends pulumi.ComponentResource {
   constructor(name: string, args: PlatformClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     // Bad args fail before anything is registered.
     validatePlatformClusterArgs(name, args);
+    const karpenter = karpenterSettings(args.karpenter);
+    if (karpenter) {
+      const problems = validateKarpenterNodePools(karpenter.nodePools, args.tags ?? {}, karpenter.amiAlias);
+      for (const pool of Object.keys(karpenter.nodePools)) {
+        if (args.nodeGroups[pool]) problems.push(`pools.${pool}: a managed node group has this name; its nodes would carry the same label and taint`);
+      }
+      if (problems.length > 0) throw new Error(`PlatformCluster "${name}": invalid args:\n${problems.map((problem) => `- karpenter.${problem}`).join("\n")}`);
+    }
     super("data-platform:cluster:PlatformCluster", name, {}, opts);
     this.componentName = name;
     const naming = new Naming(args.prefix, args.stage);
@@ -127,7 +136,7 @@ export class PlatformCluster extends pulumi.ComponentResource {
       natGateways: args.natGateways,
       interfaceEndpoints: args.interfaceEndpoints ?? defaultInterfaceEndpoints,
       flowLogRetentionDays,
-      privateSubnetExtraTags: args.karpenter ? { "karpenter.sh/discovery": this.clusterName } : {},
+      privateSubnetExtraTags: karpenter ? { "karpenter.sh/discovery": this.clusterName } : {},
       logsKeyArn: this.logsKey.arn,
       account,
       region,
@@ -144,7 +153,7 @@ export class PlatformCluster extends pulumi.ComponentResource {
     this.interfaceEndpoints = network.interfaceEndpoints;
     this.flowLog = network.flowLog;
 
-    const karpenterNodes = args.karpenter ? createKarpenterNodeRole(this, name, { naming, account, tags }) : undefined;
+    const karpenterNodes = karpenter ? createKarpenterNodeRole(this, name, { naming, account, tags }) : undefined;
     const entries = accessEntries(args.adminRoleArns ?? [], args.readOnlyRoleArns ?? []);
     if (karpenterNodes) entries["karpenter-nodes"] = { principalArn: karpenterNodes.nodeRole.arn, type: "EC2_LINUX" };
 
@@ -211,12 +220,12 @@ export class PlatformCluster extends pulumi.ComponentResource {
     this.addons = { vpcCni: networking.vpcCni, kubeProxy: networking.kubeProxy, coreDns: workload.coreDns, ebsCsiDriver: workload.ebsCsiDriver };
     this.storageClass = workload.storageClass;
     this.loadBalancerController = workload.loadBalancerController;
-    if (karpenterNodes) {
+    if (karpenterNodes && karpenter) {
       this.karpenter = createKarpenter(
         this,
         name,
         addonContext,
-        { ...workloadInputs, nodeRole: karpenterNodes.nodeRole, clusterSecurityGroupId: this.clusterSecurityGroupId, coreDns: workload.coreDns },
+        { ...workloadInputs, ...karpenter, nodeRole: karpenterNodes.nodeRole, clusterSecurityGroupId: this.clusterSecurityGroupId, coreDns: workload.coreDns },
         role,
       );
     }

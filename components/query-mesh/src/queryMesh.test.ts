@@ -33,6 +33,7 @@ function platform(stage = "dev") {
     availabilityZoneCount: 2,
     natGateways: "single",
     kubernetesVersion: "1.33",
+    adminRoleArns: ["arn:aws:iam::111111111111:role/platform-deploy-dev"],
     nodeGroups: {
       system: { instanceTypes: ["m7g.large"], minSize: 2, desiredSize: 2, maxSize: 3 },
       query: { instanceTypes: ["r7g.4xlarge"], minSize: 2, desiredSize: 2, maxSize: 10 },

@@ -166,6 +166,20 @@ const nodeGroupSchema = z
     path: ["desiredSize"],
   });
 
+const duration = z.string().regex(/^(([0-9]+(s|m|h))+|Never)$/, "must be a duration such as 90s, 30m, 720h, or Never");
+
+const karpenterNodePoolSchema = z.strictObject({
+  instanceFamilies: z.array(z.string().regex(/^[a-z][a-z0-9-]*$/, "must be an EC2 instance family such as m7g")).min(1).optional(),
+  architectures: z.array(z.enum(["arm64", "amd64"])).min(1).optional().describe("Default: arm64 and amd64."),
+  capacityTypes: z.array(z.enum(["spot", "on-demand"])).min(1).optional().describe("Default: spot, then on-demand."),
+  cpuLimit: positiveInt.describe("vCPUs of all the pool's nodes together."),
+  memoryLimitGiB: positiveInt.describe("Memory of all the pool's nodes together, GiB."),
+  consolidateAfter: duration.optional().describe("Default: 1m."),
+  expireAfter: duration.optional().describe("Default: 720h."),
+  taint: z.boolean().optional().describe("Taint data-platform.io/dedicated=<pool>:NoSchedule. Default: false."),
+  diskSizeGiB: positiveInt.min(20).max(16384).optional().describe("Default: 50."),
+});
+
 /** The stage config: every key under `data-platform:` in `Pulumi.<stage>.yaml`. */
 export const stageConfigSchema = z.strictObject({
   prefix: z
@@ -207,6 +221,17 @@ export const stageConfigSchema = z.strictObject({
         .describe("Cluster admins (access entries). Must include the stage's deploy role."),
       readOnlyRoleArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, "must be an IAM role ARN")).default([]),
       nodeGroups: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, "node group names are lowercase, up to 31 characters"), nodeGroupSchema),
+      karpenter: z
+        .strictObject({
+          enabled: z.boolean().default(false),
+          nodePools: z
+            .record(z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "pool names are lowercase letters, digits and hyphens"), karpenterNodePoolSchema)
+            .optional()
+            .describe("Default: one untainted pool `general` (64 vCPUs, 256 GiB)."),
+          amiAlias: z.string().regex(/^al2023@v\d{8}$/, "must be a pinned AL2023 alias such as al2023@v20260714").optional(),
+        })
+        .default({ enabled: false })
+        .describe("Karpenter with its node pools (off by default)."),
     })
     .describe("The stage's EKS cluster (query mesh, notebooks, EMR on EKS); it comes with the private network."),
   spark: z

@@ -1,2 +1,3 @@
 export * from "./charts";
 export * from "./values";
+export * from "./crds";
