@@ -309,6 +309,8 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
           queryEndpoint: queryMesh?.endpoint,
           hostname: notebooksConfig.hostname,
           tlsCertificateArn: notebooksConfig.tlsCertificateArn,
+          realTimeCollaboration: notebooksConfig.realTimeCollaboration,
+          ...(notebooksConfig.singleuserImage ? { singleuserImage: notebooksConfig.singleuserImage } : {}),
           protect: config.protect,
         },
         withProvider,

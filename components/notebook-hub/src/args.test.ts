@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isDevStage, notebookHubProblems, validateNotebookHubArgs, type NotebookHubArgs } from "./args";
+import { defaultProfiles, isDevStage, notebookHubProblems, validateNotebookHubArgs, type NotebookHubArgs } from "./args";
 
 // Pure validation: the cluster and lake are never touched by it.
 const base: NotebookHubArgs = {
@@ -37,7 +37,7 @@ describe("NotebookHub args", () => {
       ...base,
       authenticator: { kind: "github", allowedGroups: ["x"] },
       domains: [{ name: "logistics", groups: ["analysts"], products: [{ domain: "orders", products: [] }] }],
-      profiles: { Small: { displayName: "s", cpuGuarantee: 2, cpuLimit: 1, memoryGuaranteeGiB: 1, memoryLimitGiB: 1, image: { name: "x", tag: "latest" } } },
+      profiles: { Small: { displayName: "s", cpuGuarantee: 2, cpuLimit: 1, memoryGuaranteeGiB: 1, memoryLimitGiB: 1, image: { name: "x", tag: "latest", collaboration: true } } },
       storage: { capacityGiB: 0 },
       cullTimeoutSeconds: 10,
       tlsCertificateArn: undefined as unknown as string,
@@ -57,6 +57,21 @@ describe("NotebookHub args", () => {
       "cullTimeoutSeconds must be an integer >= 300, got 10",
       "tlsCertificateArn is required in production (OAuth callbacks and sessions over TLS)",
       'allowedSourceCidrs: "0.0.0.0/0" is wider than a /8: the hub is internal only',
+    ]);
+  });
+
+  it("refuses an image without jupyter-collaboration while collaboration is on, and the chart's sample claiming it", () => {
+    const sample = { name: "quay.io/jupyterhub/k8s-singleuser-sample", tag: "4.4.0" };
+    expect(notebookHubProblems({ ...base, singleuserImage: { ...sample, collaboration: false } })).toEqual([
+      "singleuserImage: real-time collaboration is on, but the image does not ship jupyter-collaboration; use the platform image (the default), an image that has it, or set realTimeCollaboration: false",
+    ]);
+    expect(notebookHubProblems({ ...base, singleuserImage: { ...sample, collaboration: true } })).toEqual([
+      "singleuserImage: quay.io/jupyterhub/k8s-singleuser-sample does not ship jupyter-collaboration (z2jh images/singleuser-sample); collaboration must be false",
+    ]);
+    expect(notebookHubProblems({ ...base, realTimeCollaboration: false, singleuserImage: { ...sample, collaboration: false } })).toEqual([]);
+    const profiles = { small: { ...defaultProfiles["small"]!, image: { name: "registry.example.com/spark", tag: "3.5.2", collaboration: false } } };
+    expect(notebookHubProblems({ ...base, profiles })).toEqual([
+      "profiles.small.image: real-time collaboration is on, but the image does not ship jupyter-collaboration; use the platform image (the default), an image that has it, or set realTimeCollaboration: false",
     ]);
   });
 

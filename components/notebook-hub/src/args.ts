@@ -1,6 +1,7 @@
 import type { DataLake } from "@data-platform/data-lake";
 import type { PlatformCluster } from "@data-platform/platform-cluster";
 import type * as pulumi from "@pulumi/pulumi";
+import { chartSampleImageName } from "./image";
 
 /** JupyterHub authenticators the hub supports (oauthenticator entry points, and JupyterHub's dummy for dev). */
 export type AuthenticatorKind = "generic-oidc" | "github" | "google" | "dummy";
@@ -32,6 +33,14 @@ export interface AuthenticatorArgs {
   allowedGroups?: string[];
 }
 
+/** A pinned single-user image, and whether it ships `jupyter-collaboration` (the caller states it; it is checked against known images). */
+export interface NotebookImage {
+  name: string;
+  tag: string;
+  /** The image has `jupyter-collaboration` installed and enabled (required when `realTimeCollaboration` is on). */
+  collaboration: boolean;
+}
+
 /** One consuming domain of the registry: who may log in for it, and what the notebooks may read. */
 export interface NotebookDomainArgs {
   /** Domain name (registry key). */
@@ -54,8 +63,8 @@ export interface NotebookProfileArgs {
   cpuLimit: number;
   memoryGuaranteeGiB: number;
   memoryLimitGiB: number;
-  /** An image other than the hub's single-user image (pinned tag). @default `singleuserImage` */
-  image?: { name: string; tag: string };
+  /** An image other than the hub's single-user image (pinned tag). @default the hub's single-user image */
+  image?: NotebookImage;
   /** Extra environment variables of this profile's servers. @default {} */
   env?: Record<string, string>;
   /** Pre-selected in the spawn form (exactly one profile). */
@@ -92,8 +101,18 @@ export interface NotebookHubArgs {
   tlsCertificateArn?: string;
   /** Ranges admitted to the NLB (VPN, on-premises). @default [the cluster's VPC CIDR] */
   allowedSourceCidrs?: string[];
-  /** Single-user image (must include `jupyter-collaboration` for real-time collaboration). @default the chart's sample image, 4.4.0 */
-  singleuserImage?: { name: string; tag: string };
+  /**
+   * JupyterLab real-time collaboration: users share their servers (JupyterHub 5 sharing) and edit notebooks
+   * together. Needs `jupyter-collaboration` in every image the hub starts.
+   * @default true
+   */
+  realTimeCollaboration?: boolean;
+  /**
+   * Single-user image. @default the platform image built from `components/notebook-hub/image` (JupyterLab 4.5.8,
+   * jupyter-collaboration 4.4.2, data clients), in the ECR repository this component creates
+   * (`<prefix>-<stage>/notebooks/singleuser`), tagged `notebookImageTag()`
+   */
+  singleuserImage?: NotebookImage;
   /** Kubernetes namespace. @default "notebooks" */
   namespace?: string;
   /** Protect the IAM role and the chart. @default true */
@@ -117,8 +136,6 @@ export const defaultProfiles: Record<string, NotebookProfileArgs> = {
   },
 };
 
-/** The chart's own sample single-user image at the chart's version (its tag is the chart version). */
-export const defaultSingleuserImage = { name: "quay.io/jupyterhub/k8s-singleuser-sample", tag: "4.4.0" } as const;
 
 /** Stages where the dummy authenticator is acceptable: `dev` and `dev-*` (personal sandboxes). */
 export function isDevStage(stage: string): boolean {
@@ -167,6 +184,7 @@ export function notebookHubProblems(args: NotebookHubArgs): string[] {
   if (people.length === 0) problems.push("nobody could log in: set allowedUsers, adminUsers, domain groups or allowedOrganizations/allowedGroups");
   for (const entry of people) if (!groupOrUser.test(entry)) problems.push(`"${entry}" is not a user, group or organisation name`);
 
+  const rtc = args.realTimeCollaboration ?? true;
   const profiles = args.profiles ?? defaultProfiles;
   const slugs = Object.keys(profiles);
   if (slugs.length === 0) problems.push("profiles must define at least one profile");
@@ -179,9 +197,9 @@ export function notebookHubProblems(args: NotebookHubArgs): string[] {
     }
     if (profile.cpuGuarantee > profile.cpuLimit) problems.push(`${where}: cpuGuarantee exceeds cpuLimit`);
     if (profile.memoryGuaranteeGiB > profile.memoryLimitGiB) problems.push(`${where}: memoryGuaranteeGiB exceeds memoryLimitGiB`);
-    if (profile.image && !pinnedTag(profile.image.tag)) problems.push(`${where}.image.tag must be pinned (not empty or "latest")`);
+    if (profile.image) problems.push(...imageProblems(`${where}.image`, profile.image, rtc));
   }
-  if (args.singleuserImage && !pinnedTag(args.singleuserImage.tag)) problems.push("singleuserImage.tag must be pinned (not empty or \"latest\")");
+  if (args.singleuserImage) problems.push(...imageProblems("singleuserImage", args.singleuserImage, rtc));
 
   const capacity = args.storage?.capacityGiB ?? 20;
   if (!Number.isInteger(capacity) || capacity < 1 || capacity > 16384) problems.push(`storage.capacityGiB must be an integer 1-16384, got ${capacity}`);
@@ -201,6 +219,18 @@ export function notebookHubProblems(args: NotebookHubArgs): string[] {
 
 function pinnedTag(tag: string): boolean {
   return tag.trim() !== "" && tag !== "latest";
+}
+
+function imageProblems(where: string, image: NotebookImage, realTimeCollaboration: boolean): string[] {
+  const problems: string[] = [];
+  if (!pinnedTag(image.tag)) problems.push(`${where}.tag must be pinned (not empty or "latest")`);
+  if (image.name === chartSampleImageName && image.collaboration) {
+    problems.push(`${where}: ${chartSampleImageName} does not ship jupyter-collaboration (z2jh images/singleuser-sample); collaboration must be false`);
+  }
+  if (realTimeCollaboration && !image.collaboration) {
+    problems.push(`${where}: real-time collaboration is on, but the image does not ship jupyter-collaboration; use the platform image (the default), an image that has it, or set realTimeCollaboration: false`);
+  }
+  return problems;
 }
 
 /** Throws one error listing every problem, before anything is registered. */

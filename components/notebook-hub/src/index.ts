@@ -1,3 +1,4 @@
 export * from "./args";
 export * from "./values";
 export * from "./notebookHub";
+export * from "./image";

@@ -6,6 +6,7 @@ import { setMocks, type Harness } from "@data-platform/testing";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import type { NotebookHubArgs } from "./args";
+import { notebookImageTag } from "./image";
 import { NotebookHub } from "./notebookHub";
 
 const account = "123456789012";
@@ -34,6 +35,7 @@ async function build(overrides: Partial<NotebookHubArgs> = {}, mode: "resolved" 
     availabilityZoneCount: 2,
     natGateways: "single",
     kubernetesVersion: "1.33",
+    adminRoleArns: ["arn:aws:iam::111111111111:role/platform-deploy-dev"],
     nodeGroups: {
       system: { instanceTypes: ["m7g.large"], minSize: 2, desiredSize: 2, maxSize: 3 },
       notebooks: { instanceTypes: ["m7g.2xlarge"], minSize: 1, desiredSize: 1, maxSize: 4 },
@@ -88,12 +90,12 @@ describe("NotebookHub", () => {
   it("configures the OIDC authenticator with the domains' groups, and keeps the client secret out of every plain input", async () => {
     const { harness } = await build();
     const values = chartValues(harness) as { hub: { config: Record<string, Record<string, unknown>>; extraEnv: unknown } };
-    expect(values.hub.config["JupyterHub"]).toEqual({ authenticator_class: "generic-oauth", admin_access: false });
+    expect(values.hub.config["JupyterHub"]).toEqual({ authenticator_class: "generic-oauth" });
     expect(values.hub.config["GenericOAuthenticator"]).toMatchObject({
       client_id: "notebooks",
       oauth_callback_url: "https://notebooks.example.com/hub/oauth_callback",
       allowed_groups: ["logistics-analysts", "orders-analysts"],
-      admin_users: ["alice"],
+      allowed_users: ["alice"],
       manage_groups: true,
     });
     expect(values.hub.extraEnv).toEqual({ OAUTH_CLIENT_SECRET: { valueFrom: { secretKeyRef: { name: "jupyterhub-oauth-client", key: "client-secret" } } } });
@@ -156,7 +158,32 @@ describe("NotebookHub", () => {
       url: "https://notebooks.example.com/",
       namespace: "notebooks",
       serviceAccountRoleArn: `arn:aws:iam::${account}:role/dp-prod-notebooks-users`,
+      singleuserImage: `${account}.dkr.ecr.eu-west-1.amazonaws.com/dp-prod/notebooks/singleuser:${notebookImageTag()}`,
     });
+  });
+
+  it("starts the platform image from its own immutable, scanned, customer-key ECR repository, under the content-hash tag", async () => {
+    const { harness } = await build();
+    const repository = harness.one("aws:ecr/repository:Repository", "notebooks-image");
+    const key = harness.one("aws:kms/key:Key", "notebooks-image-key");
+    expect(repository.inputs).toMatchObject({
+      name: "dp-prod/notebooks/singleuser",
+      imageTagMutability: "IMMUTABLE",
+      imageScanningConfiguration: { scanOnPush: true },
+      encryptionConfigurations: [{ encryptionType: "KMS", kmsKey: `arn:aws:kms:eu-west-1:${account}:key/${key.id}` }],
+    });
+    expect(key.inputs).toMatchObject({ enableKeyRotation: true });
+    for (const stateful of [repository, key]) expect(stateful.options).toMatchObject({ protect: true, retainOnDelete: true });
+    expect(harness.one("aws:ecr/lifecyclePolicy:LifecyclePolicy", "notebooks-image").dependencies).toContain(repository.urn);
+    const values = chartValues(harness) as { singleuser: { image: unknown } };
+    expect(values.singleuser.image).toEqual({ name: `${account}.dkr.ecr.eu-west-1.amazonaws.com/dp-prod/notebooks/singleuser`, tag: notebookImageTag() });
+    expect(notebookImageTag()).toMatch(/^sha-[0-9a-f]{16}$/);
+  });
+
+  it("uses a caller's image as given, and creates no repository then", async () => {
+    const { harness } = await build({ singleuserImage: { name: "registry.example.com/notebook", tag: "2026.11.1", collaboration: true } });
+    expect(harness.byType("aws:ecr/repository:Repository")).toEqual([]);
+    expect((chartValues(harness) as { singleuser: { image: unknown } }).singleuser.image).toEqual({ name: "registry.example.com/notebook", tag: "2026.11.1" });
   });
 
   it("is reachable only through an internal NLB with TLS in front of a ClusterIP proxy, in a restricted default-deny namespace", async () => {

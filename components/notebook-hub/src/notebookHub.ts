@@ -3,7 +3,9 @@ import type { LakeGrant } from "@data-platform/data-lake";
 import { chartSource, type PlatformNamespace, type ServiceAccountRole } from "@data-platform/platform-cluster";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { defaultProfiles, defaultSingleuserImage, validateNotebookHubArgs, type NotebookHubArgs } from "./args";
+import * as aws from "@pulumi/aws";
+import { defaultProfiles, validateNotebookHubArgs, type NotebookHubArgs } from "./args";
+import { notebookImageRepositoryName, notebookImageTag } from "./image";
 import { clientSecretKey, domainGroups, hubValues, loadBalancerAnnotations, loadBalancerServiceSpec, namespaceFlows, productGrants } from "./values";
 
 /** What the hub contributes to the platform contract (plain once resolved). */
@@ -13,7 +15,14 @@ export interface NotebookHubContract {
   namespace: string;
   /** The IAM role of every notebook server (read-only on the granted data products). */
   serviceAccountRoleArn: string;
+  /** The single-user image (`name:tag`) the hub starts. */
+  singleuserImage: string;
 }
+
+/** Keep the last 20 images of the platform repository (tags are content hashes; old ones are never reused). */
+export const imageLifecyclePolicy = {
+  rules: [{ rulePriority: 1, description: "Keep the 20 most recent images", selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: 20 }, action: { type: "expire" } }],
+};
 
 /** Kubernetes service account of the single-user servers (the IRSA trust names it). */
 export const userServiceAccountName = "notebook-user";
@@ -72,6 +81,11 @@ export class NotebookHub extends pulumi.ComponentResource {
   /** The Service the AWS Load Balancer Controller turns into an internal NLB. */
   readonly loadBalancer: k8s.core.v1.Service;
   readonly url: pulumi.Output<string>;
+  /** ECR repository of the platform image and its key (absent when `singleuserImage` is given). */
+  readonly imageRepository?: aws.ecr.Repository;
+  readonly imageKey?: aws.kms.Key;
+  /** The single-user image the hub starts (`name` is an Output for the platform image). */
+  readonly singleuserImage: { name: pulumi.Output<string>; tag: string };
 
   constructor(name: string, args: NotebookHubArgs, opts?: pulumi.ComponentResourceOptions) {
     // Bad args fail before anything is registered.
@@ -118,6 +132,42 @@ export class NotebookHub extends pulumi.ComponentResource {
       );
     }
 
+    // The platform image (components/notebook-hub/image) lives in this stage's ECR repository; CI pushes it
+    // under the content-hash tag the hub refers to (bin/publish-image.sh).
+    if (args.singleuserImage) {
+      this.singleuserImage = { name: pulumi.output(args.singleuserImage.name), tag: args.singleuserImage.tag };
+    } else {
+      const stateful = { parent: this, protect, retainOnDelete: protect };
+      const account = aws.getCallerIdentityOutput({}, child).accountId;
+      const partition = aws.getPartitionOutput({}, child).partition;
+      this.imageKey = new aws.kms.Key(
+        `${name}-image-key`,
+        {
+          description: `Notebook single-user images of ${args.prefix}-${args.stage}`,
+          enableKeyRotation: true,
+          deletionWindowInDays: 30,
+          // The account's IAM policies govern use; ECR encrypts and decrypts through its own grants.
+          policy: pulumi.interpolate`{"Version":"2012-10-17","Statement":[{"Sid":"AccountIamPoliciesGovernUse","Effect":"Allow","Principal":{"AWS":"arn:${partition}:iam::${account}:root"},"Action":"kms:*","Resource":"*"}]}`,
+          tags,
+        },
+        stateful,
+      );
+      this.imageRepository = new aws.ecr.Repository(
+        `${name}-image`,
+        {
+          name: notebookImageRepositoryName(args.prefix, args.stage),
+          imageTagMutability: "IMMUTABLE",
+          imageScanningConfiguration: { scanOnPush: true },
+          encryptionConfigurations: [{ encryptionType: "KMS", kmsKey: this.imageKey.arn }],
+          forceDelete: false,
+          tags,
+        },
+        stateful,
+      );
+      new aws.ecr.LifecyclePolicy(`${name}-image`, { repository: this.imageRepository.name, policy: JSON.stringify(imageLifecyclePolicy) }, child);
+      this.singleuserImage = { name: this.imageRepository.repositoryUrl, tag: notebookImageTag() };
+    }
+
     const baseUrl = args.hostname ? `https://${args.hostname}/` : undefined;
     const valuesInput = {
       authenticator: args.authenticator,
@@ -127,7 +177,7 @@ export class NotebookHub extends pulumi.ComponentResource {
       groups: domainGroups(args.domains),
       clientSecretName,
       profiles: args.profiles ?? defaultProfiles,
-      singleuserImage: args.singleuserImage ?? { ...defaultSingleuserImage },
+      realTimeCollaboration: args.realTimeCollaboration ?? true,
       storage: { capacityGiB: args.storage?.capacityGiB ?? 20, storageClass: args.storage?.storageClass ?? "gp3" },
       cullTimeoutSeconds: args.cullTimeoutSeconds ?? 3600,
       serviceAccountName: userServiceAccountName,
@@ -141,7 +191,9 @@ export class NotebookHub extends pulumi.ComponentResource {
         ...chartSource(charts.jupyterhub),
         name: releaseName,
         namespace,
-        values: pulumi.output(args.queryEndpoint).apply((queryEndpoint) => hubValues({ ...valuesInput, ...(queryEndpoint ? { queryEndpoint } : {}) })),
+        values: pulumi
+          .all([args.queryEndpoint, this.singleuserImage.name])
+          .apply(([queryEndpoint, imageName]) => hubValues({ ...valuesInput, singleuserImage: { name: imageName, tag: this.singleuserImage.tag }, ...(queryEndpoint ? { queryEndpoint } : {}) })),
       },
       {
         ...k8sChild,
@@ -186,6 +238,11 @@ export class NotebookHub extends pulumi.ComponentResource {
 
   /** What the hub contributes to the platform contract. */
   contract(): pulumi.Output<NotebookHubContract> {
-    return pulumi.output({ url: this.url, namespace: this.namespace.name, serviceAccountRoleArn: this.userRole.role.arn }) as pulumi.Output<NotebookHubContract>;
+    return pulumi.output({
+      url: this.url,
+      namespace: this.namespace.name,
+      serviceAccountRoleArn: this.userRole.role.arn,
+      singleuserImage: pulumi.interpolate`${this.singleuserImage.name}:${this.singleuserImage.tag}`,
+    }) as pulumi.Output<NotebookHubContract>;
   }
 }

@@ -1,8 +1,8 @@
 import { validateChartValues } from "@data-platform/helm-charts";
 import { chartRequirements } from "@data-platform/policy-pack";
 import { describe, expect, it } from "vitest";
-import { defaultProfiles, defaultSingleuserImage, type AuthenticatorArgs } from "./args";
-import { authenticatorConfig, domainGroups, hubValues, loadBalancerAnnotations, loadBalancerServiceSpec, namespaceFlows, productGrants, profileList, type HubValuesInput } from "./values";
+import { defaultProfiles, type AuthenticatorArgs } from "./args";
+import { authenticatorConfig, collaborationTokenScopes, domainGroups, hubRoles, hubValues, loadBalancerAnnotations, loadBalancerServiceSpec, namespaceFlows, productGrants, profileList, type HubValuesInput } from "./values";
 
 const oidc: AuthenticatorArgs = {
   kind: "generic-oidc",
@@ -24,7 +24,8 @@ function input(overrides: Partial<HubValuesInput> = {}): HubValuesInput {
     groups: ["orders-analysts"],
     clientSecretName: "jupyterhub-oauth-client",
     profiles: defaultProfiles,
-    singleuserImage: { ...defaultSingleuserImage },
+    singleuserImage: { name: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/dp-dev/notebooks/singleuser", tag: "sha-0123456789abcdef" },
+    realTimeCollaboration: true,
     storage: { capacityGiB: 20, storageClass: "gp3" },
     cullTimeoutSeconds: 3600,
     queryEndpoint: "https://query.internal:8443",
@@ -56,7 +57,8 @@ describe("hubValues against the upstream z2jh 4.4.0 schema", () => {
   it("sets every value the policy pack requires for jupyterhub, and pins the images it sets", () => {
     const values = hubValues(input());
     for (const requirement of chartRequirements["jupyterhub"] ?? []) expect(get(values, requirement.path), requirement.path).toBeDefined();
-    for (const path of ["hub.image.tag", "proxy.chp.image.tag", "singleuser.image.tag"]) expect(get(values, path)).toMatch(/^\d+\.\d+\.\d+$/);
+    for (const path of ["hub.image.tag", "proxy.chp.image.tag"]) expect(get(values, path)).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(get(values, "singleuser.image")).toEqual({ name: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/dp-dev/notebooks/singleuser", tag: "sha-0123456789abcdef" });
   });
 
   it("keeps the client secret out of the values: the hub reads it from the Kubernetes Secret", () => {
@@ -82,8 +84,28 @@ describe("hubValues against the upstream z2jh 4.4.0 schema", () => {
     expect(get(values, "singleuser.serviceAccountName")).toBe("notebook-user");
     expect(get(values, "singleuser.storage")).toEqual({ type: "dynamic", capacity: "20Gi", dynamic: { storageClass: "gp3" } });
     expect(get(values, "singleuser.extraEnv")).toEqual({ DATA_PLATFORM_QUERY_URL: "https://query.internal:8443" });
-    expect(get(values, "singleuser.cmd")).toEqual(["jupyterhub-singleuser", "--YDocExtension.disable_rtc=False"]);
-    expect(get(values, "hub.loadRoles.user.scopes")).toContain("shares!user");
+  });
+
+  it("turns on collaboration through the image and JupyterHub sharing, and can leave it off", () => {
+    const values = hubValues(input());
+    // jupyter-collaboration in the image is what enables RTC; the chart's default command starts it (no flags).
+    expect(get(values, "singleuser.cmd")).toBeUndefined();
+    expect(get(values, "hub.loadRoles.user.scopes")).toEqual(["self", "shares!user", "read:users:name", "read:groups:name"]);
+    expect(get(values, "hub.config.KubeSpawner.oauth_client_allowed_scopes")).toEqual([...collaborationTokenScopes]);
+    const off = hubValues(input({ realTimeCollaboration: false }));
+    expect(get(off, "hub.loadRoles.user")).toBeUndefined();
+    expect(get(off, "hub.config.KubeSpawner.oauth_client_allowed_scopes")).toBeUndefined();
+    expect(validateChartValues("jupyterhub", off)).toEqual([]);
+  });
+
+  it("makes the configured admins operators without access to analysts' servers (JupyterHub 5's admin role has it)", () => {
+    const roles = hubRoles({ adminUsers: ["bob", "alice", "bob"], realTimeCollaboration: false });
+    expect(roles).toEqual({ operators: expect.objectContaining({ name: "operators", users: ["alice", "bob"] }) });
+    const scopes = roles["operators"]!["scopes"] as string[];
+    expect(scopes).toEqual(expect.arrayContaining(["admin-ui", "admin:servers", "list:users"]));
+    for (const forbidden of ["access:servers", "shares", "admin:users", "tokens", "inherit"]) expect(scopes).not.toContain(forbidden);
+    const values = hubValues(input());
+    expect(JSON.stringify(get(values, "hub.config"))).not.toMatch(/admin_users|admin_access/);
   });
 
   it("exposes the proxy inside the cluster only and turns on the chart's network policies", () => {
@@ -101,10 +123,9 @@ describe("hubValues against the upstream z2jh 4.4.0 schema", () => {
 describe("authenticator config", () => {
   it("configures generic OIDC with the domains' groups, admins and allowed users", () => {
     expect(authenticatorConfig({ authenticator: { ...oidc, allowedGroups: ["platform"] }, oauthCallbackUrl: "https://h/hub/oauth_callback", allowedUsers: ["carol"], adminUsers: ["alice"], groups: ["orders-analysts"] })).toEqual({
-      JupyterHub: { authenticator_class: "generic-oauth", admin_access: false },
+      JupyterHub: { authenticator_class: "generic-oauth" },
       GenericOAuthenticator: {
-        admin_users: ["alice"],
-        allowed_users: ["carol"],
+        allowed_users: ["alice", "carol"],
         client_id: "notebooks",
         oauth_callback_url: "https://h/hub/oauth_callback",
         authorize_url: "https://idp.example.com/authorize",
@@ -121,7 +142,7 @@ describe("authenticator config", () => {
 
   it("maps GitHub teams to allowed_organizations, and never sets allow_all", () => {
     const config = authenticatorConfig({ authenticator: { kind: "github", clientId: "id", allowedOrganizations: ["acme"] }, allowedUsers: [], adminUsers: ["alice"], groups: ["acme:orders"] });
-    expect(config["JupyterHub"]).toEqual({ authenticator_class: "github", admin_access: false });
+    expect(config["JupyterHub"]).toEqual({ authenticator_class: "github" });
     expect(config["GitHubOAuthenticator"]).toMatchObject({ allowed_organizations: ["acme", "acme:orders"], scope: ["read:org"] });
     expect(JSON.stringify(config)).not.toContain("allow_all");
   });

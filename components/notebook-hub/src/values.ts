@@ -63,9 +63,10 @@ export function authenticatorConfig(input: AuthenticatorValuesInput): Record<str
   const { authenticator: auth } = input;
   const { entryPoint, configClass } = authenticatorClasses[auth.kind];
   const sorted = (values: readonly string[]) => [...new Set(values)].sort();
-  const common = { admin_users: sorted(input.adminUsers), allowed_users: sorted(input.allowedUsers) };
-  // Admins manage the hub but do not open analysts' servers (their data access is personal).
-  const config: Record<string, Record<string, unknown>> = { JupyterHub: { authenticator_class: entryPoint, admin_access: false } };
+  // Hub operators (adminUsers) are not JupyterHub admins: JupyterHub 5's admin role includes access:servers
+  // and shares (admin_access no longer limits it), so they get the `operators` role instead (see hubRoles).
+  const common = { allowed_users: sorted([...input.allowedUsers, ...input.adminUsers]) };
+  const config: Record<string, Record<string, unknown>> = { JupyterHub: { authenticator_class: entryPoint } };
   if (auth.kind === "dummy") {
     config[configClass] = common;
     return config;
@@ -121,6 +122,8 @@ export interface HubValuesInput extends AuthenticatorValuesInput {
   clientSecretName: string;
   profiles: Record<string, NotebookProfileArgs>;
   singleuserImage: { name: string; tag: string };
+  /** JupyterLab real-time collaboration and JupyterHub server sharing (the images ship jupyter-collaboration). */
+  realTimeCollaboration: boolean;
   storage: { capacityGiB: number; storageClass: string };
   cullTimeoutSeconds: number;
   queryEndpoint?: string;
@@ -129,6 +132,30 @@ export interface HubValuesInput extends AuthenticatorValuesInput {
   userScheduling: Scheduling;
   /** Where the hub and proxy run (the system node group). */
   coreScheduling: Scheduling;
+}
+
+/** Scopes of the servers' browser tokens with collaboration on (jupyterhub examples/user-sharing). */
+export const collaborationTokenScopes = ["shares!server", "read:users:name", "read:groups:name"] as const;
+
+/** What hub operators may do: the admin page, users and groups, start and stop servers. Never access:servers or shares. */
+export const operatorScopes = ["admin-ui", "list:users", "read:users", "admin:servers", "read:hub", "list:groups", "read:groups"] as const;
+
+/**
+ * `hub.loadRoles`: `operators` (the configured admin users, without access to analysts' servers) and, with
+ * collaboration, the `user` role extended with JupyterHub 5 sharing of one's own servers.
+ */
+export function hubRoles(input: Pick<HubValuesInput, "adminUsers" | "realTimeCollaboration">): Record<string, Record<string, unknown>> {
+  return {
+    operators: {
+      name: "operators",
+      description: "Hub operators: admin page, users, start and stop servers; no access to analysts' servers",
+      scopes: [...operatorScopes],
+      users: [...new Set(input.adminUsers)].sort(),
+    },
+    ...(input.realTimeCollaboration
+      ? { user: { name: "user", description: "Users may share their servers (real-time collaboration)", scopes: ["self", "shares!user", "read:users:name", "read:groups:name"] } }
+      : {}),
+  };
 }
 
 /** The z2jh 4.4 values: typed args in, plain values out (validated against the upstream schema in tests). */
@@ -148,6 +175,9 @@ export function hubValues(input: HubValuesInput): Record<string, unknown> {
           pod_security_context: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
           // IRSA's token is projected by the EKS webhook; no Kubernetes API token in user pods.
           automount_service_account_token: false,
+          // The browser token of JupyterLab may manage shares of its own server (the Share dialog of
+          // jupyter-collaboration); people a server is shared with cannot re-share it.
+          ...(input.realTimeCollaboration ? { oauth_client_allowed_scopes: [...collaborationTokenScopes] } : {}),
         },
       },
       ...(withSecret
@@ -156,8 +186,7 @@ export function hubValues(input: HubValuesInput): Record<string, unknown> {
             extraConfig: { "00-oauth-client-secret": clientSecretConfig(kind) },
           }
         : {}),
-      // JupyterHub 5 sharing: users can share their server with others (real-time collaboration).
-      loadRoles: { user: { name: "user", description: "Users may share their servers (real-time collaboration)", scopes: ["self", "shares!user", "read:users:name", "read:groups:name"] } },
+      loadRoles: hubRoles(input),
       image: { name: "quay.io/jupyterhub/k8s-hub", tag: "4.4.0" },
       resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } },
       containerSecurityContext: { ...restrictedContainerSecurityContext, runAsUser: 1000, runAsGroup: 1000 },
@@ -186,9 +215,9 @@ export function hubValues(input: HubValuesInput): Record<string, unknown> {
       },
     },
     singleuser: {
+      // RTC comes from jupyter-collaboration installed and enabled in the image (its build checks both);
+      // the chart's default command (jupyterhub-singleuser) starts it.
       image: input.singleuserImage,
-      // JupyterLab 4 collaboration comes from jupyter-collaboration in the image; make sure it is not disabled.
-      cmd: ["jupyterhub-singleuser", "--YDocExtension.disable_rtc=False"],
       defaultUrl: "/lab",
       serviceAccountName: input.serviceAccountName,
       nodeSelector: input.userScheduling.nodeSelector,

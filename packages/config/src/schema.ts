@@ -279,8 +279,17 @@ export const stageConfigSchema = z.strictObject({
       cullTimeoutSeconds: positiveInt.default(3600),
       hostname: z.string().optional(),
       tlsCertificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/.+$/, "must be an ACM certificate ARN").optional(),
+      realTimeCollaboration: z.boolean().default(true).describe("JupyterLab real-time collaboration and server sharing."),
+      singleuserImage: z
+        .strictObject({
+          name: z.string().min(1),
+          tag: z.string().min(1).refine((tag) => tag !== "latest", "must be pinned, not latest"),
+          collaboration: z.boolean().describe("The image ships jupyter-collaboration."),
+        })
+        .optional()
+        .describe("Default: the platform image built from components/notebook-hub/image, in the stage's ECR repository."),
     })
-    .default({ enabled: false, authenticator: { kind: "dummy" }, adminUsers: [], storageGiB: 20, cullTimeoutSeconds: 3600 }),
+    .default({ enabled: false, authenticator: { kind: "dummy" }, adminUsers: [], storageGiB: 20, cullTimeoutSeconds: 3600, realTimeCollaboration: true }),
   warehouse: z
     .strictObject({
       enabled: z.boolean().default(false).describe("Redshift Serverless for Looker (needs three AZs)."),

@@ -117,6 +117,7 @@ export interface PlatformContract {
   ingestion: IngestionContract;
   /** The query engine Looker and analysts connect to. */
   queryMesh: { engine: string; namespace: string; endpoint: string; port: number; catalog: string; looker: { userName: string; secretName: string }; roleArn: string } | null;
-  notebooks: { url: string; namespace: string; serviceAccountRoleArn: string } | null;
+  /** JupyterHub; `singleuserImage` is the `name:tag` CI must have pushed (bin/publish-image.sh). */
+  notebooks: { url: string; namespace: string; serviceAccountRoleArn: string; singleuserImage: string } | null;
   domains: Record<string, DomainContract>;
 }
