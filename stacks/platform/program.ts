@@ -310,6 +310,7 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
           hostname: notebooksConfig.hostname,
           tlsCertificateArn: notebooksConfig.tlsCertificateArn,
           realTimeCollaboration: notebooksConfig.realTimeCollaboration,
+          ...(notebooksConfig.profiles ? { profiles: notebooksConfig.profiles } : {}),
           ...(notebooksConfig.singleuserImage ? { singleuserImage: notebooksConfig.singleuserImage } : {}),
           protect: config.protect,
         },

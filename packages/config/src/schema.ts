@@ -280,6 +280,25 @@ export const stageConfigSchema = z.strictObject({
       hostname: z.string().optional(),
       tlsCertificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/.+$/, "must be an ACM certificate ARN").optional(),
       realTimeCollaboration: z.boolean().default(true).describe("JupyterLab real-time collaboration and server sharing."),
+      profiles: z
+        .record(
+          z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "profile slugs are lowercase letters, digits and hyphens"),
+          z.strictObject({
+            displayName: z.string().min(1),
+            description: z.string().optional(),
+            cpuGuarantee: z.number().positive(),
+            cpuLimit: z.number().positive(),
+            memoryGuaranteeGiB: z.number().positive(),
+            memoryLimitGiB: z.number().positive(),
+            image: z
+              .strictObject({ name: z.string().min(1), tag: z.string().min(1).refine((tag) => tag !== "latest", "must be pinned, not latest"), collaboration: z.boolean() })
+              .optional(),
+            env: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "environment variable names are upper case"), z.string()).optional(),
+            default: z.boolean().optional(),
+          }),
+        )
+        .optional()
+        .describe("Spawn-form profiles; default: small, large and spark (see the NotebookHub README)."),
       singleuserImage: z
         .strictObject({
           name: z.string().min(1),
