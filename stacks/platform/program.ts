@@ -73,6 +73,7 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
       flowLogRetentionDays: config.network.flowLogRetentionDays,
       kubernetesVersion: config.cluster.kubernetesVersion,
       publicAccessCidrs: config.cluster.publicAccessCidrs,
+      apiAccessCidrs: config.cluster.apiAccessCidrs,
       adminRoleArns: config.cluster.adminRoleArns,
       readOnlyRoleArns: config.cluster.readOnlyRoleArns,
       nodeGroups: config.cluster.nodeGroups,

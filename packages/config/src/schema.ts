@@ -215,6 +215,10 @@ export const stageConfigSchema = z.strictObject({
         )
         .default([])
         .describe("Empty: private API endpoint only."),
+      apiAccessCidrs: z
+        .array(cidr)
+        .default([])
+        .describe("Peered ranges (CI runners, VPN) admitted to the private API endpoint on 443; inside the VPC or a reserved range."),
       adminRoleArns: z
         .array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, "must be an IAM role ARN"))
         .min(1, "must list at least one role, including the deploy role that runs `pulumi up`: the cluster creator gets no implicit access")
