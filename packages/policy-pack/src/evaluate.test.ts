@@ -184,6 +184,22 @@ const cases: Record<string, { pass: () => EvaluatedResource[]; fail: () => Evalu
     fail: () => [r("aws:eks/cluster:Cluster", { accessConfig: { authenticationMode: "API_AND_CONFIG_MAP" } })],
     message: /not API|bootstrapClusterCreatorAdminPermissions/,
   },
+  "eks-node-role-minimal": {
+    pass: () => [
+      r("aws:eks/nodeGroup:NodeGroup", { nodeRoleArn: "arn:aws:iam::1:role/nodes" }),
+      r("aws:eks/accessEntry:AccessEntry", { type: "EC2_LINUX", principalArn: "arn:aws:iam::1:role/karpenter-nodes" }),
+      r("aws:iam/rolePolicyAttachment:RolePolicyAttachment", { role: "nodes", policyArn: "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy" }),
+      r("aws:iam/rolePolicyAttachment:RolePolicyAttachment", { role: "karpenter-nodes", policyArn: "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly" }),
+      r("aws:iam/rolePolicy:RolePolicy", { role: "some-irsa-role", policy: doc({ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }) }),
+    ],
+    fail: () => [
+      r("aws:eks/nodeGroup:NodeGroup", { nodeRoleArn: "arn:aws:iam::1:role/nodes" }),
+      r("aws:iam/rolePolicyAttachment:RolePolicyAttachment", { role: "nodes", policyArn: "arn:aws:iam::aws:policy/AmazonS3FullAccess" }),
+      r("aws:eks/accessEntry:AccessEntry", { type: "EC2_LINUX", principalArn: "arn:aws:iam::1:role/karpenter-nodes" }),
+      r("aws:iam/rolePolicy:RolePolicy", { role: "karpenter-nodes", policy: doc({ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }) }),
+    ],
+    message: /node role (nodes has arn:aws:iam::aws:policy\/AmazonS3FullAccess|karpenter-nodes has an inline policy)/,
+  },
   "launch-template-imdsv2": {
     pass: () => [r("aws:ec2/launchTemplate:LaunchTemplate", { metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 } })],
     fail: () => [r("aws:ec2/launchTemplate:LaunchTemplate", { metadataOptions: { httpTokens: "optional", httpPutResponseHopLimit: 2 } })],

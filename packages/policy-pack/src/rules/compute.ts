@@ -124,6 +124,32 @@ export const eksAccessEntries: ResourceValidationPolicy = {
   },
 };
 
+/** Managed policies a node role may carry: join the cluster, pull images (the CNI's policy belongs on its IRSA role). */
+const nodeRolePolicies = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly", "AmazonEC2ContainerRegistryReadOnly", "AmazonSSMManagedInstanceCore"];
+
+export const eksNodeRoleMinimal: StackValidationPolicy = {
+  name: "eks-node-role-minimal",
+  description: "[EKS BPG IRSA] Node roles (managed node groups, EC2_LINUX access entries) carry no application permissions: only the node managed policies, no inline policies.",
+  validateStack: (args, report) => {
+    const roleName = (arn: unknown) => (typeof arn === "string" && arn.includes(":role/") ? arn.slice(arn.lastIndexOf("/") + 1) : undefined);
+    const nodeRoles = new Set<string>();
+    for (const resource of args.resources) {
+      if (resource.type === typeOf(aws.eks.NodeGroup)) nodeRoles.add(roleName(resource.props["nodeRoleArn"]) ?? "");
+      if (resource.type === typeOf(aws.eks.AccessEntry) && resource.props["type"] === "EC2_LINUX") nodeRoles.add(roleName(resource.props["principalArn"]) ?? "");
+    }
+    nodeRoles.delete("");
+    for (const resource of args.resources) {
+      const role = resource.props["role"];
+      if (typeof role !== "string" || !nodeRoles.has(role)) continue;
+      if (resource.type === typeOf(aws.iam.RolePolicy)) report(`node role ${role} has an inline policy: application permissions belong on IRSA roles`, resource.urn);
+      if (resource.type === typeOf(aws.iam.RolePolicyAttachment)) {
+        const policyArn = String(resource.props["policyArn"] ?? "");
+        if (!nodeRolePolicies.some((name) => policyArn.endsWith(`:policy/${name}`))) report(`node role ${role} has ${policyArn} attached: only ${nodeRolePolicies.join(", ")}`, resource.urn);
+      }
+    }
+  },
+};
+
 export const launchTemplateImdsv2: ResourceValidationPolicy = {
   name: "launch-template-imdsv2",
   description: "[EC2.8] Launch templates require IMDSv2 with a hop limit of 1.",
@@ -203,6 +229,7 @@ export const computePolicies = [
   eksControlPlaneLogging,
   eksSecretsEncryption,
   eksAccessEntries,
+  eksNodeRoleMinimal,
   launchTemplateImdsv2,
   ecrRepositoryHardening,
   ecrLifecyclePolicy,
