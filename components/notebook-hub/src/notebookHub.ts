@@ -19,9 +19,14 @@ export interface NotebookHubContract {
   singleuserImage: string;
 }
 
-/** Keep the last 20 images of the platform repository (tags are content hashes; old ones are never reused). */
+/**
+ * Keep the last 60 images of the platform repository: 20 versions, each pushed as three images together
+ * (`<tag>-amd64`, `<tag>-arm64`, the multi-arch `<tag>`), so only sets long out of use are expired.
+ */
 export const imageLifecyclePolicy = {
-  rules: [{ rulePriority: 1, description: "Keep the 20 most recent images", selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: 20 }, action: { type: "expire" } }],
+  rules: [
+    { rulePriority: 1, description: "Keep the 20 most recent versions (3 images each)", selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: 60 }, action: { type: "expire" } },
+  ],
 };
 
 /** Kubernetes service account of the single-user servers (the IRSA trust names it). */

@@ -210,7 +210,8 @@ describe("deploy.yml", () => {
     const groups = new Set<string>();
     stages.forEach((stage, index) => {
       const job = jobOf(deploy, stage);
-      if (index > 0) expect(job.needs).toBe(stages[index - 1]);
+      // A stage waits for the previous stage's update and for its notebook image (the multi-arch manifest).
+      if (index > 0) expect(job.needs).toEqual([stages[index - 1], `notebook-manifest-${stages[index - 1]}`]);
       expect(job.environment).toBe(stage);
       expect(job.concurrency).toEqual({ group: `pulumi-data-platform-${stage}`, "cancel-in-progress": false });
       groups.add((job.concurrency as { group: string }).group);
@@ -231,6 +232,51 @@ describe("deploy.yml", () => {
       const stack = `\${{ vars.PULUMI_ORG }}/data-platform/${stage}`;
       expect(up).toMatchObject({ command: "up", "stack-name": stack, refresh: true, policyPacks: "packages/policy-pack", "pulumi-version": sdkVersion });
       expect(check).toMatchObject({ command: "preview", "stack-name": stack, "expect-no-changes": true, "pulumi-version": sdkVersion });
+    }
+  });
+});
+
+describe("deploy.yml notebook image jobs", () => {
+  const deploy = byFile("deploy.yml");
+  const publish = "bash components/notebook-hub/bin/publish-image.sh --if-repository-exists";
+  const repositoryUrl = (stage: string) => `"$account.dkr.ecr.$REGION.amazonaws.com/$PREFIX-${stage}/notebooks/singleuser"`;
+  const publishStep = (job: Job) => (job.steps ?? []).find(runs_(/publish-image\.sh/))!;
+
+  it("build each architecture natively after the stage's update, then push the multi-arch manifest", () => {
+    for (const stage of stages) {
+      const image = jobOf(deploy, `notebook-image-${stage}`);
+      const manifest = jobOf(deploy, `notebook-manifest-${stage}`);
+      expect(image.needs).toBe(stage);
+      expect(manifest.needs).toBe(`notebook-image-${stage}`);
+      expect(image["runs-on"]).toBe("${{ matrix.runner }}");
+      expect(image.strategy?.matrix?.["include"]).toEqual([
+        { arch: "amd64", runner: "ubuntu-24.04" },
+        { arch: "arm64", runner: "ubuntu-24.04-arm" },
+      ]);
+      expect(publishStep(image).env?.["ARCH"]).toBe("${{ matrix.arch }}");
+      expect(publishStep(image).run).toContain(`${publish} \\\n  ${repositoryUrl(stage)} "$ARCH"`);
+      expect(publishStep(manifest).run).toContain(`${publish} \\\n  ${repositoryUrl(stage)} manifest`);
+    }
+  });
+
+  it("run in the stage's environment under its deploy role, with their own never-cancelled concurrency groups", () => {
+    for (const stage of stages) {
+      const jobs = [
+        [jobOf(deploy, `notebook-image-${stage}`), `notebook-image-${stage}-\${{ matrix.arch }}`],
+        [jobOf(deploy, `notebook-manifest-${stage}`), `notebook-manifest-${stage}`],
+      ] as const;
+      for (const [job, group] of jobs) {
+        expect(job.environment).toBe(stage);
+        expect(job.permissions).toEqual({ contents: "read", "id-token": "write" });
+        expect(job.concurrency).toEqual({ group, "cancel-in-progress": false });
+        const steps = pulumiJob(job);
+        expect(steps.pulumi).toEqual([]);
+        expect(runs(job)).toContain("npx nx run @data-platform/notebook-hub:build");
+        expect(steps.step(steps.aws).with?.["role-to-assume"]).toBe("${{ vars.AWS_DEPLOY_ROLE_ARN }}");
+        const publishAt = indexOf(job, runs_(/publish-image\.sh/));
+        expect(publishAt).toBeGreaterThan(steps.aws);
+        expect(publishStep(job).env).toMatchObject({ REGION: "${{ vars.AWS_REGION || 'eu-west-1' }}", PREFIX: "${{ vars.PLATFORM_PREFIX || 'dp' }}" });
+      }
     }
   });
 });
