@@ -8,16 +8,24 @@ export const notebookImageDir = path.resolve(__dirname, "..", "image");
 /** The z2jh chart's sample single-user image: no `jupyter-collaboration` (z2jh 4.4.0 images/singleuser-sample). */
 export const chartSampleImageName = "quay.io/jupyterhub/k8s-singleuser-sample";
 
+/** Build inputs of the image: every file under `dir` except documentation, as sorted `/`-separated relative paths. */
+export function notebookImageInputs(dir: string = notebookImageDir): string[] {
+  const walk = (relative: string): string[] =>
+    fs.readdirSync(path.join(dir, relative), { withFileTypes: true }).flatMap((entry) => {
+      const child = relative ? `${relative}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) return walk(child);
+      return entry.isFile() && !entry.name.endsWith(".md") ? [child] : [];
+    });
+  return walk("").sort();
+}
+
 /**
- * Tag of the platform image: `sha-` and 16 hex of the sha256 over the build inputs (every file of the image
- * directory except documentation, by name). The image is rebuilt exactly when an input changes; CI builds and
- * pushes it under this tag (`bin/publish-image.sh`), and the hub refers to the same tag.
+ * Tag of the platform image: `sha-` and 16 hex of the sha256 over its build inputs (`notebookImageInputs`, by
+ * path and content). The image is rebuilt exactly when an input changes; CI builds and pushes it under this
+ * tag (`bin/publish-image.sh`), and the hub refers to the same tag.
  */
 export function notebookImageTag(dir: string = notebookImageDir): string {
-  const files = fs
-    .readdirSync(dir)
-    .filter((file) => !file.endsWith(".md"))
-    .sort();
+  const files = notebookImageInputs(dir);
   if (!files.includes("Dockerfile")) throw new Error(`notebook image directory ${dir} has no Dockerfile`);
   const hash = createHash("sha256");
   for (const file of files) hash.update(file).update("\0").update(fs.readFileSync(path.join(dir, file))).update("\0");
