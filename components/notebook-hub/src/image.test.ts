@@ -23,6 +23,14 @@ describe("the platform notebook image", () => {
     const before = notebookImageTag(dir);
     expect(before).toBe(notebookImageTag());
     fs.appendFileSync(path.join(dir, "README.md"), "\nmore prose\n");
+    fs.writeFileSync(path.join(dir, ".DS_Store"), "finder");
+    fs.mkdirSync(path.join(dir, "spark", "__pycache__"));
+    fs.writeFileSync(path.join(dir, "spark", "__pycache__", "fetch_spark_jars.cpython-312.pyc"), "bytecode");
+    fs.writeFileSync(path.join(dir, "Dockerfile~"), "backup");
+    expect(notebookImageTag(dir)).toBe(before);
+    // A CRLF checkout of the same files has the same tag.
+    const requirements = path.join(dir, "requirements.txt");
+    fs.writeFileSync(requirements, fs.readFileSync(requirements, "utf8").replace(/\n/g, "\r\n"));
     expect(notebookImageTag(dir)).toBe(before);
     fs.appendFileSync(path.join(dir, "spark", "spark-defaults.conf"), "\n# changed\n");
     const afterNested = notebookImageTag(dir);

@@ -174,6 +174,14 @@ describe("NotebookHub", () => {
     });
     expect(key.inputs).toMatchObject({ enableKeyRotation: true });
     for (const stateful of [repository, key]) expect(stateful.options).toMatchObject({ protect: true, retainOnDelete: true });
+    expect(repository.inputs["forceDelete"]).toBe(false);
+    const lifecycle = JSON.parse(harness.one("aws:ecr/lifecyclePolicy:LifecyclePolicy", "notebooks-image").inputs["policy"] as string) as { rules: { selection: Record<string, unknown> }[] };
+    expect(lifecycle.rules.map((rule) => rule.selection)).toEqual([
+      { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 14 },
+      { tagStatus: "tagged", tagPrefixList: ["sha-"], countType: "imageCountMoreThan", countNumber: 60 },
+    ]);
+    const disposable = (await build({ protect: false })).harness.one("aws:ecr/repository:Repository", "notebooks-image");
+    expect(disposable.inputs["forceDelete"]).toBe(true);
     expect(harness.one("aws:ecr/lifecyclePolicy:LifecyclePolicy", "notebooks-image").dependencies).toContain(repository.urn);
     const values = chartValues(harness) as { singleuser: { image: unknown } };
     expect(values.singleuser.image).toEqual({ name: `${account}.dkr.ecr.eu-west-1.amazonaws.com/dp-prod/notebooks/singleuser`, tag: notebookImageTag() });

@@ -20,12 +20,19 @@ export interface NotebookHubContract {
 }
 
 /**
- * Keep the last 60 images of the platform repository: 20 versions, each pushed as three images together
- * (`<tag>-amd64`, `<tag>-arm64`, the multi-arch `<tag>`), so only sets long out of use are expired.
+ * Untagged images (attestations, replaced pushes) go after 14 days; of the `sha-` tagged images the last 60 stay:
+ * 20 versions, each pushed as three tagged images together (`<tag>-amd64`, `<tag>-arm64`, the multi-arch `<tag>`),
+ * so only sets long out of use are expired.
  */
 export const imageLifecyclePolicy = {
   rules: [
-    { rulePriority: 1, description: "Keep the 20 most recent versions (3 images each)", selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: 60 }, action: { type: "expire" } },
+    { rulePriority: 1, description: "Expire untagged images after 14 days", selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 14 }, action: { type: "expire" } },
+    {
+      rulePriority: 2,
+      description: "Keep the 20 most recent versions (3 tagged images each)",
+      selection: { tagStatus: "tagged", tagPrefixList: ["sha-"], countType: "imageCountMoreThan", countNumber: 60 },
+      action: { type: "expire" },
+    },
   ],
 };
 
@@ -164,7 +171,8 @@ export class NotebookHub extends pulumi.ComponentResource {
           imageTagMutability: "IMMUTABLE",
           imageScanningConfiguration: { scanOnPush: true },
           encryptionConfigurations: [{ encryptionType: "KMS", kmsKey: this.imageKey.arn }],
-          forceDelete: false,
+          // Disposable stages can be destroyed with their images; protected ones keep them.
+          forceDelete: !protect,
           tags,
         },
         stateful,

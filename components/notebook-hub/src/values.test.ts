@@ -86,6 +86,10 @@ describe("hubValues against the upstream z2jh 4.4.0 schema", () => {
     expect(get(values, "singleuser.extraEnv")).toEqual({ DATA_PLATFORM_QUERY_URL: "https://query.internal:8443" });
   });
 
+  it("runs no image puller the Chart would wait for: CI pushes a new image tag only after the update", () => {
+    expect(get(hubValues(input()), "prePuller")).toEqual({ hook: { enabled: false }, continuous: { enabled: false } });
+  });
+
   it("turns on collaboration through the image and JupyterHub sharing, and can leave it off", () => {
     const values = hubValues(input());
     // jupyter-collaboration in the image is what enables RTC; the chart's default command starts it (no flags).

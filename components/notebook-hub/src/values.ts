@@ -238,8 +238,10 @@ export function hubValues(input: HubValuesInput): Record<string, unknown> {
     },
     // Packing user pods (user scheduler, placeholders) is for cluster autoscalers; the notebooks group is sized by config.
     scheduling: { userScheduler: { enabled: false }, userPlaceholder: { enabled: false }, podPriority: { enabled: false } },
-    // Helm hooks do not gate a Pulumi Chart deployment; the continuous puller still warms the notebook nodes.
-    prePuller: { hook: { enabled: false }, continuous: { enabled: true } },
+    // Both pullers off. Helm hooks do not gate a Pulumi Chart; and the continuous puller is a DaemonSet the Chart
+    // waits for, pulling the single-user image, which CI publishes only after `pulumi up` has created its
+    // repository: a new image tag would block the update. A fresh node pulls the image at the first spawn instead.
+    prePuller: { hook: { enabled: false }, continuous: { enabled: false } },
     cull: { enabled: true, timeout: input.cullTimeoutSeconds, every: Math.min(600, Math.max(60, Math.floor(input.cullTimeoutSeconds / 6))), users: false, adminUsers: true },
     ingress: { enabled: false },
   };
