@@ -77,6 +77,8 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
       adminRoleArns: config.cluster.adminRoleArns,
       readOnlyRoleArns: config.cluster.readOnlyRoleArns,
       nodeGroups: config.cluster.nodeGroups,
+      // Provider default tags never reach what Karpenter and the load balancer controller create.
+      controllerTags: providerDefaultTags({ stage: config.stage, owner: config.owner, costCentre: config.costCentre }).tags,
       karpenter: config.cluster.karpenter.enabled && {
         ...(config.cluster.karpenter.nodePools ? { nodePools: config.cluster.karpenter.nodePools } : {}),
         ...(config.cluster.karpenter.amiAlias ? { amiAlias: config.cluster.karpenter.amiAlias } : {}),

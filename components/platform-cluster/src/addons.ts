@@ -78,6 +78,8 @@ export interface WorkloadAddonInputs {
   nodes: pulumi.Resource[];
   /** Customer key of the volumes the gp3 StorageClass provisions. */
   volumesKeyArn: pulumi.Output<string>;
+  /** Tags of what controllers create outside Pulumi (load balancers, Karpenter nodes): `controllerTags` over `tags`. */
+  controllerTags: Record<string, string>;
 }
 
 export interface WorkloadAddons {
@@ -140,7 +142,7 @@ export function createWorkloadAddons(parent: pulumi.Resource, name: string, cont
           vpcId,
           roleArn,
           nodeSelector: inputs.systemNodeSelector,
-          defaultTags: { ...context.tags, "data-platform:cluster": inputs.clusterNamePlain },
+          defaultTags: { ...inputs.controllerTags, "data-platform:cluster": inputs.clusterNamePlain },
         }),
       ),
     },
@@ -260,7 +262,7 @@ export function createKarpenter(parent: pulumi.Resource, name: string, context: 
     nodeRoleName: inputs.nodeRole.name,
     volumesKeyArn: inputs.volumesKeyArn,
     pools: inputs.nodePools,
-    tags: context.tags,
+    tags: inputs.controllerTags,
     dependsOn: [chart],
     ...(inputs.amiAlias ? { amiAlias: inputs.amiAlias } : {}),
   });

@@ -132,6 +132,12 @@ export interface PlatformClusterArgs {
   protect?: boolean;
   /** Tags of every resource that takes tags (provider default tags apply too). @default {} */
   tags?: Record<string, string>;
+  /**
+   * Tags of the AWS resources controllers in the cluster create outside Pulumi - Karpenter's instances, volumes
+   * and network interfaces, the load balancer controller's load balancers - under `tags`. Provider default tags
+   * never reach them: pass the stage's cost-allocation tags here. @default {}
+   */
+  controllerTags?: Record<string, string>;
 }
 
 export const defaultInterfaceEndpoints: readonly string[] = ["ecr.api", "ecr.dkr", "sts", "logs", "kms", "glue", "ssm", "secretsmanager", "kinesis-streams", "elasticmapreduce"];

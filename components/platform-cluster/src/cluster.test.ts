@@ -148,6 +148,9 @@ describe("PlatformCluster control plane", () => {
     });
     expect(provider.dependencies).toContain(eks.urn);
     for (const association of harness.byType("aws:eks/accessPolicyAssociation:AccessPolicyAssociation")) expect(provider.dependencies).toContain(association.urn);
+    const peered = (await build(prodArgs({ apiAccessCidrs: ["10.1.0.0/16"] }))).harness;
+    const rule = peered.one("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "platform-api-from-10-1-0-0-16");
+    expect(peered.one("pulumi:providers:kubernetes", "platform-k8s").dependencies).toContain(rule.urn);
   });
 });
 
@@ -209,9 +212,21 @@ describe("PlatformCluster node groups", () => {
     expect(harness.byType("aws:iam/rolePolicy:RolePolicy").filter((policy) => policy.inputs["role"] === nodeRole.inputs["name"])).toEqual([]);
   });
 
+  it("schedules onto Karpenter pools too, tolerating exactly the tainted ones", async () => {
+    const { cluster } = await build(
+      prodArgs({ karpenter: { nodePools: { batch: { cpuLimit: 64, memoryLimitGiB: 256, taint: true }, burst: { cpuLimit: 16, memoryLimitGiB: 64 } } } }),
+    );
+    expect(cluster.scheduling("batch")).toEqual({
+      nodeSelector: { "data-platform.io/node-group": "batch" },
+      tolerations: [{ key: "data-platform.io/dedicated", operator: "Equal", value: "batch", effect: "NoSchedule" }],
+    });
+    expect(cluster.scheduling("burst")).toEqual({ nodeSelector: { "data-platform.io/node-group": "burst" }, tolerations: [] });
+    expect(() => cluster.scheduling("spark")).toThrow(/it has: batch \(Karpenter\), burst \(Karpenter\), notebooks, query, system/);
+  });
+
   it("fails when a component asks to schedule onto a node group the stage does not have", async () => {
     const { system, query } = devArgs().nodeGroups;
     const { cluster } = await build(devArgs({ nodeGroups: { system: system!, query: query! } }));
-    expect(() => cluster.scheduling("notebooks")).toThrow('PlatformCluster "platform" has no node group "notebooks"; node groups: query, system');
+    expect(() => cluster.scheduling("notebooks")).toThrow('PlatformCluster "platform" has no node group or Karpenter pool "notebooks"; it has: query, system');
   });
 });

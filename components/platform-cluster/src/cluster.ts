@@ -44,10 +44,11 @@ export interface Scheduling {
   tolerations: { key: string; operator: "Equal"; value: string; effect: "NoSchedule" }[];
 }
 
-export function schedulingFor(group: string): Scheduling {
+/** Scheduling onto a node group or Karpenter pool; `tainted` defaults to whether the name is a dedicated node group. */
+export function schedulingFor(group: string, tainted: boolean = dedicatedNodeGroups[group] !== undefined): Scheduling {
   return {
     nodeSelector: { [nodeGroupLabel]: group },
-    tolerations: dedicatedNodeGroups[group] ? [{ key: dedicatedTaintKey, operator: "Equal", value: group, effect: "NoSchedule" }] : [],
+    tolerations: tainted ? [{ key: dedicatedTaintKey, operator: "Equal", value: group, effect: "NoSchedule" }] : [],
   };
 }
 

@@ -216,7 +216,8 @@ export function ec2NodeClassManifest(args: Ec2NodeClassManifestArgs): KarpenterM
 /**
  * NodePool `name`: requirements (Linux, architectures, capacity types, families or c/m/r generation 6+),
  * limits, consolidation `WhenEmptyOrUnderutilized`, expiry, the node-group label and, when `taint`, the
- * dedicated taint - the same label and taint the managed node groups carry, so `scheduling(name)` works.
+ * dedicated taint - the same label and taint the managed node groups carry, so `PlatformCluster.scheduling(name)`
+ * places pods on the pool (with the toleration when the pool is tainted).
  */
 export function nodePoolManifest(name: string, args: KarpenterNodePoolArgs, nodeClassName: string): KarpenterManifest {
   const d = karpenterNodePoolDefaults;

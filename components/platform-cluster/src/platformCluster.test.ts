@@ -83,6 +83,17 @@ describe("PlatformCluster", () => {
     expect(values.defaultTags).toEqual({ "data-platform:component": "cluster", "data-platform:cluster": "dp-prod-platform" });
   });
 
+  it("tags what the controllers create outside Pulumi with the stage's controller tags (load balancers, Karpenter nodes)", async () => {
+    const controllerTags = { "data-platform:stage": "prod", "data-platform:cost-centre": "CC-0100" };
+    const { harness } = await build(prodArgs({ karpenter: true, controllerTags, tags: { "data-platform:component": "cluster" } }));
+    const values = harness.one("kubernetes:helm.sh/v4:Chart", "platform-aws-load-balancer-controller").inputs["values"] as { defaultTags: Record<string, string> };
+    expect(values.defaultTags).toEqual({ ...controllerTags, "data-platform:component": "cluster", "data-platform:cluster": "dp-prod-platform" });
+    const nodeClass = harness.one("kubernetes:karpenter.k8s.aws/v1:EC2NodeClass", "platform-karpenter-nodeclass-default");
+    expect((nodeClass.inputs["spec"] as { tags: Record<string, string> }).tags).toMatchObject({ ...controllerTags, "data-platform:component": "cluster" });
+    // Other resources keep their own tags only: provider default tags cover them.
+    expect(harness.one("aws:kms/key:Key", "platform-logs-key").inputs["tags"]).toEqual({ "data-platform:component": "cluster" });
+  });
+
   it("hands the stage's AWS provider to the awsx component, which does not inherit it", async () => {
     const harness = await setMocks({ stack: "prod", accountId: account });
     // The harness does not record the providers map; read it off the register requests.

@@ -8,7 +8,7 @@ import { defaultInterfaceEndpoints, karpenterSettings, systemNodeGroup, validate
 import { accessEntries, createCluster, createKey, createNodeGroups, schedulingFor, type Scheduling } from "./cluster";
 import { createServiceAccountRole, type IrsaContext, type ServiceAccountRole, type ServiceAccountRoleArgs } from "./irsa";
 import { createNamespace, type NamespaceArgs, type PlatformNamespace } from "./namespace";
-import { validateKarpenterNodePools } from "./karpenterNodePools";
+import { validateKarpenterNodePools, type KarpenterNodePoolArgs } from "./karpenterNodePools";
 import { createNetwork } from "./network";
 import type { AccountScope } from "./policies";
 
@@ -87,6 +87,8 @@ export class PlatformCluster extends pulumi.ComponentResource {
   readonly loadBalancerController: k8s.helm.v4.Chart;
   /** Present when `karpenter` is on. */
   readonly karpenter?: Karpenter;
+  /** Karpenter node pools by name (empty when Karpenter is off). */
+  readonly karpenterPools: Readonly<Record<string, KarpenterNodePoolArgs>>;
   /** What in-cluster components depend on before deploying (nodes, CoreDNS, the load balancer controller, storage). */
   readonly ready: pulumi.Resource[];
   private readonly componentName: string;
@@ -97,7 +99,7 @@ export class PlatformCluster extends pulumi.ComponentResource {
     validatePlatformClusterArgs(name, args);
     const karpenter = karpenterSettings(args.karpenter);
     if (karpenter) {
-      const problems = validateKarpenterNodePools(karpenter.nodePools, args.tags ?? {}, karpenter.amiAlias);
+      const problems = validateKarpenterNodePools(karpenter.nodePools, { ...args.controllerTags, ...args.tags }, karpenter.amiAlias);
       for (const pool of Object.keys(karpenter.nodePools)) {
         if (args.nodeGroups[pool]) problems.push(`pools.${pool}: a managed node group has this name; its nodes would carry the same label and taint`);
       }
@@ -105,6 +107,7 @@ export class PlatformCluster extends pulumi.ComponentResource {
     }
     super("data-platform:cluster:PlatformCluster", name, {}, opts);
     this.componentName = name;
+    this.karpenterPools = karpenter?.nodePools ?? {};
     const naming = new Naming(args.prefix, args.stage);
     const protect = args.protect ?? true;
     const tags = args.tags ?? {};
@@ -188,7 +191,8 @@ export class PlatformCluster extends pulumi.ComponentResource {
     this.provider = new k8s.Provider(
       `${name}-k8s`,
       { kubeconfig: control.kubeconfig, enableServerSideApply: true },
-      { parent: this, dependsOn: Object.values(control.accessPolicyAssociations) },
+      // ...and for the ingress rules that let a peered runner reach the private endpoint.
+      { parent: this, dependsOn: [...Object.values(control.accessPolicyAssociations), ...Object.values(control.apiAccessRules)] },
     );
 
     const addonContext = { naming, clusterName: cluster.name, versions: args.addonVersions ?? {}, account, tags };
@@ -215,6 +219,7 @@ export class PlatformCluster extends pulumi.ComponentResource {
       provider: this.provider,
       nodes: Object.values(nodes.nodeGroups),
       volumesKeyArn: this.volumesKey.arn,
+      controllerTags: { ...args.controllerTags, ...tags },
     };
     const workload = createWorkloadAddons(this, name, addonContext, workloadInputs, role);
     this.addons = { vpcCni: networking.vpcCni, kubeProxy: networking.kubeProxy, coreDns: workload.coreDns, ebsCsiDriver: workload.ebsCsiDriver };
@@ -252,12 +257,16 @@ export class PlatformCluster extends pulumi.ComponentResource {
     return createNamespace(name, args, this.provider, { parent: this, ...opts });
   }
 
-  /** Node selector and tolerations that place pods on one node group; throws for a group the cluster does not have. */
+  /**
+   * Node selector and tolerations that place pods on one managed node group or Karpenter pool (with the
+   * toleration when it is tainted); throws for a name the cluster has neither of.
+   */
   scheduling(nodeGroup: string): Scheduling {
-    if (!this.nodeGroups[nodeGroup]) {
-      throw new Error(`PlatformCluster "${this.componentName}" has no node group "${nodeGroup}"; node groups: ${Object.keys(this.nodeGroups).sort().join(", ")}`);
-    }
-    return schedulingFor(nodeGroup);
+    if (this.nodeGroups[nodeGroup]) return schedulingFor(nodeGroup);
+    const pool = this.karpenterPools[nodeGroup];
+    if (pool) return schedulingFor(nodeGroup, pool.taint ?? false);
+    const names = [...Object.keys(this.nodeGroups), ...Object.keys(this.karpenterPools).map((pool) => `${pool} (Karpenter)`)].sort();
+    throw new Error(`PlatformCluster "${this.componentName}" has no node group or Karpenter pool "${nodeGroup}"; it has: ${names.join(", ")}`);
   }
 
   /** What the cluster contributes to the platform contract. */
