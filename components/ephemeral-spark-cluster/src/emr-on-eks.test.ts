@@ -51,7 +51,13 @@ describe("EMR on EKS", () => {
     });
     const namespace = harness.byType("kubernetes:core/v1:Namespace").find((candidate) => JSON.stringify(candidate.inputs).includes("spark-orders"));
     expect(JSON.stringify(namespace?.inputs)).toContain('"pod-security.kubernetes.io/enforce":"baseline"');
-    expect(harness.one("aws:eks/accessEntry:AccessEntry", "spark-emr-containers-access").inputs).toMatchObject({ userName: "emr-containers", type: "STANDARD", principalArn: `arn:aws:iam::${account}:role/AWSServiceRoleForAmazonEMRContainers` });
+    const access = harness.one("aws:eks/accessEntry:AccessEntry", "spark-emr-containers-access");
+    expect(access.inputs).toMatchObject({ clusterName: "dp-dev-platform", userName: "emr-containers", type: "STANDARD", principalArn: `arn:aws:iam::${account}:role/AWSServiceRoleForAmazonEMRContainers` });
+    // Both wait for the EKS cluster; the virtual cluster also for EMR's access entry and its RBAC.
+    const cluster = harness.one("aws:eks/cluster:Cluster", "platform-eks");
+    expect(access.dependencies).toContain(cluster.urn);
+    const virtualCluster = harness.one("aws:emrcontainers/virtualCluster:VirtualCluster", "spark-orders-eks");
+    expect(virtualCluster.dependencies).toEqual(expect.arrayContaining([cluster.urn, access.urn, harness.one("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "spark-orders-eks-emr-binding").urn]));
 
     const role = harness.one("aws:iam/role:Role", "spark-orders-eks-job");
     const trust = JSON.parse(role.inputs["assumeRolePolicy"] as string).Statement[0].Condition;

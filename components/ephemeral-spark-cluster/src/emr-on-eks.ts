@@ -60,7 +60,15 @@ export interface EmrOnEksDomain {
 export function createEmrOnEksDomain(
   parent: pulumi.Resource,
   prefix: string,
-  input: { eks: PlatformCluster; domain: string; roleName: string; accountId: pulumi.Output<string>; tags: Record<string, string> },
+  input: {
+    eks: PlatformCluster;
+    domain: string;
+    roleName: string;
+    accountId: pulumi.Output<string>;
+    tags: Record<string, string>;
+    /** EMR's access entry: the virtual cluster is created once EMR can act in the cluster. */
+    accessEntry?: aws.eks.AccessEntry;
+  },
 ): EmrOnEksDomain {
   const namespaceName = `spark-${input.domain}`;
   const namespace = input.eks.namespace(`${prefix}-eks`, {
@@ -75,7 +83,7 @@ export function createEmrOnEksDomain(
   }, { parent });
   const k8sOpts = { parent, provider: input.eks.provider, dependsOn: [namespace.namespace] };
   const role = new k8s.rbac.v1.Role(`${prefix}-eks-emr-role`, { metadata: { name: emrContainersUser, namespace: namespaceName }, rules: emrContainersRules }, k8sOpts);
-  new k8s.rbac.v1.RoleBinding(
+  const binding = new k8s.rbac.v1.RoleBinding(
     `${prefix}-eks-emr-binding`,
     {
       metadata: { name: emrContainersUser, namespace: namespaceName },
@@ -86,8 +94,8 @@ export function createEmrOnEksDomain(
   );
   const virtualCluster = new aws.emrcontainers.VirtualCluster(
     `${prefix}-eks`,
-    { name: `${input.roleName}-eks`, containerProvider: { id: input.eks.clusterName, type: "EKS", info: { eksInfo: { namespace: namespaceName } } }, tags: input.tags },
-    { parent, dependsOn: [role] },
+    { name: `${input.roleName}-eks`, containerProvider: { id: input.eks.cluster.name, type: "EKS", info: { eksInfo: { namespace: namespaceName } } }, tags: input.tags },
+    { parent, dependsOn: [role, binding, ...(input.accessEntry ? [input.accessEntry] : [])] },
   );
   const jobExecutionRole = new aws.iam.Role(
     `${prefix}-eks-job`,
@@ -109,7 +117,7 @@ export function createEmrAccessEntry(parent: pulumi.Resource, name: string, eks:
   return new aws.eks.AccessEntry(
     `${name}-emr-containers-access`,
     {
-      clusterName: eks.clusterName,
+      clusterName: eks.cluster.name,
       principalArn: pulumi.interpolate`arn:${partition}:iam::${accountId}:role/AWSServiceRoleForAmazonEMRContainers`,
       userName: emrContainersUser,
       type: "STANDARD",

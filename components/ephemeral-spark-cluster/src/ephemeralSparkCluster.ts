@@ -107,12 +107,12 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
       serviceAccess: securityGroup("service-access", "EMR-managed: service access for clusters in private subnets"),
     };
 
-    if (args.eks && args.domains.some((domain) => domain.emrOnEks)) createEmrAccessEntry(this, name, args.eks, partition, accountId);
+    const emrAccess = args.eks && args.domains.some((domain) => domain.emrOnEks) ? createEmrAccessEntry(this, name, args.eks, partition, accountId) : undefined;
 
     const tlsCertificates = args.tlsCertificatesS3Uri ?? pulumi.interpolate`s3://${lake.artifactsBucket.name}/emr/tls/certificates.zip`;
     const instanceTypes: FleetInstanceTypes = args.instanceTypes ?? defaultInstanceTypes;
     for (const domain of [...args.domains].sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      this.domainResources.set(domain.name, this.createDomain(name, args, domain, { tags: args.tags ?? {}, tlsCertificates, instanceTypes, lake, roleName }));
+      this.domainResources.set(domain.name, this.createDomain(name, args, domain, { tags: args.tags ?? {}, tlsCertificates, instanceTypes, lake, roleName, ...(emrAccess ? { emrAccess } : {}) }));
     }
     this.registerOutputs({ templates: this.templateNames() });
   }
@@ -121,7 +121,15 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
     name: string,
     args: EphemeralSparkClusterArgs,
     domain: SparkDomainArgs,
-    shared: { tags: Record<string, string>; tlsCertificates: pulumi.Input<string>; instanceTypes: FleetInstanceTypes; lake: DataLake; roleName: (...parts: string[]) => string },
+    shared: {
+      tags: Record<string, string>;
+      tlsCertificates: pulumi.Input<string>;
+      instanceTypes: FleetInstanceTypes;
+      lake: DataLake;
+      roleName: (...parts: string[]) => string;
+      /** EMR on EKS's access entry, when any domain uses EMR on EKS. */
+      emrAccess?: aws.eks.AccessEntry;
+    },
   ): SparkDomain {
     const child = { parent: this };
     const prefix = `${name}-${domain.name}`;
@@ -213,7 +221,7 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
     if (domain.longLivedCluster) result.longLivedCluster = this.longLivedCluster(prefix, args, { clusterName, security, instanceProfile, logUri, ecrRegistry, idleTimeoutMinutes, capacity, instanceTypes: shared.instanceTypes, tags });
     if (domain.serverless) result.serverless = this.serverlessApplication(prefix, args, domain, capacity, idleTimeoutMinutes, tags, lake, shared.roleName);
     if (domain.emrOnEks && args.eks) {
-      result.emrOnEks = createEmrOnEksDomain(this, prefix, { eks: args.eks, domain: domain.name, roleName: shared.roleName(domain.name, "spark-eks"), accountId, tags });
+      result.emrOnEks = createEmrOnEksDomain(this, prefix, { eks: args.eks, domain: domain.name, roleName: shared.roleName(domain.name, "spark-eks"), accountId, tags, ...(shared.emrAccess ? { accessEntry: shared.emrAccess } : {}) });
       // The same data as the EC2 path, nothing more.
       this.grantDomainData({ name: `${domain.name}-eks`, role: result.emrOnEks.jobExecutionRole, domain: domain.name }, domain, lake);
     }

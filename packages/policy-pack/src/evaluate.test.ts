@@ -195,10 +195,28 @@ const cases: Record<string, { pass: () => EvaluatedResource[]; fail: () => Evalu
     fail: () => [
       r("aws:eks/nodeGroup:NodeGroup", { nodeRoleArn: "arn:aws:iam::1:role/nodes" }),
       r("aws:iam/rolePolicyAttachment:RolePolicyAttachment", { role: "nodes", policyArn: "arn:aws:iam::aws:policy/AmazonS3FullAccess" }),
+      r("aws:iam/rolePolicyAttachment:RolePolicyAttachment", { role: "nodes", policyArn: "arn:aws:iam::111111111111:policy/AmazonEKSWorkerNodePolicy" }),
       r("aws:eks/accessEntry:AccessEntry", { type: "EC2_LINUX", principalArn: "arn:aws:iam::1:role/karpenter-nodes" }),
       r("aws:iam/rolePolicy:RolePolicy", { role: "karpenter-nodes", policy: doc({ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }) }),
     ],
-    message: /node role (nodes has arn:aws:iam::aws:policy\/AmazonS3FullAccess|karpenter-nodes has an inline policy)/,
+    message: /node role (nodes has arn:aws:iam::(aws|111111111111):policy\/(AmazonS3FullAccess|AmazonEKSWorkerNodePolicy)|karpenter-nodes has an inline policy)/,
+  },
+  "karpenter-nodeclass-hardening": {
+    pass: () => [
+      r("kubernetes:karpenter.k8s.aws/v1:EC2NodeClass", {
+        spec: {
+          amiSelectorTerms: [{ alias: "al2023@v20260714" }],
+          metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 },
+          blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: true, kmsKeyID: "arn:aws:kms:eu-west-1:1:key/k", volumeType: "gp3" } }],
+        },
+      }),
+    ],
+    fail: () => [
+      r("kubernetes:karpenter.k8s.aws/v1:EC2NodeClass", {
+        spec: { amiSelectorTerms: [{ alias: "al2023@latest" }], metadataOptions: { httpTokens: "optional", httpPutResponseHopLimit: 2 }, blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: true } }] },
+      }),
+    ],
+    message: /httpTokens|hop|kmsKeyID|not pinned/,
   },
   "launch-template-imdsv2": {
     pass: () => [r("aws:ec2/launchTemplate:LaunchTemplate", { metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 } })],

@@ -144,7 +144,8 @@ export const eksNodeRoleMinimal: StackValidationPolicy = {
       if (resource.type === typeOf(aws.iam.RolePolicy)) report(`node role ${role} has an inline policy: application permissions belong on IRSA roles`, resource.urn);
       if (resource.type === typeOf(aws.iam.RolePolicyAttachment)) {
         const policyArn = String(resource.props["policyArn"] ?? "");
-        if (!nodeRolePolicies.some((name) => policyArn.endsWith(`:policy/${name}`))) report(`node role ${role} has ${policyArn} attached: only ${nodeRolePolicies.join(", ")}`, resource.urn);
+        // AWS managed policies only (`arn:<partition>:iam::aws:policy/...`): a customer policy may borrow the name.
+        if (!nodeRolePolicies.some((name) => /^arn:aws[a-z-]*:iam::aws:policy\//.test(policyArn) && policyArn.endsWith(`:policy/${name}`))) report(`node role ${role} has ${policyArn} attached: only ${nodeRolePolicies.join(", ")}`, resource.urn);
       }
     }
   },

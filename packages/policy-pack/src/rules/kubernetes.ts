@@ -94,4 +94,27 @@ export const chartResourcesAndSecurity: ResourceValidationPolicy = {
   },
 };
 
-export const kubernetesPolicies = [namespacePodSecurity, namespaceDefaultDeny, noLatestImages, chartResourcesAndSecurity];
+export const ec2NodeClassType = "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass";
+
+export const karpenterNodeClassHardening: ResourceValidationPolicy = {
+  name: "karpenter-nodeclass-hardening",
+  description: "[EC2.8/EBS] Karpenter EC2NodeClasses require IMDSv2 with a hop limit of 1, encrypt every volume with a customer key, and pin their AMI (no @latest).",
+  validateResource: (args, report) => {
+    if (args.type !== ec2NodeClassType) return;
+    const spec = (args.props["spec"] ?? {}) as Record<string, unknown>;
+    if (get(spec, "metadataOptions.httpTokens") !== "required") report("metadataOptions.httpTokens is not required");
+    if (get(spec, "metadataOptions.httpPutResponseHopLimit") !== 1) report(`metadataOptions.httpPutResponseHopLimit is ${String(get(spec, "metadataOptions.httpPutResponseHopLimit") ?? "unset (Karpenter's default is 1, state it)")}, expected 1`);
+    const mappings = asArray(spec["blockDeviceMappings"] as Record<string, unknown>[]);
+    if (mappings.length === 0) report("no blockDeviceMappings: the AMI's default root volume is not encrypted with a customer key");
+    for (const mapping of mappings) {
+      const device = String(mapping["deviceName"] ?? "(unnamed)");
+      if (get(mapping, "ebs.encrypted") !== true) report(`volume ${device} is not encrypted`);
+      if (!get(mapping, "ebs.kmsKeyID")) report(`volume ${device} has no customer key (kmsKeyID)`);
+    }
+    for (const term of asArray(spec["amiSelectorTerms"] as Record<string, unknown>[])) {
+      if (typeof term["alias"] === "string" && term["alias"].endsWith("@latest")) report(`amiSelectorTerms alias ${term["alias"]} is not pinned: every AMI release would replace every node`);
+    }
+  },
+};
+
+export const kubernetesPolicies = [namespacePodSecurity, namespaceDefaultDeny, noLatestImages, chartResourcesAndSecurity, karpenterNodeClassHardening];
