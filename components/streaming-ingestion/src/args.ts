@@ -10,6 +10,13 @@ export type SchemaCompatibility = (typeof schemaCompatibilities)[number];
 export const flinkRuntimes = ["FLINK-1_15", "FLINK-1_18", "FLINK-1_19", "FLINK-1_20", "FLINK-2_2"] as const;
 export type FlinkRuntime = (typeof flinkRuntimes)[number];
 
+/**
+ * Runtimes whose application state Managed Flink encrypts with a customer managed key: "CMKs are only supported
+ * with Flink runtime 1.20 or later" (AWS Big Data Blog, "Achieve full control over your data encryption using
+ * customer managed keys in Amazon Managed Service for Apache Flink", 2025-09). Older runtimes keep the AWS owned key.
+ */
+export const customerKeyStateRuntimes: readonly FlinkRuntime[] = ["FLINK-1_20", "FLINK-2_2"];
+
 /** CloudWatch Logs retention values. */
 export const logRetentionValues = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
@@ -51,7 +58,11 @@ export interface EventSourceArgs {
 export interface RiversFlinkArgs {
   /** Key of the job's artifact (jar or zip) in the lake's artifacts bucket, e.g. `code/rivers/rivers-1.4.0.jar`. Upload it before the first deployment. */
   artifactKey: string;
-  /** Flink runtime; the Beam Flink runner in the artifact must match it. @default "FLINK-1_19" */
+  /**
+   * Flink runtime; the Beam Flink runner in the artifact must match it. From `FLINK-1_20` on, the application's
+   * state (running storage, checkpoints, snapshots) is encrypted with the component's Flink state key; older
+   * runtimes leave it on the AWS owned key. @default "FLINK-1_19"
+   */
   runtime?: FlinkRuntime;
   /** KPU sizing: records/s per KPU (10,000), headroom (0.25), parallelism per KPU (1). */
   sizing?: FlinkSizing;

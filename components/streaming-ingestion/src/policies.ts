@@ -46,6 +46,144 @@ export function streamingKeyPolicy(input: StreamingKeyPolicyInput): PolicyDocume
   ]);
 }
 
+/** Service principals Managed Service for Apache Flink uses for a customer managed key (validation, durable and running state). */
+export const flinkServicePrincipal = "kinesisanalytics.amazonaws.com";
+export const flinkInfrastructurePrincipal = "infrastructure.kinesisanalytics.amazonaws.com";
+
+/**
+ * The application's ARN from known parts, so the state key's policy can name it
+ * before the application exists (the application itself needs the key's ARN).
+ */
+export function flinkApplicationArn(partition: string, region: string, accountId: string, applicationName: string): string {
+  return `arn:${partition}:kinesisanalytics:${region}:${accountId}:application/${applicationName}`;
+}
+
+export interface FlinkStateKeyPolicyInput {
+  partition: string;
+  region: string;
+  accountId: string;
+  administratorArns: string[];
+  /** `arn:<p>:kinesisanalytics:<r>:<a>:application/<name>` of the one application the key serves. */
+  applicationArn: string;
+}
+
+/**
+ * The Flink state key (running application storage, checkpoints and snapshots of one application), after
+ * "Managing CMK using APIs" (https://docs.aws.amazon.com/managed-flink/latest/java/manage-cmk-api.html), statement
+ * for statement and condition for condition:
+ * - administrators manage it (no data use);
+ * - the application lifecycle operator (whoever creates, updates, starts and stops the application - the deploying
+ *   role) uses it only through Managed Flink and only for this application's encryption context; the key policy
+ *   delegates to the account's IAM policies (root principal), which must name the key (`flinkStateOperatorPolicy`);
+ * - `kinesisanalytics.amazonaws.com` describes it for this application and account, generates data keys for and
+ *   decrypts this application's durable state;
+ * - `infrastructure.kinesisanalytics.amazonaws.com` describes it for this application and account, uses it for and
+ *   creates Decrypt-only grants constrained to this application's encryption context on its running state.
+ * The service execution role needs nothing (the service calls KMS with its own principals).
+ */
+export function flinkStateKeyPolicy(input: FlinkStateKeyPolicyInput): PolicyDocument {
+  const accountRoot = `arn:${input.partition}:iam::${input.accountId}:root`;
+  const viaFlink = `kinesisanalytics.${input.region}.amazonaws.com`;
+  const context = { "kms:EncryptionContext:aws:kinesisanalytics:arn": input.applicationArn };
+  const decryptGrantsOnly = { "ForAllValues:StringEquals": { "kms:GrantOperations": "Decrypt" } };
+  return document([
+    keyAdministrationStatement(input.administratorArns),
+    {
+      Sid: "AllowOperatorToDescribeKey",
+      Effect: "Allow",
+      Principal: { AWS: accountRoot },
+      Action: "kms:DescribeKey",
+      Resource: "*",
+      Condition: { StringEquals: { "kms:ViaService": viaFlink } },
+    },
+    {
+      Sid: "AllowOperatorToConfigureAppToUseKeyForApplicationState",
+      Effect: "Allow",
+      Principal: { AWS: accountRoot },
+      Action: ["kms:Decrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext"],
+      Resource: "*",
+      Condition: { StringEquals: { ...context, "kms:ViaService": viaFlink } },
+    },
+    {
+      Sid: "AllowOperatorToConfigureAppToCreateGrantForRunningState",
+      Effect: "Allow",
+      Principal: { AWS: accountRoot },
+      Action: "kms:CreateGrant",
+      Resource: "*",
+      Condition: { StringEquals: { ...context, "kms:ViaService": viaFlink, "kms:GrantConstraintType": "EncryptionContextSubset" }, ...decryptGrantsOnly },
+    },
+    {
+      Sid: "AllowMSFServiceToDescribeKey",
+      Effect: "Allow",
+      Principal: { Service: [flinkServicePrincipal, flinkInfrastructurePrincipal] },
+      Action: "kms:DescribeKey",
+      Resource: "*",
+      Condition: { StringEquals: { "aws:SourceArn": input.applicationArn, "aws:SourceAccount": input.accountId } },
+    },
+    {
+      Sid: "AllowMSFServiceToGenerateDataKeyForDurableState",
+      Effect: "Allow",
+      Principal: { Service: flinkServicePrincipal },
+      Action: "kms:GenerateDataKey",
+      Resource: "*",
+      Condition: { StringEquals: { "aws:SourceArn": input.applicationArn, ...context, "aws:SourceAccount": input.accountId } },
+    },
+    {
+      Sid: "AllowMSFServiceToDecryptForDurableState",
+      Effect: "Allow",
+      Principal: { Service: flinkServicePrincipal },
+      Action: "kms:Decrypt",
+      Resource: "*",
+      Condition: { StringEquals: context },
+    },
+    {
+      Sid: "AllowMSFServiceToUseKeyForRunningState",
+      Effect: "Allow",
+      Principal: { Service: flinkInfrastructurePrincipal },
+      Action: ["kms:Decrypt", "kms:GenerateDataKeyWithoutPlaintext"],
+      Resource: "*",
+      Condition: { StringEquals: context },
+    },
+    {
+      Sid: "AllowMSFServiceToCreateGrantForRunningState",
+      Effect: "Allow",
+      Principal: { Service: flinkInfrastructurePrincipal },
+      Action: "kms:CreateGrant",
+      Resource: "*",
+      Condition: { StringEquals: { ...context, "kms:GrantConstraintType": "EncryptionContextSubset" }, ...decryptGrantsOnly },
+    },
+  ]);
+}
+
+export interface FlinkStateOperatorPolicyInput {
+  keyArn: string;
+  applicationArn: string;
+  region: string;
+}
+
+/**
+ * What the application lifecycle operator (the deploying role) needs in IAM on the state key, after "Application
+ * lifecycle operator (API caller) permissions" (manage-cmk-api.html), without its `kinesisanalytics:*` and
+ * `iam:PassRole` statements (the deploying role creates the application, so it has them already). The component
+ * registers no policy for the deploying role (it is managed outside the program): attach this document to it.
+ */
+export function flinkStateOperatorPolicy(input: FlinkStateOperatorPolicyInput): PolicyDocument {
+  const viaFlink = `kinesisanalytics.${input.region}.amazonaws.com`;
+  const context = { "kms:ViaService": viaFlink, "kms:EncryptionContext:aws:kinesisanalytics:arn": input.applicationArn };
+  return document([
+    { Sid: "AllowDescribeKey", Effect: "Allow", Action: "kms:DescribeKey", Resource: input.keyArn, Condition: { StringEquals: { "kms:ViaService": viaFlink } } },
+    { Sid: "AllowKeyOperationsForDurableState", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: input.keyArn, Condition: { StringEquals: context } },
+    { Sid: "AllowKeyOperationsForRunningState", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKeyWithoutPlaintext"], Resource: input.keyArn, Condition: { StringEquals: context } },
+    {
+      Sid: "AllowCreateGrantForRunningState",
+      Effect: "Allow",
+      Action: "kms:CreateGrant",
+      Resource: input.keyArn,
+      Condition: { "ForAllValues:StringEquals": { "kms:GrantOperations": "Decrypt" }, StringEquals: { ...context, "kms:GrantConstraintType": "EncryptionContextSubset" } },
+    },
+  ]);
+}
+
 /** Managed Service for Apache Flink assumes the application's role, for this account only. */
 export function flinkTrustPolicy(accountId: string): PolicyDocument {
   return document([

@@ -4,7 +4,7 @@ import { evaluatePolicies } from "@data-platform/policy-pack";
 import { resolveOutput, setMocks, type Harness, type Registration } from "@data-platform/testing";
 import { describe, expect, it } from "vitest";
 import type { EventSourceArgs, StreamingIngestionArgs } from "./args";
-import { landingKeyActions, landingObjectActions } from "./policies";
+import { flinkStateOperatorPolicy, landingKeyActions, landingObjectActions } from "./policies";
 import { StreamingIngestion, type StreamingContract } from "./streamingIngestion";
 
 const account = "123456789012";
@@ -191,6 +191,142 @@ describe("StreamingIngestion Flink application", () => {
     ]);
     const defaults = await build({ httpsEgressCidrBlocks: undefined, s3PrefixListId: undefined });
     expect(defaults.harness.byType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").map((rule) => rule.inputs["cidrIpv4"])).toEqual(["0.0.0.0/0"]);
+  });
+});
+
+describe("StreamingIngestion Flink state key", () => {
+  const applicationArn = `arn:aws:kinesisanalytics:eu-west-1:${account}:application/dp-prod-rivers`;
+  const context = { "kms:EncryptionContext:aws:kinesisanalytics:arn": applicationArn };
+  const viaFlink = { "kms:ViaService": "kinesisanalytics.eu-west-1.amazonaws.com" };
+  const decryptGrantsOnly = { "ForAllValues:StringEquals": { "kms:GrantOperations": "Decrypt" } };
+  const root = { AWS: `arn:aws:iam::${account}:root` };
+
+  it("encrypts the application's state with its own rotating key on Flink 1.20 and later", async () => {
+    const { harness, rivers } = await build({ flink: { artifactKey: "code/rivers/rivers-1.4.0.jar", runtime: "FLINK-1_20" } });
+    const key = harness.one("aws:kms/key:Key", "rivers-flink-state-key");
+    const application = harness.one("aws:kinesisanalyticsv2/application:Application", "rivers-flink");
+    const configuration = application.inputs["applicationConfiguration"] as Record<string, unknown>;
+    expect(configuration["applicationEncryptionConfiguration"]).toEqual({ keyType: "CUSTOMER_MANAGED_KEY", keyId: `arn:aws:kms:eu-west-1:${account}:key/${key.id}` });
+    expect(application.dependencies).toContain(key.urn);
+    expect((application.inputs["tags"] as Record<string, string>)["data-platform:state-key"]).toBe("CUSTOMER_MANAGED_KEY");
+    expect(rivers.stateKey).toBeDefined();
+    // The policy's application ARN, built from known parts, is the one the service gives the application.
+    expect(await resolveOutput(rivers.application.arn)).toBe(applicationArn);
+    expect(key.inputs).toMatchObject({ enableKeyRotation: true, deletionWindowInDays: 30 });
+    expect(key.options).toMatchObject({ protect: true, retainOnDelete: true });
+    expect(harness.one("aws:kms/alias:Alias", "rivers-flink-state-key-alias").inputs["name"]).toBe("alias/dp-prod-rivers-flink-state");
+    // A key of its own: the streaming key's policy never admits Managed Flink's service principals.
+    expect(JSON.stringify(parse(harness.one("aws:kms/key:Key", "rivers-key")))).not.toContain("kinesisanalytics");
+  });
+
+  it("admits exactly the documented principals, with the documented conditions scoped to this account and application", async () => {
+    const { harness } = await build({ flink: { artifactKey: "code/rivers/rivers-1.4.0.jar", runtime: "FLINK-2_2" } });
+    const statements = parse(harness.one("aws:kms/key:Key", "rivers-flink-state-key")).Statement;
+    // manage-cmk-api.html, "Create a KMS key policy", with the operator role delegated to the account's IAM policies.
+    expect(statements).toEqual([
+      expect.objectContaining({ Sid: "KeyAdministration", Principal: { AWS: [deployer] } }),
+      { Sid: "AllowOperatorToDescribeKey", Effect: "Allow", Principal: root, Action: "kms:DescribeKey", Resource: "*", Condition: { StringEquals: viaFlink } },
+      {
+        Sid: "AllowOperatorToConfigureAppToUseKeyForApplicationState",
+        Effect: "Allow",
+        Principal: root,
+        Action: ["kms:Decrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext"],
+        Resource: "*",
+        Condition: { StringEquals: { ...context, ...viaFlink } },
+      },
+      {
+        Sid: "AllowOperatorToConfigureAppToCreateGrantForRunningState",
+        Effect: "Allow",
+        Principal: root,
+        Action: "kms:CreateGrant",
+        Resource: "*",
+        Condition: { StringEquals: { ...context, ...viaFlink, "kms:GrantConstraintType": "EncryptionContextSubset" }, ...decryptGrantsOnly },
+      },
+      {
+        Sid: "AllowMSFServiceToDescribeKey",
+        Effect: "Allow",
+        Principal: { Service: ["kinesisanalytics.amazonaws.com", "infrastructure.kinesisanalytics.amazonaws.com"] },
+        Action: "kms:DescribeKey",
+        Resource: "*",
+        Condition: { StringEquals: { "aws:SourceArn": applicationArn, "aws:SourceAccount": account } },
+      },
+      {
+        Sid: "AllowMSFServiceToGenerateDataKeyForDurableState",
+        Effect: "Allow",
+        Principal: { Service: "kinesisanalytics.amazonaws.com" },
+        Action: "kms:GenerateDataKey",
+        Resource: "*",
+        Condition: { StringEquals: { "aws:SourceArn": applicationArn, ...context, "aws:SourceAccount": account } },
+      },
+      { Sid: "AllowMSFServiceToDecryptForDurableState", Effect: "Allow", Principal: { Service: "kinesisanalytics.amazonaws.com" }, Action: "kms:Decrypt", Resource: "*", Condition: { StringEquals: context } },
+      {
+        Sid: "AllowMSFServiceToUseKeyForRunningState",
+        Effect: "Allow",
+        Principal: { Service: "infrastructure.kinesisanalytics.amazonaws.com" },
+        Action: ["kms:Decrypt", "kms:GenerateDataKeyWithoutPlaintext"],
+        Resource: "*",
+        Condition: { StringEquals: context },
+      },
+      {
+        Sid: "AllowMSFServiceToCreateGrantForRunningState",
+        Effect: "Allow",
+        Principal: { Service: "infrastructure.kinesisanalytics.amazonaws.com" },
+        Action: "kms:CreateGrant",
+        Resource: "*",
+        Condition: { StringEquals: { ...context, "kms:GrantConstraintType": "EncryptionContextSubset" }, ...decryptGrantsOnly },
+      },
+    ]);
+    // Administrators manage the key and never use it; no statement admits anybody outside the account.
+    expect(statements[0]!.Action).not.toContain("kms:Decrypt");
+    const principals = statements.flatMap((statement) => Object.values(statement.Principal as Record<string, string | string[]>).flatMap((value) => asList(value)));
+    expect(new Set(principals)).toEqual(new Set([deployer, root.AWS, "kinesisanalytics.amazonaws.com", "infrastructure.kinesisanalytics.amazonaws.com"]));
+    // Every data statement is pinned to this application (encryption context or source ARN).
+    for (const statement of statements.slice(1)) {
+      if (asList(statement.Action).every((action) => action === "kms:DescribeKey")) continue;
+      expect(statement.Condition!["StringEquals"]!["kms:EncryptionContext:aws:kinesisanalytics:arn"]).toBe(applicationArn);
+    }
+    // The service execution role needs nothing for the key (the service uses its own principals).
+    for (const policyName of ["rivers-flink-streams", "rivers-flink-landing", "rivers-flink-runtime"]) {
+      const key = harness.one("aws:kms/key:Key", "rivers-flink-state-key");
+      expect(harness.one("aws:iam/rolePolicy:RolePolicy", policyName).inputs["policy"] as string).not.toContain(key.id!);
+    }
+  });
+
+  it("builds the operator's IAM document on the key for this application", () => {
+    const keyArn = `arn:aws:kms:eu-west-1:${account}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+    const list = flinkStateOperatorPolicy({ keyArn, applicationArn, region: "eu-west-1" }).Statement as Statement[];
+    const statements = bySid(list);
+    expect(list.map((statement) => statement.Sid)).toEqual(["AllowDescribeKey", "AllowKeyOperationsForDurableState", "AllowKeyOperationsForRunningState", "AllowCreateGrantForRunningState"]);
+    for (const statement of list) expect(statement.Resource).toBe(keyArn);
+    expect(statements["AllowDescribeKey"]!.Condition).toEqual({ StringEquals: viaFlink });
+    expect(statements["AllowKeyOperationsForDurableState"]!.Condition).toEqual({ StringEquals: { ...viaFlink, ...context } });
+    expect(statements["AllowCreateGrantForRunningState"]!.Condition).toEqual({ ...decryptGrantsOnly, StringEquals: { ...viaFlink, ...context, "kms:GrantConstraintType": "EncryptionContextSubset" } });
+  });
+
+  it("keeps the AWS owned key, and tags the application so, on runtimes before Flink 1.20", async () => {
+    const { harness, rivers } = await build();
+    expect(harness.byType("aws:kms/key:Key").map((key) => key.name)).not.toContain("rivers-flink-state-key");
+    expect(harness.byType("aws:kms/alias:Alias").map((alias) => alias.name)).not.toContain("rivers-flink-state-key-alias");
+    expect(rivers.stateKey).toBeUndefined();
+    const application = harness.one("aws:kinesisanalyticsv2/application:Application", "rivers-flink");
+    expect((application.inputs["applicationConfiguration"] as Record<string, unknown>)["applicationEncryptionConfiguration"]).toBeUndefined();
+    expect((application.inputs["tags"] as Record<string, string>)["data-platform:state-key"]).toBe("AWS_OWNED_KEY");
+  });
+
+  it("passes the policy pack and registers the same resources in preview and resolved mode", async () => {
+    const overrides: Overrides = { flink: { artifactKey: "code/rivers/rivers-1.4.0.jar", runtime: "FLINK-1_20" } };
+    const { harness } = await build(overrides);
+    const findings = await evaluatePolicies(harness.registrations.map((registration) => ({ ...registration, inputs: registration.revealedInputs })));
+    expect(findings.filter((finding) => finding.level === "mandatory")).toEqual([]);
+    const resolved = harness.registrations.map((registration) => registration.urn).sort();
+    const preview = (await build(overrides, "preview")).harness.registrations.map((registration) => registration.urn).sort();
+    expect(preview).toEqual(resolved);
+    expect(resolved).toContain(harness.one("aws:kms/key:Key", "rivers-flink-state-key").urn);
+  });
+
+  it("leaves the state key unprotected only when asked", async () => {
+    const { harness } = await build({ protect: false, flink: { artifactKey: "code/rivers/rivers-1.4.0.jar", runtime: "FLINK-1_20" } });
+    expect(harness.one("aws:kms/key:Key", "rivers-flink-state-key").options).toMatchObject({ protect: false, retainOnDelete: false });
   });
 });
 

@@ -2,9 +2,18 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { physicalName } from "@data-platform/conventions";
 import { domainTagKey, type DataLake } from "@data-platform/data-lake";
-import { validateStreamingArgs, type EventSourceArgs, type FlinkRuntime, type SchemaCompatibility, type StreamingIngestionArgs } from "./args";
+import { customerKeyStateRuntimes, validateStreamingArgs, type EventSourceArgs, type FlinkRuntime, type SchemaCompatibility, type StreamingIngestionArgs } from "./args";
 import { eventsRoot, landingFormat, landingLayout, sourcePrefix } from "./layout";
-import { flinkLandingPolicy, flinkRuntimePolicy, flinkStreamsPolicy, flinkTrustPolicy, producerPolicy, streamingKeyPolicy } from "./policies";
+import {
+  flinkApplicationArn,
+  flinkLandingPolicy,
+  flinkRuntimePolicy,
+  flinkStateKeyPolicy,
+  flinkStreamsPolicy,
+  flinkTrustPolicy,
+  producerPolicy,
+  streamingKeyPolicy,
+} from "./policies";
 import { defaultPeakFactor, defaultPrices, ingestionCapacity, kinesisShardLimits, type FlinkCapacity, type PriceTable, type StreamCapacity, type StreamingCapacity } from "./sizing";
 
 /** One event source's resources. */
@@ -40,6 +49,11 @@ export interface StreamingContract {
  */
 export class StreamingIngestion extends pulumi.ComponentResource {
   readonly key: aws.kms.Key;
+  /**
+   * The Flink state key: encrypts the application's running storage, checkpoints and snapshots. Only on runtimes
+   * that support it (`customerKeyStateRuntimes`, Flink 1.20 on); undefined otherwise (AWS owned key).
+   */
+  readonly stateKey?: aws.kms.Key;
   readonly registry: aws.glue.Registry;
   readonly role: aws.iam.Role;
   readonly securityGroup: aws.ec2.SecurityGroup;
@@ -91,6 +105,37 @@ export class StreamingIngestion extends pulumi.ComponentResource {
       stateful,
     );
     new aws.kms.Alias(`${name}-key-alias`, { name: `alias/${physicalName("kmsAlias", args.prefix, args.stage, name, "streaming")}`, targetKeyId: this.key.keyId }, child);
+
+    // The application's state on its own key: the streaming key's policy then never admits Managed Flink's service
+    // principals, and this one admits them for this application's encryption context only. Its policy names the
+    // application's ARN, built from known parts (the application needs the key's ARN, so it cannot come first).
+    const applicationName = physicalName("generic", args.prefix, args.stage, name);
+    if (customerKeyStateRuntimes.includes(this.runtime)) {
+      this.stateKey = new aws.kms.Key(
+        `${name}-flink-state-key`,
+        {
+          description: "Rivers: the Flink application's running state, checkpoints and snapshots",
+          enableKeyRotation: true,
+          deletionWindowInDays: 30,
+          policy: pulumi
+            .all([partition, region, accountId, pulumi.output(args.administratorArns)])
+            .apply(([partitionValue, regionValue, account, administratorArns]) =>
+              JSON.stringify(
+                flinkStateKeyPolicy({
+                  partition: partitionValue,
+                  region: regionValue,
+                  accountId: account,
+                  administratorArns,
+                  applicationArn: flinkApplicationArn(partitionValue, regionValue, account, applicationName),
+                }),
+              ),
+            ),
+          tags,
+        },
+        stateful,
+      );
+      new aws.kms.Alias(`${name}-flink-state-key-alias`, { name: `alias/${physicalName("kmsAlias", args.prefix, args.stage, name, "flink-state")}`, targetKeyId: this.stateKey.keyId }, child);
+    }
 
     const registryName = physicalName("generic", args.prefix, args.stage, name, "events");
     this.registry = new aws.glue.Registry(`${name}-registry`, { registryName, description: "Avro schemas of the microservices' event streams (Rivers)", tags }, stateful);
@@ -205,7 +250,7 @@ export class StreamingIngestion extends pulumi.ComponentResource {
     this.application = new aws.kinesisanalyticsv2.Application(
       `${name}-flink`,
       {
-        name: physicalName("generic", args.prefix, args.stage, name),
+        name: applicationName,
         description: "Rivers: Beam job landing the microservices' Avro events in the lake",
         runtimeEnvironment: this.runtime,
         applicationMode: "STREAMING",
@@ -217,6 +262,8 @@ export class StreamingIngestion extends pulumi.ComponentResource {
             codeContentType: "ZIPFILE",
             codeContent: { s3ContentLocation: { bucketArn: lake.artifactsBucket.arn, fileKey: args.flink.artifactKey } },
           },
+          // Running storage, checkpoints and snapshots on the state key where the runtime supports it.
+          ...(this.stateKey ? { applicationEncryptionConfiguration: { keyType: "CUSTOMER_MANAGED_KEY", keyId: this.stateKey.arn } } : {}),
           // Snapshots keep the job's state across updates and rescaling.
           applicationSnapshotConfiguration: { snapshotsEnabled: true },
           runConfiguration: { applicationRestoreConfiguration: { applicationRestoreType: "RESTORE_FROM_LATEST_SNAPSHOT" }, flinkRunConfiguration: { allowNonRestoredState: false } },
@@ -230,7 +277,13 @@ export class StreamingIngestion extends pulumi.ComponentResource {
           vpcConfiguration: { subnetIds: args.privateSubnetIds, securityGroupIds: [this.securityGroup.id] },
         },
         cloudwatchLoggingOptions: { logStreamArn: this.logStream.arn },
-        tags: { ...tags, "data-platform:kpus": String(flink.kpus), "data-platform:parallelism": String(flink.parallelism) },
+        tags: {
+          ...tags,
+          "data-platform:kpus": String(flink.kpus),
+          "data-platform:parallelism": String(flink.parallelism),
+          // Which key encrypts the state shows in plans: older runtimes stay on the AWS owned key.
+          "data-platform:state-key": this.stateKey ? "CUSTOMER_MANAGED_KEY" : "AWS_OWNED_KEY",
+        },
       },
       // The role must hold its permissions before the service validates code, logs and network access.
       { parent: this, dependsOn: rolePolicies },
