@@ -174,7 +174,7 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
               events: Object.entries(source.events).map(([event, definition]) => ({ name: event, schema: JSON.stringify(definition.schema), compatibility: definition.compatibility })),
             })),
             schemaCompatibility: ingestion.schemaCompatibility,
-            flink: { artifactKey: ingestion.flink.artifactKey, runtime: ingestion.flink.runtime, checkpointIntervalSeconds: ingestion.flink.checkpointIntervalSeconds },
+            flink: { artifactKey: ingestion.flink.artifactKey, runtime: ingestion.flink.runtime, stateKey: ingestion.flink.stateKey, checkpointIntervalSeconds: ingestion.flink.checkpointIntervalSeconds },
             protect: config.protect,
           },
           withProvider,

@@ -64,6 +64,13 @@ export interface RiversFlinkArgs {
    * runtimes leave it on the AWS owned key. @default "FLINK-1_19"
    */
   runtime?: FlinkRuntime;
+  /**
+   * Which key encrypts the application's state on runtimes that support a customer key: `customer-managed` (the
+   * component's Flink state key) or `aws-owned`. AWS advises upgrading an existing application to `FLINK-1_20`
+   * first and enabling the key in a later update: deploy the upgrade with `aws-owned`, then remove the setting.
+   * Ignored (AWS owned key) before `FLINK-1_20`. @default "customer-managed"
+   */
+  stateKey?: "customer-managed" | "aws-owned";
   /** KPU sizing: records/s per KPU (10,000), headroom (0.25), parallelism per KPU (1). */
   sizing?: FlinkSizing;
   /** Checkpoint interval. @default 60 */
@@ -172,6 +179,7 @@ export function validateStreamingArgs(name: string, args: StreamingIngestionArgs
   const flink = args.flink;
   if (!artifactKeyPattern.test(flink.artifactKey) || flink.artifactKey.startsWith("/")) problems.push(`flink.artifactKey "${flink.artifactKey}" must be an S3 key (no leading "/") of a .jar or .zip`);
   if (flink.runtime !== undefined && !flinkRuntimes.includes(flink.runtime)) problems.push(`flink.runtime must be one of ${flinkRuntimes.join(", ")}, got ${flink.runtime}`);
+  if (flink.stateKey !== undefined && flink.stateKey !== "customer-managed" && flink.stateKey !== "aws-owned") problems.push(`flink.stateKey must be "customer-managed" or "aws-owned", got ${String(flink.stateKey)}`);
   const sizing = flink.sizing ?? {};
   if (sizing.recordsPerSecondPerKpu !== undefined && !(sizing.recordsPerSecondPerKpu > 0)) problems.push("flink.sizing.recordsPerSecondPerKpu must be above 0");
   if (sizing.headroom !== undefined && !(sizing.headroom >= 0 && sizing.headroom <= 4)) problems.push("flink.sizing.headroom must be from 0 to 4");

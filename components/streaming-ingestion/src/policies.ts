@@ -72,9 +72,11 @@ export interface FlinkStateKeyPolicyInput {
  * "Managing CMK using APIs" (https://docs.aws.amazon.com/managed-flink/latest/java/manage-cmk-api.html), statement
  * for statement and condition for condition:
  * - administrators manage it (no data use);
- * - the application lifecycle operator (whoever creates, updates, starts and stops the application - the deploying
- *   role) uses it only through Managed Flink and only for this application's encryption context; the key policy
- *   delegates to the account's IAM policies (root principal), which must name the key (`flinkStateOperatorPolicy`);
+ * - the application lifecycle operator (whoever creates, updates, starts and stops the application: the deploying
+ *   role, one of the administrators here) uses it only through Managed Flink and only for this application's
+ *   encryption context. The doc names the operator role in the key policy, and so does this one: within the
+ *   account the key policy alone then suffices, so the deploying role needs no IAM policy naming a key that the same
+ *   `pulumi up` creates;
  * - `kinesisanalytics.amazonaws.com` describes it for this application and account, generates data keys for and
  *   decrypts this application's durable state;
  * - `infrastructure.kinesisanalytics.amazonaws.com` describes it for this application and account, uses it for and
@@ -82,7 +84,7 @@ export interface FlinkStateKeyPolicyInput {
  * The service execution role needs nothing (the service calls KMS with its own principals).
  */
 export function flinkStateKeyPolicy(input: FlinkStateKeyPolicyInput): PolicyDocument {
-  const accountRoot = `arn:${input.partition}:iam::${input.accountId}:root`;
+  const operators = [...input.administratorArns];
   const viaFlink = `kinesisanalytics.${input.region}.amazonaws.com`;
   const context = { "kms:EncryptionContext:aws:kinesisanalytics:arn": input.applicationArn };
   const decryptGrantsOnly = { "ForAllValues:StringEquals": { "kms:GrantOperations": "Decrypt" } };
@@ -91,7 +93,7 @@ export function flinkStateKeyPolicy(input: FlinkStateKeyPolicyInput): PolicyDocu
     {
       Sid: "AllowOperatorToDescribeKey",
       Effect: "Allow",
-      Principal: { AWS: accountRoot },
+      Principal: { AWS: operators },
       Action: "kms:DescribeKey",
       Resource: "*",
       Condition: { StringEquals: { "kms:ViaService": viaFlink } },
@@ -99,7 +101,7 @@ export function flinkStateKeyPolicy(input: FlinkStateKeyPolicyInput): PolicyDocu
     {
       Sid: "AllowOperatorToConfigureAppToUseKeyForApplicationState",
       Effect: "Allow",
-      Principal: { AWS: accountRoot },
+      Principal: { AWS: operators },
       Action: ["kms:Decrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext"],
       Resource: "*",
       Condition: { StringEquals: { ...context, "kms:ViaService": viaFlink } },
@@ -107,7 +109,7 @@ export function flinkStateKeyPolicy(input: FlinkStateKeyPolicyInput): PolicyDocu
     {
       Sid: "AllowOperatorToConfigureAppToCreateGrantForRunningState",
       Effect: "Allow",
-      Principal: { AWS: accountRoot },
+      Principal: { AWS: operators },
       Action: "kms:CreateGrant",
       Resource: "*",
       Condition: { StringEquals: { ...context, "kms:ViaService": viaFlink, "kms:GrantConstraintType": "EncryptionContextSubset" }, ...decryptGrantsOnly },
@@ -151,35 +153,6 @@ export function flinkStateKeyPolicy(input: FlinkStateKeyPolicyInput): PolicyDocu
       Action: "kms:CreateGrant",
       Resource: "*",
       Condition: { StringEquals: { ...context, "kms:GrantConstraintType": "EncryptionContextSubset" }, ...decryptGrantsOnly },
-    },
-  ]);
-}
-
-export interface FlinkStateOperatorPolicyInput {
-  keyArn: string;
-  applicationArn: string;
-  region: string;
-}
-
-/**
- * What the application lifecycle operator (the deploying role) needs in IAM on the state key, after "Application
- * lifecycle operator (API caller) permissions" (manage-cmk-api.html), without its `kinesisanalytics:*` and
- * `iam:PassRole` statements (the deploying role creates the application, so it has them already). The component
- * registers no policy for the deploying role (it is managed outside the program): attach this document to it.
- */
-export function flinkStateOperatorPolicy(input: FlinkStateOperatorPolicyInput): PolicyDocument {
-  const viaFlink = `kinesisanalytics.${input.region}.amazonaws.com`;
-  const context = { "kms:ViaService": viaFlink, "kms:EncryptionContext:aws:kinesisanalytics:arn": input.applicationArn };
-  return document([
-    { Sid: "AllowDescribeKey", Effect: "Allow", Action: "kms:DescribeKey", Resource: input.keyArn, Condition: { StringEquals: { "kms:ViaService": viaFlink } } },
-    { Sid: "AllowKeyOperationsForDurableState", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: input.keyArn, Condition: { StringEquals: context } },
-    { Sid: "AllowKeyOperationsForRunningState", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKeyWithoutPlaintext"], Resource: input.keyArn, Condition: { StringEquals: context } },
-    {
-      Sid: "AllowCreateGrantForRunningState",
-      Effect: "Allow",
-      Action: "kms:CreateGrant",
-      Resource: input.keyArn,
-      Condition: { "ForAllValues:StringEquals": { "kms:GrantOperations": "Decrypt" }, StringEquals: { ...context, "kms:GrantConstraintType": "EncryptionContextSubset" } },
     },
   ]);
 }

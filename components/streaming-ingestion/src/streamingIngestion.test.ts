@@ -4,7 +4,7 @@ import { evaluatePolicies } from "@data-platform/policy-pack";
 import { resolveOutput, setMocks, type Harness, type Registration } from "@data-platform/testing";
 import { describe, expect, it } from "vitest";
 import type { EventSourceArgs, StreamingIngestionArgs } from "./args";
-import { flinkStateOperatorPolicy, landingKeyActions, landingObjectActions } from "./policies";
+import { landingKeyActions, landingObjectActions } from "./policies";
 import { StreamingIngestion, type StreamingContract } from "./streamingIngestion";
 
 const account = "123456789012";
@@ -199,7 +199,7 @@ describe("StreamingIngestion Flink state key", () => {
   const context = { "kms:EncryptionContext:aws:kinesisanalytics:arn": applicationArn };
   const viaFlink = { "kms:ViaService": "kinesisanalytics.eu-west-1.amazonaws.com" };
   const decryptGrantsOnly = { "ForAllValues:StringEquals": { "kms:GrantOperations": "Decrypt" } };
-  const root = { AWS: `arn:aws:iam::${account}:root` };
+  const operators = { AWS: [deployer] };
 
   it("encrypts the application's state with its own rotating key on Flink 1.20 and later", async () => {
     const { harness, rivers } = await build({ flink: { artifactKey: "code/rivers/rivers-1.4.0.jar", runtime: "FLINK-1_20" } });
@@ -222,14 +222,14 @@ describe("StreamingIngestion Flink state key", () => {
   it("admits exactly the documented principals, with the documented conditions scoped to this account and application", async () => {
     const { harness } = await build({ flink: { artifactKey: "code/rivers/rivers-1.4.0.jar", runtime: "FLINK-2_2" } });
     const statements = parse(harness.one("aws:kms/key:Key", "rivers-flink-state-key")).Statement;
-    // manage-cmk-api.html, "Create a KMS key policy", with the operator role delegated to the account's IAM policies.
+    // manage-cmk-api.html, "Create a KMS key policy": the operator role is named, as in the doc (the deploying role is an administrator).
     expect(statements).toEqual([
       expect.objectContaining({ Sid: "KeyAdministration", Principal: { AWS: [deployer] } }),
-      { Sid: "AllowOperatorToDescribeKey", Effect: "Allow", Principal: root, Action: "kms:DescribeKey", Resource: "*", Condition: { StringEquals: viaFlink } },
+      { Sid: "AllowOperatorToDescribeKey", Effect: "Allow", Principal: operators, Action: "kms:DescribeKey", Resource: "*", Condition: { StringEquals: viaFlink } },
       {
         Sid: "AllowOperatorToConfigureAppToUseKeyForApplicationState",
         Effect: "Allow",
-        Principal: root,
+        Principal: operators,
         Action: ["kms:Decrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext"],
         Resource: "*",
         Condition: { StringEquals: { ...context, ...viaFlink } },
@@ -237,7 +237,7 @@ describe("StreamingIngestion Flink state key", () => {
       {
         Sid: "AllowOperatorToConfigureAppToCreateGrantForRunningState",
         Effect: "Allow",
-        Principal: root,
+        Principal: operators,
         Action: "kms:CreateGrant",
         Resource: "*",
         Condition: { StringEquals: { ...context, ...viaFlink, "kms:GrantConstraintType": "EncryptionContextSubset" }, ...decryptGrantsOnly },
@@ -279,7 +279,8 @@ describe("StreamingIngestion Flink state key", () => {
     // Administrators manage the key and never use it; no statement admits anybody outside the account.
     expect(statements[0]!.Action).not.toContain("kms:Decrypt");
     const principals = statements.flatMap((statement) => Object.values(statement.Principal as Record<string, string | string[]>).flatMap((value) => asList(value)));
-    expect(new Set(principals)).toEqual(new Set([deployer, root.AWS, "kinesisanalytics.amazonaws.com", "infrastructure.kinesisanalytics.amazonaws.com"]));
+    // No account-root delegation: the deploying role needs no IAM policy naming a key the same update creates.
+    expect(new Set(principals)).toEqual(new Set([deployer, "kinesisanalytics.amazonaws.com", "infrastructure.kinesisanalytics.amazonaws.com"]));
     // Every data statement is pinned to this application (encryption context or source ARN).
     for (const statement of statements.slice(1)) {
       if (asList(statement.Action).every((action) => action === "kms:DescribeKey")) continue;
@@ -292,15 +293,13 @@ describe("StreamingIngestion Flink state key", () => {
     }
   });
 
-  it("builds the operator's IAM document on the key for this application", () => {
-    const keyArn = `arn:aws:kms:eu-west-1:${account}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
-    const list = flinkStateOperatorPolicy({ keyArn, applicationArn, region: "eu-west-1" }).Statement as Statement[];
-    const statements = bySid(list);
-    expect(list.map((statement) => statement.Sid)).toEqual(["AllowDescribeKey", "AllowKeyOperationsForDurableState", "AllowKeyOperationsForRunningState", "AllowCreateGrantForRunningState"]);
-    for (const statement of list) expect(statement.Resource).toBe(keyArn);
-    expect(statements["AllowDescribeKey"]!.Condition).toEqual({ StringEquals: viaFlink });
-    expect(statements["AllowKeyOperationsForDurableState"]!.Condition).toEqual({ StringEquals: { ...viaFlink, ...context } });
-    expect(statements["AllowCreateGrantForRunningState"]!.Condition).toEqual({ ...decryptGrantsOnly, StringEquals: { ...viaFlink, ...context, "kms:GrantConstraintType": "EncryptionContextSubset" } });
+  it("can stay on the AWS owned key for a runtime upgrade (AWS advises enabling the key in a later update)", async () => {
+    const { harness, rivers } = await build({ flink: { artifactKey: "code/rivers/rivers-1.4.0.jar", runtime: "FLINK-1_20", stateKey: "aws-owned" } });
+    expect(rivers.stateKey).toBeUndefined();
+    expect(harness.byType("aws:kms/key:Key").map((key) => key.name)).not.toContain("rivers-flink-state-key");
+    const application = harness.one("aws:kinesisanalyticsv2/application:Application", "rivers-flink");
+    expect((application.inputs["applicationConfiguration"] as Record<string, unknown>)["applicationEncryptionConfiguration"]).toBeUndefined();
+    expect((application.inputs["tags"] as Record<string, string>)["data-platform:state-key"]).toBe("AWS_OWNED_KEY");
   });
 
   it("keeps the AWS owned key, and tags the application so, on runtimes before Flink 1.20", async () => {

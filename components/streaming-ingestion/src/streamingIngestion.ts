@@ -110,7 +110,7 @@ export class StreamingIngestion extends pulumi.ComponentResource {
     // principals, and this one admits them for this application's encryption context only. Its policy names the
     // application's ARN, built from known parts (the application needs the key's ARN, so it cannot come first).
     const applicationName = physicalName("generic", args.prefix, args.stage, name);
-    if (customerKeyStateRuntimes.includes(this.runtime)) {
+    if (customerKeyStateRuntimes.includes(this.runtime) && (args.flink.stateKey ?? "customer-managed") === "customer-managed") {
       this.stateKey = new aws.kms.Key(
         `${name}-flink-state-key`,
         {

@@ -342,6 +342,10 @@ export const stageConfigSchema = z.strictObject({
       flink: z.strictObject({
         artifactKey: z.string().regex(/^code\/[A-Za-z0-9._\/-]+\.(jar|zip)$/, "must be a key under code/ in the artifacts bucket, ending .jar or .zip"),
         runtime: z.enum(["FLINK-1_15", "FLINK-1_18", "FLINK-1_19", "FLINK-1_20", "FLINK-2_2"] as const).default("FLINK-1_19"),
+        stateKey: z
+          .enum(["customer-managed", "aws-owned"])
+          .default("customer-managed")
+          .describe("From FLINK-1_20: the state's key; aws-owned only for the update that upgrades an existing application's runtime."),
         checkpointIntervalSeconds: positiveInt.default(60),
       }),
       sources: z.record(
