@@ -10,6 +10,7 @@ Standard library only: the image has no curl/wget.
 """
 
 import hashlib
+import http.client
 import os
 import pathlib
 import sys
@@ -38,7 +39,7 @@ def fetch(url: str) -> bytes:
         try:
             with urllib.request.urlopen(url, timeout=120) as response:
                 return response.read()
-        except OSError as error:  # URLError, timeouts
+        except (OSError, http.client.HTTPException) as error:  # URLError, timeouts, truncated bodies (IncompleteRead)
             last_error = error
             time.sleep(2 * (attempt + 1))
     raise SystemExit(f"download failed: {url}: {last_error}")
