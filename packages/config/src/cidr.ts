@@ -1,2 +1,2 @@
 // CIDR helpers live in @data-platform/conventions; re-exported here for config callers.
-export { cidrsOverlap, parseCidr, type Cidr } from "@data-platform/conventions";
+export { cidrContains, cidrsOverlap, parseCidr, type Cidr } from "@data-platform/conventions";

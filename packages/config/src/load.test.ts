@@ -12,7 +12,11 @@ const validStage = {
   costCentre: "CC-0100",
   protect: false,
   network: { vpcCidr: "10.40.0.0/16", availabilityZones: 2, natGateways: "single", reservedCidrs: ["10.0.0.0/14"] },
-  cluster: { kubernetesVersion: "1.33", adminRoleArns: ["arn:aws:iam::111111111111:role/platform-deploy-dev"], nodeGroups: { system: { instanceTypes: ["m7g.large"], minSize: 2, desiredSize: 2, maxSize: 3 } } },
+  cluster: { kubernetesVersion: "1.33", adminRoleArns: ["arn:aws:iam::111111111111:role/platform-deploy-dev"], nodeGroups: {
+      system: { instanceTypes: ["m7g.large"], minSize: 2, desiredSize: 2, maxSize: 3 },
+      query: { instanceTypes: ["r7g.xlarge"], capacityType: "SPOT", minSize: 0, desiredSize: 1, maxSize: 3 },
+      notebooks: { instanceTypes: ["m7g.xlarge"], capacityType: "SPOT", minSize: 0, desiredSize: 0, maxSize: 2 },
+    } },
   domains: { orders: {}, logistics: { needs: { workflow: { maxWorkers: 2 } } } },
 };
 
@@ -83,6 +87,10 @@ describe("resolvePlatformConfig", () => {
     { case: "public API open to the internet", mutation: { stage: (s) => (s.cluster = { kubernetesVersion: "1.33", publicAccessCidrs: ["0.0.0.0/0"], nodeGroups: {} }) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:cluster.publicAccessCidrs[0]", message: /never open to the internet/ },
     { case: "cluster without an admin", mutation: { stage: (s) => (s.cluster.adminRoleArns = []) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:cluster.adminRoleArns", message: /at least one role, including the deploy role/ },
     { case: "notebook profile with a floating image tag", mutation: { stage: (s) => (s.notebooks = { enabled: true, adminUsers: ["a"], profiles: { gpu: { displayName: "GPU", cpuGuarantee: 1, cpuLimit: 2, memoryGuaranteeGiB: 4, memoryLimitGiB: 8, image: { name: "x", tag: "latest", collaboration: true } } } }) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:notebooks.profiles.gpu.image.tag", message: /must be pinned/ },
+    { case: "cluster without system nodes", mutation: { stage: (s) => (s.cluster.nodeGroups = { query: { instanceTypes: ["r7g.xlarge"], minSize: 0, desiredSize: 1, maxSize: 2 } }) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:cluster.nodeGroups", message: /must include "system"/ },
+    { case: "Karpenter pool named like a node group", mutation: { stage: (s) => (s.cluster.karpenter = { enabled: true, nodePools: { system: { cpuLimit: 8, memoryLimitGiB: 32 } } }) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:cluster.karpenter.nodePools.system", message: /same label and taint/ },
+    { case: "API range outside the VPC and reserved ranges", mutation: { stage: (s) => (s.cluster.apiAccessCidrs = ["192.168.0.0/24"]) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:cluster.apiAccessCidrs[0]", message: /must lie inside the VPC/ },
+    { case: "notebook image without collaboration while it is on", mutation: { stage: (s) => (s.notebooks = { enabled: true, adminUsers: ["a"], singleuserImage: { name: "registry.example.com/nb", tag: "1.0", collaboration: false } }) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:notebooks.singleuserImage.collaboration", message: /does not ship jupyter-collaboration/ },
     { case: "non-positive size", mutation: { stage: (s) => (s.lake = { landingExpirationDays: 0 }) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:lake.landingExpirationDays", message: /greater than 0/ },
     { case: "node group sizes out of order", mutation: { stage: (s) => (s.cluster = { kubernetesVersion: "1.33", adminRoleArns: ["arn:aws:iam::111111111111:role/platform-deploy-dev"], nodeGroups: { system: { instanceTypes: ["m7g.large"], minSize: 3, desiredSize: 1, maxSize: 2 } } }) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:cluster.nodeGroups.system.desiredSize", message: /minSize <= desiredSize <= maxSize/ },
     { case: "prefix AWS would reject", mutation: { stage: (s) => (s.prefix = "Data_Platform") }, file: /Pulumi\.dev\.yaml/, path: "data-platform:prefix", message: /lowercase letters or digits/ },

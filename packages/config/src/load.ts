@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseDocument } from "yaml";
-import { cidrsOverlap, parseCidr, type Cidr } from "./cidr";
+import { cidrContains, cidrsOverlap, parseCidr, type Cidr } from "./cidr";
 import { ConfigError, issuesFromZod, type ConfigIssue } from "./errors";
 import {
   domainFileSchema,
@@ -210,6 +210,7 @@ export function resolvePlatformConfig(source: StageConfigSource): PlatformConfig
   if (stage.notebooks.enabled && stage.notebooks.authenticator.kind === "dummy" && !/^dev(-|$)/.test(source.stack)) {
     issues.push({ file: configLabel, path: `${configNamespace}:notebooks.authenticator.kind`, message: 'the dummy authenticator is allowed in dev stages only; use "generic-oidc", "github" or "google"' });
   }
+  issues.push(...checkClusterServices(stage, configLabel));
   for (const domain of stage.luigi.launchDomains) {
     if (!enabled.get(domain)?.needs.spark.enabled) issues.push({ file: configLabel, path: `${configNamespace}:luigi.launchDomains`, message: `domain "${domain}" has no Spark in this stage` });
   }
@@ -224,6 +225,41 @@ export function resolvePlatformConfig(source: StageConfigSource): PlatformConfig
     registry: registry.domains,
     sources: { configFile: configLabel, domainsDir: displayPath(source.domainsDir) },
   };
+}
+
+/**
+ * What the cluster and its services would refuse at construction, found here so that no resource is registered:
+ * node groups the services need, Karpenter pools named like node groups, API ranges, notebook images without
+ * jupyter-collaboration while collaboration is on.
+ */
+function checkClusterServices(stage: StageConfigValues, file: string): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const cluster = `${configNamespace}:cluster`;
+  const groups = stage.cluster.nodeGroups;
+  if (!groups["system"]) issues.push({ file, path: `${cluster}.nodeGroups`, message: 'must include "system": CoreDNS and the add-ons run on untainted system nodes' });
+  else if (groups["system"].minSize < 1) issues.push({ file, path: `${cluster}.nodeGroups.system.minSize`, message: "must be at least 1 (CoreDNS and the controllers run there)" });
+  if (stage.queryMesh.enabled && !groups["query"]) issues.push({ file, path: `${cluster}.nodeGroups`, message: 'the query mesh is enabled: add a "query" node group (its pods run there)' });
+  if (stage.notebooks.enabled && !groups["notebooks"]) issues.push({ file, path: `${cluster}.nodeGroups`, message: 'notebooks are enabled: add a "notebooks" node group (the servers run there)' });
+  for (const pool of Object.keys(stage.cluster.karpenter.nodePools ?? {}).sort()) {
+    if (groups[pool]) issues.push({ file, path: `${cluster}.karpenter.nodePools.${pool}`, message: "a managed node group has this name: its nodes would carry the same label and taint" });
+  }
+  const vpc = parseCidr(stage.network.vpcCidr) as Cidr;
+  const reserved = stage.network.reservedCidrs.map((text) => parseCidr(text) as Cidr);
+  stage.cluster.apiAccessCidrs.forEach((text, index) => {
+    const range = parseCidr(text) as Cidr;
+    if (!cidrContains(vpc, range) && !reserved.some((outer) => cidrContains(outer, range))) {
+      issues.push({ file, path: `${cluster}.apiAccessCidrs[${index}]`, message: `${text} must lie inside the VPC (${vpc.text}) or a network.reservedCidrs range` });
+    }
+  });
+  const notebooks = stage.notebooks;
+  if (notebooks.enabled && notebooks.realTimeCollaboration) {
+    const withoutCollaboration = "real-time collaboration is on, but this image does not ship jupyter-collaboration (set collaboration: true only if it does, or realTimeCollaboration: false)";
+    if (notebooks.singleuserImage && !notebooks.singleuserImage.collaboration) issues.push({ file, path: `${configNamespace}:notebooks.singleuserImage.collaboration`, message: withoutCollaboration });
+    for (const [slug, profile] of Object.entries(notebooks.profiles ?? {})) {
+      if (profile.image && !profile.image.collaboration) issues.push({ file, path: `${configNamespace}:notebooks.profiles.${slug}.image.collaboration`, message: withoutCollaboration });
+    }
+  }
+  return issues;
 }
 
 function checkNetwork(stage: StageConfigValues, file: string): ConfigIssue[] {
