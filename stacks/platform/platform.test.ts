@@ -56,6 +56,27 @@ describe("platform stack", () => {
     expect(result.harness.registrations.map((registration) => registration.type)).toEqual(["pulumi:pulumi:Stack"]);
   });
 
+  it("stops on what the components would refuse (a valid schema, a bad combination) before any resource", async () => {
+    const engine = stageConfig("dev");
+    const notebooks = JSON.parse(engine.config["data-platform:notebooks"]!) as Record<string, unknown>;
+    engine.config["data-platform:notebooks"] = JSON.stringify({ ...notebooks, authenticator: { kind: "github" }, cullTimeoutSeconds: 60 });
+    const cluster = JSON.parse(engine.config["data-platform:cluster"]!) as Record<string, unknown>;
+    engine.config["data-platform:cluster"] = JSON.stringify({ ...cluster, kubernetesVersion: "1.30" });
+    const result = await runProgramSettled(() => platform, { stack: "dev", config: engine.config });
+    expect(result.error).toBeInstanceOf(ConfigError);
+    const lines = (result.error as ConfigError).issues.map((issue) => `${issue.file}: ${issue.path}: ${issue.message}`);
+    expect(lines).toEqual([
+      expect.stringMatching(/Pulumi\.dev\.yaml: data-platform:cluster: kubernetesVersion 1\.30 is older than 1\.31/),
+      expect.stringMatching(/Pulumi\.dev\.yaml: data-platform:notebooks: authenticator\.clientId is required for github$/),
+      expect.stringMatching(/Pulumi\.dev\.yaml: data-platform:notebooks: authenticator\.clientSecret .* is required for github$/),
+      expect.stringMatching(/Pulumi\.dev\.yaml: data-platform:notebooks: authenticator\.oauthCallbackUrl is required when hostname is not set$/),
+      // The orders domain's groups are not GitHub teams.
+      expect.stringMatching(/Pulumi\.dev\.yaml: data-platform:notebooks: domains\.orders\.groups: "analysts-orders" must be "org:team" for github$/),
+      expect.stringMatching(/Pulumi\.dev\.yaml: data-platform:notebooks: cullTimeoutSeconds must be an integer >= 300, got 60$/),
+    ]);
+    expect(result.harness.registrations.map((registration) => registration.type)).toEqual(["pulumi:pulumi:Stack"]);
+  });
+
   it("adding a domain to a stage changes no existing resource", async () => {
     const before = await run("dev");
     const engine = stageConfig("dev");

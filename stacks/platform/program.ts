@@ -1,15 +1,15 @@
 import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { loadPlatformConfig, type PlatformConfig } from "@data-platform/config";
+import { ConfigError, loadPlatformConfig, type ConfigIssue, type PlatformConfig } from "@data-platform/config";
 import { domainTags, providerDefaultTags } from "@data-platform/conventions";
 import { DataLake } from "@data-platform/data-lake";
 import { DomainWorkflowEnv } from "@data-platform/domain-workflow-env";
 import { EphemeralSparkCluster } from "@data-platform/ephemeral-spark-cluster";
 import { DatabaseImporter, type DatabaseSourceArgs } from "@data-platform/database-importer";
-import { NotebookHub } from "@data-platform/notebook-hub";
-import { PlatformCluster } from "@data-platform/platform-cluster";
-import { QueryMesh } from "@data-platform/query-mesh";
+import { NotebookHub, notebookHubProblems, type NotebookHubArgs } from "@data-platform/notebook-hub";
+import { karpenterSettings, PlatformCluster, validateKarpenterNodePools, validatePlatformClusterArgs, type PlatformClusterArgs } from "@data-platform/platform-cluster";
+import { QueryMesh, queryMeshArgsProblems, type QueryMeshArgs } from "@data-platform/query-mesh";
 import { StreamingIngestion } from "@data-platform/streaming-ingestion";
 import { legacyLuigiSchedulerIfEnabled, Warehouse } from "@data-platform/warehouse";
 import { contractVersion, type DomainContract, type IngestionContract, type PlatformContract } from "@data-platform/platform-contract";
@@ -25,6 +25,8 @@ export const programDir = path.basename(__dirname) === "dist" ? path.dirname(__d
 export type PlatformOutputs = { [K in keyof PlatformContract]: pulumi.Input<PlatformContract[K]> };
 
 export async function platform(config: PlatformConfig = loadPlatformConfig({ programDir })): Promise<PlatformOutputs> {
+  // What the components would refuse, before the first resource.
+  preflight(config);
   // Every AWS resource of the stage is created through this provider, so the
   // stage, owner and cost-centre tags are on everything that can carry tags.
   const provider = new aws.Provider("platform", {
@@ -60,33 +62,7 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
   );
 
   // The private network and the stage's one EKS cluster (query mesh, notebooks, EMR on EKS).
-  const cluster = new PlatformCluster(
-    "platform",
-    {
-      prefix: config.prefix,
-      stage: config.stage,
-      vpcCidr: config.network.vpcCidr,
-      availabilityZoneCount: config.network.availabilityZones,
-      natGateways: config.network.natGateways,
-      reservedCidrs: config.network.reservedCidrs,
-      interfaceEndpoints: config.network.interfaceEndpoints,
-      flowLogRetentionDays: config.network.flowLogRetentionDays,
-      kubernetesVersion: config.cluster.kubernetesVersion,
-      publicAccessCidrs: config.cluster.publicAccessCidrs,
-      apiAccessCidrs: config.cluster.apiAccessCidrs,
-      adminRoleArns: config.cluster.adminRoleArns,
-      readOnlyRoleArns: config.cluster.readOnlyRoleArns,
-      nodeGroups: config.cluster.nodeGroups,
-      // Provider default tags never reach what Karpenter and the load balancer controller create.
-      controllerTags: providerDefaultTags({ stage: config.stage, owner: config.owner, costCentre: config.costCentre }).tags,
-      karpenter: config.cluster.karpenter.enabled && {
-        ...(config.cluster.karpenter.nodePools ? { nodePools: config.cluster.karpenter.nodePools } : {}),
-        ...(config.cluster.karpenter.amiAlias ? { amiAlias: config.cluster.karpenter.amiAlias } : {}),
-      },
-      protect: config.protect,
-    },
-    withProvider,
-  );
+  const cluster = new PlatformCluster("platform", platformClusterArgs(config), withProvider);
 
   const tagsOf = (domain: PlatformConfig["domains"][number]) => domainTags({ domain: domain.name, owner: domain.owners.team, costCentre: domain.costCentre });
   const sparkDomains = config.domains.filter((domain) => domain.needs.spark.enabled);
@@ -265,60 +241,9 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
   if (luigi) for (const domain of config.luigi.launchDomains) spark.grantLaunch("luigi", luigi.role, domain);
 
   // The query mesh over every domain's published data products, and the notebooks beside it.
-  const published = config.domains.filter((domain) => domain.dataProducts.length > 0);
-  const queryMesh = config.queryMesh.enabled
-    ? new QueryMesh(
-        "query-mesh",
-        {
-          prefix: config.prefix,
-          stage: config.stage,
-          cluster,
-          lake,
-          engine: config.queryMesh.engine,
-          domains: published.map((domain) => ({ name: domain.name, products: domain.dataProducts.map((product) => product.name) })),
-          workers: config.queryMesh.workers,
-          accessControl: config.queryMesh.accessControl,
-          ranger: config.queryMesh.ranger,
-          privacera: config.queryMesh.privacera,
-          production: config.stage === "prod",
-          tlsCertificateArn: config.queryMesh.tlsCertificateArn,
-          s3EgressCidrs: config.queryMesh.s3EgressCidrs,
-          protect: config.protect,
-        },
-        withProvider,
-      )
-    : undefined;
-  const notebooksConfig = config.notebooks;
-  const notebooks = notebooksConfig.enabled
-    ? new NotebookHub(
-        "notebooks",
-        {
-          prefix: config.prefix,
-          stage: config.stage,
-          production: config.stage === "prod",
-          cluster,
-          lake,
-          authenticator: {
-            ...notebooksConfig.authenticator,
-            clientSecret: notebooksConfig.authenticator.clientSecret === undefined ? undefined : pulumi.secret(notebooksConfig.authenticator.clientSecret),
-          },
-          adminUsers: notebooksConfig.adminUsers,
-          allowedUsers: notebooksConfig.allowedUsers,
-          domains: config.domains
-            .filter((domain) => domain.needs.notebooks.enabled)
-            .map((domain) => ({ name: domain.name, groups: domain.needs.notebooks.groups, products: published.map((owner) => ({ domain: owner.name, products: owner.dataProducts.map((product) => product.name) })) })),
-          storage: { capacityGiB: notebooksConfig.storageGiB },
-          cullTimeoutSeconds: notebooksConfig.cullTimeoutSeconds,
-          queryEndpoint: queryMesh?.endpoint,
-          hostname: notebooksConfig.hostname,
-          tlsCertificateArn: notebooksConfig.tlsCertificateArn,
-          realTimeCollaboration: notebooksConfig.realTimeCollaboration,
-          ...(notebooksConfig.profiles ? { profiles: notebooksConfig.profiles } : {}),
-          ...(notebooksConfig.singleuserImage ? { singleuserImage: notebooksConfig.singleuserImage } : {}),
-          protect: config.protect,
-        },
-        withProvider,
-      )
+  const queryMesh = config.queryMesh.enabled ? new QueryMesh("query-mesh", { ...queryMeshArgs(config), cluster, lake }, withProvider) : undefined;
+  const notebooks = config.notebooks.enabled
+    ? new NotebookHub("notebooks", { ...notebookHubArgs(config), cluster, lake, ...(queryMesh ? { queryEndpoint: queryMesh.endpoint } : {}) }, withProvider)
     : undefined;
 
   const lakeContract = lake.contract();
@@ -361,4 +286,107 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
     notebooks: notebooks?.contract() ?? null,
     domains,
   };
+}
+
+/** PlatformCluster's args from the stage config (pure: the preflight validates them before any resource). */
+export function platformClusterArgs(config: PlatformConfig): PlatformClusterArgs {
+  return {
+    prefix: config.prefix,
+    stage: config.stage,
+    vpcCidr: config.network.vpcCidr,
+    availabilityZoneCount: config.network.availabilityZones,
+    natGateways: config.network.natGateways,
+    reservedCidrs: config.network.reservedCidrs,
+    interfaceEndpoints: config.network.interfaceEndpoints,
+    flowLogRetentionDays: config.network.flowLogRetentionDays,
+    kubernetesVersion: config.cluster.kubernetesVersion,
+    publicAccessCidrs: config.cluster.publicAccessCidrs,
+    apiAccessCidrs: config.cluster.apiAccessCidrs,
+    adminRoleArns: config.cluster.adminRoleArns,
+    readOnlyRoleArns: config.cluster.readOnlyRoleArns,
+    nodeGroups: config.cluster.nodeGroups,
+    // Provider default tags never reach what Karpenter and the load balancer controller create.
+    controllerTags: providerDefaultTags({ stage: config.stage, owner: config.owner, costCentre: config.costCentre }).tags,
+    karpenter: config.cluster.karpenter.enabled && {
+      ...(config.cluster.karpenter.nodePools ? { nodePools: config.cluster.karpenter.nodePools } : {}),
+      ...(config.cluster.karpenter.amiAlias ? { amiAlias: config.cluster.karpenter.amiAlias } : {}),
+    },
+    protect: config.protect,
+  };
+}
+
+/** QueryMesh's args from the stage config, without the cluster and lake objects. */
+export function queryMeshArgs(config: PlatformConfig): Omit<QueryMeshArgs, "cluster" | "lake"> {
+  const published = config.domains.filter((domain) => domain.dataProducts.length > 0);
+  return {
+    prefix: config.prefix,
+    stage: config.stage,
+    engine: config.queryMesh.engine,
+    domains: published.map((domain) => ({ name: domain.name, products: domain.dataProducts.map((product) => product.name) })),
+    workers: config.queryMesh.workers,
+    accessControl: config.queryMesh.accessControl,
+    ranger: config.queryMesh.ranger,
+    privacera: config.queryMesh.privacera,
+    production: config.stage === "prod",
+    tlsCertificateArn: config.queryMesh.tlsCertificateArn,
+    s3EgressCidrs: config.queryMesh.s3EgressCidrs,
+    protect: config.protect,
+  };
+}
+
+/** NotebookHub's args from the stage config, without the cluster, lake and query endpoint. */
+export function notebookHubArgs(config: PlatformConfig): Omit<NotebookHubArgs, "cluster" | "lake" | "queryEndpoint"> {
+  const published = config.domains.filter((domain) => domain.dataProducts.length > 0);
+  return {
+    prefix: config.prefix,
+    stage: config.stage,
+    production: config.stage === "prod",
+    authenticator: {
+      ...config.notebooks.authenticator,
+      clientSecret: config.notebooks.authenticator.clientSecret === undefined ? undefined : pulumi.secret(config.notebooks.authenticator.clientSecret),
+    },
+    adminUsers: config.notebooks.adminUsers,
+    allowedUsers: config.notebooks.allowedUsers,
+    domains: config.domains
+      .filter((domain) => domain.needs.notebooks.enabled)
+      .map((domain) => ({ name: domain.name, groups: domain.needs.notebooks.groups, products: published.map((owner) => ({ domain: owner.name, products: owner.dataProducts.map((product) => product.name) })) })),
+    storage: { capacityGiB: config.notebooks.storageGiB },
+    cullTimeoutSeconds: config.notebooks.cullTimeoutSeconds,
+    hostname: config.notebooks.hostname,
+    tlsCertificateArn: config.notebooks.tlsCertificateArn,
+    realTimeCollaboration: config.notebooks.realTimeCollaboration,
+    ...(config.notebooks.profiles ? { profiles: config.notebooks.profiles } : {}),
+    ...(config.notebooks.singleuserImage ? { singleuserImage: config.notebooks.singleuserImage } : {}),
+    protect: config.protect,
+  };
+}
+
+/** One ConfigIssue per problem line of a component's validation error (`- <problem>`), under a config key. */
+function issuesOf(file: string, key: string, validate: () => void): ConfigIssue[] {
+  try {
+    validate();
+    return [];
+  } catch (error) {
+    const lines = (error as Error).message.split("\n").filter((line) => line.startsWith("- "));
+    return (lines.length > 0 ? lines.map((line) => line.slice(2)) : [(error as Error).message]).map((message) => ({ file, path: key, message }));
+  }
+}
+
+/**
+ * What the cluster and the in-cluster services would refuse at construction, checked before any resource is
+ * registered: a bad combination of config values stops the program with errors naming the file and the config key,
+ * and never half-runs it. The components validate again when constructed (they are used outside this program too).
+ */
+export function preflight(config: PlatformConfig): void {
+  const file = config.sources.configFile;
+  const clusterArgs = platformClusterArgs(config);
+  const karpenter = karpenterSettings(clusterArgs.karpenter);
+  const issues: ConfigIssue[] = [
+    ...issuesOf(file, "data-platform:cluster", () => validatePlatformClusterArgs("platform", clusterArgs)),
+    ...(karpenter ? validateKarpenterNodePools(karpenter.nodePools, { ...clusterArgs.controllerTags }, karpenter.amiAlias) : []).map((message) => ({ file, path: "data-platform:cluster.karpenter", message })),
+    ...(config.queryMesh.enabled ? queryMeshArgsProblems(queryMeshArgs(config)) : []).map((message) => ({ file, path: "data-platform:queryMesh", message })),
+    // The cluster and lake are never read by the notebook hub's validation.
+    ...(config.notebooks.enabled ? notebookHubProblems(notebookHubArgs(config) as NotebookHubArgs) : []).map((message) => ({ file, path: "data-platform:notebooks", message })),
+  ];
+  if (issues.length > 0) throw new ConfigError(issues);
 }
