@@ -62,6 +62,11 @@ describe("platform stack", () => {
     engine.config["data-platform:notebooks"] = JSON.stringify({ ...notebooks, authenticator: { kind: "github" }, cullTimeoutSeconds: 60 });
     const cluster = JSON.parse(engine.config["data-platform:cluster"]!) as Record<string, unknown>;
     engine.config["data-platform:cluster"] = JSON.stringify({ ...cluster, kubernetesVersion: "1.30" });
+    const ingestion = JSON.parse(engine.config["data-platform:ingestion"]!) as { sources: Record<string, { events: Record<string, { schema: Record<string, unknown> }> }> };
+    const [source, definition] = Object.entries(ingestion.sources)[0]!;
+    const [event] = Object.keys(definition.events);
+    definition.events[event!]!.schema = { type: "enum", name: "Broken", symbols: ["A"] };
+    engine.config["data-platform:ingestion"] = JSON.stringify(ingestion);
     const result = await runProgramSettled(() => platform, { stack: "dev", config: engine.config });
     expect(result.error).toBeInstanceOf(ConfigError);
     const lines = (result.error as ConfigError).issues.map((issue) => `${issue.file}: ${issue.path}: ${issue.message}`);
@@ -73,6 +78,8 @@ describe("platform stack", () => {
       // The orders domain's groups are not GitHub teams.
       expect.stringMatching(/Pulumi\.dev\.yaml: data-platform:notebooks: domains\.orders\.groups: "analysts-orders" must be "org:team" for github$/),
       expect.stringMatching(/Pulumi\.dev\.yaml: data-platform:notebooks: cullTimeoutSeconds must be an integer >= 300, got 60$/),
+      `stacks/platform/Pulumi.dev.yaml: data-platform:ingestion.sources.${source}.events.${event!}.schema: the Avro schema has type "enum", expected "record"`,
+      `stacks/platform/Pulumi.dev.yaml: data-platform:ingestion.sources.${source}.events.${event!}.schema: the Avro schema has no fields array`,
     ]);
     expect(result.harness.registrations.map((registration) => registration.type)).toEqual(["pulumi:pulumi:Stack"]);
   });

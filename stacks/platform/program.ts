@@ -10,7 +10,7 @@ import { DatabaseImporter, type DatabaseSourceArgs } from "@data-platform/databa
 import { NotebookHub, notebookHubProblems, type NotebookHubArgs } from "@data-platform/notebook-hub";
 import { karpenterSettings, PlatformCluster, validateKarpenterNodePools, validatePlatformClusterArgs, type PlatformClusterArgs } from "@data-platform/platform-cluster";
 import { QueryMesh, queryMeshArgsProblems, type QueryMeshArgs } from "@data-platform/query-mesh";
-import { StreamingIngestion } from "@data-platform/streaming-ingestion";
+import { avroSchemaProblems, StreamingIngestion } from "@data-platform/streaming-ingestion";
 import { legacyLuigiSchedulerIfEnabled, Warehouse } from "@data-platform/warehouse";
 import { contractVersion, type DomainContract, type IngestionContract, type PlatformContract } from "@data-platform/platform-contract";
 
@@ -388,5 +388,13 @@ export function preflight(config: PlatformConfig): void {
     // The cluster and lake are never read by the notebook hub's validation.
     ...(config.notebooks.enabled ? notebookHubProblems(notebookHubArgs(config) as NotebookHubArgs) : []).map((message) => ({ file, path: "data-platform:notebooks", message })),
   ];
+  // Event schemas are the ingestion config most often wrong; the Glue Schema Registry would refuse them mid-update.
+  for (const [source, definition] of Object.entries(config.ingestion?.sources ?? {})) {
+    for (const [event, { schema }] of Object.entries(definition.events)) {
+      for (const problem of avroSchemaProblems(JSON.stringify(schema))) {
+        issues.push({ file, path: `data-platform:ingestion.sources.${source}.events.${event}.schema`, message: `the Avro schema ${problem}` });
+      }
+    }
+  }
   if (issues.length > 0) throw new ConfigError(issues);
 }
