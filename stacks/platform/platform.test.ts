@@ -78,8 +78,9 @@ describe("platform stack", () => {
       // The orders domain's groups are not GitHub teams.
       expect.stringMatching(/Pulumi\.dev\.yaml: data-platform:notebooks: domains\.orders\.groups: "analysts-orders" must be "org:team" for github$/),
       expect.stringMatching(/Pulumi\.dev\.yaml: data-platform:notebooks: cullTimeoutSeconds must be an integer >= 300, got 60$/),
-      `stacks/platform/Pulumi.dev.yaml: data-platform:ingestion.sources.${source}.events.${event!}.schema: the Avro schema has type "enum", expected "record"`,
-      `stacks/platform/Pulumi.dev.yaml: data-platform:ingestion.sources.${source}.events.${event!}.schema: the Avro schema has no fields array`,
+      // The file is shown relative to the working directory (the repository root, or the project under Nx).
+      expect.stringMatching(new RegExp(`Pulumi\\.dev\\.yaml: data-platform:ingestion\\.sources\\.${source}\\.events\\.${event!}\\.schema: the Avro schema has type "enum", expected "record"$`)),
+      expect.stringMatching(new RegExp(`Pulumi\\.dev\\.yaml: data-platform:ingestion\\.sources\\.${source}\\.events\\.${event!}\\.schema: the Avro schema has no fields array$`)),
     ]);
     expect(result.harness.registrations.map((registration) => registration.type)).toEqual(["pulumi:pulumi:Stack"]);
   });
