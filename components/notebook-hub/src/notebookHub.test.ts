@@ -172,7 +172,10 @@ describe("NotebookHub", () => {
       imageScanningConfiguration: { scanOnPush: true },
       encryptionConfigurations: [{ encryptionType: "KMS", kmsKey: `arn:aws:kms:eu-west-1:${account}:key/${key.id}` }],
     });
-    expect(key.inputs).toMatchObject({ enableKeyRotation: true });
+    expect(key.inputs).toMatchObject({ enableKeyRotation: true, deletionWindowInDays: 30 });
+    // The account's IAM policies govern the key; nobody outside the account is admitted.
+    expect(JSON.parse(key.inputs["policy"] as string).Statement).toEqual([expect.objectContaining({ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${account}:root` } })]);
+    expect(harness.one("aws:kms/alias:Alias", "notebooks-image-key-alias").inputs["name"]).toBe("alias/dp-prod-notebooks-images");
     for (const stateful of [repository, key]) expect(stateful.options).toMatchObject({ protect: true, retainOnDelete: true });
     expect(repository.inputs["forceDelete"]).toBe(false);
     const lifecycle = JSON.parse(harness.one("aws:ecr/lifecyclePolicy:LifecyclePolicy", "notebooks-image").inputs["policy"] as string) as { rules: { selection: Record<string, unknown> }[] };

@@ -1,9 +1,10 @@
 import { charts } from "@data-platform/helm-charts";
 import type { LakeGrant } from "@data-platform/data-lake";
-import { chartSource, type PlatformNamespace, type ServiceAccountRole } from "@data-platform/platform-cluster";
+import { chartSource, createKey, type PlatformNamespace, type ServiceAccountRole } from "@data-platform/platform-cluster";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import { physicalName } from "@data-platform/conventions";
 import { defaultProfiles, validateNotebookHubArgs, type NotebookHubArgs } from "./args";
 import { notebookImageRepositoryName, notebookImageTag } from "./image";
 import { clientSecretKey, domainGroups, hubValues, loadBalancerAnnotations, loadBalancerServiceSpec, namespaceFlows, productGrants } from "./values";
@@ -150,20 +151,16 @@ export class NotebookHub extends pulumi.ComponentResource {
       this.singleuserImage = { name: pulumi.output(args.singleuserImage.name), tag: args.singleuserImage.tag };
     } else {
       const stateful = { parent: this, protect, retainOnDelete: protect };
-      const account = aws.getCallerIdentityOutput({}, child).accountId;
-      const partition = aws.getPartitionOutput({}, child).partition;
-      this.imageKey = new aws.kms.Key(
-        `${name}-image-key`,
-        {
-          description: `Notebook single-user images of ${args.prefix}-${args.stage}`,
-          enableKeyRotation: true,
-          deletionWindowInDays: 30,
-          // The account's IAM policies govern use; ECR encrypts and decrypts through its own grants.
-          policy: pulumi.interpolate`{"Version":"2012-10-17","Statement":[{"Sid":"AccountIamPoliciesGovernUse","Effect":"Allow","Principal":{"AWS":"arn:${partition}:iam::${account}:root"},"Action":"kms:*","Resource":"*"}]}`,
-          tags,
-        },
-        stateful,
-      );
+      // The account's IAM policies govern use; ECR encrypts and decrypts through its own grants.
+      const account = pulumi.all([lake.account.accountId, lake.account.partition, lake.account.region]).apply(([accountId, partition, region]) => ({ accountId, partition, region }));
+      this.imageKey = createKey(this, `${name}-image-key`, {
+        description: `Notebook single-user images of ${args.prefix}-${args.stage}`,
+        alias: physicalName("kmsAlias", args.prefix, args.stage, name, "images"),
+        usage: "images",
+        account,
+        tags,
+        protect,
+      });
       this.imageRepository = new aws.ecr.Repository(
         `${name}-image`,
         {

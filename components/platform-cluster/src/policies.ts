@@ -63,7 +63,7 @@ export function serviceTrustPolicy(service: string, sourceAccount?: string): Pol
 }
 
 /** What a platform cluster key encrypts. */
-export type KeyUsage = "eks-secrets" | "logs" | "volumes";
+export type KeyUsage = "eks-secrets" | "logs" | "volumes" | "images";
 
 /** The service-linked role EC2 Auto Scaling (managed node groups) launches instances with. */
 export function autoScalingServiceLinkedRoleArn(scope: AccountScope): string {
