@@ -75,14 +75,26 @@ describe("platform stack", () => {
       expect.stringMatching(/Pulumi\.dev\.yaml: data-platform:notebooks: authenticator\.clientId is required for github$/),
       expect.stringMatching(/Pulumi\.dev\.yaml: data-platform:notebooks: authenticator\.clientSecret .* is required for github$/),
       expect.stringMatching(/Pulumi\.dev\.yaml: data-platform:notebooks: authenticator\.oauthCallbackUrl is required when hostname is not set$/),
-      // The orders domain's groups are not GitHub teams.
-      expect.stringMatching(/Pulumi\.dev\.yaml: data-platform:notebooks: domains\.orders\.groups: "analysts-orders" must be "org:team" for github$/),
+      // The orders domain's groups are not GitHub teams: filed against the domain's own file.
+      expect.stringMatching(/domains\/orders\.yaml: needs\.notebooks\.groups: "analysts-orders" must be "org:team" for github \(or the stage's data-platform:domains\.orders\.needs override\)$/),
       expect.stringMatching(/Pulumi\.dev\.yaml: data-platform:notebooks: cullTimeoutSeconds must be an integer >= 300, got 60$/),
       // The file is shown relative to the working directory (the repository root, or the project under Nx).
       expect.stringMatching(new RegExp(`Pulumi\\.dev\\.yaml: data-platform:ingestion\\.sources\\.${source}\\.events\\.${event!}\\.schema: the Avro schema has type "enum", expected "record"$`)),
       expect.stringMatching(new RegExp(`Pulumi\\.dev\\.yaml: data-platform:ingestion\\.sources\\.${source}\\.events\\.${event!}\\.schema: the Avro schema has no fields array$`)),
     ]);
     expect(result.harness.registrations.map((registration) => registration.type)).toEqual(["pulumi:pulumi:Stack"]);
+  });
+
+  it("passes Starburst credentials from the stage config to the query mesh, as secrets", async () => {
+    const engine = stageConfig("dev");
+    const queryMesh = JSON.parse(engine.config["data-platform:queryMesh"]!) as Record<string, unknown>;
+    const starburst = { licenseSecret: "license-never-in-plain", registryUsername: "acme", registryPassword: "password-never-in-plain" };
+    engine.config["data-platform:queryMesh"] = JSON.stringify({ ...queryMesh, engine: "starburst", starburst });
+    const { harness } = await runProgram(() => platform, { stack: "dev", config: engine.config });
+    expect(harness.byType("kubernetes:helm.sh/v4:Chart").map((chart) => chart.inputs["chart"])).toContainEqual(expect.stringContaining("starburst"));
+    const plain = JSON.stringify(harness.registrations.map((registration) => registration.inputs));
+    expect(plain).not.toContain("license-never-in-plain");
+    expect(plain).not.toContain("password-never-in-plain");
   });
 
   it("adding a domain to a stage changes no existing resource", async () => {

@@ -8,7 +8,7 @@ import { DomainWorkflowEnv } from "@data-platform/domain-workflow-env";
 import { EphemeralSparkCluster } from "@data-platform/ephemeral-spark-cluster";
 import { DatabaseImporter, type DatabaseSourceArgs } from "@data-platform/database-importer";
 import { NotebookHub, notebookHubProblems, type NotebookHubArgs } from "@data-platform/notebook-hub";
-import { karpenterSettings, PlatformCluster, validateKarpenterNodePools, validatePlatformClusterArgs, type PlatformClusterArgs } from "@data-platform/platform-cluster";
+import { karpenterSettings, PlatformCluster, platformClusterArgsProblems, validateKarpenterNodePools, type PlatformClusterArgs } from "@data-platform/platform-cluster";
 import { QueryMesh, queryMeshArgsProblems, type QueryMeshArgs } from "@data-platform/query-mesh";
 import { avroSchemaProblems, StreamingIngestion } from "@data-platform/streaming-ingestion";
 import { legacyLuigiSchedulerIfEnabled, Warehouse } from "@data-platform/warehouse";
@@ -327,6 +327,15 @@ export function queryMeshArgs(config: PlatformConfig): Omit<QueryMeshArgs, "clus
     accessControl: config.queryMesh.accessControl,
     ranger: config.queryMesh.ranger,
     privacera: config.queryMesh.privacera,
+    ...(config.queryMesh.starburst
+      ? {
+          starburst: {
+            licenseSecret: pulumi.secret(config.queryMesh.starburst.licenseSecret),
+            registryUsername: config.queryMesh.starburst.registryUsername,
+            registryPassword: pulumi.secret(config.queryMesh.starburst.registryPassword),
+          },
+        }
+      : {}),
     production: config.stage === "prod",
     tlsCertificateArn: config.queryMesh.tlsCertificateArn,
     s3EgressCidrs: config.queryMesh.s3EgressCidrs,
@@ -361,15 +370,14 @@ export function notebookHubArgs(config: PlatformConfig): Omit<NotebookHubArgs, "
   };
 }
 
-/** One ConfigIssue per problem line of a component's validation error (`- <problem>`), under a config key. */
-function issuesOf(file: string, key: string, validate: () => void): ConfigIssue[] {
-  try {
-    validate();
-    return [];
-  } catch (error) {
-    const lines = (error as Error).message.split("\n").filter((line) => line.startsWith("- "));
-    return (lines.length > 0 ? lines.map((line) => line.slice(2)) : [(error as Error).message]).map((message) => ({ file, path: key, message }));
+/** A notebook hub problem, filed where its value comes from: a domain's groups from its file, the rest from the stage. */
+function notebookIssue(config: PlatformConfig, message: string): ConfigIssue {
+  const groups = /^domains\.([a-z0-9-]+)\.groups: (.*)$/.exec(message);
+  const domain = groups ? config.domains.find((candidate) => candidate.name === groups[1]) : undefined;
+  if (groups && domain) {
+    return { file: domain.file, path: "needs.notebooks.groups", message: `${groups[2]} (or the stage's data-platform:domains.${domain.name}.needs override)` };
   }
+  return { file: config.sources.configFile, path: "data-platform:notebooks", message };
 }
 
 /**
@@ -382,11 +390,11 @@ export function preflight(config: PlatformConfig): void {
   const clusterArgs = platformClusterArgs(config);
   const karpenter = karpenterSettings(clusterArgs.karpenter);
   const issues: ConfigIssue[] = [
-    ...issuesOf(file, "data-platform:cluster", () => validatePlatformClusterArgs("platform", clusterArgs)),
+    ...platformClusterArgsProblems(clusterArgs).map((message) => ({ file, path: "data-platform:cluster", message })),
     ...(karpenter ? validateKarpenterNodePools(karpenter.nodePools, { ...clusterArgs.controllerTags }, karpenter.amiAlias) : []).map((message) => ({ file, path: "data-platform:cluster.karpenter", message })),
     ...(config.queryMesh.enabled ? queryMeshArgsProblems(queryMeshArgs(config)) : []).map((message) => ({ file, path: "data-platform:queryMesh", message })),
     // The cluster and lake are never read by the notebook hub's validation.
-    ...(config.notebooks.enabled ? notebookHubProblems(notebookHubArgs(config) as NotebookHubArgs) : []).map((message) => ({ file, path: "data-platform:notebooks", message })),
+    ...(config.notebooks.enabled ? notebookHubProblems(notebookHubArgs(config) as NotebookHubArgs) : []).map((message) => notebookIssue(config, message)),
   ];
   // Event schemas are the ingestion config most often wrong; the Glue Schema Registry would refuse them mid-update.
   for (const [source, definition] of Object.entries(config.ingestion?.sources ?? {})) {

@@ -182,8 +182,8 @@ function duplicates(values: readonly string[]): string[] {
   return [...new Set(values.filter((value, index) => values.indexOf(value) !== index))];
 }
 
-/** Validates args before anything is created; throws one error listing every problem. */
-export function validatePlatformClusterArgs(name: string, args: PlatformClusterArgs): void {
+/** Every problem with the args, in one list (empty when valid). Pure: no Pulumi needed. */
+export function platformClusterArgsProblems(args: PlatformClusterArgs): string[] {
   const problems: string[] = [];
   for (const [key, value] of [["prefix", args.prefix], ["stage", args.stage]] as const) {
     if (!namePartPattern.test(value)) problems.push(`${key} "${value}" must be lowercase letters and digits with single hyphens`);
@@ -252,6 +252,12 @@ export function validatePlatformClusterArgs(name: string, args: PlatformClusterA
     // The EKS-optimised AL2023 AMIs need a 20 GiB root volume.
     if (!Number.isInteger(disk) || disk < 20 || disk > 16384) problems.push(`${where}.diskSizeGiB must be a whole number from 20 to 16384, got ${disk}`);
   }
+  return problems;
+}
+
+/** Validates args before anything is created; throws one error listing every problem. */
+export function validatePlatformClusterArgs(name: string, args: PlatformClusterArgs): void {
+  const problems = platformClusterArgsProblems(args);
   if (problems.length > 0) throw new Error(`PlatformCluster "${name}": invalid args:\n${problems.map((problem) => `- ${problem}`).join("\n")}`);
 }
 

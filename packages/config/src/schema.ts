@@ -258,6 +258,14 @@ export const stageConfigSchema = z.strictObject({
       tlsCertificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/.+$/, "must be an ACM certificate ARN").optional(),
       ranger: z.strictObject({ policyRestUrl: z.string().url(), serviceName: z.string().min(1) }).optional(),
       privacera: z.strictObject({ chart: z.string().min(1), version: z.string().min(1), repository: z.string().min(1) }).optional(),
+      starburst: z
+        .strictObject({
+          licenseSecret: z.string().min(1).describe("The starburstdata.license content. Set with `pulumi config set --secret --path`."),
+          registryUsername: z.string().min(1),
+          registryPassword: z.string().min(1).describe("Set with `pulumi config set --secret --path`."),
+        })
+        .optional()
+        .describe("Required with engine starburst: license and harbor.starburstdata.net credentials (secrets)."),
       s3EgressCidrs: z.array(cidr).default([]).describe("S3's address ranges in the region (for the pods' egress policy)."),
     })
     .default({ enabled: false, engine: "trino", accessControl: "file", workers: { min: 2, max: 10 }, s3EgressCidrs: [] }),
