@@ -109,6 +109,11 @@ describe("DomainWorkflowEnv images and Fargate", () => {
     expect(Object.keys(envs["orders"]!.repositories).sort()).toEqual(["jobs", "spark"]);
   });
 
+  it("protects the MWAA environment (it holds Airflow's metadata database)", async () => {
+    const { harness } = await build();
+    for (const environment of harness.byType("aws:mwaa/environment:Environment")) expect(environment.options.protect, environment.name).toBe(true);
+  });
+
   it("runs Fargate tasks with Container Insights and a hardened template task definition", async () => {
     const { harness } = await build();
     expect(harness.one("aws:ecs/cluster:Cluster", "workflow-orders-ecs").inputs["settings"]).toEqual([{ name: "containerInsights", value: "enabled" }]);

@@ -200,7 +200,8 @@ export class DomainWorkflowEnv extends pulumi.ComponentResource {
         tags,
       },
       // The role's policy and the DAG bucket must exist before MWAA validates the environment with them.
-      { parent: this, dependsOn: [this.dagBucket, executionPolicyResource] },
+      // The environment holds Airflow's metadata database (connections, variables, run history): protected.
+      { parent: this, protect, dependsOn: [this.dagBucket, executionPolicyResource] },
     );
 
     this.registerOutputs({ contract: this.contract() });

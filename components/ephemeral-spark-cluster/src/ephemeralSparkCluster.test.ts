@@ -154,6 +154,12 @@ describe("EphemeralSparkCluster IAM", () => {
     expect(bySid["PassEmrRoles"]!.Resource).toEqual([roleArn("spark-service-role"), roleArn("spark-autoscaling-role")]);
     expect(JSON.stringify(statements)).not.toContain(roleArn("spark-logistics-ec2"));
     expect(bySid["LaunchTaggedForDomain"]!.Condition).toEqual({ StringEquals: { "aws:RequestTag/data-platform:domain": "orders" } });
+    expect(bySid["LaunchTaggedForDomain"]!.Action).toBe("elasticmapreduce:RunJobFlow");
+    // Re-tagging another domain's cluster into this one is refused: AddTags also needs the cluster's own tag to match.
+    expect(bySid["TagOwnClusters"]).toMatchObject({
+      Action: "elasticmapreduce:AddTags",
+      Condition: { StringEquals: { "aws:RequestTag/data-platform:domain": "orders" }, StringEqualsIfExists: { "aws:ResourceTag/data-platform:domain": "orders" } },
+    });
     expect(bySid["DriveDomainClusters"]!.Condition).toEqual({ StringEquals: { "aws:ResourceTag/data-platform:domain": "orders" } });
     expect(() => spark.grantLaunch("x", new aws.iam.Role("x", { assumeRolePolicy: "{}" }), "payments")).toThrow(/has no domain "payments"/);
   });

@@ -75,9 +75,21 @@ export function launchPolicy(input: LaunchGrantInput): PolicyDocument {
     {
       Sid: "LaunchTaggedForDomain",
       Effect: "Allow",
-      Action: ["elasticmapreduce:RunJobFlow", "elasticmapreduce:AddTags"],
+      Action: "elasticmapreduce:RunJobFlow",
       Resource: clusters,
       Condition: { StringEquals: { [`aws:RequestTag/${domainTagKey}`]: input.domain } },
+    },
+    {
+      // Tagging at launch, or a cluster already the domain's: never re-tagging another domain's cluster into
+      // this one (which would open it to the steps below).
+      Sid: "TagOwnClusters",
+      Effect: "Allow",
+      Action: "elasticmapreduce:AddTags",
+      Resource: clusters,
+      Condition: {
+        StringEquals: { [`aws:RequestTag/${domainTagKey}`]: input.domain },
+        StringEqualsIfExists: { [`aws:ResourceTag/${domainTagKey}`]: input.domain },
+      },
     },
     {
       Sid: "DriveDomainClusters",

@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { DataLake } from "@data-platform/data-lake";
 import type { PlatformCluster } from "@data-platform/platform-cluster";
+import { parseCidr } from "@data-platform/conventions";
 import { validateAgainstSchemaFile } from "@data-platform/helm-charts";
 import { parseProperties, rangerAccessControlProperties } from "./catalogs";
 
@@ -84,6 +85,11 @@ export interface QueryMeshArgs {
    * ranges (the `com.amazonaws.<region>.s3` prefix list), which a NetworkPolicy cannot name. @default []
    */
   s3EgressCidrs?: string[];
+  /**
+   * Ranges admitted to the internal NLB (`loadBalancerSourceRanges`: VPN, on-premises, the notebooks' VPC). Without
+   * it the controller would admit 0.0.0.0/0 on the load balancer. @default [the cluster's VPC CIDR]
+   */
+  allowedSourceCidrs?: string[];
   /** @default true (no stateful resources today; kept for the platform's uniform args) */
   protect?: boolean;
   /** Tags of the IAM role. @default {} */
@@ -146,7 +152,15 @@ export function queryMeshArgsProblems(args: Omit<QueryMeshArgs, "cluster" | "lak
   }
   problems.push(...resourceProblems("coordinatorResources", args.coordinatorResources), ...resourceProblems("workerResources", args.workerResources));
   if (!userPattern.test(args.lookerUserName ?? "looker")) problems.push(`lookerUserName "${args.lookerUserName}" must be lowercase letters, digits, ".", "_" or "-"`);
-  for (const cidr of args.s3EgressCidrs ?? []) if (!/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(cidr)) problems.push(`s3EgressCidrs: "${cidr}" is not an IPv4 CIDR`);
+  for (const cidr of args.s3EgressCidrs ?? []) {
+    const parsed = parseCidr(cidr);
+    if (typeof parsed === "string") problems.push(`s3EgressCidrs: ${parsed}`);
+  }
+  for (const cidr of args.allowedSourceCidrs ?? []) {
+    const parsed = parseCidr(cidr);
+    if (typeof parsed === "string") problems.push(`allowedSourceCidrs: ${parsed}`);
+    else if (parsed.prefixLength < 8) problems.push(`allowedSourceCidrs: "${cidr}" is wider than a /8: the query endpoint is internal only`);
+  }
   return problems;
 }
 

@@ -119,8 +119,10 @@ describe("QueryMesh (trino, file access control)", () => {
       const document = JSON.parse(harness.one("aws:iam/rolePolicy:RolePolicy", name).inputs["policy"] as string) as { Statement: { Action: string | string[]; Resource: string | string[] }[] };
       const actions = document.Statement.flatMap((entry) => [entry.Action].flat());
       // Reads only: the engine reads the products' objects itself; it never writes the lake.
+      expect(actions).toContain("s3:GetObject");
       expect(actions.filter((action) => action.startsWith("s3:")).every((action) => /^s3:(Get|List)/.test(action))).toBe(true);
       const objects = document.Statement.flatMap((entry) => [entry.Resource].flat()).filter((resource) => resource.startsWith("arn:aws:s3:::") && resource.endsWith("/*"));
+      expect(objects.length).toBeGreaterThan(0);
       expect(objects.every((resource) => /\/(orders|shipments)\/\*$/.test(resource))).toBe(true);
       const tables = document.Statement.flatMap((entry) => [entry.Resource].flat()).filter((resource) => resource.includes(":table/"));
       expect(tables.length).toBeGreaterThan(0);
@@ -155,7 +157,8 @@ describe("QueryMesh (trino, file access control)", () => {
         "service.beta.kubernetes.io/aws-load-balancer-ssl-ports": "443",
       },
     });
-    expect(service.inputs["spec"]).toMatchObject({ type: "LoadBalancer", ports: [{ port: 443, targetPort: 8080 }], selector: { "app.kubernetes.io/component": "coordinator" } });
+    // Only the cluster's VPC by default: without source ranges the load balancer would admit 0.0.0.0/0.
+    expect(service.inputs["spec"]).toMatchObject({ type: "LoadBalancer", ports: [{ port: 443, targetPort: 8080 }], selector: { "app.kubernetes.io/component": "coordinator" }, loadBalancerSourceRanges: ["10.40.0.0/16"] });
     expect((harness.one(chartType, "query-mesh").inputs["values"] as Record<string, unknown>)["service"]).toEqual({ type: "ClusterIP", port: 8080 });
 
     const contract = await resolveOutput(created.contract());

@@ -289,6 +289,8 @@ export class QueryMesh extends pulumi.ComponentResource {
           type: "LoadBalancer",
           selector: coordinatorSelector(engine),
           ports: [{ name: this.port === 443 ? "https" : "http", port: this.port, targetPort: enginePort, protocol: "TCP" }],
+          // Only these ranges reach the load balancer (the controller opens it to 0.0.0.0/0 otherwise).
+          loadBalancerSourceRanges: [...(args.allowedSourceCidrs ?? [cluster.vpcCidr])].sort(),
         },
       },
       { ...k8sChild, dependsOn: [...cluster.ready] },

@@ -136,6 +136,14 @@ describe("args", () => {
     expect(queryMeshArgsProblems({ ...base, production: true, accessControl: "ranger", ranger, tlsCertificateArn: "arn:aws:acm:eu-west-1:1:certificate/x" })).toEqual([]);
   });
 
+  it("admits only real, internal ranges to the load balancer and the S3 egress", () => {
+    expect(queryMeshArgsProblems({ ...base, allowedSourceCidrs: ["10.0.0.0/8", "0.0.0.0/0", "10.0.0.5/24"], s3EgressCidrs: ["999.1.1.1/40"] })).toEqual([
+      expect.stringMatching(/^s3EgressCidrs: /),
+      'allowedSourceCidrs: "0.0.0.0/0" is wider than a /8: the query endpoint is internal only',
+      expect.stringMatching(/^allowedSourceCidrs: .*host bits set/),
+    ]);
+  });
+
   it("lists every problem at once", () => {
     const problems = queryMeshArgsProblems({
       ...base,

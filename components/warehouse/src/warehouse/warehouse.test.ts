@@ -182,8 +182,10 @@ describe("Warehouse security posture", () => {
     expect(harness.byType("aws:redshiftserverless/namespace:Namespace")).toEqual([]);
   });
 
-  it("protects and retains the namespace, key and Looker secret when asked, and not otherwise", async () => {
+  it("protects and retains the namespace, key, Looker secret and audit log groups when asked, and not otherwise", async () => {
     const protectedRun = await build();
+    expect(protectedRun.harness.byType("aws:cloudwatch/logGroup:LogGroup").length).toBeGreaterThan(0);
+    for (const group of protectedRun.harness.byType("aws:cloudwatch/logGroup:LogGroup")) expect(group.options, group.name).toMatchObject({ protect: true, retainOnDelete: true });
     for (const [type, name] of [
       ["aws:redshiftserverless/namespace:Namespace", "warehouse"],
       ["aws:kms/key:Key", "warehouse-key"],

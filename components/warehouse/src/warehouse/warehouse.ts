@@ -124,7 +124,8 @@ export class Warehouse extends pulumi.ComponentResource {
         new aws.cloudwatch.LogGroup(
           `${name}-${logType}`,
           { name: `${logGroupPrefix}${logType}`, retentionInDays: args.auditLogRetentionDays ?? warehouseDefaults.auditLogRetentionDays, kmsKeyId: this.key.arn, tags },
-          child,
+          // Audit logs are evidence: protected and retained like the other stateful resources.
+          stateful,
         ),
     );
 
