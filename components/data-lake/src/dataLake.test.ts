@@ -201,10 +201,30 @@ describe("DataLake stability", () => {
     const base = lakeArgs();
     const before = (await build({ ...base, domains: base.domains.filter((domain) => domain.name === "orders") })).harness.registrations;
     const after = new Map((await build(base)).harness.registrations.map((registration) => [registration.urn, registration]));
+    // The registration role's one storage policy lists every location: it gains the new domain's in place.
+    const shared = /::lake-lf-registration-storage$/;
     for (const registration of before) {
+      expect(after.has(registration.urn), registration.urn).toBe(true);
+      if (shared.test(registration.urn)) continue;
       expect(after.get(registration.urn)?.inputs, registration.urn).toEqual(registration.inputs);
     }
     expect(after.size).toBeGreaterThan(before.length);
+  });
+
+  it("gives the registration role one storage policy that stays within IAM's inline budget at 40 domains", async () => {
+    const names = Array.from({ length: 40 }, (_, index) => `domain-${String(index + 1).padStart(3, "0")}`);
+    const { harness } = await build(lakeArgs({ registeredDomainNames: names, domains: names.map((domain) => ({ name: domain, zones: ["raw", "analytics"] })) }));
+    const role = harness.one("aws:iam/role:Role", "lake-lf-registration");
+    const policies = harness.byType("aws:iam/rolePolicy:RolePolicy").filter((policy) => policy.inputs["role"] === role.inputs["name"]);
+    expect(policies.map((policy) => policy.name)).toEqual(["lake-lf-registration-storage"]);
+    const text = policies[0]!.inputs["policy"] as string;
+    expect(text.length).toBeLessThan(10_240);
+    const statements = (JSON.parse(text) as { Statement: { Action: string[]; Resource: string[]; Condition?: unknown }[] }).Statement;
+    // 80 domain buckets and the two central ones, each listed once; keys only through S3.
+    expect(statements[0]!.Resource).toHaveLength(82);
+    expect(statements[1]!.Resource.every((resource) => resource.endsWith("/*"))).toBe(true);
+    expect(statements[2]!.Condition).toEqual({ StringEquals: { "kms:ViaService": "s3.eu-west-1.amazonaws.com" } });
+    expect(statements[2]!.Resource).toBe(`arn:aws:kms:eu-west-1:${account}:key/*`);
   });
 });
 

@@ -5,7 +5,7 @@ import type { LakeContract } from "@data-platform/platform-contract";
 import { validateDataLakeArgs, centralZones, classifications, type CentralZone, type Classification, type DataLakeArgs, type DomainZone } from "./args";
 import { LakeBucket } from "./bucket";
 import { createGrant, type LakeGrant, type LakeGrantee, type LakeScope } from "./grants";
-import { keyPolicy, lakeFormationTrustPolicy, policyDocument, storageStatements } from "./policies";
+import { keyPolicy, lakeFormationTrustPolicy, policyDocument, registrationStorageStatements } from "./policies";
 
 /** One domain's storage: its key, a bucket and a Glue database per zone it uses. */
 export interface LakeDomain {
@@ -179,17 +179,10 @@ export class DataLake extends pulumi.ComponentResource {
     };
     const allTags = [this.lfTags.domain, this.lfTags.zone, this.lfTags.classification];
 
-    const registerLocation = (locationName: string, bucket: LakeBucket, keyArn: pulumi.Output<string>, policyName: string) => {
-      new aws.iam.RolePolicy(
-        policyName,
-        {
-          role: this.registrationRole.name,
-          policy: pulumi
-            .all([bucket.arn, keyArn, region])
-            .apply(([bucketArn, key, regionValue]) => JSON.stringify(policyDocument(storageStatements({ bucketArn, keyArn: key, region: regionValue, level: "write" })))),
-        },
-        child,
-      );
+    // Every registered location's bucket, for the registration role's one storage policy (below).
+    const registeredBuckets: pulumi.Output<string>[] = [];
+    const registerLocation = (locationName: string, bucket: LakeBucket) => {
+      registeredBuckets.push(bucket.arn);
       return new aws.lakeformation.Resource(
         locationName,
         { arn: bucket.arn, roleArn: this.registrationRole.arn, useServiceLinkedRole: false, hybridAccessEnabled: false },
@@ -228,8 +221,8 @@ export class DataLake extends pulumi.ComponentResource {
       raw: database(`${name}-central-raw-db`, "central", "raw", this.zones.raw, "internal", tags),
       analytics: database(`${name}-central-analytics-db`, "central", "analytics", this.zones.analytics, "internal", tags),
     };
-    registerLocation(`${name}-raw-location`, this.zones.raw, this.platformKey.arn, `${name}-lf-registration-raw`);
-    registerLocation(`${name}-analytics-location`, this.zones.analytics, this.platformKey.arn, `${name}-lf-registration-analytics`);
+    registerLocation(`${name}-raw-location`, this.zones.raw);
+    registerLocation(`${name}-analytics-location`, this.zones.analytics);
 
     for (const domain of [...args.domains].sort((a, b) => a.name.localeCompare(b.name))) {
       const domainTags = { ...tags, ...domain.tags, "data-platform:domain": domain.name };
@@ -255,10 +248,25 @@ export class DataLake extends pulumi.ComponentResource {
         storage.buckets[zone] = bucket;
         storage.databases[zone] = database(`${prefix}-${zone}-db`, domain.name, zone, bucket, classification, domainTags);
         storage.products[zone] = products.map((product) => product.name);
-        registerLocation(`${prefix}-${zone}-location`, bucket, key.arn, `${prefix}-${zone}-lf-registration`);
+        registerLocation(`${prefix}-${zone}-location`, bucket);
       }
       this.domainStorage.set(domain.name, storage);
     }
+
+    // One policy for every registered location, listing each bucket once: IAM allows 10,240 characters of
+    // inline policy per role, which one policy per location (about 660 each) would pass at 7 domains.
+    new aws.iam.RolePolicy(
+      `${name}-lf-registration-storage`,
+      {
+        role: this.registrationRole.name,
+        policy: pulumi
+          .all([pulumi.all(registeredBuckets), region, accountId, partition])
+          .apply(([bucketArns, regionValue, account, partitionValue]) =>
+            JSON.stringify(policyDocument(registrationStorageStatements({ bucketArns, region: regionValue, accountId: account, partition: partitionValue }))),
+          ),
+      },
+      child,
+    );
 
     this.registerOutputs({ contract: this.contract() });
   }

@@ -237,6 +237,32 @@ export function storageStatements(input: StorageAccessInput): PolicyStatement[] 
   ];
 }
 
+/**
+ * What Lake Formation's registration role does on the registered locations (the write level of
+ * `storageStatements`), with every bucket listed once in three statements, so the role's inline policy stays
+ * within IAM's 10,240 characters as domains are added (about 115 characters a location: some 44 domains with
+ * two zones each).
+ */
+export function registrationStorageStatements(input: { bucketArns: string[]; region: string; accountId: string; partition: string }): PolicyStatement[] {
+  const buckets = [...new Set(input.bucketArns)].sort();
+  return [
+    { Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: buckets },
+    {
+      Effect: "Allow",
+      Action: ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
+      Resource: buckets.map((bucket) => `${bucket}/*`),
+    },
+    {
+      Effect: "Allow",
+      Action: ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"],
+      // Listing every domain key would pass the budget at about 30 domains: the account's keys, through S3 only.
+      // Each domain key's policy admits this role by name; keys that delegate to IAM are used only via S3.
+      Resource: `arn:${input.partition}:kms:${input.region}:${input.accountId}:key/*`,
+      Condition: { StringEquals: { "kms:ViaService": `s3.${input.region}.amazonaws.com` } },
+    },
+  ];
+}
+
 export interface CatalogAccessInput {
   /** Key encrypting the Data Catalog: readers of catalog metadata decrypt through Glue. */
   catalogKeyArn: string;
