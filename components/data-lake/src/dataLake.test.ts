@@ -127,6 +127,11 @@ describe("DataLake keys and catalog", () => {
     expect(orders?.Condition).toEqual({
       StringEquals: { "kms:ViaService": ["s3.eu-west-1.amazonaws.com", "sqs.eu-west-1.amazonaws.com", "secretsmanager.eu-west-1.amazonaws.com"], "kms:CallerAccount": account, "aws:PrincipalTag/data-platform:domain": "orders" },
     });
+    // The deploying role (an administrator) can write objects into the domain's buckets (the DAG bucket's README),
+    // encrypting through S3 only, and can never decrypt.
+    const encrypt = parse(harness.one("aws:kms/key:Key", "lake-orders-key")).Statement.find((statement) => statement.Sid === "KeyEncryptByAdministratorsThroughS3");
+    expect(encrypt).toMatchObject({ Principal: { AWS: [deployer] }, Action: ["kms:GenerateDataKey", "kms:Encrypt", "kms:DescribeKey"], Condition: { StringEquals: { "kms:ViaService": "s3.eu-west-1.amazonaws.com", "kms:CallerAccount": account } } });
+    expect(parse(harness.one("aws:kms/key:Key", "lake-key")).Statement.map((statement) => statement.Sid)).not.toContain("KeyEncryptByAdministratorsThroughS3");
     expect(harness.one("aws:kms/alias:Alias", "lake-orders-key-alias").inputs["name"]).toBe("alias/dp-prod-orders-lake");
   });
 

@@ -173,6 +173,16 @@ export function keyPolicy(input: KeyPolicyInput): PolicyDocument {
     ...(input.domain
       ? [
           {
+            // The deploying role writes a few objects into domain buckets (the DAG bucket's README; the domain
+            // stack's DAGs when its role is an administrator): encrypt through S3, never decrypt.
+            Sid: "KeyEncryptByAdministratorsThroughS3",
+            Effect: "Allow" as const,
+            Principal: { AWS: input.administratorArns },
+            Action: ["kms:GenerateDataKey", "kms:Encrypt", "kms:DescribeKey"],
+            Resource: "*",
+            Condition: { StringEquals: { "kms:ViaService": `s3.${input.region}.amazonaws.com`, "kms:CallerAccount": input.accountId } },
+          },
+          {
             Sid: "KeyDecryptByLakeReadersThroughS3",
             Effect: "Allow" as const,
             Principal: { AWS: accountRoot },
