@@ -92,7 +92,12 @@ describe("DomainWorkflowEnv isolation", () => {
   it("enabling a third domain changes no existing resource", async () => {
     const before = (await build(["orders", "logistics"])).harness.registrations;
     const after = new Map((await build(["orders", "logistics", "payments"])).harness.registrations.map((registration) => [registration.urn, registration]));
-    for (const registration of before) expect(after.get(registration.urn)?.inputs, registration.urn).toEqual(registration.inputs);
+    // The lake registration role's one storage policy lists every location: it gains the new domain's in place.
+    for (const registration of before) {
+      expect(after.has(registration.urn), registration.urn).toBe(true);
+      if (registration.urn.endsWith("::lake-lf-registration-storage")) continue;
+      expect(after.get(registration.urn)?.inputs, registration.urn).toEqual(registration.inputs);
+    }
   });
 });
 
