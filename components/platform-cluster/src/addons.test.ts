@@ -137,7 +137,7 @@ describe("PlatformCluster add-ons", () => {
     expect(harness.byType(chartType).map((chart) => chart.name)).toEqual(["platform-aws-load-balancer-controller"]);
     expect(harness.byType("aws:sqs/queue:Queue")).toEqual([]);
     expect(cluster.karpenter).toBeUndefined();
-    expect(harness.one("awsx:ec2:Vpc", "platform-vpc").inputs["subnetSpecs"]).not.toContainEqual(expect.objectContaining({ tags: expect.objectContaining({ "karpenter.sh/discovery": expect.anything() }) }));
+    for (const subnet of harness.byType("aws:ec2/subnet:Subnet")) expect(subnet.inputs["tags"], subnet.name).not.toHaveProperty(["karpenter.sh/discovery"]);
   });
 
   it("installs Karpenter when enabled: chart values valid for 1.14.1, IRSA, node access entry, interruption queue, discovery tags", async () => {
@@ -162,7 +162,10 @@ describe("PlatformCluster add-ons", () => {
       key: "karpenter.sh/discovery",
       value: "dp-prod-platform",
     });
-    expect((harness.one("awsx:ec2:Vpc", "platform-vpc").inputs["subnetSpecs"] as { tags: Record<string, string> }[])[0]!.tags["karpenter.sh/discovery"]).toBe("dp-prod-platform");
+    // Private subnets only: Karpenter's nodes never land in the public ones.
+    const discovery = (tier: string) => harness.byType("aws:ec2/subnet:Subnet").filter((subnet) => subnet.name.startsWith(`platform-${tier}-`)).map((subnet) => (subnet.inputs["tags"] as Record<string, string>)["karpenter.sh/discovery"]);
+    expect(discovery("private")).toEqual(["dp-prod-platform", "dp-prod-platform", "dp-prod-platform"]);
+    expect(discovery("public")).toEqual([undefined, undefined, undefined]);
     const queuePolicy = parse(harness.one("aws:sqs/queuePolicy:QueuePolicy", "platform-karpenter-interruptions")).Statement;
     expect(queuePolicy.find((statement) => statement.Sid === "DenyHTTP")).toMatchObject({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": false } } });
   });

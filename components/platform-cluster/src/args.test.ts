@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { isGraviton, validatePlatformClusterArgs, type PlatformClusterArgs } from "./args";
 import { cidrContains, cidrsOverlap, parseCidr, type Cidr } from "./cidr";
 import { accessEntries, nodeGroupPlan, schedulingFor } from "./cluster";
-import { endpointKey, privateRouteTableIds, subnetLayout } from "./network";
+import { availabilityZoneName, defaultZones, endpointKey, natZoneFor, natZones, subnetLayout, zoneSubnets } from "./network";
 import { devArgs, prodArgs } from "./__fixtures__/args";
 
 const problemsOf = (args: PlatformClusterArgs): string => {
@@ -55,6 +55,11 @@ describe("validatePlatformClusterArgs", () => {
   it("fails when the VPC range is outside /16-/20 or overlaps a reserved range", () => {
     expect(problemsOf(prodArgs({ vpcCidr: "10.42.0.0/24" }))).toMatch(/vpcCidr 10\.42\.0\.0\/24 must be a \/16 to \/20/);
     expect(problemsOf(prodArgs({ vpcCidr: "10.2.0.0/16" }))).toMatch(/vpcCidr 10\.2\.0\.0\/16 overlaps the reserved range 10\.0\.0\.0\/14/);
+    expect(problemsOf(prodArgs({ availabilityZones: ["a", "b", "d"] }))).toBe("");
+    const zones = problemsOf(prodArgs({ availabilityZones: ["a", "a", "eu-west-1b", "c"] }));
+    expect(zones).toMatch(/availabilityZones: "eu-west-1b" must be an AZ suffix, one lowercase letter such as a/);
+    expect(zones).toMatch(/availabilityZones lists "a" twice/);
+    expect(zones).toMatch(/availabilityZones lists 4 zones, but availabilityZoneCount is 3/);
   });
 
   it("fails when the AZ count, NAT strategy, version or retention are not supported", () => {
@@ -102,15 +107,30 @@ describe("pure helpers", () => {
     expect(subnetLayout("10.50.0.0/20", 3)).toEqual({ availabilityZoneMask: 22, privateMask: 23, publicMask: 26 });
   });
 
-  it("pick the private route tables out of the VPC's associations, each once", () => {
-    const associations = [
-      ["rtb-public-a", "subnet-public-a"],
-      ["rtb-private-a", "subnet-private-a"],
-      ["rtb-private-b", "subnet-private-b"],
-      ["rtb-private-b", "subnet-private-b2"],
-      ["rtb-gateway", undefined],
-    ] as const;
-    expect(privateRouteTableIds(associations, ["subnet-private-b", "subnet-private-a", "subnet-private-b2"])).toEqual(["rtb-private-a", "rtb-private-b"]);
+  it("lay each AZ's subnets out in its own block: private first, public right after", () => {
+    expect(zoneSubnets("10.42.0.0/16", ["a", "b", "c"])).toEqual([
+      { zone: "a", privateCidr: "10.42.0.0/19", publicCidr: "10.42.32.0/24" },
+      { zone: "b", privateCidr: "10.42.64.0/19", publicCidr: "10.42.96.0/24" },
+      { zone: "c", privateCidr: "10.42.128.0/19", publicCidr: "10.42.160.0/24" },
+    ]);
+    expect(zoneSubnets("10.50.0.0/20", ["a", "c"])).toEqual([
+      { zone: "a", privateCidr: "10.50.0.0/22", publicCidr: "10.50.4.0/25" },
+      { zone: "c", privateCidr: "10.50.8.0/22", publicCidr: "10.50.12.0/25" },
+    ]);
+  });
+
+  it("put NAT gateways in every zone or only the first, and route each zone to its own when it has one", () => {
+    expect(defaultZones(3)).toEqual(["a", "b", "c"]);
+    expect(natZones("single", ["b", "c"])).toEqual(["b"]);
+    expect(natZones("onePerAz", ["a", "b"])).toEqual(["a", "b"]);
+    expect(natZoneFor("c", ["a", "b", "c"])).toBe("c");
+    expect(natZoneFor("c", ["a"])).toBe("a");
+    expect(() => natZoneFor("a", [])).toThrow(/no NAT gateway zone/);
+  });
+
+  it("check each zone against the region's available AZs, naming the component", () => {
+    expect(availabilityZoneName("platform", "eu-west-1", "b", ["eu-west-1a", "eu-west-1b"])).toBe("eu-west-1b");
+    expect(() => availabilityZoneName("platform", "eu-west-1", "z", ["eu-west-1a", "eu-west-1b"])).toThrow('PlatformCluster "platform": availability zone eu-west-1z is not available in eu-west-1 (available: eu-west-1a, eu-west-1b)');
   });
 
   it("name endpoints after their service", () => {

@@ -63,6 +63,13 @@ export interface PlatformClusterArgs {
   vpcCidr: string;
   /** Availability zones the subnets span: 2 (dev) or 3 (prod). */
   availabilityZoneCount: number;
+  /**
+   * Which AZs, by suffix in the region (`["a", "b", "c"]`), in layout order: the `i`-th takes the `i`-th block of the
+   * VPC. Resources are named after the suffix (`<name>-private-a`). Each must be available in the region (checked
+   * against the region's AZ list during the preview); their count must equal `availabilityZoneCount`.
+   * @default the first `availabilityZoneCount` letters: `a`, `b`(, `c`)
+   */
+  availabilityZones?: string[];
   /** NAT strategy: `single` (one gateway, dev) or `onePerAz` (one per AZ, prod). */
   natGateways: NatGatewayStrategy;
   /**
@@ -193,6 +200,11 @@ export function platformClusterArgsProblems(args: PlatformClusterArgs): string[]
   if (typeof vpc === "string") problems.push(`vpcCidr: ${vpc}`);
   else if (vpc.prefixLength < 16 || vpc.prefixLength > 20) problems.push(`vpcCidr ${vpc.text} must be a /16 to /20`);
   if (args.availabilityZoneCount !== 2 && args.availabilityZoneCount !== 3) problems.push(`availabilityZoneCount must be 2 or 3, got ${args.availabilityZoneCount}`);
+  if (args.availabilityZones !== undefined) {
+    for (const zone of args.availabilityZones) if (!/^[a-z]$/.test(zone)) problems.push(`availabilityZones: "${zone}" must be an AZ suffix, one lowercase letter such as a`);
+    for (const zone of duplicates(args.availabilityZones)) problems.push(`availabilityZones lists "${zone}" twice`);
+    if (args.availabilityZones.length !== args.availabilityZoneCount) problems.push(`availabilityZones lists ${args.availabilityZones.length} zones, but availabilityZoneCount is ${args.availabilityZoneCount}`);
+  }
   if (args.natGateways !== "single" && args.natGateways !== "onePerAz") problems.push(`natGateways must be "single" or "onePerAz", got "${String(args.natGateways)}"`);
   const reserved = checkCidrs("reservedCidrs", args.reservedCidrs ?? [], problems);
   if (typeof vpc !== "string") {

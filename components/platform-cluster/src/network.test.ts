@@ -4,34 +4,72 @@ import { devArgs, prodArgs } from "./__fixtures__/args";
 import { account, build, keyArn, parse } from "./__fixtures__/harness";
 
 describe("PlatformCluster network", () => {
-  it("builds the awsx VPC from each stage's network config", async () => {
-    const prod = (await build(prodArgs())).harness.one("awsx:ec2:Vpc", "platform-vpc");
-    expect(prod.inputs).toMatchObject({
-      cidrBlock: "10.42.0.0/16",
-      numberOfAvailabilityZones: 3,
-      natGateways: { strategy: "OnePerAz" },
-      subnetStrategy: "Auto",
-      enableDnsHostnames: true,
-      enableDnsSupport: true,
-      subnetSpecs: [
-        { type: "Private", name: "private", cidrMask: 19, tags: { "kubernetes.io/role/internal-elb": "1", "for-use-with-amazon-emr-managed-policies": "true" } },
-        { type: "Public", name: "public", cidrMask: 24, tags: { "kubernetes.io/role/elb": "1" } },
-      ],
+  it("builds the VPC from aws.ec2 resources: DNS on, one private and one public subnet per AZ, named by AZ and tier", async () => {
+    const { harness } = await build(prodArgs());
+    expect(harness.one("aws:ec2/vpc:Vpc", "platform-vpc").inputs).toEqual({ cidrBlock: "10.42.0.0/16", enableDnsSupport: true, enableDnsHostnames: true, tags: { Name: "dp-prod-platform" } });
+    const subnets = Object.fromEntries(harness.byType("aws:ec2/subnet:Subnet").map((subnet) => [subnet.name, subnet.inputs]));
+    const vpcId = harness.one("aws:ec2/vpc:Vpc", "platform-vpc").id;
+    const privateTags = { "kubernetes.io/role/internal-elb": "1", "for-use-with-amazon-emr-managed-policies": "true", SubnetType: "Private" };
+    // The addresses awsx 3.9's Auto strategy gave the same masks: existing subnets keep their ranges.
+    expect(subnets).toEqual({
+      "platform-private-a": { vpcId, availabilityZone: "eu-west-1a", cidrBlock: "10.42.0.0/19", mapPublicIpOnLaunch: false, tags: { ...privateTags, Name: "dp-prod-platform-private-a" } },
+      "platform-private-b": { vpcId, availabilityZone: "eu-west-1b", cidrBlock: "10.42.64.0/19", mapPublicIpOnLaunch: false, tags: { ...privateTags, Name: "dp-prod-platform-private-b" } },
+      "platform-private-c": { vpcId, availabilityZone: "eu-west-1c", cidrBlock: "10.42.128.0/19", mapPublicIpOnLaunch: false, tags: { ...privateTags, Name: "dp-prod-platform-private-c" } },
+      "platform-public-a": { vpcId, availabilityZone: "eu-west-1a", cidrBlock: "10.42.32.0/24", mapPublicIpOnLaunch: false, tags: { "kubernetes.io/role/elb": "1", SubnetType: "Public", Name: "dp-prod-platform-public-a" } },
+      "platform-public-b": { vpcId, availabilityZone: "eu-west-1b", cidrBlock: "10.42.96.0/24", mapPublicIpOnLaunch: false, tags: { "kubernetes.io/role/elb": "1", SubnetType: "Public", Name: "dp-prod-platform-public-b" } },
+      "platform-public-c": { vpcId, availabilityZone: "eu-west-1c", cidrBlock: "10.42.160.0/24", mapPublicIpOnLaunch: false, tags: { "kubernetes.io/role/elb": "1", SubnetType: "Public", Name: "dp-prod-platform-public-c" } },
     });
-    const dev = (await build(devArgs())).harness.one("awsx:ec2:Vpc", "platform-vpc");
-    expect(dev.inputs).toMatchObject({ cidrBlock: "10.40.0.0/16", numberOfAvailabilityZones: 2, natGateways: { strategy: "Single" } });
-    expect((dev.inputs["subnetSpecs"] as { cidrMask: number }[]).map((spec) => spec.cidrMask)).toEqual([18, 24]);
+    const dev = (await build(devArgs())).harness.byType("aws:ec2/subnet:Subnet").map((subnet) => [subnet.name, subnet.inputs["cidrBlock"]]);
+    expect(dev.sort()).toEqual([
+      ["platform-private-a", "10.40.0.0/18"],
+      ["platform-private-b", "10.40.128.0/18"],
+      ["platform-public-a", "10.40.64.0/24"],
+      ["platform-public-b", "10.40.192.0/24"],
+    ]);
   });
 
-  it("gives workloads private subnets in every AZ and NAT gateways per the stage's strategy", async () => {
-    const { cluster } = await build(prodArgs());
-    const privateSubnets = (await resolveOutput(cluster.vpc.privateSubnets))!;
-    expect(privateSubnets.map((subnet) => subnet.availabilityZone)).toEqual(["eu-west-1a", "eu-west-1b", "eu-west-1c"]);
-    expect(privateSubnets.every((subnet) => (subnet.mapPublicIpOnLaunch as unknown) === false)).toBe(true);
-    expect(await resolveOutput(cluster.vpc.natGateways)).toHaveLength(3);
-    const dev = (await build(devArgs())).cluster;
-    expect(await resolveOutput(dev.privateSubnetIds)).toHaveLength(2);
-    expect(await resolveOutput(dev.vpc.natGateways)).toHaveLength(1);
+  it("routes public subnets to the internet gateway and private ones to the NAT gateway of their own AZ (onePerAz)", async () => {
+    const { harness, cluster } = await build(prodArgs());
+    const igw = harness.one("aws:ec2/internetGateway:InternetGateway", "platform-igw");
+    expect(igw.inputs["vpcId"]).toBe(harness.one("aws:ec2/vpc:Vpc", "platform-vpc").id);
+    for (const zone of ["a", "b", "c"]) {
+      const subnet = (tier: string) => harness.one("aws:ec2/subnet:Subnet", `platform-${tier}-${zone}`);
+      const table = (tier: string) => harness.one("aws:ec2/routeTable:RouteTable", `platform-${tier}-${zone}`);
+      for (const tier of ["private", "public"]) {
+        expect(harness.one("aws:ec2/routeTableAssociation:RouteTableAssociation", `platform-${tier}-${zone}`).inputs).toEqual({ subnetId: subnet(tier).id, routeTableId: table(tier).id });
+      }
+      const nat = harness.one("aws:ec2/natGateway:NatGateway", `platform-nat-${zone}`);
+      const address = harness.one("aws:ec2/eip:Eip", `platform-nat-${zone}`);
+      expect(nat.inputs).toEqual({ subnetId: subnet("public").id, allocationId: address.id, connectivityType: "public", tags: { Name: `dp-prod-platform-nat-${zone}` } });
+      expect(nat.dependencies).toContain(igw.urn);
+      expect(address.inputs).toEqual({ domain: "vpc", tags: { Name: `dp-prod-platform-nat-${zone}` } });
+      expect(harness.one("aws:ec2/route:Route", `platform-public-${zone}`).inputs).toEqual({ routeTableId: table("public").id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id });
+      expect(harness.one("aws:ec2/route:Route", `platform-private-${zone}`).inputs).toEqual({ routeTableId: table("private").id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nat.id });
+    }
+    expect(Object.keys(cluster.natGateways)).toEqual(["a", "b", "c"]);
+    expect(await resolveOutput(cluster.privateSubnetIds)).toEqual(["a", "b", "c"].map((zone) => harness.one("aws:ec2/subnet:Subnet", `platform-private-${zone}`).id));
+    expect(await resolveOutput(cluster.publicSubnetIds)).toEqual(["a", "b", "c"].map((zone) => harness.one("aws:ec2/subnet:Subnet", `platform-public-${zone}`).id));
+  });
+
+  it("shares one NAT gateway in the first AZ with the single strategy", async () => {
+    const { harness, cluster } = await build(devArgs());
+    const nat = harness.one("aws:ec2/natGateway:NatGateway", "platform-nat-a");
+    expect(harness.byType("aws:ec2/natGateway:NatGateway")).toHaveLength(1);
+    expect(harness.byType("aws:ec2/eip:Eip")).toHaveLength(1);
+    expect(nat.inputs["subnetId"]).toBe(harness.one("aws:ec2/subnet:Subnet", "platform-public-a").id);
+    for (const zone of ["a", "b"]) expect(harness.one("aws:ec2/route:Route", `platform-private-${zone}`).inputs["natGatewayId"]).toBe(nat.id);
+    expect(await resolveOutput(cluster.privateSubnetIds)).toHaveLength(2);
+  });
+
+  it("names every network resource after its AZ and tier: switching NAT strategy or adding a zone leaves the others alone", async () => {
+    const urnsOf = async (args: ReturnType<typeof prodArgs>) => (await build(args)).harness.registrations.filter((registration) => registration.type.startsWith("aws:ec2/")).map((registration) => registration.urn);
+    const single = await urnsOf(prodArgs({ natGateways: "single" }));
+    const perAz = await urnsOf(prodArgs());
+    expect(perAz.filter((urn) => !single.includes(urn)).map((urn) => urn.split("::").pop()).sort()).toEqual(["platform-nat-b", "platform-nat-b", "platform-nat-c", "platform-nat-c"]);
+    expect(single.every((urn) => perAz.includes(urn))).toBe(true);
+    const chosen = (await build(prodArgs({ availabilityZones: ["a", "b", "d"] }))).harness;
+    expect(chosen.one("aws:ec2/subnet:Subnet", "platform-private-d").inputs).toMatchObject({ availabilityZone: "eu-west-1d", cidrBlock: "10.42.128.0/19" });
+    expect(chosen.one("aws:ec2/subnet:Subnet", "platform-private-a").urn).toBe(perAz.find((urn) => urn.endsWith("Subnet::platform-private-a")));
   });
 
   it("strips every rule from the default security group", async () => {
@@ -43,15 +81,11 @@ describe("PlatformCluster network", () => {
   });
 
   it("routes S3 through a gateway endpoint on every private route table, and only those", async () => {
-    const { harness, cluster } = await build();
-    const associations = (await resolveOutput(cluster.vpc.routeTableAssociations))!;
-    const privateIds = new Set(await resolveOutput(cluster.privateSubnetIds));
-    const expected = associations.filter((association) => privateIds.has(association.subnetId as unknown as string)).map((association) => association.routeTableId as unknown as string);
+    const { harness } = await build();
     const endpoint = harness.one("aws:ec2/vpcEndpoint:VpcEndpoint", "platform-s3");
     expect(endpoint.inputs).toMatchObject({ vpcEndpointType: "Gateway", serviceName: "com.amazonaws.eu-west-1.s3" });
-    expect(expected).toHaveLength(3);
-    expect([...(endpoint.inputs["routeTableIds"] as string[])].sort()).toEqual([...expected].sort());
-    expect(endpoint.dependencies).toContain(harness.one("awsx:ec2:Vpc", "platform-vpc").urn);
+    expect(endpoint.inputs["routeTableIds"]).toEqual(["a", "b", "c"].map((zone) => harness.one("aws:ec2/routeTable:RouteTable", `platform-private-${zone}`).id));
+    expect(endpoint.dependencies).toContain(harness.one("aws:ec2/vpc:Vpc", "platform-vpc").urn);
   });
 
   it("creates one interface endpoint per configured service, private DNS, in the private subnets", async () => {
@@ -101,7 +135,7 @@ describe("PlatformCluster network", () => {
     const role = harness.one("aws:iam/role:Role", "platform-flow-logs");
     expect(flowLog.inputs).toMatchObject({ trafficType: "ALL", logDestinationType: "cloud-watch-logs", logDestination: `arn:aws:logs:eu-west-1:${account}:logGroup/${group.inputs["name"]}` });
     expect(flowLog.inputs["iamRoleArn"]).toBe(`arn:aws:iam::${account}:role/dp-prod-platform-flow-logs`);
-    expect(flowLog.dependencies).toContain(harness.one("awsx:ec2:Vpc", "platform-vpc").urn);
+    expect(flowLog.dependencies).toContain(harness.one("aws:ec2/vpc:Vpc", "platform-vpc").urn);
     expect(parse(role, "assumeRolePolicy").Statement[0]).toMatchObject({
       Principal: { Service: "vpc-flow-logs.amazonaws.com" },
       Condition: { StringEquals: { "aws:SourceAccount": account } },

@@ -1,9 +1,8 @@
 import * as aws from "@pulumi/aws";
-import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import type { Naming } from "@data-platform/conventions";
 import type { NatGatewayStrategy } from "./args";
-import { parseCidr } from "./cidr";
+import { formatAddress, parseCidr } from "./cidr";
 import { flowLogDeliveryPolicy, flowLogTrustPolicy, type AccountScope } from "./policies";
 
 /** Netmasks of the subnets in each AZ. */
@@ -24,15 +23,64 @@ export function subnetLayout(vpcCidr: string, availabilityZoneCount: number): Su
   return { availabilityZoneMask, privateMask: availabilityZoneMask + 1, publicMask: Math.max(availabilityZoneMask + 4, 24) };
 }
 
+/** The two subnets of one AZ. */
+export interface ZoneSubnets {
+  /** AZ suffix (`a`): part of every resource name of the zone. */
+  zone: string;
+  /** First half of the AZ block. */
+  privateCidr: string;
+  /** Right after the private subnet: the same address awsx's `Auto` strategy gave the public subnet. */
+  publicCidr: string;
+}
+
+/**
+ * The subnets of every AZ, in the order given: AZ `i` takes the `i`-th block of the VPC, its private subnet the
+ * block's first half and its public subnet the range right after it (the layout awsx 3.9's `Auto` strategy
+ * produced for the same masks, so existing VPCs keep their subnets).
+ */
+export function zoneSubnets(vpcCidr: string, zones: readonly string[]): ZoneSubnets[] {
+  const vpc = parseCidr(vpcCidr);
+  if (typeof vpc === "string") throw new Error(vpc);
+  const layout = subnetLayout(vpcCidr, zones.length);
+  const size = (mask: number) => 2 ** (32 - mask);
+  return zones.map((zone, index) => {
+    const block = vpc.network + index * size(layout.availabilityZoneMask);
+    return {
+      zone,
+      privateCidr: `${formatAddress(block)}/${layout.privateMask}`,
+      publicCidr: `${formatAddress(block + size(layout.privateMask))}/${layout.publicMask}`,
+    };
+  });
+}
+
+/** The AZ suffixes the network uses when none are given: the region's first ones (`a`, `b`, `c`). */
+export function defaultZones(availabilityZoneCount: number): string[] {
+  return Array.from({ length: availabilityZoneCount }, (_, index) => String.fromCharCode(97 + index));
+}
+
+/** The zones that get a NAT gateway: every zone, or only the first with `single`. */
+export function natZones(strategy: NatGatewayStrategy, zones: readonly string[]): string[] {
+  return strategy === "single" ? zones.slice(0, 1) : [...zones];
+}
+
+/** The NAT gateway a private subnet's default route uses: its own zone's, else (single) the one gateway. */
+export function natZoneFor(zone: string, natZoneList: readonly string[]): string {
+  if (natZoneList.includes(zone)) return zone;
+  const first = natZoneList[0];
+  if (first === undefined) throw new Error("no NAT gateway zone");
+  return first;
+}
+
+/** The AZ name of a zone suffix in a region; throws naming the component when the region does not offer it. */
+export function availabilityZoneName(component: string, region: string, zone: string, offered: readonly string[]): string {
+  const az = `${region}${zone}`;
+  if (!offered.includes(az)) throw new Error(`PlatformCluster "${component}": availability zone ${az} is not available in ${region} (available: ${offered.join(", ")})`);
+  return az;
+}
+
 /** Resource-name key of an endpoint service (`ecr.api` -> `ecr-api`): names follow services, never list positions. */
 export function endpointKey(service: string): string {
   return service.replace(/\./g, "-");
-}
-
-/** Route tables of the private subnets, from awsx's associations (sorted, each once). */
-export function privateRouteTableIds(associations: readonly (readonly [string, string | undefined])[], privateSubnetIds: readonly string[]): string[] {
-  const privateSubnets = new Set(privateSubnetIds);
-  return [...new Set(associations.filter(([, subnetId]) => subnetId !== undefined && privateSubnets.has(subnetId)).map(([routeTableId]) => routeTableId))].sort();
 }
 
 /** Tags that let the load balancer controller (and EMR's managed policies) find the subnets. */
@@ -45,7 +93,8 @@ export const publicSubnetTags: Readonly<Record<string, string>> = { "kubernetes.
 export interface NetworkInputs {
   naming: Naming;
   vpcCidr: string;
-  availabilityZoneCount: number;
+  /** AZ suffixes (`a`, `b`, `c`), in layout order. */
+  zones: readonly string[];
   natGateways: NatGatewayStrategy;
   interfaceEndpoints: readonly string[];
   flowLogRetentionDays: number;
@@ -56,13 +105,28 @@ export interface NetworkInputs {
   region: pulumi.Output<string>;
   tags: Record<string, string>;
   protect: boolean;
-  /** Providers for the awsx component: remote components do not inherit their parent's providers. */
-  remoteProviders?: Record<string, pulumi.ProviderResource>;
+}
+
+/** One tier (private or public) of one AZ: its subnet, route table, association and default route. */
+export interface ZoneTier {
+  subnet: aws.ec2.Subnet;
+  routeTable: aws.ec2.RouteTable;
+  association: aws.ec2.RouteTableAssociation;
+  defaultRoute: aws.ec2.Route;
 }
 
 export interface Network {
-  vpc: awsx.ec2.Vpc;
+  vpc: aws.ec2.Vpc;
   vpcId: pulumi.Output<string>;
+  internetGateway: aws.ec2.InternetGateway;
+  /** By AZ suffix. */
+  privateZones: Record<string, ZoneTier>;
+  /** By AZ suffix. */
+  publicZones: Record<string, ZoneTier>;
+  /** NAT gateways by the AZ suffix they sit in (one, or one per AZ). */
+  natGateways: Record<string, aws.ec2.NatGateway>;
+  /** Their Elastic IPs, by AZ suffix (the stage's fixed egress addresses). */
+  natAddresses: Record<string, aws.ec2.Eip>;
   privateSubnetIds: pulumi.Output<string[]>;
   publicSubnetIds: pulumi.Output<string[]>;
   privateRouteTableIds: pulumi.Output<string[]>;
@@ -76,36 +140,81 @@ export interface Network {
 }
 
 /**
- * The private network: an awsx VPC (private subnets for workloads, public ones for NAT and load
- * balancers), the default security group emptied, an S3 gateway endpoint on every private route table,
- * interface endpoints with private DNS, and flow logs of all traffic to an encrypted log group.
+ * The private network, built from plain `aws.ec2` resources so plans, tests and the policy pack see every part:
+ * a VPC with DNS support and hostnames, per AZ a private subnet (workloads) and a public one (NAT gateways and
+ * load balancers only), neither assigning public IPs, each with its own route table: public ones route to the
+ * internet gateway, private ones to the NAT gateway of their AZ (or the one gateway with `single`). The default
+ * security group emptied, an S3 gateway endpoint on every private route table, interface endpoints with private
+ * DNS, and flow logs of all traffic to an encrypted log group. Every name follows the AZ suffix and tier
+ * (`<name>-private-a`), never a list position.
  */
 export function createNetwork(parent: pulumi.Resource, name: string, inputs: NetworkInputs): Network {
   const child = { parent };
   const stateful = { parent, protect: inputs.protect, retainOnDelete: inputs.protect };
-  const { tags } = inputs;
-  const layout = subnetLayout(inputs.vpcCidr, inputs.availabilityZoneCount);
+  const { tags, naming } = inputs;
 
-  const vpc = new awsx.ec2.Vpc(
+  // Private DNS of the interface endpoints needs both DNS attributes.
+  const vpc = new aws.ec2.Vpc(
     `${name}-vpc`,
-    {
-      cidrBlock: inputs.vpcCidr,
-      numberOfAvailabilityZones: inputs.availabilityZoneCount,
-      natGateways: { strategy: inputs.natGateways === "single" ? awsx.ec2.NatGatewayStrategy.Single : awsx.ec2.NatGatewayStrategy.OnePerAz },
-      subnetStrategy: awsx.ec2.SubnetAllocationStrategy.Auto,
-      // awsx sets mapPublicIpOnLaunch only on Public subnets: workloads in Private ones never get public IPs.
-      subnetSpecs: [
-        { type: awsx.ec2.SubnetType.Private, name: "private", cidrMask: layout.privateMask, tags: { ...privateSubnetTags, ...inputs.privateSubnetExtraTags } },
-        { type: awsx.ec2.SubnetType.Public, name: "public", cidrMask: layout.publicMask, tags: { ...publicSubnetTags } },
-      ],
-      // Private DNS of the interface endpoints needs both.
-      enableDnsHostnames: true,
-      enableDnsSupport: true,
-      tags: { ...tags, Name: inputs.naming.name("generic", name) },
-    },
-    { parent, providers: inputs.remoteProviders },
+    { cidrBlock: inputs.vpcCidr, enableDnsSupport: true, enableDnsHostnames: true, tags: { ...tags, Name: naming.name("generic", name) } },
+    child,
   );
-  const vpcId = vpc.vpcId;
+  const vpcId = vpc.id;
+  const internetGateway = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId, tags: { ...tags, Name: naming.name("generic", name, "igw") } }, child);
+
+  // Each zone must be offered in the region (in the region's list of available AZs); the subnets read their AZ
+  // from this check, so a zone the region does not have fails the preview naming it, before any subnet exists.
+  const offered = aws.getAvailabilityZonesOutput({ state: "available" }, child);
+  const zoneName = (zone: string): pulumi.Output<string> => pulumi.all([inputs.region, offered.names]).apply(([region, names]) => availabilityZoneName(name, region, zone, names));
+
+  const tier = (zone: string, kind: "private" | "public", cidrBlock: string, az: pulumi.Output<string>, subnetTags: Record<string, string>): Omit<ZoneTier, "defaultRoute"> => {
+    const key = `${name}-${kind}-${zone}`;
+    const label = { SubnetType: kind === "public" ? "Public" : "Private", Name: naming.name("generic", name, kind, zone) };
+    // No subnet assigns public IPs (EC2.15): NAT gateways use Elastic IPs and internet-facing load balancers get
+    // their addresses from ELB, whatever the subnet says.
+    const subnet = new aws.ec2.Subnet(key, { vpcId, availabilityZone: az, cidrBlock, mapPublicIpOnLaunch: false, tags: { ...tags, ...subnetTags, ...label } }, child);
+    const routeTable = new aws.ec2.RouteTable(key, { vpcId, tags: { ...tags, ...label } }, child);
+    const association = new aws.ec2.RouteTableAssociation(key, { subnetId: subnet.id, routeTableId: routeTable.id }, child);
+    return { subnet, routeTable, association };
+  };
+
+  const natZoneList = natZones(inputs.natGateways, inputs.zones);
+  const privateZones: Record<string, ZoneTier> = {};
+  const publicZones: Record<string, ZoneTier> = {};
+  const natGateways: Record<string, aws.ec2.NatGateway> = {};
+  const natAddresses: Record<string, aws.ec2.Eip> = {};
+  const layout = zoneSubnets(inputs.vpcCidr, inputs.zones);
+  for (const { zone, publicCidr } of layout) {
+    const az = zoneName(zone);
+    const publicTier = tier(zone, "public", publicCidr, az, { ...publicSubnetTags });
+    publicZones[zone] = {
+      ...publicTier,
+      defaultRoute: new aws.ec2.Route(`${name}-public-${zone}`, { routeTableId: publicTier.routeTable.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: internetGateway.id }, child),
+    };
+    if (natZoneList.includes(zone)) {
+      // Fixed egress addresses that partners may allow-list: protected with the stage.
+      const address = new aws.ec2.Eip(`${name}-nat-${zone}`, { domain: "vpc", tags: { ...tags, Name: naming.name("generic", name, "nat", zone) } }, { parent, protect: inputs.protect });
+      natAddresses[zone] = address;
+      natGateways[zone] = new aws.ec2.NatGateway(
+        `${name}-nat-${zone}`,
+        { subnetId: publicTier.subnet.id, allocationId: address.allocationId, connectivityType: "public", tags: { ...tags, Name: naming.name("generic", name, "nat", zone) } },
+        // A public NAT gateway needs the internet gateway attached first.
+        { parent, dependsOn: [internetGateway] },
+      );
+    }
+  }
+  for (const { zone, privateCidr } of layout) {
+    const privateTier = tier(zone, "private", privateCidr, zoneName(zone), { ...privateSubnetTags, ...inputs.privateSubnetExtraTags });
+    const nat = natGateways[natZoneFor(zone, natZoneList)]!;
+    privateZones[zone] = {
+      ...privateTier,
+      defaultRoute: new aws.ec2.Route(`${name}-private-${zone}`, { routeTableId: privateTier.routeTable.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nat.id }, child),
+    };
+  }
+  const idsOf = (zones: Record<string, ZoneTier>, pick: (tier: ZoneTier) => pulumi.Output<string>) => pulumi.all(inputs.zones.map((zone) => pick(zones[zone]!)));
+  const privateSubnetIds = idsOf(privateZones, (zone) => zone.subnet.id);
+  const publicSubnetIds = idsOf(publicZones, (zone) => zone.subnet.id);
+  const privateRouteTables = idsOf(privateZones, (zone) => zone.routeTable.id);
 
   // Adopting the default security group strips its rules: nothing can use it by accident.
   const defaultSecurityGroup = new aws.ec2.DefaultSecurityGroup(
@@ -130,9 +239,6 @@ export function createNetwork(parent: pulumi.Resource, name: string, inputs: Net
     child,
   );
 
-  const associations = vpc.routeTableAssociations.apply((all) => pulumi.all(all.map((association) => pulumi.all([association.routeTableId, association.subnetId]))));
-  const privateRouteTables = pulumi.all([associations, vpc.privateSubnetIds]).apply(([pairs, privateIds]) => privateRouteTableIds(pairs, privateIds));
-
   // Lake traffic (2 TB/day) must not pay NAT processing: S3 goes through the free gateway endpoint.
   const s3GatewayEndpoint = new aws.ec2.VpcEndpoint(
     `${name}-s3`,
@@ -155,7 +261,7 @@ export function createNetwork(parent: pulumi.Resource, name: string, inputs: Net
         serviceName: pulumi.interpolate`com.amazonaws.${inputs.region}.${service}`,
         vpcEndpointType: "Interface",
         privateDnsEnabled: true,
-        subnetIds: vpc.privateSubnetIds,
+        subnetIds: privateSubnetIds,
         securityGroupIds: [endpointSecurityGroup.id],
         tags: { ...tags, Name: inputs.naming.name("generic", name, endpointKey(service)) },
       },
@@ -199,8 +305,13 @@ export function createNetwork(parent: pulumi.Resource, name: string, inputs: Net
   return {
     vpc,
     vpcId,
-    privateSubnetIds: vpc.privateSubnetIds,
-    publicSubnetIds: vpc.publicSubnetIds,
+    internetGateway,
+    privateZones,
+    publicZones,
+    natGateways,
+    natAddresses,
+    privateSubnetIds,
+    publicSubnetIds,
     privateRouteTableIds: privateRouteTables,
     defaultSecurityGroup,
     endpointSecurityGroup,

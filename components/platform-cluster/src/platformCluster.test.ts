@@ -33,7 +33,7 @@ describe("PlatformCluster", () => {
       oidcProviderArn: expect.stringMatching(new RegExp(`^arn:aws:iam::${account}:oidc-provider/oidc\\.eks\\.eu-west-1\\.amazonaws\\.com/id/`)),
       oidcIssuer: expect.stringMatching(/^oidc\.eks\.eu-west-1\.amazonaws\.com\/id\/[0-9A-F]{32}$/),
     });
-    expect(contract!.privateSubnetIds).toEqual(await resolveOutput(cluster.vpc.privateSubnetIds));
+    expect(contract!.privateSubnetIds).toEqual(await resolveOutput(pulumi.all(["a", "b", "c"].map((zone) => cluster.privateZones[zone]!.subnet.id))));
     expect(contract!.privateSubnetIds.some((id) => contract!.publicSubnetIds.includes(id))).toBe(false);
     expect(harness.one(componentType, "platform").custom).toBe(false);
   });
@@ -68,7 +68,9 @@ describe("PlatformCluster", () => {
     const stateful = ["aws:kms/key:Key", "aws:cloudwatch/logGroup:LogGroup"];
     const prod = (await build()).harness;
     const protectedNames = prod.registrations.filter((registration) => registration.options.protect).map((registration) => registration.name).sort();
-    expect(protectedNames).toEqual(["platform-control-plane-logs", "platform-eks", "platform-flow-logs", "platform-logs-key", "platform-secrets-key", "platform-volumes-key"]);
+    expect(protectedNames).toEqual(["platform-control-plane-logs", "platform-eks", "platform-flow-logs", "platform-logs-key", "platform-nat-a", "platform-nat-b", "platform-nat-c", "platform-secrets-key", "platform-volumes-key"]);
+    // The NAT gateways' Elastic IPs (egress addresses partners may allow-list) are protected, not retained.
+    for (const address of prod.byType("aws:ec2/eip:Eip")) expect(address.options).toMatchObject({ protect: true, retainOnDelete: false });
     for (const type of stateful) for (const registration of prod.byType(type)) expect(registration.options.retainOnDelete).toBe(true);
     const dev = (await build(devArgs())).harness;
     expect(dev.registrations.filter((registration) => registration.options.protect || registration.options.retainOnDelete)).toEqual([]);
@@ -76,7 +78,7 @@ describe("PlatformCluster", () => {
 
   it("puts the caller's tags on what it creates", async () => {
     const { harness } = await build(prodArgs({ tags: { "data-platform:component": "cluster" } }));
-    for (const type of ["aws:kms/key:Key", "aws:ec2/vpcEndpoint:VpcEndpoint", "aws:eks/nodeGroup:NodeGroup", "aws:ec2/flowLog:FlowLog", "aws:iam/role:Role", "aws:eks/cluster:Cluster", "aws:eks/accessEntry:AccessEntry", "aws:iam/openIdConnectProvider:OpenIdConnectProvider", "awsx:ec2:Vpc"]) {
+    for (const type of ["aws:kms/key:Key", "aws:ec2/vpcEndpoint:VpcEndpoint", "aws:eks/nodeGroup:NodeGroup", "aws:ec2/flowLog:FlowLog", "aws:iam/role:Role", "aws:eks/cluster:Cluster", "aws:eks/accessEntry:AccessEntry", "aws:iam/openIdConnectProvider:OpenIdConnectProvider", "aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:ec2/routeTable:RouteTable", "aws:ec2/internetGateway:InternetGateway", "aws:ec2/natGateway:NatGateway", "aws:ec2/eip:Eip"]) {
       for (const registration of harness.byType(type)) expect(registration.inputs["tags"], `${type} ${registration.name}`).toMatchObject({ "data-platform:component": "cluster" });
     }
     const values = harness.one("kubernetes:helm.sh/v4:Chart", "platform-aws-load-balancer-controller").inputs["values"] as { defaultTags: Record<string, string> };
@@ -94,28 +96,16 @@ describe("PlatformCluster", () => {
     expect(harness.one("aws:kms/key:Key", "platform-logs-key").inputs["tags"]).toEqual({ "data-platform:component": "cluster" });
   });
 
-  it("hands the stage's AWS provider to the awsx component, which does not inherit it", async () => {
+  it("builds the network with the stage's AWS provider, inherited like every other child", async () => {
     const harness = await setMocks({ stack: "prod", accountId: account });
-    // The harness does not record the providers map; read it off the register requests.
-    interface RemoteRequest {
-      getRemote(): boolean;
-      getName(): string;
-      getProvidersMap(): { toObject(): [string, string][] };
-    }
-    const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(request: RemoteRequest, callback: unknown): unknown };
-    const register = monitor.registerResource.bind(monitor);
-    const providersOf = new Map<string, Record<string, string>>();
-    monitor.registerResource = (request, callback) => {
-      if (request.getRemote()) providersOf.set(request.getName(), Object.fromEntries(request.getProvidersMap().toObject()));
-      return register(request, callback);
-    };
     const provider = new aws.Provider("stage", { region: "eu-west-1" });
     new PlatformCluster("platform", prodArgs(), { providers: { aws: provider } });
     await harness.settle();
     const reference = `${harness.one("pulumi:providers:aws", "stage").urn}::${harness.one("pulumi:providers:aws", "stage").id}`;
-    expect(providersOf.get("platform-vpc")).toEqual({ aws: reference });
+    const network = harness.registrations.filter((registration) => registration.type.startsWith("aws:ec2/"));
+    expect(network.length).toBeGreaterThan(30);
+    for (const registration of network) expect(registration.provider, `${registration.type} ${registration.name}`).toBe(reference);
     expect(harness.one("aws:eks/cluster:Cluster", "platform-eks").provider).toBe(reference);
-    expect(harness.one("aws:kms/key:Key", "platform-logs-key").provider).toBe(reference);
   });
 
   it("fails when args are invalid, before registering anything", async () => {

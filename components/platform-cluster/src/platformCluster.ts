@@ -1,5 +1,4 @@
 import * as aws from "@pulumi/aws";
-import type * as awsx from "@pulumi/awsx";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Naming } from "@data-platform/conventions";
@@ -9,7 +8,7 @@ import { accessEntries, createCluster, createKey, createNodeGroups, schedulingFo
 import { createServiceAccountRole, type IrsaContext, type ServiceAccountRole, type ServiceAccountRoleArgs } from "./irsa";
 import { createNamespace, type NamespaceArgs, type PlatformNamespace } from "./namespace";
 import { validateKarpenterNodePools, type KarpenterNodePoolArgs } from "./karpenterNodePools";
-import { createNetwork } from "./network";
+import { createNetwork, defaultZones, type ZoneTier } from "./network";
 import type { AccountScope } from "./policies";
 
 /** What the cluster contributes to the platform contract (plain values once resolved). */
@@ -37,8 +36,8 @@ export interface PlatformClusterAddons {
 }
 
 /**
- * The platform's private network and its one EKS cluster: an awsx VPC with S3 gateway and interface
- * endpoints and flow logs, the EKS control plane (`aws.eks.Cluster`: private endpoint, all logs, KMS-encrypted
+ * The platform's private network and its one EKS cluster: a VPC built from `aws.ec2` resources (private and
+ * public subnets per AZ, NAT gateways, routes) with S3 gateway and interface endpoints and flow logs, the EKS control plane (`aws.eks.Cluster`: private endpoint, all logs, KMS-encrypted
  * secrets, access entries, OIDC), managed node groups with IMDSv2, EKS add-ons with IRSA, the AWS Load
  * Balancer Controller, a default gp3 StorageClass and optionally Karpenter. Other components receive this
  * object and use its Kubernetes provider, `serviceAccountRole`, `namespace` and `scheduling` helpers.
@@ -48,9 +47,22 @@ export class PlatformCluster extends pulumi.ComponentResource {
   readonly clusterName: string;
   readonly kubernetesVersion: string;
   readonly vpcCidr: string;
-  readonly vpc: awsx.ec2.Vpc;
+  readonly vpc: aws.ec2.Vpc;
   readonly vpcId: pulumi.Output<string>;
+  /** AZ suffixes the subnets span (`a`, `b`, `c`), in layout order. */
+  readonly availabilityZones: readonly string[];
+  readonly internetGateway: aws.ec2.InternetGateway;
+  /** Private subnet, route table, association and default route (to a NAT gateway), by AZ suffix. */
+  readonly privateZones: Readonly<Record<string, ZoneTier>>;
+  /** Public subnet, route table, association and default route (to the internet gateway), by AZ suffix. */
+  readonly publicZones: Readonly<Record<string, ZoneTier>>;
+  /** NAT gateways by the AZ suffix they sit in. */
+  readonly natGateways: Readonly<Record<string, aws.ec2.NatGateway>>;
+  /** The NAT gateways' Elastic IPs (the stage's egress addresses), by AZ suffix. */
+  readonly natAddresses: Readonly<Record<string, aws.ec2.Eip>>;
+  /** Private subnet ids in AZ order. */
   readonly privateSubnetIds: pulumi.Output<string[]>;
+  /** Public subnet ids in AZ order. */
   readonly publicSubnetIds: pulumi.Output<string[]>;
   /** Security group of the interface endpoints (HTTPS from the VPC only). */
   readonly endpointSecurityGroup: aws.ec2.SecurityGroup;
@@ -115,6 +127,7 @@ export class PlatformCluster extends pulumi.ComponentResource {
     this.clusterName = naming.name("generic", name);
     this.kubernetesVersion = args.kubernetesVersion;
     this.vpcCidr = args.vpcCidr;
+    this.availabilityZones = args.availabilityZones ?? defaultZones(args.availabilityZoneCount);
     const flowLogRetentionDays = args.flowLogRetentionDays ?? 90;
 
     const region = aws.getRegionOutput({}, child).region;
@@ -122,11 +135,6 @@ export class PlatformCluster extends pulumi.ComponentResource {
       .all([aws.getCallerIdentityOutput({}, child).accountId, aws.getPartitionOutput({}, child).partition, region])
       .apply(([accountId, partition, regionName]) => ({ accountId, partition, region: regionName }));
     const partition = account.apply((scope) => scope.partition);
-    // Remote components (awsx, eks) get only the providers passed to them, never their parent's: hand
-    // them the stage's AWS provider (region, default tags) or their children would use the default one.
-    const awsProvider = this.getProvider("aws:index:Provider");
-    const remoteProviders = awsProvider ? { aws: awsProvider } : undefined;
-
     const keyArgs = { account, tags, protect };
     this.logsKey = createKey(this, `${name}-logs-key`, { ...keyArgs, description: `Platform cluster ${this.clusterName}: VPC flow logs and EKS control-plane logs`, alias: naming.name("kmsAlias", name, "logs"), usage: "logs" });
     this.secretsKey = createKey(this, `${name}-secrets-key`, { ...keyArgs, description: `Platform cluster ${this.clusterName}: Kubernetes secrets (envelope encryption)`, alias: naming.name("kmsAlias", name, "eks-secrets"), usage: "eks-secrets" });
@@ -135,7 +143,7 @@ export class PlatformCluster extends pulumi.ComponentResource {
     const network = createNetwork(this, name, {
       naming,
       vpcCidr: args.vpcCidr,
-      availabilityZoneCount: args.availabilityZoneCount,
+      zones: this.availabilityZones,
       natGateways: args.natGateways,
       interfaceEndpoints: args.interfaceEndpoints ?? defaultInterfaceEndpoints,
       flowLogRetentionDays,
@@ -145,10 +153,14 @@ export class PlatformCluster extends pulumi.ComponentResource {
       region,
       tags,
       protect,
-      remoteProviders,
     });
     this.vpc = network.vpc;
     this.vpcId = network.vpcId;
+    this.internetGateway = network.internetGateway;
+    this.privateZones = network.privateZones;
+    this.publicZones = network.publicZones;
+    this.natGateways = network.natGateways;
+    this.natAddresses = network.natAddresses;
     this.privateSubnetIds = network.privateSubnetIds;
     this.publicSubnetIds = network.publicSubnetIds;
     this.endpointSecurityGroup = network.endpointSecurityGroup;

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { defaultInvokes, type InvokeMock } from "./invokes";
-import { remoteComponentState, remoteMethodResult } from "./remote";
+import { remoteComponentState } from "./remote";
 import { toPlain, unwrapSecrets } from "./serialize";
 import { resolvedState, type SyntheticContext } from "./synthetic";
 
@@ -111,7 +111,6 @@ interface MockMonitorLike {
 // The subset of a protobuf ResourceCallRequest that the harness reads.
 interface CallRequest {
   getTok(): string;
-  getArgs(): Parameters<typeof pulumi.runtime.deserializeProperties>[0] & { constructor: { fromJavaScript(value: unknown): unknown } };
 }
 
 /**
@@ -158,7 +157,7 @@ export class Harness {
     const inputs = unwrapSecrets(args.inputs) as Record<string, unknown>;
     if (!args.custom) {
       // Components: remote ones get synthetic outputs, local ones have none of their own.
-      const remote = remoteComponentState(args.type, args.name, inputs, this.context);
+      const remote = remoteComponentState(args.type);
       if (this.mode === "preview" || !remote) return { id: undefined, state: this.mode === "preview" ? {} : remote ?? {} };
       return { id: undefined, state: remote };
     }
@@ -225,19 +224,10 @@ export class Harness {
         callback(error, response);
       });
     });
-    // The SDK's mock monitor has no `call`: component methods (eks Cluster.getKubeconfig)
-    // are answered from the remote component mocks, or fail naming the method.
+    // The SDK's mock monitor has no `call` at all; no component method is mocked, so a method call
+    // (a remote component's `getKubeconfig()` and the like) fails naming it instead of crashing.
     monitor.call = track((request: CallRequest, callback: Callback) => {
-      void (async () => {
-        const args = pulumi.runtime.deserializeProperties(request.getArgs()) as Record<string, unknown>;
-        const result = remoteMethodResult(request.getTok(), args);
-        if (result === undefined) throw new UnmockedInvokeError(request.getTok());
-        const struct = request.getArgs().constructor.fromJavaScript(await pulumi.runtime.serializeProperties("call", result));
-        return { getFailuresList: () => [], getReturn: () => struct, getReturndependenciesMap: () => undefined };
-      })().then(
-        (response) => callback(null, response),
-        (error: unknown) => callback({ details: error instanceof Error ? error.message : String(error) }, undefined),
-      );
+      callback({ details: `unmocked component method "${request.getTok()}": the harness mocks no remote component methods (packages/testing)` }, undefined);
     });
     monitor.readResource = track(monitor.readResource.bind(monitor));
     monitor.invoke = track(monitor.invoke.bind(monitor));

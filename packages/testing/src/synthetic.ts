@@ -37,6 +37,7 @@ const idPrefix: Record<string, string> = {
   "aws:ec2/subnet:Subnet": "subnet-",
   "aws:ec2/securityGroup:SecurityGroup": "sg-",
   "aws:ec2/routeTable:RouteTable": "rtb-",
+  "aws:ec2/routeTableAssociation:RouteTableAssociation": "rtbassoc-",
   "aws:ec2/vpcEndpoint:VpcEndpoint": "vpce-",
   "aws:ec2/flowLog:FlowLog": "fl-",
   "aws:ec2/launchTemplate:LaunchTemplate": "lt-",
@@ -127,6 +128,11 @@ export function resolvedState(type: string, name: string, inputs: Record<string,
   if (type === "aws:iam/openIdConnectProvider:OpenIdConnectProvider" && typeof inputs["url"] === "string") {
     state["arn"] = `arn:${ctx.partition}:iam::${ctx.accountId}:oidc-provider/${inputs["url"].replace(/^https:\/\//, "")}`;
     id = state["arn"] as string;
+  }
+  if (type === "aws:ec2/eip:Eip") {
+    // An Elastic IP's id is its allocation id; the address comes from Amazon's pool (documentation range here).
+    state["allocationId"] = id;
+    state["publicIp"] = `198.51.100.${Number.parseInt(stableHex(`eip:${name}`, 2), 16) % 254 + 1}`;
   }
   if (type === "aws:mwaa/environment:Environment") state["webserverUrl"] = `${stableHex(name, 32)}.${ctx.region}.airflow.amazonaws.com`;
   return { id, state };
