@@ -50,6 +50,48 @@ const container = { name: "job", image: "repo/job:1.0", user: "1000", readonlyRo
 const namespace = r("kubernetes:core/v1:Namespace", { metadata: { name: "trino", labels: { "pod-security.kubernetes.io/enforce": "restricted" } } }, { name: "ns" });
 const defaultDeny = { podSelector: {}, policyTypes: ["Ingress", "Egress"] };
 
+/**
+ * A VPC shaped like the platform's: per zone a public subnet routed to the internet gateway and a private one routed
+ * to a NAT gateway (in `natIn`, or the zone's own when it has one). `privateRoute` overrides a private default route's
+ * target; `s3` says which private route tables the S3 gateway endpoint lists.
+ */
+function network(options: { prefix?: string; zones?: string[]; natIn?: string[]; natSubnet?: "public" | "private"; privateRoute?: (zone: string) => "nat" | "internet" | "none" | "peering"; s3?: (zone: string) => boolean } = {}): EvaluatedResource[] {
+  const zones = options.zones ?? ["a", "b", "c"];
+  const p = options.prefix ?? "";
+  const natIn = options.natIn ?? zones;
+  const vpc = r("aws:ec2/vpc:Vpc", { cidrBlock: "10.42.0.0/16" }, { name: `${p}vpc` });
+  const igw = r("aws:ec2/internetGateway:InternetGateway", { vpcId: "vpc-1" }, { name: `${p}igw`, dependsOn: [vpc] });
+  const out: EvaluatedResource[] = [vpc, igw];
+  const tables: Record<string, EvaluatedResource> = {};
+  const subnets: Record<string, EvaluatedResource> = {};
+  for (const zone of zones) {
+    for (const tier of ["public", "private"]) {
+      const subnet = r("aws:ec2/subnet:Subnet", { vpcId: "vpc-1", availabilityZone: `eu-west-1${zone}`, mapPublicIpOnLaunch: false, tags: { SubnetType: tier === "public" ? "Public" : "Private" } }, { name: `${p}${tier}-${zone}`, dependsOn: [vpc] });
+      const table = r("aws:ec2/routeTable:RouteTable", { vpcId: "vpc-1" }, { name: `${p}${tier}-${zone}`, dependsOn: [vpc] });
+      out.push(subnet, table, r("aws:ec2/routeTableAssociation:RouteTableAssociation", { subnetId: "s", routeTableId: "t" }, { name: `${p}${tier}-${zone}`, dependsOn: [subnet, table] }));
+      subnets[`${tier}-${zone}`] = subnet;
+      tables[`${tier}-${zone}`] = table;
+    }
+    out.push(r("aws:ec2/route:Route", { routeTableId: "t", destinationCidrBlock: "0.0.0.0/0", gatewayId: "igw-1" }, { name: `${p}public-${zone}`, dependsOn: [tables[`public-${zone}`]!, igw] }));
+  }
+  const nats: Record<string, EvaluatedResource> = {};
+  for (const zone of natIn) {
+    nats[zone] = r("aws:ec2/natGateway:NatGateway", { subnetId: "s", allocationId: "eipalloc-1", connectivityType: "public" }, { name: `${p}nat-${zone}`, dependsOn: [subnets[`${options.natSubnet ?? "public"}-${zone}`]!, igw] });
+    out.push(nats[zone]!);
+  }
+  for (const zone of zones) {
+    const table = tables[`private-${zone}`]!;
+    const target = options.privateRoute?.(zone) ?? "nat";
+    const nat = nats[zone] ?? nats[natIn[0]!]!;
+    if (target === "nat") out.push(r("aws:ec2/route:Route", { routeTableId: "t", destinationCidrBlock: "0.0.0.0/0", natGatewayId: "nat-1" }, { name: `${p}private-${zone}`, dependsOn: [table, nat] }));
+    if (target === "internet") out.push(r("aws:ec2/route:Route", { routeTableId: "t", destinationCidrBlock: "0.0.0.0/0", gatewayId: "igw-1" }, { name: `${p}private-${zone}`, dependsOn: [table, igw] }));
+    if (target === "peering") out.push(r("aws:ec2/route:Route", { routeTableId: "t", destinationCidrBlock: "0.0.0.0/0", vpcPeeringConnectionId: "pcx-1" }, { name: `${p}private-${zone}`, dependsOn: [table] }));
+  }
+  const s3Tables = zones.filter((zone) => options.s3?.(zone) ?? true).map((zone) => tables[`private-${zone}`]!);
+  out.push(r("aws:ec2/vpcEndpoint:VpcEndpoint", { vpcEndpointType: "Gateway", serviceName: "com.amazonaws.eu-west-1.s3", routeTableIds: s3Tables.map(() => "rtb") }, { name: `${p}s3`, dependsOn: [vpc, ...s3Tables] }));
+  return out;
+}
+
 /** For every policy: resources that comply, and resources that violate (with the expected message). */
 const cases: Record<string, { pass: () => EvaluatedResource[]; fail: () => EvaluatedResource[]; message: RegExp }> = {
   "s3-public-access-block-all-flags": {
@@ -323,7 +365,7 @@ const cases: Record<string, { pass: () => EvaluatedResource[]; fail: () => Evalu
   },
   "vpc-has-flow-logs": {
     pass: () => {
-      const vpc = r("awsx:ec2:Vpc", { cidrBlock: "10.0.0.0/16" });
+      const vpc = r("aws:ec2/vpc:Vpc", { cidrBlock: "10.0.0.0/16" });
       return [vpc, r("aws:ec2/flowLog:FlowLog", { trafficType: "ALL" }, { dependsOn: [vpc] })];
     },
     fail: () => [r("aws:ec2/vpc:Vpc", { cidrBlock: "10.0.0.0/16" })],
@@ -340,9 +382,40 @@ const cases: Record<string, { pass: () => EvaluatedResource[]; fail: () => Evalu
     message: /open to the internet/,
   },
   "subnet-no-auto-public-ip": {
-    pass: () => [r("aws:ec2/subnet:Subnet", { vpcId: "v", mapPublicIpOnLaunch: false }), r("aws:ec2/subnet:Subnet", { vpcId: "v", mapPublicIpOnLaunch: true, tags: { SubnetType: "Public" } })],
-    fail: () => [r("aws:ec2/subnet:Subnet", { vpcId: "v", mapPublicIpOnLaunch: true, tags: { SubnetType: "Private" } })],
-    message: /mapPublicIpOnLaunch/,
+    pass: () => [r("aws:ec2/subnet:Subnet", { vpcId: "v", mapPublicIpOnLaunch: false, tags: { SubnetType: "Public" } }), r("aws:ec2/subnet:Subnet", { vpcId: "v" })],
+    // Public subnets too: EC2.15 covers every subnet.
+    fail: () => [r("aws:ec2/subnet:Subnet", { vpcId: "v", mapPublicIpOnLaunch: true, tags: { SubnetType: "Public" } })],
+    message: /mapPublicIpOnLaunch is true/,
+  },
+  "private-subnet-egress-via-nat": {
+    pass: () => [...network(), ...network({ prefix: "dev-", zones: ["a", "b"], natIn: ["a"] }), ...network({ prefix: "isolated-", privateRoute: () => "none" })],
+    fail: () => [
+      ...network({ privateRoute: (zone) => (zone === "b" ? "internet" : zone === "c" ? "peering" : "nat") }),
+      // An inline route on a private subnet's table.
+      ...(() => {
+        const subnet = r("aws:ec2/subnet:Subnet", { tags: { SubnetType: "Private" } });
+        const table = r("aws:ec2/routeTable:RouteTable", { routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: "igw-0123" }] });
+        return [subnet, table, r("aws:ec2/routeTableAssociation:RouteTableAssociation", {}, { dependsOn: [subnet, table] })];
+      })(),
+    ],
+    message: /route to 0\.0\.0\.0\/0 goes to an internet gateway from a route table of private subnets \(private-b\)[\s\S]*default route 0\.0\.0\.0\/0 of private subnets \(private-c\) does not go to a NAT gateway[\s\S]*internet gateway/,
+  },
+  "nat-gateway-per-az": {
+    pass: () => [...network(), ...network({ prefix: "dev-", zones: ["a", "b"], natIn: ["a"] })],
+    fail: () => [
+      ...network({ natIn: ["a", "b"] }),
+      ...network({ prefix: "inside-", zones: ["a"], natSubnet: "private" }),
+      ...network({ prefix: "cross-", zones: ["a", "b"] }).map((resource) =>
+        // cross-private-b's default route goes through the NAT gateway of zone a.
+        resource.name === "cross-private-b" && resource.type === "aws:ec2/route:Route" ? { ...resource, dependencies: [resource.dependencies[0]!, "urn:pulumi:test::p::aws:ec2/natGateway:NatGateway::cross-nat-a"] } : resource,
+      ),
+      ...(() => {
+        const twice = network({ prefix: "twice-", zones: ["a"] });
+        const subnet = twice.find((resource) => resource.name === "twice-public-a" && resource.type === "aws:ec2/subnet:Subnet")!;
+        return [...twice, r("aws:ec2/natGateway:NatGateway", { subnetId: "s", allocationId: "eipalloc-2" }, { name: "twice-nat-a2", dependsOn: [subnet] })];
+      })(),
+    ],
+    message: /^(?=[\s\S]*2 NAT gateways but none in eu-west-1c)(?=[\s\S]*NAT gateway sits in inside-private-a, which is not a public)(?=[\s\S]*cross-private-b in eu-west-1b routes through cross-nat-a in eu-west-1a)(?=[\s\S]*2 NAT gateways in eu-west-1a \(twice-nat-a, twice-nat-a2\))/,
   },
   "k8s-namespace-pod-security": {
     pass: () => [namespace, r("kubernetes:core/v1:Namespace", { metadata: { labels: { "pod-security.kubernetes.io/enforce": "baseline" }, annotations: { "data-platform.io/pod-security-exception": "EBS CSI node plugin needs hostPath" } } })],
@@ -394,8 +467,8 @@ const cases: Record<string, { pass: () => EvaluatedResource[]; fail: () => Evalu
       const vpc = r("aws:ec2/vpc:Vpc", {});
       return [vpc, r("aws:ec2/vpcEndpoint:VpcEndpoint", { vpcEndpointType: "Gateway", serviceName: "com.amazonaws.eu-west-1.s3" }, { dependsOn: [vpc] })];
     },
-    fail: () => [r("awsx:ec2:Vpc", {})],
-    message: /no S3 gateway endpoint/,
+    fail: () => [r("aws:ec2/vpc:Vpc", {}), ...network({ s3: (zone) => zone !== "b" })],
+    message: /VPC has no S3 gateway endpoint[\s\S]*route table of private subnets \(private-b\) has no S3 gateway endpoint/,
   },
 };
 

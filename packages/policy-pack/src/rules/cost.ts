@@ -1,5 +1,5 @@
 import * as aws from "@pulumi/aws";
-import { validateResourceOfType, type ResourceValidationPolicy, type StackValidationPolicy } from "@pulumi/policy";
+import { validateResourceOfType, type PolicyResource, type ResourceValidationPolicy, type StackValidationPolicy } from "@pulumi/policy";
 import { get, parseJson, typeOf } from "../util";
 
 const mwaaClasses = ["mw1.micro", "mw1.small", "mw1.medium", "mw1.large", "mw1.xlarge", "mw1.2xlarge"];
@@ -82,19 +82,25 @@ export const kinesisOnDemand: ResourceValidationPolicy = {
 
 export const s3GatewayEndpoint: StackValidationPolicy = {
   name: "cost-s3-gateway-endpoint",
-  description: "[cost] Every VPC routes S3 through a gateway endpoint, so lake traffic pays no NAT processing.",
+  description:
+    "[cost] Every VPC has an S3 gateway endpoint on the route table of every private subnet (not tagged SubnetType=Public), so lake traffic pays no NAT processing.",
   enforcementLevel: "advisory",
   validateStack: (args, report) => {
-    for (const vpc of args.resources.filter((resource) => resource.type === typeOf(aws.ec2.Vpc) || resource.type === "awsx:ec2:Vpc")) {
-      const gateway = args.resources.some(
-        (resource) =>
-          resource.type === typeOf(aws.ec2.VpcEndpoint) &&
-          resource.props["vpcEndpointType"] === "Gateway" &&
-          String(resource.props["serviceName"]).endsWith(".s3") &&
-          resource.dependencies.some((dependency) => dependency.urn === vpc.urn),
-      );
-      const awsxGateway = vpc.type === "awsx:ec2:Vpc" && JSON.stringify(vpc.props["vpcEndpointSpecs"] ?? []).includes(".s3");
-      if (!gateway && !awsxGateway) report("VPC has no S3 gateway endpoint", vpc.urn);
+    const ofType = (resourceClass: abstract new (...args: never[]) => unknown) => args.resources.filter((resource) => resource.type === typeOf(resourceClass));
+    const dependsOn = (resource: PolicyResource, target: PolicyResource) => resource.dependencies.some((dependency) => dependency.urn === target.urn);
+    const gateways = ofType(aws.ec2.VpcEndpoint).filter((endpoint) => endpoint.props["vpcEndpointType"] === "Gateway" && String(endpoint.props["serviceName"]).endsWith(".s3"));
+    for (const vpc of ofType(aws.ec2.Vpc)) {
+      if (!gateways.some((gateway) => dependsOn(gateway, vpc))) report("VPC has no S3 gateway endpoint", vpc.urn);
+    }
+    const endpointAssociations = ofType(aws.ec2.VpcEndpointRouteTableAssociation);
+    for (const table of ofType(aws.ec2.RouteTable)) {
+      const privateSubnets = ofType(aws.ec2.RouteTableAssociation)
+        .filter((association) => dependsOn(association, table))
+        .flatMap((association) => association.dependencies.filter((dependency) => dependency.type === typeOf(aws.ec2.Subnet)))
+        .filter((subnet) => ((subnet.props["tags"] ?? {}) as Record<string, unknown>)["SubnetType"] !== "Public");
+      if (privateSubnets.length === 0) continue;
+      const routed = gateways.some((gateway) => dependsOn(gateway, table) || endpointAssociations.some((association) => dependsOn(association, gateway) && dependsOn(association, table)));
+      if (!routed) report(`route table of private subnets (${privateSubnets.map((subnet) => subnet.name).join(", ")}) has no S3 gateway endpoint: S3 traffic pays NAT processing`, table.urn);
     }
   },
 };
