@@ -17,8 +17,11 @@ export const nameRules = {
   kmsAlias: { maxLength: 250, separator: "-", pattern: /^[A-Za-z0-9/_-]{1,250}$/ },
   /** ECR repository: up to 256 chars, lowercase, `[a-z0-9._/-]`. */
   ecrRepository: { maxLength: 256, separator: "-", pattern: /^[a-z0-9][a-z0-9._/-]{0,255}$/ },
-  /** CloudWatch log group: up to 512 chars. */
-  logGroup: { maxLength: 512, separator: "/", pattern: /^[A-Za-z0-9_./#-]{1,512}$/ },
+  /**
+   * CloudWatch log group: up to 512 chars `[A-Za-z0-9_./#-]`. Platform log groups always start with `/`
+   * (`Naming.name` adds it), and the slash counts: the part after it gets 511.
+   */
+  logGroup: { maxLength: 511, separator: "/", pattern: /^[A-Za-z0-9_./#-]{1,511}$/ },
   /** Generic resource name (security groups, clusters, streams...): 63 is safe for all of them. */
   generic: { maxLength: 63, separator: "-", pattern: /^[a-z0-9][a-z0-9-]{0,62}$/ },
 } as const;
