@@ -51,6 +51,21 @@ describe("PlatformCluster network", () => {
     expect(await resolveOutput(cluster.publicSubnetIds)).toEqual(["a", "b", "c"].map((zone) => harness.one("aws:ec2/subnet:Subnet", `platform-public-${zone}`).id));
   });
 
+  it("shows every subnet's range, AZ and tier already in a first preview, before any id exists", async () => {
+    const { harness } = await build(prodArgs(), { mode: "preview" });
+    const subnets = harness.byType("aws:ec2/subnet:Subnet").map((subnet) => [subnet.name, subnet.inputs["availabilityZone"], subnet.inputs["cidrBlock"], (subnet.inputs["tags"] as Record<string, string>)["SubnetType"]]);
+    expect(subnets.sort()).toEqual([
+      ["platform-private-a", "eu-west-1a", "10.42.0.0/19", "Private"],
+      ["platform-private-b", "eu-west-1b", "10.42.64.0/19", "Private"],
+      ["platform-private-c", "eu-west-1c", "10.42.128.0/19", "Private"],
+      ["platform-public-a", "eu-west-1a", "10.42.32.0/24", "Public"],
+      ["platform-public-b", "eu-west-1b", "10.42.96.0/24", "Public"],
+      ["platform-public-c", "eu-west-1c", "10.42.160.0/24", "Public"],
+    ]);
+    expect(harness.byType("aws:ec2/natGateway:NatGateway").map((nat) => nat.name).sort()).toEqual(["platform-nat-a", "platform-nat-b", "platform-nat-c"]);
+    expect(harness.byType("aws:ec2/route:Route").map((route) => route.inputs["destinationCidrBlock"])).toEqual(Array(6).fill("0.0.0.0/0"));
+  });
+
   it("shares one NAT gateway in the first AZ with the single strategy", async () => {
     const { harness, cluster } = await build(devArgs());
     const nat = harness.one("aws:ec2/natGateway:NatGateway", "platform-nat-a");
