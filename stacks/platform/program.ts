@@ -46,6 +46,7 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
       stage: config.stage,
       administratorArns: [deployerRoleArn, ...config.lake.adminRoleArns],
       registeredDomainNames: config.registry.map((domain) => domain.name),
+      registeredDataProducts: config.registry.flatMap((domain) => domain.dataProducts.map((product) => ({ domain: domain.name, name: product.name }))),
       domains: config.domains.map((domain) => ({
         name: domain.name,
         zones: domain.needs.zones,

@@ -39,6 +39,14 @@ export interface DataLakeArgs {
    * @default the enabled domains' names
    */
   registeredDomainNames?: string[];
+  /**
+   * Every registered domain's data products, enabled in this stage or not: the values (`<domain>.<product>`)
+   * of the `product` LF-Tag that each product's table carries and that readers are granted on. Enabling a
+   * domain or a product's producer then changes no existing resource. At most 1,000 (Lake Formation's limit of
+   * values per LF-Tag).
+   * @default the enabled domains' `dataProducts`
+   */
+  registeredDataProducts?: { domain: string; name: string }[];
   /** Landing files are deleted after this many days. @default 14 */
   landingExpirationDays?: number;
   /** Non-current object versions are deleted after this many days. @default 30 */
@@ -58,6 +66,9 @@ export interface DataLakeArgs {
   /** Tags for the platform-owned resources. Provider default tags apply too. */
   tags?: Record<string, string>;
 }
+
+/** Lake Formation: at most 1,000 values per LF-Tag (https://docs.aws.amazon.com/lake-formation/latest/dg/TBAC-creating-tags.html). */
+export const maxLfTagValues = 1000;
 
 const domainNamePattern = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
@@ -79,6 +90,17 @@ export function validateDataLakeArgs(name: string, args: DataLakeArgs): void {
   const registered = args.registeredDomainNames;
   if (registered) {
     for (const domain of args.domains) if (!registered.includes(domain.name)) problems.push(`domain "${domain.name}" is not in registeredDomainNames`);
+  }
+  const products = args.registeredDataProducts ?? args.domains.flatMap((domain) => (domain.dataProducts ?? []).map((product) => ({ domain: domain.name, name: product.name })));
+  if (new Set(products.map((product) => `${product.domain}.${product.name}`)).size > maxLfTagValues) {
+    problems.push(`${products.length} data products: the "product" LF-Tag holds at most ${maxLfTagValues} values (Lake Formation quota)`);
+  }
+  if (args.registeredDataProducts) {
+    for (const domain of args.domains) {
+      for (const product of domain.dataProducts ?? []) {
+        if (!args.registeredDataProducts.some((registered) => registered.domain === domain.name && registered.name === product.name)) problems.push(`domain "${domain.name}": data product "${product.name}" is not in registeredDataProducts`);
+      }
+    }
   }
   for (const [key, value] of Object.entries({
     landingExpirationDays: args.landingExpirationDays,

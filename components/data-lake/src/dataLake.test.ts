@@ -14,6 +14,11 @@ function lakeArgs(overrides: Partial<DataLakeArgs> = {}): DataLakeArgs {
     stage: "prod",
     administratorArns: [deployer],
     registeredDomainNames: ["logistics", "orders", "payments"],
+    registeredDataProducts: [
+      { domain: "logistics", name: "courier_locations" },
+      { domain: "orders", name: "order_events" },
+      { domain: "orders", name: "orders" },
+    ],
     domains: [
       {
         name: "orders",
@@ -316,8 +321,34 @@ describe("DataLake grants", () => {
     expect(resourcesOf(statements).filter((resource) => resource.startsWith("arn:aws:s3"))).toEqual([]);
     expect(resourcesOf(statements)).toContain(`arn:aws:glue:eu-west-1:${account}:table/orders_analytics/orders`);
     expect(resourcesOf(statements)).not.toContain(`arn:aws:glue:eu-west-1:${account}:table/orders_analytics/*`);
-    const table = harness.one("aws:lakeformation/permissions:Permissions", "lake-logistics-spark-read-orders-analytics-orders");
-    expect(table.inputs).toMatchObject({ permissions: ["SELECT", "DESCRIBE"], table: { databaseName: "orders_analytics", name: "orders" } });
+    const grant = harness.one("aws:lakeformation/permissions:Permissions", "lake-logistics-spark-read-orders-analytics-orders");
+    // The table is created later by the producing domain: the grant matches its LF-Tags instead of naming it.
+    expect(grant.inputs["table"]).toBeUndefined();
+    expect(grant.inputs).toMatchObject({
+      permissions: ["SELECT", "DESCRIBE"],
+      permissionsWithGrantOptions: [],
+      lfTagPolicy: { resourceType: "TABLE", expressions: [{ key: "domain", values: ["orders"] }, { key: "product", values: ["orders.orders"] }] },
+    });
+    // Every key and value of the expression is one the lake defines.
+    const tags = new Map(harness.byType("aws:lakeformation/lfTag:LfTag").map((tag) => [tag.inputs["key"] as string, tag.inputs["values"] as string[]]));
+    for (const expression of (grant.inputs["lfTagPolicy"] as { expressions: { key: string; values: string[] }[] }).expressions) {
+      for (const value of expression.values) expect(tags.get(expression.key), `${expression.key}=${value}`).toContain(value);
+    }
+    expect(harness.one("aws:lakeformation/permissions:Permissions", "lake-logistics-spark-read-orders-analytics-database").inputs).toMatchObject({ permissions: ["DESCRIBE"], database: { name: "orders_analytics" } });
+  });
+
+  it("defines the product LF-Tag from every registered product, enabled or not, and refuses more than Lake Formation allows", async () => {
+    const { harness } = await build(lakeArgs({ registeredDataProducts: [{ domain: "orders", name: "orders" }, { domain: "orders", name: "order_events" }, { domain: "logistics", name: "courier_locations" }, { domain: "payments", name: "refunds" }] }));
+    expect(harness.one("aws:lakeformation/lfTag:LfTag", "lake-tag-product").inputs["values"]).toEqual(["logistics.courier_locations", "orders.order_events", "orders.orders", "payments.refunds"]);
+    await setMocks();
+    expect(() => new DataLake("lake", lakeArgs({ registeredDataProducts: [{ domain: "orders", name: "orders" }] }))).toThrow(/data product "order_events" is not in registeredDataProducts/);
+    const many = Array.from({ length: 1001 }, (_, index) => ({ domain: "orders", name: `p${index}` }));
+    expect(() => new DataLake("lake", lakeArgs({ registeredDataProducts: many }))).toThrow(/at most 1000 values/);
+  });
+
+  it("defines no product LF-Tag when no domain publishes a product", async () => {
+    const { harness } = await build(lakeArgs({ domains: [{ name: "orders", zones: ["raw"] }], registeredDataProducts: [] }));
+    expect(harness.byType("aws:lakeformation/lfTag:LfTag").map((tag) => tag.inputs["key"]).sort()).toEqual(["classification", "domain", "zone"]);
   });
 
   it("fails when another domain asks to write, or to read without naming data products", async () => {

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { physicalName } from "@data-platform/conventions";
+import { lfTagKeys, physicalName, productTagValue } from "@data-platform/conventions";
 import type { LakeContract } from "@data-platform/platform-contract";
 import { validateDataLakeArgs, centralZones, classifications, type CentralZone, type Classification, type DataLakeArgs, type DomainZone } from "./args";
 import { LakeBucket } from "./bucket";
@@ -51,7 +51,11 @@ export class DataLake extends pulumi.ComponentResource {
   /** The user-defined role Lake Formation uses for every registered location. */
   readonly registrationRole: aws.iam.Role;
   readonly settings: aws.lakeformation.DataLakeSettings;
-  readonly lfTags: { domain: aws.lakeformation.LfTag; zone: aws.lakeformation.LfTag; classification: aws.lakeformation.LfTag };
+  /**
+   * The LF-Tags. `product` (values `<domain>.<product>`, see `productTagValue`) exists once a registered domain
+   * publishes a data product: readers outside the producing domain are granted through it.
+   */
+  readonly lfTags: { domain: aws.lakeformation.LfTag; zone: aws.lakeformation.LfTag; classification: aws.lakeformation.LfTag; product?: aws.lakeformation.LfTag };
   readonly account: AccountFacts;
   /** Table format of every table registered in the catalog. */
   readonly tableFormat = "delta" as const;
@@ -172,10 +176,19 @@ export class DataLake extends pulumi.ComponentResource {
     );
     const registered = [...new Set(args.registeredDomainNames ?? args.domains.map((domain) => domain.name))].sort();
     const lfTag = (key: string, values: string[]) => new aws.lakeformation.LfTag(`${name}-tag-${key}`, { key, values }, { parent: this, dependsOn: [this.settings] });
+    const productValues = [
+      ...new Set(
+        (args.registeredDataProducts ?? args.domains.flatMap((domain) => (domain.dataProducts ?? []).map((product) => ({ domain: domain.name, name: product.name })))).map((product) =>
+          productTagValue(product.domain, product.name),
+        ),
+      ),
+    ].sort();
     this.lfTags = {
-      domain: lfTag("domain", ["central", ...registered]),
-      zone: lfTag("zone", [...centralZones]),
-      classification: lfTag("classification", [...classifications]),
+      domain: lfTag(lfTagKeys.domain, ["central", ...registered]),
+      zone: lfTag(lfTagKeys.zone, [...centralZones]),
+      classification: lfTag(lfTagKeys.classification, [...classifications]),
+      // An LF-Tag needs at least one value: no product, no tag (and nothing to grant on).
+      ...(productValues.length > 0 ? { product: lfTag(lfTagKeys.product, productValues) } : {}),
     };
     const allTags = [this.lfTags.domain, this.lfTags.zone, this.lfTags.classification];
 

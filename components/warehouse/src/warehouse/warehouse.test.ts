@@ -59,6 +59,7 @@ async function build(overrides: Partial<WarehouseArgs> = {}, options: BuildOptio
     stage: "prod",
     administratorArns: [deployer],
     registeredDomainNames: ["logistics", "orders", "payments"],
+    registeredDataProducts: lakeDomains.flatMap((domain) => (domain.dataProducts ?? []).map((product) => ({ domain: domain.name, name: product.name }))),
     domains: options.domains ?? lakeDomains,
     protect: options.lakeProtect ?? true,
   });
