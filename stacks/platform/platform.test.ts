@@ -167,4 +167,24 @@ describe("platform stack: what a first `pulumi up` of a fresh account can create
     expect(tagGrants(dev.harness.registrations, "lake-query-mesh-read-").length).toBeGreaterThan(0);
     expect(tagGrants(dev.harness.registrations, "lake-notebooks-read-").length).toBeGreaterThan(0);
   });
+
+  it.each(stages)("%s: every customer key can be managed by any account principal IAM allows, not only the role that created it", async (stage) => {
+    const { harness } = await run(stage);
+    const account = "123456789012";
+    const root = `arn:aws:iam::${account}:root`;
+    type Statement = { Effect: string; Principal?: "*" | { AWS?: string | string[] }; Action: string | string[]; Condition?: unknown };
+    const allows = (statement: Statement, action: string) =>
+      [statement.Action].flat().some((pattern) => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`).test(action));
+    const keys = harness.byType("aws:kms/key:Key");
+    expect(keys.length).toBeGreaterThan(3);
+    for (const key of keys) {
+      const statements = (JSON.parse(key.inputs["policy"] as string) as { Statement: Statement[] }).Statement;
+      // KMS's default key policy: the account root statement lets IAM policies grant key administration, so a
+      // second deploy role can update the key policy and deleting the creating role leaves the key manageable.
+      const delegated = statements.filter((statement) => statement.Effect === "Allow" && statement.Condition === undefined && statement.Principal !== "*" && [statement.Principal?.AWS ?? []].flat().includes(root));
+      for (const action of ["kms:PutKeyPolicy", "kms:GetKeyPolicy", "kms:DescribeKey", "kms:ScheduleKeyDeletion", "kms:TagResource"]) {
+        expect(delegated.some((statement) => allows(statement, action)), `${key.name}: ${action}`).toBe(true);
+      }
+    }
+  });
 });

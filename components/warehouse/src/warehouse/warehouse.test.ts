@@ -125,7 +125,7 @@ describe("Warehouse security posture", () => {
     const keyRegistration = harness.one("aws:kms/key:Key", "warehouse-key");
     expect(keyRegistration.inputs).toMatchObject({ enableKeyRotation: true, deletionWindowInDays: 30 });
     const statements = parse(keyRegistration).Statement;
-    expect(statements.find((statement) => statement.Sid === "KeyAdministration")).toMatchObject({ Principal: { AWS: [deployer] } });
+    expect(statements.find((statement) => statement.Sid === "KeyAdministration")).toMatchObject({ Principal: { AWS: [`arn:aws:iam::${account}:root`, deployer] } });
     expect(statements.find((statement) => statement.Sid === "KeyAdministration")!.Action).not.toContain("kms:Decrypt");
     expect(statements.find((statement) => statement.Sid === "KeyUseThroughServices")!.Condition).toEqual({
       StringEquals: {
