@@ -46,6 +46,11 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
       stage: config.stage,
       administratorArns: [deployerRoleArn, ...config.lake.adminRoleArns],
       registeredDomainNames: config.registry.map((domain) => domain.name),
+      lakeFormation: {
+        readOnlyAdminArns: config.lake.readOnlyAdminArns,
+        trustedResourceOwners: config.lake.trustedResourceOwners,
+        parameters: Object.fromEntries(Object.entries(config.lake.lakeFormationParameters).filter((entry): entry is [string, string] => entry[1] !== undefined)),
+      },
       registeredDataProducts: config.registry.flatMap((domain) => domain.dataProducts.map((product) => ({ domain: domain.name, name: product.name }))),
       domains: config.domains.map((domain) => ({
         name: domain.name,

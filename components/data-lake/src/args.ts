@@ -31,6 +31,18 @@ export interface DataLakeArgs {
    * Lake Formation permissions. At least one.
    */
   administratorArns: pulumi.Input<string>[];
+  /**
+   * The rest of the account's Lake Formation settings. `PutDataLakeSettings` replaces the whole settings object,
+   * so whatever is not passed here is removed from the account: carry every value the account needs.
+   */
+  lakeFormation?: {
+    /** Read-only Lake Formation administrators (IAM role ARNs). @default [] */
+    readOnlyAdminArns?: pulumi.Input<string>[];
+    /** Account IDs whose resources this account's principals may use (cross-account resource owners). @default [] */
+    trustedResourceOwners?: string[];
+    /** Settings parameters, e.g. `CROSS_ACCOUNT_VERSION` ("1"-"5") and `SET_CONTEXT` ("TRUE"/"FALSE"). @default {} */
+    parameters?: Record<string, string>;
+  };
   /** Enabled domains (order is irrelevant: names never derive from positions). */
   domains: DataLakeDomainArgs[];
   /**
@@ -87,6 +99,7 @@ export function validateDataLakeArgs(name: string, args: DataLakeArgs): void {
       if (!domain.zones.includes(product.zone)) problems.push(`domain "${domain.name}": data product "${product.name}" is in zone "${product.zone}", which the domain does not use`);
     }
   }
+  for (const owner of args.lakeFormation?.trustedResourceOwners ?? []) if (!/^\d{12}$/.test(owner)) problems.push(`lakeFormation.trustedResourceOwners: "${owner}" is not a 12-digit account ID`);
   const registered = args.registeredDomainNames;
   if (registered) {
     for (const domain of args.domains) if (!registered.includes(domain.name)) problems.push(`domain "${domain.name}" is not in registeredDomainNames`);

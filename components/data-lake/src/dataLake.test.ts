@@ -1,8 +1,9 @@
 import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
 import { setMocks, type Harness, type Registration } from "@data-platform/testing";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { DataLakeArgs } from "./args";
-import { DataLake } from "./dataLake";
+import { DataLake, iamAllowedPrincipalsDefaultsWarning } from "./dataLake";
 import type { PolicyDocument, PolicyStatement } from "./policies";
 
 const account = "123456789012";
@@ -172,9 +173,45 @@ describe("DataLake Lake Formation", () => {
     const { harness } = await build();
     expect(harness.one("aws:lakeformation/dataLakeSettings:DataLakeSettings", "lake-settings").inputs).toMatchObject({
       admins: [deployer],
+      readOnlyAdmins: [],
+      trustedResourceOwners: [],
+      parameters: {},
       createDatabaseDefaultPermissions: [],
       createTableDefaultPermissions: [],
     });
+  });
+
+  it("carries the read-only admins, trusted owners and parameters: the settings object is replaced whole", async () => {
+    const auditor = `arn:aws:iam::${account}:role/lake-auditor`;
+    const { harness } = await build(lakeArgs({ lakeFormation: { readOnlyAdminArns: [auditor], trustedResourceOwners: ["210987654321"], parameters: { CROSS_ACCOUNT_VERSION: "4", SET_CONTEXT: "TRUE" } } }));
+    expect(harness.one("aws:lakeformation/dataLakeSettings:DataLakeSettings", "lake-settings").inputs).toMatchObject({
+      readOnlyAdmins: [auditor],
+      trustedResourceOwners: ["210987654321"],
+      parameters: { CROSS_ACCOUNT_VERSION: "4", SET_CONTEXT: "TRUE" },
+    });
+    await setMocks();
+    expect(() => new DataLake("lake", lakeArgs({ lakeFormation: { trustedResourceOwners: ["2109"] } }))).toThrow(/"2109" is not a 12-digit account ID/);
+  });
+
+  it("warns when the account still gives IAMAllowedPrincipals default permissions, which the provider cannot clear on update", async () => {
+    const iamOnly = [{ principal: "IAM_ALLOWED_PRINCIPALS", permissions: ["ALL"] }];
+    expect(iamAllowedPrincipalsDefaultsWarning({ createDatabaseDefaultPermissions: [], createTableDefaultPermissions: [] })).toBeUndefined();
+    expect(iamAllowedPrincipalsDefaultsWarning({ createDatabaseDefaultPermissions: iamOnly, createTableDefaultPermissions: [] })).toMatch(/IAM_ALLOWED_PRINCIPALS default permissions \(createDatabaseDefaultPermissions\)/);
+    const warn = vi.spyOn(pulumi.log, "warn").mockResolvedValue();
+    try {
+      const harness = await setMocks({
+        accountId: account,
+        invokes: { "aws:lakeformation/getDataLakeSettings:getDataLakeSettings": () => ({ id: account, admins: [], createDatabaseDefaultPermissions: iamOnly, createTableDefaultPermissions: iamOnly }) },
+      });
+      new DataLake("lake", lakeArgs());
+      await harness.settle();
+      expect(warn.mock.calls.map(([message]) => message)).toContainEqual(expect.stringMatching(/createDatabaseDefaultPermissions, createTableDefaultPermissions.*get-data-lake-settings/));
+      warn.mockClear();
+      await build();
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it("registers every curated location with the user-defined registration role", async () => {

@@ -70,6 +70,9 @@ describe("resolvePlatformConfig", () => {
     const logisticsDomain = config.domains.find((domain) => domain.name === "logistics")!;
     expect(logisticsDomain.needs.workflow).toMatchObject({ environmentClass: "mw1.small", minWorkers: 1, maxWorkers: 2 });
     expect(config.lake.landingExpirationDays).toBe(14);
+    // Lake Formation's settings object is replaced whole: the parameters are always sent.
+    expect(config.lake.lakeFormationParameters).toEqual({ CROSS_ACCOUNT_VERSION: "4", SET_CONTEXT: "TRUE" });
+    expect(config.lake.readOnlyAdminArns).toEqual([]);
     expect(config.network.interfaceEndpoints).toContain("sts");
   });
 
@@ -91,6 +94,8 @@ describe("resolvePlatformConfig", () => {
     { case: "Karpenter pool named like a node group", mutation: { stage: (s) => (s.cluster.karpenter = { enabled: true, nodePools: { system: { cpuLimit: 8, memoryLimitGiB: 32 } } }) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:cluster.karpenter.nodePools.system", message: /same label and taint/ },
     { case: "API range outside the VPC and reserved ranges", mutation: { stage: (s) => (s.cluster.apiAccessCidrs = ["192.168.0.0/24"]) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:cluster.apiAccessCidrs[0]", message: /must lie inside the VPC/ },
     { case: "notebook image without collaboration while it is on", mutation: { stage: (s) => (s.notebooks = { enabled: true, adminUsers: ["a"], singleuserImage: { name: "registry.example.com/nb", tag: "1.0", collaboration: false } }) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:notebooks.singleuserImage.collaboration", message: /does not ship jupyter-collaboration/ },
+    { case: "trusted resource owner that is not an account", mutation: { stage: (s) => (s.lake = { trustedResourceOwners: ["12345"] }) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:lake.trustedResourceOwners[0]", message: /12-digit AWS account ID/ },
+    { case: "unknown cross-account version", mutation: { stage: (s) => (s.lake = { lakeFormationParameters: { CROSS_ACCOUNT_VERSION: "9" } }) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:lake.lakeFormationParameters.CROSS_ACCOUNT_VERSION", message: /must be one of/ },
     { case: "non-positive size", mutation: { stage: (s) => (s.lake = { landingExpirationDays: 0 }) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:lake.landingExpirationDays", message: /greater than 0/ },
     { case: "node group sizes out of order", mutation: { stage: (s) => (s.cluster = { kubernetesVersion: "1.33", adminRoleArns: ["arn:aws:iam::111111111111:role/platform-deploy-dev"], nodeGroups: { system: { instanceTypes: ["m7g.large"], minSize: 3, desiredSize: 1, maxSize: 2 } } }) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:cluster.nodeGroups.system.desiredSize", message: /minSize <= desiredSize <= maxSize/ },
     { case: "prefix AWS would reject", mutation: { stage: (s) => (s.prefix = "Data_Platform") }, file: /Pulumi\.dev\.yaml/, path: "data-platform:prefix", message: /lowercase letters or digits/ },
