@@ -60,8 +60,6 @@ describe("platform stack", () => {
     const engine = stageConfig("dev");
     const notebooks = JSON.parse(engine.config["data-platform:notebooks"]!) as Record<string, unknown>;
     engine.config["data-platform:notebooks"] = JSON.stringify({ ...notebooks, authenticator: { kind: "github" }, cullTimeoutSeconds: 60 });
-    const cluster = JSON.parse(engine.config["data-platform:cluster"]!) as Record<string, unknown>;
-    engine.config["data-platform:cluster"] = JSON.stringify({ ...cluster, kubernetesVersion: "1.30" });
     const ingestion = JSON.parse(engine.config["data-platform:ingestion"]!) as { sources: Record<string, { events: Record<string, { schema: Record<string, unknown> }> }> };
     const [source, definition] = Object.entries(ingestion.sources)[0]!;
     const [event] = Object.keys(definition.events);
@@ -71,7 +69,6 @@ describe("platform stack", () => {
     expect(result.error).toBeInstanceOf(ConfigError);
     const lines = (result.error as ConfigError).issues.map((issue) => `${issue.file}: ${issue.path}: ${issue.message}`);
     expect(lines).toEqual([
-      expect.stringMatching(/Pulumi\.dev\.yaml: data-platform:cluster: kubernetesVersion 1\.30 is older than 1\.31/),
       expect.stringMatching(/Pulumi\.dev\.yaml: data-platform:notebooks: authenticator\.clientId is required for github$/),
       expect.stringMatching(/Pulumi\.dev\.yaml: data-platform:notebooks: authenticator\.clientSecret .* is required for github$/),
       expect.stringMatching(/Pulumi\.dev\.yaml: data-platform:notebooks: authenticator\.oauthCallbackUrl is required when hostname is not set$/),
@@ -81,6 +78,18 @@ describe("platform stack", () => {
       // The file is shown relative to the working directory (the repository root, or the project under Nx).
       expect.stringMatching(new RegExp(`Pulumi\\.dev\\.yaml: data-platform:ingestion\\.sources\\.${source}\\.events\\.${event!}\\.schema: the Avro schema has type "enum", expected "record"$`)),
       expect.stringMatching(new RegExp(`Pulumi\\.dev\\.yaml: data-platform:ingestion\\.sources\\.${source}\\.events\\.${event!}\\.schema: the Avro schema has no fields array$`)),
+    ]);
+    expect(result.harness.registrations.map((registration) => registration.type)).toEqual(["pulumi:pulumi:Stack"]);
+  });
+
+  it("refuses a Kubernetes version past EKS standard support before registering anything but the root stack", async () => {
+    const engine = stageConfig("prod");
+    const cluster = JSON.parse(engine.config["data-platform:cluster"]!) as Record<string, unknown>;
+    engine.config["data-platform:cluster"] = JSON.stringify({ ...cluster, kubernetesVersion: "1.33" });
+    const result = await runProgramSettled(() => platform, { stack: "prod", config: engine.config });
+    expect(result.error).toBeInstanceOf(ConfigError);
+    expect((result.error as ConfigError).issues.map((issue) => `${issue.file}: ${issue.path}: ${issue.message}`)).toEqual([
+      expect.stringMatching(/Pulumi\.prod\.yaml: data-platform:cluster\.kubernetesVersion: EKS standard support for Kubernetes 1\.33 ended on 2026-07-29/),
     ]);
     expect(result.harness.registrations.map((registration) => registration.type)).toEqual(["pulumi:pulumi:Stack"]);
   });

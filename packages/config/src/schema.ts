@@ -208,7 +208,7 @@ export const stageConfigSchema = z.strictObject({
   }),
   cluster: z
     .strictObject({
-      kubernetesVersion: z.string().regex(/^1\.(3[0-9])$/, "must be a supported EKS version such as 1.33"),
+      kubernetesVersion: z.string().regex(/^1\.(3[0-9])$/, "must be a supported EKS version such as 1.35").describe("EKS Kubernetes version; must be in EKS standard support on the day of the run (calendar in eks-versions.ts)."),
       publicAccessCidrs: z
         .array(
           cidr.refine((value) => !value.endsWith("/0"), "must not be a /0: the API endpoint is never open to the internet"),
