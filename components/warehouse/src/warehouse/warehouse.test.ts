@@ -143,8 +143,9 @@ describe("Warehouse security posture", () => {
     expect(namespace.inputs["logExports"]).toEqual(["connectionlog", "userlog", "useractivitylog"]);
     for (const logType of ["connectionlog", "userlog", "useractivitylog"]) {
       const group = harness.one("aws:cloudwatch/logGroup:LogGroup", `warehouse-${logType}`);
-      // The name Redshift Serverless exports to: /aws/redshift/<namespace>/<log type>.
+      // The name Redshift Serverless exports to: /aws/redshift/<namespace>/<log type> (serverless-audit-logging.html).
       expect(group.inputs).toEqual({ name: `/aws/redshift/dp-prod-warehouse/${logType}`, retentionInDays: 365, kmsKeyId: keyArn(harness, "warehouse-key"), tags: {} });
+      expect(group.inputs["name"]).toBe(`/aws/redshift/${namespace.inputs["namespaceName"] as string}/${logType}`);
       expect(namespace.dependencies).toContain(group.urn);
     }
     const logStatement = parse(harness.one("aws:kms/key:Key", "warehouse-key")).Statement.find((statement) => statement.Sid === "KeyUseByCloudWatchLogs");
