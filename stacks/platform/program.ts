@@ -49,7 +49,10 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
       lakeFormation: {
         readOnlyAdminArns: config.lake.readOnlyAdminArns,
         trustedResourceOwners: config.lake.trustedResourceOwners,
-        parameters: Object.fromEntries(Object.entries(config.lake.lakeFormationParameters).filter((entry): entry is [string, string] => entry[1] !== undefined)),
+        parameters: {
+          CROSS_ACCOUNT_VERSION: config.lake.lakeFormationParameters.CROSS_ACCOUNT_VERSION,
+          ...(config.lake.lakeFormationParameters.SET_CONTEXT ? { SET_CONTEXT: config.lake.lakeFormationParameters.SET_CONTEXT } : {}),
+        },
       },
       registeredDataProducts: config.registry.flatMap((domain) => domain.dataProducts.map((product) => ({ domain: domain.name, name: product.name }))),
       domains: config.domains.map((domain) => ({
