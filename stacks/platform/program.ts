@@ -46,6 +46,15 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
       stage: config.stage,
       administratorArns: [deployerRoleArn, ...config.lake.adminRoleArns],
       registeredDomainNames: config.registry.map((domain) => domain.name),
+      lakeFormation: {
+        readOnlyAdminArns: config.lake.readOnlyAdminArns,
+        trustedResourceOwners: config.lake.trustedResourceOwners,
+        parameters: {
+          CROSS_ACCOUNT_VERSION: config.lake.lakeFormationParameters.CROSS_ACCOUNT_VERSION,
+          ...(config.lake.lakeFormationParameters.SET_CONTEXT ? { SET_CONTEXT: config.lake.lakeFormationParameters.SET_CONTEXT } : {}),
+        },
+      },
+      registeredDataProducts: config.registry.flatMap((domain) => domain.dataProducts.map((product) => ({ domain: domain.name, name: product.name }))),
       domains: config.domains.map((domain) => ({
         name: domain.name,
         zones: domain.needs.zones,

@@ -31,6 +31,18 @@ export interface DataLakeArgs {
    * Lake Formation permissions. At least one.
    */
   administratorArns: pulumi.Input<string>[];
+  /**
+   * The rest of the account's Lake Formation settings. `PutDataLakeSettings` replaces the whole settings object,
+   * so whatever is not passed here is removed from the account: carry every value the account needs.
+   */
+  lakeFormation?: {
+    /** Read-only Lake Formation administrators (IAM role ARNs). @default [] */
+    readOnlyAdminArns?: pulumi.Input<string>[];
+    /** Account IDs whose resources this account's principals may use (cross-account resource owners). @default [] */
+    trustedResourceOwners?: string[];
+    /** Settings parameters, e.g. `CROSS_ACCOUNT_VERSION` ("1"-"5") and `SET_CONTEXT` ("TRUE"/"FALSE"). @default {} */
+    parameters?: Record<string, string>;
+  };
   /** Enabled domains (order is irrelevant: names never derive from positions). */
   domains: DataLakeDomainArgs[];
   /**
@@ -39,6 +51,14 @@ export interface DataLakeArgs {
    * @default the enabled domains' names
    */
   registeredDomainNames?: string[];
+  /**
+   * Every registered domain's data products, enabled in this stage or not: the values (`<domain>.<product>`)
+   * of the `product` LF-Tag that each product's table carries and that readers are granted on. Enabling a
+   * domain or a product's producer then changes no existing resource. At most 1,000 (Lake Formation's limit of
+   * values per LF-Tag).
+   * @default the enabled domains' `dataProducts`
+   */
+  registeredDataProducts?: { domain: string; name: string }[];
   /** Landing files are deleted after this many days. @default 14 */
   landingExpirationDays?: number;
   /** Non-current object versions are deleted after this many days. @default 30 */
@@ -59,6 +79,9 @@ export interface DataLakeArgs {
   tags?: Record<string, string>;
 }
 
+/** Lake Formation: at most 1,000 values per LF-Tag (https://docs.aws.amazon.com/lake-formation/latest/dg/TBAC-creating-tags.html). */
+export const maxLfTagValues = 1000;
+
 const domainNamePattern = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
 /** Validates args before anything is created; throws one error listing every problem. */
@@ -76,9 +99,21 @@ export function validateDataLakeArgs(name: string, args: DataLakeArgs): void {
       if (!domain.zones.includes(product.zone)) problems.push(`domain "${domain.name}": data product "${product.name}" is in zone "${product.zone}", which the domain does not use`);
     }
   }
+  for (const owner of args.lakeFormation?.trustedResourceOwners ?? []) if (!/^\d{12}$/.test(owner)) problems.push(`lakeFormation.trustedResourceOwners: "${owner}" is not a 12-digit account ID`);
   const registered = args.registeredDomainNames;
   if (registered) {
     for (const domain of args.domains) if (!registered.includes(domain.name)) problems.push(`domain "${domain.name}" is not in registeredDomainNames`);
+  }
+  const products = args.registeredDataProducts ?? args.domains.flatMap((domain) => (domain.dataProducts ?? []).map((product) => ({ domain: domain.name, name: product.name })));
+  if (new Set(products.map((product) => `${product.domain}.${product.name}`)).size > maxLfTagValues) {
+    problems.push(`${products.length} data products: the "product" LF-Tag holds at most ${maxLfTagValues} values (Lake Formation quota)`);
+  }
+  if (args.registeredDataProducts) {
+    for (const domain of args.domains) {
+      for (const product of domain.dataProducts ?? []) {
+        if (!args.registeredDataProducts.some((registered) => registered.domain === domain.name && registered.name === product.name)) problems.push(`domain "${domain.name}": data product "${product.name}" is not in registeredDataProducts`);
+      }
+    }
   }
   for (const [key, value] of Object.entries({
     landingExpirationDays: args.landingExpirationDays,

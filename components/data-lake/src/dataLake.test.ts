@@ -1,8 +1,9 @@
 import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
 import { setMocks, type Harness, type Registration } from "@data-platform/testing";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { DataLakeArgs } from "./args";
-import { DataLake } from "./dataLake";
+import { DataLake, iamAllowedPrincipalsDefaultsWarning } from "./dataLake";
 import type { PolicyDocument, PolicyStatement } from "./policies";
 
 const account = "123456789012";
@@ -14,6 +15,11 @@ function lakeArgs(overrides: Partial<DataLakeArgs> = {}): DataLakeArgs {
     stage: "prod",
     administratorArns: [deployer],
     registeredDomainNames: ["logistics", "orders", "payments"],
+    registeredDataProducts: [
+      { domain: "logistics", name: "courier_locations" },
+      { domain: "orders", name: "order_events" },
+      { domain: "orders", name: "orders" },
+    ],
     domains: [
       {
         name: "orders",
@@ -119,7 +125,9 @@ describe("DataLake keys and catalog", () => {
     for (const key of keys) {
       expect(key.inputs).toMatchObject({ enableKeyRotation: true, deletionWindowInDays: 30 });
       const statements = parse(key).Statement;
-      expect(statements.find((statement) => statement.Sid === "KeyAdministration")?.Principal).toEqual({ AWS: [deployer] });
+      // The named administrators, and the account root: IAM policies may grant key administration (KMS's default
+      // key policy), so a second deploy role can manage the key and deleting the first one strands nothing.
+      expect(statements.find((statement) => statement.Sid === "KeyAdministration")?.Principal).toEqual({ AWS: [`arn:aws:iam::${account}:root`, deployer] });
       expect(statements.find((statement) => statement.Sid === "KeyAdministration")?.Action).not.toContain("kms:Decrypt");
       expect(statements.every((statement) => statement.Principal !== "*")).toBe(true);
     }
@@ -165,9 +173,45 @@ describe("DataLake Lake Formation", () => {
     const { harness } = await build();
     expect(harness.one("aws:lakeformation/dataLakeSettings:DataLakeSettings", "lake-settings").inputs).toMatchObject({
       admins: [deployer],
+      readOnlyAdmins: [],
+      trustedResourceOwners: [],
+      parameters: {},
       createDatabaseDefaultPermissions: [],
       createTableDefaultPermissions: [],
     });
+  });
+
+  it("carries the read-only admins, trusted owners and parameters: the settings object is replaced whole", async () => {
+    const auditor = `arn:aws:iam::${account}:role/lake-auditor`;
+    const { harness } = await build(lakeArgs({ lakeFormation: { readOnlyAdminArns: [auditor], trustedResourceOwners: ["210987654321"], parameters: { CROSS_ACCOUNT_VERSION: "4", SET_CONTEXT: "TRUE" } } }));
+    expect(harness.one("aws:lakeformation/dataLakeSettings:DataLakeSettings", "lake-settings").inputs).toMatchObject({
+      readOnlyAdmins: [auditor],
+      trustedResourceOwners: ["210987654321"],
+      parameters: { CROSS_ACCOUNT_VERSION: "4", SET_CONTEXT: "TRUE" },
+    });
+    await setMocks();
+    expect(() => new DataLake("lake", lakeArgs({ lakeFormation: { trustedResourceOwners: ["2109"] } }))).toThrow(/"2109" is not a 12-digit account ID/);
+  });
+
+  it("warns when the account still gives IAMAllowedPrincipals default permissions, which the provider cannot clear on update", async () => {
+    const iamOnly = [{ principal: "IAM_ALLOWED_PRINCIPALS", permissions: ["ALL"] }];
+    expect(iamAllowedPrincipalsDefaultsWarning({ createDatabaseDefaultPermissions: [], createTableDefaultPermissions: [] })).toBeUndefined();
+    expect(iamAllowedPrincipalsDefaultsWarning({ createDatabaseDefaultPermissions: iamOnly, createTableDefaultPermissions: [] })).toMatch(/IAM_ALLOWED_PRINCIPALS default permissions \(createDatabaseDefaultPermissions\)/);
+    const warn = vi.spyOn(pulumi.log, "warn").mockResolvedValue();
+    try {
+      const harness = await setMocks({
+        accountId: account,
+        invokes: { "aws:lakeformation/getDataLakeSettings:getDataLakeSettings": () => ({ id: account, admins: [], createDatabaseDefaultPermissions: iamOnly, createTableDefaultPermissions: iamOnly }) },
+      });
+      new DataLake("lake", lakeArgs());
+      await harness.settle();
+      expect(warn.mock.calls.map(([message]) => message)).toContainEqual(expect.stringMatching(/createDatabaseDefaultPermissions, createTableDefaultPermissions.*get-data-lake-settings/));
+      warn.mockClear();
+      await build();
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it("registers every curated location with the user-defined registration role", async () => {
@@ -316,8 +360,34 @@ describe("DataLake grants", () => {
     expect(resourcesOf(statements).filter((resource) => resource.startsWith("arn:aws:s3"))).toEqual([]);
     expect(resourcesOf(statements)).toContain(`arn:aws:glue:eu-west-1:${account}:table/orders_analytics/orders`);
     expect(resourcesOf(statements)).not.toContain(`arn:aws:glue:eu-west-1:${account}:table/orders_analytics/*`);
-    const table = harness.one("aws:lakeformation/permissions:Permissions", "lake-logistics-spark-read-orders-analytics-orders");
-    expect(table.inputs).toMatchObject({ permissions: ["SELECT", "DESCRIBE"], table: { databaseName: "orders_analytics", name: "orders" } });
+    const grant = harness.one("aws:lakeformation/permissions:Permissions", "lake-logistics-spark-read-orders-analytics-orders");
+    // The table is created later by the producing domain: the grant matches its LF-Tags instead of naming it.
+    expect(grant.inputs["table"]).toBeUndefined();
+    expect(grant.inputs).toMatchObject({
+      permissions: ["SELECT", "DESCRIBE"],
+      permissionsWithGrantOptions: [],
+      lfTagPolicy: { resourceType: "TABLE", expressions: [{ key: "domain", values: ["orders"] }, { key: "product", values: ["orders.orders"] }] },
+    });
+    // Every key and value of the expression is one the lake defines.
+    const tags = new Map(harness.byType("aws:lakeformation/lfTag:LfTag").map((tag) => [tag.inputs["key"] as string, tag.inputs["values"] as string[]]));
+    for (const expression of (grant.inputs["lfTagPolicy"] as { expressions: { key: string; values: string[] }[] }).expressions) {
+      for (const value of expression.values) expect(tags.get(expression.key), `${expression.key}=${value}`).toContain(value);
+    }
+    expect(harness.one("aws:lakeformation/permissions:Permissions", "lake-logistics-spark-read-orders-analytics-database").inputs).toMatchObject({ permissions: ["DESCRIBE"], database: { name: "orders_analytics" } });
+  });
+
+  it("defines the product LF-Tag from every registered product, enabled or not, and refuses more than Lake Formation allows", async () => {
+    const { harness } = await build(lakeArgs({ registeredDataProducts: [{ domain: "orders", name: "orders" }, { domain: "orders", name: "order_events" }, { domain: "logistics", name: "courier_locations" }, { domain: "payments", name: "refunds" }] }));
+    expect(harness.one("aws:lakeformation/lfTag:LfTag", "lake-tag-product").inputs["values"]).toEqual(["logistics.courier_locations", "orders.order_events", "orders.orders", "payments.refunds"]);
+    await setMocks();
+    expect(() => new DataLake("lake", lakeArgs({ registeredDataProducts: [{ domain: "orders", name: "orders" }] }))).toThrow(/data product "order_events" is not in registeredDataProducts/);
+    const many = Array.from({ length: 1001 }, (_, index) => ({ domain: "orders", name: `p${index}` }));
+    expect(() => new DataLake("lake", lakeArgs({ registeredDataProducts: many }))).toThrow(/at most 1000 values/);
+  });
+
+  it("defines no product LF-Tag when no domain publishes a product", async () => {
+    const { harness } = await build(lakeArgs({ domains: [{ name: "orders", zones: ["raw"] }], registeredDataProducts: [] }));
+    expect(harness.byType("aws:lakeformation/lfTag:LfTag").map((tag) => tag.inputs["key"]).sort()).toEqual(["classification", "domain", "zone"]);
   });
 
   it("fails when another domain asks to write, or to read without naming data products", async () => {

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { physicalName } from "@data-platform/conventions";
+import { lfTagKeys, physicalName, productTagValue } from "@data-platform/conventions";
 import type { LakeContract } from "@data-platform/platform-contract";
 import { validateDataLakeArgs, centralZones, classifications, type CentralZone, type Classification, type DataLakeArgs, type DomainZone } from "./args";
 import { LakeBucket } from "./bucket";
@@ -21,6 +21,23 @@ export interface LakeDomain {
 /** The lake's part of the platform contract (plain values once resolved). */
 export type DataLakeContract = LakeContract;
 export type { BucketRef } from "@data-platform/platform-contract";
+
+/**
+ * The warning for an account whose Lake Formation settings still give IAMAllowedPrincipals the default
+ * permissions on new databases or tables (Lake Formation would not govern them), or undefined.
+ */
+export function iamAllowedPrincipalsDefaultsWarning(settings: {
+  createDatabaseDefaultPermissions: { principal?: string; permissions?: string[] }[];
+  createTableDefaultPermissions: { principal?: string; permissions?: string[] }[];
+}): string | undefined {
+  const lists = (["createDatabaseDefaultPermissions", "createTableDefaultPermissions"] as const).filter((list) => settings[list].some((entry) => entry.principal === "IAM_ALLOWED_PRINCIPALS"));
+  if (lists.length === 0) return undefined;
+  return (
+    `Lake Formation settings give IAM_ALLOWED_PRINCIPALS default permissions (${lists.join(", ")}): new databases and tables would be governed by IAM only. ` +
+    "Creating the lake's settings resource clears them; an update cannot (the provider omits empty lists, pulumi-aws #4366). " +
+    "After this update, check `aws lakeformation get-data-lake-settings` and clear them as the README's \"Lake Formation settings\" step shows."
+  );
+}
 
 /** Account facts every policy needs, resolved once. */
 export interface AccountFacts {
@@ -51,7 +68,11 @@ export class DataLake extends pulumi.ComponentResource {
   /** The user-defined role Lake Formation uses for every registered location. */
   readonly registrationRole: aws.iam.Role;
   readonly settings: aws.lakeformation.DataLakeSettings;
-  readonly lfTags: { domain: aws.lakeformation.LfTag; zone: aws.lakeformation.LfTag; classification: aws.lakeformation.LfTag };
+  /**
+   * The LF-Tags. `product` (values `<domain>.<product>`, see `productTagValue`) exists once a registered domain
+   * publishes a data product: readers outside the producing domain are granted through it.
+   */
+  readonly lfTags: { domain: aws.lakeformation.LfTag; zone: aws.lakeformation.LfTag; classification: aws.lakeformation.LfTag; product?: aws.lakeformation.LfTag };
   readonly account: AccountFacts;
   /** Table format of every table registered in the catalog. */
   readonly tableFormat = "delta" as const;
@@ -164,18 +185,51 @@ export class DataLake extends pulumi.ComponentResource {
       child,
     );
 
-    // Lake Formation governs: no IAMAllowedPrincipals defaults on new databases and tables.
+    // Lake Formation governs: no IAMAllowedPrincipals defaults on new databases and tables. PutDataLakeSettings
+    // replaces the whole object, so the read-only admins, trusted owners and parameters are carried from args.
+    //
+    // What the provider really sends (terraform-provider-aws internal/service/lakeformation/data_lake_settings.go,
+    // which @pulumi/aws bridges): both default-permission lists are `Optional`+`Computed`, and Create/Update only
+    // set them `if v, ok := d.GetOk(...)`, so `[]` is never sent as an empty list - the field is omitted. On the
+    // resource's creation that is what we want: Lake Formation documents that omitting them "is equivalent to
+    // passing empty lists" (https://docs.aws.amazon.com/lake-formation/latest/dg/change-settings.html). Afterwards,
+    // `Computed` keeps whatever the API returned: once IAM_ALLOWED_PRINCIPALS is back (the console's "Use only IAM
+    // access control", another tool), no diff shows and every update re-sends it (pulumi-aws #4366). No input
+    // form clears it on update (an entry needs a principal, and the API accepts only ALL for
+    // IAM_ALLOWED_PRINCIPALS), so the program reads the account's settings and warns (below), and the README's
+    // post-deploy check gives the command that clears them.
     this.settings = new aws.lakeformation.DataLakeSettings(
       `${name}-settings`,
-      { admins: args.administratorArns, createDatabaseDefaultPermissions: [], createTableDefaultPermissions: [] },
+      {
+        admins: args.administratorArns,
+        readOnlyAdmins: args.lakeFormation?.readOnlyAdminArns ?? [],
+        trustedResourceOwners: args.lakeFormation?.trustedResourceOwners ?? [],
+        parameters: args.lakeFormation?.parameters ?? {},
+        createDatabaseDefaultPermissions: [],
+        createTableDefaultPermissions: [],
+      },
       child,
     );
+    const current = aws.lakeformation.getDataLakeSettingsOutput({}, child);
+    pulumi.all([current.createDatabaseDefaultPermissions, current.createTableDefaultPermissions]).apply(([databases, tables]) => {
+      const message = iamAllowedPrincipalsDefaultsWarning({ createDatabaseDefaultPermissions: databases, createTableDefaultPermissions: tables });
+      if (message) void pulumi.log.warn(message, this);
+    });
     const registered = [...new Set(args.registeredDomainNames ?? args.domains.map((domain) => domain.name))].sort();
     const lfTag = (key: string, values: string[]) => new aws.lakeformation.LfTag(`${name}-tag-${key}`, { key, values }, { parent: this, dependsOn: [this.settings] });
+    const productValues = [
+      ...new Set(
+        (args.registeredDataProducts ?? args.domains.flatMap((domain) => (domain.dataProducts ?? []).map((product) => ({ domain: domain.name, name: product.name })))).map((product) =>
+          productTagValue(product.domain, product.name),
+        ),
+      ),
+    ].sort();
     this.lfTags = {
-      domain: lfTag("domain", ["central", ...registered]),
-      zone: lfTag("zone", [...centralZones]),
-      classification: lfTag("classification", [...classifications]),
+      domain: lfTag(lfTagKeys.domain, ["central", ...registered]),
+      zone: lfTag(lfTagKeys.zone, [...centralZones]),
+      classification: lfTag(lfTagKeys.classification, [...classifications]),
+      // An LF-Tag needs at least one value: no product, no tag (and nothing to grant on).
+      ...(productValues.length > 0 ? { product: lfTag(lfTagKeys.product, productValues) } : {}),
     };
     const allTags = [this.lfTags.domain, this.lfTags.zone, this.lfTags.classification];
 

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { productTagValue } from "@data-platform/conventions";
 import type { CentralZone, DomainZone } from "./args";
 import type { DataLake } from "./dataLake";
 import { catalogStatements, policyDocument, storageStatements, type AccessLevel, type PolicyStatement } from "./policies";
@@ -115,8 +116,25 @@ export function createGrant(lake: DataLake, lakeName: string, level: AccessLevel
         lfPermission(`${zone}-tables`, { permissions: lakeFormationPermissions[level].tables, table: { databaseName: database.name, wildcard: true } });
         if (level === "write") lfPermission(`${zone}-location`, { permissions: ["DATA_LOCATION_ACCESS"], dataLocation: { arn: storage.buckets[zone]!.arn } });
       } else {
+        // The products' tables are created later, by the producing domain's DataProduct: a grant naming a table
+        // fails while it does not exist (EntityNotFoundException). An LF-Tag expression matches the table once it
+        // carries its `product` tag (and inherits the database's `domain` tag), whenever it is created.
+        const productTag = lake.lfTags.product;
         for (const product of (products ?? []).filter((name) => storage.products[zone]?.includes(name)).sort()) {
-          lfPermission(`${zone}-${product}`, { permissions: lakeFormationPermissions.read.tables, table: { databaseName: database.name, name: product } });
+          if (!productTag) throw new Error(`grant ${baseName}: the lake has no "product" LF-Tag; is "${product}" in the domain's dataProducts?`);
+          lfPermission(
+            `${zone}-${product}`,
+            {
+              permissions: lakeFormationPermissions.read.tables,
+              lfTagPolicy: {
+                resourceType: "TABLE",
+                expressions: [
+                  { key: lake.lfTags.domain.key, values: [scope.domain] },
+                  { key: productTag.key, values: [productTagValue(scope.domain, product)] },
+                ],
+              },
+            },
+          );
         }
       }
     });

@@ -132,16 +132,25 @@ export const keyAdministrationActions = [
 ];
 const keyUse = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:DescribeKey"];
 
-/** The key-policy statement that lets administrators manage a key (never use it). */
-export function keyAdministrationStatement(administratorArns: string[]): PolicyStatement {
-  return { Sid: "KeyAdministration", Effect: "Allow", Principal: { AWS: administratorArns }, Action: [...keyAdministrationActions], Resource: "*" };
+/**
+ * The key-policy statement that lets administrators manage a key (never use it): the named administrators
+ * (the deploying role and `lake.adminRoleArns`), and the account root - KMS's default key policy guidance
+ * ("Allows access to the AWS account and enables IAM policies",
+ * https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-default-allow-root-enable-iam):
+ * any principal of the account whose IAM policy allows these actions may manage the key, so a second deploy
+ * role can update the policy and deleting the role that created the key does not leave it unmanageable.
+ * Data use (Encrypt/Decrypt/GenerateDataKey) is not delegated to IAM: it stays with each key's own statements.
+ */
+export function keyAdministrationStatement(administratorArns: string[], account: { partition: string; accountId: string }): PolicyStatement {
+  const accountRoot = `arn:${account.partition}:iam::${account.accountId}:root`;
+  return { Sid: "KeyAdministration", Effect: "Allow", Principal: { AWS: [accountRoot, ...administratorArns.filter((arn) => arn !== accountRoot)] }, Action: [...keyAdministrationActions], Resource: "*" };
 }
 
 /** Key policy: administrators, named users, tagged domain roles through S3, and CloudWatch Logs. */
 export function keyPolicy(input: KeyPolicyInput): PolicyDocument {
   const accountRoot = `arn:${input.partition}:iam::${input.accountId}:root`;
   const statements: PolicyStatement[] = [
-    keyAdministrationStatement(input.administratorArns),
+    keyAdministrationStatement(input.administratorArns, input),
   ];
   if (input.userArns.length > 0) {
     statements.push({ Sid: "KeyUseByLakeRoles", Effect: "Allow", Principal: { AWS: input.userArns }, Action: keyUse, Resource: "*" });

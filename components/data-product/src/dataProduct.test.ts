@@ -29,7 +29,11 @@ describe("DataProduct", () => {
       parameters: { "spark.sql.sources.provider": "delta", classification: "delta" },
       storageDescriptor: { location: "s3://dp-prod-orders-analytics-123456789012/orders/" },
     });
-    expect(harness.one("aws:lakeformation/resourceLfTags:ResourceLfTags", "orders-lf-tags").inputs["lfTags"]).toEqual([{ key: "classification", value: "confidential" }]);
+    expect(harness.one("aws:lakeformation/resourceLfTags:ResourceLfTags", "orders-lf-tags").inputs["lfTags"]).toEqual([
+      { key: "classification", value: "confidential" },
+      // What the platform's readers are granted on (an LF-Tag expression, not the table's name).
+      { key: "product", value: "orders.orders" },
+    ]);
     const grants = harness.byType("aws:lakeformation/permissions:Permissions");
     expect(grants.map((grant) => grant.name).sort()).toEqual(["orders-logistics-airflow", "orders-logistics-spark", "orders-marketing-airflow"]);
     for (const grant of grants) expect(grant.inputs).toMatchObject({ permissions: ["SELECT", "DESCRIBE"], permissionsWithGrantOptions: [], table: { databaseName: "orders_analytics", name: "orders" } });

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { lfTagKeys, productTagValue } from "@data-platform/conventions";
 
 export type Classification = "public" | "internal" | "confidential" | "restricted";
 
@@ -47,7 +48,9 @@ export function validateDataProductArgs(name: string, args: DataProductArgs): vo
 
 /**
  * A domain's output port: the Delta table registered in Glue at its location,
- * tagged for Lake Formation, readable by the named consumer domains only.
+ * tagged for Lake Formation (`classification`, and `product` = `<domain>.<name>`, a value the
+ * platform's `product` LF-Tag defines only for products in the domain registry), readable by the
+ * named consumer domains and by the platform readers granted the product's tag.
  */
 export class DataProduct extends pulumi.ComponentResource {
   readonly table: aws.glue.CatalogTable;
@@ -73,7 +76,15 @@ export class DataProduct extends pulumi.ComponentResource {
     );
     new aws.lakeformation.ResourceLfTags(
       `${name}-lf-tags`,
-      { table: { databaseName: args.databaseName, name: this.table.name }, lfTags: [{ key: "classification", value: args.classification ?? "internal" }] },
+      {
+        table: { databaseName: args.databaseName, name: this.table.name },
+        // `product` is what the platform's readers (warehouse, query mesh, notebooks) are granted on: the table
+        // becomes readable to them once tagged, without the platform naming a table that did not exist yet.
+        lfTags: [
+          { key: lfTagKeys.classification, value: args.classification ?? "internal" },
+          { key: lfTagKeys.product, value: productTagValue(args.domain, args.name) },
+        ],
+      },
       { parent: this },
     );
     this.grants = [...(args.consumers ?? [])]

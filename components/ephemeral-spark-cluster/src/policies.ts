@@ -40,7 +40,7 @@ export function servicePassRolePolicy(instanceRoleArns: string[]): PolicyDocumen
 /** Key policy of the disk key: administrators manage it; account roles use it only as their IAM policies allow. */
 export function diskKeyPolicy(partition: string, accountId: string, administratorArns: string[]): PolicyDocument {
   return document([
-    keyAdministrationStatement(administratorArns),
+    keyAdministrationStatement(administratorArns, { partition, accountId }),
     {
       Sid: "KeyUseByAccountRolesWithIamPermission",
       Effect: "Allow",

@@ -153,7 +153,9 @@ describe("NotebookHub", () => {
       expect((permission.inputs["permissions"] as string[]).every((level) => ["SELECT", "DESCRIBE"].includes(level)), permission.name).toBe(true);
       expect(permission.inputs["permissionsWithGrantOptions"] ?? []).toEqual([]);
     }
-    expect(harness.one("aws:lakeformation/permissions:Permissions", "lake-notebooks-read-orders-analytics-orders").inputs).toMatchObject({ table: { databaseName: "orders_analytics", name: "orders" } });
+    expect(harness.one("aws:lakeformation/permissions:Permissions", "lake-notebooks-read-orders-analytics-orders").inputs).toMatchObject({
+      lfTagPolicy: { resourceType: "TABLE", expressions: [{ key: "domain", values: ["orders"] }, { key: "product", values: ["orders.orders"] }] },
+    });
     expect(await new Promise((resolve) => hub.contract().apply(resolve))).toEqual({
       url: "https://notebooks.example.com/",
       namespace: "notebooks",

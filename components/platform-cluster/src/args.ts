@@ -89,7 +89,7 @@ export interface PlatformClusterArgs {
   flowLogRetentionDays?: number;
 
   // --- cluster ---
-  /** EKS Kubernetes version, pinned (`1.33`); at least 1.31. */
+  /** EKS Kubernetes version, pinned (`1.35`); at least 1.31 (the stage config also refuses a version past EKS standard support). */
   kubernetesVersion: string;
   /**
    * Ranges that may reach the public API endpoint. Empty keeps the endpoint private only; never a /0.

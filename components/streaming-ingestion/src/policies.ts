@@ -26,7 +26,7 @@ export interface StreamingKeyPolicyInput {
  */
 export function streamingKeyPolicy(input: StreamingKeyPolicyInput): PolicyDocument {
   return document([
-    keyAdministrationStatement(input.administratorArns),
+    keyAdministrationStatement(input.administratorArns, input),
     {
       Sid: "KeyUseThroughKinesis",
       Effect: "Allow",
@@ -89,7 +89,7 @@ export function flinkStateKeyPolicy(input: FlinkStateKeyPolicyInput): PolicyDocu
   const context = { "kms:EncryptionContext:aws:kinesisanalytics:arn": input.applicationArn };
   const decryptGrantsOnly = { "ForAllValues:StringEquals": { "kms:GrantOperations": "Decrypt" } };
   return document([
-    keyAdministrationStatement(input.administratorArns),
+    keyAdministrationStatement(input.administratorArns, input),
     {
       Sid: "AllowOperatorToDescribeKey",
       Effect: "Allow",

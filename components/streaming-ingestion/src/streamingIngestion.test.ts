@@ -102,7 +102,7 @@ describe("StreamingIngestion streams", () => {
     expect(key.options).toMatchObject({ protect: true, retainOnDelete: true });
     expect(harness.one("aws:kms/alias:Alias", "rivers-key-alias").inputs["name"]).toBe("alias/dp-prod-rivers-streaming");
     const statements = bySid(parse(key).Statement);
-    expect(statements["KeyAdministration"]!.Principal).toEqual({ AWS: [deployer] });
+    expect(statements["KeyAdministration"]!.Principal).toEqual({ AWS: [`arn:aws:iam::${account}:root`, deployer] });
     expect(statements["KeyAdministration"]!.Action).not.toContain("kms:Decrypt");
     expect(statements["KeyUseThroughKinesis"]!.Condition).toEqual({ StringEquals: { "kms:ViaService": "kinesis.eu-west-1.amazonaws.com", "kms:CallerAccount": account } });
     expect(statements["KeyUseByCloudWatchLogs"]!.Condition).toEqual({ ArnEquals: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:eu-west-1:${account}:log-group:/dp/prod/rivers/flink` } });
@@ -224,7 +224,7 @@ describe("StreamingIngestion Flink state key", () => {
     const statements = parse(harness.one("aws:kms/key:Key", "rivers-flink-state-key")).Statement;
     // manage-cmk-api.html, "Create a KMS key policy": the operator role is named, as in the doc (the deploying role is an administrator).
     expect(statements).toEqual([
-      expect.objectContaining({ Sid: "KeyAdministration", Principal: { AWS: [deployer] } }),
+      expect.objectContaining({ Sid: "KeyAdministration", Principal: { AWS: [`arn:aws:iam::${account}:root`, deployer] } }),
       { Sid: "AllowOperatorToDescribeKey", Effect: "Allow", Principal: operators, Action: "kms:DescribeKey", Resource: "*", Condition: { StringEquals: viaFlink } },
       {
         Sid: "AllowOperatorToConfigureAppToUseKeyForApplicationState",
@@ -279,8 +279,10 @@ describe("StreamingIngestion Flink state key", () => {
     // Administrators manage the key and never use it; no statement admits anybody outside the account.
     expect(statements[0]!.Action).not.toContain("kms:Decrypt");
     const principals = statements.flatMap((statement) => Object.values(statement.Principal as Record<string, string | string[]>).flatMap((value) => asList(value)));
-    // No account-root delegation: the deploying role needs no IAM policy naming a key the same update creates.
-    expect(new Set(principals)).toEqual(new Set([deployer, "kinesisanalytics.amazonaws.com", "infrastructure.kinesisanalytics.amazonaws.com"]));
+    // The account root only for key administration (KMS's default-policy delegation, so another deploy role can
+    // manage the key); the deploying role is named too, so it needs no IAM policy naming a key the same update creates.
+    expect(new Set(principals)).toEqual(new Set([`arn:aws:iam::${account}:root`, deployer, "kinesisanalytics.amazonaws.com", "infrastructure.kinesisanalytics.amazonaws.com"]));
+    expect(statements.filter((statement) => asList(statement.Principal === "*" ? "*" : ((statement.Principal as Record<string, string | string[]>)["AWS"] ?? [])).includes(`arn:aws:iam::${account}:root`)).map((statement) => statement.Sid)).toEqual(["KeyAdministration"]);
     // Every data statement is pinned to this application (encryption context or source ARN).
     for (const statement of statements.slice(1)) {
       if (asList(statement.Action).every((action) => action === "kms:DescribeKey")) continue;

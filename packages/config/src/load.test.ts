@@ -12,7 +12,7 @@ const validStage = {
   costCentre: "CC-0100",
   protect: false,
   network: { vpcCidr: "10.40.0.0/16", availabilityZones: 2, natGateways: "single", reservedCidrs: ["10.0.0.0/14"] },
-  cluster: { kubernetesVersion: "1.33", adminRoleArns: ["arn:aws:iam::111111111111:role/platform-deploy-dev"], nodeGroups: {
+  cluster: { kubernetesVersion: "1.35", adminRoleArns: ["arn:aws:iam::111111111111:role/platform-deploy-dev"], nodeGroups: {
       system: { instanceTypes: ["m7g.large"], minSize: 2, desiredSize: 2, maxSize: 3 },
       query: { instanceTypes: ["r7g.xlarge"], capacityType: "SPOT", minSize: 0, desiredSize: 1, maxSize: 3 },
       notebooks: { instanceTypes: ["m7g.xlarge"], capacityType: "SPOT", minSize: 0, desiredSize: 0, maxSize: 2 },
@@ -47,7 +47,8 @@ function workspace(mutation: Mutation = {}): { values: Record<string, unknown>; 
 
 function load(mutation: Mutation = {}) {
   const { values, domainsDir } = workspace(mutation);
-  return resolvePlatformConfig({ stack: "dev", values, configFile: "Pulumi.dev.yaml", domainsDir });
+  // A fixed day, so the EKS support calendar check does not change the fixtures' validity over time.
+  return resolvePlatformConfig({ stack: "dev", values, configFile: "Pulumi.dev.yaml", domainsDir, now: new Date("2026-12-05T12:00:00Z") });
 }
 
 function issues(mutation: Mutation): ConfigIssue[] {
@@ -70,6 +71,9 @@ describe("resolvePlatformConfig", () => {
     const logisticsDomain = config.domains.find((domain) => domain.name === "logistics")!;
     expect(logisticsDomain.needs.workflow).toMatchObject({ environmentClass: "mw1.small", minWorkers: 1, maxWorkers: 2 });
     expect(config.lake.landingExpirationDays).toBe(14);
+    // Lake Formation's settings object is replaced whole: the parameters are always sent.
+    expect(config.lake.lakeFormationParameters).toEqual({ CROSS_ACCOUNT_VERSION: "4", SET_CONTEXT: "TRUE" });
+    expect(config.lake.readOnlyAdminArns).toEqual([]);
     expect(config.network.interfaceEndpoints).toContain("sts");
   });
 
@@ -84,15 +88,18 @@ describe("resolvePlatformConfig", () => {
     { case: "CIDR with host bits", mutation: { stage: (s) => (s.network.vpcCidr = "10.40.1.0/16") }, file: /Pulumi\.dev\.yaml/, path: "data-platform:network.vpcCidr", message: /host bits set; the network address is 10\.40\.0\.0\/16/ },
     { case: "VPC too small", mutation: { stage: (s) => (s.network.vpcCidr = "10.40.0.0/24") }, file: /Pulumi\.dev\.yaml/, path: "data-platform:network.vpcCidr", message: /between \/16 and \/20/ },
     { case: "overlapping CIDRs", mutation: { stage: (s) => (s.network.reservedCidrs = ["10.40.128.0/17"]) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:network.reservedCidrs[0]", message: /overlaps the VPC range 10\.40\.0\.0\/16/ },
-    { case: "public API open to the internet", mutation: { stage: (s) => (s.cluster = { kubernetesVersion: "1.33", publicAccessCidrs: ["0.0.0.0/0"], nodeGroups: {} }) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:cluster.publicAccessCidrs[0]", message: /never open to the internet/ },
+    { case: "public API open to the internet", mutation: { stage: (s) => (s.cluster = { kubernetesVersion: "1.35", publicAccessCidrs: ["0.0.0.0/0"], nodeGroups: {} }) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:cluster.publicAccessCidrs[0]", message: /never open to the internet/ },
     { case: "cluster without an admin", mutation: { stage: (s) => (s.cluster.adminRoleArns = []) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:cluster.adminRoleArns", message: /at least one role, including the deploy role/ },
     { case: "notebook profile with a floating image tag", mutation: { stage: (s) => (s.notebooks = { enabled: true, adminUsers: ["a"], profiles: { gpu: { displayName: "GPU", cpuGuarantee: 1, cpuLimit: 2, memoryGuaranteeGiB: 4, memoryLimitGiB: 8, image: { name: "x", tag: "latest", collaboration: true } } } }) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:notebooks.profiles.gpu.image.tag", message: /must be pinned/ },
     { case: "cluster without system nodes", mutation: { stage: (s) => (s.cluster.nodeGroups = { query: { instanceTypes: ["r7g.xlarge"], minSize: 0, desiredSize: 1, maxSize: 2 } }) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:cluster.nodeGroups", message: /must include "system"/ },
     { case: "Karpenter pool named like a node group", mutation: { stage: (s) => (s.cluster.karpenter = { enabled: true, nodePools: { system: { cpuLimit: 8, memoryLimitGiB: 32 } } }) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:cluster.karpenter.nodePools.system", message: /same label and taint/ },
     { case: "API range outside the VPC and reserved ranges", mutation: { stage: (s) => (s.cluster.apiAccessCidrs = ["192.168.0.0/24"]) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:cluster.apiAccessCidrs[0]", message: /must lie inside the VPC/ },
     { case: "notebook image without collaboration while it is on", mutation: { stage: (s) => (s.notebooks = { enabled: true, adminUsers: ["a"], singleuserImage: { name: "registry.example.com/nb", tag: "1.0", collaboration: false } }) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:notebooks.singleuserImage.collaboration", message: /does not ship jupyter-collaboration/ },
+    { case: "EKS version past standard support", mutation: { stage: (s) => (s.cluster.kubernetesVersion = "1.33") }, file: /Pulumi\.dev\.yaml/, path: "data-platform:cluster.kubernetesVersion", message: /standard support for Kubernetes 1\.33 ended on 2026-07-29.*use 1\.35/ },
+    { case: "trusted resource owner that is not an account", mutation: { stage: (s) => (s.lake = { trustedResourceOwners: ["12345"] }) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:lake.trustedResourceOwners[0]", message: /12-digit AWS account ID/ },
+    { case: "unknown cross-account version", mutation: { stage: (s) => (s.lake = { lakeFormationParameters: { CROSS_ACCOUNT_VERSION: "9" } }) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:lake.lakeFormationParameters.CROSS_ACCOUNT_VERSION", message: /must be one of/ },
     { case: "non-positive size", mutation: { stage: (s) => (s.lake = { landingExpirationDays: 0 }) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:lake.landingExpirationDays", message: /greater than 0/ },
-    { case: "node group sizes out of order", mutation: { stage: (s) => (s.cluster = { kubernetesVersion: "1.33", adminRoleArns: ["arn:aws:iam::111111111111:role/platform-deploy-dev"], nodeGroups: { system: { instanceTypes: ["m7g.large"], minSize: 3, desiredSize: 1, maxSize: 2 } } }) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:cluster.nodeGroups.system.desiredSize", message: /minSize <= desiredSize <= maxSize/ },
+    { case: "node group sizes out of order", mutation: { stage: (s) => (s.cluster = { kubernetesVersion: "1.35", adminRoleArns: ["arn:aws:iam::111111111111:role/platform-deploy-dev"], nodeGroups: { system: { instanceTypes: ["m7g.large"], minSize: 3, desiredSize: 1, maxSize: 2 } } }) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:cluster.nodeGroups.system.desiredSize", message: /minSize <= desiredSize <= maxSize/ },
     { case: "prefix AWS would reject", mutation: { stage: (s) => (s.prefix = "Data_Platform") }, file: /Pulumi\.dev\.yaml/, path: "data-platform:prefix", message: /lowercase letters or digits/ },
     { case: "unregistered domain", mutation: { stage: (s) => (s.domains.ordres = {}) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:domains.ordres", message: /not registered .*registered domains: logistics, orders/ },
     { case: "override breaking worker bounds", mutation: { stage: (s) => (s.domains.orders = { needs: { workflow: { minWorkers: 9, maxWorkers: 2 } } }) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:domains.orders.needs.workflow.minWorkers", message: /must not exceed maxWorkers/ },

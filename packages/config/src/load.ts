@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseDocument } from "yaml";
 import { cidrContains, cidrsOverlap, parseCidr, type Cidr } from "./cidr";
+import { eksVersionProblem } from "./eks-versions";
 import { ConfigError, issuesFromZod, type ConfigIssue } from "./errors";
 import {
   domainFileSchema,
@@ -119,6 +120,8 @@ export interface StageConfigSource {
   /** The stage config file, for messages. */
   configFile: string;
   domainsDir: string;
+  /** The date support calendars are checked against (the EKS version's standard support). @default now */
+  now?: Date;
 }
 
 /**
@@ -211,6 +214,8 @@ export function resolvePlatformConfig(source: StageConfigSource): PlatformConfig
     issues.push({ file: configLabel, path: `${configNamespace}:notebooks.authenticator.kind`, message: 'the dummy authenticator is allowed in dev stages only; use "generic-oidc", "github" or "google"' });
   }
   issues.push(...checkClusterServices(stage, configLabel));
+  const versionProblem = eksVersionProblem(stage.cluster.kubernetesVersion, source.now ?? new Date());
+  if (versionProblem) issues.push({ file: configLabel, path: `${configNamespace}:cluster.kubernetesVersion`, message: versionProblem });
   for (const domain of stage.luigi.launchDomains) {
     if (!enabled.get(domain)?.needs.spark.enabled) issues.push({ file: configLabel, path: `${configNamespace}:luigi.launchDomains`, message: `domain "${domain}" has no Spark in this stage` });
   }

@@ -208,7 +208,7 @@ export const stageConfigSchema = z.strictObject({
   }),
   cluster: z
     .strictObject({
-      kubernetesVersion: z.string().regex(/^1\.(3[0-9])$/, "must be a supported EKS version such as 1.33"),
+      kubernetesVersion: z.string().regex(/^1\.(3[0-9])$/, "must be a supported EKS version such as 1.35").describe("EKS Kubernetes version; must be in EKS standard support on the day of the run (calendar in eks-versions.ts)."),
       publicAccessCidrs: z
         .array(
           cidr.refine((value) => !value.endsWith("/0"), "must not be a /0: the API endpoint is never open to the internet"),
@@ -403,12 +403,36 @@ export const stageConfigSchema = z.strictObject({
         .array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, "must be an IAM role ARN"))
         .default([])
         .describe("Lake Formation and KMS key administrators besides the role that deploys the stack."),
+      readOnlyAdminArns: z
+        .array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, "must be an IAM role ARN"))
+        .default([])
+        .describe("Lake Formation read-only administrators. The settings are replaced whole: list every one the account needs."),
+      trustedResourceOwners: z
+        .array(z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account ID"))
+        .default([])
+        .describe("Lake Formation trusted resource owners (account IDs). The settings are replaced whole: list every one the account needs."),
+      lakeFormationParameters: z
+        .strictObject({
+          CROSS_ACCOUNT_VERSION: z.enum(["1", "2", "3", "4", "5"]).describe("Lake Formation cross-account sharing version."),
+          SET_CONTEXT: z.enum(["TRUE", "FALSE"]).optional(),
+        })
+        .default({ CROSS_ACCOUNT_VERSION: "4", SET_CONTEXT: "TRUE" })
+        .describe("Lake Formation settings parameters. The settings are replaced whole: carry the account's values."),
       landingExpirationDays: positiveInt.max(3650).default(14).describe("Landing files are deleted after this many days."),
       noncurrentVersionExpirationDays: positiveInt.max(3650).default(30),
       intelligentTieringAfterDays: z.number().int().nonnegative().max(3650).default(0).describe("Curated data moves to Intelligent-Tiering after this many days."),
       abortIncompleteMultipartUploadDays: positiveInt.max(365).default(7),
     })
-    .default({ adminRoleArns: [], landingExpirationDays: 14, noncurrentVersionExpirationDays: 30, intelligentTieringAfterDays: 0, abortIncompleteMultipartUploadDays: 7 }),
+    .default({
+      adminRoleArns: [],
+      readOnlyAdminArns: [],
+      trustedResourceOwners: [],
+      lakeFormationParameters: { CROSS_ACCOUNT_VERSION: "4", SET_CONTEXT: "TRUE" },
+      landingExpirationDays: 14,
+      noncurrentVersionExpirationDays: 30,
+      intelligentTieringAfterDays: 0,
+      abortIncompleteMultipartUploadDays: 7,
+    }),
   domains: z
     .record(z.string(), domainOverrideSchema.nullable())
     .default({})

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { domainTags, platformTags, providerDefaultTags, tagKeys } from "./tags";
+import { domainTags, platformTags, productTagValue, providerDefaultTags, tagKeys } from "./tags";
 
 describe("tags", () => {
   it("gives the provider the stage, owner, cost centre and managed-by tags", () => {
@@ -25,5 +25,11 @@ describe("tags", () => {
     const tags = platformTags({ stage: "dev", owner: "team <platform> #1", costCentre: "x".repeat(300) });
     expect(tags[tagKeys.owner]).toBe("team -platform- -1");
     expect(tags[tagKeys.costCentre]).toHaveLength(256);
+  });
+
+  it("names a data product's LF-Tag value after its domain and table, within Lake Formation's value rules", () => {
+    expect(productTagValue("orders", "daily_orders")).toBe("orders.daily_orders");
+    expect(() => productTagValue("orders", "bad#name")).toThrow(/not a valid LF-Tag value/);
+    expect(() => productTagValue("orders", "x".repeat(250))).toThrow(/not a valid LF-Tag value/);
   });
 });

@@ -51,5 +51,21 @@ export function defaultInvokes(ctx: SyntheticContext): Record<string, InvokeMock
       groupNames: [ctx.region],
       state: "available",
     }),
+    // The account's Lake Formation settings before the update: already governed by Lake Formation (no
+    // IAMAllowedPrincipals defaults). Tests of the warning on an ungoverned account override it.
+    "aws:lakeformation/getDataLakeSettings:getDataLakeSettings": () => ({
+      id: ctx.accountId,
+      catalogId: ctx.accountId,
+      admins: [`arn:${ctx.partition}:iam::${ctx.accountId}:role/platform-deployer`],
+      readOnlyAdmins: [],
+      createDatabaseDefaultPermissions: [],
+      createTableDefaultPermissions: [],
+      trustedResourceOwners: [],
+      parameters: { CROSS_ACCOUNT_VERSION: "4", SET_CONTEXT: "TRUE" },
+      allowExternalDataFiltering: false,
+      allowFullTableExternalDataAccess: false,
+      authorizedSessionTagValueLists: [],
+      externalDataFilteringAllowLists: [],
+    }),
   };
 }

@@ -46,7 +46,7 @@ export interface ServiceKeyPolicyInput {
  */
 export function serviceKeyPolicy(input: ServiceKeyPolicyInput): PolicyDocument {
   const statements: PolicyStatement[] = [
-    keyAdministrationStatement(input.administratorArns),
+    keyAdministrationStatement(input.administratorArns, input),
     {
       Sid: "KeyUseThroughServices",
       Effect: "Allow",

@@ -59,6 +59,7 @@ async function build(overrides: Partial<WarehouseArgs> = {}, options: BuildOptio
     stage: "prod",
     administratorArns: [deployer],
     registeredDomainNames: ["logistics", "orders", "payments"],
+    registeredDataProducts: lakeDomains.flatMap((domain) => (domain.dataProducts ?? []).map((product) => ({ domain: domain.name, name: product.name }))),
     domains: options.domains ?? lakeDomains,
     protect: options.lakeProtect ?? true,
   });
@@ -124,7 +125,7 @@ describe("Warehouse security posture", () => {
     const keyRegistration = harness.one("aws:kms/key:Key", "warehouse-key");
     expect(keyRegistration.inputs).toMatchObject({ enableKeyRotation: true, deletionWindowInDays: 30 });
     const statements = parse(keyRegistration).Statement;
-    expect(statements.find((statement) => statement.Sid === "KeyAdministration")).toMatchObject({ Principal: { AWS: [deployer] } });
+    expect(statements.find((statement) => statement.Sid === "KeyAdministration")).toMatchObject({ Principal: { AWS: [`arn:aws:iam::${account}:root`, deployer] } });
     expect(statements.find((statement) => statement.Sid === "KeyAdministration")!.Action).not.toContain("kms:Decrypt");
     expect(statements.find((statement) => statement.Sid === "KeyUseThroughServices")!.Condition).toEqual({
       StringEquals: {
@@ -142,8 +143,9 @@ describe("Warehouse security posture", () => {
     expect(namespace.inputs["logExports"]).toEqual(["connectionlog", "userlog", "useractivitylog"]);
     for (const logType of ["connectionlog", "userlog", "useractivitylog"]) {
       const group = harness.one("aws:cloudwatch/logGroup:LogGroup", `warehouse-${logType}`);
-      // The name Redshift Serverless exports to: /aws/redshift/<namespace>/<log type>.
+      // The name Redshift Serverless exports to: /aws/redshift/<namespace>/<log type> (serverless-audit-logging.html).
       expect(group.inputs).toEqual({ name: `/aws/redshift/dp-prod-warehouse/${logType}`, retentionInDays: 365, kmsKeyId: keyArn(harness, "warehouse-key"), tags: {} });
+      expect(group.inputs["name"]).toBe(`/aws/redshift/${namespace.inputs["namespaceName"] as string}/${logType}`);
       expect(namespace.dependencies).toContain(group.urn);
     }
     const logStatement = parse(harness.one("aws:kms/key:Key", "warehouse-key")).Statement.find((statement) => statement.Sid === "KeyUseByCloudWatchLogs");

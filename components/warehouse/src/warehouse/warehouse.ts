@@ -91,6 +91,9 @@ export class Warehouse extends pulumi.ComponentResource {
     this.baseCapacityRpu = args.baseCapacityRpu ?? warehouseDefaults.baseCapacityRpu;
     this.maxCapacityRpu = args.maxCapacityRpu ?? warehouseDefaults.maxCapacityRpu;
     const namespaceName = physicalName("generic", args.prefix, args.stage, "warehouse");
+    // Where Redshift Serverless exports audit logs: `/aws/redshift/<namespace>/<log_type>`, into an existing group of
+    // that name if there is one ("Audit logging for Amazon Redshift Serverless",
+    // https://docs.aws.amazon.com/redshift/latest/mgmt/serverless-audit-logging.html) - not `/aws/redshift/serverless/`.
     const logGroupPrefix = `/aws/redshift/${namespaceName}/`;
 
     this.key = new aws.kms.Key(
