@@ -253,8 +253,9 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
       lake: lakeContract,
       workflows: pulumi.output(Object.fromEntries([...workflows].map(([name, workflow]) => [name, workflow.contract()]))),
       templates: pulumi.output(templates),
+      readers: pulumi.output(Object.fromEntries(config.domains.map((domain) => [domain.name, readerRoleArns(domain.name, workflows.get(domain.name), domain.needs.spark.enabled ? spark : undefined)]))),
     })
-    .apply(({ lake: storage, workflows: workflowContracts, templates: templateNames }) =>
+    .apply(({ lake: storage, workflows: workflowContracts, templates: templateNames, readers }) =>
       Object.fromEntries(
         config.domains.map((domain): [string, DomainContract] => [
           domain.name,
@@ -267,6 +268,8 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
             storage: storage.domains[domain.name] ?? null,
             workflow: workflowContracts[domain.name] ?? null,
             sparkTemplateParameter: templateNames[domain.name] ?? null,
+            dataProducts: domain.dataProducts.map((product) => ({ name: product.name, description: product.description, zone: product.zone, classification: product.classification })),
+            readerRoleArns: readers[domain.name] ?? {},
           },
         ]),
       ),
@@ -286,6 +289,18 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
     notebooks: notebooks?.contract() ?? null,
     domains,
   };
+}
+
+/** The roles of a domain that read data, by purpose: a producer's DataProduct grants each of them (platform contract `readerRoleArns`). */
+function readerRoleArns(domain: string, workflow: DomainWorkflowEnv | undefined, spark: EphemeralSparkCluster | undefined): Record<string, pulumi.Output<string>> {
+  const roles: Record<string, pulumi.Output<string>> = {};
+  if (workflow) roles["airflow"] = workflow.executionRole.arn;
+  if (workflow?.fargate) roles["ecs-task"] = workflow.fargate.taskRole.arn;
+  const sparkDomain = spark?.domain(domain);
+  if (sparkDomain) roles["spark"] = sparkDomain.instanceRole.arn;
+  if (sparkDomain?.serverless) roles["spark-serverless"] = sparkDomain.serverless.runtimeRole.arn;
+  if (sparkDomain?.emrOnEks) roles["spark-eks"] = sparkDomain.emrOnEks.jobExecutionRole.arn;
+  return roles;
 }
 
 /** PlatformCluster's args from the stage config (pure: the preflight validates them before any resource). */

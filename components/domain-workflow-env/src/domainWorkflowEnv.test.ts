@@ -49,6 +49,25 @@ describe("DomainWorkflowEnv MWAA", () => {
     expect(environment.inputs["requirementsS3Path"]).toBeUndefined();
   });
 
+  it("tells the DAG library the domain's runners through data_platform.* options", async () => {
+    const { harness } = await build();
+    const options = harness.one("aws:mwaa/environment:Environment", "workflow-orders").revealedInputs["airflowConfigurationOptions"] as Record<string, string>;
+    const tasksGroup = harness.one("aws:ec2/securityGroup:SecurityGroup", "workflow-orders-tasks-sg").id;
+    expect(options).toMatchObject({
+      "data_platform.ecs_cluster": "dp-prod-orders",
+      "data_platform.ecs_subnets": "subnet-0a,subnet-0b,subnet-0c",
+      "data_platform.ecs_security_groups": tasksGroup,
+      "data_platform.ecs_task_family_prefix": "dp-prod-orders-",
+      "data_platform.spark_release_label": "emr-6.15.0",
+      // No serverless application nor EMR on EKS for this domain: empty, so the library refuses those helpers.
+      "data_platform.serverless_application_id": "",
+      "data_platform.emr_eks_virtual_cluster_id": "",
+    });
+    const { harness: withoutFargate } = await build(["orders"], { fargate: false });
+    const bare = withoutFargate.one("aws:mwaa/environment:Environment", "workflow-orders").revealedInputs["airflowConfigurationOptions"] as Record<string, string>;
+    expect(bare).toMatchObject({ "data_platform.ecs_cluster": "", "data_platform.ecs_subnets": "", "data_platform.ecs_security_groups": "" });
+  });
+
   it("gives the DAG bucket the lake's bucket controls and the domain's key", async () => {
     const { harness } = await build();
     const bucket = harness.one("aws:s3/bucket:Bucket", "workflow-orders-dags").inputs["bucket"] as string;

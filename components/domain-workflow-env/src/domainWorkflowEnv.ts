@@ -2,8 +2,10 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { physicalName } from "@data-platform/conventions";
 import { LakeBucket, type DataLake, type LakeGrantee } from "@data-platform/data-lake";
+import type { SparkDomain } from "@data-platform/ephemeral-spark-cluster";
 import type { WorkflowContract } from "@data-platform/platform-contract";
 import { validateWorkflowArgs, type DomainWorkflowEnvArgs } from "./args";
+import { hardenedContainerDefinition } from "./containerDefinition";
 import { ecsTasksTrust, executionPolicy, mwaaTrust, repositoryLifecyclePolicy, taskExecutionPolicy } from "./policies";
 
 const airflowLogTypes = ["dagProcessingLogs", "schedulerLogs", "taskLogs", "webserverLogs", "workerLogs"] as const;
@@ -196,6 +198,7 @@ export class DomainWorkflowEnv extends pulumi.ComponentResource {
           "data_platform.raw_database": storage.databases.raw?.name ?? "",
           "data_platform.analytics_database": storage.databases.analytics?.name ?? "",
           "data_platform.ecs_cluster": this.fargate?.cluster.name ?? "",
+          ...airflowRunnerOptions(args, this.fargate, sparkDomain),
         },
         tags,
       },
@@ -263,21 +266,8 @@ export class DomainWorkflowEnv extends pulumi.ComponentResource {
         executionRoleArn: taskExecutionRole.arn,
         taskRoleArn: taskRole.arn,
         containerDefinitions: pulumi.all([jobsRepository.repositoryUrl, logGroup.name, region]).apply(([repositoryUrl, logGroupName, regionValue]) =>
-          JSON.stringify([
-            {
-              name: "job",
-              // Tags are immutable: jobs pin an image tag; the template names the bootstrap tag.
-              image: `${repositoryUrl}:bootstrap`,
-              essential: true,
-              user: "1000:1000",
-              privileged: false,
-              readonlyRootFilesystem: true,
-              linuxParameters: { initProcessEnabled: true },
-              environment: [{ name: "DATA_PLATFORM_DOMAIN", value: args.domain }],
-              secrets: [],
-              logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": logGroupName, "awslogs-region": regionValue, "awslogs-stream-prefix": "job" } },
-            },
-          ]),
+          // Tags are immutable: jobs pin an image tag; the template names the bootstrap tag.
+          JSON.stringify([hardenedContainerDefinition({ name: "job", image: `${repositoryUrl}:bootstrap`, domain: args.domain, logGroupName, region: regionValue, streamPrefix: "job" })]),
         ),
         tags,
       },
@@ -310,7 +300,28 @@ export class DomainWorkflowEnv extends pulumi.ComponentResource {
   }
 }
 
-function safeDomain(spark: { domain(name: string): { template: aws.ssm.Parameter } }, domain: string): { template: aws.ssm.Parameter } | undefined {
+/** The part of a domain's Spark the DAG library reaches (`data_platform.*` options). */
+type SparkReach = Pick<SparkDomain, "template" | "serverless" | "emrOnEks">;
+
+/**
+ * What the DAG library needs to run jobs on the domain's runners, as `data_platform.*` Airflow options:
+ * the Fargate network and task family prefix, the EMR Serverless application and its runtime role, the
+ * EMR on EKS virtual cluster and its job role, the EMR release. Empty when the domain lacks the runner.
+ */
+function airflowRunnerOptions(args: DomainWorkflowEnvArgs, fargate: FargateRunner | undefined, spark: SparkReach | undefined): Record<string, pulumi.Input<string>> {
+  return {
+    "data_platform.ecs_subnets": fargate ? pulumi.output(args.privateSubnetIds).apply((ids) => ids.join(",")) : "",
+    "data_platform.ecs_security_groups": fargate ? fargate.securityGroup.id : "",
+    "data_platform.ecs_task_family_prefix": fargate ? `${args.prefix}-${args.stage}-${args.domain}-` : "",
+    "data_platform.spark_release_label": spark && args.spark ? args.spark.releaseLabel : "",
+    "data_platform.serverless_application_id": spark?.serverless ? spark.serverless.application.id : "",
+    "data_platform.serverless_runtime_role_arn": spark?.serverless ? spark.serverless.runtimeRole.arn : "",
+    "data_platform.emr_eks_virtual_cluster_id": spark?.emrOnEks ? spark.emrOnEks.virtualCluster.id : "",
+    "data_platform.emr_eks_job_role_arn": spark?.emrOnEks ? spark.emrOnEks.jobExecutionRole.arn : "",
+  };
+}
+
+function safeDomain(spark: { domain(name: string): SparkReach }, domain: string): SparkReach | undefined {
   try {
     return spark.domain(domain);
   } catch {
