@@ -54,6 +54,10 @@ describe("DomainWorkflowEnv MWAA", () => {
     const options = harness.one("aws:mwaa/environment:Environment", "workflow-orders").revealedInputs["airflowConfigurationOptions"] as Record<string, string>;
     const tasksGroup = harness.one("aws:ec2/securityGroup:SecurityGroup", "workflow-orders-tasks-sg").id;
     expect(options).toMatchObject({
+      "data_platform.prefix": "dp",
+      "data_platform.domain": "orders",
+      "data_platform.stage": "prod",
+      "data_platform.code_uri": `s3://${harness.one("aws:s3/bucket:Bucket", "lake-artifacts").inputs["bucket"] as string}/code/orders/`,
       "data_platform.ecs_cluster": "dp-prod-orders",
       "data_platform.ecs_subnets": "subnet-0a,subnet-0b,subnet-0c",
       "data_platform.ecs_security_groups": tasksGroup,

@@ -191,10 +191,13 @@ export class DomainWorkflowEnv extends pulumi.ComponentResource {
         networkConfiguration: { securityGroupIds: [this.securityGroup.id], subnetIds: pulumi.output(args.privateSubnetIds).apply((ids) => ids.slice(0, 2)) },
         loggingConfiguration: logging,
         airflowConfigurationOptions: {
+          "data_platform.prefix": args.prefix,
           "data_platform.domain": args.domain,
           "data_platform.stage": args.stage,
           "data_platform.spark_template_parameter": this.sparkTemplate ?? "",
           "data_platform.secrets_prefix": this.secretsPrefix,
+          // Where the domain's Spark code lives (the Spark roles read it): the artifacts bucket's code/<domain>/.
+          "data_platform.code_uri": pulumi.interpolate`s3://${lake.artifactsBucket.name}/code/${args.domain}/`,
           "data_platform.raw_database": storage.databases.raw?.name ?? "",
           "data_platform.analytics_database": storage.databases.analytics?.name ?? "",
           "data_platform.ecs_cluster": this.fargate?.cluster.name ?? "",
