@@ -1,3 +1,5 @@
+import * as fs from "node:fs";
+import { createRequire } from "node:module";
 import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -93,6 +95,7 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
     withProvider,
   );
 
+  const dagLibrary = dagLibraryArchive();
   const workflows = new Map(
     config.domains
       .filter((domain) => domain.needs.workflow.enabled)
@@ -113,6 +116,7 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
             minWorkers: domain.needs.workflow.minWorkers,
             maxWorkers: domain.needs.workflow.maxWorkers,
             fargate: domain.needs.fargate.enabled,
+            platformLibrary: dagLibrary,
             protect: config.protect,
             tags: tagsOf(domain),
           },
@@ -289,6 +293,14 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
     notebooks: notebooks?.contract() ?? null,
     domains,
   };
+}
+
+/** The platform's DAG library (`@data-platform/dag-lib`): its Python modules as `data_platform/`, for every MWAA's plugins.zip. */
+export function dagLibraryArchive(): pulumi.asset.AssetArchive {
+  const packageJson = createRequire(path.join(programDir, "package.json")).resolve("@data-platform/dag-lib/package.json");
+  const moduleDir = path.join(path.dirname(packageJson), "data_platform");
+  const modules = fs.readdirSync(moduleDir).filter((file) => file.endsWith(".py")).sort();
+  return new pulumi.asset.AssetArchive(Object.fromEntries(modules.map((file) => [`data_platform/${file}`, new pulumi.asset.FileAsset(path.join(moduleDir, file))])));
 }
 
 /** The roles of a domain that read data, by purpose: a producer's DataProduct grants each of them (platform contract `readerRoleArns`). */

@@ -2,6 +2,7 @@ import { DataLake } from "@data-platform/data-lake";
 import { EphemeralSparkCluster } from "@data-platform/ephemeral-spark-cluster";
 import { evaluatePolicies } from "@data-platform/policy-pack";
 import { setMocks, type Harness } from "@data-platform/testing";
+import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import type { DomainWorkflowEnvArgs } from "./args";
 import { DomainWorkflowEnv } from "./domainWorkflowEnv";
@@ -47,6 +48,19 @@ describe("DomainWorkflowEnv MWAA", () => {
     expect(environment.inputs["airflowConfigurationOptions"]).toBe("[secret]");
     expect((environment.revealedInputs["airflowConfigurationOptions"] as Record<string, string>)["data_platform.spark_template_parameter"]).toBe("/dp/prod/spark/orders/run-job-flow");
     expect(environment.inputs["requirementsS3Path"]).toBeUndefined();
+  });
+
+  it("installs the platform's DAG library as the environment's plugins.zip, pinned to the uploaded version", async () => {
+    const library = new pulumi.asset.AssetArchive({ "data_platform/__init__.py": new pulumi.asset.FileAsset(__filename) });
+    const { harness } = await build(["orders"], { platformLibrary: library });
+    const plugins = harness.one("aws:s3/bucketObjectv2:BucketObjectv2", "workflow-orders-plugins");
+    expect(plugins.inputs).toMatchObject({ bucket: `dp-prod-orders-dags-${account}`, key: "plugins.zip", contentType: "application/zip" });
+    const environment = harness.one("aws:mwaa/environment:Environment", "workflow-orders");
+    expect(environment.inputs["pluginsS3Path"]).toBe("plugins.zip");
+    expect(environment.dependencies).toContain(plugins.urn);
+    const { harness: without } = await build(["orders"]);
+    expect(without.one("aws:mwaa/environment:Environment", "workflow-orders").inputs["pluginsS3Path"]).toBeUndefined();
+    await expect(build(["orders"], { platformLibrary: library, pluginsZip: true })).rejects.toThrow(/platformLibrary and pluginsZip both set plugins.zip/);
   });
 
   it("tells the DAG library the domain's runners through data_platform.* options", async () => {

@@ -70,10 +70,14 @@ export class DomainWorkflowEnv extends pulumi.ComponentResource {
     );
     this.paths = {
       dags: "dags",
-      plugins: args.pluginsZip ? "plugins.zip" : undefined,
+      plugins: args.pluginsZip || args.platformLibrary ? "plugins.zip" : undefined,
       requirements: args.requirementsTxt ? "requirements.txt" : undefined,
       startupScript: args.startupScript ? "startup.sh" : undefined,
     };
+    // The platform's DAG library, installed as plugins.zip; MWAA takes the object version, so a new library updates it.
+    const pluginsObject = args.platformLibrary
+      ? new aws.s3.BucketObjectv2(`${name}-plugins`, { bucket: this.dagBucket.name, key: "plugins.zip", source: args.platformLibrary, contentType: "application/zip" }, { parent: this, dependsOn: [this.dagBucket] })
+      : undefined;
     new aws.s3.BucketObjectv2(
       `${name}-dags-readme`,
       { bucket: this.dagBucket.name, key: "dags/README.md", content: `DAGs of the ${args.domain} domain. Deployed by the domain's own stack; see the platform README.\n`, contentType: "text/markdown" },
@@ -183,6 +187,7 @@ export class DomainWorkflowEnv extends pulumi.ComponentResource {
         sourceBucketArn: this.dagBucket.arn,
         dagS3Path: this.paths.dags,
         pluginsS3Path: this.paths.plugins,
+        pluginsS3ObjectVersion: pluginsObject?.versionId,
         requirementsS3Path: this.paths.requirements,
         startupScriptS3Path: this.paths.startupScript,
         kmsKey: storage.key.arn,
@@ -207,7 +212,7 @@ export class DomainWorkflowEnv extends pulumi.ComponentResource {
       },
       // The role's policy and the DAG bucket must exist before MWAA validates the environment with them.
       // The environment holds Airflow's metadata database (connections, variables, run history): protected.
-      { parent: this, protect, dependsOn: [this.dagBucket, executionPolicyResource] },
+      { parent: this, protect, dependsOn: [this.dagBucket, executionPolicyResource, ...(pluginsObject ? [pluginsObject] : [])] },
     );
 
     this.registerOutputs({ contract: this.contract() });
