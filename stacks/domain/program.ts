@@ -11,6 +11,11 @@ import { domainConfigError, domainStackProblems, readerRoles, resolveProducts, s
 /** The directory holding this stack's files (`dags/`, `Pulumi.<stack>.yaml`), compiled or not. */
 export const programDir = path.basename(__dirname) === "dist" ? path.dirname(__dirname) : __dirname;
 
+/** The directory `dagsDir` is relative to: the stack file's (the project's, unless the plan is given another file). */
+export function stackDir(config: Pick<DomainStackConfig, "file">): string {
+  return path.isAbsolute(config.file) ? path.dirname(config.file) : programDir;
+}
+
 /** The DAG files a stack deploys: the `.py` files directly in its DAG folder, sorted. */
 export function dagFilesIn(dagsDir: string): string[] {
   return fs.existsSync(dagsDir) ? fs.readdirSync(dagsDir).filter((file) => file.endsWith(".py")).sort() : [];
@@ -32,7 +37,7 @@ async function readPlatform(platform: PlatformReference, config: DomainStackConf
 export async function domainProgram(config: DomainStackConfig = loadDomainStackConfig()): Promise<Record<string, unknown>> {
   const platform = new PlatformReference("platform", { stackName: config.platformStack });
   const contract = await readPlatform(platform, config);
-  const dagsDir = path.resolve(programDir, config.dagsDir);
+  const dagsDir = path.resolve(stackDir(config), config.dagsDir);
   const dagFiles = dagFilesIn(dagsDir);
   const problems = domainStackProblems(config, contract, dagFiles);
   if (problems.length > 0) throw domainConfigError(problems);

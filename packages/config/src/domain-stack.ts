@@ -47,7 +47,7 @@ export const domainStackSchema = z.strictObject({
     .string()
     .regex(/^([A-Za-z0-9_.-]+\/)?([A-Za-z0-9_.-]+\/)?[A-Za-z0-9_.-]+$/, "must be a stack name such as acme/data-platform/dev")
     .describe("The platform stack of the same stage, read through a StackReference."),
-  dagsDir: z.string().default("dags").describe("Directory (relative to the program) whose .py files are deployed to the DAG bucket's dags/."),
+  dagsDir: z.string().default("dags").describe("Directory (relative to the stack file) whose .py files are deployed to the DAG bucket's dags/."),
   products: z
     .record(
       productName,
