@@ -1,9 +1,10 @@
 """Pure builders of the AWS requests a domain's jobs make. No Airflow, no boto3: plain dicts in, dicts out.
 
 Job naming: every run is named ``<prefix>-<stage>-<domain>-<job>`` (EMR clusters, EMR Serverless and EMR
-on EKS job runs) and tagged ``data-platform:job=<job>`` on top of the template's tags (the domain tag among
-them, which the orchestrator's IAM policy requires). Fargate jobs run the task definition family
-``<prefix>-<stage>-<domain>-<job>`` that the domain's stack registers for ``data-domain:jobs.<job>``.
+on EKS job runs). Clusters carry the template's tags (the domain tag among them, which the orchestrator's IAM
+policy requires) plus ``data-platform:job=<job>``; job runs carry only the tags a DAG passes (tagging them
+needs no extra permission then). Fargate jobs run the task definition family ``<prefix>-<stage>-<domain>-<job>``
+that the domain's stack registers for ``data-domain:jobs.<job>``.
 """
 
 from __future__ import annotations
@@ -208,10 +209,6 @@ def _spark_conf_parameters(spark_conf: Optional[Mapping[str, str]]) -> str:
     return " ".join(f"--conf {key}={value}" for key, value in sorted((spark_conf or {}).items()))
 
 
-def _tags(settings: PlatformSettings, job: str, extra: Optional[Mapping[str, str]]) -> Dict[str, str]:
-    return {**_user_tags(extra), DOMAIN_TAG: settings.domain, JOB_TAG: job}
-
-
 def serverless_start_job_run_request(
     settings: PlatformSettings,
     *,
@@ -240,7 +237,7 @@ def serverless_start_job_run_request(
         "name": run_name(settings, job),
         "jobDriver": {"sparkSubmit": submit},
         "executionTimeoutMinutes": execution_timeout_minutes,
-        "tags": _tags(settings, job, tags),
+        **({"tags": _user_tags(tags)} if tags else {}),
     }
 
 
@@ -273,7 +270,7 @@ def emr_eks_start_job_run_request(
         "executionRoleArn": role,
         "releaseLabel": f"{release}-latest",
         "jobDriver": {"sparkSubmitJobDriver": submit},
-        "tags": _tags(settings, job, tags),
+        **({"tags": _user_tags(tags)} if tags else {}),
     }
 
 
@@ -307,8 +304,5 @@ def ecs_run_task_request(
         "count": 1,
         "networkConfiguration": {"awsvpcConfiguration": {"subnets": list(settings.ecs_subnets), "securityGroups": list(settings.ecs_security_groups), "assignPublicIp": "DISABLED"}},
         "overrides": {"containerOverrides": [override]},
-        "propagateTags": "TASK_DEFINITION",
-        "enableECSManagedTags": True,
         "startedBy": started_by[:36],
-        "tags": [{"key": key, "value": value} for key, value in sorted(_tags(settings, job, None).items())],
     }

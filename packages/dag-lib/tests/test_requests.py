@@ -153,8 +153,11 @@ class ServerlessAndEksTest(unittest.TestCase):
             "name": "dp-dev-orders-curate",
             "jobDriver": {"sparkSubmit": {"entryPoint": "s3://code/c.py", "entryPointArguments": ["--date", "1"], "sparkSubmitParameters": "--conf spark.executor.cores=4"}},
             "executionTimeoutMinutes": 360,
-            "tags": {"data-platform:domain": "orders", "data-platform:job": "curate"},
         })
+        tagged = r.serverless_start_job_run_request(SETTINGS, job="curate", entry_point="s3://code/c.py", client_token="t", tags={"team": "orders-data"})
+        self.assertEqual(tagged["tags"], {"team": "orders-data"})
+        with self.assertRaisesRegex(r.RequestError, "namespace is the platform's"):
+            r.serverless_start_job_run_request(SETTINGS, job="curate", entry_point="s3://code/c.py", client_token="t", tags={"data-platform:domain": "x"})
 
     def test_eks_job_run_on_the_domains_virtual_cluster(self):
         request = r.emr_eks_start_job_run_request(SETTINGS, job="curate", entry_point="s3://code/c.py", client_token="t")
@@ -178,7 +181,6 @@ class FargateTest(unittest.TestCase):
         self.assertEqual(request["launchType"], "FARGATE")
         self.assertEqual(request["networkConfiguration"], {"awsvpcConfiguration": {"subnets": ["subnet-0a", "subnet-0b"], "securityGroups": ["sg-0tasks"], "assignPublicIp": "DISABLED"}})
         self.assertEqual(request["overrides"], {"containerOverrides": [{"name": "export-daily-orders", "command": ["python", "-m", "orders.export"], "environment": [{"name": "DATE", "value": "2026-01-01"}]}]})
-        self.assertIn({"key": "data-platform:domain", "value": "orders"}, request["tags"])
         self.assertLessEqual(len(request["startedBy"]), 36)
 
     def test_refuses_a_domain_without_a_runner_and_platform_variables(self):
