@@ -105,12 +105,12 @@ class ServerlessSparkOperator(_PlatformOperator):
 
     template_fields = ("arguments", "spark_conf")
 
-    def __init__(self, *, job: str, entry_point: str, arguments: Sequence[str] = (), spark_conf: Optional[Mapping[str, str]] = None, **kwargs: Any) -> None:
+    def __init__(self, *, job: str, entry_point: str, arguments: Sequence[str] = (), spark_conf: Optional[Mapping[str, str]] = None, tags: Optional[Mapping[str, str]] = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.job, self.entry_point, self.arguments, self.spark_conf = job, entry_point, list(arguments), dict(spark_conf or {})
+        self.job, self.entry_point, self.arguments, self.spark_conf, self.tags = job, entry_point, list(arguments), dict(spark_conf or {}), dict(tags or {})
 
     def execute(self, context: Any) -> str:
-        return runs.run_serverless(self.client("emr-serverless"), self.settings, job=self.job, entry_point=self.entry_point, arguments=self.arguments, spark_conf=self.spark_conf, wait=self.wait, poll_seconds=self.poll_seconds)
+        return runs.run_serverless(self.client("emr-serverless"), self.settings, job=self.job, entry_point=self.entry_point, arguments=self.arguments, spark_conf=self.spark_conf, tags=self.tags, wait=self.wait, poll_seconds=self.poll_seconds)
 
 
 class EksSparkOperator(_PlatformOperator):
@@ -118,12 +118,12 @@ class EksSparkOperator(_PlatformOperator):
 
     template_fields = ("arguments", "spark_conf")
 
-    def __init__(self, *, job: str, entry_point: str, arguments: Sequence[str] = (), spark_conf: Optional[Mapping[str, str]] = None, **kwargs: Any) -> None:
+    def __init__(self, *, job: str, entry_point: str, arguments: Sequence[str] = (), spark_conf: Optional[Mapping[str, str]] = None, tags: Optional[Mapping[str, str]] = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.job, self.entry_point, self.arguments, self.spark_conf = job, entry_point, list(arguments), dict(spark_conf or {})
+        self.job, self.entry_point, self.arguments, self.spark_conf, self.tags = job, entry_point, list(arguments), dict(spark_conf or {}), dict(tags or {})
 
     def execute(self, context: Any) -> str:
-        return runs.run_emr_eks(self.client("emr-containers"), self.settings, job=self.job, entry_point=self.entry_point, arguments=self.arguments, spark_conf=self.spark_conf, wait=self.wait, poll_seconds=self.poll_seconds)
+        return runs.run_emr_eks(self.client("emr-containers"), self.settings, job=self.job, entry_point=self.entry_point, arguments=self.arguments, spark_conf=self.spark_conf, tags=self.tags, wait=self.wait, poll_seconds=self.poll_seconds)
 
 
 class FargateJobOperator(_PlatformOperator):
