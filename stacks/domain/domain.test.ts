@@ -12,7 +12,7 @@ const platformOutputs: Record<string, Record<string, any>> = {};
 
 beforeAll(async () => {
   // The contract between the two projects, checked end to end: the domain plans against real platform plans.
-  for (const stage of ["dev", "staging"]) {
+  for (const stage of ["dev", "staging", "prod"]) {
     const { document } = await runPlan({ stack: stage, projectDir: repoRoot });
     platformOutputs[stage] = document.outputs as Record<string, any>;
     platformPlans[stage] = path.join(tmp, `${stage}.json`);
@@ -95,6 +95,17 @@ describe("domain project (data-domain)", () => {
     for (const domain of enabled) {
       expect(fs.existsSync(path.join(__dirname, `Pulumi.${domain}-dev.yaml`)), `Pulumi.${domain}-dev.yaml`).toBe(true);
       expect(await planDomain(`${domain}-dev`, "dev"), domain).toEqual({ code: 0, errors: "" });
+    }
+  });
+
+  it("plans every committed stack file against its stage's platform plan, each naming its JSON schema", async () => {
+    const files = fs.readdirSync(__dirname).filter((file) => /^Pulumi\.[a-z0-9-]+\.yaml$/.test(file) && file !== "Pulumi.yaml");
+    expect(files.length).toBeGreaterThanOrEqual(4);
+    for (const file of files) {
+      const stack = file.slice("Pulumi.".length, -".yaml".length);
+      const stage = Object.keys(platformPlans).find((candidate) => stack.endsWith(`-${candidate}`))!;
+      expect(fs.readFileSync(path.join(__dirname, file), "utf8"), file).toMatch(/^# yaml-language-server: \$schema=\.\.\/\.\.\/packages\/config\/schema\/domain-stack-file\.schema\.json/);
+      expect(await planDomain(stack, stage), file).toEqual({ code: 0, errors: "" });
     }
   });
 
