@@ -27,7 +27,8 @@ export class ScaffoldError extends Error {
   }
 }
 
-const templateFile = path.join(__dirname, "templates", "daily_dag.py.tmpl");
+// Compiled or not, the template sits beside the sources.
+const templateFile = path.join(path.basename(__dirname) === "dist" ? path.dirname(__dirname) : __dirname, "templates", "daily_dag.py.tmpl");
 
 /** The files of a new domain, by path relative to the repository layout (pure). */
 export function scaffoldFiles(options: ScaffoldOptions & { region: string }): { registry: string; stackFile: string; dagFile: string; dag: string; product: string } {
