@@ -52,8 +52,8 @@ class PlatformSettings:
         """From the running Airflow's configuration (MWAA sets the options as AIRFLOW__DATA_PLATFORM__*)."""
         from airflow.configuration import conf
 
-        options = conf.getsection(SECTION) or {}
-        return cls.from_options({str(key): str(value) for key, value in options.items()})
+        # conf.get returns the text as set (getsection would turn numeric-looking ids into numbers).
+        return cls.from_options({field: conf.get(SECTION, field, fallback="") or "" for field in cls.__dataclass_fields__})
 
     def require(self, what: str, value: str, need: str) -> str:
         if not value:
