@@ -2,39 +2,70 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { loadDomainStackConfig, type DomainStackConfig } from "@data-platform/config";
+import { loadDomainStackConfig, domainStackIssue, type DomainStackConfig } from "@data-platform/config";
 import { DataProduct } from "@data-platform/data-product";
-import { PlatformReference } from "@data-platform/platform-contract";
+import { hardenedContainerDefinition } from "@data-platform/domain-workflow-env";
+import { PlatformContractError, PlatformReference, type PlatformContract } from "@data-platform/platform-contract";
+import { domainConfigError, domainStackProblems, readerRoles, resolveProducts, stageOf } from "./checks";
 
 /** The directory holding this stack's files (`dags/`, `Pulumi.<stack>.yaml`), compiled or not. */
 export const programDir = path.basename(__dirname) === "dist" ? path.dirname(__dirname) : __dirname;
 
-/** A domain's program: DAGs, ECS jobs and data products, on the platform read through its contract. */
+/** The directory `dagsDir` is relative to: the stack file's (the project's, unless the plan is given another file). */
+export function stackDir(config: Pick<DomainStackConfig, "file">): string {
+  return path.isAbsolute(config.file) ? path.dirname(config.file) : programDir;
+}
+
+/** The DAG files a stack deploys: the `.py` files directly in its DAG folder, sorted. */
+export function dagFilesIn(dagsDir: string): string[] {
+  return fs.existsSync(dagsDir) ? fs.readdirSync(dagsDir).filter((file) => file.endsWith(".py")).sort() : [];
+}
+
+async function readPlatform(platform: PlatformReference, config: DomainStackConfig): Promise<PlatformContract> {
+  try {
+    return await platform.read();
+  } catch (error) {
+    if (error instanceof PlatformContractError) throw domainConfigError([domainStackIssue(config.file, "platformStack", error.message)]);
+    throw error;
+  }
+}
+
+/**
+ * A domain's program: DAGs, ECS jobs and data products, on the platform read through its contract. The
+ * configuration is checked against the contract first: a problem stops the program before any resource.
+ */
 export async function domainProgram(config: DomainStackConfig = loadDomainStackConfig()): Promise<Record<string, unknown>> {
   const platform = new PlatformReference("platform", { stackName: config.platformStack });
-  const domain = platform.domain(config.domain);
+  const contract = await readPlatform(platform, config);
+  const dagsDir = path.resolve(stackDir(config), config.dagsDir);
+  const dagFiles = dagFilesIn(dagsDir);
+  const problems = domainStackProblems(config, contract, dagFiles);
+  if (problems.length > 0) throw domainConfigError(problems);
+
+  const domain = contract.domains[config.domain]!;
   const workflow = domain.workflow;
 
   // DAG files, one object per file, named by file name.
-  const dagsDir = path.resolve(programDir, config.dagsDir);
-  const dagFiles = fs.existsSync(dagsDir) ? fs.readdirSync(dagsDir).filter((file) => file.endsWith(".py")).sort() : [];
-  const dags = dagFiles.map(
-    (file) =>
-      new aws.s3.BucketObjectv2(`dag-${file.replace(/\.py$/, "").replace(/_/g, "-")}`, {
-        bucket: domain.dagBucket,
-        key: pulumi.interpolate`${workflow.dagBucket.dagsPath}${file}`,
-        source: new pulumi.asset.FileAsset(path.join(dagsDir, file)),
-        contentType: "text/x-python",
-      }),
-  );
+  const dags = workflow
+    ? dagFiles.map(
+        (file) =>
+          new aws.s3.BucketObjectv2(`dag-${file.replace(/\.py$/, "").replace(/_/g, "-")}`, {
+            bucket: workflow.dagBucket.name,
+            key: `${workflow.dagBucket.dagsPath}${file}`,
+            source: new pulumi.asset.FileAsset(path.join(dagsDir, file)),
+            contentType: "text/x-python",
+          }),
+      )
+    : [];
 
-  // ECS task definitions of the domain's non-Spark jobs, on the platform's hardened template.
-  const ecs = domain.ecs;
-  const jobs = Object.entries(config.jobs).map(
-    ([job, definition]): [string, aws.ecs.TaskDefinition] => [
+  // ECS task definitions of the domain's non-Spark jobs, with the platform's hardened container definition.
+  // The runner is read only when there are jobs (a domain without Fargate has none: checked above).
+  const jobs = Object.entries(config.jobs).map(([job, definition]): [string, aws.ecs.TaskDefinition] => {
+    const ecs = workflow!.ecs!;
+    return [
       job,
       new aws.ecs.TaskDefinition(`job-${job}`, {
-        family: pulumi.interpolate`${ecs.clusterName}-${job}`,
+        family: `${ecs.clusterName}-${job}`,
         requiresCompatibilities: ["FARGATE"],
         networkMode: "awsvpc",
         cpu: definition.cpu,
@@ -42,49 +73,40 @@ export async function domainProgram(config: DomainStackConfig = loadDomainStackC
         runtimePlatform: { cpuArchitecture: "ARM64", operatingSystemFamily: "LINUX" },
         executionRoleArn: ecs.taskExecutionRoleArn,
         taskRoleArn: ecs.taskRoleArn,
-        containerDefinitions: pulumi.all([workflow.ecrRepositoryUrls, ecs.logGroupName, aws.getRegionOutput().region]).apply(([urls, logGroup, region]) => {
-          const repository = urls[definition.repository];
-          if (!repository) throw new Error(`job ${job}: the domain has no "${definition.repository}" repository; it has ${Object.keys(urls).join(", ")}`);
-          return JSON.stringify([
-            {
-              name: job,
-              image: `${repository}:${definition.tag}`,
-              essential: true,
-              user: "1000:1000",
-              privileged: false,
-              readonlyRootFilesystem: true,
-              command: definition.command,
-              environment: [{ name: "DATA_PLATFORM_DOMAIN", value: config.domain }],
-              logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": logGroup, "awslogs-region": region, "awslogs-stream-prefix": job } },
-            },
-          ]);
-        }),
+        containerDefinitions: JSON.stringify([
+          hardenedContainerDefinition({
+            name: job,
+            image: `${workflow!.ecrRepositoryUrls[definition.repository]}:${definition.tag}`,
+            domain: config.domain,
+            logGroupName: ecs.logGroupName,
+            region: contract.region,
+            command: definition.command,
+          }),
+        ]),
       }),
-    ],
-  );
+    ];
+  });
 
-  // Data products: the output ports other domains read through Lake Formation.
-  const products = Object.entries(config.products).map(([name, product]) => {
-    const zone = domain.storage.apply((storage) => {
-      const found = storage.zones[product.zone];
-      if (!found) throw new Error(`product ${name}: the domain does not use the ${product.zone} zone`);
-      return found;
-    });
-    return new DataProduct(`product-${name}`, {
+  // Data products: the output ports other domains read through Lake Formation, every reading role of theirs.
+  const products = resolveProducts(config, domain).map((product) => {
+    const zone = domain.storage!.zones[product.zone]!;
+    const resource = new DataProduct(`product-${product.name}`, {
       domain: config.domain,
-      name,
+      name: product.name,
       description: product.description,
       databaseName: zone.database,
       bucketName: zone.bucket.name,
       classification: product.classification,
-      consumers: product.consumers.map((consumer) => ({ domain: consumer, roles: { airflow: platform.domain(consumer).workflow.mwaa.executionRoleArn } })),
+      consumers: product.consumers.map((consumer) => ({ domain: consumer, roles: readerRoles(contract.domains[consumer]!) })),
     });
+    return [product.name, { database: zone.database, table: product.name, location: resource.location }] as const;
   });
 
   return {
     domain: config.domain,
+    stage: stageOf(config),
     dags: dags.map((dag) => dag.key),
     jobs: Object.fromEntries(jobs.map(([job, definition]) => [job, definition.arn])),
-    products: Object.fromEntries(products.map((product) => [product.table.name, product.location])),
+    products: Object.fromEntries(products),
   };
 }

@@ -6,7 +6,7 @@ import { tagKeys } from "@data-platform/conventions";
 import { readStackConfigFile, runProgram, runProgramSettled, type EngineConfig, type ProgramRun } from "@data-platform/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
-import { platform } from "./program";
+import { dagLibraryArchive, platform } from "./program";
 
 const stages = ["dev", "staging", "prod"] as const;
 
@@ -195,5 +195,22 @@ describe("platform stack: what a first `pulumi up` of a fresh account can create
         expect(delegated.some((statement) => allows(statement, action)), `${key.name}: ${action}`).toBe(true);
       }
     }
+    }
+  });
+});
+
+describe("the platform's DAG library in every MWAA environment", () => {
+  it("packs every module of data_platform (no tests, no caches) as plugins.zip", async () => {
+    const modules = fs.readdirSync(path.resolve(__dirname, "../../packages/dag-lib/data_platform")).filter((file) => file.endsWith(".py")).sort();
+    const assets = await dagLibraryArchive().assets;
+    expect(Object.keys(assets)).toEqual(modules.map((file) => `data_platform/${file}`));
+    expect(Object.keys(assets)).toEqual(expect.arrayContaining(["data_platform/__init__.py", "data_platform/operators.py", "data_platform/requests.py", "data_platform/runs.py", "data_platform/settings.py"]));
+  });
+
+  it("exports each domain's registered data products and the roles its consumers are granted", async () => {
+    const { outputs } = await run("dev");
+    const domains = outputs["domains"] as Record<string, { dataProducts: { name: string }[]; readerRoleArns: Record<string, string> }>;
+    expect(domains["orders"]!.dataProducts.map((product) => product.name)).toEqual(["orders", "order_events"]);
+    expect(Object.keys(domains["logistics"]!.readerRoleArns).sort()).toEqual(["airflow", "ecs-task", "spark", "spark-eks", "spark-serverless"]);
   });
 });

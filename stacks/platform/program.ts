@@ -1,3 +1,5 @@
+import * as fs from "node:fs";
+import { createRequire } from "node:module";
 import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -102,6 +104,7 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
     withProvider,
   );
 
+  const dagLibrary = dagLibraryArchive();
   const workflows = new Map(
     config.domains
       .filter((domain) => domain.needs.workflow.enabled)
@@ -122,6 +125,7 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
             minWorkers: domain.needs.workflow.minWorkers,
             maxWorkers: domain.needs.workflow.maxWorkers,
             fargate: domain.needs.fargate.enabled,
+            platformLibrary: dagLibrary,
             protect: config.protect,
             tags: tagsOf(domain),
           },
@@ -262,8 +266,9 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
       lake: lakeContract,
       workflows: pulumi.output(Object.fromEntries([...workflows].map(([name, workflow]) => [name, workflow.contract()]))),
       templates: pulumi.output(templates),
+      readers: pulumi.output(Object.fromEntries(config.domains.map((domain) => [domain.name, readerRoleArns(domain.name, workflows.get(domain.name), domain.needs.spark.enabled ? spark : undefined)]))),
     })
-    .apply(({ lake: storage, workflows: workflowContracts, templates: templateNames }) =>
+    .apply(({ lake: storage, workflows: workflowContracts, templates: templateNames, readers }) =>
       Object.fromEntries(
         config.domains.map((domain): [string, DomainContract] => [
           domain.name,
@@ -276,6 +281,8 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
             storage: storage.domains[domain.name] ?? null,
             workflow: workflowContracts[domain.name] ?? null,
             sparkTemplateParameter: templateNames[domain.name] ?? null,
+            dataProducts: domain.dataProducts.map((product) => ({ name: product.name, description: product.description, zone: product.zone, classification: product.classification })),
+            readerRoleArns: readers[domain.name] ?? {},
           },
         ]),
       ),
@@ -295,6 +302,26 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
     notebooks: notebooks?.contract() ?? null,
     domains,
   };
+}
+
+/** The platform's DAG library (`@data-platform/dag-lib`): its Python modules as `data_platform/`, for every MWAA's plugins.zip. */
+export function dagLibraryArchive(): pulumi.asset.AssetArchive {
+  const packageJson = createRequire(path.join(programDir, "package.json")).resolve("@data-platform/dag-lib/package.json");
+  const moduleDir = path.join(path.dirname(packageJson), "data_platform");
+  const modules = fs.readdirSync(moduleDir).filter((file) => file.endsWith(".py")).sort();
+  return new pulumi.asset.AssetArchive(Object.fromEntries(modules.map((file) => [`data_platform/${file}`, new pulumi.asset.FileAsset(path.join(moduleDir, file))])));
+}
+
+/** The roles of a domain that read data, by purpose: a producer's DataProduct grants each of them (platform contract `readerRoleArns`). */
+function readerRoleArns(domain: string, workflow: DomainWorkflowEnv | undefined, spark: EphemeralSparkCluster | undefined): Record<string, pulumi.Output<string>> {
+  const roles: Record<string, pulumi.Output<string>> = {};
+  if (workflow) roles["airflow"] = workflow.executionRole.arn;
+  if (workflow?.fargate) roles["ecs-task"] = workflow.fargate.taskRole.arn;
+  const sparkDomain = spark?.domain(domain);
+  if (sparkDomain) roles["spark"] = sparkDomain.instanceRole.arn;
+  if (sparkDomain?.serverless) roles["spark-serverless"] = sparkDomain.serverless.runtimeRole.arn;
+  if (sparkDomain?.emrOnEks) roles["spark-eks"] = sparkDomain.emrOnEks.jobExecutionRole.arn;
+  return roles;
 }
 
 /** PlatformCluster's args from the stage config (pure: the preflight validates them before any resource). */

@@ -27,6 +27,12 @@ export interface DomainWorkflowEnvArgs {
   maxWorkers?: number;
   /** Level of all five Airflow log types. @default "INFO" */
   logLevel?: AirflowLogLevel;
+  /**
+   * The platform's DAG library (`packages/dag-lib`, Python package `data_platform`) as an archive: uploaded to the
+   * DAG bucket as `plugins.zip` and installed in the environment (its version pinned, so a new library updates
+   * the environment). Not together with `pluginsZip`. @default none
+   */
+  platformLibrary?: pulumi.asset.Archive;
   /** Use `plugins.zip` / `requirements.txt` / `startup.sh` from the DAG bucket (the files must be uploaded first). @default false each */
   pluginsZip?: boolean;
   requirementsTxt?: boolean;
@@ -57,5 +63,6 @@ export function validateWorkflowArgs(name: string, args: DomainWorkflowEnvArgs):
   for (const image of images) if (!imageName.test(image)) problems.push(`image "${image}" is not a valid ECR repository name part`);
   if (new Set(images).size !== images.length) problems.push("images are listed twice");
   if (args.fargate && !images.includes("jobs")) problems.push('fargate needs the "jobs" image repository');
+  if (args.platformLibrary && args.pluginsZip) problems.push("platformLibrary and pluginsZip both set plugins.zip: choose one");
   if (problems.length > 0) throw new Error(`DomainWorkflowEnv "${name}": invalid args:\n${problems.map((problem) => `- ${problem}`).join("\n")}`);
 }

@@ -2,6 +2,7 @@ import { DataLake } from "@data-platform/data-lake";
 import { EphemeralSparkCluster } from "@data-platform/ephemeral-spark-cluster";
 import { evaluatePolicies } from "@data-platform/policy-pack";
 import { setMocks, type Harness } from "@data-platform/testing";
+import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import type { DomainWorkflowEnvArgs } from "./args";
 import { DomainWorkflowEnv } from "./domainWorkflowEnv";
@@ -47,6 +48,42 @@ describe("DomainWorkflowEnv MWAA", () => {
     expect(environment.inputs["airflowConfigurationOptions"]).toBe("[secret]");
     expect((environment.revealedInputs["airflowConfigurationOptions"] as Record<string, string>)["data_platform.spark_template_parameter"]).toBe("/dp/prod/spark/orders/run-job-flow");
     expect(environment.inputs["requirementsS3Path"]).toBeUndefined();
+  });
+
+  it("installs the platform's DAG library as the environment's plugins.zip, pinned to the uploaded version", async () => {
+    const library = new pulumi.asset.AssetArchive({ "data_platform/__init__.py": new pulumi.asset.FileAsset(__filename) });
+    const { harness } = await build(["orders"], { platformLibrary: library });
+    const plugins = harness.one("aws:s3/bucketObjectv2:BucketObjectv2", "workflow-orders-plugins");
+    expect(plugins.inputs).toMatchObject({ bucket: `dp-prod-orders-dags-${account}`, key: "plugins.zip", contentType: "application/zip" });
+    const environment = harness.one("aws:mwaa/environment:Environment", "workflow-orders");
+    expect(environment.inputs["pluginsS3Path"]).toBe("plugins.zip");
+    expect(environment.dependencies).toContain(plugins.urn);
+    const { harness: without } = await build(["orders"]);
+    expect(without.one("aws:mwaa/environment:Environment", "workflow-orders").inputs["pluginsS3Path"]).toBeUndefined();
+    await expect(build(["orders"], { platformLibrary: library, pluginsZip: true })).rejects.toThrow(/platformLibrary and pluginsZip both set plugins.zip/);
+  });
+
+  it("tells the DAG library the domain's runners through data_platform.* options", async () => {
+    const { harness } = await build();
+    const options = harness.one("aws:mwaa/environment:Environment", "workflow-orders").revealedInputs["airflowConfigurationOptions"] as Record<string, string>;
+    const tasksGroup = harness.one("aws:ec2/securityGroup:SecurityGroup", "workflow-orders-tasks-sg").id;
+    expect(options).toMatchObject({
+      "data_platform.prefix": "dp",
+      "data_platform.domain": "orders",
+      "data_platform.stage": "prod",
+      "data_platform.code_uri": `s3://${harness.one("aws:s3/bucket:Bucket", "lake-artifacts").inputs["bucket"] as string}/code/orders/`,
+      "data_platform.ecs_cluster": "dp-prod-orders",
+      "data_platform.ecs_subnets": "subnet-0a,subnet-0b,subnet-0c",
+      "data_platform.ecs_security_groups": tasksGroup,
+      "data_platform.ecs_task_family_prefix": "dp-prod-orders-",
+      "data_platform.spark_release_label": "emr-6.15.0",
+      // No serverless application nor EMR on EKS for this domain: empty, so the library refuses those helpers.
+      "data_platform.serverless_application_id": "",
+      "data_platform.emr_eks_virtual_cluster_id": "",
+    });
+    const { harness: withoutFargate } = await build(["orders"], { fargate: false });
+    const bare = withoutFargate.one("aws:mwaa/environment:Environment", "workflow-orders").revealedInputs["airflowConfigurationOptions"] as Record<string, string>;
+    expect(bare).toMatchObject({ "data_platform.ecs_cluster": "", "data_platform.ecs_subnets": "", "data_platform.ecs_security_groups": "" });
   });
 
   it("gives the DAG bucket the lake's bucket controls and the domain's key", async () => {

@@ -2,8 +2,10 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { physicalName } from "@data-platform/conventions";
 import { LakeBucket, type DataLake, type LakeGrantee } from "@data-platform/data-lake";
+import type { SparkDomain } from "@data-platform/ephemeral-spark-cluster";
 import type { WorkflowContract } from "@data-platform/platform-contract";
 import { validateWorkflowArgs, type DomainWorkflowEnvArgs } from "./args";
+import { hardenedContainerDefinition } from "./containerDefinition";
 import { ecsTasksTrust, executionPolicy, mwaaTrust, repositoryLifecyclePolicy, taskExecutionPolicy } from "./policies";
 
 const airflowLogTypes = ["dagProcessingLogs", "schedulerLogs", "taskLogs", "webserverLogs", "workerLogs"] as const;
@@ -68,10 +70,14 @@ export class DomainWorkflowEnv extends pulumi.ComponentResource {
     );
     this.paths = {
       dags: "dags",
-      plugins: args.pluginsZip ? "plugins.zip" : undefined,
+      plugins: args.pluginsZip || args.platformLibrary ? "plugins.zip" : undefined,
       requirements: args.requirementsTxt ? "requirements.txt" : undefined,
       startupScript: args.startupScript ? "startup.sh" : undefined,
     };
+    // The platform's DAG library, installed as plugins.zip; MWAA takes the object version, so a new library updates it.
+    const pluginsObject = args.platformLibrary
+      ? new aws.s3.BucketObjectv2(`${name}-plugins`, { bucket: this.dagBucket.name, key: "plugins.zip", source: args.platformLibrary, contentType: "application/zip" }, { parent: this, dependsOn: [this.dagBucket] })
+      : undefined;
     new aws.s3.BucketObjectv2(
       `${name}-dags-readme`,
       { bucket: this.dagBucket.name, key: "dags/README.md", content: `DAGs of the ${args.domain} domain. Deployed by the domain's own stack; see the platform README.\n`, contentType: "text/markdown" },
@@ -181,6 +187,7 @@ export class DomainWorkflowEnv extends pulumi.ComponentResource {
         sourceBucketArn: this.dagBucket.arn,
         dagS3Path: this.paths.dags,
         pluginsS3Path: this.paths.plugins,
+        pluginsS3ObjectVersion: pluginsObject?.versionId,
         requirementsS3Path: this.paths.requirements,
         startupScriptS3Path: this.paths.startupScript,
         kmsKey: storage.key.arn,
@@ -189,19 +196,23 @@ export class DomainWorkflowEnv extends pulumi.ComponentResource {
         networkConfiguration: { securityGroupIds: [this.securityGroup.id], subnetIds: pulumi.output(args.privateSubnetIds).apply((ids) => ids.slice(0, 2)) },
         loggingConfiguration: logging,
         airflowConfigurationOptions: {
+          "data_platform.prefix": args.prefix,
           "data_platform.domain": args.domain,
           "data_platform.stage": args.stage,
           "data_platform.spark_template_parameter": this.sparkTemplate ?? "",
           "data_platform.secrets_prefix": this.secretsPrefix,
+          // Where the domain's Spark code lives (the Spark roles read it): the artifacts bucket's code/<domain>/.
+          "data_platform.code_uri": pulumi.interpolate`s3://${lake.artifactsBucket.name}/code/${args.domain}/`,
           "data_platform.raw_database": storage.databases.raw?.name ?? "",
           "data_platform.analytics_database": storage.databases.analytics?.name ?? "",
           "data_platform.ecs_cluster": this.fargate?.cluster.name ?? "",
+          ...airflowRunnerOptions(args, this.fargate, sparkDomain),
         },
         tags,
       },
       // The role's policy and the DAG bucket must exist before MWAA validates the environment with them.
       // The environment holds Airflow's metadata database (connections, variables, run history): protected.
-      { parent: this, protect, dependsOn: [this.dagBucket, executionPolicyResource] },
+      { parent: this, protect, dependsOn: [this.dagBucket, executionPolicyResource, ...(pluginsObject ? [pluginsObject] : [])] },
     );
 
     this.registerOutputs({ contract: this.contract() });
@@ -263,21 +274,8 @@ export class DomainWorkflowEnv extends pulumi.ComponentResource {
         executionRoleArn: taskExecutionRole.arn,
         taskRoleArn: taskRole.arn,
         containerDefinitions: pulumi.all([jobsRepository.repositoryUrl, logGroup.name, region]).apply(([repositoryUrl, logGroupName, regionValue]) =>
-          JSON.stringify([
-            {
-              name: "job",
-              // Tags are immutable: jobs pin an image tag; the template names the bootstrap tag.
-              image: `${repositoryUrl}:bootstrap`,
-              essential: true,
-              user: "1000:1000",
-              privileged: false,
-              readonlyRootFilesystem: true,
-              linuxParameters: { initProcessEnabled: true },
-              environment: [{ name: "DATA_PLATFORM_DOMAIN", value: args.domain }],
-              secrets: [],
-              logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": logGroupName, "awslogs-region": regionValue, "awslogs-stream-prefix": "job" } },
-            },
-          ]),
+          // Tags are immutable: jobs pin an image tag; the template names the bootstrap tag.
+          JSON.stringify([hardenedContainerDefinition({ name: "job", image: `${repositoryUrl}:bootstrap`, domain: args.domain, logGroupName, region: regionValue, streamPrefix: "job" })]),
         ),
         tags,
       },
@@ -310,7 +308,28 @@ export class DomainWorkflowEnv extends pulumi.ComponentResource {
   }
 }
 
-function safeDomain(spark: { domain(name: string): { template: aws.ssm.Parameter } }, domain: string): { template: aws.ssm.Parameter } | undefined {
+/** The part of a domain's Spark the DAG library reaches (`data_platform.*` options). */
+type SparkReach = Pick<SparkDomain, "template" | "serverless" | "emrOnEks">;
+
+/**
+ * What the DAG library needs to run jobs on the domain's runners, as `data_platform.*` Airflow options:
+ * the Fargate network and task family prefix, the EMR Serverless application and its runtime role, the
+ * EMR on EKS virtual cluster and its job role, the EMR release. Empty when the domain lacks the runner.
+ */
+function airflowRunnerOptions(args: DomainWorkflowEnvArgs, fargate: FargateRunner | undefined, spark: SparkReach | undefined): Record<string, pulumi.Input<string>> {
+  return {
+    "data_platform.ecs_subnets": fargate ? pulumi.output(args.privateSubnetIds).apply((ids) => ids.join(",")) : "",
+    "data_platform.ecs_security_groups": fargate ? fargate.securityGroup.id : "",
+    "data_platform.ecs_task_family_prefix": fargate ? `${args.prefix}-${args.stage}-${args.domain}-` : "",
+    "data_platform.spark_release_label": spark && args.spark ? args.spark.releaseLabel : "",
+    "data_platform.serverless_application_id": spark?.serverless ? spark.serverless.application.id : "",
+    "data_platform.serverless_runtime_role_arn": spark?.serverless ? spark.serverless.runtimeRole.arn : "",
+    "data_platform.emr_eks_virtual_cluster_id": spark?.emrOnEks ? spark.emrOnEks.virtualCluster.id : "",
+    "data_platform.emr_eks_job_role_arn": spark?.emrOnEks ? spark.emrOnEks.jobExecutionRole.arn : "",
+  };
+}
+
+function safeDomain(spark: { domain(name: string): SparkReach }, domain: string): SparkReach | undefined {
   try {
     return spark.domain(domain);
   } catch {

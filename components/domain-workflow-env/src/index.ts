@@ -1,3 +1,4 @@
 export * from "./args";
 export * from "./domainWorkflowEnv";
 export * from "./policies";
+export * from "./containerDefinition";

@@ -293,12 +293,25 @@ describe("domain workflows (reusable)", () => {
       expect(call.inputs["stack"]?.required).toBe(true);
       expect(call.inputs["role-to-assume"]?.required).toBe(true);
       expect(call.secrets).toEqual({ PULUMI_ACCESS_TOKEN: { description: expect.any(String), required: true } });
-      const [job] = Object.values(workflow.jobs);
+      const job = Object.values(workflow.jobs).find((candidate) => stepsUsing(candidate, "pulumi/actions").length > 0);
       const steps = pulumiJob(job!);
       expect(steps.step(steps.aws).with?.["role-to-assume"]).toBe("${{ inputs.role-to-assume }}");
       expect(steps.step(steps.pulumi[0]!).with).toMatchObject({ command, "stack-name": "${{ inputs.stack }}", policyPacks: "${{ inputs.policy-pack }}", "pulumi-version": sdkVersion });
     });
   }
+
+  it("domain-preview.yml runs the platform's DAG check on the domain's DAGs, without credentials, before the preview", () => {
+    const workflow = byFile("domain-preview.yml");
+    const check = jobOf(workflow, "dag-check");
+    expect(check.permissions).toEqual({ contents: "read" });
+    const step = (check.steps ?? []).find((candidate) => candidate.name === "DAG check");
+    expect(step?.run).toBe('python3 "$DAG_CHECK" "$DAGS_DIR"');
+    expect(step?.env).toEqual({ DAG_CHECK: "${{ inputs.dag-check }}", DAGS_DIR: "${{ inputs.dags-dir }}" });
+    const inputs = (workflow.on["workflow_call"] as { inputs: Record<string, { default?: string }> }).inputs;
+    expect(inputs["dag-check"]?.default).toBe("node_modules/@data-platform/dag-lib/data_platform/dag_check.py");
+    expect(fs.existsSync(path.join(__dirname, "../../dag-lib/data_platform/dag_check.py"))).toBe(true);
+    expect(jobOf(workflow, "preview").needs).toBe("dag-check");
+  });
 
   it("deploys in the caller's environment, one deploy per stack at a time, refresh first and no changes after", () => {
     const job = jobOf(byFile("domain-deploy.yml"), "deploy");

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { domainStackNamespace, domainStackSchema } from "./domain-stack";
 import { domainFileSchema, stageConfigSchema } from "./schema";
 
 /**
@@ -11,6 +12,7 @@ export function jsonSchemas(): Record<string, unknown> {
     required?: string[];
   };
   const namespaced = Object.fromEntries(Object.entries(stage.properties).map(([key, value]) => [`data-platform:${key}`, value]));
+  const domainStack = z.toJSONSchema(domainStackSchema, { io: "input", unrepresentable: "any" }) as { properties: Record<string, unknown>; required?: string[] };
   return {
     "domain.schema.json": {
       ...z.toJSONSchema(domainFileSchema, { io: "input", unrepresentable: "any" }),
@@ -29,6 +31,21 @@ export function jsonSchemas(): Record<string, unknown> {
           type: "object",
           properties: { "aws:region": { type: "string", default: "eu-west-1" }, ...namespaced },
           required: (stage.required ?? []).map((key) => `data-platform:${key}`),
+        },
+      },
+    },
+    "domain-stack-file.schema.json": {
+      $schema: "https://json-schema.org/draft/2020-12/schema",
+      title: "Pulumi.<domain>-<stage>.yaml of the data-domain project (stacks/domain)",
+      type: "object",
+      properties: {
+        config: {
+          type: "object",
+          properties: {
+            "aws:region": { type: "string", default: "eu-west-1" },
+            ...Object.fromEntries(Object.entries(domainStack.properties).map(([key, value]) => [`${domainStackNamespace}:${key}`, value])),
+          },
+          required: (domainStack.required ?? []).map((key) => `${domainStackNamespace}:${key}`),
         },
       },
     },

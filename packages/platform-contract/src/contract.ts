@@ -102,6 +102,22 @@ export interface DomainContract {
   storage: LakeContract["domains"][string] | null;
   workflow: WorkflowContract | null;
   sparkTemplateParameter: string | null;
+  /** The data products the domain's registry entry declares (`dataProducts`): the only tables its stack may publish. */
+  dataProducts: RegisteredDataProduct[];
+  /**
+   * The domain's roles that read data, by purpose (`airflow`, `ecs-task`, `spark`, `spark-serverless`,
+   * `spark-eks`), only those the stage gives it: a producer grants each of them read on a product the domain
+   * consumes. The notebook hub's and the query mesh's roles are granted by the platform itself.
+   */
+  readerRoleArns: Record<string, string>;
+}
+
+/** One entry of a domain's registered `dataProducts`. */
+export interface RegisteredDataProduct {
+  name: string;
+  description: string;
+  zone: "raw" | "analytics";
+  classification: "public" | "internal" | "confidential" | "restricted";
 }
 
 /** The platform stack's outputs. */

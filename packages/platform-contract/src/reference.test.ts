@@ -47,3 +47,18 @@ describe("PlatformReference", () => {
     expect(() => required(contract.domains["orders"]!.workflow, 'domain "orders" has no workflow environment')).toThrow(PlatformContractError);
   });
 });
+
+describe("PlatformReference.read", () => {
+  it("returns the contract as plain values, to check configuration before any resource", async () => {
+    await setMocks({ stackReferences: { "acme/data-platform/dev": contract as unknown as Record<string, unknown> } });
+    const platform = new PlatformReference("platform", { stackName: "acme/data-platform/dev" });
+    const read = await platform.read();
+    expect(read.stage).toBe("dev");
+    expect(Object.keys(read.domains)).toEqual(["orders"]);
+  });
+
+  it("refuses a stack that is not a data-platform stack", async () => {
+    await setMocks({ stackReferences: { "acme/other/dev": { vpcId: "vpc-1" } } });
+    await expect(new PlatformReference("platform", { stackName: "acme/other/dev" }).read()).rejects.toThrow(/exports no contractVersion/);
+  });
+});

@@ -8,6 +8,22 @@ export class PlatformContractError extends Error {
   }
 }
 
+/** Every top-level output of the contract. */
+export const contractKeys = [
+  "contractVersion",
+  "stage",
+  "region",
+  "network",
+  "lake",
+  "spark",
+  "warehouse",
+  "legacyLuigi",
+  "ingestion",
+  "queryMesh",
+  "notebooks",
+  "domains",
+] as const satisfies readonly (keyof PlatformContract)[];
+
 /** Checks a platform stack's outputs against this contract version; throws a clear error otherwise. */
 export function checkContract(stackName: string, outputs: Record<string, unknown>): PlatformContract {
   const version = outputs["contractVersion"];
@@ -64,13 +80,33 @@ export function required<T>(value: T | null | undefined, message: string): T {
  */
 export class PlatformReference {
   readonly stackName: string;
-  readonly contract: pulumi.Output<PlatformContract>;
   private readonly reference: pulumi.StackReference;
+  private checked?: pulumi.Output<PlatformContract>;
 
   constructor(name: string, args: { stackName: string }, opts?: pulumi.CustomResourceOptions) {
     this.stackName = args.stackName;
     this.reference = new pulumi.StackReference(name, { name: args.stackName }, opts);
-    this.contract = this.reference.outputs.apply((outputs) => checkContract(args.stackName, outputs));
+  }
+
+  /** The contract as an output, checked on first use (an unused check never rejects unobserved). */
+  get contract(): pulumi.Output<PlatformContract> {
+    this.checked ??= this.reference.outputs.apply((outputs) => checkContract(this.stackName, outputs));
+    return this.checked;
+  }
+
+  /**
+   * The whole contract as plain values, read from the stack's outputs (stack references are read during
+   * previews too): a program can check its configuration against it before registering any resource.
+   */
+  async read(): Promise<PlatformContract> {
+    const details = await Promise.all(contractKeys.map((key) => this.reference.getOutputDetails(key)));
+    const outputs: Record<string, unknown> = {};
+    contractKeys.forEach((key, index) => {
+      const detail = details[index]!;
+      const value = detail.value ?? detail.secretValue;
+      if (value !== undefined) outputs[key] = value;
+    });
+    return checkContract(this.stackName, outputs);
   }
 
   /** One domain; fails (at deployment) when the platform stage does not enable it. */
