@@ -195,7 +195,6 @@ describe("platform stack: what a first `pulumi up` of a fresh account can create
         expect(delegated.some((statement) => allows(statement, action)), `${key.name}: ${action}`).toBe(true);
       }
     }
-    }
   });
 });
 
