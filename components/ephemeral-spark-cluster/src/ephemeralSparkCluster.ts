@@ -84,7 +84,9 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
         description: "EMR local disks and EBS volumes",
         enableKeyRotation: true,
         deletionWindowInDays: 30,
-        policy: pulumi.all([partition, accountId, pulumi.output(args.administratorArns)]).apply(([partitionValue, account, admins]) => JSON.stringify(diskKeyPolicy(partitionValue, account, admins))),
+        policy: pulumi
+          .all([partition, accountId, pulumi.output(args.administratorArns), this.serviceRole.arn])
+          .apply(([partitionValue, account, admins, serviceRoleArn]) => JSON.stringify(diskKeyPolicy(partitionValue, account, admins, serviceRoleArn))),
         tags,
       },
       { parent: this, protect, retainOnDelete: protect },

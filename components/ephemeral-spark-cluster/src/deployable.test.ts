@@ -1,0 +1,69 @@
+import type { RunJobFlowCommandInput } from "@aws-sdk/client-emr";
+import { DataLake } from "@data-platform/data-lake";
+import { setMocks, type Harness } from "@data-platform/testing";
+import { describe, expect, it } from "vitest";
+import type { EphemeralSparkClusterArgs, SparkDomainArgs } from "./args";
+import { EphemeralSparkCluster } from "./ephemeralSparkCluster";
+
+// What a cluster needs from AWS to launch and work for real (issue 21): the disk key, TLS, Docker images, networks.
+
+const account = "123456789012";
+const deployer = `arn:aws:iam::${account}:role/platform-deployer`;
+const subnets = ["subnet-0a", "subnet-0b", "subnet-0c"];
+
+interface Statement {
+  Sid?: string;
+  Effect: string;
+  Principal?: { AWS?: string | string[] };
+  Action: string | string[];
+  Resource: string | string[];
+  Condition?: Record<string, Record<string, unknown>>;
+}
+
+async function build(domains: SparkDomainArgs[] = [{ name: "orders" }, { name: "logistics" }], extra: Partial<EphemeralSparkClusterArgs> = {}, mode: "resolved" | "preview" = "resolved") {
+  const harness = await setMocks({ mode, stack: "prod", accountId: account });
+  const lake = new DataLake("lake", {
+    prefix: "dp",
+    stage: "prod",
+    administratorArns: [deployer],
+    domains: [
+      { name: "orders", zones: ["raw", "analytics"] },
+      { name: "logistics", zones: ["raw"] },
+    ],
+  });
+  const spark = new EphemeralSparkCluster("spark", { prefix: "dp", stage: "prod", lake, vpcId: "vpc-0123", privateSubnetIds: subnets, administratorArns: [deployer], domains, ...extra });
+  await harness.settle();
+  return { harness, lake, spark };
+}
+
+const statements = (harness: Harness, type: string, name: string, property = "policy") => JSON.parse(harness.one(type, name).revealedInputs[property] as string).Statement as Statement[];
+const actions = (statement: Statement) => [statement.Action].flat();
+const principals = (statement: Statement) => [statement.Principal?.AWS ?? []].flat();
+
+describe("EMR disk key (local disks and EBS)", () => {
+  it("makes the EMR service role a key user with grants for AWS resources only, as EMR documents for EBS encryption", async () => {
+    const { harness } = await build();
+    const serviceRoleArn = `arn:aws:iam::${account}:role/${harness.one("aws:iam/role:Role", "spark-service-role").inputs["name"]}`;
+    const keyPolicy = statements(harness, "aws:kms/key:Key", "spark-disk-key");
+    const forServiceRole = keyPolicy.filter((statement) => principals(statement).includes(serviceRoleArn));
+    const allowed = forServiceRole.flatMap(actions);
+    // EBS encrypts a new volume with GenerateDataKeyWithoutPlaintext and attaches it through a grant.
+    for (const action of ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey", "kms:CreateGrant"]) expect(allowed).toContain(action);
+    const grants = forServiceRole.find((statement) => actions(statement).includes("kms:CreateGrant"))!;
+    expect(grants.Condition).toEqual({ Bool: { "kms:GrantIsForAWSResource": true } });
+    // The key is created after the role it names (KMS refuses a policy naming a principal that does not exist).
+    expect(harness.one("aws:kms/key:Key", "spark-disk-key").dependencies).toContain(harness.one("aws:iam/role:Role", "spark-service-role").urn);
+  });
+
+  it("gives the instance roles the documented key-user permissions, GenerateDataKeyWithoutPlaintext included", async () => {
+    const { harness } = await build();
+    const policy = statements(harness, "aws:iam/rolePolicy:RolePolicy", "spark-orders-ec2-disk-key");
+    const allowed = policy.flatMap(actions);
+    for (const action of ["kms:Decrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*", "kms:DescribeKey", "kms:CreateGrant"]) expect(allowed).toContain(action);
+    expect(policy.find((statement) => actions(statement).includes("kms:CreateGrant"))!.Condition).toEqual({ Bool: { "kms:GrantIsForAWSResource": true } });
+    // The key policy's delegation to IAM lets through what the role's policy allows.
+    const delegation = statements(harness, "aws:kms/key:Key", "spark-disk-key").find((statement) => statement.Sid === "KeyUseByAccountRolesWithIamPermission")!;
+    expect(actions(delegation)).toEqual(expect.arrayContaining(["kms:GenerateDataKey*", "kms:CreateGrant", "kms:ReEncrypt*"]));
+  });
+});
+
