@@ -109,6 +109,7 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
             vpcId: cluster.vpcId,
             privateSubnetIds: cluster.privateSubnetIds,
             airflowVersion: domain.needs.workflow.airflowVersion,
+            webserverAccessCidrs: config.workflow.operatorCidrs,
             environmentClass: domain.needs.workflow.environmentClass,
             minWorkers: domain.needs.workflow.minWorkers,
             maxWorkers: domain.needs.workflow.maxWorkers,
