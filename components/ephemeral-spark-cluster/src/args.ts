@@ -18,9 +18,19 @@ export interface SparkDomainArgs {
   serverless?: boolean;
   /** Also run Spark on the platform's EKS cluster: a virtual cluster in namespace `spark-<domain>` with its own job role. Needs `eks`. @default false */
   emrOnEks?: boolean;
+  /**
+   * Tag of the domain's image in its `spark` ECR repository (`<prefix>-<stage>/<domain>/spark`, created with the
+   * domain's workflow environment) that YARN runs the Spark driver and executors in, unless a job sets its own
+   * (`spark.executorEnv.` / `spark.yarn.appMasterEnv.YARN_CONTAINER_RUNTIME_DOCKER_IMAGE`). Push it before the
+   * first job. @default "bootstrap"
+   */
+  imageTag?: string;
   /** Tags of the domain's resources and clusters (owner, cost centre). */
   tags?: Record<string, string>;
 }
+
+/** An ECR image tag (pinned: never `latest`). */
+export const imageTagPattern = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
 export interface EphemeralSparkClusterArgs {
   prefix: string;
@@ -65,6 +75,8 @@ export function validateSparkArgs(name: string, args: EphemeralSparkClusterArgs)
     const maxVcpus = domain.maxVcpus ?? 64;
     if (!Number.isInteger(maxVcpus) || maxVcpus < startingCoreVcpus) problems.push(`domain "${domain.name}": maxVcpus must be a whole number of at least ${startingCoreVcpus}, got ${maxVcpus}`);
     if (domain.emrOnEks && !args.eks) problems.push(`domain "${domain.name}": emrOnEks needs the eks cluster`);
+    const tag = domain.imageTag ?? "bootstrap";
+    if (!imageTagPattern.test(tag) || tag === "latest") problems.push(`domain "${domain.name}": imageTag "${tag}" is not a pinned ECR image tag`);
     const idle = domain.idleTimeoutMinutes ?? 30;
     // EMR accepts idle timeouts from 60 seconds to 7 days.
     if (!Number.isInteger(idle) || idle < 1 || idle > 7 * 24 * 60) problems.push(`domain "${domain.name}": idleTimeoutMinutes must be 1 to 10080, got ${idle}`);

@@ -67,3 +67,36 @@ describe("EMR disk key (local disks and EBS)", () => {
   });
 });
 
+
+describe("YARN Docker runtime", () => {
+  const dockerProperties = (configurations: NonNullable<RunJobFlowCommandInput["Configurations"]>) =>
+    configurations.find((configuration) => configuration.Classification === "spark-defaults")!.Properties!;
+
+  it("runs the driver and executors in the domain's own image by default (Hadoop refuses a Docker container without one)", async () => {
+    const { harness, spark } = await build([{ name: "orders", longLivedCluster: true }, { name: "logistics", imageTag: "2026.12.01" }]);
+    const registry = `${account}.dkr.ecr.eu-west-1.amazonaws.com`;
+    const template = (domain: string) => JSON.parse(harness.one("aws:ssm/parameter:Parameter", `spark-${domain}-template`).revealedInputs["value"] as string) as RunJobFlowCommandInput;
+    expect(dockerProperties(template("orders").Configurations!)).toMatchObject({
+      "spark.executorEnv.YARN_CONTAINER_RUNTIME_TYPE": "docker",
+      "spark.executorEnv.YARN_CONTAINER_RUNTIME_DOCKER_IMAGE": `${registry}/dp-prod/orders/spark:bootstrap`,
+      "spark.yarn.appMasterEnv.YARN_CONTAINER_RUNTIME_TYPE": "docker",
+      "spark.yarn.appMasterEnv.YARN_CONTAINER_RUNTIME_DOCKER_IMAGE": `${registry}/dp-prod/orders/spark:bootstrap`,
+    });
+    expect(dockerProperties(template("logistics").Configurations!)["spark.executorEnv.YARN_CONTAINER_RUNTIME_DOCKER_IMAGE"]).toBe(`${registry}/dp-prod/logistics/spark:2026.12.01`);
+    // The long-lived cluster too; and the image is one the instance role may pull (its ECR policy's repositories).
+    const cluster = JSON.parse(harness.one("aws:emr/cluster:Cluster", "spark-orders-cluster").inputs["configurationsJson"] as string);
+    expect(dockerProperties(cluster)["spark.yarn.appMasterEnv.YARN_CONTAINER_RUNTIME_DOCKER_IMAGE"]).toBe(`${registry}/dp-prod/orders/spark:bootstrap`);
+    const pull = statements(harness, "aws:iam/rolePolicy:RolePolicy", "spark-orders-ec2-ecr")[1]!;
+    expect(`arn:aws:ecr:eu-west-1:${account}:repository/dp-prod/orders/spark`.startsWith(String(pull.Resource).replace(/\*$/, ""))).toBe(true);
+    await new Promise<void>((resolve) => spark.domain("orders").dockerImage.apply((image) => resolve(expect(image).toBe(`${registry}/dp-prod/orders/spark:bootstrap`))));
+  });
+
+  it("refuses an unpinned or malformed image tag", async () => {
+    const harness = await setMocks({ mode: "resolved", stack: "prod", accountId: account });
+    const lake = new DataLake("lake", { prefix: "dp", stage: "prod", administratorArns: [deployer], domains: [{ name: "orders", zones: ["raw"] }] });
+    const args = { prefix: "dp", stage: "prod", lake, vpcId: "vpc-1", privateSubnetIds: subnets, administratorArns: [deployer] };
+    expect(() => new EphemeralSparkCluster("spark", { ...args, domains: [{ name: "orders", imageTag: "latest" }] })).toThrow(/imageTag "latest" is not a pinned ECR image tag/);
+    expect(() => new EphemeralSparkCluster("spark", { ...args, domains: [{ name: "orders", imageTag: "a b" }] })).toThrow(/imageTag "a b"/);
+    await harness.settle();
+  });
+});

@@ -16,6 +16,10 @@ export interface SparkDomain {
   /** The SSM parameter holding the RunJobFlow template. */
   template: aws.ssm.Parameter;
   capacity: CapacityBounds;
+  /** The domain's spark repository (`<registry>/<prefix>-<stage>/<domain>/spark`), without a tag. */
+  imageRepository: pulumi.Output<string>;
+  /** The image jobs run in unless they set their own: the repository with the domain's `imageTag`. */
+  dockerImage: pulumi.Output<string>;
   longLivedCluster?: aws.emr.Cluster;
   serverless?: { application: aws.emrserverless.Application; runtimeRole: aws.iam.Role };
   emrOnEks?: EmrOnEksDomain;
@@ -171,6 +175,8 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
     const clusterName = physicalName("generic", args.prefix, args.stage, domain.name, "spark");
     const logUri = pulumi.interpolate`s3://${lake.artifactsBucket.name}/logs/emr/${domain.name}/`;
     const ecrRegistry = pulumi.interpolate`${accountId}.dkr.ecr.${region}.amazonaws.com`;
+    const imageRepository = pulumi.interpolate`${ecrRegistry}/${args.prefix}-${args.stage}/${domain.name}/spark`;
+    const dockerImage = pulumi.interpolate`${imageRepository}:${domain.imageTag ?? "bootstrap"}`;
     const template = new aws.ssm.Parameter(
       `${prefix}-template`,
       {
@@ -191,6 +197,7 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
             securityName: security.name,
             log: logUri,
             registry: ecrRegistry,
+            image: dockerImage,
           })
           .apply((resolved) =>
             JSON.stringify(
@@ -210,6 +217,7 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
                 capacity,
                 instanceTypes: shared.instanceTypes,
                 ecrRegistry: resolved.registry,
+                dockerImage: resolved.image,
                 tags: { ...tags, "data-platform:stage": args.stage },
               }),
             ),
@@ -219,8 +227,8 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
       child,
     );
 
-    const result: SparkDomain = { name: domain.name, instanceRole, instanceProfile, securityConfiguration: security, template, capacity };
-    if (domain.longLivedCluster) result.longLivedCluster = this.longLivedCluster(prefix, args, { clusterName, security, instanceProfile, logUri, ecrRegistry, idleTimeoutMinutes, capacity, instanceTypes: shared.instanceTypes, tags });
+    const result: SparkDomain = { name: domain.name, instanceRole, instanceProfile, securityConfiguration: security, template, capacity, imageRepository, dockerImage };
+    if (domain.longLivedCluster) result.longLivedCluster = this.longLivedCluster(prefix, args, { clusterName, security, instanceProfile, logUri, ecrRegistry, dockerImage, idleTimeoutMinutes, capacity, instanceTypes: shared.instanceTypes, tags });
     if (domain.serverless) result.serverless = this.serverlessApplication(prefix, args, domain, capacity, idleTimeoutMinutes, tags, lake, shared.roleName);
     if (domain.emrOnEks && args.eks) {
       result.emrOnEks = createEmrOnEksDomain(this, prefix, { eks: args.eks, domain: domain.name, roleName: shared.roleName(domain.name, "spark-eks"), accountId, tags, ...(shared.emrAccess ? { accessEntry: shared.emrAccess } : {}) });
@@ -246,6 +254,7 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
       instanceProfile: aws.iam.InstanceProfile;
       logUri: pulumi.Output<string>;
       ecrRegistry: pulumi.Output<string>;
+      dockerImage: pulumi.Output<string>;
       idleTimeoutMinutes: number;
       capacity: CapacityBounds;
       instanceTypes: FleetInstanceTypes;
@@ -282,7 +291,7 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
           instanceTypeConfigs: settings.instanceTypes.core.map((type) => ({ instanceType: type.instanceType, weightedCapacity: type.vcpus })),
           launchSpecifications: spot,
         },
-        configurationsJson: settings.ecrRegistry.apply((registry) => JSON.stringify(clusterConfigurations(registry))),
+        configurationsJson: pulumi.all([settings.ecrRegistry, settings.dockerImage]).apply(([registry, image]) => JSON.stringify(clusterConfigurations(registry, image))),
         tags: settings.tags,
       },
       { parent: this },
