@@ -79,6 +79,7 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
       releaseLabel: config.spark.releaseLabel,
       serverlessReleaseLabel: config.spark.serverlessReleaseLabel,
       tlsCertificatesS3Uri: config.spark.tlsCertificatesS3Uri,
+      emrContainersServiceLinkedRole: config.spark.emrContainersServiceLinkedRole,
       domains: sparkDomains.map((domain) => ({
         name: domain.name,
         maxVcpus: domain.needs.spark.maxCoreVcpus,

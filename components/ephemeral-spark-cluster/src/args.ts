@@ -56,6 +56,11 @@ export interface EphemeralSparkClusterArgs {
   tlsCertificatesS3Uri?: pulumi.Input<string>;
   /** Instance types of the fleets. @default Graviton families (see `defaultInstanceTypes`) */
   instanceTypes?: FleetInstanceTypes;
+  /**
+   * EMR on EKS's service-linked role: `create` it (a fresh account has none until the first virtual cluster, which
+   * needs the access entry naming it) or use the `existing` one. @default "create"
+   */
+  emrContainersServiceLinkedRole?: "create" | "existing";
   /** Protect the disk key. @default true */
   protect?: boolean;
   tags?: Record<string, string>;

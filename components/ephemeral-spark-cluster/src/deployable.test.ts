@@ -1,5 +1,6 @@
 import type { RunJobFlowCommandInput } from "@aws-sdk/client-emr";
 import { DataLake } from "@data-platform/data-lake";
+import { PlatformCluster } from "@data-platform/platform-cluster";
 import { setMocks, type Harness } from "@data-platform/testing";
 import { describe, expect, it } from "vitest";
 import type { EphemeralSparkClusterArgs, SparkDomainArgs } from "./args";
@@ -98,5 +99,56 @@ describe("YARN Docker runtime", () => {
     expect(() => new EphemeralSparkCluster("spark", { ...args, domains: [{ name: "orders", imageTag: "latest" }] })).toThrow(/imageTag "latest" is not a pinned ECR image tag/);
     expect(() => new EphemeralSparkCluster("spark", { ...args, domains: [{ name: "orders", imageTag: "a b" }] })).toThrow(/imageTag "a b"/);
     await harness.settle();
+  });
+});
+
+async function withEks(extra: Partial<EphemeralSparkClusterArgs> = {}) {
+  const harness = await setMocks({ stack: "dev", accountId: account });
+  const lake = new DataLake("lake", { prefix: "dp", stage: "dev", administratorArns: [deployer], domains: [{ name: "orders", zones: ["raw"] }] });
+  const eks = new PlatformCluster("platform", {
+    prefix: "dp",
+    stage: "dev",
+    vpcCidr: "10.40.0.0/16",
+    availabilityZoneCount: 2,
+    natGateways: "single",
+    kubernetesVersion: "1.33",
+    adminRoleArns: ["arn:aws:iam::111111111111:role/platform-deploy-dev"],
+    nodeGroups: { system: { instanceTypes: ["m7g.large"], minSize: 2, desiredSize: 2, maxSize: 3 } },
+    protect: false,
+  });
+  new EphemeralSparkCluster("spark", { prefix: "dp", stage: "dev", lake, eks, vpcId: eks.vpcId, privateSubnetIds: eks.privateSubnetIds, administratorArns: [deployer], domains: [{ name: "orders", emrOnEks: true }], ...extra });
+  await harness.settle();
+  return harness;
+}
+
+describe("EMR on EKS in a fresh account", () => {
+  it("creates EMR on EKS's service-linked role before the access entry that names it (EMR would create it only with the first virtual cluster, which waits for the entry)", async () => {
+    const harness = await withEks();
+    const role = harness.one("aws:iam/serviceLinkedRole:ServiceLinkedRole", "spark-emr-containers-service-linked-role");
+    expect(role.inputs["awsServiceName"]).toBe("emr-containers.amazonaws.com");
+    expect(role.options.retainOnDelete).toBe(true);
+    const entry = harness.one("aws:eks/accessEntry:AccessEntry", "spark-emr-containers-access");
+    expect(entry.dependencies).toContain(role.urn);
+    expect(entry.inputs["principalArn"]).toBe(`arn:aws:iam::${account}:role/AWSServiceRoleForAmazonEMRContainers`);
+  });
+
+  it("uses the account's existing role when told so", async () => {
+    const harness = await withEks({ emrContainersServiceLinkedRole: "existing" });
+    expect(harness.byType("aws:iam/serviceLinkedRole:ServiceLinkedRole")).toEqual([]);
+    expect(harness.byType("aws:eks/accessEntry:AccessEntry").map((entry) => entry.name)).toContain("spark-emr-containers-access");
+  });
+});
+
+describe("EMR Serverless network", () => {
+  it("gives the application its own security group with HTTPS egress, not the EMR-managed core group (empty until an EC2 cluster writes its rules)", async () => {
+    const { harness } = await build([{ name: "orders", serverless: true }, { name: "logistics" }]);
+    const application = harness.one("aws:emrserverless/application:Application", "spark-orders-serverless");
+    const group = harness.one("aws:ec2/securityGroup:SecurityGroup", "spark-orders-serverless-sg");
+    const core = harness.one("aws:ec2/securityGroup:SecurityGroup", "spark-core-sg");
+    expect((application.inputs["networkConfiguration"] as { securityGroupIds: string[] }).securityGroupIds).toEqual([group.id]);
+    expect((application.inputs["networkConfiguration"] as { securityGroupIds: string[] }).securityGroupIds).not.toContain(core.id);
+    expect(group.inputs["egress"]).toContainEqual(expect.objectContaining({ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }));
+    expect((group.inputs["ingress"] as { self?: boolean; cidrBlocks?: string[] }[]).every((rule) => rule.self === true && rule.cidrBlocks === undefined)).toBe(true);
+    expect(group.inputs["vpcId"]).toBe("vpc-0123");
   });
 });

@@ -112,8 +112,19 @@ export function createEmrOnEksDomain(
   return { namespace: namespaceName, virtualCluster, jobExecutionRole };
 }
 
-/** EMR on EKS's service-linked role acts in the cluster as the `emr-containers` user (access entries API). */
-export function createEmrAccessEntry(parent: pulumi.Resource, name: string, eks: PlatformCluster, partition: pulumi.Output<string>, accountId: pulumi.Output<string>): aws.eks.AccessEntry {
+/**
+ * EMR on EKS's service-linked role acts in the cluster as the `emr-containers` user (access entries API). The
+ * role must exist first: EMR creates it only with the first virtual cluster, which waits for this entry - so
+ * the component creates it (`serviceLinkedRole`) unless the account already has it.
+ */
+export function createEmrAccessEntry(
+  parent: pulumi.Resource,
+  name: string,
+  eks: PlatformCluster,
+  partition: pulumi.Output<string>,
+  accountId: pulumi.Output<string>,
+  serviceLinkedRole?: aws.iam.ServiceLinkedRole,
+): aws.eks.AccessEntry {
   return new aws.eks.AccessEntry(
     `${name}-emr-containers-access`,
     {
@@ -122,8 +133,13 @@ export function createEmrAccessEntry(parent: pulumi.Resource, name: string, eks:
       userName: emrContainersUser,
       type: "STANDARD",
     },
-    { parent },
+    { parent, ...(serviceLinkedRole ? { dependsOn: [serviceLinkedRole] } : {}) },
   );
+}
+
+/** EMR on EKS's service-linked role (AWSServiceRoleForAmazonEMRContainers); kept when the stack goes, other users of EMR on EKS in the account may need it. */
+export function createEmrContainersServiceLinkedRole(parent: pulumi.Resource, name: string): aws.iam.ServiceLinkedRole {
+  return new aws.iam.ServiceLinkedRole(`${name}-emr-containers-service-linked-role`, { awsServiceName: "emr-containers.amazonaws.com" }, { parent, retainOnDelete: true });
 }
 
 /** Lets an orchestrator run jobs on a domain's virtual cluster with exactly its job execution role. */

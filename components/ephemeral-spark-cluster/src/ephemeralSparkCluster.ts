@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { physicalName } from "@data-platform/conventions";
 import type { DataLake, LakeGrantee } from "@data-platform/data-lake";
 import { startingCoreVcpus, validateSparkArgs, type EphemeralSparkClusterArgs, type SparkDomainArgs } from "./args";
-import { createEmrAccessEntry, createEmrOnEksDomain, emrOnEksLaunchStatements, type EmrOnEksDomain } from "./emr-on-eks";
+import { createEmrAccessEntry, createEmrContainersServiceLinkedRole, createEmrOnEksDomain, emrOnEksLaunchStatements, type EmrOnEksDomain } from "./emr-on-eks";
 import { diskKeyPolicy, diskKeyUsePolicy, domainTagKey, ec2Trust, ecrPullPolicy, launchPolicy, serverlessLaunchPolicy, servicePassRolePolicy, serviceTrust } from "./policies";
 import { capacityBounds, clusterConfigurations, defaultInstanceTypes, runJobFlowTemplate, securityConfiguration, type CapacityBounds, type FleetInstanceTypes } from "./template";
 
@@ -21,8 +21,23 @@ export interface SparkDomain {
   /** The image jobs run in unless they set their own: the repository with the domain's `imageTag`. */
   dockerImage: pulumi.Output<string>;
   longLivedCluster?: aws.emr.Cluster;
-  serverless?: { application: aws.emrserverless.Application; runtimeRole: aws.iam.Role };
+  serverless?: { application: aws.emrserverless.Application; runtimeRole: aws.iam.Role; securityGroup: aws.ec2.SecurityGroup };
   emrOnEks?: EmrOnEksDomain;
+}
+
+/**
+ * An EMR Serverless application's workers in the VPC (https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/vpc-access.html):
+ * the workers of the application among themselves, and HTTPS to AWS APIs and S3 (interface endpoints, the S3
+ * gateway endpoint, or NAT). Nothing else reaches them.
+ */
+export function serverlessSecurityGroupRules(): Pick<aws.ec2.SecurityGroupArgs, "ingress" | "egress"> {
+  return {
+    ingress: [{ description: "Workers of this application", protocol: "-1", fromPort: 0, toPort: 0, self: true }],
+    egress: [
+      { description: "Workers of this application", protocol: "-1", fromPort: 0, toPort: 0, self: true },
+      { description: "AWS APIs and S3 (HTTPS)", protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] },
+    ],
+  };
 }
 
 /** The tag EMR's v2 managed policies require on the resources clusters use. */
@@ -113,7 +128,9 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
       serviceAccess: securityGroup("service-access", "EMR-managed: service access for clusters in private subnets"),
     };
 
-    const emrAccess = args.eks && args.domains.some((domain) => domain.emrOnEks) ? createEmrAccessEntry(this, name, args.eks, partition, accountId) : undefined;
+    const emrOnEks = args.eks && args.domains.some((domain) => domain.emrOnEks) ? args.eks : undefined;
+    const serviceLinkedRole = emrOnEks && (args.emrContainersServiceLinkedRole ?? "create") === "create" ? createEmrContainersServiceLinkedRole(this, name) : undefined;
+    const emrAccess = emrOnEks ? createEmrAccessEntry(this, name, emrOnEks, partition, accountId, serviceLinkedRole) : undefined;
 
     const tlsCertificates = args.tlsCertificatesS3Uri ?? pulumi.interpolate`s3://${lake.artifactsBucket.name}/emr/tls/certificates.zip`;
     const instanceTypes: FleetInstanceTypes = args.instanceTypes ?? defaultInstanceTypes;
@@ -324,7 +341,19 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
     tags: Record<string, string>,
     lake: DataLake,
     roleName: (...parts: string[]) => string,
-  ): { application: aws.emrserverless.Application; runtimeRole: aws.iam.Role } {
+  ): { application: aws.emrserverless.Application; runtimeRole: aws.iam.Role; securityGroup: aws.ec2.SecurityGroup } {
+    // Its own group: the EMR-managed core group has no egress until an EMR on EC2 cluster has written its rules.
+    const securityGroup = new aws.ec2.SecurityGroup(
+      `${prefix}-serverless-sg`,
+      {
+        name: physicalName("generic", args.prefix, args.stage, domain.name, "spark-serverless"),
+        description: `EMR Serverless workers of ${domain.name}: no ingress from outside, HTTPS out`,
+        vpcId: args.vpcId,
+        ...serverlessSecurityGroupRules(),
+        tags: { ...tags, Name: physicalName("generic", args.prefix, args.stage, domain.name, "spark-serverless") },
+      },
+      { parent: this },
+    );
     const application = new aws.emrserverless.Application(
       `${prefix}-serverless`,
       {
@@ -335,7 +364,7 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
         autoStartConfiguration: { enabled: true },
         autoStopConfiguration: { enabled: true, idleTimeoutMinutes: Math.min(idleTimeoutMinutes, 10080) },
         maximumCapacity: { cpu: `${capacity.maximum} vCPU`, memory: `${capacity.maximum * 8} GB` },
-        networkConfiguration: { subnetIds: args.privateSubnetIds, securityGroupIds: [this.securityGroups.core.id] },
+        networkConfiguration: { subnetIds: args.privateSubnetIds, securityGroupIds: [securityGroup.id] },
         tags,
       },
       { parent: this },
@@ -351,7 +380,7 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
       { parent: this },
     );
     this.grantDomainData({ name: `${domain.name}-serverless`, role: runtimeRole, domain: domain.name }, domain, lake);
-    return { application, runtimeRole };
+    return { application, runtimeRole, securityGroup };
   }
 
   /** The domain's Spark resources; throws for a domain this component does not serve. */

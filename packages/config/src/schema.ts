@@ -270,8 +270,12 @@ export const stageConfigSchema = z.strictObject({
         .regex(/^s3:\/\/[a-z0-9.-]{3,63}\/.+\.zip$/, "must be an s3:// URI of a .zip of PEM certificates")
         .optional()
         .describe("PEM certificates for EMR in-transit encryption; default: the artifacts bucket's emr/tls/certificates.zip."),
+      emrContainersServiceLinkedRole: z
+        .enum(["create", "existing"])
+        .default("create")
+        .describe("With EMR on EKS: create EMR on EKS's service-linked role (a fresh account has none), or use the account's existing one."),
     })
-    .default({ releaseLabel: "emr-6.15.0", serverlessReleaseLabel: "emr-7.5.0" }),
+    .default({ releaseLabel: "emr-6.15.0", serverlessReleaseLabel: "emr-7.5.0", emrContainersServiceLinkedRole: "create" }),
   queryMesh: z
     .strictObject({
       enabled: z.boolean().default(false).describe("Trino or Starburst on the cluster, over the Glue lake."),
