@@ -152,3 +152,12 @@ describe("EMR Serverless network", () => {
     expect(group.inputs["vpcId"]).toBe("vpc-0123");
   });
 });
+
+describe("EMR on EKS network policy", () => {
+  it("lets Spark pods reach S3 (the region's prefix list, where the gateway endpoint answers) and the VPC's endpoints on 443", async () => {
+    const harness = await withEks();
+    const spec = harness.one("kubernetes:networking.k8s.io/v1:NetworkPolicy", "spark-orders-eks-allow-aws-apis").inputs["spec"] as { egress: { to: { ipBlock: { cidr: string } }[]; ports: unknown[] }[] };
+    expect(spec.egress[0]!.to.map((peer) => peer.ipBlock.cidr)).toEqual(["10.40.0.0/16", "3.5.64.0/21", "3.5.72.0/23", "52.218.0.0/17", "52.92.0.0/17"]);
+    expect(spec.egress[0]!.ports).toEqual([{ port: 443, protocol: "TCP" }]);
+  });
+});

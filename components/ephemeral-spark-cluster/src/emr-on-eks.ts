@@ -78,7 +78,8 @@ export function createEmrOnEksDomain(
     allow: {
       "spark-peers": { direction: "ingress", peers: [{ namespace: namespaceName }] },
       "spark-peers-out": { direction: "egress", peers: [{ namespace: namespaceName }] },
-      "aws-apis": { direction: "egress", peers: [{ cidr: input.eks.vpcCidr }], ports: [{ port: 443 }] },
+      // Interface endpoints in the VPC; the lake through S3's gateway endpoint, which is S3's public ranges.
+      "aws-apis": { direction: "egress", peers: [{ cidr: input.eks.vpcCidr }, { cidrs: input.eks.s3Cidrs }], ports: [{ port: 443 }] },
     },
   }, { parent });
   const k8sOpts = { parent, provider: input.eks.provider, dependsOn: [namespace.namespace] };
