@@ -50,8 +50,10 @@ export interface EphemeralSparkClusterArgs {
   /** EMR Serverless release. @default "emr-7.5.0" */
   serverlessReleaseLabel?: string;
   /**
-   * S3 URI of the zip with PEM certificates for in-transit encryption.
-   * @default `s3://<artifacts bucket>/emr/tls/certificates.zip` (upload it before launching clusters)
+   * S3 URI of the operator's own zip of PEM certificates for in-transit encryption (`privateKey.pem`,
+   * `certificateChain.pem`, `trustedCertificates.pem`); the instance roles may read exactly that object (a bucket
+   * with its own key must admit them). @default a private CA and node certificate generated at deployment and
+   * uploaded to `s3://<artifacts bucket>/emr/tls/certificates.zip`
    */
   tlsCertificatesS3Uri?: pulumi.Input<string>;
   /** Instance types of the fleets. @default Graviton families (see `defaultInstanceTypes`) */

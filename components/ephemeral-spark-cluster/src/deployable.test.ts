@@ -2,9 +2,11 @@ import type { RunJobFlowCommandInput } from "@aws-sdk/client-emr";
 import { DataLake } from "@data-platform/data-lake";
 import { PlatformCluster } from "@data-platform/platform-cluster";
 import { setMocks, type Harness } from "@data-platform/testing";
+import * as zlib from "node:zlib";
 import { describe, expect, it } from "vitest";
 import type { EphemeralSparkClusterArgs, SparkDomainArgs } from "./args";
 import { EphemeralSparkCluster } from "./ephemeralSparkCluster";
+import { deterministicZip, nodeDnsName } from "./tls";
 
 // What a cluster needs from AWS to launch and work for real (issue 21): the disk key, TLS, Docker images, networks.
 
@@ -159,5 +161,71 @@ describe("EMR on EKS network policy", () => {
     const spec = harness.one("kubernetes:networking.k8s.io/v1:NetworkPolicy", "spark-orders-eks-allow-aws-apis").inputs["spec"] as { egress: { to: { ipBlock: { cidr: string } }[]; ports: unknown[] }[] };
     expect(spec.egress[0]!.to.map((peer) => peer.ipBlock.cidr)).toEqual(["10.40.0.0/16", "3.5.64.0/21", "3.5.72.0/23", "52.218.0.0/17", "52.92.0.0/17"]);
     expect(spec.egress[0]!.ports).toEqual([{ port: 443, protocol: "TCP" }]);
+  });
+});
+
+/** The entries of a zip of stored files, read from its local headers, each checked against zlib's CRC-32. */
+function unzipStored(zip: Buffer): Record<string, string> {
+  const files: Record<string, string> = {};
+  let offset = 0;
+  while (zip.readUInt32LE(offset) === 0x04034b50) {
+    expect(zip.readUInt16LE(offset + 8)).toBe(0);
+    const size = zip.readUInt32LE(offset + 18);
+    const nameLength = zip.readUInt16LE(offset + 26);
+    const name = zip.subarray(offset + 30, offset + 30 + nameLength).toString("utf8");
+    const data = zip.subarray(offset + 30 + nameLength, offset + 30 + nameLength + size);
+    expect(zip.readUInt32LE(offset + 14), name).toBe(zlib.crc32(data));
+    files[name] = data.toString("utf8");
+    offset += 30 + nameLength + size;
+  }
+  expect(zip.readUInt32LE(offset)).toBe(0x02014b50);
+  expect(zip.readUInt32LE(zip.length - 22)).toBe(0x06054b50);
+  expect(zip.readUInt16LE(zip.length - 12)).toBe(Object.keys(files).length);
+  return files;
+}
+
+describe("EMR in-transit TLS", () => {
+  it("generates a CA and a node certificate for the VPC's DNS names and uploads the zip EMR expects, its content secret", async () => {
+    const { harness } = await build();
+    const object = harness.one("aws:s3/bucketObjectv2:BucketObjectv2", "spark-tls-certificates");
+    expect(object.inputs).toMatchObject({ bucket: `dp-prod-artifacts-${account}`, key: "emr/tls/certificates.zip", contentType: "application/zip" });
+    // The zip holds the nodes' private key: secret in the plan and the state.
+    expect(object.inputs["contentBase64"]).toBe("[secret]");
+    const files = unzipStored(Buffer.from(object.revealedInputs["contentBase64"] as string, "base64"));
+    expect(Object.keys(files)).toEqual(["certificateChain.pem", "privateKey.pem", "trustedCertificates.pem"]);
+    expect(harness.one("tls:index/certRequest:CertRequest", "spark-tls-node-request").inputs["dnsNames"]).toEqual(["*.eu-west-1.compute.internal"]);
+    expect(harness.one("tls:index/selfSignedCert:SelfSignedCert", "spark-tls-ca").inputs).toMatchObject({ isCaCertificate: true, allowedUses: expect.arrayContaining(["cert_signing"]) });
+    expect(harness.one("tls:index/locallySignedCert:LocallySignedCert", "spark-tls-node").inputs).toMatchObject({ validityPeriodHours: 8760, earlyRenewalHours: 720, allowedUses: expect.arrayContaining(["server_auth", "client_auth"]) });
+    // The CA's certificate is trusted and ends the chain; the CA's private key is never shipped.
+    expect(files["trustedCertificates.pem"]).toMatch(/^-----BEGIN CERTIFICATE-----/);
+    expect(files["certificateChain.pem"]!.endsWith(files["trustedCertificates.pem"]!)).toBe(true);
+    expect(files["privateKey.pem"]).toMatch(/^-----BEGIN PRIVATE KEY-----/);
+    expect(Object.values(files).join("")).not.toContain("RSA PRIVATE KEY");
+    // No cluster can use a security configuration before the zip exists.
+    expect(harness.one("aws:emr/securityConfiguration:SecurityConfiguration", "spark-orders").dependencies).toContain(object.urn);
+  });
+
+  it("lets each domain's instance role read exactly the zip, decrypting only through S3", async () => {
+    const { harness } = await build();
+    const policy = statements(harness, "aws:iam/rolePolicy:RolePolicy", "spark-orders-ec2-tls");
+    expect(policy[0]).toMatchObject({ Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: `arn:aws:s3:::dp-prod-artifacts-${account}/emr/tls/certificates.zip` });
+    const lakeKey = `arn:aws:kms:eu-west-1:${account}:key/${harness.one("aws:kms/key:Key", "lake-key").id}`;
+    expect(policy[1]).toMatchObject({ Action: ["kms:Decrypt", "kms:DescribeKey"], Resource: lakeKey, Condition: { StringEquals: { "kms:ViaService": "s3.eu-west-1.amazonaws.com" } } });
+    expect(policy).toHaveLength(2);
+  });
+
+  it("uses the operator's own zip when one is named: nothing generated, the roles read that object", async () => {
+    const { harness } = await build(undefined, { tlsCertificatesS3Uri: "s3://corp-pki-eu/emr/dp-prod.zip" });
+    expect(harness.registrations.filter((registration) => registration.type.startsWith("tls:"))).toEqual([]);
+    expect(harness.byType("aws:s3/bucketObjectv2:BucketObjectv2").filter((object) => object.inputs["key"] === "emr/tls/certificates.zip")).toEqual([]);
+    expect(statements(harness, "aws:iam/rolePolicy:RolePolicy", "spark-logistics-ec2-tls")).toEqual([{ Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: "arn:aws:s3:::corp-pki-eu/emr/dp-prod.zip" }]);
+  });
+
+  it("zips deterministically and names the nodes as the VPC's DNS does", () => {
+    const files = { "b.pem": "second\n", "a.pem": "first\n" };
+    expect(deterministicZip(files).equals(deterministicZip({ "a.pem": "first\n", "b.pem": "second\n" }))).toBe(true);
+    expect(unzipStored(deterministicZip(files))).toEqual({ "a.pem": "first\n", "b.pem": "second\n" });
+    expect(nodeDnsName("us-east-1")).toBe("*.ec2.internal");
+    expect(nodeDnsName("eu-west-1")).toBe("*.eu-west-1.compute.internal");
   });
 });

@@ -5,6 +5,7 @@ import type { DataLake, LakeGrantee } from "@data-platform/data-lake";
 import { startingCoreVcpus, validateSparkArgs, type EphemeralSparkClusterArgs, type SparkDomainArgs } from "./args";
 import { createEmrAccessEntry, createEmrContainersServiceLinkedRole, createEmrOnEksDomain, emrOnEksLaunchStatements, type EmrOnEksDomain } from "./emr-on-eks";
 import { diskKeyPolicy, diskKeyUsePolicy, domainTagKey, ec2Trust, ecrPullPolicy, launchPolicy, serverlessLaunchPolicy, servicePassRolePolicy, serviceTrust } from "./policies";
+import { generateCertificates, s3ObjectArn, tlsReadPolicy, tlsZipKey, type GeneratedCertificates } from "./tls";
 import { capacityBounds, clusterConfigurations, defaultInstanceTypes, runJobFlowTemplate, securityConfiguration, type CapacityBounds, type FleetInstanceTypes } from "./template";
 
 /** What one domain gets. */
@@ -55,6 +56,8 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
   readonly diskKey: aws.kms.Key;
   readonly securityGroups: { primary: aws.ec2.SecurityGroup; core: aws.ec2.SecurityGroup; serviceAccess: aws.ec2.SecurityGroup };
   readonly releaseLabel: string;
+  /** The generated in-transit certificates (none when `tlsCertificatesS3Uri` names the operator's own zip). */
+  readonly tlsCertificates?: GeneratedCertificates;
   private readonly componentName: string;
   private readonly domainResources = new Map<string, SparkDomain>();
   private readonly account: { accountId: pulumi.Output<string>; partition: pulumi.Output<string>; region: pulumi.Output<string> };
@@ -132,7 +135,11 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
     const serviceLinkedRole = emrOnEks && (args.emrContainersServiceLinkedRole ?? "create") === "create" ? createEmrContainersServiceLinkedRole(this, name) : undefined;
     const emrAccess = emrOnEks ? createEmrAccessEntry(this, name, emrOnEks, partition, accountId, serviceLinkedRole) : undefined;
 
-    const tlsCertificates = args.tlsCertificatesS3Uri ?? pulumi.interpolate`s3://${lake.artifactsBucket.name}/emr/tls/certificates.zip`;
+    // In-transit encryption: the operator's own certificates zip, or one generated here into the artifacts bucket.
+    if (args.tlsCertificatesS3Uri === undefined) {
+      this.tlsCertificates = generateCertificates(this, name, { bucket: lake.artifactsBucket.name, region: this.account.region, subject: `${args.prefix}-${args.stage}` });
+    }
+    const tlsCertificates = args.tlsCertificatesS3Uri ?? pulumi.interpolate`s3://${lake.artifactsBucket.name}/${tlsZipKey}`;
     const instanceTypes: FleetInstanceTypes = args.instanceTypes ?? defaultInstanceTypes;
     for (const domain of [...args.domains].sort((a, b) => (a.name < b.name ? -1 : 1))) {
       this.domainResources.set(domain.name, this.createDomain(name, args, domain, { tags: args.tags ?? {}, tlsCertificates, instanceTypes, lake, roleName, ...(emrAccess ? { emrAccess } : {}) }));
@@ -183,6 +190,19 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
         configuration: pulumi
           .all([storage.key.arn, this.diskKey.arn, pulumi.output(shared.tlsCertificates)])
           .apply(([s3KmsKeyArn, localDiskKmsKeyArn, tlsCertificatesS3Uri]) => JSON.stringify(securityConfiguration({ s3KmsKeyArn, localDiskKmsKeyArn, tlsCertificatesS3Uri }))),
+      },
+      // No cluster can use the configuration before its certificates are in S3.
+      { parent: this, ...(this.tlsCertificates ? { dependsOn: [this.tlsCertificates.object] } : {}) },
+    );
+    // The nodes download the certificates zip with the instance role: exactly that object (and, when generated
+    // into the artifacts bucket, the lake key's decrypt through S3).
+    new aws.iam.RolePolicy(
+      `${prefix}-ec2-tls`,
+      {
+        role: instanceRole.name,
+        policy: pulumi
+          .all([pulumi.output(shared.tlsCertificates), partition, region, this.tlsCertificates ? lake.platformKey.arn : pulumi.output("")])
+          .apply(([uri, partitionValue, regionValue, keyArn]) => JSON.stringify(tlsReadPolicy({ objectArn: s3ObjectArn(uri, partitionValue), region: regionValue, ...(keyArn ? { keyArn } : {}) }))),
       },
       child,
     );
