@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { DataLake } from "@data-platform/data-lake";
-import type { EphemeralSparkCluster } from "@data-platform/ephemeral-spark-cluster";
+import { imageTagPattern, type EphemeralSparkCluster } from "@data-platform/ephemeral-spark-cluster";
 import { jobParameterName, managedPolicyCharacterLimit } from "./names";
 import { domainImportPolicy, parameterArn } from "./policies";
 
@@ -43,6 +43,8 @@ interface SourceBase {
   cidrBlocks?: string[];
   /** When the orchestrator runs the import: a five-field cron expression (UTC) or @hourly/@daily/@weekly/@monthly. */
   schedule: string;
+  /** Tag of the domain's spark image the import runs in. @default the domain's image (its Spark `imageTag`) */
+  imageTag?: string;
   tables: ImportTableArgs[];
   tags?: Record<string, string>;
 }
@@ -246,6 +248,7 @@ export function validateImporterArgs(name: string, args: DatabaseImporterArgs): 
     }
     if (new Set(source.cidrBlocks ?? []).size !== (source.cidrBlocks ?? []).length) problems.push(`${label}: cidrBlocks lists a CIDR twice`);
     if (!isSchedule(source.schedule)) problems.push(`${label}: schedule "${source.schedule}" is not a five-field cron expression or @hourly/@daily/@weekly/@monthly/@yearly`);
+    if (source.imageTag !== undefined && (!imageTagPattern.test(source.imageTag) || source.imageTag === "latest")) problems.push(`${label}: imageTag "${source.imageTag}" is not a pinned ECR image tag`);
     if (source.kind === "aurora") {
       if (!auroraEndpointPattern.test(source.endpoint)) problems.push(`${label}: endpoint "${source.endpoint}" is not an Aurora endpoint (*.rds.amazonaws.com)`);
       if (source.engine !== undefined && source.engine !== "postgresql" && source.engine !== "mysql") problems.push(`${label}: engine must be "postgresql" or "mysql"`);

@@ -154,7 +154,7 @@ describe("DatabaseImporter job definitions", () => {
     expect(definition.schedule).toBe("0 2 * * *");
     const sg = harness.one("aws:ec2/securityGroup:SecurityGroup", "importer-orders-db-sg").id;
     expect(definition.cluster).toEqual({ template: "/dp/prod/spark/orders/run-job-flow", overrides: { Name: "dp-prod-orders-import-orders-db", Instances: { AdditionalSlaveSecurityGroups: [sg] } } });
-    expect(definition.steps[0]!.HadoopJarStep.Args).toEqual([
+    expect(definition.steps[0]!.HadoopJarStep.Args.filter((arg, index, args) => arg !== "--conf" && args[index - 1] !== "--conf")).toEqual([
       "spark-submit",
       "--deploy-mode",
       "cluster",
@@ -169,6 +169,24 @@ describe("DatabaseImporter job definitions", () => {
     expect(couriers.connection).toMatchObject({ kind: "jdbc", engine: null, jdbcUrl: "jdbc:mysql://10.50.1.20:3306/couriers?sslMode=REQUIRED", port: 3306 });
     expect(couriers.target.database).toBe("logistics_raw");
     expect(couriers.cluster.template).toBe("/dp/prod/spark/logistics/run-job-flow");
+  });
+
+  it("runs every job in its domain's spark image: the domain's default tag, or the source's own", async () => {
+    const { harness } = await build({ sources: (lake) => defaultSources(lake).map((source) => (source.name === "couriers-db" ? { ...source, imageTag: "importer-1.4.0" } : source)) });
+    const registry = `${account}.dkr.ecr.eu-west-1.amazonaws.com`;
+    const images = (name: string) => {
+      const definition = job<{ image: string; steps: { HadoopJarStep: { Args: string[] } }[] }>(harness, name);
+      const args = definition.steps[0]!.HadoopJarStep.Args;
+      const conf = (key: string) => args.find((arg, index) => args[index - 1] === "--conf" && arg.startsWith(`${key}=`));
+      return [definition.image, conf("spark.executorEnv.YARN_CONTAINER_RUNTIME_DOCKER_IMAGE"), conf("spark.yarn.appMasterEnv.YARN_CONTAINER_RUNTIME_DOCKER_IMAGE")];
+    };
+    expect(images("importer-orders-db-job")).toEqual([
+      `${registry}/dp-prod/orders/spark:bootstrap`,
+      `spark.executorEnv.YARN_CONTAINER_RUNTIME_DOCKER_IMAGE=${registry}/dp-prod/orders/spark:bootstrap`,
+      `spark.yarn.appMasterEnv.YARN_CONTAINER_RUNTIME_DOCKER_IMAGE=${registry}/dp-prod/orders/spark:bootstrap`,
+    ]);
+    expect(images("importer-couriers-db-job")[0]).toBe(`${registry}/dp-prod/logistics/spark:importer-1.4.0`);
+    expect(images("importer-events-courier-tracking-job")[0]).toBe(`${registry}/dp-prod/logistics/spark:bootstrap`);
   });
 
   it("stores an event collection job reading the landing layout into one Delta table per event type", async () => {

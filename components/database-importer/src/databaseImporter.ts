@@ -171,6 +171,7 @@ export class DatabaseImporter extends pulumi.ComponentResource {
             templateParameter: args.spark.domain(source.domain).template.name,
             artifactUri: settings.artifactUri,
             securityGroupId: securityGroup.id,
+            image: source.imageTag ? pulumi.interpolate`${args.spark.domain(source.domain).imageRepository}:${source.imageTag}` : args.spark.domain(source.domain).dockerImage,
           })
           .apply((resolved) =>
             JSON.stringify(
@@ -216,6 +217,7 @@ export class DatabaseImporter extends pulumi.ComponentResource {
             landingBucket: args.lake.zones.landing.name,
             templateParameter: args.spark.domain(collection.domain).template.name,
             artifactUri: settings.artifactUri,
+            image: args.spark.domain(collection.domain).dockerImage,
           })
           .apply((resolved) =>
             JSON.stringify(

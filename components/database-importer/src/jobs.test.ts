@@ -26,6 +26,7 @@ const target = {
   mainClass: "io.dataplatform.importer.Main",
   jobParameter: "/dp/prod/importer/orders-db/job",
   clusterName: "dp-prod-orders-import-orders-db",
+  image: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/dp-prod/orders/spark:2026.12.01",
 };
 
 describe("connections", () => {
@@ -95,14 +96,33 @@ describe("job definitions", () => {
         ],
       },
       cluster: { template: "/dp/prod/spark/orders/run-job-flow", overrides: { Name: "dp-prod-orders-import-orders-db", Instances: { AdditionalSlaveSecurityGroups: ["sg-0importer"] } } },
-      steps: [importerStep({ name: "import orders-db", artifactUri: target.artifactUri, mainClass: target.mainClass, jobParameter: target.jobParameter })],
+      image: target.image,
+      steps: [importerStep({ name: "import orders-db", artifactUri: target.artifactUri, mainClass: target.mainClass, jobParameter: target.jobParameter, image: target.image })],
     });
     expect(job.steps[0]).toEqual({
       Name: "import orders-db",
       ActionOnFailure: "TERMINATE_CLUSTER",
       HadoopJarStep: {
         Jar: "command-runner.jar",
-        Args: ["spark-submit", "--deploy-mode", "cluster", "--class", "io.dataplatform.importer.Main", "s3://dp-prod-artifacts-123456789012/code/orders/importer.jar", "--job-parameter", "/dp/prod/importer/orders-db/job"],
+        Args: [
+          "spark-submit",
+          "--deploy-mode",
+          "cluster",
+          // Hadoop refuses a Docker container without an image: the job names its own, for the driver and executors.
+          "--conf",
+          "spark.executorEnv.YARN_CONTAINER_RUNTIME_TYPE=docker",
+          "--conf",
+          `spark.executorEnv.YARN_CONTAINER_RUNTIME_DOCKER_IMAGE=${target.image}`,
+          "--conf",
+          "spark.yarn.appMasterEnv.YARN_CONTAINER_RUNTIME_TYPE=docker",
+          "--conf",
+          `spark.yarn.appMasterEnv.YARN_CONTAINER_RUNTIME_DOCKER_IMAGE=${target.image}`,
+          "--class",
+          "io.dataplatform.importer.Main",
+          "s3://dp-prod-artifacts-123456789012/code/orders/importer.jar",
+          "--job-parameter",
+          "/dp/prod/importer/orders-db/job",
+        ],
       },
     });
   });
@@ -119,6 +139,8 @@ describe("job definitions", () => {
       { event: "CourierMoved", name: "courier_tracking_courier_moved", location: "s3://dp-prod-logistics-raw-1/courier_tracking_courier_moved/", landingPrefix: "events/courier-tracking/CourierMoved/", partitionColumns: ["dt"] },
     ]);
     expect(job.cluster.overrides).toEqual({ Name: target.clusterName });
+    expect(job.image).toBe(target.image);
+    expect(job.steps[0]!.HadoopJarStep.Args).toContain(`spark.yarn.appMasterEnv.YARN_CONTAINER_RUNTIME_DOCKER_IMAGE=${target.image}`);
   });
 });
 

@@ -3,6 +3,7 @@
  * definition is JSON in SSM: what to import, where it lands, and how to run it
  * (the domain's cluster template, overrides to merge into it, and the EMR step).
  */
+import { dockerRuntimeProperties } from "@data-platform/ephemeral-spark-cluster";
 import { eventTableName, type DatabaseSourceArgs, type EventCollectionArgs, type ImportMode } from "./args";
 
 export const jobSchemaVersion = 1;
@@ -54,6 +55,8 @@ export interface DatabaseImportJob {
     tables: (TargetTable & { sourceTable: string; mode: ImportMode; keyColumns: string[]; watermarkColumn: string | null })[];
   };
   cluster: ClusterRequest;
+  /** The Docker image the job's driver and executors run in (also in the step's spark-submit). */
+  image: string;
   steps: EmrStep[];
 }
 
@@ -72,6 +75,8 @@ export interface EventCollectionJob {
     tables: (TargetTable & { event: string; landingPrefix: string; partitionColumns: string[] })[];
   };
   cluster: ClusterRequest;
+  /** The Docker image the job's driver and executors run in (also in the step's spark-submit). */
+  image: string;
   steps: EmrStep[];
 }
 
@@ -98,6 +103,8 @@ function driverFor(source: DatabaseSourceArgs): string | null {
 }
 
 export interface StepInput {
+  /** The Docker image the driver and executors run in (`<registry>/<repository>:<tag>`). */
+  image: string;
   /** Human name of the step. */
   name: string;
   /** `s3://<artifacts>/code/<domain>/<artifact>` */
@@ -113,7 +120,21 @@ export function importerStep(input: StepInput): EmrStep {
     Name: input.name,
     // One job per cluster: a failed import ends the cluster instead of leaving it idle.
     ActionOnFailure: "TERMINATE_CLUSTER",
-    HadoopJarStep: { Jar: "command-runner.jar", Args: ["spark-submit", "--deploy-mode", "cluster", "--class", input.mainClass, input.artifactUri, "--job-parameter", input.jobParameter] },
+    HadoopJarStep: {
+      Jar: "command-runner.jar",
+      Args: [
+        "spark-submit",
+        "--deploy-mode",
+        "cluster",
+        // The job's own image (Hadoop refuses a Docker container without one); it wins over the cluster's spark-defaults.
+        ...Object.entries(dockerRuntimeProperties(input.image)).flatMap(([key, value]) => ["--conf", `${key}=${value}`]),
+        "--class",
+        input.mainClass,
+        input.artifactUri,
+        "--job-parameter",
+        input.jobParameter,
+      ],
+    },
   };
 }
 
@@ -125,6 +146,8 @@ export interface ResolvedTarget {
   mainClass: string;
   jobParameter: string;
   clusterName: string;
+  /** The Docker image the job runs in. */
+  image: string;
 }
 
 export function databaseImportJob(source: DatabaseSourceArgs, target: ResolvedTarget & { securityGroupId: string }): DatabaseImportJob {
@@ -160,7 +183,8 @@ export function databaseImportJob(source: DatabaseSourceArgs, target: ResolvedTa
         })),
     },
     cluster: { template: target.templateParameter, overrides: { Name: target.clusterName, Instances: { AdditionalSlaveSecurityGroups: [target.securityGroupId] } } },
-    steps: [importerStep({ name: `import ${source.name}`, artifactUri: target.artifactUri, mainClass: target.mainClass, jobParameter: target.jobParameter })],
+    image: target.image,
+    steps: [importerStep({ name: `import ${source.name}`, artifactUri: target.artifactUri, mainClass: target.mainClass, jobParameter: target.jobParameter, image: target.image })],
   };
 }
 
@@ -183,6 +207,7 @@ export function eventCollectionJob(collection: EventCollectionArgs, target: Reso
       }),
     },
     cluster: { template: target.templateParameter, overrides: { Name: target.clusterName } },
-    steps: [importerStep({ name: `collect ${collection.source} events`, artifactUri: target.artifactUri, mainClass: target.mainClass, jobParameter: target.jobParameter })],
+    image: target.image,
+    steps: [importerStep({ name: `collect ${collection.source} events`, artifactUri: target.artifactUri, mainClass: target.mainClass, jobParameter: target.jobParameter, image: target.image })],
   };
 }

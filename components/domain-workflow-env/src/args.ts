@@ -1,9 +1,16 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { DataLake } from "@data-platform/data-lake";
 import type { EphemeralSparkCluster } from "@data-platform/ephemeral-spark-cluster";
+import { parseCidr } from "@data-platform/conventions";
 
 export const environmentClasses = ["mw1.micro", "mw1.small", "mw1.medium", "mw1.large", "mw1.xlarge", "mw1.2xlarge"] as const;
 export type EnvironmentClass = (typeof environmentClasses)[number];
+/**
+ * Airflow versions MWAA creates environments with ("Valid values" of CreateEnvironment's AirflowVersion, in
+ * aws/aws-sdk-go-v2 service/mwaa/api_op_CreateEnvironment.go at 058d9848ce2d1cb449f2b7a96b8d8cde6de44c02; see
+ * https://docs.aws.amazon.com/mwaa/latest/userguide/airflow-versions.html). Data: update it with MWAA's table.
+ */
+export const airflowVersions = ["2.7.2", "2.8.1", "2.9.2", "2.10.1", "2.10.3", "2.11.0", "3.0.6"] as const;
 export type AirflowLogLevel = "CRITICAL" | "ERROR" | "WARNING" | "INFO" | "DEBUG";
 
 export interface DomainWorkflowEnvArgs {
@@ -17,8 +24,13 @@ export interface DomainWorkflowEnvArgs {
   vpcId: pulumi.Input<string>;
   /** Private subnets; MWAA uses the first two (in two AZs), Fargate tasks all of them. */
   privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
-  /** Airflow version. @default "2.10.3" */
+  /** Airflow version, one of `airflowVersions`. @default "2.10.3" */
   airflowVersion?: string;
+  /**
+   * Operator networks (VPN, peered offices) admitted to the private web server and REST API on 443. The
+   * environment's own components reach it through the self-referencing rule. @default [] (no one outside)
+   */
+  webserverAccessCidrs?: string[];
   /** MWAA environment class. @default "mw1.small" */
   environmentClass?: EnvironmentClass;
   /** @default 1 */
@@ -58,6 +70,14 @@ export function validateWorkflowArgs(name: string, args: DomainWorkflowEnvArgs):
   const max = args.maxWorkers ?? 5;
   if (!Number.isInteger(min) || min < 1) problems.push(`minWorkers must be a whole number of at least 1, got ${min}`);
   if (!Number.isInteger(max) || max < min || max > 25) problems.push(`maxWorkers must be between minWorkers and 25, got ${max}`);
+  if (args.airflowVersion !== undefined && !(airflowVersions as readonly string[]).includes(args.airflowVersion)) {
+    problems.push(`airflowVersion "${args.airflowVersion}" is not one MWAA supports (${airflowVersions.join(", ")})`);
+  }
+  for (const cidr of args.webserverAccessCidrs ?? []) {
+    const parsed = parseCidr(cidr);
+    if (typeof parsed === "string") problems.push(`webserverAccessCidrs: ${parsed}`);
+    else if (parsed.prefixLength === 0) problems.push(`webserverAccessCidrs: "${cidr}" admits the internet; the web server is private`);
+  }
   if (args.environmentClass !== undefined && !environmentClasses.includes(args.environmentClass)) problems.push(`environmentClass "${args.environmentClass}" is not an MWAA class`);
   const images = args.images ?? ["spark", "jobs"];
   for (const image of images) if (!imageName.test(image)) problems.push(`image "${image}" is not a valid ECR repository name part`);

@@ -84,17 +84,9 @@ export class DomainWorkflowEnv extends pulumi.ComponentResource {
       child,
     );
 
-    // MWAA's workers and web server talk to each other only; egress reaches AWS APIs through the VPC.
     this.securityGroup = new aws.ec2.SecurityGroup(
       `${name}-mwaa-sg`,
-      {
-        name: physicalName("generic", args.prefix, args.stage, args.domain, "airflow"),
-        description: `MWAA environment of ${args.domain}`,
-        vpcId: args.vpcId,
-        ingress: [{ description: "Airflow components of this environment", protocol: "-1", fromPort: 0, toPort: 0, self: true }],
-        egress: [{ description: "AWS APIs and the lake (HTTPS)", protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }],
-        tags: { ...tags, Name: environmentName },
-      },
+      { name: physicalName("generic", args.prefix, args.stage, args.domain, "airflow"), description: `MWAA environment of ${args.domain}`, vpcId: args.vpcId, ...mwaaSecurityGroupRules(args.webserverAccessCidrs ?? []), tags: { ...tags, Name: environmentName } },
       child,
     );
 
@@ -195,19 +187,20 @@ export class DomainWorkflowEnv extends pulumi.ComponentResource {
         // MWAA needs exactly two private subnets in different AZs.
         networkConfiguration: { securityGroupIds: [this.securityGroup.id], subnetIds: pulumi.output(args.privateSubnetIds).apply((ids) => ids.slice(0, 2)) },
         loggingConfiguration: logging,
-        airflowConfigurationOptions: {
+        // Only options with a value: what a domain does not have is left out, never set to "".
+        airflowConfigurationOptions: definedOptions({
           "data_platform.prefix": args.prefix,
           "data_platform.domain": args.domain,
           "data_platform.stage": args.stage,
-          "data_platform.spark_template_parameter": this.sparkTemplate ?? "",
+          "data_platform.spark_template_parameter": this.sparkTemplate,
           "data_platform.secrets_prefix": this.secretsPrefix,
           // Where the domain's Spark code lives (the Spark roles read it): the artifacts bucket's code/<domain>/.
           "data_platform.code_uri": pulumi.interpolate`s3://${lake.artifactsBucket.name}/code/${args.domain}/`,
-          "data_platform.raw_database": storage.databases.raw?.name ?? "",
-          "data_platform.analytics_database": storage.databases.analytics?.name ?? "",
-          "data_platform.ecs_cluster": this.fargate?.cluster.name ?? "",
+          "data_platform.raw_database": storage.databases.raw?.name,
+          "data_platform.analytics_database": storage.databases.analytics?.name,
+          "data_platform.ecs_cluster": this.fargate?.cluster.name,
           ...airflowRunnerOptions(args, this.fargate, sparkDomain),
-        },
+        }),
         tags,
       },
       // The role's policy and the DAG bucket must exist before MWAA validates the environment with them.
@@ -314,18 +307,43 @@ type SparkReach = Pick<SparkDomain, "template" | "serverless" | "emrOnEks">;
 /**
  * What the DAG library needs to run jobs on the domain's runners, as `data_platform.*` Airflow options:
  * the Fargate network and task family prefix, the EMR Serverless application and its runtime role, the
- * EMR on EKS virtual cluster and its job role, the EMR release. Empty when the domain lacks the runner.
+ * EMR on EKS virtual cluster and its job role, the EMR release. Left out when the domain lacks the runner.
  */
-function airflowRunnerOptions(args: DomainWorkflowEnvArgs, fargate: FargateRunner | undefined, spark: SparkReach | undefined): Record<string, pulumi.Input<string>> {
+function airflowRunnerOptions(args: DomainWorkflowEnvArgs, fargate: FargateRunner | undefined, spark: SparkReach | undefined): Record<string, pulumi.Input<string> | undefined> {
   return {
-    "data_platform.ecs_subnets": fargate ? pulumi.output(args.privateSubnetIds).apply((ids) => ids.join(",")) : "",
-    "data_platform.ecs_security_groups": fargate ? fargate.securityGroup.id : "",
-    "data_platform.ecs_task_family_prefix": fargate ? `${args.prefix}-${args.stage}-${args.domain}-` : "",
-    "data_platform.spark_release_label": spark && args.spark ? args.spark.releaseLabel : "",
-    "data_platform.serverless_application_id": spark?.serverless ? spark.serverless.application.id : "",
-    "data_platform.serverless_runtime_role_arn": spark?.serverless ? spark.serverless.runtimeRole.arn : "",
-    "data_platform.emr_eks_virtual_cluster_id": spark?.emrOnEks ? spark.emrOnEks.virtualCluster.id : "",
-    "data_platform.emr_eks_job_role_arn": spark?.emrOnEks ? spark.emrOnEks.jobExecutionRole.arn : "",
+    "data_platform.ecs_subnets": fargate ? pulumi.output(args.privateSubnetIds).apply((ids) => ids.join(",")) : undefined,
+    "data_platform.ecs_security_groups": fargate ? fargate.securityGroup.id : undefined,
+    "data_platform.ecs_task_family_prefix": fargate ? `${args.prefix}-${args.stage}-${args.domain}-` : undefined,
+    "data_platform.spark_release_label": spark && args.spark ? args.spark.releaseLabel : undefined,
+    "data_platform.serverless_application_id": spark?.serverless ? spark.serverless.application.id : undefined,
+    "data_platform.serverless_runtime_role_arn": spark?.serverless ? spark.serverless.runtimeRole.arn : undefined,
+    "data_platform.emr_eks_virtual_cluster_id": spark?.emrOnEks ? spark.emrOnEks.virtualCluster.id : undefined,
+    "data_platform.emr_eks_job_role_arn": spark?.emrOnEks ? spark.emrOnEks.jobExecutionRole.arn : undefined,
+  };
+}
+
+/** The options that have a value (a key is left out rather than set to an empty string). */
+export function definedOptions(options: Record<string, pulumi.Input<string> | undefined>): Record<string, pulumi.Input<string>> {
+  return Object.fromEntries(Object.entries(options).filter((entry): entry is [string, pulumi.Input<string>] => entry[1] !== undefined));
+}
+
+/**
+ * The environment's security group rules, as MWAA's VPC security guide asks
+ * (https://docs.aws.amazon.com/mwaa/latest/userguide/vpc-security.html): all traffic between the members of the
+ * group, both ways - the environment's workers and scheduler, and the interface endpoints MWAA creates with this
+ * group for its metadata database (PostgreSQL, 5432) and web server (HTTPS, 443) - and HTTPS out to AWS APIs
+ * (interface endpoints, or NAT). Operator networks reach the web server and REST API on 443 only.
+ */
+export function mwaaSecurityGroupRules(operatorCidrs: string[]): Pick<aws.ec2.SecurityGroupArgs, "ingress" | "egress"> {
+  return {
+    ingress: [
+      { description: "Airflow components and MWAA's endpoints of this environment", protocol: "-1", fromPort: 0, toPort: 0, self: true },
+      ...(operatorCidrs.length > 0 ? [{ description: "Operators: Airflow web server and REST API (HTTPS)", protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: [...operatorCidrs].sort() }] : []),
+    ],
+    egress: [
+      { description: "Airflow components and MWAA's endpoints (metadata database 5432, web server 443)", protocol: "-1", fromPort: 0, toPort: 0, self: true },
+      { description: "AWS APIs and the lake (HTTPS)", protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] },
+    ],
   };
 }
 

@@ -18,9 +18,19 @@ export interface SparkDomainArgs {
   serverless?: boolean;
   /** Also run Spark on the platform's EKS cluster: a virtual cluster in namespace `spark-<domain>` with its own job role. Needs `eks`. @default false */
   emrOnEks?: boolean;
+  /**
+   * Tag of the domain's image in its `spark` ECR repository (`<prefix>-<stage>/<domain>/spark`, created with the
+   * domain's workflow environment) that YARN runs the Spark driver and executors in, unless a job sets its own
+   * (`spark.executorEnv.` / `spark.yarn.appMasterEnv.YARN_CONTAINER_RUNTIME_DOCKER_IMAGE`). Push it before the
+   * first job. @default "bootstrap"
+   */
+  imageTag?: string;
   /** Tags of the domain's resources and clusters (owner, cost centre). */
   tags?: Record<string, string>;
 }
+
+/** An ECR image tag (pinned: never `latest`). */
+export const imageTagPattern = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
 export interface EphemeralSparkClusterArgs {
   prefix: string;
@@ -40,12 +50,19 @@ export interface EphemeralSparkClusterArgs {
   /** EMR Serverless release. @default "emr-7.5.0" */
   serverlessReleaseLabel?: string;
   /**
-   * S3 URI of the zip with PEM certificates for in-transit encryption.
-   * @default `s3://<artifacts bucket>/emr/tls/certificates.zip` (upload it before launching clusters)
+   * S3 URI of the operator's own zip of PEM certificates for in-transit encryption (`privateKey.pem`,
+   * `certificateChain.pem`, `trustedCertificates.pem`); the instance roles may read exactly that object (a bucket
+   * with its own key must admit them). @default a private CA and node certificate generated at deployment and
+   * uploaded to `s3://<artifacts bucket>/emr/tls/certificates.zip`
    */
   tlsCertificatesS3Uri?: pulumi.Input<string>;
   /** Instance types of the fleets. @default Graviton families (see `defaultInstanceTypes`) */
   instanceTypes?: FleetInstanceTypes;
+  /**
+   * EMR on EKS's service-linked role: `create` it (a fresh account has none until the first virtual cluster, which
+   * needs the access entry naming it) or use the `existing` one. @default "create"
+   */
+  emrContainersServiceLinkedRole?: "create" | "existing";
   /** Protect the disk key. @default true */
   protect?: boolean;
   tags?: Record<string, string>;
@@ -65,6 +82,8 @@ export function validateSparkArgs(name: string, args: EphemeralSparkClusterArgs)
     const maxVcpus = domain.maxVcpus ?? 64;
     if (!Number.isInteger(maxVcpus) || maxVcpus < startingCoreVcpus) problems.push(`domain "${domain.name}": maxVcpus must be a whole number of at least ${startingCoreVcpus}, got ${maxVcpus}`);
     if (domain.emrOnEks && !args.eks) problems.push(`domain "${domain.name}": emrOnEks needs the eks cluster`);
+    const tag = domain.imageTag ?? "bootstrap";
+    if (!imageTagPattern.test(tag) || tag === "latest") problems.push(`domain "${domain.name}": imageTag "${tag}" is not a pinned ECR image tag`);
     const idle = domain.idleTimeoutMinutes ?? 30;
     // EMR accepts idle timeouts from 60 seconds to 7 days.
     if (!Number.isInteger(idle) || idle < 1 || idle > 7 * 24 * 60) problems.push(`domain "${domain.name}": idleTimeoutMinutes must be 1 to 10080, got ${idle}`);

@@ -78,7 +78,8 @@ export function createEmrOnEksDomain(
     allow: {
       "spark-peers": { direction: "ingress", peers: [{ namespace: namespaceName }] },
       "spark-peers-out": { direction: "egress", peers: [{ namespace: namespaceName }] },
-      "aws-apis": { direction: "egress", peers: [{ cidr: input.eks.vpcCidr }], ports: [{ port: 443 }] },
+      // Interface endpoints in the VPC; the lake through S3's gateway endpoint, which is S3's public ranges.
+      "aws-apis": { direction: "egress", peers: [{ cidr: input.eks.vpcCidr }, { cidrs: input.eks.s3Cidrs }], ports: [{ port: 443 }] },
     },
   }, { parent });
   const k8sOpts = { parent, provider: input.eks.provider, dependsOn: [namespace.namespace] };
@@ -112,8 +113,19 @@ export function createEmrOnEksDomain(
   return { namespace: namespaceName, virtualCluster, jobExecutionRole };
 }
 
-/** EMR on EKS's service-linked role acts in the cluster as the `emr-containers` user (access entries API). */
-export function createEmrAccessEntry(parent: pulumi.Resource, name: string, eks: PlatformCluster, partition: pulumi.Output<string>, accountId: pulumi.Output<string>): aws.eks.AccessEntry {
+/**
+ * EMR on EKS's service-linked role acts in the cluster as the `emr-containers` user (access entries API). The
+ * role must exist first: EMR creates it only with the first virtual cluster, which waits for this entry - so
+ * the component creates it (`serviceLinkedRole`) unless the account already has it.
+ */
+export function createEmrAccessEntry(
+  parent: pulumi.Resource,
+  name: string,
+  eks: PlatformCluster,
+  partition: pulumi.Output<string>,
+  accountId: pulumi.Output<string>,
+  serviceLinkedRole?: aws.iam.ServiceLinkedRole,
+): aws.eks.AccessEntry {
   return new aws.eks.AccessEntry(
     `${name}-emr-containers-access`,
     {
@@ -122,8 +134,13 @@ export function createEmrAccessEntry(parent: pulumi.Resource, name: string, eks:
       userName: emrContainersUser,
       type: "STANDARD",
     },
-    { parent },
+    { parent, ...(serviceLinkedRole ? { dependsOn: [serviceLinkedRole] } : {}) },
   );
+}
+
+/** EMR on EKS's service-linked role (AWSServiceRoleForAmazonEMRContainers); kept when the stack goes, other users of EMR on EKS in the account may need it. */
+export function createEmrContainersServiceLinkedRole(parent: pulumi.Resource, name: string): aws.iam.ServiceLinkedRole {
+  return new aws.iam.ServiceLinkedRole(`${name}-emr-containers-service-linked-role`, { awsServiceName: "emr-containers.amazonaws.com" }, { parent, retainOnDelete: true });
 }
 
 /** Lets an orchestrator run jobs on a domain's virtual cluster with exactly its job execution role. */

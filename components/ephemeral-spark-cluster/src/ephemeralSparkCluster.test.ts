@@ -131,6 +131,7 @@ describe("EphemeralSparkCluster IAM", () => {
       "lake-orders-spark-write-orders",
       "spark-orders-ec2-disk-key",
       "spark-orders-ec2-ecr",
+      "spark-orders-ec2-tls",
     ]);
     for (const registration of ordersPolicies) {
       const text = registration.inputs["policy"] as string;

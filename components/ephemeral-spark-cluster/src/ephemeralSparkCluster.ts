@@ -3,8 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { physicalName } from "@data-platform/conventions";
 import type { DataLake, LakeGrantee } from "@data-platform/data-lake";
 import { startingCoreVcpus, validateSparkArgs, type EphemeralSparkClusterArgs, type SparkDomainArgs } from "./args";
-import { createEmrAccessEntry, createEmrOnEksDomain, emrOnEksLaunchStatements, type EmrOnEksDomain } from "./emr-on-eks";
+import { createEmrAccessEntry, createEmrContainersServiceLinkedRole, createEmrOnEksDomain, emrOnEksLaunchStatements, type EmrOnEksDomain } from "./emr-on-eks";
 import { diskKeyPolicy, diskKeyUsePolicy, domainTagKey, ec2Trust, ecrPullPolicy, launchPolicy, serverlessLaunchPolicy, servicePassRolePolicy, serviceTrust } from "./policies";
+import { generateCertificates, s3ObjectArn, tlsReadPolicy, tlsZipKey, type GeneratedCertificates } from "./tls";
 import { capacityBounds, clusterConfigurations, defaultInstanceTypes, runJobFlowTemplate, securityConfiguration, type CapacityBounds, type FleetInstanceTypes } from "./template";
 
 /** What one domain gets. */
@@ -16,9 +17,28 @@ export interface SparkDomain {
   /** The SSM parameter holding the RunJobFlow template. */
   template: aws.ssm.Parameter;
   capacity: CapacityBounds;
+  /** The domain's spark repository (`<registry>/<prefix>-<stage>/<domain>/spark`), without a tag. */
+  imageRepository: pulumi.Output<string>;
+  /** The image jobs run in unless they set their own: the repository with the domain's `imageTag`. */
+  dockerImage: pulumi.Output<string>;
   longLivedCluster?: aws.emr.Cluster;
-  serverless?: { application: aws.emrserverless.Application; runtimeRole: aws.iam.Role };
+  serverless?: { application: aws.emrserverless.Application; runtimeRole: aws.iam.Role; securityGroup: aws.ec2.SecurityGroup };
   emrOnEks?: EmrOnEksDomain;
+}
+
+/**
+ * An EMR Serverless application's workers in the VPC (https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/vpc-access.html):
+ * the workers of the application among themselves, and HTTPS to AWS APIs and S3 (interface endpoints, the S3
+ * gateway endpoint, or NAT). Nothing else reaches them.
+ */
+export function serverlessSecurityGroupRules(): Pick<aws.ec2.SecurityGroupArgs, "ingress" | "egress"> {
+  return {
+    ingress: [{ description: "Workers of this application", protocol: "-1", fromPort: 0, toPort: 0, self: true }],
+    egress: [
+      { description: "Workers of this application", protocol: "-1", fromPort: 0, toPort: 0, self: true },
+      { description: "AWS APIs and S3 (HTTPS)", protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] },
+    ],
+  };
 }
 
 /** The tag EMR's v2 managed policies require on the resources clusters use. */
@@ -36,6 +56,8 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
   readonly diskKey: aws.kms.Key;
   readonly securityGroups: { primary: aws.ec2.SecurityGroup; core: aws.ec2.SecurityGroup; serviceAccess: aws.ec2.SecurityGroup };
   readonly releaseLabel: string;
+  /** The generated in-transit certificates (none when `tlsCertificatesS3Uri` names the operator's own zip). */
+  readonly tlsCertificates?: GeneratedCertificates;
   private readonly componentName: string;
   private readonly domainResources = new Map<string, SparkDomain>();
   private readonly account: { accountId: pulumi.Output<string>; partition: pulumi.Output<string>; region: pulumi.Output<string> };
@@ -84,7 +106,9 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
         description: "EMR local disks and EBS volumes",
         enableKeyRotation: true,
         deletionWindowInDays: 30,
-        policy: pulumi.all([partition, accountId, pulumi.output(args.administratorArns)]).apply(([partitionValue, account, admins]) => JSON.stringify(diskKeyPolicy(partitionValue, account, admins))),
+        policy: pulumi
+          .all([partition, accountId, pulumi.output(args.administratorArns), this.serviceRole.arn])
+          .apply(([partitionValue, account, admins, serviceRoleArn]) => JSON.stringify(diskKeyPolicy(partitionValue, account, admins, serviceRoleArn))),
         tags,
       },
       { parent: this, protect, retainOnDelete: protect },
@@ -107,9 +131,15 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
       serviceAccess: securityGroup("service-access", "EMR-managed: service access for clusters in private subnets"),
     };
 
-    const emrAccess = args.eks && args.domains.some((domain) => domain.emrOnEks) ? createEmrAccessEntry(this, name, args.eks, partition, accountId) : undefined;
+    const emrOnEks = args.eks && args.domains.some((domain) => domain.emrOnEks) ? args.eks : undefined;
+    const serviceLinkedRole = emrOnEks && (args.emrContainersServiceLinkedRole ?? "create") === "create" ? createEmrContainersServiceLinkedRole(this, name) : undefined;
+    const emrAccess = emrOnEks ? createEmrAccessEntry(this, name, emrOnEks, partition, accountId, serviceLinkedRole) : undefined;
 
-    const tlsCertificates = args.tlsCertificatesS3Uri ?? pulumi.interpolate`s3://${lake.artifactsBucket.name}/emr/tls/certificates.zip`;
+    // In-transit encryption: the operator's own certificates zip, or one generated here into the artifacts bucket.
+    if (args.tlsCertificatesS3Uri === undefined) {
+      this.tlsCertificates = generateCertificates(this, name, { bucket: lake.artifactsBucket.name, region: this.account.region, subject: `${args.prefix}-${args.stage}` });
+    }
+    const tlsCertificates = args.tlsCertificatesS3Uri ?? pulumi.interpolate`s3://${lake.artifactsBucket.name}/${tlsZipKey}`;
     const instanceTypes: FleetInstanceTypes = args.instanceTypes ?? defaultInstanceTypes;
     for (const domain of [...args.domains].sort((a, b) => (a.name < b.name ? -1 : 1))) {
       this.domainResources.set(domain.name, this.createDomain(name, args, domain, { tags: args.tags ?? {}, tlsCertificates, instanceTypes, lake, roleName, ...(emrAccess ? { emrAccess } : {}) }));
@@ -161,6 +191,19 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
           .all([storage.key.arn, this.diskKey.arn, pulumi.output(shared.tlsCertificates)])
           .apply(([s3KmsKeyArn, localDiskKmsKeyArn, tlsCertificatesS3Uri]) => JSON.stringify(securityConfiguration({ s3KmsKeyArn, localDiskKmsKeyArn, tlsCertificatesS3Uri }))),
       },
+      // No cluster can use the configuration before its certificates are in S3.
+      { parent: this, ...(this.tlsCertificates ? { dependsOn: [this.tlsCertificates.object] } : {}) },
+    );
+    // The nodes download the certificates zip with the instance role: exactly that object (and, when generated
+    // into the artifacts bucket, the lake key's decrypt through S3).
+    new aws.iam.RolePolicy(
+      `${prefix}-ec2-tls`,
+      {
+        role: instanceRole.name,
+        policy: pulumi
+          .all([pulumi.output(shared.tlsCertificates), partition, region, this.tlsCertificates ? lake.platformKey.arn : pulumi.output("")])
+          .apply(([uri, partitionValue, regionValue, keyArn]) => JSON.stringify(tlsReadPolicy({ objectArn: s3ObjectArn(uri, partitionValue), region: regionValue, ...(keyArn ? { keyArn } : {}) }))),
+      },
       child,
     );
 
@@ -169,6 +212,8 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
     const clusterName = physicalName("generic", args.prefix, args.stage, domain.name, "spark");
     const logUri = pulumi.interpolate`s3://${lake.artifactsBucket.name}/logs/emr/${domain.name}/`;
     const ecrRegistry = pulumi.interpolate`${accountId}.dkr.ecr.${region}.amazonaws.com`;
+    const imageRepository = pulumi.interpolate`${ecrRegistry}/${args.prefix}-${args.stage}/${domain.name}/spark`;
+    const dockerImage = pulumi.interpolate`${imageRepository}:${domain.imageTag ?? "bootstrap"}`;
     const template = new aws.ssm.Parameter(
       `${prefix}-template`,
       {
@@ -189,6 +234,7 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
             securityName: security.name,
             log: logUri,
             registry: ecrRegistry,
+            image: dockerImage,
           })
           .apply((resolved) =>
             JSON.stringify(
@@ -208,6 +254,7 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
                 capacity,
                 instanceTypes: shared.instanceTypes,
                 ecrRegistry: resolved.registry,
+                dockerImage: resolved.image,
                 tags: { ...tags, "data-platform:stage": args.stage },
               }),
             ),
@@ -217,8 +264,8 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
       child,
     );
 
-    const result: SparkDomain = { name: domain.name, instanceRole, instanceProfile, securityConfiguration: security, template, capacity };
-    if (domain.longLivedCluster) result.longLivedCluster = this.longLivedCluster(prefix, args, { clusterName, security, instanceProfile, logUri, ecrRegistry, idleTimeoutMinutes, capacity, instanceTypes: shared.instanceTypes, tags });
+    const result: SparkDomain = { name: domain.name, instanceRole, instanceProfile, securityConfiguration: security, template, capacity, imageRepository, dockerImage };
+    if (domain.longLivedCluster) result.longLivedCluster = this.longLivedCluster(prefix, args, { clusterName, security, instanceProfile, logUri, ecrRegistry, dockerImage, idleTimeoutMinutes, capacity, instanceTypes: shared.instanceTypes, tags });
     if (domain.serverless) result.serverless = this.serverlessApplication(prefix, args, domain, capacity, idleTimeoutMinutes, tags, lake, shared.roleName);
     if (domain.emrOnEks && args.eks) {
       result.emrOnEks = createEmrOnEksDomain(this, prefix, { eks: args.eks, domain: domain.name, roleName: shared.roleName(domain.name, "spark-eks"), accountId, tags, ...(shared.emrAccess ? { accessEntry: shared.emrAccess } : {}) });
@@ -244,6 +291,7 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
       instanceProfile: aws.iam.InstanceProfile;
       logUri: pulumi.Output<string>;
       ecrRegistry: pulumi.Output<string>;
+      dockerImage: pulumi.Output<string>;
       idleTimeoutMinutes: number;
       capacity: CapacityBounds;
       instanceTypes: FleetInstanceTypes;
@@ -280,7 +328,7 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
           instanceTypeConfigs: settings.instanceTypes.core.map((type) => ({ instanceType: type.instanceType, weightedCapacity: type.vcpus })),
           launchSpecifications: spot,
         },
-        configurationsJson: settings.ecrRegistry.apply((registry) => JSON.stringify(clusterConfigurations(registry))),
+        configurationsJson: pulumi.all([settings.ecrRegistry, settings.dockerImage]).apply(([registry, image]) => JSON.stringify(clusterConfigurations(registry, image))),
         tags: settings.tags,
       },
       { parent: this },
@@ -313,7 +361,19 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
     tags: Record<string, string>,
     lake: DataLake,
     roleName: (...parts: string[]) => string,
-  ): { application: aws.emrserverless.Application; runtimeRole: aws.iam.Role } {
+  ): { application: aws.emrserverless.Application; runtimeRole: aws.iam.Role; securityGroup: aws.ec2.SecurityGroup } {
+    // Its own group: the EMR-managed core group has no egress until an EMR on EC2 cluster has written its rules.
+    const securityGroup = new aws.ec2.SecurityGroup(
+      `${prefix}-serverless-sg`,
+      {
+        name: physicalName("generic", args.prefix, args.stage, domain.name, "spark-serverless"),
+        description: `EMR Serverless workers of ${domain.name}: no ingress from outside, HTTPS out`,
+        vpcId: args.vpcId,
+        ...serverlessSecurityGroupRules(),
+        tags: { ...tags, Name: physicalName("generic", args.prefix, args.stage, domain.name, "spark-serverless") },
+      },
+      { parent: this },
+    );
     const application = new aws.emrserverless.Application(
       `${prefix}-serverless`,
       {
@@ -324,7 +384,7 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
         autoStartConfiguration: { enabled: true },
         autoStopConfiguration: { enabled: true, idleTimeoutMinutes: Math.min(idleTimeoutMinutes, 10080) },
         maximumCapacity: { cpu: `${capacity.maximum} vCPU`, memory: `${capacity.maximum * 8} GB` },
-        networkConfiguration: { subnetIds: args.privateSubnetIds, securityGroupIds: [this.securityGroups.core.id] },
+        networkConfiguration: { subnetIds: args.privateSubnetIds, securityGroupIds: [securityGroup.id] },
         tags,
       },
       { parent: this },
@@ -340,7 +400,7 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
       { parent: this },
     );
     this.grantDomainData({ name: `${domain.name}-serverless`, role: runtimeRole, domain: domain.name }, domain, lake);
-    return { application, runtimeRole };
+    return { application, runtimeRole, securityGroup };
   }
 
   /** The domain's Spark resources; throws for a domain this component does not serve. */

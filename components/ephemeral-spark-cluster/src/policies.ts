@@ -27,9 +27,21 @@ export function ecrPullPolicy(region: string, accountId: string, repositoryPrefi
   ]);
 }
 
-/** Local-disk and EBS encryption with the EMR disk key. */
+/**
+ * What EMR documents for a key user of a local-disk/EBS key: use of the key, and grants only for AWS resources
+ * (EBS attaches the volumes through a grant). https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-encryption-enable.html
+ * (key users: https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-default-allow-users)
+ */
+export const diskKeyUserActions = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"];
+export const diskKeyGrantActions = ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"];
+const forAwsResources = { Bool: { "kms:GrantIsForAWSResource": true } };
+
+/** Local-disk and EBS encryption with the EMR disk key (the instance roles: EMR's documented key-user permissions). */
 export function diskKeyUsePolicy(keyArn: string): PolicyDocument {
-  return document([{ Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey", "kms:CreateGrant"], Resource: keyArn }]);
+  return document([
+    { Effect: "Allow", Action: diskKeyUserActions, Resource: keyArn },
+    { Effect: "Allow", Action: diskKeyGrantActions, Resource: keyArn, Condition: forAwsResources },
+  ]);
 }
 
 /** The EMR service role may pass only the instance roles of the platform's Spark clusters to EC2. */
@@ -37,18 +49,28 @@ export function servicePassRolePolicy(instanceRoleArns: string[]): PolicyDocumen
   return document([{ Effect: "Allow", Action: "iam:PassRole", Resource: instanceRoleArns, Condition: { StringEquals: { "iam:PassedToService": "ec2.amazonaws.com" } } }]);
 }
 
-/** Key policy of the disk key: administrators manage it; account roles use it only as their IAM policies allow. */
-export function diskKeyPolicy(partition: string, accountId: string, administratorArns: string[]): PolicyDocument {
+/**
+ * Key policy of the disk key: administrators manage it; account roles use it only as their IAM policies allow
+ * (the instance roles); the EMR service role - which launches the instances with encrypted EBS volumes, and
+ * whose managed policy has no KMS permission - is a key user by name, as EMR documents for EBS encryption.
+ */
+export function diskKeyPolicy(partition: string, accountId: string, administratorArns: string[], emrServiceRoleArn?: string): PolicyDocument {
   return document([
     keyAdministrationStatement(administratorArns, { partition, accountId }),
     {
       Sid: "KeyUseByAccountRolesWithIamPermission",
       Effect: "Allow",
       Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
-      Action: ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey", "kms:CreateGrant", "kms:ReEncryptFrom", "kms:ReEncryptTo"],
+      Action: [...diskKeyUserActions, ...diskKeyGrantActions],
       Resource: "*",
       Condition: { StringEquals: { "kms:CallerAccount": accountId } },
     },
+    ...(emrServiceRoleArn
+      ? [
+          { Sid: "KeyUseByEmrServiceRole", Effect: "Allow" as const, Principal: { AWS: emrServiceRoleArn }, Action: diskKeyUserActions, Resource: "*" },
+          { Sid: "GrantsForAwsResourcesByEmrServiceRole", Effect: "Allow" as const, Principal: { AWS: emrServiceRoleArn }, Action: diskKeyGrantActions, Resource: "*", Condition: forAwsResources },
+        ]
+      : []),
   ]);
 }
 

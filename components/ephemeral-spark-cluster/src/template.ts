@@ -64,13 +64,30 @@ export interface TemplateInput {
   instanceTypes: FleetInstanceTypes;
   /** The registry YARN may pull Docker images from (`<account>.dkr.ecr.<region>.amazonaws.com`). */
   ecrRegistry: string;
+  /** The image the driver and executors run in by default (`<registry>/<repository>:<tag>`). */
+  dockerImage: string;
   tags: Record<string, string>;
 }
 
 const glueMetastore = { "hive.metastore.client.factory.class": "com.amazonaws.glue.catalog.metastore.AWSGlueDataCatalogHiveClientFactory" };
 
-/** Spark, Hive and Delta on the Glue catalog, and YARN's Docker runtime trusting only our ECR registry. */
-export function clusterConfigurations(ecrRegistry: string): Configuration[] {
+/**
+ * The spark-submit settings that run a job's driver (the YARN application master) and executors in a Docker
+ * image: Hadoop refuses a Docker container without an image. Names from EMR's "Run Spark applications with
+ * Docker" (https://docs.aws.amazon.com/emr/latest/ReleaseGuide/emr-spark-docker.html).
+ */
+export function dockerRuntimeProperties(image: string): Record<string, string> {
+  return {
+    "spark.executorEnv.YARN_CONTAINER_RUNTIME_TYPE": "docker",
+    "spark.executorEnv.YARN_CONTAINER_RUNTIME_DOCKER_IMAGE": image,
+    "spark.yarn.appMasterEnv.YARN_CONTAINER_RUNTIME_TYPE": "docker",
+    "spark.yarn.appMasterEnv.YARN_CONTAINER_RUNTIME_DOCKER_IMAGE": image,
+  };
+}
+
+/** Spark, Hive and Delta on the Glue catalog, and YARN's Docker runtime trusting only our ECR registry, with the domain's image by default. */
+export function clusterConfigurations(ecrRegistry: string, dockerImage: string): Configuration[] {
+  if (!dockerImage.startsWith(`${ecrRegistry}/`)) throw new Error(`the Docker image ${dockerImage} is not in the trusted registry ${ecrRegistry}`);
   return [
     { Classification: "spark-hive-site", Properties: glueMetastore },
     { Classification: "hive-site", Properties: glueMetastore },
@@ -80,8 +97,7 @@ export function clusterConfigurations(ecrRegistry: string): Configuration[] {
       Properties: {
         "spark.sql.extensions": "io.delta.sql.DeltaSparkSessionExtension",
         "spark.sql.catalog.spark_catalog": "org.apache.spark.sql.delta.catalog.DeltaCatalog",
-        "spark.executorEnv.YARN_CONTAINER_RUNTIME_TYPE": "docker",
-        "spark.yarn.appMasterEnv.YARN_CONTAINER_RUNTIME_TYPE": "docker",
+        ...dockerRuntimeProperties(dockerImage),
       },
     },
     {
@@ -149,7 +165,7 @@ export function runJobFlowTemplate(input: TemplateInput): RunJobFlowCommandInput
     AutoScalingRole: input.autoScalingRole,
     VisibleToAllUsers: true,
     StepConcurrencyLevel: 1,
-    Configurations: clusterConfigurations(input.ecrRegistry),
+    Configurations: clusterConfigurations(input.ecrRegistry, input.dockerImage),
     Tags: Object.entries(input.tags)
       .sort(([a], [b]) => (a < b ? -1 : 1))
       .map(([Key, Value]) => ({ Key, Value })),

@@ -219,7 +219,10 @@ describe("NotebookHub", () => {
     const namespace = harness.one("kubernetes:core/v1:Namespace", "notebooks");
     expect((namespace.inputs["metadata"] as { labels: Record<string, string> }).labels["pod-security.kubernetes.io/enforce"]).toBe("restricted");
     const flows = harness.byType("kubernetes:networking.k8s.io/v1:NetworkPolicy").map((policy) => policy.name).filter((policyName) => policyName.startsWith("notebooks-"));
-    expect(flows).toEqual(expect.arrayContaining(["notebooks-default-deny", "notebooks-allow-dns-egress", "notebooks-allow-proxy-from-load-balancer", "notebooks-allow-vpc-https-egress"]));
+    expect(flows).toEqual(expect.arrayContaining(["notebooks-default-deny", "notebooks-allow-dns-egress", "notebooks-allow-proxy-from-load-balancer", "notebooks-allow-vpc-https-egress", "notebooks-allow-servers-to-s3"]));
+    // Notebook servers reach S3 (the region's prefix list) on 443 through the namespace's own policy.
+    const s3 = harness.one("kubernetes:networking.k8s.io/v1:NetworkPolicy", "notebooks-allow-servers-to-s3").inputs["spec"] as { egress: { to: { ipBlock: { cidr: string } }[] }[] };
+    expect(s3.egress[0]!.to.map((peer) => peer.ipBlock.cidr).sort()).toEqual(["3.5.64.0/21", "3.5.72.0/23", "52.218.0.0/17", "52.92.0.0/17"]);
   });
 
   it("has zero mandatory policy findings", async () => {

@@ -110,7 +110,7 @@ export class NotebookHub extends pulumi.ComponentResource {
     const child = { parent: this };
     const k8sChild = { parent: this, provider: cluster.provider };
 
-    this.namespace = cluster.namespace(name, { name: args.namespace ?? "notebooks", allow: namespaceFlows(cluster.vpcCidr) }, child);
+    this.namespace = cluster.namespace(name, { name: args.namespace ?? "notebooks", allow: namespaceFlows(cluster.vpcCidr, cluster.s3Cidrs) }, child);
     const namespace = this.namespace.name;
 
     this.userRole = cluster.serviceAccountRole(

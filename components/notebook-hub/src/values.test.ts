@@ -195,7 +195,9 @@ describe("exposure and flows", () => {
   });
 
   it("lets the load balancer reach only the proxy's HTTP port, and pods reach the VPC only on 443", () => {
-    const flows = namespaceFlows("10.40.0.0/16");
+    const flows = namespaceFlows("10.40.0.0/16", ["52.218.0.0/17"]);
+    // Notebook servers read the lake: S3 through the gateway endpoint answers on S3's public ranges.
+    expect(flows["servers-to-s3"]).toEqual({ direction: "egress", podLabels: { component: "singleuser-server" }, peers: [{ cidrs: ["52.218.0.0/17"] }], ports: [{ port: 443 }] });
     expect(flows["proxy-from-load-balancer"]).toEqual({ direction: "ingress", podLabels: { component: "proxy" }, peers: [{ cidr: "10.40.0.0/16" }], ports: [{ port: 8000 }] });
     expect(flows["vpc-https-egress"]).toEqual({ direction: "egress", peers: [{ cidr: "10.40.0.0/16" }], ports: [{ port: 443 }] });
     expect(Object.values(flows).every((flow) => flow.ports && flow.ports.length > 0)).toBe(true);

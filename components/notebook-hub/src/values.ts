@@ -1,3 +1,4 @@
+import type * as pulumi from "@pulumi/pulumi";
 import type { NetworkAllowRule, Scheduling } from "@data-platform/platform-cluster";
 import type { AuthenticatorArgs, AuthenticatorKind, NotebookDomainArgs, NotebookProfileArgs } from "./args";
 
@@ -251,7 +252,7 @@ export function hubValues(input: HubValuesInput): Record<string, unknown> {
  * Explicit flows of the notebooks namespace on top of its default deny. They duplicate the chart's own
  * policies on purpose: the hub keeps working if a chart upgrade renames them, and the namespace says what flows.
  */
-export function namespaceFlows(vpcCidr: string): Record<string, NetworkAllowRule> {
+export function namespaceFlows(vpcCidr: string, s3Cidrs: pulumi.Input<string[]>): Record<string, NetworkAllowRule> {
   const networkAccessHub = { "hub.jupyter.org/network-access-hub": "true" };
   return {
     // The internal NLB (ip targets, no client IP preservation) reaches the proxy from VPC addresses.
@@ -269,6 +270,8 @@ export function namespaceFlows(vpcCidr: string): Record<string, NetworkAllowRule
     "servers-to-hub": { direction: "egress", podLabels: podLabels.singleuser, peers: [{ podLabels: podLabels.hub }], ports: [{ port: ports.hub }] },
     // Kubernetes API (private endpoint), AWS interface endpoints (STS, Glue, KMS) and the query mesh's internal endpoint.
     "vpc-https-egress": { direction: "egress", peers: [{ cidr: vpcCidr }], ports: [{ port: 443 }] },
+    // Notebook servers read the lake: S3 through the gateway endpoint is S3's public ranges (the region's prefix list).
+    "servers-to-s3": { direction: "egress", podLabels: podLabels.singleuser, peers: [{ cidrs: s3Cidrs }], ports: [{ port: 443 }] },
   };
 }
 

@@ -2,7 +2,7 @@ import { evaluatePolicies, podSecurityExceptionAnnotation as packAnnotation, pod
 import { describe, expect, it } from "vitest";
 import { prodArgs } from "./__fixtures__/args";
 import { build } from "./__fixtures__/harness";
-import { allowRuleSpec, defaultDenySpec, namespaceMetadata, podSecurityEnforceLabel, podSecurityExceptionAnnotation, validateNamespaceArgs, type NamespaceArgs } from "./namespace";
+import { allowRuleSpec, defaultDenySpec, resolvedPeers, namespaceMetadata, podSecurityEnforceLabel, podSecurityExceptionAnnotation, validateNamespaceArgs, type NamespaceArgs } from "./namespace";
 
 const namespaceType = "kubernetes:core/v1:Namespace";
 const policyType = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
@@ -14,6 +14,28 @@ const queryNamespace: NamespaceArgs = {
     "to-aws": { direction: "egress", peers: [{ cidr: "0.0.0.0/0" }], ports: [{ port: 443 }] },
   },
 };
+
+describe("deploy-time ranges (an AWS-managed prefix list)", () => {
+  it("become one ipBlock each, sorted and deduplicated, beside the rule's other peers", async () => {
+    const { harness } = await build(prodArgs(), {
+      use: (cluster) => cluster.namespace("lake-reader", { allow: { "to-aws": { direction: "egress", peers: [{ cidr: "10.42.0.0/16" }, { cidrs: cluster.s3Cidrs }], ports: [{ port: 443 }] } } }),
+    });
+    const spec = harness.one(policyType, "lake-reader-allow-to-aws").inputs["spec"] as { egress: { to: { ipBlock: { cidr: string } }[] }[] };
+    expect(spec.egress[0]!.to).toEqual([{ ipBlock: { cidr: "10.42.0.0/16" } }, ...["3.5.64.0/21", "3.5.72.0/23", "52.218.0.0/17", "52.92.0.0/17"].map((cidr) => ({ ipBlock: { cidr } }))]);
+    expect(harness.invokes.map((invoke) => invoke.inputs["name"])).toContain("com.amazonaws.eu-west-1.s3");
+  });
+
+  it("are refused for ingress and when malformed, and never become an empty peer list (which would admit every destination)", () => {
+    expect(() => validateNamespaceArgs("x", { allow: { in: { direction: "ingress", peers: [{ cidrs: ["10.0.0.0/8"] }] } } })).toThrow(/deploy-time ranges \(cidrs\) are for egress only/);
+    expect(() => validateNamespaceArgs("x", { allow: { out: { direction: "egress", peers: [{ cidrs: ["10.0.0.0/33"] }] } } })).toThrow(/allow\.out: /);
+    expect(() => resolvedPeers([{ cidr: "10.42.0.0/16" }, { cidrs: [] }], [[], []])).toThrow(/resolved to none: an empty peer list would admit every destination/);
+    expect(resolvedPeers([{ namespace: "query" }, { cidrs: [] }], [[], ["52.92.0.0/17", "3.5.64.0/21", "52.92.0.0/17"]])).toEqual([
+      { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "query" } } },
+      { ipBlock: { cidr: "3.5.64.0/21" } },
+      { ipBlock: { cidr: "52.92.0.0/17" } },
+    ]);
+  });
+});
 
 describe("namespace specs", () => {
   it("label restricted namespaces on all three Pod Security modes, the way the policy pack reads them", () => {

@@ -1,5 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import type { PodSecurityLevel } from "./args";
 import { parseCidr } from "./cidr";
 
@@ -15,6 +15,11 @@ export interface NetworkPeer {
   podLabels?: Record<string, string>;
   /** An IPv4 range (the VPC for load balancers, or AWS endpoints). Never a /0 for ingress. */
   cidr?: string;
+  /**
+   * IPv4 ranges known only at deploy time, such as an AWS-managed prefix list's (S3's public ranges, which the
+   * gateway endpoint routes to): egress only. The rule fails the deployment if they resolve to none.
+   */
+  cidrs?: pulumi.Input<string[]>;
 }
 
 /** One explicit flow the namespace's pods may use, on top of the default deny. */
@@ -69,7 +74,13 @@ export function validateNamespaceArgs(name: string, args: NamespaceArgs): void {
     if (rule.direction !== "ingress" && rule.direction !== "egress") problems.push(`${where}.direction must be ingress or egress`);
     if (rule.peers.length === 0) problems.push(`${where}.peers must name at least one peer`);
     for (const peer of rule.peers) {
-      if (peer.cidr !== undefined) {
+      if (peer.cidrs !== undefined) {
+        if (rule.direction !== "egress") problems.push(`${where}: deploy-time ranges (cidrs) are for egress only`);
+        if (peer.cidr !== undefined || peer.namespace !== undefined || peer.podLabels !== undefined) problems.push(`${where}: a peer is either cidrs, a cidr or namespace/podLabels, not several`);
+        if (Array.isArray(peer.cidrs)) {
+          for (const text of peer.cidrs) if (typeof text === "string" && typeof parseCidr(text) === "string") problems.push(`${where}: ${parseCidr(text) as string}`);
+        }
+      } else if (peer.cidr !== undefined) {
         const cidr = parseCidr(peer.cidr);
         if (typeof cidr === "string") problems.push(`${where}: ${cidr}`);
         else if (rule.direction === "ingress" && cidr.prefixLength === 0) problems.push(`${where}: ingress from ${cidr.text} admits the internet`);
@@ -128,9 +139,28 @@ function peerSpec(peer: NetworkPeer): k8s.types.input.networking.v1.NetworkPolic
   };
 }
 
+/**
+ * The peers of one flow; deploy-time ranges expand to one ipBlock each once known. An empty list would mean
+ * "every destination" to Kubernetes, so ranges that resolve to none fail the deployment instead.
+ */
+function peersSpec(peers: NetworkPeer[]): pulumi.Input<k8s.types.input.networking.v1.NetworkPolicyPeer[]> {
+  if (!peers.some((peer) => peer.cidrs !== undefined)) return peers.map(peerSpec);
+  return pulumi.all(peers.map((peer) => pulumi.output(peer.cidrs ?? []))).apply((resolved) => resolvedPeers(peers, resolved));
+}
+
+/** The peers once deploy-time ranges are known (`resolved[i]` for `peers[i]`). Pure. */
+export function resolvedPeers(peers: NetworkPeer[], resolved: string[][]): k8s.types.input.networking.v1.NetworkPolicyPeer[] {
+  return peers.flatMap((peer, index) => {
+    if (peer.cidrs === undefined) return [peerSpec(peer)];
+    const ranges = [...new Set(resolved[index] ?? [])].sort();
+    if (ranges.length === 0) throw new Error("a NetworkPolicy peer's deploy-time ranges resolved to none: an empty peer list would admit every destination");
+    return ranges.map((cidr) => ({ ipBlock: { cidr } }));
+  });
+}
+
 /** The NetworkPolicy spec of one explicit flow. */
 export function allowRuleSpec(rule: NetworkAllowRule): k8s.types.input.networking.v1.NetworkPolicySpec {
-  const peers = rule.peers.map(peerSpec);
+  const peers = peersSpec(rule.peers);
   const ports = rule.ports?.map((port) => ({ port: port.port, protocol: port.protocol ?? "TCP" }));
   const flow = { ...(ports ? { ports } : {}) };
   return {

@@ -67,6 +67,12 @@ export class PlatformCluster extends pulumi.ComponentResource {
   /** Security group of the interface endpoints (HTTPS from the VPC only). */
   readonly endpointSecurityGroup: aws.ec2.SecurityGroup;
   readonly s3GatewayEndpoint: aws.ec2.VpcEndpoint;
+  /**
+   * S3's address ranges in the region (the AWS-managed prefix list `com.amazonaws.<region>.s3`): traffic to S3
+   * through the gateway endpoint goes to these public addresses, so pods reading the lake need them in their
+   * egress policy (`{ cidrs: cluster.s3Cidrs }`).
+   */
+  readonly s3Cidrs: pulumi.Output<string[]>;
   /** Interface endpoints by service name (`ecr.api`). */
   readonly interfaceEndpoints: Record<string, aws.ec2.VpcEndpoint>;
   readonly flowLog: aws.ec2.FlowLog;
@@ -165,6 +171,7 @@ export class PlatformCluster extends pulumi.ComponentResource {
     this.publicSubnetIds = network.publicSubnetIds;
     this.endpointSecurityGroup = network.endpointSecurityGroup;
     this.s3GatewayEndpoint = network.s3GatewayEndpoint;
+    this.s3Cidrs = aws.ec2.getPrefixListOutput({ name: pulumi.interpolate`com.amazonaws.${region}.s3` }, child).cidrBlocks;
     this.interfaceEndpoints = network.interfaceEndpoints;
     this.flowLog = network.flowLog;
 

@@ -146,6 +146,10 @@ describe("QueryMesh (trino, file access control)", () => {
       "query-mesh-namespace-allow-within-mesh",
       "query-mesh-namespace-default-deny",
     ]);
+    // S3 through the gateway endpoint answers on S3's public ranges: by default the region's prefix list.
+    const toAws = harness.one("kubernetes:networking.k8s.io/v1:NetworkPolicy", "query-mesh-namespace-allow-to-aws").inputs["spec"] as { egress: { to: { ipBlock: { cidr: string } }[]; ports: unknown[] }[] };
+    expect(toAws.egress[0]!.to.map((peer) => peer.ipBlock.cidr)).toEqual(["10.40.0.0/16", "3.5.64.0/21", "3.5.72.0/23", "52.218.0.0/17", "52.92.0.0/17"]);
+    expect(toAws.egress[0]!.ports).toEqual([{ port: 443, protocol: "TCP" }]);
     const service = harness.one("kubernetes:core/v1:Service", "query-mesh-nlb");
     expect(service.inputs["metadata"]).toMatchObject({
       namespace: "query",

@@ -71,14 +71,22 @@ export function exposedDomains(args: Pick<QueryMeshArgs, "domains" | "lake">): E
 }
 
 /** The namespace's explicit flows, on top of default deny and DNS. Pure: tested without mocks. */
-export function queryNetworkFlows(args: { engine: QueryEngine; vpcCidr: string; s3EgressCidrs: string[]; accessControl: AccessControlMode; policyRestUrl?: string }): Record<string, NetworkAllowRule> {
+export function queryNetworkFlows(args: {
+  engine: QueryEngine;
+  vpcCidr: string;
+  /** S3's ranges: listed in config, or the region's prefix list resolved at deploy time. */
+  s3EgressCidrs: string[] | pulumi.Output<string[]>;
+  accessControl: AccessControlMode;
+  policyRestUrl?: string;
+}): Record<string, NetworkAllowRule> {
+  const s3Peers = Array.isArray(args.s3EgressCidrs) ? args.s3EgressCidrs.map((cidr) => ({ cidr })) : [{ cidrs: args.s3EgressCidrs }];
   const flows: Record<string, NetworkAllowRule> = {
     // The internal NLB (ip targets) reaches the coordinator from VPC addresses.
     "from-load-balancer": { direction: "ingress", podLabels: coordinatorSelector(args.engine), peers: [{ cidr: args.vpcCidr }], ports: [{ port: enginePort }] },
     "within-mesh": { direction: "ingress", peers: [{ namespace: queryNamespace }], ports: [{ port: enginePort }] },
     "to-mesh": { direction: "egress", peers: [{ namespace: queryNamespace }], ports: [{ port: enginePort }] },
     // Interface endpoints (STS, Glue, KMS, ...) in the VPC; S3's gateway endpoint uses S3's own ranges.
-    "to-aws": { direction: "egress", peers: [{ cidr: args.vpcCidr }, ...args.s3EgressCidrs.map((cidr) => ({ cidr }))], ports: [{ port: 443 }] },
+    "to-aws": { direction: "egress", peers: [{ cidr: args.vpcCidr }, ...s3Peers], ports: [{ port: 443 }] },
   };
   if (args.accessControl !== "file" && args.policyRestUrl) {
     flows["to-policy-service"] = {
@@ -152,7 +160,7 @@ export class QueryMesh extends pulumi.ComponentResource {
       {
         name: queryNamespace,
         podSecurity: "restricted",
-        allow: queryNetworkFlows({ engine, vpcCidr: cluster.vpcCidr, s3EgressCidrs: args.s3EgressCidrs ?? [], accessControl, policyRestUrl: args.ranger?.policyRestUrl }),
+        allow: queryNetworkFlows({ engine, vpcCidr: cluster.vpcCidr, s3EgressCidrs: args.s3EgressCidrs ?? cluster.s3Cidrs, accessControl, policyRestUrl: args.ranger?.policyRestUrl }),
       },
       child,
     );

@@ -173,10 +173,10 @@ describe("args", () => {
 
 describe("network and load balancer", () => {
   it("admits only the VPC to the coordinator, the mesh to itself, and egress 443 to the VPC", () => {
-    const flows = queryNetworkFlows({ engine: "trino", vpcCidr: "10.40.0.0/16", s3EgressCidrs: [], accessControl: "file" });
+    const flows = queryNetworkFlows({ engine: "trino", vpcCidr: "10.40.0.0/16", s3EgressCidrs: ["52.218.0.0/17"], accessControl: "file" });
     expect(Object.keys(flows).sort()).toEqual(["from-load-balancer", "to-aws", "to-mesh", "within-mesh"]);
     expect(flows["from-load-balancer"]).toMatchObject({ direction: "ingress", peers: [{ cidr: "10.40.0.0/16" }], ports: [{ port: 8080 }] });
-    expect(flows["to-aws"]).toMatchObject({ direction: "egress", peers: [{ cidr: "10.40.0.0/16" }], ports: [{ port: 443 }] });
+    expect(flows["to-aws"]).toEqual({ direction: "egress", peers: [{ cidr: "10.40.0.0/16" }, { cidr: "52.218.0.0/17" }], ports: [{ port: 443 }] });
     const ranged = queryNetworkFlows({ engine: "trino", vpcCidr: "10.40.0.0/16", s3EgressCidrs: [], accessControl: "privacera", policyRestUrl: ranger.policyRestUrl });
     expect(ranged["to-policy-service"]).toMatchObject({ ports: [{ port: 6182 }], peers: [{ namespace: "privacera" }, { cidr: "10.40.0.0/16" }] });
   });

@@ -157,6 +157,28 @@ describe("resolvePlatformConfig", () => {
     expect(() => resolvePlatformConfig({ stack: "dev", values, configFile: "Pulumi.dev.yaml", domainsDir })).not.toThrow();
   });
 
+  it("refuses Airflow versions MWAA does not offer, operator ranges open to the internet and unpinned image tags, naming the key", () => {
+    const found = issues({
+      stage: (s) => ((s.workflow = { operatorCidrs: ["0.0.0.0/0"] }), (s.domains.logistics = { needs: { workflow: { airflowVersion: "2.6.3" } } })),
+      files: { "orders.yaml": { ...orders, needs: { spark: { imageTag: "latest" } } } },
+    });
+    expect(found.map((issue) => [issue.path, issue.message])).toEqual(
+      expect.arrayContaining([
+        ["data-platform:workflow.operatorCidrs[0]", expect.stringMatching(/must not be a \/0/)],
+        ["needs.spark.imageTag", expect.stringMatching(/must be pinned, not latest/)],
+        ["data-platform:domains.logistics.needs.workflow.airflowVersion", expect.stringMatching(/"2\.10\.3", "2\.11\.0", "3\.0\.6"/)],
+      ]),
+    );
+  });
+
+  it("defaults the operator ranges to none, the spark image tag to bootstrap and the S3 egress ranges to the prefix list", () => {
+    const config = load();
+    expect(config.workflow.operatorCidrs).toEqual([]);
+    expect(config.domains.map((domain) => domain.needs.spark.imageTag)).toEqual(["bootstrap", "bootstrap"]);
+    expect(config.queryMesh.s3EgressCidrs).toBeUndefined();
+    expect(config.network.interfaceEndpoints).toContain("lakeformation");
+  });
+
   it("fails when the registry directory is missing", () => {
     expect(() => resolvePlatformConfig({ stack: "dev", values: validStage, configFile: "Pulumi.dev.yaml", domainsDir: "/nonexistent/domains" })).toThrow(
       /domain registry directory does not exist/,

@@ -35,13 +35,30 @@ const positiveInt = z.number().int("must be a whole number").positive("must be g
 export const lakeZones = ["raw", "analytics"] as const;
 export const mwaaEnvironmentClasses = ["mw1.micro", "mw1.small", "mw1.medium", "mw1.large", "mw1.xlarge", "mw1.2xlarge"] as const;
 
+/**
+ * Airflow versions MWAA creates environments with: "Valid values: 2.7.2, 2.8.1, 2.9.2, 2.10.1, 2.10.3, 2.11.0,
+ * and 3.0.6" (CreateEnvironment API reference, as generated into aws/aws-sdk-go-v2 service/mwaa
+ * api_op_CreateEnvironment.go at commit 058d9848ce2d1cb449f2b7a96b8d8cde6de44c02). MWAA ended support for 2.4.3,
+ * 2.5.1 and 2.6.3 on 2025-12-30 (https://docs.aws.amazon.com/mwaa/latest/userguide/airflow-versions.html).
+ * Update this list from that page when MWAA adds or retires a version.
+ */
+export const mwaaAirflowVersions = ["2.7.2", "2.8.1", "2.9.2", "2.10.1", "2.10.3", "2.11.0", "3.0.6"] as const;
+export const defaultAirflowVersion = "2.10.3";
+const airflowVersion = z.enum(mwaaAirflowVersions, { error: `must be an Airflow version MWAA supports: ${mwaaAirflowVersions.join(", ")}` });
+
+/** An ECR image tag, pinned (never `latest`). */
+const imageTag = z
+  .string()
+  .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "must be an image tag (letters, digits, _ . -, up to 128 characters)")
+  .refine((tag) => tag !== "latest", "must be pinned, not latest");
+
 const workflowNeeds = z
   .strictObject({
     enabled: z.boolean().default(true).describe("Create a DomainWorkflowEnv (MWAA) for the domain."),
     environmentClass: z.enum(mwaaEnvironmentClasses).default("mw1.small").describe("MWAA environment class; small by default."),
     minWorkers: positiveInt.max(25).default(1),
     maxWorkers: positiveInt.max(25).default(5).describe("25 is MWAA's default per-environment limit."),
-    airflowVersion: z.string().regex(/^\d+\.\d+\.\d+$/, "must be an Airflow version such as 2.10.3").default("2.10.3"),
+    airflowVersion: airflowVersion.default(defaultAirflowVersion).describe("An Airflow version MWAA supports."),
   })
   .refine((value) => value.minWorkers <= value.maxWorkers, { message: "minWorkers must not exceed maxWorkers", path: ["minWorkers"] });
 
@@ -52,6 +69,9 @@ const sparkNeeds = z.strictObject({
   longLivedCluster: z.boolean().default(false).describe("Also run one long-lived, idle-terminating EMR cluster (handy in dev)."),
   serverless: z.boolean().default(false).describe("Also create an EMR Serverless application for the domain."),
   emrOnEks: z.boolean().default(false).describe("Also run Spark on the platform's EKS cluster (EMR on EKS virtual cluster)."),
+  imageTag: imageTag
+    .default("bootstrap")
+    .describe("Tag of the domain's spark image (its ECR repository <prefix>-<stage>/<domain>/spark) that YARN runs jobs in, unless a job sets its own."),
 });
 
 const toggle = (description: string) => z.strictObject({ enabled: z.boolean().default(false).describe(description) });
@@ -62,8 +82,8 @@ export const domainNeedsSchema = z.strictObject({
     .min(1, "a domain uses at least one lake zone")
     .default(["raw", "analytics"])
     .describe("Lake zones the domain stores data in; one bucket and Glue database per zone."),
-  workflow: workflowNeeds.default({ enabled: true, environmentClass: "mw1.small", minWorkers: 1, maxWorkers: 5, airflowVersion: "2.10.3" }),
-  spark: sparkNeeds.default({ enabled: true, maxCoreVcpus: 64, idleTimeoutMinutes: 30, longLivedCluster: false, serverless: false, emrOnEks: false }),
+  workflow: workflowNeeds.default({ enabled: true, environmentClass: "mw1.small", minWorkers: 1, maxWorkers: 5, airflowVersion: defaultAirflowVersion }),
+  spark: sparkNeeds.default({ enabled: true, maxCoreVcpus: 64, idleTimeoutMinutes: 30, longLivedCluster: false, serverless: false, emrOnEks: false, imageTag: "bootstrap" }),
   fargate: toggle("An ECS Fargate runner for non-Spark jobs.").default({ enabled: false }),
   notebooks: z
     .strictObject({
@@ -107,7 +127,7 @@ export const domainOverrideSchema = z.strictObject({
           environmentClass: z.enum(mwaaEnvironmentClasses).optional(),
           minWorkers: positiveInt.max(25).optional(),
           maxWorkers: positiveInt.max(25).optional(),
-          airflowVersion: z.string().regex(/^\d+\.\d+\.\d+$/, "must be an Airflow version such as 2.10.3").optional(),
+          airflowVersion: airflowVersion.optional(),
         })
         .optional(),
       spark: z
@@ -118,6 +138,7 @@ export const domainOverrideSchema = z.strictObject({
           longLivedCluster: z.boolean().optional(),
           serverless: z.boolean().optional(),
           emrOnEks: z.boolean().optional(),
+          imageTag: imageTag.optional(),
         })
         .optional(),
       fargate: z.strictObject({ enabled: z.boolean().optional() }).optional(),
@@ -200,7 +221,9 @@ export const stageConfigSchema = z.strictObject({
     reservedCidrs: z.array(cidr).default([]).describe("Peered or on-premises ranges the VPC must not overlap."),
     interfaceEndpoints: z
       .array(z.enum(interfaceEndpointServices))
-      .default(["ecr.api", "ecr.dkr", "sts", "logs", "kms", "glue", "ssm", "secretsmanager", "kinesis-streams", "elasticmapreduce"]),
+      // lakeformation: pods of the query mesh, notebooks and EMR on EKS call Lake Formation, and their network
+      // policies admit HTTPS only to the VPC (and S3's ranges).
+      .default(["ecr.api", "ecr.dkr", "sts", "logs", "kms", "glue", "ssm", "secretsmanager", "kinesis-streams", "elasticmapreduce", "lakeformation"]),
     flowLogRetentionDays: z
       .number()
       .refine((days) => (logRetentionDays as readonly number[]).includes(days), `must be one of ${logRetentionDays.join(", ")}`)
@@ -247,8 +270,12 @@ export const stageConfigSchema = z.strictObject({
         .regex(/^s3:\/\/[a-z0-9.-]{3,63}\/.+\.zip$/, "must be an s3:// URI of a .zip of PEM certificates")
         .optional()
         .describe("PEM certificates for EMR in-transit encryption; default: the artifacts bucket's emr/tls/certificates.zip."),
+      emrContainersServiceLinkedRole: z
+        .enum(["create", "existing"])
+        .default("create")
+        .describe("With EMR on EKS: create EMR on EKS's service-linked role (a fresh account has none), or use the account's existing one."),
     })
-    .default({ releaseLabel: "emr-6.15.0", serverlessReleaseLabel: "emr-7.5.0" }),
+    .default({ releaseLabel: "emr-6.15.0", serverlessReleaseLabel: "emr-7.5.0", emrContainersServiceLinkedRole: "create" }),
   queryMesh: z
     .strictObject({
       enabled: z.boolean().default(false).describe("Trino or Starburst on the cluster, over the Glue lake."),
@@ -266,9 +293,22 @@ export const stageConfigSchema = z.strictObject({
         })
         .optional()
         .describe("Required with engine starburst: license and harbor.starburstdata.net credentials (secrets)."),
-      s3EgressCidrs: z.array(cidr).default([]).describe("S3's address ranges in the region (for the pods' egress policy)."),
+      s3EgressCidrs: z
+        .array(cidr)
+        .min(1, "must list at least one range, or leave it out to use the region's S3 prefix list")
+        .optional()
+        .describe("S3's address ranges for the pods' egress policy; default: the region's S3 prefix list (com.amazonaws.<region>.s3)."),
     })
-    .default({ enabled: false, engine: "trino", accessControl: "file", workers: { min: 2, max: 10 }, s3EgressCidrs: [] }),
+    .default({ enabled: false, engine: "trino", accessControl: "file", workers: { min: 2, max: 10 } }),
+  workflow: z
+    .strictObject({
+      operatorCidrs: z
+        .array(cidr.refine((value) => !value.endsWith("/0"), "must not be a /0: the Airflow web server is private"))
+        .default([])
+        .describe("Operator networks (VPN, peered office ranges) admitted to the MWAA web server and REST API on 443; the VPC's own clients need none."),
+    })
+    .default({ operatorCidrs: [] })
+    .describe("Settings of every domain's MWAA environment."),
   notebooks: z
     .strictObject({
       enabled: z.boolean().default(false).describe("JupyterHub on the cluster for analysts."),
@@ -386,6 +426,7 @@ export const stageConfigSchema = z.strictObject({
           database: z.string().optional(),
           jdbcUrl: z.string().regex(/^jdbc:/, "must start with jdbc:").optional(),
           port: positiveInt.max(65535).optional(),
+          imageTag: imageTag.optional().describe("Tag of the domain's spark image the import runs in; default: the domain's needs.spark.imageTag."),
           secretArn: z.string().regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, "must be a Secrets Manager secret ARN"),
           databaseSecurityGroupId: z.string().regex(/^sg-[0-9a-f]+$/, "must be a security group id").optional(),
           schedule: z.string().min(1),

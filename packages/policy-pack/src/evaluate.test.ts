@@ -206,6 +206,32 @@ const cases: Record<string, { pass: () => EvaluatedResource[]; fail: () => Evalu
     fail: () => [r("aws:ssm/parameter:Parameter", { value: JSON.stringify({ ReleaseLabel: "emr-7.5.0", SecurityConfiguration: "dp-prod", Instances: { KeepJobFlowAliveWhenNoSteps: true } }) })],
     message: /not one it depends on|no LogUri|neither auto-terminates/,
   },
+  "emr-docker-runtime-image": {
+    pass: () => {
+      const image = "1.dkr.ecr.eu-west-1.amazonaws.com/dp-prod/orders/spark:bootstrap";
+      const sparkDefaults = {
+        Classification: "spark-defaults",
+        Properties: {
+          "spark.executorEnv.YARN_CONTAINER_RUNTIME_TYPE": "docker",
+          "spark.executorEnv.YARN_CONTAINER_RUNTIME_DOCKER_IMAGE": image,
+          "spark.yarn.appMasterEnv.YARN_CONTAINER_RUNTIME_TYPE": "docker",
+          "spark.yarn.appMasterEnv.YARN_CONTAINER_RUNTIME_DOCKER_IMAGE": image,
+        },
+      };
+      return [
+        r("aws:ssm/parameter:Parameter", { value: JSON.stringify({ ReleaseLabel: "emr-6.15.0", Configurations: [sparkDefaults] }) }),
+        r("aws:emr/cluster:Cluster", { configurationsJson: JSON.stringify([sparkDefaults]) }),
+        r("aws:ssm/parameter:Parameter", { value: JSON.stringify({ ReleaseLabel: "emr-7.5.0", Configurations: [{ Classification: "spark-defaults", Properties: {} }] }) }),
+      ];
+    },
+    fail: () => [
+      r("aws:ssm/parameter:Parameter", {
+        value: JSON.stringify({ ReleaseLabel: "emr-6.15.0", Configurations: [{ Classification: "spark-defaults", Properties: { "spark.executorEnv.YARN_CONTAINER_RUNTIME_TYPE": "docker", "spark.yarn.appMasterEnv.YARN_CONTAINER_RUNTIME_TYPE": "docker" } }] }),
+      }),
+      r("aws:emr/cluster:Cluster", { configurationsJson: JSON.stringify([{ Classification: "spark-defaults", Properties: { "spark.yarn.appMasterEnv.YARN_CONTAINER_RUNTIME_TYPE": "docker", "spark.yarn.appMasterEnv.YARN_CONTAINER_RUNTIME_DOCKER_IMAGE": " " } }]) }),
+    ],
+    message: /YARN_CONTAINER_RUNTIME_DOCKER_IMAGE is not set/,
+  },
   "eks-private-endpoint": {
     pass: () => [r("eks:index:Cluster", eksComponent), r("aws:eks/cluster:Cluster", { vpcConfig: { endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] } })],
     fail: () => [r("eks:index:Cluster", { ...eksComponent, endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] }), r("aws:eks/cluster:Cluster", { vpcConfig: {} })],

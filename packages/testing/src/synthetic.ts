@@ -85,6 +85,13 @@ function lowerFirst(value: string): string {
 export function resolvedState(type: string, name: string, inputs: Record<string, unknown>, ctx: SyntheticContext): { id: string; state: Record<string, unknown> } {
   const { provider, module, resource } = parseType(type);
   const state: Record<string, unknown> = { ...inputs };
+  if (provider === "tls") {
+    // What the TLS provider computes: synthetic PEM blocks (not real keys), deterministic in the resource's name.
+    const pem = (label: string) => `-----BEGIN ${label}-----\n${Buffer.from(stableHex(`${type}:${name}:${label}`, 48)).toString("base64")}\n-----END ${label}-----\n`;
+    if (type === "tls:index/privateKey:PrivateKey") Object.assign(state, { privateKeyPem: pem("RSA PRIVATE KEY"), privateKeyPemPkcs8: pem("PRIVATE KEY"), publicKeyPem: pem("PUBLIC KEY") });
+    if (type === "tls:index/selfSignedCert:SelfSignedCert" || type === "tls:index/locallySignedCert:LocallySignedCert") state["certPem"] = pem("CERTIFICATE");
+    if (type === "tls:index/certRequest:CertRequest") state["certRequestPem"] = pem("CERTIFICATE REQUEST");
+  }
   if (provider !== "aws") {
     return { id: `${name}-${stableHex(type + name, 8)}`, state };
   }

@@ -61,6 +61,29 @@ export const emrTemplatesUseSecurityConfiguration: StackValidationPolicy = {
   },
 };
 
+/** What `spark-defaults` leaves unset: a YARN role forced onto the Docker runtime without an image to run. */
+export function dockerRuntimeWithoutImage(configurations: unknown): string[] {
+  const sparkDefaults = asArray(configurations).find((configuration) => get(configuration, "Classification") === "spark-defaults");
+  const properties = (get(sparkDefaults, "Properties") ?? {}) as Record<string, unknown>;
+  return ["spark.executorEnv", "spark.yarn.appMasterEnv"].filter(
+    (role) => properties[`${role}.YARN_CONTAINER_RUNTIME_TYPE`] === "docker" && !String(properties[`${role}.YARN_CONTAINER_RUNTIME_DOCKER_IMAGE`] ?? "").trim(),
+  );
+}
+
+export const emrDockerRuntimeImage: StackValidationPolicy = {
+  name: "emr-docker-runtime-image",
+  description:
+    "[EMR Docker] An EMR cluster or template that runs Spark's executors or application master on YARN's Docker runtime names their image (YARN_CONTAINER_RUNTIME_DOCKER_IMAGE): Hadoop refuses a Docker container without one.",
+  validateStack: (args, report) => {
+    for (const resource of args.resources) {
+      const configurations =
+        resource.type === typeOf(aws.ssm.Parameter) ? get(jobFlowTemplate(resource.props["value"]), "Configurations") : resource.type === typeOf(aws.emr.Cluster) ? parseJson(resource.props["configurationsJson"]) : undefined;
+      if (configurations === undefined) continue;
+      for (const role of dockerRuntimeWithoutImage(configurations)) report(`${role}.YARN_CONTAINER_RUNTIME_TYPE is docker but ${role}.YARN_CONTAINER_RUNTIME_DOCKER_IMAGE is not set`, resource.urn);
+    }
+  },
+};
+
 export const eksPrivateEndpoint: ResourceValidationPolicy = {
   name: "eks-private-endpoint",
   description: "[EKS.1] The EKS API endpoint is private, or public only to listed CIDRs that are never 0.0.0.0/0.",
@@ -226,6 +249,7 @@ export const computePolicies = [
   emrSecurityConfigurationEncryption,
   emrClusterHardening,
   emrTemplatesUseSecurityConfiguration,
+  emrDockerRuntimeImage,
   eksPrivateEndpoint,
   eksControlPlaneLogging,
   eksSecretsEncryption,
