@@ -61,10 +61,10 @@ export function loadDomainStackConfig(options: { configFile?: string } = {}): Do
     }
   }
   const parsed = domainStackSchema.safeParse(values);
-  if (!parsed.success) throw new ConfigError(issuesFromZod(parsed.error, domainStackSchema, file, `${domainStackNamespace}:`, values));
+  if (!parsed.success) throw new ConfigError(issuesFromZod(parsed.error, domainStackSchema, file, `${domainStackNamespace}:`, values), "Invalid domain configuration");
   const issues = Object.entries(parsed.data.products).flatMap(([product, definition]) =>
     definition.consumers.includes(parsed.data.domain) ? [{ file, path: `${domainStackNamespace}:products.${product}.consumers`, message: `"${parsed.data.domain}" is the producing domain itself` }] : [],
   );
-  if (issues.length > 0) throw new ConfigError(issues);
+  if (issues.length > 0) throw new ConfigError(issues, "Invalid domain configuration");
   return { ...parsed.data, stack, file };
 }
