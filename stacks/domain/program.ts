@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { loadDomainStackConfig, type DomainStackConfig } from "@data-platform/config";
 import { DataProduct } from "@data-platform/data-product";
 import { PlatformReference } from "@data-platform/platform-contract";
+import { checkPlatformNeeds } from "./platform-needs";
 
 /** The directory holding this stack's files (`dags/`, `Pulumi.<stack>.yaml`), compiled or not. */
 export const programDir = path.basename(__dirname) === "dist" ? path.dirname(__dirname) : __dirname;
@@ -12,6 +13,8 @@ export const programDir = path.basename(__dirname) === "dist" ? path.dirname(__d
 /** A domain's program: DAGs, ECS jobs and data products, on the platform read through its contract. */
 export async function domainProgram(config: DomainStackConfig = loadDomainStackConfig()): Promise<Record<string, unknown>> {
   const platform = new PlatformReference("platform", { stackName: config.platformStack });
+  // What the program reads from the platform is checked before it registers anything: a wrong reference never half-runs.
+  checkPlatformNeeds(await platform.load(), config);
   const domain = platform.domain(config.domain);
   const workflow = domain.workflow;
 
