@@ -1,8 +1,11 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { isConfigError, type ConfigError } from "@data-platform/config";
 import { runPlan } from "@data-platform/plan";
+import { readStackConfigFile, runProgramSettled } from "@data-platform/testing";
 import { beforeAll, describe, expect, it } from "vitest";
+import { domainProgram } from "./program";
 
 const repoRoot = path.resolve(__dirname, "../..");
 let platformPlan: string;
@@ -37,5 +40,26 @@ describe("domain project (data-domain)", () => {
 
     expect(document.policy.violations).toEqual([]);
     expect(document.outputs["domain"]).toBe("orders");
+  });
+
+  it.each([
+    ["the platform lacks the domain's Fargate runner", (outputs: Record<string, any>) => (outputs["domains"]["orders"]["workflow"]["ecs"] = null), /^platform stack acme\/data-platform\/dev: domains\.orders\.workflow\.ecs: domain "orders" has no Fargate runner/],
+    ["the platform does not enable the domain", (outputs: Record<string, any>) => delete outputs["domains"]["orders"], /^Pulumi\.orders-dev\.yaml(:\d+:\d+)?: data-domain:domain: platform stack "acme\/data-platform\/dev" has no domain "orders"; its domains: logistics$/],
+    ["the platform predates the contract", (outputs: Record<string, any>) => delete outputs["contractVersion"], /^platform stack acme\/data-platform\/dev: contractVersion: platform stack "acme\/data-platform\/dev" exports no contractVersion/],
+  ])("stops before registering anything but the root stack when %s", async (_case, change, line) => {
+    const outputs = structuredClone(platformOutputs);
+    change(outputs);
+    const engine = readStackConfigFile(path.join(__dirname, "Pulumi.orders-dev.yaml"), {}, "data-domain");
+    const result = await runProgramSettled(() => domainProgram, {
+      project: "data-domain",
+      stack: "orders-dev",
+      config: engine.config,
+      stackReferences: { "acme/data-platform/dev": outputs },
+    });
+    expect(isConfigError(result.error)).toBe(true);
+    const lines = (result.error as ConfigError).message.split("\n");
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(line);
+    expect(result.harness.registrations.map((registration) => registration.type)).toEqual(["pulumi:pulumi:Stack"]);
   });
 });

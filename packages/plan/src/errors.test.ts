@@ -70,7 +70,7 @@ const platformArgs = (...args: string[]) => ["--stack", "dev", "--project", repo
 const table: { case: string; args: (at: (name: string) => string) => string[]; lines: RegExp[] }[] = [
   {
     case: "YAML syntax error in a stage file (--config-file)",
-    args: (at) => platformArgs("--config-file", workspace({ "Pulumi.dev.yaml": devStage.replace("natGateways: single", "natGateways: [single") })("Pulumi.dev.yaml")),
+    args: () => platformArgs("--config-file", workspace({ "Pulumi.dev.yaml": devStage.replace("natGateways: single", "natGateways: [single") })("Pulumi.dev.yaml")),
     lines: [/Pulumi\.dev\.yaml:\d+:\d+: .*invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a \]$/],
   },
   {

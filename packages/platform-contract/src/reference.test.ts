@@ -1,4 +1,5 @@
-import { resolveOutput, setMocks } from "@data-platform/testing";
+import { isConfigError, type ConfigError } from "@data-platform/config";
+import { resolveOutput, runProgramSettled, setMocks } from "@data-platform/testing";
 import { describe, expect, it } from "vitest";
 import { contractVersion, type PlatformContract } from "./contract";
 import { checkContract, PlatformContractError, PlatformReference, required, selectDomain } from "./reference";
@@ -45,5 +46,26 @@ describe("PlatformReference", () => {
     expect(() => selectDomain(contract, "acme/data-platform/dev", "payments")).toThrow('platform stack "acme/data-platform/dev" has no domain "payments"; its domains: orders');
     expect(selectDomain(contract, "acme/data-platform/dev", "orders").name).toBe("orders");
     expect(() => required(contract.domains["orders"]!.workflow, 'domain "orders" has no workflow environment')).toThrow(PlatformContractError);
+  });
+});
+
+describe("PlatformReference.load", () => {
+  it("awaits the domains and the contract version before a program registers anything", async () => {
+    let loaded: unknown;
+    await runProgramSettled(() => async () => {
+      loaded = await new PlatformReference("platform", { stackName: "acme/data-platform/dev" }).load();
+    }, { stackReferences: { "acme/data-platform/dev": contract as unknown as Record<string, unknown> } });
+    expect(loaded).toEqual({ contractVersion, domains: contract.domains });
+  });
+
+  it.each([
+    [{ ...contract, contractVersion: 2 }, "platform stack acme/data-platform/dev: contractVersion: platform stack \"acme/data-platform/dev\" speaks contract version 2; this program needs version 1"],
+    [{ contractVersion }, 'platform stack acme/data-platform/dev: domains: platform stack "acme/data-platform/dev" exports no domains'],
+  ])("fails with an input error naming the stack and the output (%#)", async (outputs, line) => {
+    const result = await runProgramSettled(() => async () => {
+      await new PlatformReference("platform", { stackName: "acme/data-platform/dev" }).load();
+    }, { stackReferences: { "acme/data-platform/dev": outputs as unknown as Record<string, unknown> } });
+    expect(isConfigError(result.error)).toBe(true);
+    expect((result.error as ConfigError).message.split("\n")).toEqual(["Invalid platform reference (1 problem):", line]);
   });
 });
