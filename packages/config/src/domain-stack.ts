@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { ConfigError, issuesFromZod } from "./errors";
 import { domainNameSchema } from "./schema";
+import { displayPath } from "./stack-file";
 
 /** The config namespace of a domain team's project (`data-domain:<key>`). */
 export const domainStackNamespace = "data-domain";
@@ -49,7 +50,7 @@ export type DomainStackConfig = z.output<typeof domainStackSchema> & { stack: st
 /** Reads and validates the domain stack's config; throws a ConfigError naming the file and keys. */
 export function loadDomainStackConfig(options: { configFile?: string } = {}): DomainStackConfig {
   const stack = pulumi.getStack();
-  const file = options.configFile ?? process.env["DATA_PLATFORM_CONFIG_FILE"] ?? `Pulumi.${stack}.yaml`;
+  const file = displayPath(options.configFile ?? process.env["DATA_PLATFORM_CONFIG_FILE"] ?? `Pulumi.${stack}.yaml`);
   const values: Record<string, unknown> = {};
   for (const [key, raw] of Object.entries(pulumi.runtime.allConfig())) {
     if (!key.startsWith(`${domainStackNamespace}:`)) continue;
