@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { closest, ConfigError, formatIssue, isConfigError, Problems, type ConfigIssue } from "./errors";
+import { closest, commandLine, ConfigError, formatIssue, isConfigError, Problems, type ConfigIssue } from "./errors";
 import { resolvePlatformConfig } from "./load";
 import { checkStackFile } from "./stack-file";
 
@@ -152,12 +152,11 @@ describe("ConfigError", () => {
     expect(isConfigError(new Error("x"))).toBe(false);
   });
 
-  it("collects problems and remembers failed inputs, so follow-on checks can be skipped", () => {
+  it("collects problems from several inputs into one error", () => {
     const problems = new Problems();
-    problems.fail("orders", { file: "orders.yaml", path: "", message: "invalid YAML" });
-    expect(problems.failed("orders")).toBe(true);
-    expect(problems.failed("logistics")).toBe(false);
-    expect(() => problems.throwIfAny("Invalid input")).toThrow(/^Invalid input \(1 problem\):\norders\.yaml: invalid YAML$/);
+    problems.add({ file: "orders.yaml", path: "", message: "invalid YAML" });
+    problems.add({ file: commandLine, path: "--json", message: "is a directory" });
+    expect(() => problems.throwIfAny("Invalid input")).toThrow(/^Invalid input \(2 problems\):\norders\.yaml: invalid YAML\ncommand line: --json: is a directory$/);
     expect(() => new Problems().throwIfAny()).not.toThrow();
   });
 

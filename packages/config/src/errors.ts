@@ -73,26 +73,12 @@ export function locateIssues(issues: readonly ConfigIssue[]): ConfigIssue[] {
   });
 }
 
-/**
- * Collects the problems of several inputs. An input that failed (a file that does not parse, a domain whose file is
- * invalid) is remembered, so checks that depend on it are skipped instead of reporting follow-on errors.
- */
+/** Collects the problems of several inputs, to report them together in one ConfigError. */
 export class Problems {
   readonly issues: ConfigIssue[] = [];
-  private readonly failedInputs = new Set<string>();
 
   add(...issues: ConfigIssue[]): void {
     this.issues.push(...issues);
-  }
-
-  /** Records problems of `input` and marks it failed (with no problems, just marks it). */
-  fail(input: string, ...issues: ConfigIssue[]): void {
-    this.failedInputs.add(input);
-    this.issues.push(...issues);
-  }
-
-  failed(input: string): boolean {
-    return this.failedInputs.has(input);
   }
 
   get length(): number {

@@ -84,14 +84,14 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
   if (!options.configFile && !fs.existsSync(configFile)) {
     const stacks = availableStacks(project);
     const suggestion = closest(options.stack, stacks);
-    problems.fail("stack file", {
+    problems.add({
       file: commandLine,
       path: "--stack",
       message: `no stack "${options.stack}": ${displayPath(configFile)} does not exist${suggestion ? ` (did you mean "${suggestion}"?)` : ""}; available stacks: ${stacks.join(", ") || "none"}`,
     });
   } else {
     const checked = checkStackFile(configFile, displayPath(configFile));
-    if (checked.issues.length > 0) problems.fail("stack file", ...checked.issues);
+    problems.add(...checked.issues);
   }
   const stackReferences = options.platformPlan ? readPlatformPlan(path.resolve(options.platformPlan), problems) : undefined;
   problems.throwIfAny("Invalid input");
