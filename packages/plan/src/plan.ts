@@ -1,9 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { checkStackFile, closest, commandLine, configEnv, displayPath, Problems, sourcePositions, type ConfigIssue } from "@data-platform/config";
+import { checkStackFile, closest, commandLine, ConfigError, configEnv, displayPath, isConfigError, Problems, sourcePositions, type ConfigIssue } from "@data-platform/config";
 import { readStackConfigFile } from "@data-platform/testing";
 import type { PlanDocument, PolicyViolation } from "./document";
-import { availableStacks, programEntry, readProject } from "./project";
+import { availableStacks, programEntry, readProject, type PulumiProject } from "./project";
 import { runMode, type ModeRun, type PlanMode } from "./run-mode";
 
 export type { PlanMode } from "./run-mode";
@@ -79,7 +79,14 @@ function readPlatformPlan(file: string, problems: Problems): Record<string, Reco
 export async function runPlan(options: PlanOptions): Promise<PlanResult> {
   const problems = new Problems();
   problems.add(...(options.inputProblems ?? []));
-  const project = readProject(path.resolve(options.projectDir));
+  let project: PulumiProject;
+  try {
+    project = readProject(path.resolve(options.projectDir));
+  } catch (error) {
+    if (!isConfigError(error)) throw error;
+    problems.add(...error.issues);
+    throw new ConfigError(problems.issues, "Invalid input");
+  }
   const configFile = path.resolve(options.configFile ?? path.join(project.stackConfigDir, `Pulumi.${options.stack}.yaml`));
   if (!options.configFile && !fs.existsSync(configFile)) {
     const stacks = availableStacks(project);
