@@ -85,6 +85,14 @@ describe("plan command", () => {
     expect(result.stdout).toMatch(/\[advisory\] s3-every-bucket-governed/);
   });
 
+  it("exits 70 on an internal error (a bug, not an input), with the error and the --stack-traces hint", () => {
+    const result = plan("--stack", "test", "--project", path.join(__dirname, "__fixtures__/broken-program"));
+    expect(result.code).toBe(70);
+    expect(result.stderr).toMatch(/TypeError: Cannot read properties of undefined \(reading 'size'\)/);
+    expect(result.stderr).toMatch(/add --stack-traces to see where it failed/);
+    expect(result.stderr).not.toMatch(/^Invalid /m);
+  });
+
   it("exits 1 when a mandatory policy is violated", () => {
     const result = plan("--stack", "test", "--project", path.join(__dirname, "__fixtures__/inside-apply"));
     expect(result.code).toBe(1);
