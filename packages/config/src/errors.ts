@@ -165,7 +165,7 @@ export function allowedKeysAt(schema: unknown, path: readonly PropertyKey[]): st
   return def?.type === "object" && def.shape ? Object.keys(def.shape) : undefined;
 }
 
-/** The paths (`<name>` for any record key, `[0]` for array items) of the object schemas that accept `key`. */
+/** The paths (`<name>` for any record key, `[]` for array items) of the object schemas that accept `key`. */
 export function keyLocations(schema: unknown, key: string, maxDepth = 6): PropertyKey[][] {
   const found: PropertyKey[][] = [];
   const visit = (node: unknown, path: PropertyKey[]): void => {
@@ -176,7 +176,7 @@ export function keyLocations(schema: unknown, key: string, maxDepth = 6): Proper
       if (key in def.shape) found.push(path);
       for (const [name, child] of Object.entries(def.shape)) visit(child, [...path, name]);
     } else if (def.type === "record") visit(def.valueType, [...path, "<name>"]);
-    else if (def.type === "array") visit(def.element, [...path, 0]);
+    else if (def.type === "array") visit(def.element, [...path, "[]"]);
   };
   visit(schema, []);
   return found;
@@ -200,7 +200,7 @@ export function issuesFromZod(error: z.ZodError, schema: unknown, file: string, 
       const listed = allowed?.filter((name) => name !== "$schema");
       for (const key of issue.keys) {
         const suggestion = listed ? didYouMean(key, listed) : "";
-        const elsewhere = suggestion ? [] : keyLocations(schema, key).map((location) => formatPath(location, prefix));
+        const elsewhere = suggestion ? [] : keyLocations(schema, key).map((location) => formatPath(location, prefix).replace(/\.\[\]/g, "[]"));
         const misplaced = elsewhere.length > 0 && elsewhere.length <= 3 ? `; "${key}" is a key of ${elsewhere.join(" or ")} (indented under the wrong parent?)` : "";
         issues.push({
           file,
