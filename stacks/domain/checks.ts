@@ -1,4 +1,4 @@
-import { ConfigError, domainStackIssue, type ConfigIssue, type DomainStackConfig } from "@data-platform/config";
+import { ConfigError, didYouMean, domainStackIssue, type ConfigIssue, type DomainStackConfig } from "@data-platform/config";
 import type { DomainContract, PlatformContract, RegisteredDataProduct } from "@data-platform/platform-contract";
 
 /**
@@ -6,7 +6,7 @@ import type { DomainContract, PlatformContract, RegisteredDataProduct } from "@d
  * problem naming the file and key; `pulumi` stops before any resource).
  */
 export function domainConfigError(issues: readonly ConfigIssue[]): ConfigError {
-  return new ConfigError(issues);
+  return new ConfigError(issues, "Invalid domain configuration");
 }
 
 /** The stage a domain stack deploys to: `data-domain:stage`, else the stack name's `<domain>-<stage>` suffix. */
@@ -56,7 +56,7 @@ export function domainStackProblems(config: DomainStackConfig, contract: Platfor
   const enabled = Object.keys(contract.domains).sort();
   const domain = contract.domains[config.domain];
   if (!domain) {
-    return [issue("domain", `domain "${config.domain}" is not enabled in platform stage "${stage}" (enabled: ${enabled.join(", ") || "none"}); enable it under data-platform:domains in the platform's Pulumi.${stage}.yaml`)];
+    return [issue("domain", `domain "${config.domain}" is not enabled in platform stage "${stage}"${didYouMean(config.domain, enabled)} (enabled: ${enabled.join(", ") || "none"}); enable it under data-platform:domains in the platform's Pulumi.${stage}.yaml`)];
   }
   const registry = `stacks/platform/domains/${config.domain}.yaml`;
   const issues: ConfigIssue[] = [];
@@ -71,7 +71,7 @@ export function domainStackProblems(config: DomainStackConfig, contract: Platfor
   } else if (workflow) {
     const repositories = Object.keys(workflow.ecrRepositoryUrls).sort();
     for (const [job, definition] of jobs) {
-      if (!workflow.ecrRepositoryUrls[definition.repository]) issues.push(issue(`jobs.${job}.repository`, `the domain has no "${definition.repository}" image repository; it has ${repositories.join(", ") || "none"}`));
+      if (!workflow.ecrRepositoryUrls[definition.repository]) issues.push(issue(`jobs.${job}.repository`, `the domain has no "${definition.repository}" image repository${didYouMean(definition.repository, repositories)}; it has ${repositories.join(", ") || "none"}`));
     }
   }
 
@@ -84,7 +84,7 @@ export function domainStackProblems(config: DomainStackConfig, contract: Platfor
     const registered = domain.dataProducts.find((candidate) => candidate.name === name);
     if (!registered) {
       const known = domain.dataProducts.map((candidate) => candidate.name).sort();
-      issues.push(issue(`products.${name}`, `"${name}" is not in the domain's registry entry (${registry} dataProducts: ${known.join(", ") || "none"}); register it there first`));
+      issues.push(issue(`products.${name}`, `"${name}" is not in the domain's registry entry${didYouMean(name, known)} (${registry} dataProducts: ${known.join(", ") || "none"}); register it there first`));
       continue;
     }
     if (product.zone && product.zone !== registered.zone) issues.push(issue(`products.${name}.zone`, `must be "${registered.zone}", the zone ${registry} registers it in`));
@@ -94,7 +94,7 @@ export function domainStackProblems(config: DomainStackConfig, contract: Platfor
     if (!domain.storage?.zones[registered.zone]) issues.push(issue(`products.${name}`, `domain "${config.domain}" has no ${registered.zone} zone in stage "${stage}" (needs.zones in ${registry})`));
     product.consumers.forEach((consumer, index) => {
       const consuming = contract.domains[consumer];
-      if (!consuming) issues.push(issue(`products.${name}.consumers[${index}]`, `"${consumer}" is not a domain enabled in platform stage "${stage}" (enabled: ${enabled.join(", ")})`));
+      if (!consuming) issues.push(issue(`products.${name}.consumers[${index}]`, `"${consumer}" is not a domain enabled in platform stage "${stage}"${didYouMean(consumer, enabled)} (enabled: ${enabled.join(", ")})`));
       else if (Object.keys(readerRoles(consuming)).length === 0) issues.push(issue(`products.${name}.consumers[${index}]`, `"${consumer}" has no role that reads data in stage "${stage}" (no Airflow, Spark or Fargate)`));
     });
   }

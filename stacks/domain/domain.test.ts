@@ -1,9 +1,12 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { isConfigError, type ConfigError } from "@data-platform/config";
 import { hardenedContainerDefinition } from "@data-platform/domain-workflow-env";
 import { main, runPlan } from "@data-platform/plan";
+import { readStackConfigFile, runProgramSettled } from "@data-platform/testing";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { domainProgram } from "./program";
 
 const repoRoot = path.resolve(__dirname, "../..");
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "domain-project-"));
@@ -32,6 +35,12 @@ async function planDomain(stack: string, stage: string, configFile?: string): Pr
   const code = await main(["--stack", stack, "--project", __dirname, "--platform-plan", platformPlans[stage]!, ...(configFile ? ["--config-file", configFile] : [])]);
   vi.restoreAllMocks();
   return { code, errors: errors.join("\n") };
+}
+
+/** One printed problem: the file, its line and column where known, then the key and message. */
+function problemLine(file: string, message: string): RegExp {
+  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`${escape(file)}(:\\d+:\\d+)?: ${escape(message)}`);
 }
 
 /** A variant of a committed stack file, written to a temporary file. */
@@ -72,7 +81,7 @@ describe("domain project (data-domain)", () => {
       ["orders_raw", "order_events"],
     ]);
     const tags = byType("aws:lakeformation/resourceLfTags:ResourceLfTags").find((resource) => resource.name === "product-orders-lf-tags");
-    expect(tags?.inputs["lfTags"]).toEqual([{ key: "classification", value: "confidential" }]);
+    expect(tags?.inputs["lfTags"]).toEqual([{ key: "classification", value: "confidential" }, { key: "product", value: "orders.orders" }]);
 
     // The consumer reads with every role of its that reads data: Airflow, Fargate tasks, Spark on EC2, Serverless and EKS.
     const grants = byType("aws:lakeformation/permissions:Permissions").filter((grant) => (grant.inputs["table"] as { name: string }).name === "orders");
@@ -134,19 +143,40 @@ describe("domain project config errors (exit 2, naming the file and key, before 
     const file = stackFile("Pulumi.orders-dev.yaml", content);
     const { code, errors } = await planDomain("orders-dev", "dev", file);
     expect(code).toBe(2);
-    expect(errors).toContain(`${file}: ${message}`);
+    expect(errors).toMatch(problemLine(file, message));
   });
 
   it("refuses jobs on a domain without a Fargate runner", async () => {
     const file = stackFile("Pulumi.restaurants-staging.yaml", `${restaurants}  data-domain:jobs:\n    menu-export:\n      repository: jobs\n      tag: 1.0.0\n`);
     const { code, errors } = await planDomain("restaurants-staging", "staging", file);
     expect(code).toBe(2);
-    expect(errors).toContain(`${file}: data-domain:jobs: domain "restaurants" has no Fargate runner in stage "staging": set needs.fargate.enabled in stacks/platform/domains/restaurants.yaml`);
+    expect(errors).toMatch(problemLine(file, `data-domain:jobs: domain "restaurants" has no Fargate runner in stage "staging": set needs.fargate.enabled in stacks/platform/domains/restaurants.yaml`));
   });
 
   it("refuses a domain the stage does not enable", async () => {
     const { code, errors } = await planDomain("marketing-prod", "dev", stackFile("Pulumi.marketing-dev.yaml", fs.readFileSync(path.join(__dirname, "Pulumi.marketing-prod.yaml"), "utf8").replace("data-domain:platformStack: acme/data-platform/prod", "data-domain:platformStack: acme/data-platform/dev\n  data-domain:stage: dev")));
     expect(code).toBe(2);
     expect(errors).toMatch(/data-domain:domain: domain "marketing" is not enabled in platform stage "dev" \(enabled: logistics, orders\)/);
+  });
+
+  it.each([
+    ["the platform lacks the domain's Fargate runner", (outputs: Record<string, any>) => (outputs["domains"]["orders"]["workflow"]["ecs"] = null), /^Pulumi\.orders-dev\.yaml(:\d+:\d+)?: data-domain:jobs: domain "orders" has no Fargate runner in stage "dev"/],
+    ["the platform does not enable the domain", (outputs: Record<string, any>) => delete outputs["domains"]["orders"], /^Pulumi\.orders-dev\.yaml(:\d+:\d+)?: data-domain:domain: domain "orders" is not enabled in platform stage "dev" \(enabled: logistics\)/],
+    ["the platform predates the contract", (outputs: Record<string, any>) => delete outputs["contractVersion"], /^platform stack acme\/data-platform\/dev: contractVersion: platform stack "acme\/data-platform\/dev" exports no contractVersion/],
+  ])("stops before registering anything but the root stack when %s", async (_case, change, line) => {
+    const outputs = structuredClone(platformOutputs["dev"]!);
+    change(outputs);
+    const engine = readStackConfigFile(path.join(__dirname, "Pulumi.orders-dev.yaml"), {}, "data-domain");
+    const result = await runProgramSettled(() => domainProgram, {
+      project: "data-domain",
+      stack: "orders-dev",
+      config: engine.config,
+      stackReferences: { "acme/data-platform/dev": outputs },
+    });
+    expect(isConfigError(result.error)).toBe(true);
+    const lines = (result.error as ConfigError).message.split("\n");
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(line);
+    expect(result.harness.registrations.map((registration) => registration.type)).toEqual(["pulumi:pulumi:Stack"]);
   });
 });

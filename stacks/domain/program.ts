@@ -2,10 +2,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { loadDomainStackConfig, domainStackIssue, type DomainStackConfig } from "@data-platform/config";
+import { loadDomainStackConfig, type DomainStackConfig } from "@data-platform/config";
 import { DataProduct } from "@data-platform/data-product";
 import { hardenedContainerDefinition } from "@data-platform/domain-workflow-env";
-import { PlatformContractError, PlatformReference, type PlatformContract } from "@data-platform/platform-contract";
+import { PlatformReference } from "@data-platform/platform-contract";
 import { domainConfigError, domainStackProblems, readerRoles, resolveProducts, stageOf } from "./checks";
 
 /** The directory holding this stack's files (`dags/`, `Pulumi.<stack>.yaml`), compiled or not. */
@@ -21,14 +21,6 @@ export function dagFilesIn(dagsDir: string): string[] {
   return fs.existsSync(dagsDir) ? fs.readdirSync(dagsDir).filter((file) => file.endsWith(".py")).sort() : [];
 }
 
-async function readPlatform(platform: PlatformReference, config: DomainStackConfig): Promise<PlatformContract> {
-  try {
-    return await platform.read();
-  } catch (error) {
-    if (error instanceof PlatformContractError) throw domainConfigError([domainStackIssue(config.file, "platformStack", error.message)]);
-    throw error;
-  }
-}
 
 /**
  * A domain's program: DAGs, ECS jobs and data products, on the platform read through its contract. The
@@ -36,7 +28,9 @@ async function readPlatform(platform: PlatformReference, config: DomainStackConf
  */
 export async function domainProgram(config: DomainStackConfig = loadDomainStackConfig()): Promise<Record<string, unknown>> {
   const platform = new PlatformReference("platform", { stackName: config.platformStack });
-  const contract = await readPlatform(platform, config);
+  // The platform's outputs, read and checked before any resource; what they lack is reported against the
+  // platform stack (or the platform plan file) and the output's key.
+  const contract = await platform.read();
   const dagsDir = path.resolve(stackDir(config), config.dagsDir);
   const dagFiles = dagFilesIn(dagsDir);
   const problems = domainStackProblems(config, contract, dagFiles);

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { ConfigError, issuesFromZod, type ConfigIssue } from "./errors";
 import { domainNameSchema, lakeZones } from "./schema";
+import { displayPath } from "./stack-file";
 
 /** The config namespace of a domain team's project (`data-domain:<key>`). */
 export const domainStackNamespace = "data-domain";
@@ -109,7 +110,7 @@ export function domainStackConfigProblems(config: z.output<typeof domainStackSch
 /** Reads and validates the domain stack's config; throws a ConfigError naming the file and keys. */
 export function loadDomainStackConfig(options: { configFile?: string } = {}): DomainStackConfig {
   const stack = pulumi.getStack();
-  const file = options.configFile ?? process.env["DATA_PLATFORM_CONFIG_FILE"] ?? `Pulumi.${stack}.yaml`;
+  const file = displayPath(options.configFile ?? process.env["DATA_PLATFORM_CONFIG_FILE"] ?? `Pulumi.${stack}.yaml`);
   const values: Record<string, unknown> = {};
   for (const [key, raw] of Object.entries(pulumi.runtime.allConfig())) {
     if (!key.startsWith(`${domainStackNamespace}:`)) continue;
@@ -121,8 +122,8 @@ export function loadDomainStackConfig(options: { configFile?: string } = {}): Do
     }
   }
   const parsed = domainStackSchema.safeParse(values);
-  if (!parsed.success) throw new ConfigError(issuesFromZod(parsed.error, domainStackSchema, file, `${domainStackNamespace}:`, values));
+  if (!parsed.success) throw new ConfigError(issuesFromZod(parsed.error, domainStackSchema, file, `${domainStackNamespace}:`, values), "Invalid domain configuration");
   const issues = domainStackConfigProblems(parsed.data, file);
-  if (issues.length > 0) throw new ConfigError(issues);
+  if (issues.length > 0) throw new ConfigError(issues, "Invalid domain configuration");
   return { ...parsed.data, stack, file };
 }

@@ -1,28 +1,127 @@
 import type { z } from "zod";
+import { readSourcePositions, type SourcePositions } from "./positions";
 
-/** One problem in the input: the file, the key path inside it, and what is allowed. */
+/**
+ * One problem in an input: the file (or `command line`), the line and column where known, the key path inside it,
+ * and what is wrong and what is allowed. Every input the programs and the plan read - stage files, domain files,
+ * domain stack files, platform plans, policy config, command-line options, output paths - reports problems this way.
+ */
 export interface ConfigIssue {
   file: string;
   path: string;
   message: string;
+  /** 1-based line of the key (or of the syntax error) in `file`, where known. */
+  line?: number;
+  /** 1-based column, with `line`. */
+  column?: number;
 }
 
+/** The `file` of problems in command-line options. */
+export const commandLine = "command line";
+
+const brand = Symbol.for("@data-platform/config.ConfigError");
+
 /**
- * Thrown before any resource is registered when the stage config or the domain
- * registry is invalid. `message` holds one line per problem.
+ * Thrown before any resource is registered when an input is invalid. `message` is a title line and one line per
+ * problem (`file:line:column: key.path: what is wrong`), the same for every input; tools exit 2 on it.
+ * Problems are de-duplicated, and those in YAML or JSON files get the line of their key when the file can be read.
  */
 export class ConfigError extends Error {
   readonly issues: readonly ConfigIssue[];
 
-  constructor(issues: readonly ConfigIssue[]) {
-    super(`Invalid platform configuration (${issues.length} problem${issues.length === 1 ? "" : "s"}):\n${issues.map(formatIssue).join("\n")}`);
+  constructor(issues: readonly ConfigIssue[], title = "Invalid platform configuration") {
+    const unique = locateIssues(dedupeIssues(issues));
+    super(`${title} (${unique.length} problem${unique.length === 1 ? "" : "s"}):\n${unique.map(formatIssue).join("\n")}`);
     this.name = "ConfigError";
-    this.issues = issues;
+    this.issues = unique;
+    Object.defineProperty(this, brand, { value: true });
   }
 }
 
+/**
+ * True for a ConfigError (or a subclass), also one thrown by another copy of this module (the plan loads programs
+ * through their own module loader).
+ */
+export function isConfigError(error: unknown): error is ConfigError {
+  return error instanceof ConfigError || (typeof error === "object" && error !== null && (error as Record<symbol, unknown>)[brand] === true);
+}
+
 export function formatIssue(issue: ConfigIssue): string {
-  return issue.path ? `${issue.file}: ${issue.path}: ${issue.message}` : `${issue.file}: ${issue.message}`;
+  const where = issue.line === undefined ? issue.file : `${issue.file}:${issue.line}:${issue.column ?? 1}`;
+  return issue.path ? `${where}: ${issue.path}: ${issue.message}` : `${where}: ${issue.message}`;
+}
+
+/** The same problem reported twice (same file, key and message) is kept once. */
+export function dedupeIssues(issues: readonly ConfigIssue[]): ConfigIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((issue) => {
+    const key = `${issue.file}\u0000${issue.path}\u0000${issue.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Adds the line and column of each problem's key in YAML and JSON files that can be read. */
+export function locateIssues(issues: readonly ConfigIssue[]): ConfigIssue[] {
+  const sources = new Map<string, SourcePositions | undefined>();
+  return issues.map((issue) => {
+    if (issue.line !== undefined || !issue.path || !/\.(ya?ml|json)$/.test(issue.file)) return issue;
+    if (!sources.has(issue.file)) sources.set(issue.file, readSourcePositions(issue.file));
+    const position = sources.get(issue.file)?.locate(issue.path);
+    return position ? { ...issue, ...position } : issue;
+  });
+}
+
+/** Collects the problems of several inputs, to report them together in one ConfigError. */
+export class Problems {
+  readonly issues: ConfigIssue[] = [];
+
+  add(...issues: ConfigIssue[]): void {
+    this.issues.push(...issues);
+  }
+
+  get length(): number {
+    return this.issues.length;
+  }
+
+  throwIfAny(title?: string): void {
+    if (this.issues.length > 0) throw new ConfigError(this.issues, title);
+  }
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length]!;
+}
+
+/** The candidate closest to a misspelt `value` (a few edits away, or a prefix of it), if any. */
+export function closest(value: string, candidates: Iterable<string>): string | undefined {
+  let best: { candidate: string; distance: number } | undefined;
+  const lower = value.toLowerCase();
+  for (const candidate of candidates) {
+    if (candidate === value) continue;
+    const distance = editDistance(lower, candidate.toLowerCase());
+    const limit = Math.max(1, Math.min(3, Math.floor(candidate.length / 3)));
+    const near = distance <= limit || (lower.length >= 3 && candidate.toLowerCase().startsWith(lower));
+    if (near && (!best || distance < best.distance)) best = { candidate, distance };
+  }
+  return best?.candidate;
+}
+
+/** ` (did you mean "x"?)` for a misspelt value, or "". */
+export function didYouMean(value: string, candidates: Iterable<string>): string {
+  const suggestion = closest(value, candidates);
+  return suggestion === undefined ? "" : ` (did you mean "${suggestion}"?)`;
 }
 
 /** `a.b[2].c` from a zod path, prefixed (e.g. with `data-platform:`). */
@@ -66,7 +165,23 @@ export function allowedKeysAt(schema: unknown, path: readonly PropertyKey[]): st
   return def?.type === "object" && def.shape ? Object.keys(def.shape) : undefined;
 }
 
-/** Turns zod issues into one ConfigIssue per problem, with messages a person can act on. */
+/** The paths (`<name>` for any record key, `[]` for array items) of the object schemas that accept `key`. */
+export function keyLocations(schema: unknown, key: string, maxDepth = 6): PropertyKey[][] {
+  const found: PropertyKey[][] = [];
+  const visit = (node: unknown, path: PropertyKey[]): void => {
+    const current = unwrap(node);
+    if (!current || path.length > maxDepth) return;
+    const def = current._zod.def;
+    if (def.type === "object" && def.shape) {
+      if (key in def.shape) found.push(path);
+      for (const [name, child] of Object.entries(def.shape)) visit(child, [...path, name]);
+    } else if (def.type === "record") visit(def.valueType, [...path, "<name>"]);
+    else if (def.type === "array") visit(def.element, [...path, "[]"]);
+  };
+  visit(schema, []);
+  return found;
+}
+
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   let current = input;
   for (const segment of path) {
@@ -76,16 +191,21 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   return current;
 }
 
+/** Turns zod issues into one ConfigIssue per problem, with messages a person can act on. */
 export function issuesFromZod(error: z.ZodError, schema: unknown, file: string, prefix = "", input?: unknown): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   for (const issue of error.issues) {
     if (issue.code === "unrecognized_keys") {
       const allowed = allowedKeysAt(schema, issue.path);
+      const listed = allowed?.filter((name) => name !== "$schema");
       for (const key of issue.keys) {
+        const suggestion = listed ? didYouMean(key, listed) : "";
+        const elsewhere = suggestion ? [] : keyLocations(schema, key).map((location) => formatPath(location, prefix).replace(/\.\[\]/g, "[]"));
+        const misplaced = elsewhere.length > 0 && elsewhere.length <= 3 ? `; "${key}" is a key of ${elsewhere.join(" or ")} (indented under the wrong parent?)` : "";
         issues.push({
           file,
           path: formatPath([...issue.path, key], prefix),
-          message: `unknown key${allowed ? `; allowed keys here: ${allowed.filter((name) => name !== "$schema").join(", ")}` : ""}`,
+          message: `unknown key${suggestion}${misplaced}${listed ? `; allowed keys here: ${listed.join(", ")}` : ""}`,
         });
       }
       continue;

@@ -1,8 +1,10 @@
 export * from "./schema";
 export * from "./errors";
+export { readSourcePositions, sourcePositions, splitKeyPath, type SourcePositions } from "./positions";
 export * from "./cidr";
 export * from "./load";
 export * from "./pulumi";
 export { jsonSchemas } from "./json-schema";
 export * from "./domain-stack";
 export * from "./eks-versions";
+export * from "./stack-file";

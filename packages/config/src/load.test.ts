@@ -80,7 +80,7 @@ describe("resolvePlatformConfig", () => {
   // One row per kind of bad input: the file, the key path and what is allowed.
   const table: { case: string; mutation: Mutation; file: RegExp; path: string; message: RegExp }[] = [
     { case: "unknown stage key", mutation: { stage: (s) => (s.bogus = 1) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:bogus", message: /unknown key; allowed keys here: prefix, owner/ },
-    { case: "unknown nested key", mutation: { stage: (s) => (s.network.natGateway = "single") }, file: /Pulumi\.dev\.yaml/, path: "data-platform:network.natGateway", message: /unknown key; allowed keys here: vpcCidr/ },
+    { case: "unknown nested key", mutation: { stage: (s) => (s.network.natGateway = "single") }, file: /Pulumi\.dev\.yaml/, path: "data-platform:network.natGateway", message: /unknown key \(did you mean "natGateways"\?\); allowed keys here: vpcCidr/ },
     { case: "missing required key", mutation: { stage: (s) => delete s.owner }, file: /Pulumi\.dev\.yaml/, path: "data-platform:owner", message: /is required \(expected string\)/ },
     { case: "wrong type", mutation: { stage: (s) => (s.protect = "yes") }, file: /Pulumi\.dev\.yaml/, path: "data-platform:protect", message: /expected boolean, received string/ },
     { case: "enum value", mutation: { stage: (s) => (s.network.natGateways = "many") }, file: /Pulumi\.dev\.yaml/, path: "data-platform:network.natGateways", message: /must be one of "single", "onePerAz"/ },
@@ -107,7 +107,7 @@ describe("resolvePlatformConfig", () => {
     { case: "domain name too long for bucket names", mutation: { files: { "orders.yaml": { ...orders, name: "orders-and-more-orders-x" } } }, file: /domains\/orders\.yaml/, path: "name", message: /at most 20 characters/ },
     { case: "domain file name mismatch", mutation: { files: { "orders.yaml": { ...orders, name: "orderz" } } }, file: /domains\/orders\.yaml/, path: "name", message: /must match the file name/ },
     { case: "duplicate domain", mutation: { files: { "orders.yml": orders } }, file: /domains\/orders\.yml/, path: "name", message: /duplicate domain "orders", already registered by .*orders\.yaml/ },
-    { case: "unknown domain key", mutation: { files: { "orders.yaml": { ...orders, team: "x" } } }, file: /domains\/orders\.yaml/, path: "team", message: /unknown key; allowed keys here: name, description, owners/ },
+    { case: "unknown domain key", mutation: { files: { "orders.yaml": { ...orders, team: "x" } } }, file: /domains\/orders\.yaml/, path: "team", message: /unknown key; "team" is a key of owners \(indented under the wrong parent\?\); allowed keys here: name, description, owners/ },
     { case: "missing domain key", mutation: { files: { "orders.yaml": { ...orders, owners: { team: "orders-data" } } } }, file: /domains\/orders\.yaml/, path: "owners.email", message: /is required/ },
     { case: "bad e-mail", mutation: { files: { "orders.yaml": { ...orders, owners: { team: "t", email: "nobody" } } } }, file: /domains\/orders\.yaml/, path: "owners.email", message: /e-mail address/ },
     { case: "non-positive Spark size", mutation: { files: { "orders.yaml": { ...orders, needs: { spark: { maxCoreVcpus: -4 } } } } }, file: /domains\/orders\.yaml/, path: "needs.spark.maxCoreVcpus", message: /greater than 0/ },

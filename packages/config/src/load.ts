@@ -1,9 +1,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseDocument } from "yaml";
 import { cidrContains, cidrsOverlap, parseCidr, type Cidr } from "./cidr";
 import { eksVersionProblem } from "./eks-versions";
-import { ConfigError, issuesFromZod, type ConfigIssue } from "./errors";
+import { closest, ConfigError, didYouMean, issuesFromZod, type ConfigIssue } from "./errors";
+import { sourcePositions } from "./positions";
+import { displayPath } from "./stack-file";
 import {
   domainFileSchema,
   domainNeedsSchema,
@@ -38,44 +39,51 @@ export interface PlatformConfig extends Omit<StageConfigValues, "domains"> {
 export interface RegistryResult {
   domains: DomainFile[];
   issues: ConfigIssue[];
-}
-
-function displayPath(file: string): string {
-  const relative = path.relative(process.cwd(), file);
-  return relative && !relative.startsWith("..") ? relative : file;
+  /**
+   * Domains whose file failed (by file name), and `"*"` when the directory is missing or empty: checks that refer to
+   * them are skipped, so one broken file is reported once, not again as "not registered" or "not enabled".
+   */
+  failed: Set<string>;
 }
 
 /** Reads and validates every `<name>.yaml` in the registry directory. */
 export function readDomainRegistry(domainsDir: string): RegistryResult {
   const issues: ConfigIssue[] = [];
+  const failed = new Set<string>();
   const dirLabel = displayPath(domainsDir);
   if (!fs.existsSync(domainsDir) || !fs.statSync(domainsDir).isDirectory()) {
-    return { domains: [], issues: [{ file: dirLabel, path: "", message: "domain registry directory does not exist" }] };
+    return { domains: [], issues: [{ file: dirLabel, path: "", message: "domain registry directory does not exist" }], failed: new Set(["*"]) };
   }
   const files = fs
     .readdirSync(domainsDir)
     .filter((entry) => /\.ya?ml$/.test(entry))
     .sort();
+  if (files.length === 0) {
+    return { domains: [], issues: [{ file: dirLabel, path: "", message: `no domain files in ${dirLabel} (one <domain>.yaml per domain)` }], failed: new Set(["*"]) };
+  }
   const domains: DomainFile[] = [];
   const seen = new Map<string, string>();
   for (const entry of files) {
     const fullPath = path.join(domainsDir, entry);
     const label = displayPath(fullPath);
-    const document = parseDocument(fs.readFileSync(fullPath, "utf8"), { prettyErrors: false, uniqueKeys: true });
-    if (document.errors.length > 0) {
-      for (const error of document.errors) issues.push({ file: label, path: "", message: `invalid YAML: ${error.message.split("\n")[0]}` });
+    const stem = entry.replace(/\.ya?ml$/, "");
+    const source = sourcePositions(fs.readFileSync(fullPath, "utf8"), label);
+    if (source.issues.length > 0) {
+      issues.push(...source.issues);
+      failed.add(stem);
       continue;
     }
-    const raw: unknown = document.toJS();
+    const raw: unknown = source.value;
     const parsed = domainFileSchema.safeParse(raw ?? {});
     if (!parsed.success) {
       issues.push(...issuesFromZod(parsed.error, domainFileSchema, label, "", raw ?? {}));
+      failed.add(stem);
       continue;
     }
     const domain = parsed.data;
-    const stem = entry.replace(/\.ya?ml$/, "");
     if (stem !== domain.name) {
       issues.push({ file: label, path: "name", message: `"${domain.name}" must match the file name ("${stem}")` });
+      failed.add(stem);
     }
     const earlier = seen.get(domain.name);
     if (earlier) {
@@ -96,7 +104,7 @@ export function readDomainRegistry(domainsDir: string): RegistryResult {
     domains.push(domain);
   }
   domains.sort((a, b) => a.name.localeCompare(b.name));
-  return { domains, issues };
+  return { domains, issues, failed };
 }
 
 function deepMerge<T>(base: T, override: unknown): T {
@@ -144,12 +152,23 @@ export function resolvePlatformConfig(source: StageConfigSource): PlatformConfig
   }
 
   const registered = new Map(registry.domains.map((domain) => [domain.name, domain]));
+  // A domain whose file failed (or every domain, when the registry is missing or empty) was reported already.
+  // A misspelt domain in the stage (`logistcs`) is taken as the failed attempt to enable the one it resembles.
+  const misspelt = new Set<string>();
+  const stageDomains = source.values["domains"];
+  if (stageDomains && typeof stageDomains === "object" && !Array.isArray(stageDomains)) {
+    for (const name of Object.keys(stageDomains)) {
+      const intended = registered.has(name) ? undefined : closest(name, registered.keys());
+      if (intended !== undefined && !Object.hasOwn(stageDomains, intended)) misspelt.add(intended);
+    }
+  }
+  const failedDomain = (name: string) => registry.failed.has("*") || registry.failed.has(name) || misspelt.has(name);
   const unregistered = (name: string): ConfigIssue => {
     const known = [...registered.keys()];
     return {
       file: configLabel,
       path: `${configNamespace}:domains.${name}`,
-      message: `domain "${name}" is not registered in ${displayPath(source.domainsDir)}${known.length ? `; registered domains: ${known.join(", ")}` : ""}`,
+      message: `domain "${name}" is not registered in ${displayPath(source.domainsDir)}${didYouMean(name, known)}${known.length ? `; registered domains: ${known.join(", ")}` : ""}`,
     };
   };
 
@@ -158,8 +177,8 @@ export function resolvePlatformConfig(source: StageConfigSource): PlatformConfig
     issues.push(...issuesFromZod(parsed.error, stageConfigSchema, configLabel, `${configNamespace}:`, source.values));
     // Still report unregistered domains, so one run lists every problem.
     const rawDomains = source.values["domains"];
-    if (rawDomains && typeof rawDomains === "object" && !Array.isArray(rawDomains) && registry.issues.length === 0) {
-      for (const name of Object.keys(rawDomains).sort()) if (!registered.has(name)) issues.push(unregistered(name));
+    if (rawDomains && typeof rawDomains === "object" && !Array.isArray(rawDomains)) {
+      for (const name of Object.keys(rawDomains).sort()) if (!registered.has(name) && !failedDomain(name)) issues.push(unregistered(name));
     }
     throw new ConfigError(issues);
   }
@@ -171,7 +190,7 @@ export function resolvePlatformConfig(source: StageConfigSource): PlatformConfig
   for (const [name, override] of Object.entries(stage.domains).sort(([a], [b]) => a.localeCompare(b))) {
     const domain = registered.get(name);
     if (!domain) {
-      if (registry.issues.length === 0) issues.push(unregistered(name));
+      if (!failedDomain(name)) issues.push(unregistered(name));
       continue;
     }
     const mergedNeeds = domainNeedsSchema.safeParse(deepMerge(domain.needs, override?.needs));
@@ -195,14 +214,16 @@ export function resolvePlatformConfig(source: StageConfigSource): PlatformConfig
     issues.push({ file: configLabel, path: `${configNamespace}:warehouse.enabled`, message: "Redshift Serverless needs subnets in three AZs: set network.availabilityZones to 3 or disable the warehouse" });
   }
   for (const [source, definition] of Object.entries(stage.ingestion?.sources ?? {})) {
-    if (definition.domain && !enabled.has(definition.domain)) {
-      issues.push({ file: configLabel, path: `${configNamespace}:ingestion.sources.${source}.domain`, message: `domain "${definition.domain}" is not enabled in this stage` });
+    if (definition.domain && !enabled.has(definition.domain) && !failedDomain(definition.domain)) {
+      issues.push({ file: configLabel, path: `${configNamespace}:ingestion.sources.${source}.domain`, message: `domain "${definition.domain}" is not enabled in this stage${didYouMean(definition.domain, enabled.keys())}` });
     }
   }
   for (const [source, definition] of Object.entries(stage.importer?.sources ?? {})) {
     const domain = enabled.get(definition.domain);
     const key = `${configNamespace}:importer.sources.${source}`;
-    if (!domain) issues.push({ file: configLabel, path: `${key}.domain`, message: `domain "${definition.domain}" is not enabled in this stage` });
+    if (!domain) {
+      if (!failedDomain(definition.domain)) issues.push({ file: configLabel, path: `${key}.domain`, message: `domain "${definition.domain}" is not enabled in this stage${didYouMean(definition.domain, enabled.keys())}` });
+    }
     else if (!domain.needs.spark.enabled || !domain.needs.zones.includes("raw")) issues.push({ file: configLabel, path: `${key}.domain`, message: `domain "${definition.domain}" needs Spark and the raw zone to import into` });
     if (definition.kind === "aurora" && (!definition.endpoint || !definition.database)) issues.push({ file: configLabel, path: key, message: "an aurora source needs endpoint and database" });
     if (definition.kind === "jdbc" && (!definition.jdbcUrl || !definition.port)) issues.push({ file: configLabel, path: key, message: "a jdbc source needs jdbcUrl and port" });
@@ -217,7 +238,7 @@ export function resolvePlatformConfig(source: StageConfigSource): PlatformConfig
   const versionProblem = eksVersionProblem(stage.cluster.kubernetesVersion, source.now ?? new Date());
   if (versionProblem) issues.push({ file: configLabel, path: `${configNamespace}:cluster.kubernetesVersion`, message: versionProblem });
   for (const domain of stage.luigi.launchDomains) {
-    if (!enabled.get(domain)?.needs.spark.enabled) issues.push({ file: configLabel, path: `${configNamespace}:luigi.launchDomains`, message: `domain "${domain}" has no Spark in this stage` });
+    if (!enabled.get(domain)?.needs.spark.enabled && !failedDomain(domain)) issues.push({ file: configLabel, path: `${configNamespace}:luigi.launchDomains`, message: `domain "${domain}" has no Spark in this stage` });
   }
 
   if (issues.length > 0) throw new ConfigError(issues);

@@ -7,6 +7,8 @@ import { stageConfigSchema } from "./schema";
 export const configEnv = {
   configFile: "DATA_PLATFORM_CONFIG_FILE",
   domainsDir: "DATA_PLATFORM_DOMAINS_DIR",
+  /** The platform plan JSON answering StackReferences offline; messages about platform outputs name it. */
+  platformPlan: "DATA_PLATFORM_PLATFORM_PLAN",
 } as const;
 
 // Top-level Pulumi config values arrive as strings; objects and arrays as JSON text.

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { isConfigError } from "@data-platform/config";
 import { parseArgs } from "./args";
 
 describe("parseArgs", () => {
@@ -18,12 +19,21 @@ describe("parseArgs", () => {
   });
 
   it.each([
-    [[], /--stack is required/],
-    [["--stack"], /--stack needs a value/],
-    [["--stack", "dev", "--mode", "apply"], /--mode must be resolved or preview/],
-    [["--stack", "dev", "--bogus", "1"], /unknown option "--bogus"/],
-    [["--stack", "dev", "--stack", "prod"], /--stack given twice/],
-  ])("fails on %j", (argv, message) => {
-    expect(() => parseArgs(argv as string[])).toThrow(message);
+    [[], "command line: --stack: is required (the stack to plan, such as dev)"],
+    [["--stack"], "command line: --stack: needs a value"],
+    [["--stack", "dev", "--mode", "apply"], 'command line: --mode: must be "resolved" or "preview", got "apply"'],
+    [["--stack", "dev", "--bogus", "1"], "command line: --bogus: unknown option"],
+    [["--stak", "dev"], 'command line: --stak: unknown option (did you mean "--stack"?)'],
+    [["--stack", "dev", "--jsn=plan.json"], 'command line: --jsn=plan.json: unknown option (did you mean "--json"?)'],
+    [["--stack", "dev", "--stack", "prod"], "command line: --stack: given twice"],
+  ])("fails on %j with one input problem", (argv, line) => {
+    let caught: unknown;
+    try {
+      parseArgs(argv as string[]);
+    } catch (error) {
+      caught = error;
+    }
+    expect(isConfigError(caught)).toBe(true);
+    expect((caught as Error).message).toBe(`Invalid input (1 problem):\n${line}`);
   });
 });

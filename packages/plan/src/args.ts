@@ -1,3 +1,4 @@
+import { didYouMean } from "@data-platform/config";
 import { UsageError } from "./project";
 import type { PlanMode } from "./plan";
 
@@ -33,7 +34,8 @@ Options:
   --stack-traces           keep stack traces while the program runs (to debug it; slower)
   --help                   this text
 
-Exit codes: 0 ok, 1 mandatory policy violations, 2 invalid config or usage.`;
+Exit codes: 0 ok, 1 mandatory policy violations, 2 invalid input (config, options,
+files; nothing ran), 70 internal error (a bug: the plan itself failed).`;
 
 const valued = new Set(["--stack", "--config-file", "--domains-dir", "--project", "--platform-plan", "--mode", "--json", "--markdown", "--policy-config"]);
 
@@ -52,17 +54,17 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       continue;
     }
     const [flag, inline] = raw.includes("=") ? [raw.slice(0, raw.indexOf("=")), raw.slice(raw.indexOf("=") + 1)] : [raw, undefined];
-    if (!valued.has(flag)) throw new UsageError(`unknown option "${raw}"`);
+    if (!valued.has(flag)) throw new UsageError(`unknown option${didYouMean(flag, [...valued, "--stack-traces", "--help"])}`, raw);
     const value = inline ?? argv[++index];
-    if (value === undefined || value.startsWith("--")) throw new UsageError(`${flag} needs a value`);
-    if (values.has(flag)) throw new UsageError(`${flag} given twice`);
+    if (value === undefined || value.startsWith("--")) throw new UsageError("needs a value", flag);
+    if (values.has(flag)) throw new UsageError("given twice", flag);
     values.set(flag, value);
   }
   if (help) return { stack: "", project: ".", mode: "resolved", stackTraces, help };
   const stack = values.get("--stack");
-  if (!stack) throw new UsageError("--stack is required");
+  if (!stack) throw new UsageError("is required (the stack to plan, such as dev)", "--stack");
   const mode = values.get("--mode") ?? "resolved";
-  if (mode !== "resolved" && mode !== "preview") throw new UsageError(`--mode must be resolved or preview, got "${mode}"`);
+  if (mode !== "resolved" && mode !== "preview") throw new UsageError(`must be "resolved" or "preview", got "${mode}"`, "--mode");
   return {
     stack,
     configFile: values.get("--config-file"),

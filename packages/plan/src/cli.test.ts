@@ -33,16 +33,42 @@ describe("plan command", () => {
     expect(result.code).toBe(2);
     const lines = result.stderr.trim().split("\n");
     expect(lines[0]).toMatch(/^Invalid platform configuration \(\d+ problems\):$/);
-    expect(lines.slice(1)).toContain(`${configFile}: data-platform:network.natGateways: must be one of "single", "onePerAz"`);
-    expect(lines.slice(1).some((line) => line.startsWith(`${configFile}: data-platform:domains.ordrs: domain "ordrs" is not registered`))).toBe(true);
-    for (const line of lines.slice(1)) expect(line.startsWith(`${configFile}: data-platform:`)).toBe(true);
+    const lineOf = (needle: string) => dev.split("\n").findIndex((line) => line.includes(needle)) + 1;
+    expect(lines.slice(1)).toContain(`${configFile}:${lineOf("natGateways: single")}:5: data-platform:network.natGateways: must be one of "single", "onePerAz"`);
+    expect(lines.slice(1).some((line) => line.startsWith(`${configFile}:${dev.split("\n").indexOf("    orders:") + 1}:5: data-platform:domains.ordrs: domain "ordrs" is not registered`))).toBe(true);
+    for (const line of lines.slice(1)) expect(line).toMatch(new RegExp(`^${configFile.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:\\d+:\\d+: data-platform:`));
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it("exits 2 on bad usage", () => {
-    const result = plan("--stack", "nope");
+  // Bad input that used to crash (exit 70 or 1, a parser's stack trace, no file name) or half-ran: the real command,
+  // each in a fresh process, prints one line per problem with the file, line and key, and exits 2.
+  it.each([
+    {
+      case: "duplicate key in a stage file given with --config-file",
+      args: (dir: string) => {
+        const file = path.join(dir, "Pulumi.dev.yaml");
+        fs.writeFileSync(file, fs.readFileSync(path.join(repoRoot, "stacks/platform/Pulumi.dev.yaml"), "utf8").replace("  data-platform:owner:", "  data-platform:owner: twice\n  data-platform:owner:"));
+        return ["--stack", "dev", "--config-file", file];
+      },
+      stderr: /^Invalid input \(1 problem\):\n.*Pulumi\.dev\.yaml:6:3: data-platform:owner: invalid YAML: duplicate key/,
+    },
+    {
+      case: "a domain program whose platform stack is not given",
+      args: () => ["--stack", "orders-dev", "--project", "stacks/domain"],
+      stderr: /^Invalid input \(1 problem\):\ncommand line: --platform-plan: the program reads stack "acme\/data-platform\/dev" through a StackReference/,
+    },
+    {
+      case: "--json naming a directory, found before the plan runs",
+      args: (dir: string) => ["--stack", "dev", "--json", dir],
+      stderr: /^Invalid input \(1 problem\):\ncommand line: --json: .*: is a directory/,
+    },
+  ])("exits 2 on $case, without a stack trace", ({ args, stderr }) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-cli-"));
+    const result = plan(...args(dir));
+    expect(result.stderr).toMatch(stderr);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/no stack config file for stack "nope"/);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).not.toMatch(/\n\s+at |without stack traces|Circular/);
   });
 
   it("exits 1 when the policy pack finds a weakened bucket", () => {
@@ -57,6 +83,14 @@ describe("plan command", () => {
     const result = plan("--stack", "test", "--project", path.join(__dirname, "__fixtures__/weak-bucket"), "--policy-config", path.join(dir, "policy.json"));
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/\[advisory\] s3-every-bucket-governed/);
+  });
+
+  it("exits 70 on an internal error (a bug, not an input), with the error and the --stack-traces hint", () => {
+    const result = plan("--stack", "test", "--project", path.join(__dirname, "__fixtures__/broken-program"));
+    expect(result.code).toBe(70);
+    expect(result.stderr).toMatch(/TypeError: Cannot read properties of undefined \(reading 'size'\)/);
+    expect(result.stderr).toMatch(/add --stack-traces to see where it failed/);
+    expect(result.stderr).not.toMatch(/^Invalid /m);
   });
 
   it("exits 1 when a mandatory policy is violated", () => {

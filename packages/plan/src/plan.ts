@@ -1,9 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { configEnv } from "@data-platform/config";
+import { checkStackFile, closest, commandLine, ConfigError, configEnv, displayPath, isConfigError, Problems, sourcePositions, type ConfigIssue } from "@data-platform/config";
 import { readStackConfigFile } from "@data-platform/testing";
 import type { PlanDocument, PolicyViolation } from "./document";
-import { programEntry, readProject, UsageError } from "./project";
+import { availableStacks, programEntry, readProject, type PulumiProject } from "./project";
 import { runMode, type ModeRun, type PlanMode } from "./run-mode";
 
 export type { PlanMode } from "./run-mode";
@@ -29,6 +29,8 @@ export interface PlanOptions {
   policies?: PolicyEvaluator;
   /** Keep full stack traces while the program runs, to debug a failing program (slower). @default false */
   stackTraces?: boolean;
+  /** Problems the caller found in its own inputs (options, output paths, policy config), reported with the plan's. */
+  inputProblems?: readonly ConfigIssue[];
 }
 
 export interface PlanResult {
@@ -40,16 +42,30 @@ export interface PlanResult {
 
 export const consistencyPolicy = "plan-urns-identical-in-preview";
 
-function readPlatformPlan(file: string): Record<string, Record<string, unknown>> {
-  if (!fs.existsSync(file)) throw new UsageError(`--platform-plan ${file}: file not found`);
+/** A platform plan's outputs, or the problems that make it unusable (file, line and key). */
+function readPlatformPlan(file: string, problems: Problems): Record<string, Record<string, unknown>> | undefined {
+  const label = displayPath(file);
+  if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
+    problems.add({ file: commandLine, path: "--platform-plan", message: `${label}: file not found (write one with npm run plan -- --stack <stage> --json <file>)` });
+    return undefined;
+  }
+  const text = fs.readFileSync(file, "utf8");
   let document: PlanDocument;
   try {
-    document = JSON.parse(fs.readFileSync(file, "utf8")) as PlanDocument;
+    document = JSON.parse(text) as PlanDocument;
   } catch (error) {
-    throw new UsageError(`--platform-plan ${file}: not JSON (${(error as Error).message})`);
+    // The YAML parser reads JSON too, and knows the line and column of a syntax error.
+    const position = sourcePositions(text, label).issues[0];
+    problems.add({ file: label, path: "", message: `not JSON (${(error as Error).message})`, line: position?.line, column: position?.column });
+    return undefined;
   }
-  if (document.schemaVersion !== 1 || typeof document.outputs !== "object") {
-    throw new UsageError(`--platform-plan ${file}: not a plan document (schemaVersion 1 with outputs)`);
+  if (typeof document !== "object" || document === null || document.schemaVersion !== 1) {
+    problems.add({ file: label, path: "schemaVersion", message: "not a plan document: expected schemaVersion 1 (the JSON that npm run plan -- --json writes)" });
+    return undefined;
+  }
+  if (typeof document.outputs !== "object" || document.outputs === null || Array.isArray(document.outputs)) {
+    problems.add({ file: label, path: "outputs", message: "is required: the stack outputs that answer the program's StackReferences" });
+    return undefined;
   }
   // Any StackReference the program makes resolves to the platform plan's outputs.
   return { "*": document.outputs };
@@ -58,19 +74,43 @@ function readPlatformPlan(file: string): Record<string, Record<string, unknown>>
 /**
  * Runs a Pulumi program in-process under the mock harness, once per mode, and
  * returns what it would register. Nothing here talks to AWS or the Pulumi CLI.
+ * Every input is checked first: problems stop the plan with one ConfigError before the program runs.
  */
 export async function runPlan(options: PlanOptions): Promise<PlanResult> {
-  const project = readProject(path.resolve(options.projectDir));
+  const problems = new Problems();
+  problems.add(...(options.inputProblems ?? []));
+  let project: PulumiProject;
+  try {
+    project = readProject(path.resolve(options.projectDir));
+  } catch (error) {
+    if (!isConfigError(error)) throw error;
+    problems.add(...error.issues);
+    throw new ConfigError(problems.issues, "Invalid input");
+  }
   const configFile = path.resolve(options.configFile ?? path.join(project.stackConfigDir, `Pulumi.${options.stack}.yaml`));
-  if (!fs.existsSync(configFile)) throw new UsageError(`no stack config file for stack "${options.stack}": ${configFile} does not exist`);
-  const engineConfig = readStackConfigFile(configFile, project.configDefaults);
-  const stackReferences = options.platformPlan ? readPlatformPlan(path.resolve(options.platformPlan)) : undefined;
+  if (!options.configFile && !fs.existsSync(configFile)) {
+    const stacks = availableStacks(project);
+    const suggestion = closest(options.stack, stacks);
+    problems.add({
+      file: commandLine,
+      path: "--stack",
+      message: `no stack "${options.stack}": ${displayPath(configFile)} does not exist${suggestion ? ` (did you mean "${suggestion}"?)` : ""}; available stacks: ${stacks.join(", ") || "none"}`,
+    });
+  } else {
+    const checked = checkStackFile(configFile, displayPath(configFile));
+    problems.add(...checked.issues);
+  }
+  const stackReferences = options.platformPlan ? readPlatformPlan(path.resolve(options.platformPlan), problems) : undefined;
+  problems.throwIfAny("Invalid input");
+  const engineConfig = readStackConfigFile(configFile, project.configDefaults, project.name);
   const entry = programEntry(project);
 
-  const saved = { configFile: process.env[configEnv.configFile], domainsDir: process.env[configEnv.domainsDir] };
+  const saved = { configFile: process.env[configEnv.configFile], domainsDir: process.env[configEnv.domainsDir], platformPlan: process.env[configEnv.platformPlan] };
   process.env[configEnv.configFile] = configFile;
   if (options.domainsDir) process.env[configEnv.domainsDir] = path.resolve(options.domainsDir);
   else delete process.env[configEnv.domainsDir];
+  if (options.platformPlan) process.env[configEnv.platformPlan] = path.resolve(options.platformPlan);
+  else delete process.env[configEnv.platformPlan];
 
   const run = (mode: PlanMode): ModeRun => ({
     mode,
@@ -93,6 +133,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
   } finally {
     restore(configEnv.configFile, saved.configFile);
     restore(configEnv.domainsDir, saved.domainsDir);
+    restore(configEnv.platformPlan, saved.platformPlan);
   }
 
   // Policies read the resolved run, where every input is concrete; both documents report the findings.

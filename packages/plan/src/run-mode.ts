@@ -1,5 +1,6 @@
 import { require as tsxRequire } from "tsx/cjs/api";
-import { runProgram, type ProgramExports } from "@data-platform/testing";
+import { commandLine, ConfigError } from "@data-platform/config";
+import { runProgramSettled, type ProgramExports } from "@data-platform/testing";
 import { summarise, toPlanResource, type PlanDocument } from "./document";
 
 export type PlanMode = "resolved" | "preview";
@@ -52,7 +53,7 @@ export async function runMode(run: ModeRun): Promise<ModeResult> {
     Error.stackTraceLimit = planStackTraceLimit;
   }
   try {
-    const result = await runProgram(() => tsxRequire(run.entry, __filename) as ProgramExports, {
+    const result = await runProgramSettled(() => tsxRequire(run.entry, __filename) as ProgramExports, {
       mode: run.mode,
       project: run.project,
       stack: run.stack,
@@ -60,6 +61,13 @@ export async function runMode(run: ModeRun): Promise<ModeResult> {
       secretKeys: run.secretKeys,
       stackReferences: run.stackReferences,
     });
+    const unanswered = [...new Set(result.harness.unansweredStackReferences)];
+    if (unanswered.length > 0) {
+      // The program reads another stack's outputs; offline, a platform plan JSON stands in for that stack.
+      const message = `the program reads stack ${unanswered.map((name) => `"${name}"`).join(", ")} through a StackReference: give --platform-plan <file>, a plan of that stack written by npm run plan -- --stack <stage> --json <file>`;
+      throw new ConfigError([{ file: commandLine, path: "--platform-plan", message }], "Invalid input");
+    }
+    if (result.error !== undefined) throw result.error;
     // Code-point order: deterministic, and far cheaper than locale-aware comparison.
     const resources = result.harness.registrations.map(toPlanResource).sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
     return {

@@ -1,4 +1,5 @@
-import { resolveOutput, setMocks } from "@data-platform/testing";
+import { isConfigError, type ConfigError } from "@data-platform/config";
+import { resolveOutput, runProgramSettled, setMocks } from "@data-platform/testing";
 import { describe, expect, it } from "vitest";
 import { contractVersion, type PlatformContract } from "./contract";
 import { checkContract, PlatformContractError, PlatformReference, required, selectDomain } from "./reference";
@@ -60,5 +61,25 @@ describe("PlatformReference.read", () => {
   it("refuses a stack that is not a data-platform stack", async () => {
     await setMocks({ stackReferences: { "acme/other/dev": { vpcId: "vpc-1" } } });
     await expect(new PlatformReference("platform", { stackName: "acme/other/dev" }).read()).rejects.toThrow(/exports no contractVersion/);
+  });
+
+  it("reads every output before a program registers anything", async () => {
+    let read: unknown;
+    const result = await runProgramSettled(() => async () => {
+      read = await new PlatformReference("platform", { stackName: "acme/data-platform/dev" }).read();
+    }, { stackReferences: { "acme/data-platform/dev": contract as unknown as Record<string, unknown> } });
+    expect(result.error).toBeUndefined();
+    expect(read).toMatchObject({ contractVersion, domains: contract.domains });
+  });
+
+  it.each([
+    [{ ...contract, contractVersion: 2 }, "platform stack acme/data-platform/dev: contractVersion: platform stack \"acme/data-platform/dev\" speaks contract version 2; this program needs version 1"],
+    [{ contractVersion }, 'platform stack acme/data-platform/dev: domains: platform stack "acme/data-platform/dev" exports no domains'],
+  ])("fails with an input error naming the stack and the output (%#)", async (outputs, line) => {
+    const result = await runProgramSettled(() => async () => {
+      await new PlatformReference("platform", { stackName: "acme/data-platform/dev" }).read();
+    }, { stackReferences: { "acme/data-platform/dev": outputs as unknown as Record<string, unknown> } });
+    expect(isConfigError(result.error)).toBe(true);
+    expect((result.error as ConfigError).message.split("\n")).toEqual(["Invalid platform reference (1 problem):", line]);
   });
 });

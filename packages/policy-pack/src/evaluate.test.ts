@@ -539,4 +539,13 @@ describe("evaluatePolicies", () => {
     const strict = await evaluatePolicies(resources, { config: { "cost-mwaa-caps": { enforcementLevel: "mandatory", maxMwaaEnvironmentClass: "mw1.small" } } });
     expect(strict.find((finding) => finding.policy === "cost-mwaa-caps")).toMatchObject({ level: "mandatory", message: "environmentClass mw1.large is above the cap mw1.small" });
   });
+
+  it('applies the level under "all" to every rule a rule of its own does not override', async () => {
+    const resources = [r("aws:kms/key:Key", {}), r("aws:kinesis/stream:Stream", { encryptionType: "KMS", kmsKeyId: "k", retentionPeriod: 168, streamModeDetails: { streamMode: "ON_DEMAND" } })];
+    const findings = await evaluatePolicies(resources, { config: { all: "advisory", "cost-kinesis-on-demand": { enforcementLevel: "mandatory" } } });
+    expect(findings.map((finding) => [finding.policy, finding.level])).toEqual([
+      ["kms-key-rotation", "advisory"],
+      ["cost-kinesis-on-demand", "mandatory"],
+    ]);
+  });
 });

@@ -21,10 +21,13 @@ export interface Finding {
 
 class NotApplicable extends Error {}
 
+function configuredLevel(entry: PolicyPackConfig[string] | undefined): EnforcementLevel | undefined {
+  return typeof entry === "string" ? entry : entry?.enforcementLevel;
+}
+
+// As Pulumi reads a policy pack config: a rule's own level, else the level under "all", else the rule's, else the pack's.
 function levelOf(policy: PlatformPolicy, config: PolicyPackConfig, packLevel: EnforcementLevel): EnforcementLevel {
-  const entry = config[policy.name];
-  const configured = typeof entry === "string" ? entry : entry?.enforcementLevel;
-  return configured ?? policy.enforcementLevel ?? packLevel;
+  return configuredLevel(config[policy.name]) ?? configuredLevel(config["all"]) ?? policy.enforcementLevel ?? packLevel;
 }
 
 function configOf(policy: PlatformPolicy, config: PolicyPackConfig): object {

@@ -107,4 +107,16 @@ describe("runProgram", () => {
     );
     expect(run.outputs).toEqual({ vpc: "vpc-123" });
   });
+
+  it("records a StackReference it cannot answer instead of failing the read (which would crash the process)", async () => {
+    const run = await runProgram(
+      () => () => {
+        const platform = new pulumi.StackReference("acme/data-platform/qa");
+        return { vpc: platform.getOutput("vpcId") };
+      },
+      { stackReferences: { "acme/data-platform/dev": { vpcId: "vpc-123" } } },
+    );
+    expect(run.harness.unansweredStackReferences).toEqual(["acme/data-platform/qa"]);
+    expect(run.outputs).toEqual({ vpc: undefined });
+  });
 });

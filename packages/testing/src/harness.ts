@@ -59,7 +59,10 @@ export interface HarnessOptions {
   secretKeys?: string[];
   /** Extra invoke mocks by token; they replace the defaults of the same token. */
   invokes?: Record<string, InvokeMock>;
-  /** Outputs of referenced stacks, by stack name (`pulumi.StackReference`); "*" answers any name. */
+  /**
+   * Outputs of referenced stacks, by stack name (`pulumi.StackReference`); "*" answers any name. Another name reads
+   * as a stack without outputs and is listed in `harness.unansweredStackReferences`.
+   */
   stackReferences?: Record<string, Record<string, unknown>>;
   /** Per-type state overrides merged over the synthetic state (resolved mode). */
   state?: Record<string, (args: { name: string; inputs: Record<string, unknown>; id: string }) => Record<string, unknown>>;
@@ -120,6 +123,8 @@ interface CallRequest {
 export class Harness {
   readonly registrations: Registration[] = [];
   readonly invokes: InvokeRecord[] = [];
+  /** Stack names a program read through a StackReference that the options do not answer. */
+  readonly unansweredStackReferences: string[] = [];
   readonly mode: MockMode;
   readonly context: SyntheticContext;
   private pending = 0;
@@ -179,8 +184,10 @@ export class Harness {
     // "*" answers any stack name (the plan's --platform-plan).
     const outputs = this.options.stackReferences?.[stackName] ?? this.options.stackReferences?.["*"];
     if (!outputs) {
-      const known = Object.keys(this.options.stackReferences ?? {});
-      throw new Error(`StackReference "${stackName}" is not mocked${known.length ? `; mocked: ${known.join(", ")}` : ""} (plan: --platform-plan <json>)`);
+      // Recorded, not thrown: a failed read rejects promises nobody awaits, which would crash the process. The
+      // program sees a stack without outputs; the plan reports the missing --platform-plan from this record.
+      this.unansweredStackReferences.push(stackName);
+      return { id: stackName, state: { name: stackName, outputs: {}, secretOutputNames: [] } };
     }
     // Stack references are read during previews too, so both modes see the outputs.
     return { id: stackName, state: { name: stackName, outputs, secretOutputNames: [] } };

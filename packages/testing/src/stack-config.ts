@@ -11,12 +11,14 @@ export interface EngineConfig {
  * Reads a `Pulumi.<stack>.yaml` file into the flat map the Pulumi engine hands
  * a program. Encrypted values (`secure:`) cannot be decrypted offline: they are
  * passed as the secret "[secret]". `defaults` (the project's `config:` values)
- * apply where the stack file is silent.
+ * apply where the stack file is silent. With `project`, keys without a namespace are in the project's namespace,
+ * as the Pulumi CLI reads them.
  */
-export function readStackConfigFile(file: string, defaults: Record<string, unknown> = {}): EngineConfig {
+export function readStackConfigFile(file: string, defaults: Record<string, unknown> = {}, project?: string): EngineConfig {
   const document = (parse(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
   if (typeof document !== "object" || Array.isArray(document)) throw new Error(`${file}: expected a mapping with a "config" key`);
-  const entries = { ...defaults, ...(document.config ?? {}) };
+  const own = Object.entries(document.config ?? {}).map(([key, value]) => [project && !key.includes(":") ? `${project}:${key}` : key, value] as const);
+  const entries = { ...defaults, ...Object.fromEntries(own) };
   const config: Record<string, string> = {};
   const secretKeys: string[] = [];
   for (const [key, value] of Object.entries(entries)) {
