@@ -104,10 +104,10 @@ describe("platform stack", () => {
     engine.config["data-platform:domains"] = JSON.stringify({ ...domains, payments: {} });
     const after = await run("dev", engine);
     const afterByUrn = new Map(after.harness.registrations.map((registration) => [registration.urn, registration]));
-    // The query mesh and the notebooks serve every domain: their access rules list the domains, so they
-    // change in place when one is added; so does the lake registration role's one storage policy, which lists
-    // every registered location. Everything else - every other domain's resources - is untouched.
-    const sharedByDesign = /data-platform:(query:QueryMesh|notebooks:NotebookHub)\$|::lake-lf-registration-storage$/;
+    // The query mesh and the notebooks serve every domain: their access rules and their one lake policy each list
+    // the domains, so they change in place when one is added; so does the lake registration role's one storage
+    // policy, which lists every registered location. Everything else - every other domain's resources - is untouched.
+    const sharedByDesign = /data-platform:(query:QueryMesh|notebooks:NotebookHub)\$|::lake-lf-registration-storage$|::lake-(query-mesh|notebooks)-grants$/;
     for (const registration of before.harness.registrations) {
       expect(afterByUrn.has(registration.urn), registration.urn).toBe(true);
       if (sharedByDesign.test(registration.urn)) continue;
