@@ -1,12 +1,13 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ConfigError, configEnv } from "@data-platform/config";
+import { ConfigError, configEnv, namespaceValues, resolvePlatformConfig } from "@data-platform/config";
 import { tagKeys } from "@data-platform/conventions";
 import { readStackConfigFile, runProgram, runProgramSettled, type EngineConfig, type ProgramRun } from "@data-platform/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
-import { platform } from "./program";
+import { validateChartValues } from "@data-platform/helm-charts";
+import { platform, queryNodeGroupProblems } from "./program";
 
 const stages = ["dev", "staging", "prod"] as const;
 
@@ -95,6 +96,47 @@ describe("platform stack", () => {
     const plain = JSON.stringify(harness.registrations.map((registration) => registration.inputs));
     expect(plain).not.toContain("license-never-in-plain");
     expect(plain).not.toContain("password-never-in-plain");
+  });
+
+  it.each(["staging", "prod"] as const)("%s runs Starburst with Privacera and JupyterHub with production settings, secrets only as [secret]", async (stage) => {
+    const { harness } = await run(stage);
+    const charts = new Map(harness.byType("kubernetes:helm.sh/v4:Chart").map((chart) => [chart.name, chart.inputs]));
+    const starburst = charts.get("query-mesh")!;
+    expect(starburst["chart"]).toBe("oci://harbor.starburstdata.net/starburstdata/charts/starburst-enterprise");
+    expect(validateChartValues("starburstEnterprise", starburst["values"] as Record<string, unknown>)).toEqual([]);
+    expect(starburst["repositoryOpts"]).toMatchObject({ password: "[secret]" });
+    const etc = ((starburst["values"] as Record<string, Record<string, Record<string, Record<string, string>>>>)["coordinator"]!["etcFiles"]!["properties"])!;
+    expect(etc["access-control.properties"]).toContain("access-control.name=privacera-starburst");
+    expect(etc["access-control.properties"]).toContain("ranger.presto-plugin-password=${ENV:ACCESS_CONTROL_PASSWORD}");
+    const jupyterhub = charts.get("notebooks")!;
+    expect(validateChartValues("jupyterhub", jupyterhub["values"] as Record<string, unknown>)).toEqual([]);
+    expect(JSON.stringify(jupyterhub["values"])).toContain("GenericOAuthenticator");
+    expect(charts.get("query-mesh-privacera")).toMatchObject({ namespace: "privacera", repositoryOpts: { username: "[secret]", password: "[secret]" } });
+    // Pod Security labels on the services' namespaces; IRSA roles for the engine and the notebooks.
+    const namespaces = Object.fromEntries(harness.byType("kubernetes:core/v1:Namespace").map((namespace) => [(namespace.inputs["metadata"] as { name: string }).name, (namespace.inputs["metadata"] as { labels: Record<string, string> }).labels]));
+    for (const name of ["query", "privacera", "notebooks"]) expect(namespaces[name]?.["pod-security.kubernetes.io/enforce"], name).toBe("restricted");
+    for (const role of ["query-mesh-starburst", "notebooks-users"]) expect(String(harness.one("aws:iam/role:Role", role).inputs["assumeRolePolicy"])).toContain("AssumeRoleWithWebIdentity");
+    // TLS on the load balancer from the stage's ACM certificate.
+    const annotations = (harness.one("kubernetes:core/v1:Service", "query-mesh-nlb").inputs["metadata"] as { annotations: Record<string, string> }).annotations;
+    expect(annotations["service.beta.kubernetes.io/aws-load-balancer-ssl-cert"]).toMatch(/^arn:aws:acm:eu-west-1:111111111111:certificate\//);
+    // The stage file's encrypted values never reach a plan: every credential-bearing input is the secret marker.
+    const plain = JSON.stringify(harness.registrations.map((registration) => registration.inputs));
+    expect(plain).not.toMatch(/v1:placeholder|"secure"/);
+    for (const secret of harness.byType("kubernetes:core/v1:Secret")) expect(secret.inputs["stringData"], secret.name).toBe("[secret]");
+  });
+
+  it("checks that the query node group fits the engine: requests per node and nodes for every worker", () => {
+    const config = resolvePlatformConfig({ stack: "prod", values: namespaceValues(stageConfig("prod").config), configFile: "Pulumi.prod.yaml", domainsDir: path.join(__dirname, "domains") });
+    expect(queryNodeGroupProblems(config)).toEqual([]);
+    const tight = { ...config, cluster: { ...config.cluster, nodeGroups: { ...config.cluster.nodeGroups, query: { ...config.cluster.nodeGroups["query"]!, instanceTypes: ["r7g.xlarge"], maxSize: 4 } } } };
+    expect(queryNodeGroupProblems({ ...tight, queryMesh: { ...config.queryMesh, coordinatorResources: undefined, workerResources: undefined, workers: { min: 2, max: 10 } } })).toEqual([
+      "a worker's requests do not fit a r7g.xlarge (4 vCPU, 32 GiB; about 3.67 vCPU and 30.0 GiB for pods) node: it would never be scheduled",
+    ]);
+    const workers = { requests: { cpu: "1", memory: "8Gi" }, limits: { memory: "8Gi" } };
+    // Default coordinator (2 CPU, 8Gi) with a worker on one node, three workers on each of the others: 8 nodes.
+    expect(queryNodeGroupProblems({ ...tight, queryMesh: { ...config.queryMesh, coordinatorResources: undefined, workerResources: workers, workers: { min: 2, max: 20 } } })).toEqual([
+      "the coordinator and 20 workers need 8 r7g.xlarge nodes, but maxSize is 4: raise maxSize or lower queryMesh.workers.max",
+    ]);
   });
 
   it("adding a domain to a stage changes no existing resource", async () => {

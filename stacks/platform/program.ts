@@ -1,7 +1,18 @@
 import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, loadPlatformConfig, type ConfigIssue, type PlatformConfig } from "@data-platform/config";
+import {
+  allocatable,
+  ConfigError,
+  cpuQuantity,
+  instanceCapacity,
+  isDevStage,
+  loadPlatformConfig,
+  memoryQuantityGiB,
+  nodesNeeded,
+  type ConfigIssue,
+  type PlatformConfig,
+} from "@data-platform/config";
 import { domainTags, providerDefaultTags } from "@data-platform/conventions";
 import { DataLake } from "@data-platform/data-lake";
 import { DomainWorkflowEnv } from "@data-platform/domain-workflow-env";
@@ -9,7 +20,7 @@ import { EphemeralSparkCluster } from "@data-platform/ephemeral-spark-cluster";
 import { DatabaseImporter, type DatabaseSourceArgs } from "@data-platform/database-importer";
 import { NotebookHub, notebookHubProblems, type NotebookHubArgs } from "@data-platform/notebook-hub";
 import { karpenterSettings, PlatformCluster, platformClusterArgsProblems, validateKarpenterNodePools, type PlatformClusterArgs } from "@data-platform/platform-cluster";
-import { QueryMesh, queryMeshArgsProblems, type QueryMeshArgs } from "@data-platform/query-mesh";
+import { defaultCoordinatorResources, defaultWorkerResources, QueryMesh, queryMeshArgsProblems, type QueryMeshArgs, type QueryResources } from "@data-platform/query-mesh";
 import { avroSchemaProblems, StreamingIngestion } from "@data-platform/streaming-ingestion";
 import { legacyLuigiSchedulerIfEnabled, Warehouse } from "@data-platform/warehouse";
 import { contractVersion, type DomainContract, type IngestionContract, type PlatformContract } from "@data-platform/platform-contract";
@@ -324,9 +335,33 @@ export function queryMeshArgs(config: PlatformConfig): Omit<QueryMeshArgs, "clus
     engine: config.queryMesh.engine,
     domains: published.map((domain) => ({ name: domain.name, products: domain.dataProducts.map((product) => product.name) })),
     workers: config.queryMesh.workers,
+    ...(config.queryMesh.coordinatorResources ? { coordinatorResources: config.queryMesh.coordinatorResources } : {}),
+    ...(config.queryMesh.workerResources ? { workerResources: config.queryMesh.workerResources } : {}),
     accessControl: config.queryMesh.accessControl,
-    ranger: config.queryMesh.ranger,
-    privacera: config.queryMesh.privacera,
+    ...(config.queryMesh.ranger
+      ? {
+          ranger: {
+            policyRestUrl: config.queryMesh.ranger.policyRestUrl,
+            serviceName: config.queryMesh.ranger.serviceName,
+            ...(config.queryMesh.ranger.credentials
+              ? { credentials: { username: pulumi.secret(config.queryMesh.ranger.credentials.username), password: pulumi.secret(config.queryMesh.ranger.credentials.password) } }
+              : {}),
+          },
+        }
+      : {}),
+    ...(config.queryMesh.privacera
+      ? {
+          privacera: {
+            chart: config.queryMesh.privacera.chart,
+            version: config.queryMesh.privacera.version,
+            repository: config.queryMesh.privacera.repository,
+            values: config.queryMesh.privacera.values ?? {},
+            ...(config.queryMesh.privacera.registry
+              ? { registry: { username: pulumi.secret(config.queryMesh.privacera.registry.username), password: pulumi.secret(config.queryMesh.privacera.registry.password) } }
+              : {}),
+          },
+        }
+      : {}),
     ...(config.queryMesh.starburst
       ? {
           starburst: {
@@ -336,7 +371,8 @@ export function queryMeshArgs(config: PlatformConfig): Omit<QueryMeshArgs, "clus
           },
         }
       : {}),
-    production: config.stage === "prod",
+    // Every stage but dev ones runs production settings: Ranger/Privacera, TLS, plugin credentials.
+    production: !isDevStage(config.stage),
     tlsCertificateArn: config.queryMesh.tlsCertificateArn,
     s3EgressCidrs: config.queryMesh.s3EgressCidrs,
     protect: config.protect,
@@ -349,7 +385,7 @@ export function notebookHubArgs(config: PlatformConfig): Omit<NotebookHubArgs, "
   return {
     prefix: config.prefix,
     stage: config.stage,
-    production: config.stage === "prod",
+    production: !isDevStage(config.stage),
     authenticator: {
       ...config.notebooks.authenticator,
       clientSecret: config.notebooks.authenticator.clientSecret === undefined ? undefined : pulumi.secret(config.notebooks.authenticator.clientSecret),
@@ -381,6 +417,39 @@ function notebookIssue(config: PlatformConfig, message: string): ConfigIssue {
 }
 
 /**
+ * Whether the `query` node group can run the engine: the coordinator's and a worker's requests (and memory limits,
+ * which size the JVM heap) fit one node of each instance type, and `maxSize` nodes hold the coordinator and
+ * `workers.max` workers. Instance types outside the families the sizing table knows are not checked. Pure.
+ */
+export function queryNodeGroupProblems(config: PlatformConfig): string[] {
+  const group = config.cluster.nodeGroups["query"];
+  if (!group) return [];
+  const coordinator: QueryResources = config.queryMesh.coordinatorResources ?? defaultCoordinatorResources;
+  const worker: QueryResources = config.queryMesh.workerResources ?? defaultWorkerResources;
+  const problems: string[] = [];
+  for (const instanceType of group.instanceTypes) {
+    const capacity = instanceCapacity(instanceType);
+    if (!capacity) continue;
+    const node = allocatable(capacity);
+    const describe = `${instanceType} (${capacity.vcpu} vCPU, ${capacity.memoryGiB} GiB; about ${node.vcpu.toFixed(2)} vCPU and ${node.memoryGiB.toFixed(1)} GiB for pods)`;
+    const pods = [
+      { name: "the coordinator", resources: coordinator, count: 1 },
+      { name: "a worker", resources: worker, count: config.queryMesh.workers.max },
+    ];
+    for (const pod of pods) {
+      if (memoryQuantityGiB(pod.resources.limits.memory) > node.memoryGiB) problems.push(`${pod.name}'s memory limit ${pod.resources.limits.memory} does not fit a ${describe} node: lower it or use larger instances`);
+    }
+    const needed = nodesNeeded(
+      pods.map((pod) => ({ name: pod.name, cpu: cpuQuantity(pod.resources.requests.cpu), memoryGiB: memoryQuantityGiB(pod.resources.requests.memory), count: pod.count })),
+      node,
+    );
+    if (typeof needed === "object") problems.push(`${needed.unschedulable}'s requests do not fit a ${describe} node: it would never be scheduled`);
+    else if (needed > group.maxSize) problems.push(`the coordinator and ${config.queryMesh.workers.max} workers need ${needed} ${instanceType} nodes, but maxSize is ${group.maxSize}: raise maxSize or lower queryMesh.workers.max`);
+  }
+  return problems;
+}
+
+/**
  * What the cluster and the in-cluster services would refuse at construction, checked before any resource is
  * registered: a bad combination of config values stops the program with errors naming the file and the config key,
  * and never half-runs it. The components validate again when constructed (they are used outside this program too).
@@ -393,6 +462,7 @@ export function preflight(config: PlatformConfig): void {
     ...platformClusterArgsProblems(clusterArgs).map((message) => ({ file, path: "data-platform:cluster", message })),
     ...(karpenter ? validateKarpenterNodePools(karpenter.nodePools, { ...clusterArgs.controllerTags }, karpenter.amiAlias) : []).map((message) => ({ file, path: "data-platform:cluster.karpenter", message })),
     ...(config.queryMesh.enabled ? queryMeshArgsProblems(queryMeshArgs(config)) : []).map((message) => ({ file, path: "data-platform:queryMesh", message })),
+    ...(config.queryMesh.enabled ? queryNodeGroupProblems(config) : []).map((message) => ({ file, path: "data-platform:cluster.nodeGroups.query", message })),
     // The cluster and lake are never read by the notebook hub's validation.
     ...(config.notebooks.enabled ? notebookHubProblems(notebookHubArgs(config) as NotebookHubArgs) : []).map((message) => notebookIssue(config, message)),
   ];

@@ -5,3 +5,4 @@ export * from "./load";
 export * from "./pulumi";
 export { jsonSchemas } from "./json-schema";
 export * from "./domain-stack";
+export * from "./sizing";

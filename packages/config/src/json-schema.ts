@@ -1,5 +1,17 @@
 import { z } from "zod";
-import { domainFileSchema, stageConfigSchema } from "./schema";
+import { domainFileSchema, secretDescriptionPrefix, stageConfigSchema } from "./schema";
+
+/** In a stack file a secret is `{ secure: <ciphertext> }`: every secret string also accepts that form. */
+function acceptEncrypted(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(acceptEncrypted);
+  if (!schema || typeof schema !== "object") return schema;
+  const node = Object.fromEntries(Object.entries(schema).map(([key, value]) => [key, acceptEncrypted(value)])) as Record<string, unknown>;
+  if (node["type"] === "string" && typeof node["description"] === "string" && node["description"].startsWith(secretDescriptionPrefix)) {
+    const { description, ...plain } = node;
+    return { description, anyOf: [plain, { type: "object", properties: { secure: { type: "string" } }, required: ["secure"], additionalProperties: false }] };
+  }
+  return node;
+}
 
 /**
  * JSON Schemas for editor completion of the YAML inputs, generated from the zod
@@ -10,7 +22,7 @@ export function jsonSchemas(): Record<string, unknown> {
     properties: Record<string, unknown>;
     required?: string[];
   };
-  const namespaced = Object.fromEntries(Object.entries(stage.properties).map(([key, value]) => [`data-platform:${key}`, value]));
+  const namespaced = Object.fromEntries(Object.entries(stage.properties).map(([key, value]) => [`data-platform:${key}`, acceptEncrypted(value)]));
   return {
     "domain.schema.json": {
       ...z.toJSONSchema(domainFileSchema, { io: "input", unrepresentable: "any" }),
