@@ -7,7 +7,8 @@ import { readStackConfigFile, runProgram, runProgramSettled, type EngineConfig, 
 import { afterEach, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { validateChartValues } from "@data-platform/helm-charts";
-import { platform, queryNodeGroupProblems } from "./program";
+import { evaluate, type PolicyDocument, type Request } from "./iamEvaluation";
+import { consumerGrants, platform, queryNodeGroupProblems } from "./program";
 
 const stages = ["dev", "staging", "prod"] as const;
 
@@ -137,6 +138,77 @@ describe("platform stack", () => {
     expect(queryNodeGroupProblems({ ...tight, queryMesh: { ...config.queryMesh, coordinatorResources: undefined, workerResources: workers, workers: { min: 2, max: 20 } } })).toEqual([
       "the coordinator and 20 workers need 8 r7g.xlarge nodes, but maxSize is 4: raise maxSize or lower queryMesh.workers.max",
     ]);
+  });
+
+  it("prod: a consumer domain's roles read a producer's data product (Lake Formation and IAM), write nothing, and a non-consumer reads nothing", async () => {
+    // orders publishes "orders" (analytics zone) to logistics, marketing and payments; restaurants is no consumer of it.
+    const { harness } = await run("prod");
+    const byName = (type: string, name: string) => harness.one(type, name);
+    const roleOf = (resourceName: string) => {
+      const role = byName("aws:iam/role:Role", resourceName);
+      return { name: String(role.inputs["name"]), tags: (role.inputs["tags"] ?? {}) as Record<string, string> };
+    };
+    const bucketName = String(byName("aws:s3/bucket:Bucket", "lake-orders-analytics").inputs["bucket"]);
+    const bucketPolicy = JSON.parse(String(byName("aws:s3/bucketPolicy:BucketPolicy", "lake-orders-analytics-policy").inputs["policy"])) as PolicyDocument;
+    const keyPolicy = JSON.parse(String(byName("aws:kms/key:Key", "lake-orders-key").inputs["policy"])) as PolicyDocument;
+    const account = /arn:aws:iam::(\d{12}):root/.exec(JSON.stringify(keyPolicy))![1]!;
+    const keyArn = `arn:aws:kms:eu-west-1:${account}:key/${byName("aws:kms/key:Key", "lake-orders-key").id}`;
+    // Every policy of a role: its inline policies and the customer managed policies attached to it.
+    const identity = (roleName: string): PolicyDocument[] => {
+      const inline = harness.byType("aws:iam/rolePolicy:RolePolicy").filter((policy) => policy.inputs["role"] === roleName);
+      const attached = harness.byType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((attachment) => attachment.inputs["role"] === roleName).map((attachment) => String(attachment.inputs["policyArn"]));
+      const managed = harness.byType("aws:iam/policy:Policy").filter((policy) => attached.some((arn) => arn.endsWith(`:policy/${String(policy.inputs["name"])}`)));
+      expect(attached.filter((arn) => arn.startsWith("arn:aws:iam::aws:"))).toEqual([]);
+      return [...inline, ...managed].map((policy) => JSON.parse(String(policy.inputs["policy"])) as PolicyDocument);
+    };
+    const as = (resourceName: string) => {
+      const role = roleOf(resourceName);
+      const principal = { principalArn: `arn:aws:iam::${account}:role/${role.name}`, principalTags: role.tags };
+      const policies = identity(role.name);
+      const object = `arn:aws:s3:::${bucketName}/orders/part-00000.snappy.parquet`;
+      const s3 = (action: string, resource = object, context: Request["context"] = {}) => evaluate({ ...principal, action, resource, context: { "aws:SecureTransport": true, ...context } }, policies, { kind: "s3", policy: bucketPolicy });
+      const kms = (action: string) => evaluate({ ...principal, action, resource: keyArn, context: { "kms:ViaService": "s3.eu-west-1.amazonaws.com", "kms:CallerAccount": account } }, policies, { kind: "kms", policy: keyPolicy });
+      const plain = (action: string, resource: string) => evaluate({ ...principal, action, resource }, policies);
+      const lakeFormation = harness.byType("aws:lakeformation/permissions:Permissions").filter((permission) => permission.inputs["principal"] === principal.principalArn);
+      const selects = lakeFormation.some((permission) => {
+        const table = permission.inputs["table"] as { databaseName?: string; name?: string; wildcard?: boolean } | undefined;
+        return (permission.inputs["permissions"] as string[]).includes("SELECT") && table?.databaseName === "orders_analytics" && (table.name === "orders" || table.wildcard === true);
+      });
+      return { s3, kms, plain, selects, lakeFormation };
+    };
+    const table = `arn:aws:glue:eu-west-1:${account}:table/orders_analytics/orders`;
+
+    expect(consumerGrants(resolvePlatformConfig({ stack: "prod", values: namespaceValues(stageConfig("prod").config), configFile: "Pulumi.prod.yaml", domainsDir: path.join(__dirname, "domains") }))).toContainEqual({ consumer: "logistics", producer: "orders", products: ["orders"] });
+
+    // The consumer's Spark job role: Lake Formation SELECT, Glue and GetDataAccess, and the objects through the producer's key.
+    const spark = as("spark-logistics-ec2");
+    expect(spark.selects).toBe(true);
+    expect(spark.plain("glue:GetTable", table)).toBe("allowed");
+    expect(spark.plain("lakeformation:GetDataAccess", "*")).toBe("allowed");
+    expect(spark.s3("s3:GetObject")).toBe("allowed");
+    expect(spark.s3("s3:ListBucket", `arn:aws:s3:::${bucketName}`, { "s3:prefix": "orders/" })).toBe("allowed");
+    expect(spark.kms("kms:Decrypt")).toBe("allowed");
+    // ... and writes nothing of the producer's.
+    expect(spark.s3("s3:PutObject")).not.toBe("allowed");
+    expect(spark.s3("s3:DeleteObject")).not.toBe("allowed");
+    expect(spark.kms("kms:GenerateDataKey")).not.toBe("allowed");
+    expect(spark.plain("glue:UpdateTable", table)).not.toBe("allowed");
+    // ... nor another, unshared table of the producer's bucket.
+    expect(spark.s3("s3:GetObject", `arn:aws:s3:::${bucketName}/order_secrets/part-0.parquet`)).not.toBe("allowed");
+
+    // The consumer's Airflow execution role reads through Lake Formation (credential vending): no direct S3.
+    const airflow = as("workflow-logistics-execution");
+    expect(airflow.selects).toBe(true);
+    expect(airflow.plain("glue:GetTable", table)).toBe("allowed");
+    expect(airflow.plain("lakeformation:GetDataAccess", "*")).toBe("allowed");
+    expect(airflow.s3("s3:GetObject")).not.toBe("allowed");
+
+    // A domain that is no consumer (restaurants reads logistics' deliveries, not orders): no grant, no read.
+    const outsider = as("spark-restaurants-ec2");
+    expect(outsider.selects).toBe(false);
+    expect(outsider.s3("s3:GetObject")).not.toBe("allowed");
+    expect(outsider.kms("kms:Decrypt")).toBe("allowed"); // the key decrypts only objects the role may get: none of orders'
+    expect(outsider.s3("s3:PutObject")).not.toBe("allowed");
   });
 
   it("adding a domain to a stage changes no existing resource", async () => {

@@ -14,7 +14,7 @@ import {
   type PlatformConfig,
 } from "@data-platform/config";
 import { domainTags, providerDefaultTags } from "@data-platform/conventions";
-import { DataLake } from "@data-platform/data-lake";
+import { DataLake, lakeReaderTagKey } from "@data-platform/data-lake";
 import { DomainWorkflowEnv } from "@data-platform/domain-workflow-env";
 import { EphemeralSparkCluster } from "@data-platform/ephemeral-spark-cluster";
 import { DatabaseImporter, type DatabaseSourceArgs } from "@data-platform/database-importer";
@@ -77,6 +77,10 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
 
   const tagsOf = (domain: PlatformConfig["domains"][number]) => domainTags({ domain: domain.name, owner: domain.owners.team, costCentre: domain.costCentre });
   const sparkDomains = config.domains.filter((domain) => domain.needs.spark.enabled);
+  const sharedProducts = consumerGrants(config);
+  // A consumer's Spark reads the products' objects itself (EMR has no Lake Formation credential vending): its roles
+  // carry the lake-reader tag that producer keys and buckets admit for reads.
+  const readsProducts = new Set(sharedProducts.map((grant) => grant.consumer));
   const spark = new EphemeralSparkCluster(
     "spark",
     {
@@ -97,7 +101,7 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
         longLivedCluster: domain.needs.spark.longLivedCluster,
         serverless: domain.needs.spark.serverless,
         emrOnEks: domain.needs.spark.emrOnEks,
-        tags: tagsOf(domain),
+        tags: { ...tagsOf(domain), ...(readsProducts.has(domain.name) ? { [lakeReaderTagKey]: "true" } : {}) },
       })),
       protect: config.protect,
     },
@@ -133,6 +137,17 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
   );
 
   const administrators = [deployerRoleArn, ...config.lake.adminRoleArns];
+
+  // Data products shared with consumer domains: the consumer's Airflow execution role reads through Lake Formation,
+  // its Spark job role reads the products' objects directly; both get the Lake Formation and IAM permissions.
+  for (const grant of sharedProducts) {
+    const scope = { domain: grant.producer, products: grant.products };
+    const workflow = workflows.get(grant.consumer);
+    if (workflow) lake.grantRead({ name: `${grant.consumer}-airflow`, role: workflow.executionRole, domain: grant.consumer }, scope);
+    if (sparkDomains.some((domain) => domain.name === grant.consumer)) {
+      lake.grantRead({ name: `${grant.consumer}-spark`, role: spark.domain(grant.consumer).instanceRole, domain: grant.consumer, directRead: true }, scope);
+    }
+  }
 
   // Rivers: microservice events through Kinesis and Managed Flink into the landing zone.
   const ingestion = config.ingestion;
@@ -297,6 +312,30 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
     notebooks: notebooks?.contract() ?? null,
     domains,
   };
+}
+
+/** A consumer domain's read of a producer's data products, for the products shared with it and enabled in the stage. */
+export interface ConsumerGrant {
+  consumer: string;
+  producer: string;
+  products: string[];
+}
+
+/** Who reads which products, from the registry's `dataProducts[].consumers`, for the domains enabled in the stage. Pure. */
+export function consumerGrants(config: PlatformConfig): ConsumerGrant[] {
+  const enabled = new Set(config.domains.map((domain) => domain.name));
+  const grants = new Map<string, ConsumerGrant>();
+  for (const producer of config.domains) {
+    for (const product of producer.dataProducts) {
+      for (const consumer of product.consumers.filter((name) => enabled.has(name) && name !== producer.name)) {
+        const key = `${consumer}/${producer.name}`;
+        const grant = grants.get(key) ?? { consumer, producer: producer.name, products: [] };
+        grant.products = [...grant.products, product.name].sort();
+        grants.set(key, grant);
+      }
+    }
+  }
+  return [...grants.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, grant]) => grant);
 }
 
 /** PlatformCluster's args from the stage config (pure: the preflight validates them before any resource). */

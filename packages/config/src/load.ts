@@ -94,6 +94,18 @@ export function readDomainRegistry(domainsDir: string): RegistryResult {
     seen.set(domain.name, label);
     domains.push(domain);
   }
+  // Consumers are registered domains other than the producer (enabled or not in a given stage).
+  const registered = new Set(domains.map((domain) => domain.name));
+  for (const domain of domains) {
+    const label = seen.get(domain.name)!;
+    domain.dataProducts.forEach((product, index) => {
+      product.consumers.forEach((consumer, position) => {
+        const at = `dataProducts[${index}].consumers[${position}]`;
+        if (consumer === domain.name) issues.push({ file: label, path: at, message: `"${consumer}" is the producing domain itself: it reads its own data already` });
+        else if (!registered.has(consumer)) issues.push({ file: label, path: at, message: `"${consumer}" is not a registered domain (registered: ${[...registered].sort().join(", ")})` });
+      });
+    });
+  }
   domains.sort((a, b) => a.name.localeCompare(b.name));
   return { domains, issues };
 }

@@ -79,6 +79,10 @@ export const dataProductSchema = z.strictObject({
   zone: z.enum(lakeZones),
   format: z.literal("delta").default("delta").describe("Table format; Delta tables registered in Glue."),
   classification: z.enum(["public", "internal", "confidential", "restricted"]).default("internal"),
+  consumers: z
+    .array(domainNameSchema)
+    .default([])
+    .describe("Domains whose Spark and Airflow roles read this product (Lake Formation grants plus the IAM they need); the query engine and the notebooks read every product."),
 });
 
 /** One file in the domain registry: `stacks/platform/domains/<name>.yaml`. */
