@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { validateChartValues } from "@data-platform/helm-charts";
 import { evaluate, type PolicyDocument, type Request } from "./iamEvaluation";
-import { consumerGrants, platform, queryNodeGroupProblems } from "./program";
+import { consumerGrants, notebookNodeGroupProblems, platform, queryNodeGroupProblems } from "./program";
 
 const stages = ["dev", "staging", "prod"] as const;
 
@@ -137,6 +137,15 @@ describe("platform stack", () => {
     // Default coordinator (2 CPU, 8Gi) with a worker on one node, three workers on each of the others: 8 nodes.
     expect(queryNodeGroupProblems({ ...tight, queryMesh: { ...config.queryMesh, coordinatorResources: undefined, workerResources: workers, workers: { min: 2, max: 20 } } })).toEqual([
       "the coordinator and 20 workers need 8 r7g.xlarge nodes, but maxSize is 4: raise maxSize or lower queryMesh.workers.max",
+    ]);
+  });
+
+  it("checks that every notebook profile's guarantees fit the notebooks node group", () => {
+    const config = resolvePlatformConfig({ stack: "staging", values: namespaceValues(stageConfig("staging").config), configFile: "Pulumi.staging.yaml", domainsDir: path.join(__dirname, "domains") });
+    expect(notebookNodeGroupProblems(config)).toEqual([]);
+    const small = { ...config, cluster: { ...config.cluster, nodeGroups: { ...config.cluster.nodeGroups, notebooks: { ...config.cluster.nodeGroups["notebooks"]!, instanceTypes: ["m7g.xlarge"] } } } };
+    expect(notebookNodeGroupProblems(small)).toEqual([
+      'notebook profile "spark" guarantees 4 CPU and 16 GiB, more than a m7g.xlarge node leaves to pods (about 3.67 vCPU, 14.0 GiB): its servers would never start',
     ]);
   });
 

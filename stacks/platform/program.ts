@@ -18,7 +18,7 @@ import { DataLake, lakeReaderTagKey } from "@data-platform/data-lake";
 import { DomainWorkflowEnv } from "@data-platform/domain-workflow-env";
 import { EphemeralSparkCluster } from "@data-platform/ephemeral-spark-cluster";
 import { DatabaseImporter, type DatabaseSourceArgs } from "@data-platform/database-importer";
-import { NotebookHub, notebookHubProblems, type NotebookHubArgs } from "@data-platform/notebook-hub";
+import { defaultProfiles, NotebookHub, notebookHubProblems, type NotebookHubArgs } from "@data-platform/notebook-hub";
 import { karpenterSettings, PlatformCluster, platformClusterArgsProblems, validateKarpenterNodePools, type PlatformClusterArgs } from "@data-platform/platform-cluster";
 import { defaultCoordinatorResources, defaultWorkerResources, QueryMesh, queryMeshArgsProblems, type QueryMeshArgs, type QueryResources } from "@data-platform/query-mesh";
 import { avroSchemaProblems, StreamingIngestion } from "@data-platform/streaming-ingestion";
@@ -489,6 +489,29 @@ export function queryNodeGroupProblems(config: PlatformConfig): string[] {
 }
 
 /**
+ * Whether every notebook profile's guarantees (its requests; limits may burst) fit one node of each instance type of
+ * the `notebooks` node group: a profile that fits no node leaves its users' servers pending. Pure.
+ */
+export function notebookNodeGroupProblems(config: PlatformConfig): string[] {
+  const group = config.cluster.nodeGroups["notebooks"];
+  if (!group) return [];
+  const problems: string[] = [];
+  for (const instanceType of group.instanceTypes) {
+    const capacity = instanceCapacity(instanceType);
+    if (!capacity) continue;
+    const node = allocatable(capacity);
+    for (const [slug, profile] of Object.entries(config.notebooks.profiles ?? defaultProfiles)) {
+      if (profile.cpuGuarantee > node.vcpu || profile.memoryGuaranteeGiB > node.memoryGiB) {
+        problems.push(
+          `notebook profile "${slug}" guarantees ${profile.cpuGuarantee} CPU and ${profile.memoryGuaranteeGiB} GiB, more than a ${instanceType} node leaves to pods (about ${node.vcpu.toFixed(2)} vCPU, ${node.memoryGiB.toFixed(1)} GiB): its servers would never start`,
+        );
+      }
+    }
+  }
+  return problems;
+}
+
+/**
  * What the cluster and the in-cluster services would refuse at construction, checked before any resource is
  * registered: a bad combination of config values stops the program with errors naming the file and the config key,
  * and never half-runs it. The components validate again when constructed (they are used outside this program too).
@@ -502,6 +525,7 @@ export function preflight(config: PlatformConfig): void {
     ...(karpenter ? validateKarpenterNodePools(karpenter.nodePools, { ...clusterArgs.controllerTags }, karpenter.amiAlias) : []).map((message) => ({ file, path: "data-platform:cluster.karpenter", message })),
     ...(config.queryMesh.enabled ? queryMeshArgsProblems(queryMeshArgs(config)) : []).map((message) => ({ file, path: "data-platform:queryMesh", message })),
     ...(config.queryMesh.enabled ? queryNodeGroupProblems(config) : []).map((message) => ({ file, path: "data-platform:cluster.nodeGroups.query", message })),
+    ...(config.notebooks.enabled ? notebookNodeGroupProblems(config) : []).map((message) => ({ file, path: "data-platform:cluster.nodeGroups.notebooks", message })),
     // The cluster and lake are never read by the notebook hub's validation.
     ...(config.notebooks.enabled ? notebookHubProblems(notebookHubArgs(config) as NotebookHubArgs) : []).map((message) => notebookIssue(config, message)),
   ];
