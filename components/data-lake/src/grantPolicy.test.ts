@@ -94,7 +94,7 @@ describe("grants at scale", () => {
     lake.grantRead(engine, { zone: "analytics" });
     lake.grantRead(notebooks, { zone: "analytics" });
     // Each domain's Spark role: its own data, the central raw zone, its code and logs, and the products of the next ten
-    // domains, read directly (EMR has no credential vending). A role reading directly fits about 55 products.
+    // domains, read directly (EMR has no credential vending). A role reading directly fits about 60 products.
     domainNames.forEach((name, index) => {
       const spark = { name: `${name}-spark`, role: role(`${name}-spark`, { "data-platform:domain": name, "data-platform:lake-reader": "true" }), domain: name, directRead: true };
       lake.grantWrite(spark, { domain: name });
