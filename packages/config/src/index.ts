@@ -6,3 +6,4 @@ export * from "./pulumi";
 export { jsonSchemas } from "./json-schema";
 export * from "./domain-stack";
 export * from "./eks-versions";
+export * from "./sizing";
