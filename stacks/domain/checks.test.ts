@@ -77,9 +77,27 @@ describe("the domain stack's checks against the platform contract", () => {
     expect(readerRoles(older as DomainContract)).toEqual({ airflow: "arn:aws:iam::123456789012:role/dp-dev-orders-airflow" });
   });
 
-  it("completes products from the registry entry", () => {
-    expect(resolveProducts(config({ products: { menu_items: { consumers: ["orders"] } } }), domain("restaurants"))).toEqual([
-      { name: "menu_items", description: "Menus.", zone: "analytics", classification: "internal", consumers: ["orders"] },
+  it("completes products from the registry entry; a platform that exports no consumers leaves the stack file's to the product", () => {
+    expect(resolveProducts(config({ products: { menu_items: { consumers: ["orders"] } } }), contract({ restaurants: domain("restaurants"), orders: domain("orders") }))).toEqual([
+      { name: "menu_items", description: "Menus.", zone: "analytics", classification: "internal", consumers: ["orders"], grantedBy: "product" },
     ]);
+  });
+
+  it("takes consumers from the registry (the one list, granted by the platform), those enabled in the stage; the key may only repeat them", () => {
+    const restaurants = domain("restaurants", { dataProducts: [{ name: "menu_items", description: "Menus.", zone: "analytics", classification: "internal", consumers: ["payments", "orders"] }] });
+    const platform = contract({ restaurants, orders: domain("orders") });
+    for (const products of [{ menu_items: {} }, { menu_items: { consumers: ["orders"] } }]) {
+      expect(domainStackProblems(config({ products }), platform, [])).toEqual([]);
+      expect(resolveProducts(config({ products }), platform)).toEqual([
+        { name: "menu_items", description: "Menus.", zone: "analytics", classification: "internal", consumers: ["orders"], grantedBy: "platform" },
+      ]);
+    }
+    expect(messages(domainStackProblems(config({ products: { menu_items: { consumers: ["orders", "logistics"] } } }), platform, []))).toEqual([
+      'data-domain:products.menu_items.consumers: must be [orders], the consumers stacks/platform/domains/restaurants.yaml lists for "menu_items" that stage "dev" enables: change dataProducts[].consumers there (the platform grants them), or leave this key out',
+    ]);
+    // A registry that shares the product with nobody: no consumers, and a listed one is refused.
+    const unshared = contract({ restaurants: domain("restaurants", { dataProducts: [{ name: "menu_items", description: "Menus.", zone: "analytics", classification: "internal", consumers: [] }] }), orders: domain("orders") });
+    expect(resolveProducts(config({ products: { menu_items: {} } }), unshared)[0]?.consumers).toEqual([]);
+    expect(messages(domainStackProblems(config({ products: { menu_items: { consumers: ["orders"] } } }), unshared, []))[0]).toMatch(/consumers: must be \[\], the consumers/);
   });
 });

@@ -16,20 +16,34 @@ export function stageOf(config: Pick<DomainStackConfig, "stage" | "stack" | "dom
 }
 
 /** A product as deployed: the stack file's entry completed from the domain's registry entry. */
-export interface ResolvedProduct extends RegisteredDataProduct {
+export interface ResolvedProduct extends Omit<RegisteredDataProduct, "consumers"> {
+  /** The domains enabled in the stage that read the product. */
   consumers: string[];
+  /**
+   * Who grants the consumers: the platform (the registry's `consumers`, the one list), or - against a platform that
+   * exports no consumers - this stack's `DataProduct`, from the stack file's list.
+   */
+  grantedBy: "platform" | "product";
+}
+
+/** The registry's consumers of a product that the stage enables, sorted; undefined from a platform that exports none. */
+export function registeredConsumers(contract: PlatformContract, registered: RegisteredDataProduct): string[] | undefined {
+  return registered.consumers?.filter((consumer) => contract.domains[consumer] !== undefined).sort();
 }
 
 /** The stack file's products, each completed from the registry entry (call after `domainStackProblems` found none). */
-export function resolveProducts(config: DomainStackConfig, domain: DomainContract): ResolvedProduct[] {
+export function resolveProducts(config: DomainStackConfig, contract: PlatformContract): ResolvedProduct[] {
+  const domain = contract.domains[config.domain]!;
   return Object.entries(config.products).map(([name, product]) => {
     const registered = domain.dataProducts.find((candidate) => candidate.name === name)!;
+    const fromRegistry = registeredConsumers(contract, registered);
     return {
       name,
       description: product.description ?? registered.description,
       zone: product.zone ?? registered.zone,
       classification: product.classification ?? registered.classification,
-      consumers: product.consumers,
+      consumers: fromRegistry ?? product.consumers ?? [],
+      grantedBy: fromRegistry ? "platform" : "product",
     };
   });
 }
@@ -44,7 +58,7 @@ export function readerRoles(consumer: DomainContract): Record<string, string> {
  * Everything in the domain stack's config that the platform stage would refuse, checked against the
  * platform's contract before any resource: the stage, the domain, DAGs without Airflow, jobs without a
  * Fargate runner or with an unknown repository, products missing from the registry entry or differing
- * from it, consumers not enabled in the stage.
+ * from it (consumers included: the registry is the one list), consumers not enabled in the stage.
  */
 export function domainStackProblems(config: DomainStackConfig, contract: PlatformContract, dagFiles: readonly string[]): ConfigIssue[] {
   const issue = (key: string, message: string) => domainStackIssue(config.file, key, message);
@@ -92,7 +106,21 @@ export function domainStackProblems(config: DomainStackConfig, contract: Platfor
       issues.push(issue(`products.${name}.classification`, `must be "${registered.classification}", as ${registry} classifies it`));
     }
     if (!domain.storage?.zones[registered.zone]) issues.push(issue(`products.${name}`, `domain "${config.domain}" has no ${registered.zone} zone in stage "${stage}" (needs.zones in ${registry})`));
-    product.consumers.forEach((consumer, index) => {
+    const fromRegistry = registeredConsumers(contract, registered);
+    if (fromRegistry) {
+      // The registry is the one list of a product's consumers; the platform grants them. The key may only repeat it.
+      if (product.consumers && [...product.consumers].sort().join(",") !== fromRegistry.join(",")) {
+        issues.push(
+          issue(
+            `products.${name}.consumers`,
+            `must be [${fromRegistry.join(", ")}], the consumers ${registry} lists for "${name}" that stage "${stage}" enables: change dataProducts[].consumers there (the platform grants them), or leave this key out`,
+          ),
+        );
+      }
+      continue;
+    }
+    // A platform that exports no consumers: this stack grants the listed ones itself.
+    (product.consumers ?? []).forEach((consumer, index) => {
       const consuming = contract.domains[consumer];
       if (!consuming) issues.push(issue(`products.${name}.consumers[${index}]`, `"${consumer}" is not a domain enabled in platform stage "${stage}"${didYouMean(consumer, enabled)} (enabled: ${enabled.join(", ")})`));
       else if (Object.keys(readerRoles(consuming)).length === 0) issues.push(issue(`products.${name}.consumers[${index}]`, `"${consumer}" has no role that reads data in stage "${stage}" (no Airflow, Spark or Fargate)`));

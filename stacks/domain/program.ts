@@ -81,8 +81,10 @@ export async function domainProgram(config: DomainStackConfig = loadDomainStackC
     ];
   });
 
-  // Data products: the output ports other domains read through Lake Formation, every reading role of theirs.
-  const products = resolveProducts(config, domain).map((product) => {
+  // Data products: the output ports other domains read through Lake Formation. Their consumers come from the
+  // registry, and the platform grants every reading role of theirs (a platform that exports no consumers leaves
+  // the grants to the product, from the stack file's list).
+  const products = resolveProducts(config, contract).map((product) => {
     const zone = domain.storage!.zones[product.zone]!;
     const resource = new DataProduct(`product-${product.name}`, {
       domain: config.domain,
@@ -91,9 +93,9 @@ export async function domainProgram(config: DomainStackConfig = loadDomainStackC
       databaseName: zone.database,
       bucketName: zone.bucket.name,
       classification: product.classification,
-      consumers: product.consumers.map((consumer) => ({ domain: consumer, roles: readerRoles(contract.domains[consumer]!) })),
+      consumers: product.grantedBy === "product" ? product.consumers.map((consumer) => ({ domain: consumer, roles: readerRoles(contract.domains[consumer]!) })) : [],
     });
-    return [product.name, { database: zone.database, table: product.name, location: resource.location }] as const;
+    return [product.name, { database: zone.database, table: product.name, location: resource.location, consumers: product.consumers }] as const;
   });
 
   return {

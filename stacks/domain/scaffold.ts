@@ -69,8 +69,7 @@ export function scaffoldFiles(options: ScaffoldOptions & { region: string }): { 
     `  data-domain:platformStack: ${options.org ?? "acme"}/data-platform/${stage}`,
     `  data-domain:dagsDir: dags/${options.name}`,
     "  data-domain:products:",
-    `    ${product}:`,
-    "      consumers: []",
+    `    ${product}: {}`,
     "",
   ].join("\n");
   const dag = fs

@@ -1,17 +1,40 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ConfigError, configEnv } from "@data-platform/config";
+import { ConfigError, configEnv, namespaceValues, resolvePlatformConfig } from "@data-platform/config";
 import { tagKeys } from "@data-platform/conventions";
 import { readStackConfigFile, runProgram, runProgramSettled, type EngineConfig, type ProgramRun } from "@data-platform/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
-import { dagLibraryArchive, platform } from "./program";
+import { validateChartValues } from "@data-platform/helm-charts";
+import { evaluate, type PolicyDocument, type Request } from "./iamEvaluation";
+import { consumerGrants, dagLibraryArchive, notebookNodeGroupProblems, platform, queryNodeGroupProblems } from "./program";
 
 const stages = ["dev", "staging", "prod"] as const;
 
 function stageConfig(stage: string): EngineConfig {
   return readStackConfigFile(path.join(__dirname, `Pulumi.${stage}.yaml`));
+}
+
+/** A table's LF-Tags as the lake gives them: `domain` and `zone` from its database, `product` and `classification` from its DataProduct. */
+interface TableTags {
+  databaseName: string;
+  name: string;
+  tags: Record<string, string>;
+}
+
+/**
+ * Whether a Lake Formation permission gives SELECT on a table: by naming it, by the database's wildcard, or by an
+ * LF-Tag expression every key of which the table carries with one of the expression's values (Lake Formation's
+ * tag-based access control: the expressions are ANDed, the values of one key ORed).
+ */
+function selectsTable(permission: { inputs: Record<string, unknown> }, table: TableTags): boolean {
+  if (!(permission.inputs["permissions"] as string[]).includes("SELECT")) return false;
+  const named = permission.inputs["table"] as { databaseName?: string; name?: string; wildcard?: boolean } | undefined;
+  if (named) return named.databaseName === table.databaseName && (named.name === table.name || named.wildcard === true);
+  const policy = permission.inputs["lfTagPolicy"] as { resourceType: string; expressions: { key: string; values: string[] }[] } | undefined;
+  if (!policy || policy.resourceType !== "TABLE" || policy.expressions.length === 0) return false;
+  return policy.expressions.every((expression) => table.tags[expression.key] !== undefined && expression.values.includes(table.tags[expression.key]!));
 }
 
 function run(stage: string, engine: EngineConfig = stageConfig(stage), mode: "resolved" | "preview" = "resolved"): Promise<ProgramRun> {
@@ -106,6 +129,125 @@ describe("platform stack", () => {
     expect(plain).not.toContain("password-never-in-plain");
   });
 
+  it.each(["staging", "prod"] as const)("%s runs Starburst with Privacera and JupyterHub with production settings, secrets only as [secret]", async (stage) => {
+    const { harness } = await run(stage);
+    const charts = new Map(harness.byType("kubernetes:helm.sh/v4:Chart").map((chart) => [chart.name, chart.inputs]));
+    const starburst = charts.get("query-mesh")!;
+    expect(starburst["chart"]).toBe("oci://harbor.starburstdata.net/starburstdata/charts/starburst-enterprise");
+    expect(validateChartValues("starburstEnterprise", starburst["values"] as Record<string, unknown>)).toEqual([]);
+    expect(starburst["repositoryOpts"]).toMatchObject({ password: "[secret]" });
+    const etc = ((starburst["values"] as Record<string, Record<string, Record<string, Record<string, string>>>>)["coordinator"]!["etcFiles"]!["properties"])!;
+    expect(etc["access-control.properties"]).toContain("access-control.name=privacera-starburst");
+    expect(etc["access-control.properties"]).toContain("ranger.presto-plugin-password=${ENV:ACCESS_CONTROL_PASSWORD}");
+    const jupyterhub = charts.get("notebooks")!;
+    expect(validateChartValues("jupyterhub", jupyterhub["values"] as Record<string, unknown>)).toEqual([]);
+    expect(JSON.stringify(jupyterhub["values"])).toContain("GenericOAuthenticator");
+    expect(charts.get("query-mesh-privacera")).toMatchObject({ namespace: "privacera", repositoryOpts: { username: "[secret]", password: "[secret]" } });
+    // Pod Security labels on the services' namespaces; IRSA roles for the engine and the notebooks.
+    const namespaces = Object.fromEntries(harness.byType("kubernetes:core/v1:Namespace").map((namespace) => [(namespace.inputs["metadata"] as { name: string }).name, (namespace.inputs["metadata"] as { labels: Record<string, string> }).labels]));
+    for (const name of ["query", "privacera", "notebooks"]) expect(namespaces[name]?.["pod-security.kubernetes.io/enforce"], name).toBe("restricted");
+    for (const role of ["query-mesh-starburst", "notebooks-users"]) expect(String(harness.one("aws:iam/role:Role", role).inputs["assumeRolePolicy"])).toContain("AssumeRoleWithWebIdentity");
+    // TLS on the load balancer from the stage's ACM certificate.
+    const annotations = (harness.one("kubernetes:core/v1:Service", "query-mesh-nlb").inputs["metadata"] as { annotations: Record<string, string> }).annotations;
+    expect(annotations["service.beta.kubernetes.io/aws-load-balancer-ssl-cert"]).toMatch(/^arn:aws:acm:eu-west-1:111111111111:certificate\//);
+    // The stage file's encrypted values never reach a plan: every credential-bearing input is the secret marker.
+    const plain = JSON.stringify(harness.registrations.map((registration) => registration.inputs));
+    expect(plain).not.toMatch(/v1:placeholder|"secure"/);
+    for (const secret of harness.byType("kubernetes:core/v1:Secret")) expect(secret.inputs["stringData"], secret.name).toBe("[secret]");
+  });
+
+  it("checks that the query node group fits the engine: requests per node and nodes for every worker", () => {
+    const config = resolvePlatformConfig({ stack: "prod", values: namespaceValues(stageConfig("prod").config), configFile: "Pulumi.prod.yaml", domainsDir: path.join(__dirname, "domains") });
+    expect(queryNodeGroupProblems(config)).toEqual([]);
+    const tight = { ...config, cluster: { ...config.cluster, nodeGroups: { ...config.cluster.nodeGroups, query: { ...config.cluster.nodeGroups["query"]!, instanceTypes: ["r7g.xlarge"], maxSize: 4 } } } };
+    expect(queryNodeGroupProblems({ ...tight, queryMesh: { ...config.queryMesh, coordinatorResources: undefined, workerResources: undefined, workers: { min: 2, max: 10 } } })).toEqual([
+      "a worker's requests do not fit a r7g.xlarge (4 vCPU, 32 GiB; about 3.67 vCPU and 30.0 GiB for pods) node: it would never be scheduled",
+    ]);
+    const workers = { requests: { cpu: "1", memory: "8Gi" }, limits: { memory: "8Gi" } };
+    // Default coordinator (2 CPU, 8Gi) with a worker on one node, three workers on each of the others: 8 nodes.
+    expect(queryNodeGroupProblems({ ...tight, queryMesh: { ...config.queryMesh, coordinatorResources: undefined, workerResources: workers, workers: { min: 2, max: 20 } } })).toEqual([
+      "the coordinator and 20 workers need 8 r7g.xlarge nodes, but maxSize is 4: raise maxSize or lower queryMesh.workers.max",
+    ]);
+  });
+
+  it("checks that every notebook profile's guarantees fit the notebooks node group", () => {
+    const config = resolvePlatformConfig({ stack: "staging", values: namespaceValues(stageConfig("staging").config), configFile: "Pulumi.staging.yaml", domainsDir: path.join(__dirname, "domains") });
+    expect(notebookNodeGroupProblems(config)).toEqual([]);
+    const small = { ...config, cluster: { ...config.cluster, nodeGroups: { ...config.cluster.nodeGroups, notebooks: { ...config.cluster.nodeGroups["notebooks"]!, instanceTypes: ["m7g.xlarge"] } } } };
+    expect(notebookNodeGroupProblems(small)).toEqual([
+      'notebook profile "spark" guarantees 4 CPU and 16 GiB, more than a m7g.xlarge node leaves to pods (about 3.67 vCPU, 14.0 GiB): its servers would never start',
+    ]);
+  });
+
+  it("prod: a consumer domain's roles read a producer's data product (Lake Formation and IAM), write nothing, and a non-consumer reads nothing", async () => {
+    // orders publishes "orders" (analytics zone) to logistics, marketing and payments; restaurants is no consumer of it.
+    const { harness } = await run("prod");
+    const byName = (type: string, name: string) => harness.one(type, name);
+    const roleOf = (resourceName: string) => {
+      const role = byName("aws:iam/role:Role", resourceName);
+      return { name: String(role.inputs["name"]), tags: (role.inputs["tags"] ?? {}) as Record<string, string> };
+    };
+    const bucketName = String(byName("aws:s3/bucket:Bucket", "lake-orders-analytics").inputs["bucket"]);
+    const bucketPolicy = JSON.parse(String(byName("aws:s3/bucketPolicy:BucketPolicy", "lake-orders-analytics-policy").inputs["policy"])) as PolicyDocument;
+    const keyPolicy = JSON.parse(String(byName("aws:kms/key:Key", "lake-orders-key").inputs["policy"])) as PolicyDocument;
+    const account = /arn:aws:iam::(\d{12}):root/.exec(JSON.stringify(keyPolicy))![1]!;
+    const keyArn = `arn:aws:kms:eu-west-1:${account}:key/${byName("aws:kms/key:Key", "lake-orders-key").id}`;
+    // Every policy of a role: its inline policies and the customer managed policies attached to it.
+    const identity = (roleName: string): PolicyDocument[] => {
+      const inline = harness.byType("aws:iam/rolePolicy:RolePolicy").filter((policy) => policy.inputs["role"] === roleName);
+      const attached = harness.byType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((attachment) => attachment.inputs["role"] === roleName).map((attachment) => String(attachment.inputs["policyArn"]));
+      const managed = harness.byType("aws:iam/policy:Policy").filter((policy) => attached.some((arn) => arn.endsWith(`:policy/${String(policy.inputs["name"])}`)));
+      expect(attached.filter((arn) => arn.startsWith("arn:aws:iam::aws:"))).toEqual([]);
+      return [...inline, ...managed].map((policy) => JSON.parse(String(policy.inputs["policy"])) as PolicyDocument);
+    };
+    const as = (resourceName: string) => {
+      const role = roleOf(resourceName);
+      const principal = { principalArn: `arn:aws:iam::${account}:role/${role.name}`, principalTags: role.tags };
+      const policies = identity(role.name);
+      const object = `arn:aws:s3:::${bucketName}/orders/part-00000.snappy.parquet`;
+      const s3 = (action: string, resource = object, context: Request["context"] = {}) => evaluate({ ...principal, action, resource, context: { "aws:SecureTransport": true, ...context } }, policies, { kind: "s3", policy: bucketPolicy });
+      const kms = (action: string) => evaluate({ ...principal, action, resource: keyArn, context: { "kms:ViaService": "s3.eu-west-1.amazonaws.com", "kms:CallerAccount": account } }, policies, { kind: "kms", policy: keyPolicy });
+      const plain = (action: string, resource: string) => evaluate({ ...principal, action, resource }, policies);
+      const lakeFormation = harness.byType("aws:lakeformation/permissions:Permissions").filter((permission) => permission.inputs["principal"] === principal.principalArn);
+      const ordersTable = { databaseName: "orders_analytics", name: "orders", tags: { domain: "orders", zone: "analytics", product: "orders.orders", classification: "confidential" } };
+      const selects = lakeFormation.some((permission) => selectsTable(permission, ordersTable));
+      return { s3, kms, plain, selects, lakeFormation };
+    };
+    const table = `arn:aws:glue:eu-west-1:${account}:table/orders_analytics/orders`;
+
+    expect(consumerGrants(resolvePlatformConfig({ stack: "prod", values: namespaceValues(stageConfig("prod").config), configFile: "Pulumi.prod.yaml", domainsDir: path.join(__dirname, "domains") }))).toContainEqual({ consumer: "logistics", producer: "orders", products: ["order_events", "orders"] });
+
+    // The consumer's Spark job role: Lake Formation SELECT, Glue and GetDataAccess, and the objects through the producer's key.
+    const spark = as("spark-logistics-ec2");
+    expect(spark.selects).toBe(true);
+    expect(spark.plain("glue:GetTable", table)).toBe("allowed");
+    expect(spark.plain("lakeformation:GetDataAccess", "*")).toBe("allowed");
+    expect(spark.s3("s3:GetObject")).toBe("allowed");
+    expect(spark.s3("s3:ListBucket", `arn:aws:s3:::${bucketName}`, { "s3:prefix": "orders/" })).toBe("allowed");
+    expect(spark.kms("kms:Decrypt")).toBe("allowed");
+    // ... and writes nothing of the producer's.
+    expect(spark.s3("s3:PutObject")).not.toBe("allowed");
+    expect(spark.s3("s3:DeleteObject")).not.toBe("allowed");
+    expect(spark.kms("kms:GenerateDataKey")).not.toBe("allowed");
+    expect(spark.plain("glue:UpdateTable", table)).not.toBe("allowed");
+    // ... nor another, unshared table of the producer's bucket.
+    expect(spark.s3("s3:GetObject", `arn:aws:s3:::${bucketName}/order_secrets/part-0.parquet`)).not.toBe("allowed");
+
+    // The consumer's Airflow execution role reads through Lake Formation (credential vending): no direct S3.
+    const airflow = as("workflow-logistics-execution");
+    expect(airflow.selects).toBe(true);
+    expect(airflow.plain("glue:GetTable", table)).toBe("allowed");
+    expect(airflow.plain("lakeformation:GetDataAccess", "*")).toBe("allowed");
+    expect(airflow.s3("s3:GetObject")).not.toBe("allowed");
+
+    // A domain that is no consumer (restaurants reads logistics' deliveries, not orders): no grant, no read.
+    const outsider = as("spark-restaurants-ec2");
+    expect(outsider.selects).toBe(false);
+    expect(outsider.s3("s3:GetObject")).not.toBe("allowed");
+    expect(outsider.kms("kms:Decrypt")).toBe("allowed"); // the key decrypts only objects the role may get: none of orders'
+    expect(outsider.s3("s3:PutObject")).not.toBe("allowed");
+  });
+
   it("adding a domain to a stage changes no existing resource", async () => {
     const before = await run("dev");
     const engine = stageConfig("dev");
@@ -113,10 +255,10 @@ describe("platform stack", () => {
     engine.config["data-platform:domains"] = JSON.stringify({ ...domains, payments: {} });
     const after = await run("dev", engine);
     const afterByUrn = new Map(after.harness.registrations.map((registration) => [registration.urn, registration]));
-    // The query mesh and the notebooks serve every domain: their access rules list the domains, so they
-    // change in place when one is added; so does the lake registration role's one storage policy, which lists
-    // every registered location. Everything else - every other domain's resources - is untouched.
-    const sharedByDesign = /data-platform:(query:QueryMesh|notebooks:NotebookHub)\$|::lake-lf-registration-storage$/;
+    // The query mesh and the notebooks serve every domain: their access rules and their one lake policy each list
+    // the domains, so they change in place when one is added; so does the lake registration role's one storage
+    // policy, which lists every registered location. Everything else - every other domain's resources - is untouched.
+    const sharedByDesign = /data-platform:(query:QueryMesh|notebooks:NotebookHub)\$|::lake-lf-registration-storage$|::lake-(query-mesh|notebooks)-grants$/;
     for (const registration of before.harness.registrations) {
       expect(afterByUrn.has(registration.urn), registration.urn).toBe(true);
       if (sharedByDesign.test(registration.urn)) continue;
@@ -127,7 +269,8 @@ describe("platform stack", () => {
 
   it("reads the domain registry named by DATA_PLATFORM_DOMAINS_DIR", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "domains-"));
-    const orders = parse(fs.readFileSync(path.join(__dirname, "domains/orders.yaml"), "utf8")) as Record<string, unknown>;
+    const orders = parse(fs.readFileSync(path.join(__dirname, "domains/orders.yaml"), "utf8")) as { dataProducts: Record<string, unknown>[] };
+    for (const product of orders.dataProducts) delete product["consumers"];
     fs.writeFileSync(path.join(dir, "orders.yaml"), stringify(orders));
     process.env[configEnv.domainsDir] = dir;
     const engine = stageConfig("dev");
@@ -211,5 +354,30 @@ describe("the platform's DAG library in every MWAA environment", () => {
     const domains = outputs["domains"] as Record<string, { dataProducts: { name: string }[]; readerRoleArns: Record<string, string> }>;
     expect(domains["orders"]!.dataProducts.map((product) => product.name)).toEqual(["orders", "order_events"]);
     expect(Object.keys(domains["logistics"]!.readerRoleArns).sort()).toEqual(["airflow", "ecs-task", "spark", "spark-eks", "spark-serverless"]);
+  });
+
+  it("grants every reading role of a consumer (the registry's dataProducts[].consumers) its products through their LF-Tags, and the Spark roles the objects", async () => {
+    // dev enables orders and logistics; the registry shares orders' "orders" and "order_events" with logistics.
+    const { harness, outputs } = await run("dev");
+    const domains = outputs["domains"] as Record<string, { dataProducts: { name: string; consumers: string[] }[]; readerRoleArns: Record<string, string> }>;
+    expect(domains["orders"]!.dataProducts.map((product) => [product.name, product.consumers])).toEqual([
+      ["orders", ["logistics", "marketing", "payments"]],
+      ["order_events", ["logistics"]],
+    ]);
+    const permissions = harness.byType("aws:lakeformation/permissions:Permissions");
+    const tables = [
+      { databaseName: "orders_analytics", name: "orders", tags: { domain: "orders", zone: "analytics", product: "orders.orders", classification: "confidential" } },
+      { databaseName: "orders_raw", name: "order_events", tags: { domain: "orders", zone: "raw", product: "orders.order_events", classification: "internal" } },
+    ];
+    const unshared = { databaseName: "orders_analytics", name: "order_secrets", tags: { domain: "orders", zone: "analytics", product: "orders.order_secrets", classification: "confidential" } };
+    const roles = harness.byType("aws:iam/role:Role");
+    for (const [purpose, arn] of Object.entries(domains["logistics"]!.readerRoleArns)) {
+      const granted = permissions.filter((permission) => permission.inputs["principal"] === arn);
+      for (const table of tables) expect(granted.some((permission) => selectsTable(permission, table)), `${purpose} selects ${table.name}`).toBe(true);
+      expect(granted.some((permission) => selectsTable(permission, unshared)), `${purpose} selects an unshared table`).toBe(false);
+      // Spark reads S3 itself: its roles carry the lake-reader tag the producer's key and bucket admit for reads.
+      const role = roles.find((candidate) => arn.endsWith(`:role/${String(candidate.inputs["name"])}`))!;
+      expect((role.inputs["tags"] as Record<string, string>)["data-platform:lake-reader"], purpose).toBe(purpose.startsWith("spark") ? "true" : undefined);
+    }
   });
 });

@@ -3,15 +3,26 @@ import { createRequire } from "node:module";
 import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, loadPlatformConfig, type ConfigIssue, type PlatformConfig } from "@data-platform/config";
+import {
+  allocatable,
+  ConfigError,
+  cpuQuantity,
+  instanceCapacity,
+  isDevStage,
+  loadPlatformConfig,
+  memoryQuantityGiB,
+  nodesNeeded,
+  type ConfigIssue,
+  type PlatformConfig,
+} from "@data-platform/config";
 import { domainTags, providerDefaultTags } from "@data-platform/conventions";
-import { DataLake } from "@data-platform/data-lake";
+import { DataLake, lakeReaderTagKey } from "@data-platform/data-lake";
 import { DomainWorkflowEnv } from "@data-platform/domain-workflow-env";
 import { EphemeralSparkCluster } from "@data-platform/ephemeral-spark-cluster";
 import { DatabaseImporter, type DatabaseSourceArgs } from "@data-platform/database-importer";
-import { NotebookHub, notebookHubProblems, type NotebookHubArgs } from "@data-platform/notebook-hub";
+import { defaultProfiles, NotebookHub, notebookHubProblems, type NotebookHubArgs } from "@data-platform/notebook-hub";
 import { karpenterSettings, PlatformCluster, platformClusterArgsProblems, validateKarpenterNodePools, type PlatformClusterArgs } from "@data-platform/platform-cluster";
-import { QueryMesh, queryMeshArgsProblems, type QueryMeshArgs } from "@data-platform/query-mesh";
+import { defaultCoordinatorResources, defaultWorkerResources, QueryMesh, queryMeshArgsProblems, type QueryMeshArgs, type QueryResources } from "@data-platform/query-mesh";
 import { avroSchemaProblems, StreamingIngestion } from "@data-platform/streaming-ingestion";
 import { legacyLuigiSchedulerIfEnabled, Warehouse } from "@data-platform/warehouse";
 import { contractVersion, type DomainContract, type IngestionContract, type PlatformContract } from "@data-platform/platform-contract";
@@ -77,6 +88,10 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
 
   const tagsOf = (domain: PlatformConfig["domains"][number]) => domainTags({ domain: domain.name, owner: domain.owners.team, costCentre: domain.costCentre });
   const sparkDomains = config.domains.filter((domain) => domain.needs.spark.enabled);
+  const sharedProducts = consumerGrants(config);
+  // A consumer's Spark reads the products' objects itself (EMR has no Lake Formation credential vending): its roles
+  // carry the lake-reader tag that producer keys and buckets admit for reads.
+  const readsProducts = new Set(sharedProducts.map((grant) => grant.consumer));
   const spark = new EphemeralSparkCluster(
     "spark",
     {
@@ -99,7 +114,7 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
         serverless: domain.needs.spark.serverless,
         emrOnEks: domain.needs.spark.emrOnEks,
         imageTag: domain.needs.spark.imageTag,
-        tags: tagsOf(domain),
+        tags: { ...tagsOf(domain), ...(readsProducts.has(domain.name) ? { [lakeReaderTagKey]: "true" } : {}) },
       })),
       protect: config.protect,
     },
@@ -138,6 +153,25 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
   );
 
   const administrators = [deployerRoleArn, ...config.lake.adminRoleArns];
+
+  // Data products shared with consumer domains (the registry's `dataProducts[].consumers`, the one list of a
+  // product's consumers): every role of the consumer that reads data (the contract's `readerRoleArns`) gets Lake
+  // Formation read on the products through their LF-Tags and the IAM to use it; the Spark roles, which read S3
+  // themselves, also get the products' objects and decryption through S3. Grantee names are the roles' own lake
+  // grantee names, so each role keeps one merged lake policy.
+  for (const grant of sharedProducts) {
+    const scope = { domain: grant.producer, products: grant.products };
+    const read = (name: string, role: aws.iam.Role, directRead: boolean) => lake.grantRead({ name: `${grant.consumer}-${name}`, role, domain: grant.consumer, ...(directRead ? { directRead } : {}) }, scope);
+    const workflow = workflows.get(grant.consumer);
+    if (workflow) read("airflow", workflow.executionRole, false);
+    if (workflow?.fargate) read("ecs-task", workflow.fargate.taskRole, false);
+    if (sparkDomains.some((domain) => domain.name === grant.consumer)) {
+      const sparkDomain = spark.domain(grant.consumer);
+      read("spark", sparkDomain.instanceRole, true);
+      if (sparkDomain.serverless) read("serverless", sparkDomain.serverless.runtimeRole, true);
+      if (sparkDomain.emrOnEks) read("eks", sparkDomain.emrOnEks.jobExecutionRole, true);
+    }
+  }
 
   // Rivers: microservice events through Kinesis and Managed Flink into the landing zone.
   const ingestion = config.ingestion;
@@ -285,7 +319,13 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
             storage: storage.domains[domain.name] ?? null,
             workflow: workflowContracts[domain.name] ?? null,
             sparkTemplateParameter: templateNames[domain.name] ?? null,
-            dataProducts: domain.dataProducts.map((product) => ({ name: product.name, description: product.description, zone: product.zone, classification: product.classification })),
+            dataProducts: domain.dataProducts.map((product) => ({
+              name: product.name,
+              description: product.description,
+              zone: product.zone,
+              classification: product.classification,
+              consumers: product.consumers,
+            })),
             readerRoleArns: readers[domain.name] ?? {},
           },
         ]),
@@ -316,7 +356,7 @@ export function dagLibraryArchive(): pulumi.asset.AssetArchive {
   return new pulumi.asset.AssetArchive(Object.fromEntries(modules.map((file) => [`data_platform/${file}`, new pulumi.asset.FileAsset(path.join(moduleDir, file))])));
 }
 
-/** The roles of a domain that read data, by purpose: a producer's DataProduct grants each of them (platform contract `readerRoleArns`). */
+/** The roles of a domain that read data, by purpose (platform contract `readerRoleArns`): the platform grants each of them the products the domain consumes. */
 function readerRoleArns(domain: string, workflow: DomainWorkflowEnv | undefined, spark: EphemeralSparkCluster | undefined): Record<string, pulumi.Output<string>> {
   const roles: Record<string, pulumi.Output<string>> = {};
   if (workflow) roles["airflow"] = workflow.executionRole.arn;
@@ -326,6 +366,30 @@ function readerRoleArns(domain: string, workflow: DomainWorkflowEnv | undefined,
   if (sparkDomain?.serverless) roles["spark-serverless"] = sparkDomain.serverless.runtimeRole.arn;
   if (sparkDomain?.emrOnEks) roles["spark-eks"] = sparkDomain.emrOnEks.jobExecutionRole.arn;
   return roles;
+}
+
+/** A consumer domain's read of a producer's data products, for the products shared with it and enabled in the stage. */
+export interface ConsumerGrant {
+  consumer: string;
+  producer: string;
+  products: string[];
+}
+
+/** Who reads which products, from the registry's `dataProducts[].consumers`, for the domains enabled in the stage. Pure. */
+export function consumerGrants(config: PlatformConfig): ConsumerGrant[] {
+  const enabled = new Set(config.domains.map((domain) => domain.name));
+  const grants = new Map<string, ConsumerGrant>();
+  for (const producer of config.domains) {
+    for (const product of producer.dataProducts) {
+      for (const consumer of product.consumers.filter((name) => enabled.has(name) && name !== producer.name)) {
+        const key = `${consumer}/${producer.name}`;
+        const grant = grants.get(key) ?? { consumer, producer: producer.name, products: [] };
+        grant.products = [...grant.products, product.name].sort();
+        grants.set(key, grant);
+      }
+    }
+  }
+  return [...grants.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, grant]) => grant);
 }
 
 /** PlatformCluster's args from the stage config (pure: the preflight validates them before any resource). */
@@ -364,9 +428,33 @@ export function queryMeshArgs(config: PlatformConfig): Omit<QueryMeshArgs, "clus
     engine: config.queryMesh.engine,
     domains: published.map((domain) => ({ name: domain.name, products: domain.dataProducts.map((product) => product.name) })),
     workers: config.queryMesh.workers,
+    ...(config.queryMesh.coordinatorResources ? { coordinatorResources: config.queryMesh.coordinatorResources } : {}),
+    ...(config.queryMesh.workerResources ? { workerResources: config.queryMesh.workerResources } : {}),
     accessControl: config.queryMesh.accessControl,
-    ranger: config.queryMesh.ranger,
-    privacera: config.queryMesh.privacera,
+    ...(config.queryMesh.ranger
+      ? {
+          ranger: {
+            policyRestUrl: config.queryMesh.ranger.policyRestUrl,
+            serviceName: config.queryMesh.ranger.serviceName,
+            ...(config.queryMesh.ranger.credentials
+              ? { credentials: { username: pulumi.secret(config.queryMesh.ranger.credentials.username), password: pulumi.secret(config.queryMesh.ranger.credentials.password) } }
+              : {}),
+          },
+        }
+      : {}),
+    ...(config.queryMesh.privacera
+      ? {
+          privacera: {
+            chart: config.queryMesh.privacera.chart,
+            version: config.queryMesh.privacera.version,
+            repository: config.queryMesh.privacera.repository,
+            values: config.queryMesh.privacera.values ?? {},
+            ...(config.queryMesh.privacera.registry
+              ? { registry: { username: pulumi.secret(config.queryMesh.privacera.registry.username), password: pulumi.secret(config.queryMesh.privacera.registry.password) } }
+              : {}),
+          },
+        }
+      : {}),
     ...(config.queryMesh.starburst
       ? {
           starburst: {
@@ -376,7 +464,8 @@ export function queryMeshArgs(config: PlatformConfig): Omit<QueryMeshArgs, "clus
           },
         }
       : {}),
-    production: config.stage === "prod",
+    // Every stage but dev ones runs production settings: Ranger/Privacera, TLS, plugin credentials.
+    production: !isDevStage(config.stage),
     tlsCertificateArn: config.queryMesh.tlsCertificateArn,
     s3EgressCidrs: config.queryMesh.s3EgressCidrs,
     protect: config.protect,
@@ -389,7 +478,7 @@ export function notebookHubArgs(config: PlatformConfig): Omit<NotebookHubArgs, "
   return {
     prefix: config.prefix,
     stage: config.stage,
-    production: config.stage === "prod",
+    production: !isDevStage(config.stage),
     authenticator: {
       ...config.notebooks.authenticator,
       clientSecret: config.notebooks.authenticator.clientSecret === undefined ? undefined : pulumi.secret(config.notebooks.authenticator.clientSecret),
@@ -421,6 +510,62 @@ function notebookIssue(config: PlatformConfig, message: string): ConfigIssue {
 }
 
 /**
+ * Whether the `query` node group can run the engine: the coordinator's and a worker's requests (and memory limits,
+ * which size the JVM heap) fit one node of each instance type, and `maxSize` nodes hold the coordinator and
+ * `workers.max` workers. Instance types outside the families the sizing table knows are not checked. Pure.
+ */
+export function queryNodeGroupProblems(config: PlatformConfig): string[] {
+  const group = config.cluster.nodeGroups["query"];
+  if (!group) return [];
+  const coordinator: QueryResources = config.queryMesh.coordinatorResources ?? defaultCoordinatorResources;
+  const worker: QueryResources = config.queryMesh.workerResources ?? defaultWorkerResources;
+  const problems: string[] = [];
+  for (const instanceType of group.instanceTypes) {
+    const capacity = instanceCapacity(instanceType);
+    if (!capacity) continue;
+    const node = allocatable(capacity);
+    const describe = `${instanceType} (${capacity.vcpu} vCPU, ${capacity.memoryGiB} GiB; about ${node.vcpu.toFixed(2)} vCPU and ${node.memoryGiB.toFixed(1)} GiB for pods)`;
+    const pods = [
+      { name: "the coordinator", resources: coordinator, count: 1 },
+      { name: "a worker", resources: worker, count: config.queryMesh.workers.max },
+    ];
+    for (const pod of pods) {
+      if (memoryQuantityGiB(pod.resources.limits.memory) > node.memoryGiB) problems.push(`${pod.name}'s memory limit ${pod.resources.limits.memory} does not fit a ${describe} node: lower it or use larger instances`);
+    }
+    const needed = nodesNeeded(
+      pods.map((pod) => ({ name: pod.name, cpu: cpuQuantity(pod.resources.requests.cpu), memoryGiB: memoryQuantityGiB(pod.resources.requests.memory), count: pod.count })),
+      node,
+    );
+    if (typeof needed === "object") problems.push(`${needed.unschedulable}'s requests do not fit a ${describe} node: it would never be scheduled`);
+    else if (needed > group.maxSize) problems.push(`the coordinator and ${config.queryMesh.workers.max} workers need ${needed} ${instanceType} nodes, but maxSize is ${group.maxSize}: raise maxSize or lower queryMesh.workers.max`);
+  }
+  return problems;
+}
+
+/**
+ * Whether every notebook profile's guarantees (its requests; limits may burst) fit one node of each instance type of
+ * the `notebooks` node group: a profile that fits no node leaves its users' servers pending. Pure.
+ */
+export function notebookNodeGroupProblems(config: PlatformConfig): string[] {
+  const group = config.cluster.nodeGroups["notebooks"];
+  if (!group) return [];
+  const problems: string[] = [];
+  for (const instanceType of group.instanceTypes) {
+    const capacity = instanceCapacity(instanceType);
+    if (!capacity) continue;
+    const node = allocatable(capacity);
+    for (const [slug, profile] of Object.entries(config.notebooks.profiles ?? defaultProfiles)) {
+      if (profile.cpuGuarantee > node.vcpu || profile.memoryGuaranteeGiB > node.memoryGiB) {
+        problems.push(
+          `notebook profile "${slug}" guarantees ${profile.cpuGuarantee} CPU and ${profile.memoryGuaranteeGiB} GiB, more than a ${instanceType} node leaves to pods (about ${node.vcpu.toFixed(2)} vCPU, ${node.memoryGiB.toFixed(1)} GiB): its servers would never start`,
+        );
+      }
+    }
+  }
+  return problems;
+}
+
+/**
  * What the cluster and the in-cluster services would refuse at construction, checked before any resource is
  * registered: a bad combination of config values stops the program with errors naming the file and the config key,
  * and never half-runs it. The components validate again when constructed (they are used outside this program too).
@@ -433,6 +578,8 @@ export function preflight(config: PlatformConfig): void {
     ...platformClusterArgsProblems(clusterArgs).map((message) => ({ file, path: "data-platform:cluster", message })),
     ...(karpenter ? validateKarpenterNodePools(karpenter.nodePools, { ...clusterArgs.controllerTags }, karpenter.amiAlias) : []).map((message) => ({ file, path: "data-platform:cluster.karpenter", message })),
     ...(config.queryMesh.enabled ? queryMeshArgsProblems(queryMeshArgs(config)) : []).map((message) => ({ file, path: "data-platform:queryMesh", message })),
+    ...(config.queryMesh.enabled ? queryNodeGroupProblems(config) : []).map((message) => ({ file, path: "data-platform:cluster.nodeGroups.query", message })),
+    ...(config.notebooks.enabled ? notebookNodeGroupProblems(config) : []).map((message) => ({ file, path: "data-platform:cluster.nodeGroups.notebooks", message })),
     // The cluster and lake are never read by the notebook hub's validation.
     ...(config.notebooks.enabled ? notebookHubProblems(notebookHubArgs(config) as NotebookHubArgs) : []).map((message) => notebookIssue(config, message)),
   ];

@@ -4,6 +4,7 @@ import { lfTagKeys, physicalName, productTagValue } from "@data-platform/convent
 import type { LakeContract } from "@data-platform/platform-contract";
 import { validateDataLakeArgs, centralZones, classifications, type CentralZone, type Classification, type DataLakeArgs, type DomainZone } from "./args";
 import { LakeBucket } from "./bucket";
+import { GranteePolicies } from "./grantPolicy";
 import { createGrant, type LakeGrant, type LakeGrantee, type LakeScope } from "./grants";
 import { keyPolicy, lakeFormationTrustPolicy, policyDocument, registrationStorageStatements } from "./policies";
 
@@ -78,12 +79,14 @@ export class DataLake extends pulumi.ComponentResource {
   readonly tableFormat = "delta" as const;
   private readonly lakeName: string;
   private readonly domainStorage = new Map<string, LakeDomain>();
+  private readonly granteePolicies: GranteePolicies;
 
   constructor(name: string, args: DataLakeArgs, opts?: pulumi.ComponentResourceOptions) {
     // Bad args fail before anything is registered.
     validateDataLakeArgs(name, args);
     super("data-platform:lake:DataLake", name, {}, opts);
     this.lakeName = name;
+    this.granteePolicies = new GranteePolicies(name, { parent: this });
     const protect = args.protect ?? true;
     const stateful = { parent: this, protect, retainOnDelete: protect };
     const child = { parent: this };
@@ -344,12 +347,12 @@ export class DataLake extends pulumi.ComponentResource {
    * never direct access to the producer's bucket or key.
    */
   grantRead(grantee: LakeGrantee, scope: LakeScope): LakeGrant {
-    return createGrant(this, this.lakeName, "read", grantee, scope, { parent: this });
+    return createGrant(this, this.lakeName, "read", grantee, scope, { parent: this }, this.granteePolicies);
   }
 
   /** Lets `grantee` write `scope` (its own domain's data, or a central zone). Never another domain's data. */
   grantWrite(grantee: LakeGrantee, scope: LakeScope): LakeGrant {
-    return createGrant(this, this.lakeName, "write", grantee, scope, { parent: this });
+    return createGrant(this, this.lakeName, "write", grantee, scope, { parent: this }, this.granteePolicies);
   }
 
   /** What the lake contributes to the platform contract. */

@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { productTagValue } from "@data-platform/conventions";
 import type { CentralZone, DomainZone } from "./args";
 import type { DataLake } from "./dataLake";
-import { catalogStatements, policyDocument, storageStatements, type AccessLevel, type PolicyStatement } from "./policies";
+import { consumerCatalogStatements, directReadStatements, type GranteePolicies } from "./grantPolicy";
+import { catalogStatements, storageStatements, type AccessLevel, type PolicyStatement } from "./policies";
 
 /** Who receives a grant. */
 export interface LakeGrantee {
@@ -28,6 +29,7 @@ export type LakeScope =
   | { zone: CentralZone | "artifacts"; prefix?: string };
 
 export interface LakeGrant {
+  /** The grantee's one lake policy (`<lake>-<grantee>-grants`), shared by all its grants. */
   policy: aws.iam.RolePolicy;
   permissions: aws.lakeformation.Permissions[];
 }
@@ -42,10 +44,18 @@ function scopeKey(scope: LakeScope): string {
 }
 
 /**
- * Creates the IAM policy on the grantee's role and the Lake Formation
- * permissions for one grant. Never grants ALL or grant options.
+ * Adds one grant's statements to the grantee's merged IAM policy and creates its Lake Formation
+ * permissions. Never grants ALL or grant options.
  */
-export function createGrant(lake: DataLake, lakeName: string, level: AccessLevel, grantee: LakeGrantee, scope: LakeScope, opts: pulumi.CustomResourceOptions): LakeGrant {
+export function createGrant(
+  lake: DataLake,
+  lakeName: string,
+  level: AccessLevel,
+  grantee: LakeGrantee,
+  scope: LakeScope,
+  opts: pulumi.CustomResourceOptions,
+  policies: GranteePolicies,
+): LakeGrant {
   const baseName = `${lakeName}-${grantee.name}-${level}-${scopeKey(scope)}`;
   const { accountId, partition, region } = lake.account;
   const permissions: aws.lakeformation.Permissions[] = [];
@@ -101,13 +111,16 @@ export function createGrant(lake: DataLake, lakeName: string, level: AccessLevel
         // without credential vending - read exactly the products' objects.
         ...(producer ? buckets.flatMap((bucketArn) => storageStatements({ bucketArn, keyArn, region: regionValue, level })) : []),
         ...(!producer && grantee.directRead
-          ? zones.flatMap((zone, index) =>
-              (products ?? [])
-                .filter((product) => storage.products[zone]?.includes(product))
-                .flatMap((product) => storageStatements({ bucketArn: buckets[index]!, keyArn, region: regionValue, level: "read", prefix: product })),
-            )
+          ? directReadStatements({
+              locations: zones.flatMap((zone, index) => (products ?? []).filter((product) => storage.products[zone]?.includes(product)).map((product) => ({ bucketArn: buckets[index]!, product }))),
+              partition: partitionValue,
+              region: regionValue,
+              accountId: account,
+            })
           : []),
-        ...catalogStatements({ catalogKeyArn, partition: partitionValue, region: regionValue, accountId: account, databases: databaseNames, tables: producer ? undefined : products, level }),
+        ...(producer
+          ? catalogStatements({ catalogKeyArn, partition: partitionValue, region: regionValue, accountId: account, databases: databaseNames, level })
+          : consumerCatalogStatements({ catalogKeyArn, partition: partitionValue, region: regionValue, accountId: account })),
       ]);
     zones.forEach((zone, index) => {
       const database = databases[index]!;
@@ -140,6 +153,6 @@ export function createGrant(lake: DataLake, lakeName: string, level: AccessLevel
     });
   }
 
-  const policy = new aws.iam.RolePolicy(baseName, { role: grantee.role.name, policy: statements.apply((list) => JSON.stringify(policyDocument(list))) }, opts);
+  const policy = policies.add(grantee.name, grantee.role, statements);
   return { policy, permissions };
 }

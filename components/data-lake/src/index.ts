@@ -1,5 +1,6 @@
 export * from "./args";
 export * from "./bucket";
 export * from "./dataLake";
+export * from "./grantPolicy";
 export * from "./grants";
 export * from "./policies";

@@ -249,7 +249,7 @@ describe("DatabaseImporter IAM", () => {
     expect(logistics["ReadCollectedEvents"]!.Action).toEqual(["s3:GetObject", "s3:GetObjectVersion"]);
     // Writing the raw zone is the Spark role's existing lake grant: no second (revocable) Lake Formation grant.
     expect(harness.byType("aws:lakeformation/permissions:Permissions").filter((registration) => registration.name.includes("importer"))).toEqual([]);
-    expect(harness.byType("aws:iam/rolePolicy:RolePolicy").map((registration) => registration.name)).toContain("lake-orders-spark-write-orders");
+    expect(harness.byType("aws:iam/rolePolicy:RolePolicy").map((registration) => registration.name)).toContain("lake-orders-spark-grants");
   });
 
   it("sizes each domain's managed policy before deployment: eight sources and three collections fit, thirty sources fail", async () => {

@@ -103,8 +103,8 @@ describe("DomainWorkflowEnv isolation", () => {
     const { harness } = await build();
     const ordersPolicies = harness.byType("aws:iam/rolePolicy:RolePolicy").filter((registration) => /orders-(airflow|ecs|execution|task)|workflow-orders/.test(registration.name));
     expect(ordersPolicies.map((registration) => registration.name).sort()).toEqual([
-      "lake-orders-airflow-write-orders",
-      "lake-orders-ecs-task-write-orders",
+      "lake-orders-airflow-grants",
+      "lake-orders-ecs-task-grants",
       "spark-orders-airflow-launch-orders",
       "workflow-orders-execution",
       "workflow-orders-task-execution",

@@ -125,10 +125,7 @@ describe("EphemeralSparkCluster IAM", () => {
     const logisticsKey = harness.one("aws:kms/key:Key", "lake-logistics-key").id!;
     const ordersPolicies = harness.byType("aws:iam/rolePolicy:RolePolicy").filter((registration) => registration.name.includes("orders-spark") || registration.name.startsWith("spark-orders-ec2"));
     expect(ordersPolicies.map((registration) => registration.name).sort()).toEqual([
-      "lake-orders-spark-read-central-artifacts",
-      "lake-orders-spark-read-central-raw",
-      "lake-orders-spark-write-central-artifacts",
-      "lake-orders-spark-write-orders",
+      "lake-orders-spark-grants",
       "spark-orders-ec2-disk-key",
       "spark-orders-ec2-ecr",
       "spark-orders-ec2-tls",
@@ -180,7 +177,7 @@ describe("EphemeralSparkCluster options", () => {
       maximumCapacity: { cpu: "64 vCPU", memory: "512 GB" },
     });
     const serverlessPolicies = harness.byType("aws:iam/rolePolicy:RolePolicy").filter((registration) => registration.name.includes("orders-serverless")).map((registration) => registration.name.replace("serverless", "spark"));
-    expect(serverlessPolicies.sort()).toEqual(["lake-orders-spark-read-central-artifacts", "lake-orders-spark-read-central-raw", "lake-orders-spark-write-central-artifacts", "lake-orders-spark-write-orders"]);
+    expect(serverlessPolicies.sort()).toEqual(["lake-orders-spark-grants"]);
 
     const plain = await build();
     expect(plain.harness.byType("aws:emr/cluster:Cluster")).toEqual([]);

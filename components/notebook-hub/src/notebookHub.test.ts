@@ -132,21 +132,25 @@ describe("NotebookHub", () => {
 
     // Every allow on the role is a read; writes are denied outright.
     const policies = harness.byType("aws:iam/rolePolicy:RolePolicy").filter((policy) => policy.inputs["role"] === "dp-prod-notebooks-users");
-    expect(policies.map((policy) => policy.name).sort()).toEqual(["lake-notebooks-read-central-analytics", "lake-notebooks-read-logistics", "lake-notebooks-read-orders", "notebooks-users-deny-lake-writes"]);
+    expect(policies.map((policy) => policy.name).sort()).toEqual(["lake-notebooks-grants", "notebooks-users-deny-lake-writes"]);
     const allowed = policies.flatMap((policy) => statementsOf(harness, policy.name)).filter((statement) => statement.Effect === "Allow").flatMap((statement) => list(statement.Action));
     expect(allowed.filter((action) => /Put|Delete|Create|Update|Grant|Revoke|Encrypt|GenerateDataKey|BatchWrite|\*$/.test(action.split(":")[1] ?? ""))).toEqual([]);
     expect(statementsOf(harness, "notebooks-users-deny-lake-writes")[0]).toMatchObject({ Effect: "Deny", Resource: "*" });
 
-    // Another domain's data: the named tables only, never the producer's bucket, key or whole database.
-    const ordersResources = statementsOf(harness, "lake-notebooks-read-orders").flatMap((statement) => list(statement.Resource));
-    expect(ordersResources).toContain(`arn:aws:glue:eu-west-1:${account}:table/orders_analytics/orders`);
-    expect(ordersResources).not.toContain(`arn:aws:glue:eu-west-1:${account}:table/orders_analytics/refunds`);
-    expect(ordersResources).not.toContain(`arn:aws:glue:eu-west-1:${account}:table/orders_analytics/*`);
-    expect(ordersResources.some((resource) => resource.startsWith("arn:aws:s3:"))).toBe(false);
-    // KMS only to read the encrypted Glue catalog (the platform key); Lake Formation vends the data credentials.
-    const kms = statementsOf(harness, "lake-notebooks-read-orders").filter((statement) => list(statement.Resource).some((resource) => resource.startsWith("arn:aws:kms:")));
+    // Another domain's data: Glue metadata read-only (Lake Formation decides what is visible) and, as notebook Spark
+    // has no credential vending, exactly the named products' objects - reads only - through S3 with the account's keys.
+    const lakeResources = statementsOf(harness, "lake-notebooks-grants").flatMap((statement) => list(statement.Resource));
+    expect(lakeResources).toContain(`arn:aws:glue:eu-west-1:${account}:table/*/*`);
+    const bucketOf = (name: string) => harness.one("aws:s3/bucket:Bucket", name).inputs["bucket"] as string;
+    const analytics = bucketOf("lake-analytics");
+    expect(lakeResources.filter((resource) => resource.startsWith("arn:aws:s3:")).sort()).toEqual(
+      [`arn:aws:s3:::${analytics}`, `arn:aws:s3:::${analytics}/*`, `arn:aws:s3:::${bucketOf("lake-orders-analytics")}`, `arn:aws:s3:::${bucketOf("lake-orders-analytics")}/orders/*`, `arn:aws:s3:::${bucketOf("lake-logistics-analytics")}`, `arn:aws:s3:::${bucketOf("lake-logistics-analytics")}/shipments/*`].sort(),
+    );
+    expect((harness.one("aws:iam/role:Role", "notebooks-users").inputs["tags"] as Record<string, string>)["data-platform:lake-reader"]).toBe("true");
+    // KMS: decrypt only (the catalog through Glue, data through S3); never encrypt.
+    const kms = statementsOf(harness, "lake-notebooks-grants").filter((statement) => list(statement.Resource).some((resource) => resource.startsWith("arn:aws:kms:")));
     expect(kms.flatMap((statement) => list(statement.Action)).every((action) => ["kms:Decrypt", "kms:DescribeKey"].includes(action))).toBe(true);
-    expect([...new Set(kms.flatMap((statement) => list(statement.Resource)))]).toEqual([`arn:aws:kms:eu-west-1:${account}:key/${harness.one("aws:kms/key:Key", "lake-key").id}`]);
+    for (const statement of kms) expect(["glue.eu-west-1.amazonaws.com", "s3.eu-west-1.amazonaws.com"]).toContain((statement.Condition?.["StringEquals"] as Record<string, string> | undefined)?.["kms:ViaService"]);
     const permissions = harness.byType("aws:lakeformation/permissions:Permissions").filter((permission) => permission.name.startsWith("lake-notebooks-"));
     expect(permissions.length).toBeGreaterThan(0);
     for (const permission of permissions) {

@@ -1,5 +1,5 @@
 import { charts } from "@data-platform/helm-charts";
-import type { LakeGrant } from "@data-platform/data-lake";
+import { lakeReaderTagKey, type LakeGrant } from "@data-platform/data-lake";
 import { chartSource, createKey, type PlatformNamespace, type ServiceAccountRole } from "@data-platform/platform-cluster";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -120,7 +120,9 @@ export class NotebookHub extends pulumi.ComponentResource {
         serviceAccount: userServiceAccountName,
         policies: { "deny-lake-writes": denyLakeWritesPolicy() },
         description: "JupyterHub single-user servers: read the granted data products, never write the lake",
-        tags,
+        // Notebook Spark reads the products' objects itself (no Lake Formation credential vending in open-source
+        // Spark): producer keys and buckets admit tagged lake readers, for reads only.
+        tags: { ...tags, [lakeReaderTagKey]: "true" },
       },
       { parent: this, protect },
     );
@@ -130,7 +132,7 @@ export class NotebookHub extends pulumi.ComponentResource {
       { ...k8sChild, dependsOn: [this.namespace.namespace] },
     );
 
-    const grantee = { name, role: this.userRole.role };
+    const grantee = { name, role: this.userRole.role, directRead: true };
     this.grants = {};
     for (const set of productGrants(args.domains)) this.grants[set.domain] = lake.grantRead(grantee, { domain: set.domain, products: set.products });
     this.grants["central-analytics"] = lake.grantRead(grantee, { zone: "analytics" });

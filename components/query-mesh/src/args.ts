@@ -31,7 +31,16 @@ export interface StarburstCredentials {
   registryPassword: pulumi.Input<string>;
 }
 
-/** Where the Privacera chart comes from (Privacera distributes it privately). */
+/** A user and password: Pulumi secrets, stored only in Kubernetes Secrets (never in chart values). */
+export interface Credentials {
+  username: pulumi.Input<string>;
+  password: pulumi.Input<string>;
+}
+
+/**
+ * Where the Privacera chart comes from and how it is configured: Privacera distributes its Kubernetes packaging to
+ * customers (Privacera Manager renders it), so the chart, its values and its registry login come from the stage.
+ */
 export interface PrivaceraChartRef {
   /** Chart name, or a full `oci://` reference. */
   chart: string;
@@ -39,6 +48,13 @@ export interface PrivaceraChartRef {
   version: string;
   /** Helm repository URL or `oci://` registry prefix. */
   repository: string;
+  /**
+   * The chart's values, as Privacera Manager renders them. No schema is public, so only what can be checked is:
+   * no credential in plain values (pass Secrets by name), no `latest` image tags. @default {}
+   */
+  values?: Record<string, unknown>;
+  /** Login of a private chart repository (secrets, a secret input of the chart resource). @default none */
+  registry?: Credentials;
 }
 
 /** The Ranger-compatible policy service the engine's access control plugin reads (Privacera's or an existing Ranger). */
@@ -47,6 +63,12 @@ export interface RangerEndpoint {
   policyRestUrl: string;
   /** The Ranger service (policy repository) of this engine. */
   serviceName: string;
+  /**
+   * The plugin's user on the policy service (Starburst: `ranger.presto-plugin-username/password` with Privacera,
+   * `ranger.username/password` with Ranger), put in a Kubernetes Secret the coordinator reads as environment
+   * variables. Required for Starburst in production. @default none
+   */
+  credentials?: Credentials;
 }
 
 export interface QueryMeshArgs {
@@ -126,6 +148,10 @@ export function queryMeshArgsProblems(args: Omit<QueryMeshArgs, "cluster" | "lak
   if (args.production && accessControl === "file") problems.push(`accessControl "file" is for development only; production needs "privacera" or "ranger"`);
   if (args.production && args.tlsCertificateArn === undefined) problems.push(`production needs tlsCertificateArn: Looker connects over TLS`);
   if (accessControl === "privacera" && !args.privacera) problems.push(`accessControl "privacera" needs privacera (chart, version, repository)`);
+  if (args.production && engine === "starburst" && (accessControl === "privacera" || accessControl === "ranger") && args.ranger && !args.ranger.credentials) {
+    problems.push(`ranger.credentials (the plugin's user on the policy service) are required in production`);
+  }
+  if (args.privacera?.values) problems.push(...privaceraValuesProblems(args.privacera.values));
   if (args.privacera && accessControl !== "privacera") problems.push(`privacera is set but accessControl is "${accessControl}"`);
   if (args.privacera && (!args.privacera.chart || !args.privacera.version || !args.privacera.repository)) problems.push(`privacera needs chart, version and repository (a pinned version)`);
   if ((accessControl === "privacera" || accessControl === "ranger") && !args.ranger) problems.push(`accessControl "${accessControl}" needs ranger (policyRestUrl, serviceName)`);
@@ -133,7 +159,7 @@ export function queryMeshArgsProblems(args: Omit<QueryMeshArgs, "cluster" | "lak
     if (!/^https?:\/\/[^/\s:]+(:\d+)?(\/\S*)?$/.test(args.ranger.policyRestUrl)) problems.push(`ranger.policyRestUrl must be an http(s) URL, got "${args.ranger.policyRestUrl}"`);
     if (!args.ranger.serviceName.trim()) problems.push(`ranger.serviceName must not be empty`);
     if (accessControl === "privacera" || accessControl === "ranger") {
-      const parsed = parseProperties(rangerAccessControlProperties(accessControl, args.ranger));
+      const parsed = parseProperties(rangerAccessControlProperties(accessControl, args.ranger, engine === "starburst" && args.ranger.credentials !== undefined));
       for (const problem of validateAgainstSchemaFile(privaceraPropertiesSchema, parsed)) problems.push(`access-control.properties${problem}`);
     }
   }
@@ -161,6 +187,32 @@ export function queryMeshArgsProblems(args: Omit<QueryMeshArgs, "cluster" | "lak
     if (typeof parsed === "string") problems.push(`allowedSourceCidrs: ${parsed}`);
     else if (parsed.prefixLength < 8) problems.push(`allowedSourceCidrs: "${cidr}" is wider than a /8: the query endpoint is internal only`);
   }
+  return problems;
+}
+
+const credentialKey = /(password|passwd|secret|token|credential|private[-_]?key|access[-_]?key)$/i;
+/** Keys that name a Secret (or a key in it) rather than hold a credential. */
+const referenceKey = /^existing|(secretName|secretRef|secretKey|Name|Ref)$/;
+
+/**
+ * What can be checked in Privacera's values without its (private) schema: no credential as a plain value (a key
+ * named like a password, secret or token must hold a reference such as a Secret's name, written `secretName`/
+ * `existingSecret`, not the credential) and no floating `latest` image tag. Pure.
+ */
+export function privaceraValuesProblems(values: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  const walk = (value: unknown, path: string) => {
+    if (Array.isArray(value)) return value.forEach((item, index) => walk(item, `${path}[${index}]`));
+    if (!value || typeof value !== "object") return;
+    for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
+      const at = path ? `${path}.${key}` : key;
+      if (typeof child === "string" && credentialKey.test(key) && !referenceKey.test(key) && child !== "") problems.push(`privacera.values.${at} looks like a credential in plain values: create a Kubernetes Secret and pass its name`);
+      if (key === "tag" && (child === "latest" || child === "")) problems.push(`privacera.values.${at} must pin an image tag, not "${String(child)}"`);
+      if (key === "image" && typeof child === "string" && (!child.includes(":") || child.endsWith(":latest"))) problems.push(`privacera.values.${at} must pin an image tag ("${child}")`);
+      walk(child, at);
+    }
+  };
+  walk(values, "");
   return problems;
 }
 

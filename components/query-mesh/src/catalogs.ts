@@ -93,13 +93,29 @@ export function fileAccessRules(domains: ExposedDomain[], centralSchemas: string
   };
 }
 
-/** `access-control.properties` for the Ranger-compatible plugin (Privacera or an existing Ranger). */
-export function rangerAccessControlProperties(mode: Exclude<AccessControlMode, "file">, ranger: RangerEndpoint): string {
+/** Environment variables (from the access control credentials Secret) the plugin's user and password come from. */
+export const accessControlCredentialsEnv = { username: "ACCESS_CONTROL_USERNAME", password: "ACCESS_CONTROL_PASSWORD" } as const;
+
+/**
+ * `access-control.properties` for the Ranger-compatible plugin (Privacera or an existing Ranger), with the keys of
+ * Privacera's "Starburst System Plugin Configuration" (`privacera-starburst`, `ranger.presto-plugin-username/password`)
+ * and Starburst's global Ranger access control (`ranger.username/password`, BASIC authentication). With credentials,
+ * the user and password are environment references (`${ENV:...}`) to a Kubernetes Secret, never values.
+ */
+export function rangerAccessControlProperties(mode: Exclude<AccessControlMode, "file">, ranger: Pick<RangerEndpoint, "policyRestUrl" | "serviceName">, withCredentials = false): string {
+  const user = `\${ENV:${accessControlCredentialsEnv.username}}`;
+  const password = `\${ENV:${accessControlCredentialsEnv.password}}`;
+  const credentials: Record<string, string> = !withCredentials
+    ? {}
+    : mode === "privacera"
+      ? { "ranger.presto-plugin-username": user, "ranger.presto-plugin-password": password }
+      : { "ranger.authentication-type": "BASIC", "ranger.username": user, "ranger.password": password };
   return properties({
     "access-control.name": mode === "privacera" ? "privacera-starburst" : "ranger",
     "ranger.policy-rest-url": ranger.policyRestUrl,
     "ranger.service-name": ranger.serviceName,
     "ranger.policy-refresh-interval": "60s",
+    ...credentials,
   });
 }
 

@@ -15,6 +15,8 @@ const deployer = `arn:aws:iam::${account}:role/platform-deployer`;
 const generatedPassword = "Q7mXv2LpR9tKz4NwB8cYd3HsF6gJe1Ua";
 const license = "SEP-LICENSE-0123456789abcdef";
 const registryPassword = "harbor-password-fedcba9876";
+const pluginPassword = "privacera-plugin-password-42";
+const privaceraRegistryPassword = "privacera-registry-password-7";
 
 function platform(stage = "dev") {
   const lake = new DataLake("lake", {
@@ -113,21 +115,24 @@ describe("QueryMesh (trino, file access control)", () => {
     expect(statement.Action).toBe("sts:AssumeRoleWithWebIdentity");
 
     const policies = harness.byType("aws:iam/rolePolicy:RolePolicy").filter((policy) => policy.inputs["role"] === "dp-dev-query-mesh-trino");
-    expect(policies.map((policy) => policy.name).sort()).toEqual(["lake-query-mesh-read-central-analytics", "lake-query-mesh-read-logistics", "lake-query-mesh-read-orders"]);
+    // One merged lake policy for the engine, whatever the number of domains.
+    expect(policies.map((policy) => policy.name).sort()).toEqual(["lake-query-mesh-grants"]);
     expect(harness.byType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((attachment) => attachment.inputs["role"] === "dp-dev-query-mesh-trino")).toEqual([]);
-    for (const name of ["lake-query-mesh-read-logistics", "lake-query-mesh-read-orders"]) {
+    for (const name of ["lake-query-mesh-grants"]) {
       const document = JSON.parse(harness.one("aws:iam/rolePolicy:RolePolicy", name).inputs["policy"] as string) as { Statement: { Action: string | string[]; Resource: string | string[] }[] };
       const actions = document.Statement.flatMap((entry) => [entry.Action].flat());
       // Reads only: the engine reads the products' objects itself; it never writes the lake.
       expect(actions).toContain("s3:GetObject");
       expect(actions.filter((action) => action.startsWith("s3:")).every((action) => /^s3:(Get|List)/.test(action))).toBe(true);
-      const objects = document.Statement.flatMap((entry) => [entry.Resource].flat()).filter((resource) => resource.startsWith("arn:aws:s3:::") && resource.endsWith("/*"));
+      // Domain buckets: the exposed products' objects only (the central analytics zone is the platform's own).
+      const centralAnalytics = harness.one("aws:s3/bucket:Bucket", "lake-analytics").inputs["bucket"] as string;
+      const objects = document.Statement.flatMap((entry) => [entry.Resource].flat()).filter((resource) => resource.startsWith("arn:aws:s3:::") && resource.endsWith("/*") && !resource.startsWith(`arn:aws:s3:::${centralAnalytics}/`));
       expect(objects.length).toBeGreaterThan(0);
       expect(objects.every((resource) => /\/(orders|shipments)\/\*$/.test(resource))).toBe(true);
+      // Glue metadata read-only (Lake Formation decides which tables are visible): the central zone's tables for its
+      // grant, and the account's tables, which Lake Formation narrows to the granted products.
       const tables = document.Statement.flatMap((entry) => [entry.Resource].flat()).filter((resource) => resource.includes(":table/"));
-      expect(tables.length).toBeGreaterThan(0);
-      // Only the named products (the lake scopes them in each of the domain's databases), never a wildcard.
-      expect(tables.every((resource) => /:table\/(orders_(raw|analytics)\/orders|logistics_raw\/shipments)$/.test(resource))).toBe(true);
+      expect(tables.map((resource) => resource.replace(/^.*:table\//, "")).sort()).toEqual(["*/*", "central_analytics/*"]);
     }
     // The second orders product is not exposed.
     expect(harness.byType("aws:lakeformation/permissions:Permissions").some((permission) => permission.name.includes("order_lines"))).toBe(false);
@@ -187,8 +192,18 @@ describe("QueryMesh (starburst, privacera)", () => {
     engine: "starburst",
     starburst: { licenseSecret: pulumi.secret(license), registryUsername: "robot$platform", registryPassword: pulumi.secret(registryPassword) },
     accessControl: "privacera",
-    privacera: { chart: "privacera-manager", version: "9.1.0", repository: "oci://registry.example.com/privacera" },
-    ranger: { policyRestUrl: "http://privacera-ranger.privacera.svc.cluster.local:6080", serviceName: "starburst_prod" },
+    privacera: {
+      chart: "privacera-manager",
+      version: "9.1.0",
+      repository: "oci://registry.example.com/privacera",
+      values: { ranger: { image: { tag: "9.1.0" }, existingSecret: "privacera-ranger-admin" } },
+      registry: { username: "privacera-robot", password: pulumi.secret(privaceraRegistryPassword) },
+    },
+    ranger: {
+      policyRestUrl: "http://privacera-ranger.privacera.svc.cluster.local:6080",
+      serviceName: "starburst_prod",
+      credentials: { username: "starburst-plugin", password: pulumi.secret(pluginPassword) },
+    },
     production: true,
     tlsCertificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/abc",
   });
@@ -202,17 +217,31 @@ describe("QueryMesh (starburst, privacera)", () => {
     expect(validateChartValues("starburstEnterprise", values)).toEqual([]);
     expect(values["starburstPlatformLicense"]).toBe("starburst-license");
     const etc = (values["coordinator"]!["etcFiles"] as Record<string, Record<string, string>>)["properties"]!;
-    expect(parseProperties(etc["access-control.properties"]!)).toMatchObject({ "access-control.name": "privacera-starburst", "ranger.service-name": "starburst_prod" });
+    expect(parseProperties(etc["access-control.properties"]!)).toMatchObject({
+      "access-control.name": "privacera-starburst",
+      "ranger.service-name": "starburst_prod",
+      "ranger.presto-plugin-username": "${ENV:ACCESS_CONTROL_USERNAME}",
+      "ranger.presto-plugin-password": "${ENV:ACCESS_CONTROL_PASSWORD}",
+    });
+    // The plugin's credentials: a Secret the coordinator (only) reads as environment variables.
+    expect(values["coordinator"]!["envFrom"]).toContainEqual({ secretRef: { name: "query-access-control-credentials" } });
+    expect(values["worker"]!["envFrom"]).not.toContainEqual({ secretRef: { name: "query-access-control-credentials" } });
+    const credentials = harness.one("kubernetes:core/v1:Secret", "query-mesh-access-control-credentials");
+    expect(credentials.inputs).toMatchObject({ metadata: { name: "query-access-control-credentials", namespace: "query" }, stringData: "[secret]" });
+    expect(credentials.revealedInputs["stringData"]).toEqual({ ACCESS_CONTROL_USERNAME: "starburst-plugin", ACCESS_CONTROL_PASSWORD: pluginPassword });
 
     for (const registration of harness.registrations) {
       const text = JSON.stringify(registration.inputs);
-      for (const secret of [license, registryPassword, generatedPassword]) expect(text).not.toContain(secret);
+      for (const secret of [license, registryPassword, generatedPassword, pluginPassword, privaceraRegistryPassword]) expect(text).not.toContain(secret);
     }
     expect(harness.one("kubernetes:core/v1:Secret", "query-mesh-license").inputs["stringData"]).toBe("[secret]");
     expect(harness.one("kubernetes:core/v1:Secret", "query-mesh-registry").inputs).toMatchObject({ type: "kubernetes.io/dockerconfigjson", stringData: "[secret]" });
 
     const privacera = harness.one(chartType, "query-mesh-privacera");
     expect(privacera.inputs).toMatchObject({ chart: "oci://registry.example.com/privacera/privacera-manager", version: "9.1.0", namespace: "privacera" });
+    expect(privacera.inputs["values"]).toEqual({ ranger: { image: { tag: "9.1.0" }, existingSecret: "privacera-ranger-admin" } });
+    expect(privacera.inputs["repositoryOpts"]).toEqual({ username: "[secret]", password: "[secret]" });
+    expect(harness.one("kubernetes:core/v1:Namespace", "query-mesh-privacera-namespace").inputs["metadata"]).toMatchObject({ name: "privacera", labels: { "pod-security.kubernetes.io/enforce": "restricted" } });
     const trust = JSON.parse(harness.one("aws:iam/role:Role", "query-mesh-starburst").inputs["assumeRolePolicy"] as string).Statement[0].Condition.StringEquals as Record<string, string>;
     expect(Object.values(trust)).toContain("system:serviceaccount:query:default");
     expect(harness.one("kubernetes:core/v1:ServiceAccountPatch", "query-mesh-default-service-account").inputs["metadata"]).toMatchObject({ name: "default", namespace: "query" });

@@ -14,7 +14,7 @@ import {
   type QueryEngine,
   type QueryMeshArgs,
 } from "./args";
-import { fileAccessRules, lakeCatalog, passwordFileLine, policyServicePort, rangerAccessControlProperties, type ExposedDomain } from "./catalogs";
+import { accessControlCredentialsEnv, fileAccessRules, lakeCatalog, passwordFileLine, policyServicePort, rangerAccessControlProperties, type ExposedDomain } from "./catalogs";
 import {
   coordinatorSelector,
   enginePort,
@@ -40,6 +40,7 @@ export const secretNames = {
   looker: "query-looker-credentials",
   license: "starburst-license",
   registryPull: "starburst-registry",
+  accessControl: "query-access-control-credentials",
 } as const;
 
 /** Looker's connection details: the query mesh's part of the platform contract. */
@@ -224,6 +225,18 @@ export class QueryMesh extends pulumi.ComponentResource {
       names.license = secretNames.license;
       names.registryPull = secretNames.registryPull;
     }
+    // The access control plugin's user on the policy service: a Secret the coordinator reads as environment variables.
+    // (Starburst's plugins; open-source Trino's Ranger plugin takes its policy service settings from its own files.)
+    const pluginCredentials = accessControl !== "file" && engine === "starburst" ? args.ranger?.credentials : undefined;
+    if (pluginCredentials) {
+      this.secrets["accessControl"] = secret(
+        "access-control-credentials",
+        secretNames.accessControl,
+        { [accessControlCredentialsEnv.username]: pulumi.secret(pluginCredentials.username), [accessControlCredentialsEnv.password]: pulumi.secret(pluginCredentials.password) },
+        false,
+      );
+      names.accessControl = secretNames.accessControl;
+    }
 
     if (accessControl === "privacera" && args.privacera) {
       this.privaceraNamespace = cluster.namespace(
@@ -238,9 +251,18 @@ export class QueryMesh extends pulumi.ComponentResource {
         },
         child,
       );
+      const registry = args.privacera.registry;
       this.privaceraChart = new k8s.helm.v4.Chart(
         `${name}-privacera`,
-        { ...privaceraSource(args.privacera), name: "privacera", namespace: privaceraNamespace },
+        {
+          ...privaceraSource(args.privacera),
+          ...(registry
+            ? { repositoryOpts: { ...(privaceraSource(args.privacera).repositoryOpts ?? {}), username: pulumi.secret(registry.username), password: pulumi.secret(registry.password) } }
+            : {}),
+          name: "privacera",
+          namespace: privaceraNamespace,
+          values: args.privacera.values ?? {},
+        },
         { ...k8sChild, dependsOn: [...cluster.ready, this.privaceraNamespace.namespace, this.privaceraNamespace.defaultDeny] },
       );
     }
@@ -248,7 +270,7 @@ export class QueryMesh extends pulumi.ComponentResource {
     const accessControlValues: AccessControlValues =
       accessControl === "file"
         ? { mode: "file", rulesJson: JSON.stringify(fileAccessRules(exposedDomains(args), [databaseName("central", "analytics")]), null, 2) }
-        : { mode: "properties", properties: rangerAccessControlProperties(accessControl, args.ranger!) };
+        : { mode: "properties", properties: rangerAccessControlProperties(accessControl, args.ranger!, pluginCredentials !== undefined) };
     const scheduling = cluster.scheduling("query");
     const values = pulumi.all([lake.account.region, lake.account.accountId, this.serviceAccountRole.annotations]).apply(([region, accountId, annotations]) => {
       const valuesArgs = {

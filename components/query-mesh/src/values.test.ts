@@ -1,6 +1,6 @@
 import { validateAgainstSchemaFile, validateChartValues } from "@data-platform/helm-charts";
 import { describe, expect, it } from "vitest";
-import { defaultCoordinatorResources, defaultWorkerResources, privaceraPropertiesSchema, queryMeshArgsProblems, type QueryMeshArgs } from "./args";
+import { defaultCoordinatorResources, defaultWorkerResources, privaceraPropertiesSchema, privaceraValuesProblems, queryMeshArgsProblems, type QueryMeshArgs } from "./args";
 import { catalogProperties, fileAccessRules, heapSizeFor, parseProperties, passwordFileLine, rangerAccessControlProperties } from "./catalogs";
 import { loadBalancerAnnotations, queryNetworkFlows } from "./queryMesh";
 import { starburstValues, trinoValues, type EngineValuesArgs } from "./values";
@@ -116,6 +116,17 @@ describe("access control", () => {
     expect(parsed.catalogs.at(-1)).toEqual({ allow: "none" });
   });
 
+  it("reads the plugin's user and password from the environment (a Secret), with each plugin's documented keys", () => {
+    const privacera = parseProperties(rangerAccessControlProperties("privacera", ranger, true));
+    expect(privacera).toMatchObject({ "ranger.presto-plugin-username": "${ENV:ACCESS_CONTROL_USERNAME}", "ranger.presto-plugin-password": "${ENV:ACCESS_CONTROL_PASSWORD}" });
+    const sepRanger = parseProperties(rangerAccessControlProperties("ranger", ranger, true));
+    expect(sepRanger).toMatchObject({ "ranger.authentication-type": "BASIC", "ranger.username": "${ENV:ACCESS_CONTROL_USERNAME}", "ranger.password": "${ENV:ACCESS_CONTROL_PASSWORD}" });
+    for (const parsed of [privacera, sepRanger]) expect(validateAgainstSchemaFile(privaceraPropertiesSchema, parsed)).toEqual([]);
+    const values = starburstValues(valuesArgs({ accessControl: { mode: "properties", properties: rangerAccessControlProperties("privacera", ranger, true) }, secrets: { ...valuesArgs().secrets, accessControl: "query-access-control-credentials" } }));
+    expect(validateChartValues("starburstEnterprise", values)).toEqual([]);
+    expect((values["coordinator"] as Record<string, unknown>)["envFrom"]).toContainEqual({ secretRef: { name: "query-access-control-credentials" } });
+  });
+
   it("Ranger and Privacera properties validate against the Privacera schema", () => {
     for (const mode of ["ranger", "privacera"] as const) {
       const parsed = parseProperties(rangerAccessControlProperties(mode, ranger));
@@ -128,6 +139,21 @@ describe("access control", () => {
 
 describe("args", () => {
   const base: Omit<QueryMeshArgs, "cluster" | "lake"> = { prefix: "dp", stage: "prod", domains: [{ name: "orders", products: ["orders"] }] };
+
+  it("fails when production Starburst has no plugin credentials for its policy service", () => {
+    const production = { ...base, production: true, engine: "starburst" as const, starburst: { licenseSecret: "l", registryUsername: "u", registryPassword: "p" }, tlsCertificateArn: "arn:aws:acm:eu-west-1:1:certificate/x" };
+    expect(queryMeshArgsProblems({ ...production, accessControl: "ranger", ranger })).toContain("ranger.credentials (the plugin's user on the policy service) are required in production");
+    expect(queryMeshArgsProblems({ ...production, accessControl: "ranger", ranger: { ...ranger, credentials: { username: "u", password: "p" } } })).toEqual([]);
+  });
+
+  it("checks what can be checked in Privacera's private chart values: no plain credentials, pinned images", () => {
+    expect(privaceraValuesProblems({ ranger: { image: { repository: "r", tag: "9.1.0" }, existingSecret: "admin" } })).toEqual([]);
+    expect(privaceraValuesProblems({ ranger: { adminPassword: "hunter2", image: { tag: "latest" } }, sidecars: [{ image: "busybox" }] })).toEqual([
+      "privacera.values.ranger.adminPassword looks like a credential in plain values: create a Kubernetes Secret and pass its name",
+      'privacera.values.ranger.image.tag must pin an image tag, not "latest"',
+      'privacera.values.sidecars[0].image must pin an image tag ("busybox")',
+    ]);
+  });
 
   it("fails when production uses file access control or has no TLS certificate", () => {
     const problems = queryMeshArgsProblems({ ...base, production: true });

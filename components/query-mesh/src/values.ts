@@ -20,6 +20,8 @@ export interface SecretNames {
   license?: string;
   /** Starburst only: `kubernetes.io/dockerconfigjson` for harbor.starburstdata.net. */
   registryPull?: string;
+  /** The access control plugin's user and password (Ranger/Privacera), read by the coordinator as environment variables. */
+  accessControl?: string;
 }
 
 /** Access control as chart values: file rules (JSON text) or an `access-control.properties` text. */
@@ -127,7 +129,8 @@ export function starburstValues(args: EngineValuesArgs): ChartValues {
     coordinator: {
       resources: args.coordinatorResources,
       ...placement,
-      envFrom,
+      // Only the coordinator enforces access control: only it reads the plugin's credentials.
+      envFrom: args.secrets.accessControl ? [...envFrom, { secretRef: { name: args.secrets.accessControl } }] : envFrom,
       additionalProperties: [sharedSecretProperty, "http-server.authentication.type=PASSWORD", passwordOverHttp].join("\n"),
       etcFiles: {
         properties: {

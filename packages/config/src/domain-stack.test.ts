@@ -47,8 +47,8 @@ describe("domain stack config problems", () => {
     ]);
   });
 
-  it("takes zone, description and classification from the registry unless given", () => {
+  it("takes zone, description, classification and consumers from the registry unless given", () => {
     const config = parse({ products: { orders: {} } });
-    expect(config.products["orders"]).toEqual({ consumers: [] });
+    expect(config.products["orders"]).toEqual({});
   });
 });

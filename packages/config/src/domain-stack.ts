@@ -59,7 +59,12 @@ export const domainStackSchema = z.strictObject({
           .enum(["public", "internal", "confidential", "restricted"])
           .optional()
           .describe("Must equal the registry entry's classification. @default the registry entry's classification."),
-        consumers: z.array(domainNameSchema).default([]).describe("Domains (enabled in the same stage) allowed to read the product; every role of theirs that reads data gets SELECT and DESCRIBE."),
+        consumers: z
+          .array(domainNameSchema)
+          .optional()
+          .describe(
+            "Optional: the registry entry's dataProducts[].consumers (the one list of a product's consumers, granted by the platform) enabled in the stage; when given it must equal them. Against a platform that exports no consumers, the domains this stack grants itself (every role of theirs that reads data gets SELECT and DESCRIBE). @default the registry's.",
+          ),
       }),
     )
     .default({})
@@ -93,9 +98,10 @@ export function domainStackIssue(file: string, key: string, message: string): Co
 export function domainStackConfigProblems(config: z.output<typeof domainStackSchema>, file: string): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   for (const [product, definition] of Object.entries(config.products)) {
-    if (definition.consumers.includes(config.domain)) issues.push(domainStackIssue(file, `products.${product}.consumers`, `"${config.domain}" is the producing domain itself`));
+    const consumers = definition.consumers ?? [];
+    if (consumers.includes(config.domain)) issues.push(domainStackIssue(file, `products.${product}.consumers`, `"${config.domain}" is the producing domain itself`));
     const seen = new Set<string>();
-    for (const consumer of definition.consumers) {
+    for (const consumer of consumers) {
       if (seen.has(consumer)) issues.push(domainStackIssue(file, `products.${product}.consumers`, `"${consumer}" is listed twice`));
       seen.add(consumer);
     }

@@ -8,3 +8,4 @@ export { jsonSchemas } from "./json-schema";
 export * from "./domain-stack";
 export * from "./eks-versions";
 export * from "./stack-file";
+export * from "./sizing";

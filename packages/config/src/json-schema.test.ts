@@ -11,6 +11,17 @@ describe("generated JSON Schemas", () => {
     }
   });
 
+  it("accept an encrypted value (secure:) wherever the stack file holds a secret, and only there", () => {
+    const config = (jsonSchemas()["stack-file.schema.json"] as { properties: { config: { properties: Record<string, any> } } }).properties.config.properties;
+    const starburst = config["data-platform:queryMesh"].properties.starburst.properties;
+    const encrypted = { type: "object", properties: { secure: { type: "string" } }, required: ["secure"], additionalProperties: false };
+    expect(starburst.licenseSecret.anyOf).toContainEqual(encrypted);
+    expect(starburst.registryPassword.anyOf).toContainEqual(encrypted);
+    expect(config["data-platform:queryMesh"].properties.ranger.properties.credentials.properties.password.anyOf).toContainEqual(encrypted);
+    expect(config["data-platform:notebooks"].properties.authenticator.properties.clientSecret.anyOf).toContainEqual(encrypted);
+    expect(starburst.registryUsername.anyOf).toBeUndefined();
+  });
+
   it("are referenced from every domain file", () => {
     const domainsDir = path.resolve(__dirname, "../../../stacks/platform/domains");
     for (const file of fs.readdirSync(domainsDir)) {

@@ -1,6 +1,18 @@
 import { z } from "zod";
 import { domainStackNamespace, domainStackSchema } from "./domain-stack";
-import { domainFileSchema, stageConfigSchema } from "./schema";
+import { domainFileSchema, secretDescriptionPrefix, stageConfigSchema } from "./schema";
+
+/** In a stack file a secret is `{ secure: <ciphertext> }`: every secret string also accepts that form. */
+function acceptEncrypted(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(acceptEncrypted);
+  if (!schema || typeof schema !== "object") return schema;
+  const node = Object.fromEntries(Object.entries(schema).map(([key, value]) => [key, acceptEncrypted(value)])) as Record<string, unknown>;
+  if (node["type"] === "string" && typeof node["description"] === "string" && node["description"].startsWith(secretDescriptionPrefix)) {
+    const { description, ...plain } = node;
+    return { description, anyOf: [plain, { type: "object", properties: { secure: { type: "string" } }, required: ["secure"], additionalProperties: false }] };
+  }
+  return node;
+}
 
 /**
  * JSON Schemas for editor completion of the YAML inputs, generated from the zod
@@ -11,7 +23,7 @@ export function jsonSchemas(): Record<string, unknown> {
     properties: Record<string, unknown>;
     required?: string[];
   };
-  const namespaced = Object.fromEntries(Object.entries(stage.properties).map(([key, value]) => [`data-platform:${key}`, value]));
+  const namespaced = Object.fromEntries(Object.entries(stage.properties).map(([key, value]) => [`data-platform:${key}`, acceptEncrypted(value)]));
   const domainStack = z.toJSONSchema(domainStackSchema, { io: "input", unrepresentable: "any" }) as { properties: Record<string, unknown>; required?: string[] };
   return {
     "domain.schema.json": {

@@ -14,8 +14,6 @@ const validStage = {
   network: { vpcCidr: "10.40.0.0/16", availabilityZones: 2, natGateways: "single", reservedCidrs: ["10.0.0.0/14"] },
   cluster: { kubernetesVersion: "1.35", adminRoleArns: ["arn:aws:iam::111111111111:role/platform-deploy-dev"], nodeGroups: {
       system: { instanceTypes: ["m7g.large"], minSize: 2, desiredSize: 2, maxSize: 3 },
-      query: { instanceTypes: ["r7g.xlarge"], capacityType: "SPOT", minSize: 0, desiredSize: 1, maxSize: 3 },
-      notebooks: { instanceTypes: ["m7g.xlarge"], capacityType: "SPOT", minSize: 0, desiredSize: 0, maxSize: 2 },
     } },
   domains: { orders: {}, logistics: { needs: { workflow: { maxWorkers: 2 } } } },
 };
@@ -118,6 +116,10 @@ describe("resolvePlatformConfig", () => {
     { case: "importer into a domain not enabled", mutation: { stage: (s) => (s.importer = { sources: { "orders-db": { domain: "payments", kind: "jdbc", jdbcUrl: "jdbc:x", port: 5432, secretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:x", schedule: "0 2 * * *", tables: {} } } }) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:importer.sources.orders-db.domain", message: /not enabled/ },
     { case: "plaintext-free importer needs a secret ARN", mutation: { stage: (s) => (s.importer = { sources: { "orders-db": { domain: "orders", kind: "jdbc", jdbcUrl: "jdbc:x", port: 5432, secretArn: "hunter2", schedule: "0 2 * * *", tables: {} } } }) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:importer.sources.orders-db.secretArn", message: /Secrets Manager secret ARN/ },
     { case: "stream retention under 7 days", mutation: { stage: (s) => (s.ingestion = { flink: { artifactKey: "code/rivers/rivers.jar" }, sources: { "orders-service": { recordsPerSecond: 10, bytesPerSecond: 100, retentionHours: 24, events: {} } } }) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:ingestion.sources.orders-service.retentionHours", message: /at least 168/ },
+    { case: "a data product shared with its own domain", mutation: { files: { "orders.yaml": { ...orders, dataProducts: [{ ...orders.dataProducts[0], consumers: ["orders"] }] } } }, file: /domains\/orders\.yaml/, path: "dataProducts[0].consumers[0]", message: /the producing domain itself/ },
+    { case: "a data product shared with an unregistered domain", mutation: { files: { "orders.yaml": { ...orders, dataProducts: [{ ...orders.dataProducts[0], consumers: ["logistics", "payments"] }] } } }, file: /domains\/orders\.yaml/, path: "dataProducts[0].consumers[1]", message: /"payments" is not a registered domain \(registered: logistics, orders\)/ },
+    { case: "a query node group without the query mesh", mutation: { stage: (s) => (s.cluster.nodeGroups.query = { instanceTypes: ["r7g.xlarge"], minSize: 0, desiredSize: 1, maxSize: 3 }) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:cluster.nodeGroups.query", message: /query mesh is not enabled in this stage: remove the node group/ },
+    { case: "a notebooks node group without notebooks", mutation: { stage: (s) => (s.cluster.nodeGroups.notebooks = { instanceTypes: ["m7g.xlarge"], minSize: 0, desiredSize: 0, maxSize: 2 }) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:cluster.nodeGroups.notebooks", message: /notebooks are not enabled in this stage/ },
     { case: "invalid YAML", mutation: { files: { "orders.yaml": "name: [orders\n" } }, file: /domains\/orders\.yaml/, path: "", message: /invalid YAML/ },
   ];
 
@@ -146,7 +148,8 @@ describe("resolvePlatformConfig", () => {
   });
 
   it("refuses the dummy notebook login and file-based query access control in prod", () => {
-    const { values, domainsDir } = workspace({ stage: (s) => ((s.notebooks = { enabled: true }), (s.queryMesh = { enabled: true })) });
+    const groups = { query: { instanceTypes: ["r7g.xlarge"], minSize: 0, desiredSize: 1, maxSize: 3 }, notebooks: { instanceTypes: ["m7g.xlarge"], minSize: 0, desiredSize: 0, maxSize: 2 } };
+    const { values, domainsDir } = workspace({ stage: (s) => ((s.notebooks = { enabled: true }), (s.queryMesh = { enabled: true }), Object.assign(s.cluster.nodeGroups, groups)) });
     let caught: ConfigError | undefined;
     try {
       resolvePlatformConfig({ stack: "prod", values, configFile: "Pulumi.prod.yaml", domainsDir });
@@ -155,6 +158,8 @@ describe("resolvePlatformConfig", () => {
     }
     expect(caught?.issues.map((issue) => issue.path)).toEqual(["data-platform:queryMesh.accessControl", "data-platform:notebooks.authenticator.kind"]);
     expect(() => resolvePlatformConfig({ stack: "dev", values, configFile: "Pulumi.dev.yaml", domainsDir })).not.toThrow();
+    // Staging runs production settings too.
+    expect(() => resolvePlatformConfig({ stack: "staging", values, configFile: "Pulumi.staging.yaml", domainsDir })).toThrow(/file-based access control is for dev stages only/);
   });
 
   it("refuses Airflow versions MWAA does not offer, operator ranges open to the internet and unpinned image tags, naming the key", () => {
@@ -203,7 +208,16 @@ describe("the repository's own inputs", () => {
   for (const stage of ["dev", "staging", "prod"]) {
     it(`Pulumi.${stage}.yaml is valid against the registry`, () => {
       const file = path.join(stackDir, `Pulumi.${stage}.yaml`);
-      const document = parse(fs.readFileSync(file, "utf8")) as { config: Record<string, unknown> };
+      // Encrypted values read as the engine would hand them decrypted (any string), as the offline plan does.
+      const decrypted = (value: unknown): unknown =>
+        value && typeof value === "object" && !Array.isArray(value)
+          ? "secure" in value
+            ? "[secret]"
+            : Object.fromEntries(Object.entries(value).map(([key, child]) => [key, decrypted(child)]))
+          : Array.isArray(value)
+            ? value.map(decrypted)
+            : value;
+      const document = decrypted(parse(fs.readFileSync(file, "utf8"))) as { config: Record<string, unknown> };
       const values = Object.fromEntries(
         Object.entries(document.config)
           .filter(([key]) => key.startsWith("data-platform:"))

@@ -103,6 +103,18 @@ export function readDomainRegistry(domainsDir: string): RegistryResult {
     seen.set(domain.name, label);
     domains.push(domain);
   }
+  // Consumers are registered domains other than the producer (enabled or not in a given stage).
+  const registered = new Set(domains.map((domain) => domain.name));
+  for (const domain of domains) {
+    const label = seen.get(domain.name)!;
+    domain.dataProducts.forEach((product, index) => {
+      product.consumers.forEach((consumer, position) => {
+        const at = `dataProducts[${index}].consumers[${position}]`;
+        if (consumer === domain.name) issues.push({ file: label, path: at, message: `"${consumer}" is the producing domain itself: it reads its own data already` });
+        else if (!registered.has(consumer)) issues.push({ file: label, path: at, message: `"${consumer}" is not a registered domain (registered: ${[...registered].sort().join(", ")})` });
+      });
+    });
+  }
   domains.sort((a, b) => a.name.localeCompare(b.name));
   return { domains, issues, failed };
 }
@@ -228,10 +240,10 @@ export function resolvePlatformConfig(source: StageConfigSource): PlatformConfig
     if (definition.kind === "aurora" && (!definition.endpoint || !definition.database)) issues.push({ file: configLabel, path: key, message: "an aurora source needs endpoint and database" });
     if (definition.kind === "jdbc" && (!definition.jdbcUrl || !definition.port)) issues.push({ file: configLabel, path: key, message: "a jdbc source needs jdbcUrl and port" });
   }
-  if (stage.queryMesh.enabled && stage.queryMesh.accessControl === "file" && source.stack === "prod") {
-    issues.push({ file: configLabel, path: `${configNamespace}:queryMesh.accessControl`, message: 'file-based access control is for dev only; use "privacera" or "ranger" in prod' });
+  if (stage.queryMesh.enabled && stage.queryMesh.accessControl === "file" && !isDevStage(source.stack)) {
+    issues.push({ file: configLabel, path: `${configNamespace}:queryMesh.accessControl`, message: 'file-based access control is for dev stages only; use "privacera" or "ranger"' });
   }
-  if (stage.notebooks.enabled && stage.notebooks.authenticator.kind === "dummy" && !/^dev(-|$)/.test(source.stack)) {
+  if (stage.notebooks.enabled && stage.notebooks.authenticator.kind === "dummy" && !isDevStage(source.stack)) {
     issues.push({ file: configLabel, path: `${configNamespace}:notebooks.authenticator.kind`, message: 'the dummy authenticator is allowed in dev stages only; use "generic-oidc", "github" or "google"' });
   }
   issues.push(...checkClusterServices(stage, configLabel));
@@ -253,6 +265,11 @@ export function resolvePlatformConfig(source: StageConfigSource): PlatformConfig
   };
 }
 
+/** Dev stages (`dev`, `dev-<name>`) may use development settings (file access control, the dummy login); every other stage runs production settings. */
+export function isDevStage(stack: string): boolean {
+  return /^dev(-|$)/.test(stack);
+}
+
 /**
  * What the cluster and its services would refuse at construction, found here so that no resource is registered:
  * node groups the services need, Karpenter pools named like node groups, API ranges, notebook images without
@@ -266,6 +283,9 @@ function checkClusterServices(stage: StageConfigValues, file: string): ConfigIss
   else if (groups["system"].minSize < 1) issues.push({ file, path: `${cluster}.nodeGroups.system.minSize`, message: "must be at least 1 (CoreDNS and the controllers run there)" });
   if (stage.queryMesh.enabled && !groups["query"]) issues.push({ file, path: `${cluster}.nodeGroups`, message: 'the query mesh is enabled: add a "query" node group (its pods run there)' });
   if (stage.notebooks.enabled && !groups["notebooks"]) issues.push({ file, path: `${cluster}.nodeGroups`, message: 'notebooks are enabled: add a "notebooks" node group (the servers run there)' });
+  // A node group for a service the stage does not run is paid for and idle: remove it or enable the service.
+  if (!stage.queryMesh.enabled && groups["query"]) issues.push({ file, path: `${cluster}.nodeGroups.query`, message: "the query mesh is not enabled in this stage: remove the node group (nothing would run there) or enable data-platform:queryMesh" });
+  if (!stage.notebooks.enabled && groups["notebooks"]) issues.push({ file, path: `${cluster}.nodeGroups.notebooks`, message: "notebooks are not enabled in this stage: remove the node group (nothing would run there) or enable data-platform:notebooks" });
   for (const pool of Object.keys(stage.cluster.karpenter.nodePools ?? {}).sort()) {
     if (groups[pool]) issues.push({ file, path: `${cluster}.karpenter.nodePools.${pool}`, message: "a managed node group has this name: its nodes would carry the same label and taint" });
   }

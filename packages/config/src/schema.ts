@@ -99,6 +99,10 @@ export const dataProductSchema = z.strictObject({
   zone: z.enum(lakeZones),
   format: z.literal("delta").default("delta").describe("Table format; Delta tables registered in Glue."),
   classification: z.enum(["public", "internal", "confidential", "restricted"]).default("internal"),
+  consumers: z
+    .array(domainNameSchema)
+    .default([])
+    .describe("Domains whose Spark and Airflow roles read this product (Lake Formation grants plus the IAM they need); the query engine and the notebooks read every product."),
 });
 
 /** One file in the domain registry: `stacks/platform/domains/<name>.yaml`. */
@@ -201,6 +205,21 @@ const karpenterNodePoolSchema = z.strictObject({
   diskSizeGiB: positiveInt.min(20).max(16384).optional().describe("Default: 50."),
 });
 
+/** Descriptions of secret values start with this (the stack file's JSON Schema also accepts `secure:` there). */
+export const secretDescriptionPrefix = "Secret:";
+/** A value that comes from a Pulumi secret (`pulumi config set --secret --path 'data-platform:<key path>' <value>`). */
+const secretString = (meaning: string) => z.string().min(1).describe(`${secretDescriptionPrefix} ${meaning} Set with \`pulumi config set --secret --path\`.`);
+/** A user and password from Pulumi secrets. */
+const credentialsSchema = z.strictObject({ username: secretString("The user."), password: secretString("The password.") });
+
+const kubernetesCpu = z.string().regex(/^([0-9]+m|[0-9]+(\.[0-9]+)?)$/, 'must be a Kubernetes CPU quantity such as "4" or "3500m"');
+const kubernetesMemory = z.string().regex(/^[0-9]+(Mi|Gi)$/, 'must be a Kubernetes memory quantity in Mi or Gi such as "16Gi"');
+/** Requests and limits of the query engine's pods (limits.memory in whole Gi: the JVM heap is sized from it). */
+const queryResourcesSchema = z.strictObject({
+  requests: z.strictObject({ cpu: kubernetesCpu, memory: kubernetesMemory }),
+  limits: z.strictObject({ cpu: kubernetesCpu.optional(), memory: z.string().regex(/^[1-9][0-9]*Gi$/, 'must be whole Gi such as "16Gi"') }),
+});
+
 /** The stage config: every key under `data-platform:` in `Pulumi.<stage>.yaml`. */
 export const stageConfigSchema = z.strictObject({
   prefix: z
@@ -283,13 +302,29 @@ export const stageConfigSchema = z.strictObject({
       accessControl: z.enum(["file", "ranger", "privacera"]).default("file").describe("file: rules from the domain registry (never in prod)."),
       workers: z.strictObject({ min: positiveInt, max: positiveInt }).default({ min: 2, max: 10 }),
       tlsCertificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/.+$/, "must be an ACM certificate ARN").optional(),
-      ranger: z.strictObject({ policyRestUrl: z.string().url(), serviceName: z.string().min(1) }).optional(),
-      privacera: z.strictObject({ chart: z.string().min(1), version: z.string().min(1), repository: z.string().min(1) }).optional(),
+      ranger: z
+        .strictObject({
+          policyRestUrl: z.string().url(),
+          serviceName: z.string().min(1),
+          credentials: credentialsSchema.optional().describe("The plugin's user on the policy service (required for Starburst outside dev). Set with `pulumi config set --secret --path`."),
+        })
+        .optional(),
+      privacera: z
+        .strictObject({
+          chart: z.string().min(1),
+          version: z.string().min(1),
+          repository: z.string().min(1),
+          values: z.record(z.string(), z.unknown()).optional().describe("The Privacera chart's values (as Privacera Manager renders them); credentials only by Secret name."),
+          registry: credentialsSchema.optional().describe("Login of the private chart repository (secrets)."),
+        })
+        .optional(),
+      coordinatorResources: queryResourcesSchema.optional().describe("Default: requests 2 CPU / 8Gi, limits 4 CPU / 8Gi."),
+      workerResources: queryResourcesSchema.optional().describe("Default: requests 4 CPU / 16Gi, limits 8 CPU / 16Gi."),
       starburst: z
         .strictObject({
-          licenseSecret: z.string().min(1).describe("The starburstdata.license content. Set with `pulumi config set --secret --path`."),
+          licenseSecret: secretString("The starburstdata.license content."),
           registryUsername: z.string().min(1),
-          registryPassword: z.string().min(1).describe("Set with `pulumi config set --secret --path`."),
+          registryPassword: secretString("The harbor.starburstdata.net password."),
         })
         .optional()
         .describe("Required with engine starburst: license and harbor.starburstdata.net credentials (secrets)."),
@@ -316,7 +351,7 @@ export const stageConfigSchema = z.strictObject({
         .strictObject({
           kind: z.enum(["generic-oidc", "github", "google", "dummy"]),
           clientId: z.string().optional(),
-          clientSecret: z.string().optional().describe("Set with `pulumi config set --secret`."),
+          clientSecret: secretString("The OIDC client secret.").optional(),
           oauthCallbackUrl: z.string().url().optional(),
           authorizeUrl: z.string().url().optional(),
           tokenUrl: z.string().url().optional(),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { charts, type ChartId } from "./charts";
-import { chartDefaults, helmMerge, validateChartValues } from "./values";
+import { chartDefaults, helmMerge, validateAgainstSchemaFile, validateChartValues } from "./values";
 
 describe("helmMerge", () => {
   it("merges maps, replaces lists and scalars, and deletes keys set to null", () => {
@@ -21,5 +21,13 @@ describe("validateChartValues", () => {
   it("validates against the upstream z2jh schema after merging over the defaults", () => {
     expect(validateChartValues("jupyterhub", { hub: { config: { JupyterHub: { authenticator_class: "github" } } } })).toEqual([]);
     expect(validateChartValues("jupyterhub", { hub: { nodeSelector: "not-a-map" } }).join("\n")).toMatch(/\/hub\/nodeSelector/);
+  });
+});
+
+describe("validateAgainstSchemaFile", () => {
+  it("checks the URI format of Privacera's policy service URL, without warnings", () => {
+    const properties = { "access-control.name": "privacera-starburst", "ranger.service-name": "privacera_starburst" };
+    expect(validateAgainstSchemaFile("privacera/sep-access-control-properties.schema.json", { ...properties, "ranger.policy-rest-url": "https://privacera-ranger.privacera.svc.cluster.local:6182" })).toEqual([]);
+    expect(validateAgainstSchemaFile("privacera/sep-access-control-properties.schema.json", { ...properties, "ranger.policy-rest-url": "https://bad host:6182" })).not.toEqual([]);
   });
 });

@@ -67,6 +67,9 @@ export function validateChartValues(id: ChartId, values: Values): string[] {
 /** A values file of a schema that is not a chart's own (e.g. Privacera's access-control properties). */
 export function validateAgainstSchemaFile(relativeSchemaPath: string, value: unknown): string[] {
   const schema = JSON.parse(fs.readFileSync(path.join(chartsDir, relativeSchemaPath), "utf8")) as object;
-  const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  // The schemas' `format: uri` (ajv checks no format by itself and would warn on every compile).
+  ajv.addFormat("uri", (text: string) => URL.canParse(text));
+  const validate = ajv.compile(schema);
   return validate(value) ? [] : (validate.errors ?? []).map(describe);
 }

@@ -31,7 +31,10 @@ describe("runPlan on the platform project", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
     const domainsDir = path.join(dir, "domains");
     fs.mkdirSync(domainsDir);
-    fs.copyFileSync(path.join(repoRoot, "stacks/platform/domains/orders.yaml"), path.join(domainsDir, "orders.yaml"));
+    // A registry of orders alone: its products are shared with no one (consumers must be registered domains).
+    const orders = parse(fs.readFileSync(path.join(repoRoot, "stacks/platform/domains/orders.yaml"), "utf8")) as { dataProducts: Record<string, unknown>[] };
+    for (const product of orders.dataProducts) delete product["consumers"];
+    fs.writeFileSync(path.join(domainsDir, "orders.yaml"), stringify(orders));
     const configFile = path.join(dir, "Pulumi.dev-sandbox.yaml");
     const dev = parse(fs.readFileSync(path.join(repoRoot, "stacks/platform/Pulumi.dev.yaml"), "utf8")) as { config: Record<string, any> };
     delete dev.config["data-platform:domains"].logistics;

@@ -106,8 +106,8 @@ export interface DomainContract {
   dataProducts: RegisteredDataProduct[];
   /**
    * The domain's roles that read data, by purpose (`airflow`, `ecs-task`, `spark`, `spark-serverless`,
-   * `spark-eks`), only those the stage gives it: a producer grants each of them read on a product the domain
-   * consumes. The notebook hub's and the query mesh's roles are granted by the platform itself.
+   * `spark-eks`), only those the stage gives it: each of them reads the products the domain consumes (granted by
+   * the platform; by the producer's stack against platforms whose products carry no `consumers`).
    */
   readerRoleArns: Record<string, string>;
 }
@@ -118,6 +118,11 @@ export interface RegisteredDataProduct {
   description: string;
   zone: "raw" | "analytics";
   classification: "public" | "internal" | "confidential" | "restricted";
+  /**
+   * The domains the registry entry shares the product with (`dataProducts[].consumers`), the one list of its
+   * consumers: the platform grants those enabled in the stage. Absent from platforms that predate it.
+   */
+  consumers?: string[];
 }
 
 /** The platform stack's outputs. */
