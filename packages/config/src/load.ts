@@ -111,7 +111,10 @@ export function readDomainRegistry(domainsDir: string): RegistryResult {
       product.consumers.forEach((consumer, position) => {
         const at = `dataProducts[${index}].consumers[${position}]`;
         if (consumer === domain.name) issues.push({ file: label, path: at, message: `"${consumer}" is the producing domain itself: it reads its own data already` });
-        else if (!registered.has(consumer)) issues.push({ file: label, path: at, message: `"${consumer}" is not a registered domain (registered: ${[...registered].sort().join(", ")})` });
+        // A consumer whose own file failed is reported there once, never again here.
+        else if (!registered.has(consumer) && !failed.has(consumer)) {
+          issues.push({ file: label, path: at, message: `"${consumer}" is not a registered domain${didYouMean(consumer, registered)} (registered: ${[...registered].sort().join(", ")})` });
+        }
       });
     });
   }
