@@ -7,6 +7,10 @@ import { parseArgs, usage } from "./args";
 import { runPlan } from "./plan";
 import { UsageError } from "./project";
 import { markdownReport, textSummary } from "./report";
+import { checkBase, readPlanDocument, replacesStateful } from "./review";
+import { diffPlans } from "./diff";
+import { diffText } from "./diff-report";
+import { priceTable, usageModel } from "./cost/estimate";
 
 export const exitCodes = { ok: 0, mandatoryViolations: 1, invalidInput: 2 } as const;
 
@@ -42,17 +46,26 @@ export async function main(argv: readonly string[]): Promise<number> {
       platformPlan: args.platformPlan,
       mode: args.mode,
       stackTraces: args.stackTraces,
+      cost: { prices: priceTable(args.prices), usage: usageModel(args.stack, args.usage), ...(args.prices ? { overrides: args.prices } : {}) },
       policies: (document, revealed) =>
         evaluatePolicies(
           document.resources.map((resource) => ({ ...resource, inputs: revealed.get(resource.urn) ?? resource.inputs })),
           { config: policyConfig },
         ),
     });
-    console.log(textSummary(result.document));
+    if (args.base) {
+      const base = readPlanDocument(args.base, "--base");
+      checkBase(base, result.document, args.base);
+      result.document.diff = diffPlans(base, result.document);
+    }
+    console.log(textSummary(result.document, { tree: args.tree, domain: args.domain }));
+    if (result.document.diff) console.log(`\n${diffText(result.document.diff, { domain: args.domain })}`);
     if (args.json) write(args.json, `${JSON.stringify(result.document, null, 2)}\n`);
     if (args.markdown) write(args.markdown, markdownReport([result.document]));
     const mandatory = result.document.policy.violations.some((violation) => violation.level === "mandatory");
-    return mandatory ? exitCodes.mandatoryViolations : exitCodes.ok;
+    const stateful = args.failOnReplaceStateful && result.document.diff !== undefined && replacesStateful(result.document.diff);
+    if (stateful) console.error("plan: the change replaces or deletes a stateful resource (--fail-on-replace-stateful)");
+    return mandatory || stateful ? exitCodes.mandatoryViolations : exitCodes.ok;
   } catch (error) {
     if (error instanceof ConfigError || (error as Error)?.name === "ConfigError") {
       console.error((error as Error).message);

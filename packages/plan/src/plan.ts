@@ -2,6 +2,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { configEnv } from "@data-platform/config";
 import { readStackConfigFile } from "@data-platform/testing";
+import type { PriceTable, UsageModel } from "@data-platform/policy-pack";
+import { estimateCost } from "./cost/estimate";
+import { estimateDeployTime } from "./deploy-time";
 import type { PlanDocument, PolicyViolation } from "./document";
 import { programEntry, readProject, UsageError } from "./project";
 import { runMode, type ModeRun, type PlanMode } from "./run-mode";
@@ -29,6 +32,8 @@ export interface PlanOptions {
   policies?: PolicyEvaluator;
   /** Keep full stack traces while the program runs, to debug a failing program (slower). @default false */
   stackTraces?: boolean;
+  /** The price table and usage model of the cost estimate. @default the built-in table and the stage's default usage */
+  cost?: { prices?: PriceTable; usage?: UsageModel; overrides?: string };
 }
 
 export interface PlanResult {
@@ -48,8 +53,8 @@ function readPlatformPlan(file: string): Record<string, Record<string, unknown>>
   } catch (error) {
     throw new UsageError(`--platform-plan ${file}: not JSON (${(error as Error).message})`);
   }
-  if (document.schemaVersion !== 1 || typeof document.outputs !== "object") {
-    throw new UsageError(`--platform-plan ${file}: not a plan document (schemaVersion 1 with outputs)`);
+  if ((document.schemaVersion !== 1 && document.schemaVersion !== 2) || typeof document.outputs !== "object") {
+    throw new UsageError(`--platform-plan ${file}: not a plan document (schemaVersion 1 or 2 with outputs)`);
   }
   // Any StackReference the program makes resolves to the platform plan's outputs.
   return { "*": document.outputs };
@@ -97,7 +102,10 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
 
   // Policies read the resolved run, where every input is concrete; both documents report the findings.
   const violations = [...compareUrns(documents.resolved, documents.preview), ...((await options.policies?.(documents.resolved, revealedInputs)) ?? [])];
-  for (const mode of ["resolved", "preview"] as const) documents[mode].policy.violations = violations;
+  // Cost and deploy time read the resolved run (concrete inputs); both documents carry them.
+  const cost = estimateCost(documents.resolved, options.cost?.prices, options.cost?.usage, options.cost?.overrides);
+  const deployTime = estimateDeployTime(documents.resolved);
+  for (const mode of ["resolved", "preview"] as const) Object.assign(documents[mode], { cost, deployTime, policy: { violations } });
   return { document: documents[options.mode ?? "resolved"], documents };
 }
 

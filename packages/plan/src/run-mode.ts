@@ -1,6 +1,6 @@
 import { require as tsxRequire } from "tsx/cjs/api";
 import { runProgram, type ProgramExports } from "@data-platform/testing";
-import { summarise, toPlanResource, type PlanDocument } from "./document";
+import { schemaVersion, summarise, toPlanResource, type PlanDocument } from "./document";
 
 export type PlanMode = "resolved" | "preview";
 
@@ -64,7 +64,7 @@ export async function runMode(run: ModeRun): Promise<ModeResult> {
     const resources = result.harness.registrations.map(toPlanResource).sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
     return {
       document: {
-        schemaVersion: 1,
+        schemaVersion,
         project: run.project,
         stack: run.stack,
         mode: run.mode,

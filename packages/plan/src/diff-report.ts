@@ -1,0 +1,107 @@
+import { fit, groupBy, shortType } from "./attribution";
+import type { ChangeKind, PlanDiff, ResourceChange } from "./diff";
+
+const symbols: Record<ChangeKind, string> = { add: "+", remove: "-", update: "~", replace: "+-" };
+
+/** A value as a short readable string (secrets stay `[secret]`). */
+export function showValue(value: unknown, width = 40): string {
+  if (value === undefined) return "(none)";
+  const text = typeof value === "string" ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  return text.length <= width ? text : `${text.slice(0, width - 3)}...`;
+}
+
+export function countsLine(diff: PlanDiff): string {
+  const { counts } = diff;
+  return `${counts.replace} replace, ${counts.remove} remove, ${counts.update} update, ${counts.add} add (${counts.unchanged} unchanged)`;
+}
+
+function kindCounts(changes: readonly ResourceChange[]): string {
+  const counts = new Map<ChangeKind, number>();
+  for (const change of changes) counts.set(change.kind, (counts.get(change.kind) ?? 0) + 1);
+  return (["replace", "remove", "update", "add"] as const)
+    .filter((kind) => counts.has(kind))
+    .map((kind) => `${counts.get(kind)} ${kind}`)
+    .join(", ");
+}
+
+/** One line per changed input / option, `path: old -> new`. */
+export function changeLines(change: ResourceChange, width = 100): string[] {
+  const lines: string[] = [];
+  if (change.previousUrn) lines.push(`renamed from ${change.previousUrn}`);
+  for (const option of change.options) lines.push(`${option.option}: ${showValue(option.before)} -> ${showValue(option.after)}`);
+  for (const input of change.inputs) {
+    const marker = change.replaceBecause.includes(input.path) ? " (forces replacement)" : "";
+    const budget = Math.max(20, Math.floor((width - input.path.length - marker.length - 12) / 2));
+    lines.push(`${input.path}: ${showValue(input.before, budget)} -> ${showValue(input.after, budget)}${marker}`);
+  }
+  return lines;
+}
+
+function label(change: ResourceChange): string {
+  return `${shortType(change.type)} ${change.name}`;
+}
+
+/** The diff for the terminal: dangerous changes first, counts per component and domain, details. */
+export function diffText(diff: PlanDiff, options: { width?: number; domain?: string } = {}): string {
+  const width = options.width ?? 100;
+  const changes = options.domain ? diff.changes.filter((change) => change.domain === options.domain) : diff.changes;
+  const lines: string[] = [];
+  lines.push(fit(`Changes against the base plan (${diff.base.stack}, ${diff.base.resources} resources): ${countsLine(diff)}`, width));
+  if (diff.dangerous.length > 0) {
+    lines.push("", `DANGEROUS (${diff.dangerous.length}):`);
+    for (const danger of diff.dangerous) {
+      const change = diff.changes.find((candidate) => candidate.urn === danger.urn);
+      lines.push(fit(`  ${danger.kind}  ${change ? label(change) : danger.urn}: ${danger.message}`, width));
+    }
+  } else {
+    lines.push("", "Dangerous changes: none.");
+  }
+  if (changes.length === 0) return lines.join("\n");
+  lines.push("", "By component:");
+  for (const group of groupBy(changes, (change) => change.component)) lines.push(fit(`  ${group.label}: ${kindCounts(group.items)}`, width));
+  lines.push("", "By domain:");
+  for (const group of groupBy(changes, (change) => change.domain)) lines.push(fit(`  ${group.label}: ${kindCounts(group.items)}`, width));
+  lines.push("", "Details:");
+  for (const change of changes) {
+    lines.push(fit(`  ${symbols[change.kind].padEnd(2)} ${label(change)}  [${change.component}]`, width));
+    for (const line of changeLines(change, width - 6)) lines.push(fit(`       ${line}`, width));
+  }
+  return lines.join("\n");
+}
+
+function cell(value: string): string {
+  return value.replace(/\|/g, "\\|").replace(/\n/g, " ").replace(/`/g, "'");
+}
+
+/** Markdown for a stage's diff: counts per kind, the dangerous list, collapsible details per component and domain. */
+export function diffMarkdown(diff: PlanDiff, options: { maxRows?: number } = {}): string[] {
+  const maxRows = options.maxRows ?? 40;
+  const { counts } = diff;
+  const lines: string[] = [];
+  lines.push(`**Changes against the base branch:** ${counts.replace} replace · ${counts.remove} remove · ${counts.update} update · ${counts.add} add (${counts.unchanged} unchanged)`, "");
+  if (diff.dangerous.length > 0) {
+    lines.push(`:warning: **Dangerous changes (${diff.dangerous.length})**`, "", "| kind | resource | why |", "|---|---|---|");
+    for (const danger of diff.dangerous.slice(0, maxRows)) {
+      const change = diff.changes.find((candidate) => candidate.urn === danger.urn);
+      lines.push(`| ${danger.kind} | \`${cell(change ? label(change) : danger.urn)}\` | ${cell(danger.message)} |`);
+    }
+    if (diff.dangerous.length > maxRows) lines.push(`| ... | ${diff.dangerous.length - maxRows} more | in the full report |`);
+    lines.push("");
+  } else {
+    lines.push("Dangerous changes: none.", "");
+  }
+  if (diff.changes.length === 0) return lines;
+  for (const group of groupBy(diff.changes, (change) => change.component)) {
+    lines.push(`<details><summary>${cell(group.label)}: ${kindCounts(group.items)}</summary>`, "", "| | resource | domain | what changed |", "|---|---|---|---|");
+    for (const change of group.items.slice(0, maxRows)) {
+      const what = change.kind === "add" || change.kind === "remove" ? "" : changeLines(change, 80).slice(0, 4).join("<br>") + (changeLines(change).length > 4 ? "<br>..." : "");
+      lines.push(`| ${symbols[change.kind]} | \`${cell(label(change))}\` | ${cell(change.domain)} | ${cell(what)} |`);
+    }
+    if (group.items.length > maxRows) lines.push(`| | ${group.items.length - maxRows} more | | in the full report |`);
+    lines.push("", "</details>");
+  }
+  lines.push("", "<details><summary>Changes by domain</summary>", "", "| domain | changes |", "|---|---|");
+  for (const group of groupBy(diff.changes, (change) => change.domain)) lines.push(`| ${cell(group.label)} | ${kindCounts(group.items)} |`);
+  lines.push("", "</details>", "");
+  return lines;
+}
