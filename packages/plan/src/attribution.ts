@@ -37,8 +37,9 @@ export const stackLabel = "(stack)";
  * whose component owns them:
  * - a component whose tagged descendants all carry one domain tag, and whose name contains that
  *   domain, belongs to it (a domain's workflow environment, a domain bucket);
- * - a child named `<parent name>-<domain>` or `<parent name>-<domain>-...` belongs to that domain
- *   (the naming rule every component follows for per-domain children);
+ * - a child named `<parent name>-...` whose remaining name contains the domain as whole words
+ *   (split on `-` and `_`) belongs to that domain (the naming rule components follow for per-domain
+ *   children, e.g. `lake-orders-raw-db`, `warehouse-schema-orders_analytics`);
  * - otherwise the resource's own domain tag, otherwise the platform.
  * Tags only tell which domain names exist.
  */
@@ -76,8 +77,12 @@ export function attribute(document: Pick<PlanDocument, "resources">): Attributio
     if (!parent || parent.type === stackType) return undefined;
     const prefix = `${parent.name}-`;
     if (!resource.name.startsWith(prefix)) return undefined;
-    const rest = resource.name.slice(prefix.length);
-    return byLength.find((domain) => rest === domain || rest.startsWith(`${domain}-`));
+    // `lake-orders-raw-db`, `lake-logistics-airflow-write-...`, `warehouse-schema-orders_analytics` (Glue names use `_`).
+    const words = resource.name.slice(prefix.length).split(/[-_]/);
+    return byLength.find((domain) => {
+      const parts = domain.split("-");
+      return words.some((_, start) => parts.every((part, offset) => words[start + offset] === part));
+    });
   };
 
   const domainCache = new Map<string, string>();

@@ -100,11 +100,23 @@ function grants(document: unknown): Grants {
   return result;
 }
 
+/**
+ * A wildcard over whole services, accounts or resource names (`*`, `arn:aws:s3:::*`, `arn:aws:kms:*:*:key/*`
+ * has one in the region), not over a named resource's contents (`arn:aws:s3:::bucket/*`).
+ */
+export function broadWildcard(resource: string): boolean {
+  if (resource === "*") return true;
+  const parts = resource.split(":");
+  if (parts.slice(0, 5).some((part) => part.includes("*"))) return true;
+  const name = parts.slice(5).join(":");
+  return name.split("/")[0]!.includes("*");
+}
+
 const covered = (pattern: string, value: string) => pattern === value || (pattern.endsWith("*") && value.startsWith(pattern.slice(0, -1)));
 
 /**
- * How a policy document got wider: an action or principal it did not grant before, a new wildcard
- * resource, a new `Not*` statement, or a removed Deny. More specific resources for actions already
+ * How a policy document got wider: an action or principal it did not grant before, a new broad
+ * wildcard resource (see `broadWildcard`), a new `Not*` statement, or a removed Deny. More specific resources for actions already
  * granted (a new domain's bucket in a shared role's policy) are scope, shown in the update's details.
  */
 export function policyWidening(before: unknown, after: unknown): string[] {
@@ -115,7 +127,7 @@ export function policyWidening(before: unknown, after: unknown): string[] {
   if (newActions.length > 0) reasons.push(`new actions ${newActions.slice(0, 5).join(", ")}${newActions.length > 5 ? ` (+${newActions.length - 5})` : ""}`);
   const newPrincipals = [...now.principals].filter((principal) => !old.principals.has(principal));
   if (newPrincipals.length > 0) reasons.push(`new principals ${newPrincipals.slice(0, 3).join(", ")}${newPrincipals.length > 3 ? ` (+${newPrincipals.length - 3})` : ""}`);
-  const newWildcards = [...now.resources].filter((resource) => resource.includes("*") && !old.resources.has(resource));
+  const newWildcards = [...now.resources].filter((resource) => broadWildcard(resource) && ![...old.resources].some((granted) => covered(granted, resource)));
   if (newWildcards.length > 0) reasons.push(`new wildcard resources ${newWildcards.slice(0, 3).join(", ")}`);
   if ([...now.inverted].some((statement) => !old.inverted.has(statement))) reasons.push("a new NotAction/NotResource/NotPrincipal statement");
   const removedDenies = [...old.denies].filter((statement) => !now.denies.has(statement));
@@ -189,7 +201,7 @@ export function findDangers(pairs: readonly Pair[], context: Context): Danger[] 
   for (const { before, after, change } of pairs) {
     if (change.stateful && change.kind === "replace") note(change, "replace-stateful", `replaced (data lost or moved) because ${change.replaceBecause.join(", ")} changed`);
     if (change.stateful && change.kind === "remove") note(change, "delete-stateful", before?.options.protect ? "deleted (protected: the deletion will fail until protection is removed)" : "deleted");
-    if (context.production && before?.options.protect && after && !after.options.protect) note(change, "protection-removed", "protect: true -> false in a production stage");
+    if (context.production && before?.options.protect && after && !after.options.protect) note(change, "protection-removed", "protect: true -> false");
     if (before && after) {
       for (const input of policyInputs[after.type] ?? []) {
         const reasons = policyWidening(before.inputs[input], after.inputs[input]);

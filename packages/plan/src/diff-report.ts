@@ -1,4 +1,4 @@
-import { fit, groupBy, shortType } from "./attribution";
+import { countShortTypes as countTypes, fit, groupBy, shortType } from "./attribution";
 import type { ChangeKind, PlanDiff, ResourceChange } from "./diff";
 
 const symbols: Record<ChangeKind, string> = { add: "+", remove: "-", update: "~", replace: "+-" };
@@ -24,13 +24,33 @@ function kindCounts(changes: readonly ResourceChange[]): string {
     .join(", ");
 }
 
-/** One line per changed input / option, `path: old -> new`. */
+/** A list change as what it adds and removes (`+ a, b; - c`), or undefined when either side is not a list. */
+export function listChange(before: unknown, after: unknown, width: number): string | undefined {
+  if (!Array.isArray(before) || !Array.isArray(after)) return undefined;
+  const old = new Set(before.map((item) => JSON.stringify(item)));
+  const now = new Set(after.map((item) => JSON.stringify(item)));
+  const added = [...now].filter((item) => !old.has(item));
+  const removed = [...old].filter((item) => !now.has(item));
+  if (added.length === 0 && removed.length === 0) return "order changed";
+  const part = (sign: string, items: string[]) => {
+    const text = `${sign} ${items.join(", ")}`;
+    return text.length <= width ? text : `${sign} ${items.length} items: ${fit(items.join(", "), Math.max(20, width - 12))}`;
+  };
+  return [added.length > 0 ? part("+", added) : undefined, removed.length > 0 ? part("-", removed) : undefined].filter((text) => text !== undefined).join("; ");
+}
+
+/** One line per changed input / option, `path: old -> new` (lists as what they add and remove). */
 export function changeLines(change: ResourceChange, width = 100): string[] {
   const lines: string[] = [];
   if (change.previousUrn) lines.push(`renamed from ${change.previousUrn}`);
   for (const option of change.options) lines.push(`${option.option}: ${showValue(option.before)} -> ${showValue(option.after)}`);
   for (const input of change.inputs) {
     const marker = change.replaceBecause.includes(input.path) ? " (forces replacement)" : "";
+    const list = listChange(input.before, input.after, width - input.path.length - marker.length - 2);
+    if (list !== undefined) {
+      lines.push(`${input.path}: ${list}${marker}`);
+      continue;
+    }
     const budget = Math.max(20, Math.floor((width - input.path.length - marker.length - 12) / 2));
     lines.push(`${input.path}: ${showValue(input.before, budget)} -> ${showValue(input.after, budget)}${marker}`);
   }
@@ -46,7 +66,7 @@ export function diffText(diff: PlanDiff, options: { width?: number; domain?: str
   const width = options.width ?? 100;
   const changes = options.domain ? diff.changes.filter((change) => change.domain === options.domain) : diff.changes;
   const lines: string[] = [];
-  lines.push(fit(`Changes against the base plan (${diff.base.stack}, ${diff.base.resources} resources): ${countsLine(diff)}`, width));
+  lines.push(fit(`Changes against the base plan (${diff.base.stack}, ${diff.base.resources} resources):`, width), fit(`  ${countsLine(diff)}`, width));
   if (diff.dangerous.length > 0) {
     lines.push("", `DANGEROUS (${diff.dangerous.length}):`);
     for (const danger of diff.dangerous) {
@@ -92,13 +112,25 @@ export function diffMarkdown(diff: PlanDiff, options: { maxRows?: number } = {})
   }
   if (diff.changes.length === 0) return lines;
   for (const group of groupBy(diff.changes, (change) => change.component)) {
-    lines.push(`<details><summary>${cell(group.label)}: ${kindCounts(group.items)}</summary>`, "", "| | resource | domain | what changed |", "|---|---|---|---|");
-    for (const change of group.items.slice(0, maxRows)) {
-      const what = change.kind === "add" || change.kind === "remove" ? "" : changeLines(change, 80).slice(0, 4).join("<br>") + (changeLines(change).length > 4 ? "<br>..." : "");
-      lines.push(`| ${symbols[change.kind]} | \`${cell(label(change))}\` | ${cell(change.domain)} | ${cell(what)} |`);
+    // Changes to what exists in full; additions listed when few, otherwise counted by type.
+    const adds = group.items.filter((change) => change.kind === "add");
+    const listed = [...group.items.filter((change) => change.kind !== "add"), ...(adds.length <= 10 ? adds : [])];
+    lines.push(`<details><summary>${cell(group.label)}: ${kindCounts(group.items)}</summary>`, "");
+    if (listed.length > 0) {
+      lines.push("| | resource | domain | what changed |", "|---|---|---|---|");
+      for (const change of listed.slice(0, maxRows)) {
+        const details = change.kind === "add" || change.kind === "remove" ? [] : changeLines(change, 80);
+        const what = details.slice(0, 4).join("<br>") + (details.length > 4 ? "<br>..." : "");
+        lines.push(`| ${symbols[change.kind]} | \`${cell(label(change))}\` | ${cell(change.domain)} | ${cell(what)} |`);
+      }
+      if (listed.length > maxRows) lines.push(`| | ${listed.length - maxRows} more | | in the full report |`);
+      lines.push("");
     }
-    if (group.items.length > maxRows) lines.push(`| | ${group.items.length - maxRows} more | | in the full report |`);
-    lines.push("", "</details>");
+    if (adds.length > 10) {
+      const domains = [...new Set(adds.map((change) => change.domain))];
+      lines.push(`Added ${adds.length} (${domains.length === 1 ? `domain ${domains[0]}` : `${domains.length} domains`}): ${cell(countTypes(adds))}`, "");
+    }
+    lines.push("</details>");
   }
   lines.push("", "<details><summary>Changes by domain</summary>", "", "| domain | changes |", "|---|---|");
   for (const group of groupBy(diff.changes, (change) => change.domain)) lines.push(`| ${cell(group.label)} | ${kindCounts(group.items)} |`);

@@ -98,6 +98,16 @@ export const replaceRules: readonly ReplaceRule[] = [
     conditional: "changing the destination kind (cidrIpv4 / cidrIpv6 / prefixListId / referencedSecurityGroupId) replaces (ModifyPlan)",
   },
   {
+    type: "aws:ec2/vpc:Vpc",
+    properties: ["cidrBlock", "ipv4IpamPoolId", "ipv4NetmaskLength"],
+    source: `${provider}/ec2/vpc_.go (schema: cidr_block, ipv4_ipam_pool_id, ipv4_netmask_length ForceNew)`,
+  },
+  {
+    type: "awsx:ec2:Vpc",
+    properties: ["cidrBlock"],
+    source: `the awsx component passes cidrBlock to its aws.ec2.Vpc; ${provider}/ec2/vpc_.go (cidr_block ForceNew)`,
+  },
+  {
     type: "aws:iam/role:Role",
     properties: ["name", "namePrefix", "path"],
     source: `${provider}/iam/role.go (schema: name, name_prefix, path ForceNew; policies and trust update in place)`,
@@ -175,4 +185,7 @@ export const statefulTypes: ReadonlySet<string> = new Set([
   "aws:rds/cluster:Cluster",
   "aws:dynamodb/table:Table",
   "aws:efs/fileSystem:FileSystem",
+  // Not data, but replacing the network recreates everything attached to it.
+  "aws:ec2/vpc:Vpc",
+  "awsx:ec2:Vpc",
 ]);

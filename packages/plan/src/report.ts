@@ -100,8 +100,28 @@ export function textSummary(document: PlanDocument, options: TextOptions = {}): 
   const violations = document.policy.violations;
   const mandatory = violations.filter((violation) => violation.level === "mandatory").length;
   lines.push(`Policy: ${mandatory} mandatory, ${violations.length - mandatory} advisory`);
-  for (const violation of violations) lines.push(`  [${violation.level}] ${violation.policy}: ${violation.urn}: ${violation.message}`);
+  const byUrn = new Map(document.resources.map((resource) => [resource.urn, resource]));
+  for (const violation of violations) {
+    const resource = byUrn.get(violation.urn);
+    lines.push(fit(`  [${violation.level}] ${violation.policy}: ${resource ? `${shortType(resource.type)} ${resource.name}` : violation.urn}`, width));
+    lines.push(...wrap(violation.message, width - 6).map((line) => `      ${line}`));
+  }
   return lines.join("\n");
+}
+
+/** Words wrapped to a width (a word longer than the width is cut). */
+export function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let current = "";
+  for (const word of text.split(/\s+/).filter((part) => part !== "")) {
+    if (current !== "" && current.length + 1 + word.length > width) {
+      lines.push(current);
+      current = "";
+    }
+    current = current === "" ? fit(word, width) : `${current} ${word}`;
+  }
+  if (current !== "") lines.push(current);
+  return lines;
 }
 
 function escapeCell(value: string): string {
