@@ -442,6 +442,18 @@ describe("policy pack rules", () => {
   }
 });
 
+describe("EMR templates in SSM parameters", () => {
+  it("are read from insecureValue (the platform's choice: a template holds no secret) as well as value", async () => {
+    const template = JSON.stringify({ ReleaseLabel: "emr-7.5.0" });
+    const [fromInsecure, fromValue] = await Promise.all([
+      evaluatePolicies([r("aws:ssm/parameter:Parameter", { insecureValue: template })], { policies: policies.filter((policy) => policy.name === "cost-emr-idle-termination") }),
+      evaluatePolicies([r("aws:ssm/parameter:Parameter", { value: template })], { policies: policies.filter((policy) => policy.name === "cost-emr-idle-termination") }),
+    ]);
+    expect(fromInsecure.map((finding) => finding.message)).toEqual(["EMR template has no AutoTerminationPolicy.IdleTimeout"]);
+    expect(fromValue.map((finding) => finding.message)).toEqual(["EMR template has no AutoTerminationPolicy.IdleTimeout"]);
+  });
+});
+
 describe("evaluatePolicies", () => {
   it("reports security rules as mandatory and cost rules as advisory", async () => {
     const findings = await evaluatePolicies([r("aws:kms/key:Key", {}), r("aws:kinesis/stream:Stream", { encryptionType: "KMS", kmsKeyId: "k", retentionPeriod: 168, streamModeDetails: { streamMode: "ON_DEMAND" } })]);

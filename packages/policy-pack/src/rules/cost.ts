@@ -117,7 +117,7 @@ export const emrIdleTermination: StackValidationPolicy = {
     for (const resource of args.resources) {
       if (resource.type === typeOf(aws.emr.Cluster) && !resource.props["autoTerminationPolicy"]) report("EMR cluster has no autoTerminationPolicy", resource.urn);
       if (resource.type === typeOf(aws.ssm.Parameter)) {
-        const template = parseJson(resource.props["value"]);
+        const template = parseJson(resource.props["insecureValue"] ?? resource.props["value"]);
         if (template && typeof template === "object" && "ReleaseLabel" in template && !get(template, "AutoTerminationPolicy.IdleTimeout")) report("EMR template has no AutoTerminationPolicy.IdleTimeout", resource.urn);
       }
     }
