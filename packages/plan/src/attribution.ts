@@ -121,7 +121,7 @@ export function groupBy<T>(items: readonly T[], label: (item: T) => string): { l
 }
 
 /** `3 s3.Bucket, 1 kms.Key`: counts by short type, most frequent first. */
-export function countShortTypes(resources: readonly PlanResource[]): string {
+export function countShortTypes(resources: readonly { type: string }[]): string {
   const counts = new Map<string, number>();
   for (const resource of resources) counts.set(shortType(resource.type), (counts.get(shortType(resource.type)) ?? 0) + 1);
   return [...counts.entries()]

@@ -197,7 +197,8 @@ export function estimateMonthlyCost(resources: readonly CostedResource[], option
   }
 
   for (const application of resources.filter((resource) => resource.type === "aws:kinesisanalyticsv2/application:Application")) {
-    const parallelism = ((application.inputs["applicationConfiguration"] as Record<string, any> | undefined)?.["flinkApplicationConfiguration"]?.["parallelismConfiguration"] ?? {}) as { parallelism?: number; parallelismPerKpu?: number };
+    const configuration = application.inputs["applicationConfiguration"] as { flinkApplicationConfiguration?: { parallelismConfiguration?: { parallelism?: number; parallelismPerKpu?: number } } } | undefined;
+    const parallelism = configuration?.flinkApplicationConfiguration?.parallelismConfiguration ?? {};
     const kpus = Math.ceil(num(parallelism.parallelism, 1) / Math.max(1, num(parallelism.parallelismPerKpu, 1))) + 1;
     add(context, application.urn, `Managed Flink ${kpus} KPUs (incl. 1 orchestration)`, "flink.kpu", kpus * month, "KPU-hours", "plan");
   }
