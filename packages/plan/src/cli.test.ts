@@ -58,7 +58,7 @@ describe("plan command", () => {
     fs.writeFileSync(configFile, withoutMarketing);
     const failing = plan("--stack", "prod", "--config-file", configFile, "--base", basePlan, "--fail-on-replace-stateful");
     expect(failing.code).toBe(1);
-    expect(failing.stdout).toMatch(/delete-stateful {2}s3\.Bucket lake-marketing-analytics: deleted/);
+    expect(failing.stdout).toMatch(/delete-stateful {2}s3\.Bucket lake-marketing-analytics\n {6}deleted \(protected/);
     expect(failing.stderr).toMatch(/replaces or deletes a stateful resource/);
     expect(plan("--stack", "prod", "--config-file", configFile, "--base", basePlan).code).toBe(0);
   });

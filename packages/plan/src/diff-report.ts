@@ -34,7 +34,7 @@ export function listChange(before: unknown, after: unknown, width: number): stri
   if (added.length === 0 && removed.length === 0) return "order changed";
   const part = (sign: string, items: string[]) => {
     const text = `${sign} ${items.join(", ")}`;
-    return text.length <= width ? text : `${sign} ${items.length} items: ${fit(items.join(", "), Math.max(20, width - 12))}`;
+    return text.length <= width ? text : `${sign} ${items.length} item${items.length === 1 ? "" : "s"}: ${fit(items.join(", "), Math.max(20, width - 12))}`;
   };
   return [added.length > 0 ? part("+", added) : undefined, removed.length > 0 ? part("-", removed) : undefined].filter((text) => text !== undefined).join("; ");
 }
@@ -71,7 +71,10 @@ export function diffText(diff: PlanDiff, options: { width?: number; domain?: str
     lines.push("", `DANGEROUS (${diff.dangerous.length}):`);
     for (const danger of diff.dangerous) {
       const change = diff.changes.find((candidate) => candidate.urn === danger.urn);
-      lines.push(fit(`  ${danger.kind}  ${change ? label(change) : danger.urn}: ${danger.message}`, width));
+      const head = `  ${danger.kind}  ${change ? label(change) : danger.urn}`;
+      // Short ones on one line; the rest with the reason below, so every line fits.
+      if (head.length + 2 + danger.message.length <= width) lines.push(`${head}: ${danger.message}`);
+      else lines.push(fit(head, width), fit(`      ${danger.message}`, width));
     }
   } else {
     lines.push("", "Dangerous changes: none.");
@@ -82,9 +85,12 @@ export function diffText(diff: PlanDiff, options: { width?: number; domain?: str
   lines.push("", "By domain:");
   for (const group of groupBy(changes, (change) => change.domain)) lines.push(fit(`  ${group.label}: ${kindCounts(group.items)}`, width));
   lines.push("", "Details:");
-  for (const change of changes) {
-    lines.push(fit(`  ${symbols[change.kind].padEnd(2)} ${label(change)}  [${change.component}]`, width));
-    for (const line of changeLines(change, width - 6)) lines.push(fit(`       ${line}`, width));
+  for (const group of groupBy(changes, (change) => change.component)) {
+    lines.push(fit(`  ${group.label}:`, width));
+    for (const change of group.items) {
+      lines.push(fit(`    ${symbols[change.kind].padEnd(2)} ${label(change)}`, width));
+      for (const line of changeLines(change, width - 9)) lines.push(fit(`         ${line}`, width));
+    }
   }
   return lines.join("\n");
 }

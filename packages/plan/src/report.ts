@@ -153,13 +153,20 @@ export function markdownReport(documents: readonly PlanDocument[]): string {
       lines.push("Policy findings: none.", "");
     } else {
       lines.push("#### Policy findings", "", "| level | policy | resource | message |", "|---|---|---|---|");
+      const byUrn = new Map(document.resources.map((resource) => [resource.urn, resource]));
       for (const violation of document.policy.violations) {
-        lines.push(`| ${violation.level} | ${escapeCell(violation.policy)} | \`${escapeCell(violation.urn)}\` | ${escapeCell(violation.message)} |`);
+        const resource = byUrn.get(violation.urn);
+        const where = resource ? `${shortType(resource.type)} ${resource.name}` : violation.urn;
+        lines.push(`| ${violation.level} | ${escapeCell(violation.policy)} | \`${escapeCell(where)}\` | ${escapeCell(violation.message)} |`);
       }
       lines.push("");
     }
     lines.push("<details><summary>Inventory: resources by component</summary>", "", "| component | resources | types |", "|---|---:|---|");
-    for (const group of groupByComponent(document)) lines.push(`| ${escapeCell(group.label === stackLabel ? "(stack)" : group.label)} | ${group.resources.length} | ${escapeCell(countShortTypes(group.resources))} |`);
+    for (const group of groupByComponent(document)) {
+      const types = countShortTypes(group.resources).split(", ");
+      const shown = types.length > 6 ? `${types.slice(0, 6).join(", ")}, +${types.length - 6} types` : types.join(", ");
+      lines.push(`| ${escapeCell(group.label === stackLabel ? "(stack)" : group.label)} | ${group.resources.length} | ${escapeCell(shown)} |`);
+    }
     lines.push("", "</details>", "");
     lines.push("<details><summary>Inventory: resources by domain</summary>", "", "| domain | resources |", "|---|---:|");
     for (const group of groupByDomain(document)) lines.push(`| ${escapeCell(group.label)} | ${group.resources.length} |`);

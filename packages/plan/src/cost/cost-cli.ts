@@ -8,11 +8,12 @@ import { writeSyntheticStage } from "../synthetic-domains";
 import { priceTable, usageModel } from "./estimate";
 import { costText, money } from "./report";
 
-export const costUsage = `Usage: npm run cost -- --stack <stack> [--domains <n>] [--prices <json>] [--usage <json>] [--budget <usd>]
+export const costUsage = `Usage: npm run cost -- --stack <stack> [--domains <n>] [--config-file <yaml>] [--prices <json>] [--usage <json>] [--budget <usd>]
 
 Prints the monthly cost estimate of a stage (the offline plan's cost section, in detail).
 With --domains, the stage's registry is replaced by n synthetic domains with default needs
-(the seed workload: --stack prod --domains 20 at the default 2 TB/day).
+(the seed workload: --stack prod --domains 20 at the default 2 TB/day). --config-file plans
+another Pulumi.<stack>.yaml-format file (with --domains, the synthetic domains go into a copy of it).
 
 Exit codes: 0 ok (or within --budget), 1 over --budget, 2 invalid usage.`;
 
@@ -22,6 +23,7 @@ interface CostArgs {
   prices?: string;
   usage?: string;
   budget?: number;
+  configFile?: string;
 }
 
 export function parseCostArgs(argv: readonly string[]): CostArgs | "help" {
@@ -29,7 +31,7 @@ export function parseCostArgs(argv: readonly string[]): CostArgs | "help" {
   for (let index = 0; index < argv.length; index++) {
     const flag = argv[index]!;
     if (flag === "--help" || flag === "-h") return "help";
-    if (!["--stack", "--domains", "--prices", "--usage", "--budget"].includes(flag)) throw new UsageError(`unknown option "${flag}"`);
+    if (!["--stack", "--domains", "--prices", "--usage", "--budget", "--config-file"].includes(flag)) throw new UsageError(`unknown option "${flag}"`);
     const value = argv[++index];
     if (value === undefined || value.startsWith("--")) throw new UsageError(`${flag} needs a value`);
     values.set(flag, value);
@@ -43,7 +45,7 @@ export function parseCostArgs(argv: readonly string[]): CostArgs | "help" {
     if (!Number.isFinite(value) || value < (integer ? 1 : 0) || (integer && !Number.isInteger(value))) throw new UsageError(`${flag} must be ${integer ? "a whole number >= 1" : "a number >= 0"}, got "${raw}"`);
     return value;
   };
-  return { stack, domains: number("--domains", true), prices: values.get("--prices"), usage: values.get("--usage"), budget: number("--budget", false) };
+  return { stack, domains: number("--domains", true), prices: values.get("--prices"), usage: values.get("--usage"), budget: number("--budget", false), configFile: values.get("--config-file") };
 }
 
 /** `npm run cost`: returns the exit code. */
@@ -57,9 +59,9 @@ export async function costMain(argv: readonly string[], repoRoot = path.resolve(
     }
     const prices = priceTable(args.prices);
     const usage = usageModel(args.stack, args.usage);
-    let stage: { configFile?: string; domainsDir?: string } = {};
+    let stage: { configFile?: string; domainsDir?: string } = args.configFile ? { configFile: path.resolve(args.configFile) } : {};
     if (args.domains) {
-      const baseConfig = path.join(repoRoot, "stacks/platform", `Pulumi.${args.stack}.yaml`);
+      const baseConfig = args.configFile ? path.resolve(args.configFile) : path.join(repoRoot, "stacks/platform", `Pulumi.${args.stack}.yaml`);
       if (!fs.existsSync(baseConfig)) throw new UsageError(`no stack config file for stack "${args.stack}": ${baseConfig} does not exist`);
       scratch = fs.mkdtempSync(path.join(os.tmpdir(), "cost-"));
       stage = writeSyntheticStage(baseConfig, args.domains, scratch);
