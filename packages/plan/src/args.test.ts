@@ -14,6 +14,19 @@ describe("parseArgs", () => {
       domainsDir: "d",
       stackTraces: true,
       help: false,
+      failOnReplaceStateful: false,
+      tree: false,
+    });
+  });
+
+  it("reads the review options: --base, --fail-on-replace-stateful, --tree, --domain, --prices, --usage", () => {
+    expect(parseArgs(["--stack", "prod", "--base=base.json", "--fail-on-replace-stateful", "--tree", "--domain", "orders", "--prices", "p.json", "--usage", "u.json"])).toMatchObject({
+      base: "base.json",
+      failOnReplaceStateful: true,
+      tree: true,
+      domain: "orders",
+      prices: "p.json",
+      usage: "u.json",
     });
   });
 

@@ -30,7 +30,7 @@ describe("plan review at scale (synthetic prod stages)", () => {
     one = await syntheticProd(1);
     two = await syntheticProd(2);
     thirty = await syntheticProd(30);
-  }, 120_000);
+  }, 300_000);
 
   it("attributes every resource a new domain adds to that domain, by its owning component", () => {
     const diff = diffPlans(one, two);
