@@ -49,7 +49,7 @@ export const emrTemplatesUseSecurityConfiguration: StackValidationPolicy = {
   description: "[EMR.1/EMR.3/EMR.4] Every EMR cluster template (RunJobFlow JSON in SSM) names a security configuration of this stack it depends on, terminates itself and keeps logs.",
   validateStack: (args, report) => {
     for (const parameter of args.resources.filter((resource) => resource.type === typeOf(aws.ssm.Parameter))) {
-      const template = jobFlowTemplate(parameter.props["value"]);
+      const template = jobFlowTemplate(parameter.props["insecureValue"] ?? parameter.props["value"]);
       if (!template) continue;
       const configurations = parameter.dependencies.filter((dependency) => dependency.type === typeOf(aws.emr.SecurityConfiguration));
       if (!configurations.some((configuration) => configuration.props["name"] === template["SecurityConfiguration"])) {
