@@ -551,6 +551,12 @@ describe("EMR templates in SSM parameters", () => {
     expect(fromInsecure.map((finding) => finding.message)).toEqual(["EMR template has no AutoTerminationPolicy.IdleTimeout"]);
     expect(fromValue.map((finding) => finding.message)).toEqual(["EMR template has no AutoTerminationPolicy.IdleTimeout"]);
   });
+
+  it("are checked for the Docker runtime image from insecureValue too (where the platform writes them)", async () => {
+    const template = JSON.stringify({ ReleaseLabel: "emr-6.15.0", Configurations: [{ Classification: "spark-defaults", Properties: { "spark.executorEnv.YARN_CONTAINER_RUNTIME_TYPE": "docker" } }] });
+    const findings = await evaluatePolicies([r("aws:ssm/parameter:Parameter", { insecureValue: template })], { policies: policies.filter((policy) => policy.name === "emr-docker-runtime-image") });
+    expect(findings.map((finding) => finding.message)).toEqual(["spark.executorEnv.YARN_CONTAINER_RUNTIME_TYPE is docker but spark.executorEnv.YARN_CONTAINER_RUNTIME_DOCKER_IMAGE is not set"]);
+  });
 });
 
 describe("evaluatePolicies", () => {

@@ -77,7 +77,7 @@ export const emrDockerRuntimeImage: StackValidationPolicy = {
   validateStack: (args, report) => {
     for (const resource of args.resources) {
       const configurations =
-        resource.type === typeOf(aws.ssm.Parameter) ? get(jobFlowTemplate(resource.props["value"]), "Configurations") : resource.type === typeOf(aws.emr.Cluster) ? parseJson(resource.props["configurationsJson"]) : undefined;
+        resource.type === typeOf(aws.ssm.Parameter) ? get(jobFlowTemplate(resource.props["insecureValue"] ?? resource.props["value"]), "Configurations") : resource.type === typeOf(aws.emr.Cluster) ? parseJson(resource.props["configurationsJson"]) : undefined;
       if (configurations === undefined) continue;
       for (const role of dockerRuntimeWithoutImage(configurations)) report(`${role}.YARN_CONTAINER_RUNTIME_TYPE is docker but ${role}.YARN_CONTAINER_RUNTIME_DOCKER_IMAGE is not set`, resource.urn);
     }
