@@ -164,7 +164,7 @@ export class DatabaseImporter extends pulumi.ComponentResource {
         type: "String",
         // Intelligent-Tiering moves the definition to the advanced tier only if it outgrows 4 KB.
         tier: "Intelligent-Tiering",
-        value: pulumi
+        insecureValue: pulumi
           .output({
             database: storage.databases.raw!.name,
             bucket: storage.buckets.raw!.name,
@@ -210,7 +210,7 @@ export class DatabaseImporter extends pulumi.ComponentResource {
         description: `Collects ${collection.source}'s landed events into ${collection.domain}'s raw zone`,
         type: "String",
         tier: "Intelligent-Tiering",
-        value: pulumi
+        insecureValue: pulumi
           .output({
             database: storage.databases.raw!.name,
             bucket: storage.buckets.raw!.name,

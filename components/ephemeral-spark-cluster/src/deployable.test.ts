@@ -78,7 +78,7 @@ describe("YARN Docker runtime", () => {
   it("runs the driver and executors in the domain's own image by default (Hadoop refuses a Docker container without one)", async () => {
     const { harness, spark } = await build([{ name: "orders", longLivedCluster: true }, { name: "logistics", imageTag: "2026.12.01" }]);
     const registry = `${account}.dkr.ecr.eu-west-1.amazonaws.com`;
-    const template = (domain: string) => JSON.parse(harness.one("aws:ssm/parameter:Parameter", `spark-${domain}-template`).revealedInputs["value"] as string) as RunJobFlowCommandInput;
+    const template = (domain: string) => JSON.parse(harness.one("aws:ssm/parameter:Parameter", `spark-${domain}-template`).revealedInputs["insecureValue"] as string) as RunJobFlowCommandInput;
     expect(dockerProperties(template("orders").Configurations!)).toMatchObject({
       "spark.executorEnv.YARN_CONTAINER_RUNTIME_TYPE": "docker",
       "spark.executorEnv.YARN_CONTAINER_RUNTIME_DOCKER_IMAGE": `${registry}/dp-prod/orders/spark:bootstrap`,

@@ -222,7 +222,7 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
         type: "String",
         // Intelligent-Tiering moves the template to the advanced tier only if it outgrows 4 KB.
         tier: "Intelligent-Tiering",
-        value: pulumi
+        insecureValue: pulumi
           .output({
             subnetIds: args.privateSubnetIds,
             primary: this.securityGroups.primary.id,

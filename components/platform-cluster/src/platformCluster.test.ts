@@ -15,7 +15,8 @@ const useHelpers = (cluster: PlatformCluster) => {
   cluster.namespace("query", { allow: { "from-notebooks": { direction: "ingress", peers: [{ namespace: "notebooks" }] } } });
 };
 
-const findingsOf = (harness: Harness) => evaluatePolicies(harness.registrations.map((registration) => ({ ...registration, inputs: registration.revealedInputs })));
+// The component alone runs no service on its dedicated node groups (the stage's query mesh and notebooks do), so the stage-level idle-capacity rule is off here.
+const findingsOf = (harness: Harness) => evaluatePolicies(harness.registrations.map((registration) => ({ ...registration, inputs: registration.revealedInputs })), { config: { "cost-idle-node-group": "disabled" } });
 
 describe("PlatformCluster", () => {
   it("exposes the VPC, subnets, cluster name and OIDC provider for the platform contract", async () => {

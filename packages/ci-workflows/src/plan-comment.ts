@@ -132,8 +132,10 @@ export function combinePlanComment(results: StageResult[], options: CombineOptio
     for (const { result } of parsed) lines.push(row([result.stage, outcome(result.exitCode)]));
   }
 
+  // Each stage gets an equal share of what the header leaves, so a large stage cannot push the others out.
+  const share = Math.floor(((options.limit ?? commentLimit) - lines.join("\n").length - 600) / Math.max(1, parsed.length));
   for (const { result, report } of parsed) {
-    if (report) lines.push("", report.rest);
+    if (report) lines.push("", fitComment(report.rest, share, stageNote(result.stage)).trimEnd());
     else if (result.markdown !== undefined) lines.push("", `### ${result.stage}`, "", stripMarker(result.markdown).replace(/^\s*##\s+Offline plan\s*$/m, "").trim());
     else {
       lines.push("", `### ${result.stage}`, "");
@@ -148,9 +150,14 @@ export function combinePlanComment(results: StageResult[], options: CombineOptio
  * Cuts a body to the limit at a line boundary, closing any open code fence and
  * `<details>`, with a note that the full reports are in the run's artifact.
  */
-export function fitComment(body: string, limit: number = commentLimit): string {
+const commentNote = "\n\n_This comment was cut to fit GitHub's size limit: the full reports are in the workflow run's `plan-reports` artifact._\n";
+
+function stageNote(stage: string): string {
+  return `\n\n_The ${stage} report was cut to fit GitHub's comment size limit: its full JSON and markdown are in the workflow run's \`plan-reports\` artifact._\n`;
+}
+
+export function fitComment(body: string, limit: number = commentLimit, note: string = commentNote): string {
   if (body.length <= limit) return body;
-  const note = "\n\n_This comment was cut to fit GitHub's size limit: the full reports are in the workflow run's `plan-reports` artifact._\n";
   const budget = limit - note.length - 200;
   const lines = body.split("\n");
   const kept: string[] = [];

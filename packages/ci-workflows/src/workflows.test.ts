@@ -122,6 +122,22 @@ describe("ci.yml", () => {
     const recordNumber = (plan.steps ?? []).find((step) => step.name === "Record the pull request number for plan-comment.yml")!;
     expect(recordNumber.if).toBe("github.event_name == 'pull_request'");
   });
+
+  it("plans the base branch first on pull requests and compares each stage against it", () => {
+    const plan = jobOf(ci, "plan");
+    const base = indexOf(plan, (step) => step.name === "Plan the base branch (what the pull request is compared with)");
+    const head = indexOf(plan, runs_(/--markdown "\$plan_dir\/plan-\$stage\.md"/));
+    expect(base).toBeGreaterThan(-1);
+    expect(base).toBeLessThan(head);
+    const baseStep = plan.steps![base]!;
+    expect(baseStep.if).toBe("github.event_name == 'pull_request'");
+    expect(baseStep.env?.["BASE_SHA"]).toBe("${{ github.event.pull_request.base.sha }}");
+    expect(String(baseStep.run)).toContain('git worktree add --detach "$base_dir" "$BASE_SHA"');
+    expect(String(baseStep.run)).toContain('--json "$plan_dir/base-$stage.json"');
+    expect(String(plan.steps![head]!.run)).toContain('base=(--base "$plan_dir/base-$stage.json")');
+    // The worktree needs the base commit: the checkout keeps the full history.
+    expect(stepsUsing(plan, "actions/checkout")[0]!.with?.["fetch-depth"]).toBe(0);
+  });
 });
 
 describe("plan-comment.yml", () => {

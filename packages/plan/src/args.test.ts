@@ -15,6 +15,19 @@ describe("parseArgs", () => {
       domainsDir: "d",
       stackTraces: true,
       help: false,
+      failOnReplaceStateful: false,
+      tree: false,
+    });
+  });
+
+  it("reads the review options: --base, --fail-on-replace-stateful, --tree, --domain, --prices, --usage", () => {
+    expect(parseArgs(["--stack", "prod", "--base=base.json", "--fail-on-replace-stateful", "--tree", "--domain", "orders", "--prices", "p.json", "--usage", "u.json"])).toMatchObject({
+      base: "base.json",
+      failOnReplaceStateful: true,
+      tree: true,
+      domain: "orders",
+      prices: "p.json",
+      usage: "u.json",
     });
   });
 
@@ -26,6 +39,14 @@ describe("parseArgs", () => {
     [["--stak", "dev"], 'command line: --stak: unknown option (did you mean "--stack"?)'],
     [["--stack", "dev", "--jsn=plan.json"], 'command line: --jsn=plan.json: unknown option (did you mean "--json"?)'],
     [["--stack", "dev", "--stack", "prod"], "command line: --stack: given twice"],
+    [["--stack", "dev", "--fail-on-replace-statefull"], 'command line: --fail-on-replace-statefull: unknown option (did you mean "--fail-on-replace-stateful"?)'],
+    [["--stack", "dev", "--base", "b.json", "--fail-on-replace-stateful=yes"], "command line: --fail-on-replace-stateful: takes no value"],
+    [["--stack", "dev", "--fail-on-replace-stateful"], "command line: --fail-on-replace-stateful: needs --base <json>, the plan to compare with"],
+    [["--stack", "dev", "--tre"], 'command line: --tre: unknown option (did you mean "--tree"?)'],
+    [["--stack", "dev", "--prics", "p.json"], 'command line: --prics: unknown option (did you mean "--prices"?)'],
+    [["--stack", "dev", "--usage"], "command line: --usage: needs a value"],
+    [["--stack", "dev", "--domain", "--tree"], "command line: --domain: needs a value"],
+    [["--stack", "dev", "--base", "a.json", "--base", "b.json"], "command line: --base: given twice"],
   ])("fails on %j with one input problem", (argv, line) => {
     let caught: unknown;
     try {

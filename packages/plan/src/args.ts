@@ -14,6 +14,15 @@ export interface CliArgs {
   policyConfig?: string;
   stackTraces: boolean;
   help: boolean;
+  /** An earlier plan document of the same stack to compare against. */
+  base?: string;
+  failOnReplaceStateful: boolean;
+  tree: boolean;
+  domain?: string;
+  /** Price overrides for the cost estimate (JSON). */
+  prices?: string;
+  /** Usage model overrides per stage (JSON). */
+  usage?: string;
 }
 
 export const usage = `Usage: npm run plan -- --stack <stack> [options]
@@ -28,39 +37,52 @@ Options:
   --project <dir>          directory with the project's Pulumi.yaml (default: .)
   --platform-plan <json>   resolve StackReferences from a platform plan's outputs
   --mode resolved|preview  which run to report (both always run; default resolved)
-  --json <file>            write the plan document (schemaVersion 1)
+  --json <file>            write the plan document (schemaVersion 2)
   --markdown <file>        write a pull-request comment
   --policy-config <json>   policy pack config (enforcement levels, caps), as for pulumi --policy-pack-config
   --stack-traces           keep stack traces while the program runs (to debug it; slower)
+  --base <json>            compare against an earlier plan of the stack (the base branch's)
+  --fail-on-replace-stateful  exit 1 when the change replaces or deletes a stateful resource
+  --tree                   print the resources as a tree (component -> children)
+  --domain <name>          show only one domain's resources (and changes)
+  --prices <json>          cost: override prices, { "prices": { "<key>": <usd> } }
+  --usage <json>           cost: override the usage model, { "<stage>" | "*": { "<key>": <n> } }
   --help                   this text
 
-Exit codes: 0 ok, 1 mandatory policy violations, 2 invalid input (config, options,
-files; nothing ran), 70 internal error (a bug: the plan itself failed).`;
+Exit codes: 0 ok, 1 mandatory policy violations (or, with --fail-on-replace-stateful,
+a stateful resource replaced or deleted), 2 invalid input (config, options, files;
+nothing ran), 70 internal error (a bug: the plan itself failed).`;
 
-const valued = new Set(["--stack", "--config-file", "--domains-dir", "--project", "--platform-plan", "--mode", "--json", "--markdown", "--policy-config"]);
+const valued = new Set(["--stack", "--config-file", "--domains-dir", "--project", "--platform-plan", "--mode", "--json", "--markdown", "--policy-config", "--base", "--domain", "--prices", "--usage"]);
+const switches = new Set(["--stack-traces", "--fail-on-replace-stateful", "--tree"]);
 
 export function parseArgs(argv: readonly string[]): CliArgs {
   const values = new Map<string, string>();
   let help = false;
-  let stackTraces = false;
+  const flags = new Set<string>();
   for (let index = 0; index < argv.length; index++) {
     const raw = argv[index]!;
     if (raw === "--help" || raw === "-h") {
       help = true;
       continue;
     }
-    if (raw === "--stack-traces") {
-      stackTraces = true;
+    if (switches.has(raw)) {
+      flags.add(raw);
       continue;
     }
     const [flag, inline] = raw.includes("=") ? [raw.slice(0, raw.indexOf("=")), raw.slice(raw.indexOf("=") + 1)] : [raw, undefined];
-    if (!valued.has(flag)) throw new UsageError(`unknown option${didYouMean(flag, [...valued, "--stack-traces", "--help"])}`, raw);
+    if (switches.has(flag)) throw new UsageError("takes no value", flag);
+    if (!valued.has(flag)) throw new UsageError(`unknown option${didYouMean(flag, [...valued, ...switches, "--help"])}`, raw);
     const value = inline ?? argv[++index];
     if (value === undefined || value.startsWith("--")) throw new UsageError("needs a value", flag);
     if (values.has(flag)) throw new UsageError("given twice", flag);
     values.set(flag, value);
   }
-  if (help) return { stack: "", project: ".", mode: "resolved", stackTraces, help };
+  const stackTraces = flags.has("--stack-traces");
+  const failOnReplaceStateful = flags.has("--fail-on-replace-stateful");
+  const tree = flags.has("--tree");
+  if (help) return { stack: "", project: ".", mode: "resolved", stackTraces, help, failOnReplaceStateful, tree };
+  if (failOnReplaceStateful && !values.has("--base")) throw new UsageError("needs --base <json>, the plan to compare with", "--fail-on-replace-stateful");
   const stack = values.get("--stack");
   if (!stack) throw new UsageError("is required (the stack to plan, such as dev)", "--stack");
   const mode = values.get("--mode") ?? "resolved";
@@ -77,5 +99,11 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     policyConfig: values.get("--policy-config"),
     stackTraces,
     help,
+    base: values.get("--base"),
+    failOnReplaceStateful,
+    tree,
+    domain: values.get("--domain"),
+    prices: values.get("--prices"),
+    usage: values.get("--usage"),
   };
 }

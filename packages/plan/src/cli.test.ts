@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 
 const repoRoot = path.resolve(__dirname, "../../..");
 const tsx = path.join(repoRoot, "node_modules/.bin/tsx");
@@ -20,8 +20,63 @@ describe("plan command", () => {
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/Plan for data-platform \/ prod \(resolved mode\)/);
-    expect(JSON.parse(fs.readFileSync(path.join(dir, "plan.json"), "utf8"))).toMatchObject({ schemaVersion: 1, stack: "prod" });
+    expect(JSON.parse(fs.readFileSync(path.join(dir, "plan.json"), "utf8"))).toMatchObject({ schemaVersion: 2, stack: "prod" });
     expect(fs.readFileSync(path.join(dir, "plan.md"), "utf8")).toMatch(/^<!-- data-platform-plan -->/);
+  });
+
+  describe("against a base plan of prod", () => {
+    // Each plan is a fresh process: generous timeouts for a loaded machine.
+    const slow = 300_000;
+    let basePlan = "";
+    beforeAll(() => {
+      basePlan = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-cli-base-")), "base.json");
+      expect(plan("--stack", "prod", "--json", basePlan).code).toBe(0);
+    }, slow);
+
+    it("compares against a base plan: turning protection off in prod lists every protection flip as dangerous", () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-cli-"));
+      const base = JSON.parse(fs.readFileSync(basePlan, "utf8")) as { resources: { options: { protect: boolean } }[] };
+      const protectedCount = base.resources.filter((resource) => resource.options.protect).length;
+      expect(protectedCount).toBeGreaterThan(50);
+      const configFile = path.join(dir, "Pulumi.prod.yaml");
+      const prod = fs.readFileSync(path.join(repoRoot, "stacks/platform/Pulumi.prod.yaml"), "utf8");
+      expect(prod).toMatch(/^  data-platform:protect: true$/m);
+      fs.writeFileSync(configFile, prod.replace(/^  data-platform:protect: true$/m, "  data-platform:protect: false"));
+      const result = plan("--stack", "prod", "--config-file", configFile, "--base", basePlan, "--json", path.join(dir, "head.json"), "--markdown", path.join(dir, "head.md"));
+      expect(result.stderr).toBe("");
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain(`DANGEROUS (${protectedCount}):`);
+      expect(result.stdout.split("\n").filter((line) => line.startsWith("  protection-removed  "))).toHaveLength(protectedCount);
+      const head = JSON.parse(fs.readFileSync(path.join(dir, "head.json"), "utf8")) as { diff: { dangerous: { kind: string }[]; counts: { update: number } } };
+      expect(head.diff.dangerous.every((danger) => danger.kind === "protection-removed")).toBe(true);
+      expect(head.diff.counts.update).toBe(protectedCount);
+      expect(fs.readFileSync(path.join(dir, "head.md"), "utf8")).toContain(`:warning: **Dangerous changes (${protectedCount})**`);
+      for (const line of result.stdout.split("\n")) expect(line.length).toBeLessThanOrEqual(100);
+    }, slow);
+
+    it("exits 1 with --fail-on-replace-stateful when a domain's buckets would be deleted, 0 without it", () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-cli-"));
+      const configFile = path.join(dir, "Pulumi.prod.yaml");
+      const prod = fs.readFileSync(path.join(repoRoot, "stacks/platform/Pulumi.prod.yaml"), "utf8");
+      const withoutMarketing = prod.replace(/^    marketing:.*\n(      .*\n)*/m, "");
+      expect(withoutMarketing).not.toBe(prod);
+      fs.writeFileSync(configFile, withoutMarketing);
+      const failing = plan("--stack", "prod", "--config-file", configFile, "--base", basePlan, "--fail-on-replace-stateful");
+      expect(failing.code).toBe(1);
+      expect(failing.stdout).toMatch(/delete-stateful {2}s3\.Bucket lake-marketing-analytics\n {6}deleted \(protected/);
+      expect(failing.stderr).toMatch(/replaces or deletes a stateful resource/);
+      expect(plan("--stack", "prod", "--config-file", configFile, "--base", basePlan).code).toBe(0);
+    }, slow);
+  });
+
+  it("exits 2 on a base plan of another stack", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-cli-"));
+    fs.writeFileSync(path.join(dir, "base.json"), JSON.stringify({ schemaVersion: 1, project: "data-platform", stack: "dev", resources: [], outputs: {} }));
+    const result = plan("--stack", "prod", "--base", path.join(dir, "base.json"));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/base\.json:1:\d+: stack: a plan of stack "dev", not of "prod"/);
+    // Checked before the plan runs: no summary.
+    expect(result.stdout).toBe("");
   });
 
   it("exits 2 on invalid config with one line per problem and no stack trace", () => {
@@ -74,7 +129,7 @@ describe("plan command", () => {
   it("exits 1 when the policy pack finds a weakened bucket", () => {
     const result = plan("--stack", "test", "--project", path.join(__dirname, "__fixtures__/weak-bucket"));
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/\[mandatory\] s3-every-bucket-governed: urn:pulumi:test::weak-bucket::aws:s3\/bucket:Bucket::raw: bucket weak-raw-data lacks: public access block/);
+    expect(result.stdout).toMatch(/\[mandatory\] s3-every-bucket-governed: s3\.Bucket raw\n {6}bucket weak-raw-data lacks: public access block/);
   });
 
   it("lets policy config downgrade a rule to advisory", () => {

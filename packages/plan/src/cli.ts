@@ -1,11 +1,17 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { commandLine, didYouMean, displayPath, isConfigError, sourcePositions, type ConfigIssue } from "@data-platform/config";
+import { commandLine, ConfigError, didYouMean, displayPath, isConfigError, sourcePositions, type ConfigIssue } from "@data-platform/config";
 import { evaluatePolicies, policies } from "@data-platform/policy-pack";
 import type { PolicyPackConfig } from "@pulumi/policy";
 import { parseArgs, usage } from "./args";
+import { attribute } from "./attribution";
 import { runPlan } from "./plan";
+import { availableStacks, readProject, type PulumiProject } from "./project";
 import { markdownReport, textSummary } from "./report";
+import { readBasePlan, replacesStateful } from "./review";
+import { diffPlans } from "./diff";
+import { diffText } from "./diff-report";
+import { priceTable, usageModel } from "./cost/estimate";
 
 /** The plan's exit codes (documented in the README and `--help`). */
 export const exitCodes = { ok: 0, mandatoryViolations: 1, invalidInput: 2, internalError: 70 } as const;
@@ -92,6 +98,16 @@ export async function main(argv: readonly string[]): Promise<number> {
       problems.push({ file: commandLine, path: "--markdown", message: `${args.markdown}: the same file as --json` });
     }
     const policyConfig = readPolicyConfig(args.policyConfig, problems);
+    // The project, where it can be read (runPlan reports it otherwise): the base plan's project and the usage file's stages.
+    let project: PulumiProject | undefined;
+    try {
+      project = readProject(path.resolve(args.project));
+    } catch {
+      project = undefined;
+    }
+    const base = args.base === undefined ? undefined : readBasePlan(args.base, { stack: args.stack, project: project?.name }, problems);
+    const prices = priceTable(args.prices, problems);
+    const usageOverrides = usageModel(args.stack, args.usage, problems, project ? availableStacks(project) : undefined);
     const result = await runPlan({
       stack: args.stack,
       projectDir: args.project,
@@ -101,17 +117,29 @@ export async function main(argv: readonly string[]): Promise<number> {
       mode: args.mode,
       stackTraces: args.stackTraces,
       inputProblems: problems,
+      cost: { prices, usage: usageOverrides, ...(args.prices ? { overrides: args.prices } : {}) },
       policies: (document, revealed) =>
         evaluatePolicies(
           document.resources.map((resource) => ({ ...resource, inputs: revealed.get(resource.urn) ?? resource.inputs })),
           { config: policyConfig },
         ),
     });
-    console.log(textSummary(result.document));
+    if (args.domain !== undefined) {
+      // The domains exist only in the plan (by their tags): an unknown one is an input problem, before anything is written.
+      const domains = [...new Set([...attribute(result.document).domains, ...(base ? attribute(base).domains : [])])].sort();
+      if (!domains.includes(args.domain)) {
+        throw new ConfigError([{ file: commandLine, path: "--domain", message: `no domain "${args.domain}" in the plan${didYouMean(args.domain, domains)}; domains: ${domains.join(", ") || "none"}` }], "Invalid input");
+      }
+    }
+    if (base) result.document.diff = diffPlans(base, result.document);
+    console.log(textSummary(result.document, { tree: args.tree, domain: args.domain }));
+    if (result.document.diff) console.log(`\n${diffText(result.document.diff, { domain: args.domain })}`);
     if (args.json) write(args.json, `${JSON.stringify(result.document, null, 2)}\n`);
     if (args.markdown) write(args.markdown, markdownReport([result.document]));
     const mandatory = result.document.policy.violations.some((violation) => violation.level === "mandatory");
-    return mandatory ? exitCodes.mandatoryViolations : exitCodes.ok;
+    const stateful = args.failOnReplaceStateful && result.document.diff !== undefined && replacesStateful(result.document.diff);
+    if (stateful) console.error("plan: the change replaces or deletes a stateful resource (--fail-on-replace-stateful)");
+    return mandatory || stateful ? exitCodes.mandatoryViolations : exitCodes.ok;
   } catch (error) {
     if (isConfigError(error)) {
       console.error(error.message);

@@ -1,6 +1,9 @@
 import type { Registration } from "@data-platform/testing";
+import type { CostEstimate } from "./cost/estimate";
+import type { DeployTime } from "./deploy-time";
+import type { PlanDiff } from "./diff";
 
-/** One resource in the plan JSON (schemaVersion 1). */
+/** One resource in the plan JSON (schemaVersion 1 and 2). */
 export interface PlanResource {
   urn: string;
   type: string;
@@ -28,9 +31,13 @@ export interface PolicyViolation {
   message: string;
 }
 
-/** The offline plan's JSON document; the contract is documented in the README. */
+/**
+ * The offline plan's JSON document; the contract is documented in the README.
+ * Version 2 adds `cost`, `deployTime` and (against a base plan) `diff`; readers accept version 1
+ * documents (without them) as bases and platform plans.
+ */
 export interface PlanDocument {
-  schemaVersion: 1;
+  schemaVersion: 1 | 2;
   project: string;
   stack: string;
   mode: "resolved" | "preview";
@@ -38,7 +45,15 @@ export interface PlanDocument {
   outputs: Record<string, unknown>;
   policy: { violations: PolicyViolation[] };
   summary: { resources: number; byType: Record<string, number> };
+  /** USD per month, by component, domain and resource (version 2). */
+  cost?: CostEstimate;
+  /** The first deploy's estimated critical path (version 2). */
+  deployTime?: DeployTime;
+  /** What the plan changes against `--base` (version 2, only with a base). */
+  diff?: PlanDiff;
 }
+
+export const schemaVersion = 2;
 
 export function toPlanResource(registration: Registration): PlanResource {
   return {

@@ -63,6 +63,8 @@ function withPlatformPlan(at: (name: string) => string, change: (outputs: Record
 }
 
 const domainArgs = (...args: string[]) => ["--stack", "orders-dev", "--project", domainDir, ...args];
+// A domain stack of another name (the stage comes from the stack name, <domain>-<stage>).
+const domainStackArgs = (stack: string, ...args: string[]) => ["--stack", stack, "--project", domainDir, ...args];
 const platformArgs = (...args: string[]) => ["--stack", "dev", "--project", repoRoot, ...args];
 
 // Each row: a bad input as a new user would make it, and every line the plan must print for it (after the title):
@@ -90,7 +92,7 @@ const table: { case: string; args: (at: (name: string) => string) => string[]; l
   },
   {
     case: "YAML syntax error in the domain project's stack file",
-    args: () => domainArgs("--config-file", workspace({ "Pulumi.orders-dev.yaml": ordersDev.replace("zone: analytics", "zone: [analytics") })("Pulumi.orders-dev.yaml")),
+    args: () => domainArgs("--config-file", workspace({ "Pulumi.orders-dev.yaml": ordersDev.replace("consumers: [logistics]", "consumers: [logistics") })("Pulumi.orders-dev.yaml")),
     lines: [/Pulumi\.orders-dev\.yaml:\d+:\d+: .*invalid YAML: /],
   },
   {
@@ -181,7 +183,7 @@ const table: { case: string; args: (at: (name: string) => string) => string[]; l
   {
     case: "a platform plan missing an output the program needs",
     args: (at) => domainArgs("--platform-plan", withPlatformPlan(at, (outputs) => (outputs["domains"]["orders"]["workflow"]["ecs"] = null))),
-    lines: [/platform-dev\.json:\d+:\d+: outputs\.domains\.orders\.workflow\.ecs: domain "orders" has no Fargate runner in this stage \(needs\.fargate\.enabled\), which job "export-daily-orders" runs on$/],
+    lines: [new RegExp(`Pulumi\\.orders-dev\\.yaml:${lineOf(ordersDev, "  data-domain:jobs:")}:3: data-domain:jobs: domain "orders" has no Fargate runner in stage "dev": set needs\\.fargate\\.enabled in stacks/platform/domains/orders\\.yaml \\(or the stage's override\\), or remove the jobs$`)],
   },
   {
     case: "a platform plan of another contract version",
@@ -189,18 +191,93 @@ const table: { case: string; args: (at: (name: string) => string) => string[]; l
     lines: [/platform-dev\.json:\d+:\d+: outputs\.contractVersion: platform stack "acme\/data-platform\/dev" speaks contract version 0; this program needs version 1$/],
   },
   {
-    case: "a domain and a consumer the platform does not have, with suggestions",
+    case: "a domain the platform does not have, with a suggestion (its products are not checked further)",
     args: (at) =>
-      domainArgs(
+      domainStackArgs(
+        "ordrs-dev",
         "--platform-plan",
         withPlatformPlan(at),
         "--config-file",
         workspace({ "Pulumi.orders-dev.yaml": ordersDev.replace("data-domain:domain: orders", "data-domain:domain: ordrs").replace("consumers: [logistics]", "consumers: [logistcs]") })("Pulumi.orders-dev.yaml"),
       ),
     lines: [
-      new RegExp(`Pulumi\\.orders-dev\\.yaml:${lineOf(ordersDev, "  data-domain:domain: orders")}:3: data-domain:domain: platform stack "acme/data-platform/dev" has no domain "ordrs" \\(did you mean "orders"\\?\\); its domains: logistics, orders$`),
-      /Pulumi\.orders-dev\.yaml:\d+:\d+: data-domain:products\.orders\.consumers\[0\]: platform stack "acme\/data-platform\/dev" has no domain "logistcs" \(did you mean "logistics"\?\)/,
+      new RegExp(`Pulumi\\.orders-dev\\.yaml:${lineOf(ordersDev, "  data-domain:domain: orders")}:3: data-domain:domain: domain "ordrs" is not enabled in platform stage "dev" \\(did you mean "orders"\\?\\) \\(enabled: logistics, orders\\); enable it under data-platform:domains in the platform's Pulumi\\.dev\\.yaml$`),
     ],
+  },
+  {
+    case: "a consumer the platform does not have, with a suggestion",
+    args: (at) => domainArgs("--platform-plan", withPlatformPlan(at), "--config-file", workspace({ "Pulumi.orders-dev.yaml": ordersDev.replace("consumers: [logistics]", "consumers: [logistcs]") })("Pulumi.orders-dev.yaml")),
+    lines: [/Pulumi\.orders-dev\.yaml:\d+:\d+: data-domain:products\.orders\.consumers\[0\]: .*"logistcs".*\(did you mean "logistics"\?\)/],
+  },
+  {
+    case: "an unknown review option, with a suggestion",
+    args: () => platformArgs("--fail-on-replace-statefull"),
+    lines: [/^command line: --fail-on-replace-statefull: unknown option \(did you mean "--fail-on-replace-stateful"\?\)$/],
+  },
+  {
+    case: "--fail-on-replace-stateful without --base",
+    args: () => platformArgs("--fail-on-replace-stateful"),
+    lines: [/^command line: --fail-on-replace-stateful: needs --base <json>, the plan to compare with$/],
+  },
+  {
+    case: "a base plan that does not exist",
+    args: (at) => platformArgs("--base", at("base.json")),
+    lines: [/^command line: --base: .*base\.json: file not found$/],
+  },
+  {
+    case: "a base plan that is not JSON",
+    args: () => platformArgs("--base", workspace({ "base.json": '{\n  "schemaVersion": 2,\n  "resources": [,\n}\n' })("base.json")),
+    lines: [/base\.json:3:\d+: not JSON \(/],
+  },
+  {
+    case: "a base JSON file that is not a plan",
+    args: () => platformArgs("--base", workspace({ "base.json": '{\n  "schemaVersion": 3,\n  "resources": []\n}\n' })("base.json")),
+    lines: [/base\.json:2:3: schemaVersion: not a plan document: expected schemaVersion 1 or 2 \(the JSON that npm run plan -- --json writes\), got 3$/],
+  },
+  {
+    case: "a base plan of another stack",
+    args: () => platformArgs("--base", workspace({ "base.json": JSON.stringify({ ...platformPlan, stack: "prod" }, null, 2) })("base.json")),
+    lines: [/base\.json:\d+:3: stack: a plan of stack "prod", not of "dev": compare with a plan of the same stack$/],
+  },
+  {
+    case: "a base plan of another project",
+    args: () => platformArgs("--base", workspace({ "base.json": JSON.stringify({ ...platformPlan, project: "data-domain" }, null, 2) })("base.json")),
+    lines: [/base\.json:\d+:3: project: a plan of project "data-domain", not of "data-platform"$/],
+  },
+  {
+    case: "a price key that does not exist in --prices, with a suggestion",
+    args: () => platformArgs("--prices", workspace({ "prices.json": '{\n  "prices": {\n    "nat.hours": 0.05\n  }\n}\n' })("prices.json")),
+    lines: [/prices\.json:3:5: prices\.nat\.hours: unknown price key \(did you mean "nat\.hour"\?\); keys: .*nat\.hour/],
+  },
+  {
+    case: "a --prices file without the prices object, and a negative price",
+    args: () => platformArgs("--prices", workspace({ "prices.json": '{ "price": { "nat.hour": -1 } }' })("prices.json")),
+    lines: [/prices\.json:1:3: price: unknown key \(did you mean "prices"\?\)/, /prices\.json: prices: is required: an object of price keys to USD/],
+  },
+  {
+    case: "a price that is not a number",
+    args: () => platformArgs("--prices", workspace({ "prices.json": '{ "prices": { "nat.hour": "0.05" } }' })("prices.json")),
+    lines: [/prices\.json:1:\d+: prices\.nat\.hour: must be a number >= 0 \(USD\), got "0\.05"$/],
+  },
+  {
+    case: "a usage key that does not exist in --usage, with a suggestion",
+    args: () => platformArgs("--usage", workspace({ "usage.json": '{\n  "dev": {\n    "dataTbPerDy": 0.1\n  }\n}\n' })("usage.json")),
+    lines: [/usage\.json:3:5: dev\.dataTbPerDy: unknown usage key \(did you mean "dataTbPerDay"\?\); keys: .*dataTbPerDay/],
+  },
+  {
+    case: "a stage that does not exist in --usage, with a suggestion",
+    args: () => platformArgs("--usage", workspace({ "usage.json": '{ "prd": { "dataTbPerDay": 1 } }' })("usage.json")),
+    lines: [/usage\.json:1:3: prd: unknown stage \(did you mean "prod"\?\); scopes: "\*" \(every stage\), "dev", "prod", "staging"$/],
+  },
+  {
+    case: "a --usage file that does not exist",
+    args: (at) => platformArgs("--usage", at("usage.json")),
+    lines: [/^command line: --usage: .*usage\.json: file not found$/],
+  },
+  {
+    case: "the review and cost inputs wrong at once: every problem in one report",
+    args: (at) => platformArgs("--base", at("base.json"), "--prices", workspace({ "prices.json": '{ "prices": { "mwaa.mw1.smal": 1 } }' })("prices.json"), "--usage", workspace({ "usage.json": '{ "*": { "natGbPerDay": -5 } }' })("usage.json")),
+    lines: [/^command line: --base: .*base\.json: file not found$/, /prices\.json:1:\d+: prices\.mwaa\.mw1\.smal: unknown price key \(did you mean "mwaa\.mw1\.small"\?\)/, /usage\.json:1:\d+: \*\.natGbPerDay: must be a number >= 0, got -5$/],
   },
 ];
 
@@ -216,6 +293,34 @@ describe("the plan's one error path", () => {
     // Nothing ran: no plan summary, no stack trace.
     expect(result.stdout).toBe("");
     expect(result.stderr).not.toMatch(/\n\s+at |Circular/);
+  });
+
+  it("exits 2 on a --domain the plan does not have, with a suggestion, before anything is printed or written", async () => {
+    const at = workspace({});
+    const result = await plan(platformArgs("--domain", "ordrs", "--json", at("plan.json")));
+    expect(result.stderr.split("\n")).toEqual([
+      "Invalid input (1 problem):",
+      'command line: --domain: no domain "ordrs" in the plan (did you mean "orders"?); domains: logistics, orders',
+      "(npm run plan -- --help lists the options)",
+    ]);
+    expect(result.code).toBe(exitCodes.invalidInput);
+    expect(result.stdout).toBe("");
+    expect(fs.existsSync(at("plan.json"))).toBe(false);
+  });
+
+  it("the review and cost inputs of the table are valid when well formed: base plan, prices, usage, domain", async () => {
+    const at = workspace({
+      "base.json": JSON.stringify(platformPlan),
+      "prices.json": JSON.stringify({ prices: { "nat.hour": 0.05 } }),
+      "usage.json": JSON.stringify({ "*": { natGbPerDay: 10 }, dev: { dataTbPerDay: 0.1 } }),
+    });
+    const result = await plan(platformArgs("--base", at("base.json"), "--fail-on-replace-stateful", "--prices", at("prices.json"), "--usage", at("usage.json"), "--domain", "orders", "--json", at("plan.json")));
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(exitCodes.ok);
+    const written = JSON.parse(fs.readFileSync(at("plan.json"), "utf8"));
+    expect(written.diff.counts).toMatchObject({ add: 0, remove: 0, replace: 0 });
+    expect(written.cost.usage).toMatchObject({ natGbPerDay: 10, dataTbPerDay: 0.1 });
+    expect(written.cost.prices.overrides).toBe(at("prices.json"));
   });
 
   it("the base inputs of the table are valid: the domain plans against the platform plan", async () => {

@@ -2,6 +2,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { checkStackFile, closest, commandLine, ConfigError, configEnv, displayPath, isConfigError, Problems, sourcePositions, type ConfigIssue } from "@data-platform/config";
 import { readStackConfigFile } from "@data-platform/testing";
+import type { PriceTable, UsageModel } from "@data-platform/policy-pack";
+import { estimateCost } from "./cost/estimate";
+import { estimateDeployTime } from "./deploy-time";
 import type { PlanDocument, PolicyViolation } from "./document";
 import { availableStacks, programEntry, readProject, type PulumiProject } from "./project";
 import { runMode, type ModeRun, type PlanMode } from "./run-mode";
@@ -31,6 +34,8 @@ export interface PlanOptions {
   stackTraces?: boolean;
   /** Problems the caller found in its own inputs (options, output paths, policy config), reported with the plan's. */
   inputProblems?: readonly ConfigIssue[];
+  /** The price table and usage model of the cost estimate. @default the built-in table and the stage's default usage */
+  cost?: { prices?: PriceTable; usage?: UsageModel; overrides?: string };
 }
 
 export interface PlanResult {
@@ -59,8 +64,8 @@ function readPlatformPlan(file: string, problems: Problems): Record<string, Reco
     problems.add({ file: label, path: "", message: `not JSON (${(error as Error).message})`, line: position?.line, column: position?.column });
     return undefined;
   }
-  if (typeof document !== "object" || document === null || document.schemaVersion !== 1) {
-    problems.add({ file: label, path: "schemaVersion", message: "not a plan document: expected schemaVersion 1 (the JSON that npm run plan -- --json writes)" });
+  if (typeof document !== "object" || document === null || (document.schemaVersion !== 1 && document.schemaVersion !== 2)) {
+    problems.add({ file: label, path: "schemaVersion", message: "not a plan document: expected schemaVersion 1 or 2 (the JSON that npm run plan -- --json writes)" });
     return undefined;
   }
   if (typeof document.outputs !== "object" || document.outputs === null || Array.isArray(document.outputs)) {
@@ -138,7 +143,10 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
 
   // Policies read the resolved run, where every input is concrete; both documents report the findings.
   const violations = [...compareUrns(documents.resolved, documents.preview), ...((await options.policies?.(documents.resolved, revealedInputs)) ?? [])];
-  for (const mode of ["resolved", "preview"] as const) documents[mode].policy.violations = violations;
+  // Cost and deploy time read the resolved run (concrete inputs); both documents carry them.
+  const cost = estimateCost(documents.resolved, options.cost?.prices, options.cost?.usage, options.cost?.overrides);
+  const deployTime = estimateDeployTime(documents.resolved);
+  for (const mode of ["resolved", "preview"] as const) Object.assign(documents[mode], { cost, deployTime, policy: { violations } });
   return { document: documents[options.mode ?? "resolved"], documents };
 }
 

@@ -1,7 +1,7 @@
 import { require as tsxRequire } from "tsx/cjs/api";
 import { commandLine, ConfigError } from "@data-platform/config";
 import { runProgramSettled, type ProgramExports } from "@data-platform/testing";
-import { summarise, toPlanResource, type PlanDocument } from "./document";
+import { schemaVersion, summarise, toPlanResource, type PlanDocument } from "./document";
 
 export type PlanMode = "resolved" | "preview";
 
@@ -72,7 +72,7 @@ export async function runMode(run: ModeRun): Promise<ModeResult> {
     const resources = result.harness.registrations.map(toPlanResource).sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
     return {
       document: {
-        schemaVersion: 1,
+        schemaVersion,
         project: run.project,
         stack: run.stack,
         mode: run.mode,

@@ -1,3 +1,4 @@
+import type { PolicyPackConfig } from "@pulumi/policy";
 import { describe, expect, it } from "vitest";
 import { evaluatePolicies, type EvaluatedResource } from "./evaluate";
 import { policies } from "./policies";
@@ -93,7 +94,7 @@ function network(options: { prefix?: string; zones?: string[]; natIn?: string[];
 }
 
 /** For every policy: resources that comply, and resources that violate (with the expected message). */
-const cases: Record<string, { pass: () => EvaluatedResource[]; fail: () => EvaluatedResource[]; message: RegExp }> = {
+const cases: Record<string, { pass: () => EvaluatedResource[]; fail: () => EvaluatedResource[]; message: RegExp; config?: PolicyPackConfig }> = {
   "s3-public-access-block-all-flags": {
     pass: () => [r("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true })],
     fail: () => [r("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true })],
@@ -496,6 +497,23 @@ const cases: Record<string, { pass: () => EvaluatedResource[]; fail: () => Evalu
     fail: () => [r("aws:ec2/vpc:Vpc", {}), ...network({ s3: (zone) => zone !== "b" })],
     message: /VPC has no S3 gateway endpoint[\s\S]*route table of private subnets \(private-b\) has no S3 gateway endpoint/,
   },
+  "cost-monthly-budget": {
+    // mw1.small ($357.70) + an EKS control plane ($73) fit a $700 budget; a second environment does not.
+    config: { "cost-monthly-budget": { monthlyBudgetUsd: 700, usage: { mwaaExtraWorkerHoursPerDay: 0 } } },
+    pass: () => [r("aws:mwaa/environment:Environment", { environmentClass: "mw1.small", minWorkers: 1 }), r("aws:eks/cluster:Cluster", {})],
+    fail: () => [r("aws:mwaa/environment:Environment", { environmentClass: "mw1.small", minWorkers: 1 }), r("aws:mwaa/environment:Environment", { environmentClass: "mw1.small", minWorkers: 1 }), r("aws:eks/cluster:Cluster", {})],
+    message: /estimated \$788\/month is over the budget of \$700; top drivers: MWAA mw1\.small environment \$715, EKS control plane \$73/,
+  },
+  "cost-idle-node-group": {
+    pass: () => [
+      r("aws:eks/nodeGroup:NodeGroup", { instanceTypes: ["r7g.4xlarge"], scalingConfig: { desiredSize: 4, minSize: 2 }, taints: [{ key: "data-platform.io/dedicated", value: "query", effect: "NO_SCHEDULE" }] }),
+      r("kubernetes:helm.sh/v4:Chart", { chart: "oci://harbor.starburstdata.net/starburstdata/charts/starburst-enterprise" }),
+      r("aws:eks/nodeGroup:NodeGroup", { instanceTypes: ["m7g.2xlarge"], scalingConfig: { desiredSize: 0, minSize: 0 }, taints: [{ key: "data-platform.io/dedicated", value: "notebooks", effect: "NO_SCHEDULE" }] }),
+      r("aws:eks/nodeGroup:NodeGroup", { instanceTypes: ["m7g.large"], scalingConfig: { desiredSize: 2, minSize: 2 }, taints: [] }),
+    ],
+    fail: () => [r("aws:eks/nodeGroup:NodeGroup", { instanceTypes: ["r7g.4xlarge"], scalingConfig: { desiredSize: 4, minSize: 2 }, taints: [{ key: "data-platform.io/dedicated", value: "query", effect: "NO_SCHEDULE" }] }), r("kubernetes:helm.sh/v4:Chart", { chart: "jupyterhub" })],
+    message: /4 r7g\.4xlarge node\(s\) dedicated to "query", but the stage runs none of its charts \(trino, starburst-enterprise\)/,
+  },
 };
 
 describe("policy pack rules", () => {
@@ -508,11 +526,11 @@ describe("policy pack rules", () => {
     const testCase = cases[policy.name];
     if (!testCase) continue;
     it(`${policy.name}: passes compliant resources`, async () => {
-      const findings = await evaluatePolicies(testCase.pass(), { policies: [policy] });
+      const findings = await evaluatePolicies(testCase.pass(), { policies: [policy], config: testCase.config ?? {} });
       expect(findings).toEqual([]);
     });
     it(`${policy.name}: fails violating resources`, async () => {
-      const findings = await evaluatePolicies(testCase.fail(), { policies: [policy] });
+      const findings = await evaluatePolicies(testCase.fail(), { policies: [policy], config: testCase.config ?? {} });
       expect(findings.length).toBeGreaterThan(0);
       for (const finding of findings) {
         expect(finding.policy).toBe(policy.name);
@@ -521,6 +539,24 @@ describe("policy pack rules", () => {
       expect(findings.map((finding) => finding.message).join("\n")).toMatch(testCase.message);
     });
   }
+});
+
+describe("EMR templates in SSM parameters", () => {
+  it("are read from insecureValue (the platform's choice: a template holds no secret) as well as value", async () => {
+    const template = JSON.stringify({ ReleaseLabel: "emr-7.5.0" });
+    const [fromInsecure, fromValue] = await Promise.all([
+      evaluatePolicies([r("aws:ssm/parameter:Parameter", { insecureValue: template })], { policies: policies.filter((policy) => policy.name === "cost-emr-idle-termination") }),
+      evaluatePolicies([r("aws:ssm/parameter:Parameter", { value: template })], { policies: policies.filter((policy) => policy.name === "cost-emr-idle-termination") }),
+    ]);
+    expect(fromInsecure.map((finding) => finding.message)).toEqual(["EMR template has no AutoTerminationPolicy.IdleTimeout"]);
+    expect(fromValue.map((finding) => finding.message)).toEqual(["EMR template has no AutoTerminationPolicy.IdleTimeout"]);
+  });
+
+  it("are checked for the Docker runtime image from insecureValue too (where the platform writes them)", async () => {
+    const template = JSON.stringify({ ReleaseLabel: "emr-6.15.0", Configurations: [{ Classification: "spark-defaults", Properties: { "spark.executorEnv.YARN_CONTAINER_RUNTIME_TYPE": "docker" } }] });
+    const findings = await evaluatePolicies([r("aws:ssm/parameter:Parameter", { insecureValue: template })], { policies: policies.filter((policy) => policy.name === "emr-docker-runtime-image") });
+    expect(findings.map((finding) => finding.message)).toEqual(["spark.executorEnv.YARN_CONTAINER_RUNTIME_TYPE is docker but spark.executorEnv.YARN_CONTAINER_RUNTIME_DOCKER_IMAGE is not set"]);
+  });
 });
 
 describe("evaluatePolicies", () => {

@@ -2,3 +2,4 @@ export * from "./policies";
 export * from "./evaluate";
 export { chartRequirements, podSecurityExceptionAnnotation, podSecurityLabel } from "./rules/kubernetes";
 export type { CostConfig } from "./rules/cost";
+export * from "./cost-model";

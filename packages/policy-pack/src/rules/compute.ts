@@ -49,7 +49,7 @@ export const emrTemplatesUseSecurityConfiguration: StackValidationPolicy = {
   description: "[EMR.1/EMR.3/EMR.4] Every EMR cluster template (RunJobFlow JSON in SSM) names a security configuration of this stack it depends on, terminates itself and keeps logs.",
   validateStack: (args, report) => {
     for (const parameter of args.resources.filter((resource) => resource.type === typeOf(aws.ssm.Parameter))) {
-      const template = jobFlowTemplate(parameter.props["value"]);
+      const template = jobFlowTemplate(parameter.props["insecureValue"] ?? parameter.props["value"]);
       if (!template) continue;
       const configurations = parameter.dependencies.filter((dependency) => dependency.type === typeOf(aws.emr.SecurityConfiguration));
       if (!configurations.some((configuration) => configuration.props["name"] === template["SecurityConfiguration"])) {
@@ -77,7 +77,7 @@ export const emrDockerRuntimeImage: StackValidationPolicy = {
   validateStack: (args, report) => {
     for (const resource of args.resources) {
       const configurations =
-        resource.type === typeOf(aws.ssm.Parameter) ? get(jobFlowTemplate(resource.props["value"]), "Configurations") : resource.type === typeOf(aws.emr.Cluster) ? parseJson(resource.props["configurationsJson"]) : undefined;
+        resource.type === typeOf(aws.ssm.Parameter) ? get(jobFlowTemplate(resource.props["insecureValue"] ?? resource.props["value"]), "Configurations") : resource.type === typeOf(aws.emr.Cluster) ? parseJson(resource.props["configurationsJson"]) : undefined;
       if (configurations === undefined) continue;
       for (const role of dockerRuntimeWithoutImage(configurations)) report(`${role}.YARN_CONTAINER_RUNTIME_TYPE is docker but ${role}.YARN_CONTAINER_RUNTIME_DOCKER_IMAGE is not set`, resource.urn);
     }

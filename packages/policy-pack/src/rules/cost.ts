@@ -1,5 +1,8 @@
 import * as aws from "@pulumi/aws";
 import { validateResourceOfType, type PolicyResource, type ResourceValidationPolicy, type StackValidationPolicy } from "@pulumi/policy";
+import { estimateMonthlyCost } from "../cost-model/estimate";
+import { defaultPriceTable, withPriceOverrides } from "../cost-model/prices";
+import { defaultUsage, type UsageModel } from "../cost-model/usage";
 import { get, parseJson, typeOf } from "../util";
 
 const mwaaClasses = ["mw1.micro", "mw1.small", "mw1.medium", "mw1.large", "mw1.xlarge", "mw1.2xlarge"];
@@ -13,7 +16,69 @@ export interface CostConfig {
   maxRedshiftBaseCapacity?: number;
   /** MWAA environments allowed per account and region (the service quota). @default 10 */
   mwaaEnvironmentQuota?: number;
+  /** The stage's monthly budget in USD; the budget rule applies only when it is set. */
+  monthlyBudgetUsd?: number;
+  /** Usage model overrides for the budget's estimate (see the plan's cost section). */
+  usage?: Partial<UsageModel>;
+  /** Price overrides for the budget's estimate, `{ "<key>": <usd> }`. */
+  prices?: Record<string, number>;
+  /**
+   * Which Helm charts run each dedicated node group's service (the group's `data-platform.io/dedicated`
+   * taint). @default { query: ["trino", "starburst-enterprise"], notebooks: ["jupyterhub"] }
+   */
+  dedicatedServices?: Record<string, string[]>;
 }
+
+const money = (usd: number) => `$${Math.round(usd).toLocaleString("en-US")}`;
+
+export const monthlyBudget: StackValidationPolicy = {
+  name: "cost-monthly-budget",
+  description: "[cost] The stage's estimated monthly cost (fixed costs from the plan, usage from the model) stays within the configured budget.",
+  enforcementLevel: "advisory",
+  configSchema: { properties: { monthlyBudgetUsd: { type: "number", minimum: 0 }, usage: { type: "object" }, prices: { type: "object" } } },
+  validateStack: (args, report) => {
+    const config = args.getConfig<CostConfig>();
+    if (config.monthlyBudgetUsd === undefined) return;
+    const prices = config.prices ? withPriceOverrides(defaultPriceTable, config.prices, "policy config") : defaultPriceTable;
+    const estimate = estimateMonthlyCost(
+      args.resources.map((resource) => ({ urn: resource.urn, type: resource.type, name: resource.name, inputs: resource.props })),
+      { prices, usage: { ...defaultUsage, ...config.usage } },
+    );
+    if (estimate.total <= config.monthlyBudgetUsd) return;
+    const drivers = new Map<string, number>();
+    for (const line of estimate.lines) drivers.set(line.item.replace(/^\d+ x /, ""), (drivers.get(line.item.replace(/^\d+ x /, "")) ?? 0) + line.monthlyUsd);
+    const top = [...drivers.entries()].sort(([, a], [, b]) => b - a).slice(0, 3).map(([item, usd]) => `${item} ${money(usd)}`);
+    const largest = [...estimate.lines].sort((a, b) => b.monthlyUsd - a.monthlyUsd)[0]!;
+    report(`estimated ${money(estimate.total)}/month is over the budget of ${money(config.monthlyBudgetUsd)}; top drivers: ${top.join(", ")}`, largest.urn);
+  },
+};
+
+const defaultDedicatedServices: Record<string, string[]> = { query: ["trino", "starburst-enterprise"], notebooks: ["jupyterhub"] };
+
+function chartName(chart: unknown): string {
+  return String(chart ?? "").split("/").pop()!;
+}
+
+export const idleNodeGroup: StackValidationPolicy = {
+  name: "cost-idle-node-group",
+  description: "[cost] A node group dedicated to a service (its data-platform.io/dedicated taint) keeps no nodes when the stage does not run that service.",
+  enforcementLevel: "advisory",
+  configSchema: { properties: { dedicatedServices: { type: "object" } } },
+  validateStack: (args, report) => {
+    const services = args.getConfig<CostConfig>().dedicatedServices ?? defaultDedicatedServices;
+    const charts = new Set(args.resources.filter((resource) => resource.type.startsWith("kubernetes:helm.sh/")).map((resource) => chartName(resource.props["chart"])));
+    for (const group of args.resources.filter((resource) => resource.type === typeOf(aws.eks.NodeGroup))) {
+      const taints = (group.props["taints"] as { key?: string; value?: string }[] | undefined) ?? [];
+      const service = taints.find((taint) => taint.key === "data-platform.io/dedicated")?.value;
+      if (!service || !services[service]) continue;
+      const scaling = (group.props["scalingConfig"] as { desiredSize?: number; minSize?: number } | undefined) ?? {};
+      const nodes = Math.max(scaling.desiredSize ?? 0, scaling.minSize ?? 0);
+      if (nodes === 0 || services[service]!.some((chart) => charts.has(chart))) continue;
+      const instanceTypes = (group.props["instanceTypes"] as string[] | undefined) ?? [];
+      report(`${nodes} ${instanceTypes[0] ?? ""} node(s) dedicated to "${service}", but the stage runs none of its charts (${services[service]!.join(", ")}): set desiredSize and minSize to 0 or enable the service`, group.urn);
+    }
+  },
+};
 
 export const mwaaCaps: ResourceValidationPolicy = {
   name: "cost-mwaa-caps",
@@ -52,7 +117,7 @@ export const emrIdleTermination: StackValidationPolicy = {
     for (const resource of args.resources) {
       if (resource.type === typeOf(aws.emr.Cluster) && !resource.props["autoTerminationPolicy"]) report("EMR cluster has no autoTerminationPolicy", resource.urn);
       if (resource.type === typeOf(aws.ssm.Parameter)) {
-        const template = parseJson(resource.props["value"]);
+        const template = parseJson(resource.props["insecureValue"] ?? resource.props["value"]);
         if (template && typeof template === "object" && "ReleaseLabel" in template && !get(template, "AutoTerminationPolicy.IdleTimeout")) report("EMR template has no AutoTerminationPolicy.IdleTimeout", resource.urn);
       }
     }
@@ -105,4 +170,4 @@ export const s3GatewayEndpoint: StackValidationPolicy = {
   },
 };
 
-export const costPolicies = [mwaaCaps, mwaaQuota, emrIdleTermination, redshiftBaseCapacity, kinesisOnDemand, s3GatewayEndpoint];
+export const costPolicies = [mwaaCaps, mwaaQuota, emrIdleTermination, redshiftBaseCapacity, kinesisOnDemand, s3GatewayEndpoint, monthlyBudget, idleNodeGroup];

@@ -1,0 +1,3 @@
+export * from "./prices";
+export * from "./usage";
+export * from "./estimate";
