@@ -1,8 +1,4 @@
-import { keyAdministrationStatement, type PolicyDocument, type PolicyStatement } from "@data-platform/data-lake";
-
-function document(statements: PolicyStatement[]): PolicyDocument {
-  return { Version: "2012-10-17", Statement: statements };
-}
+import { keyPolicyDocument, policyDocument as document, type KeyPolicyDocument, type PolicyDocument } from "@data-platform/aws-blocks";
 
 /** Trust of a role assumed by an AWS service from this account. */
 export function serviceTrust(services: string[], accountId: string): PolicyDocument {
@@ -54,9 +50,8 @@ export function servicePassRolePolicy(instanceRoleArns: string[]): PolicyDocumen
  * (the instance roles); the EMR service role - which launches the instances with encrypted EBS volumes, and
  * whose managed policy has no KMS permission - is a key user by name, as EMR documents for EBS encryption.
  */
-export function diskKeyPolicy(partition: string, accountId: string, administratorArns: string[], emrServiceRoleArn?: string): PolicyDocument {
-  return document([
-    keyAdministrationStatement(administratorArns, { partition, accountId }),
+export function diskKeyPolicy(partition: string, accountId: string, administratorArns: string[], emrServiceRoleArn?: string): KeyPolicyDocument {
+  return keyPolicyDocument({ partition, accountId, administratorArns }, [
     {
       Sid: "KeyUseByAccountRolesWithIamPermission",
       Effect: "Allow",

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { protectedKey } from "@data-platform/aws-blocks";
 import type { Naming } from "@data-platform/conventions";
 import { accessEntryKeyOfArn, dedicatedNodeGroups, isGraviton, type NodeGroupArgs, type UpgradeSupportType } from "./args";
 import { clusterSecretsKeyPolicy, keyPolicy, managedPolicyArn, nodeManagedPolicies, serviceTrustPolicy, stsAudience, type AccountScope, type KeyUsage } from "./policies";
@@ -69,25 +70,13 @@ export function accessEntries(adminRoleArns: readonly string[], readOnlyRoleArns
   ]);
 }
 
-/** A customer-managed key with rotation and a 30-day deletion window, and its alias. */
+/** A platform cluster key (`protectedKey`: rotation, 30-day deletion window, alias) whose policy delegates to IAM. */
 export function createKey(
   parent: pulumi.Resource,
   name: string,
   args: { description: string; alias: string; usage: KeyUsage; account: pulumi.Output<AccountScope>; tags: Record<string, string>; protect: boolean },
 ): aws.kms.Key {
-  const key = new aws.kms.Key(
-    name,
-    {
-      description: args.description,
-      enableKeyRotation: true,
-      deletionWindowInDays: 30,
-      policy: args.account.apply((scope) => JSON.stringify(keyPolicy(scope, args.usage))),
-      tags: args.tags,
-    },
-    { parent, protect: args.protect, retainOnDelete: args.protect },
-  );
-  new aws.kms.Alias(`${name}-alias`, { name: `alias/${args.alias}`, targetKeyId: key.keyId }, { parent });
-  return key;
+  return protectedKey(parent, name, { description: args.description, alias: args.alias, policy: args.account.apply((scope) => keyPolicy(scope, args.usage)), tags: args.tags, protect: args.protect });
 }
 
 export interface ClusterInputs {

@@ -1,23 +1,8 @@
 /** IAM and KMS policy documents of the platform cluster (pure: plain strings in, JSON objects out). */
 
-export interface PolicyStatement {
-  Sid?: string;
-  Effect: "Allow" | "Deny";
-  Principal?: string | Record<string, string | string[]>;
-  Action: string | string[];
-  Resource?: string | string[];
-  Condition?: Record<string, Record<string, string | string[] | boolean>>;
-}
+import { keyPolicyDocument, policyDocument, type KeyPolicyDocument, type PolicyDocument, type PolicyStatement } from "@data-platform/aws-blocks";
 
-export interface PolicyDocument {
-  Version: "2012-10-17";
-  Id?: string;
-  Statement: PolicyStatement[];
-}
-
-export function policyDocument(statements: PolicyStatement[]): PolicyDocument {
-  return { Version: "2012-10-17", Statement: statements };
-}
+export { policyDocument, type PolicyDocument, type PolicyStatement } from "@data-platform/aws-blocks";
 
 export interface AccountScope {
   partition: string;
@@ -79,16 +64,8 @@ export const volumeKeyActions = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*",
  * Scaling's service-linked role (its policy cannot be extended, so the key policy must name it; the role
  * must exist before the key - see the README), with grants for AWS resources only.
  */
-export function keyPolicy(scope: AccountScope, usage: KeyUsage): PolicyDocument {
-  const statements: PolicyStatement[] = [
-    {
-      Sid: "AccountIamPoliciesGovernUse",
-      Effect: "Allow",
-      Principal: { AWS: `arn:${scope.partition}:iam::${scope.accountId}:root` },
-      Action: "kms:*",
-      Resource: "*",
-    },
-  ];
+export function keyPolicy(scope: AccountScope, usage: KeyUsage): KeyPolicyDocument {
+  const statements: PolicyStatement[] = [];
   if (usage === "logs") {
     statements.push({
       Sid: "CloudWatchLogsForThisAccount",
@@ -113,7 +90,7 @@ export function keyPolicy(scope: AccountScope, usage: KeyUsage): PolicyDocument 
       },
     );
   }
-  return policyDocument(statements);
+  return keyPolicyDocument({ ...scope, delegateToAccountIam: true }, statements);
 }
 
 /** What the EKS control plane needs on the secrets key (the key policy delegates to IAM). */

@@ -3,11 +3,7 @@
  * application and of producers. They take resolved strings, so they are tested
  * without mocks; the component calls them inside `apply` to build inputs only.
  */
-import { keyAdministrationStatement, type PolicyDocument, type PolicyStatement } from "@data-platform/data-lake";
-
-function document(statements: PolicyStatement[]): PolicyDocument {
-  return { Version: "2012-10-17", Statement: statements };
-}
+import { keyPolicyDocument, policyDocument as document, type KeyPolicyDocument, type PolicyDocument } from "@data-platform/aws-blocks";
 
 
 export interface StreamingKeyPolicyInput {
@@ -24,9 +20,8 @@ export interface StreamingKeyPolicyInput {
  * use it only through Kinesis and only as far as their IAM policies allow (producers
  * encrypt, the Flink role decrypts); CloudWatch Logs uses it for the one log group.
  */
-export function streamingKeyPolicy(input: StreamingKeyPolicyInput): PolicyDocument {
-  return document([
-    keyAdministrationStatement(input.administratorArns, input),
+export function streamingKeyPolicy(input: StreamingKeyPolicyInput): KeyPolicyDocument {
+  return keyPolicyDocument(input, [
     {
       Sid: "KeyUseThroughKinesis",
       Effect: "Allow",
@@ -83,13 +78,12 @@ export interface FlinkStateKeyPolicyInput {
  *   creates Decrypt-only grants constrained to this application's encryption context on its running state.
  * The service execution role needs nothing (the service calls KMS with its own principals).
  */
-export function flinkStateKeyPolicy(input: FlinkStateKeyPolicyInput): PolicyDocument {
+export function flinkStateKeyPolicy(input: FlinkStateKeyPolicyInput): KeyPolicyDocument {
   const operators = [...input.administratorArns];
   const viaFlink = `kinesisanalytics.${input.region}.amazonaws.com`;
   const context = { "kms:EncryptionContext:aws:kinesisanalytics:arn": input.applicationArn };
   const decryptGrantsOnly = { "ForAllValues:StringEquals": { "kms:GrantOperations": "Decrypt" } };
-  return document([
-    keyAdministrationStatement(input.administratorArns, input),
+  return keyPolicyDocument(input, [
     {
       Sid: "AllowOperatorToDescribeKey",
       Effect: "Allow",

@@ -3,11 +3,7 @@
  * plain strings (resolved ARNs), so they are tested without mocks; the components call
  * them inside `apply` to build inputs only.
  */
-import { keyAdministrationStatement, type PolicyDocument, type PolicyStatement } from "@data-platform/data-lake";
-
-function document(statements: PolicyStatement[]): PolicyDocument {
-  return { Version: "2012-10-17", Statement: statements };
-}
+import { keyPolicyDocument, policyDocument as document, type KeyPolicyDocument, type PolicyDocument, type PolicyStatement } from "@data-platform/aws-blocks";
 
 
 /** What a service needs of a key it encrypts with on a caller's behalf (it creates grants for itself). */
@@ -44,9 +40,8 @@ export interface ServiceKeyPolicyInput {
  * only through the named services (and only if their IAM policies allow it); CloudWatch Logs
  * encrypts the named log groups. No principal gets direct data use.
  */
-export function serviceKeyPolicy(input: ServiceKeyPolicyInput): PolicyDocument {
+export function serviceKeyPolicy(input: ServiceKeyPolicyInput): KeyPolicyDocument {
   const statements: PolicyStatement[] = [
-    keyAdministrationStatement(input.administratorArns, input),
     {
       Sid: "KeyUseThroughServices",
       Effect: "Allow",
@@ -71,7 +66,7 @@ export function serviceKeyPolicy(input: ServiceKeyPolicyInput): PolicyDocument {
       Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:${input.partition}:logs:${input.region}:${input.accountId}:log-group:${input.logGroupPrefix}*` } },
     });
   }
-  return document(statements);
+  return keyPolicyDocument(input, statements);
 }
 
 /** Trust of a role that AWS services assume (Redshift's IAM role, an EC2 instance role). */
