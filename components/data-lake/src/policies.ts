@@ -4,7 +4,7 @@
  * component calls them inside `pulumi.all(...).apply(...)` to build inputs only.
  */
 
-import { keyPolicyDocument, policyDocument as document, type KeyPolicyDocument, type PolicyDocument, type PolicyStatement } from "@data-platform/aws-blocks";
+import { keyPolicyDocument, policyDocument as document, serviceTrustPolicy, type KeyPolicyDocument, type PolicyDocument, type PolicyStatement } from "@data-platform/aws-blocks";
 
 export { keyAdministrationActions, keyAdministrationStatement, policyDocument, type PolicyDocument, type PolicyStatement } from "@data-platform/aws-blocks";
 
@@ -167,14 +167,7 @@ export function keyPolicy(input: KeyPolicyInput): KeyPolicyDocument {
 
 /** Trust policy of the Lake Formation registration role. */
 export function lakeFormationTrustPolicy(accountId: string): PolicyDocument {
-  return document([
-    {
-      Effect: "Allow",
-      Principal: { Service: "lakeformation.amazonaws.com" },
-      Action: ["sts:AssumeRole", "sts:SetContext", "sts:SetSourceIdentity"],
-      Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-    },
-  ]);
+  return serviceTrustPolicy("lakeformation.amazonaws.com", { sourceAccount: accountId, actions: ["sts:AssumeRole", "sts:SetContext", "sts:SetSourceIdentity"] });
 }
 
 export type AccessLevel = "read" | "write";

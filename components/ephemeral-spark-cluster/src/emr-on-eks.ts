@@ -15,7 +15,8 @@ export function base36RoleName(roleName: string): string {
 
 /**
  * Trust of an EMR on EKS job execution role: the cluster's OIDC provider, only
- * for the service accounts EMR creates in this namespace for this role.
+ * for the service accounts EMR creates in this namespace for this role. A web-identity trust (no service
+ * principal): `aws:SourceAccount` does not apply, the `sub` and `aud` keys scope it.
  */
 export function emrOnEksTrust(input: { oidcProviderArn: string; oidcIssuer: string; namespace: string; accountId: string; roleName: string }): PolicyDocument {
   return {

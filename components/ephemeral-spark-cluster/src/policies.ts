@@ -1,13 +1,13 @@
-import { keyPolicyDocument, policyDocument as document, type KeyPolicyDocument, type PolicyDocument } from "@data-platform/aws-blocks";
+import { keyPolicyDocument, policyDocument as document, serviceTrustPolicy, type KeyPolicyDocument, type PolicyDocument } from "@data-platform/aws-blocks";
 
 /** Trust of a role assumed by an AWS service from this account. */
 export function serviceTrust(services: string[], accountId: string): PolicyDocument {
-  return document([{ Effect: "Allow", Principal: { Service: services }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": accountId } } }]);
+  return serviceTrustPolicy(services, { sourceAccount: accountId });
 }
 
 /** EC2 instances of EMR clusters assume the instance role (EC2 sends no source account). */
 export function ec2Trust(): PolicyDocument {
-  return document([{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }]);
+  return serviceTrustPolicy("ec2.amazonaws.com", "no-source-conditions");
 }
 
 /** Pull the domain's images: repositories under `<prefix>-<stage>/<domain>/`. */

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { protectedKey } from "@data-platform/aws-blocks";
 import type { Naming } from "@data-platform/conventions";
 import { accessEntryKeyOfArn, dedicatedNodeGroups, isGraviton, type NodeGroupArgs, type UpgradeSupportType } from "./args";
-import { clusterSecretsKeyPolicy, keyPolicy, managedPolicyArn, nodeManagedPolicies, serviceTrustPolicy, stsAudience, type AccountScope, type KeyUsage } from "./policies";
+import { clusterSecretsKeyPolicy, clusterTrustPolicy, keyPolicy, managedPolicyArn, nodeManagedPolicies, serviceTrustPolicy, stsAudience, type AccountScope, type KeyUsage } from "./policies";
 
 /** All five control-plane log types (EKS.8; the EKS best practices guide asks for every one). */
 export const clusterLogTypes = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
@@ -158,7 +158,7 @@ export function createCluster(parent: pulumi.Resource, name: string, inputs: Clu
     {
       name: inputs.naming.name("iamRole", name, "cluster"),
       description: `EKS control plane of ${inputs.clusterName}`,
-      assumeRolePolicy: JSON.stringify(serviceTrustPolicy("eks.amazonaws.com")),
+      assumeRolePolicy: inputs.account.apply((scope) => JSON.stringify(clusterTrustPolicy(scope, inputs.clusterName))),
       tags: inputs.tags,
     },
     child,
@@ -287,7 +287,7 @@ export function createNodeGroups(parent: pulumi.Resource, name: string, inputs: 
     {
       name: inputs.naming.name("iamRole", name, "nodes"),
       description: "EKS managed nodes: join the cluster and pull images (no application permissions)",
-      assumeRolePolicy: JSON.stringify(serviceTrustPolicy("ec2.amazonaws.com")),
+      assumeRolePolicy: JSON.stringify(serviceTrustPolicy("ec2.amazonaws.com", "no-source-conditions")),
       tags: inputs.tags,
     },
     child,

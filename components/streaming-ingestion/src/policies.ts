@@ -3,7 +3,7 @@
  * application and of producers. They take resolved strings, so they are tested
  * without mocks; the component calls them inside `apply` to build inputs only.
  */
-import { keyPolicyDocument, policyDocument as document, type KeyPolicyDocument, type PolicyDocument } from "@data-platform/aws-blocks";
+import { keyPolicyDocument, policyDocument as document, serviceTrustPolicy, type KeyPolicyDocument, type PolicyDocument } from "@data-platform/aws-blocks";
 
 
 export interface StreamingKeyPolicyInput {
@@ -153,9 +153,7 @@ export function flinkStateKeyPolicy(input: FlinkStateKeyPolicyInput): KeyPolicyD
 
 /** Managed Service for Apache Flink assumes the application's role, for this account only. */
 export function flinkTrustPolicy(accountId: string): PolicyDocument {
-  return document([
-    { Effect: "Allow", Principal: { Service: "kinesisanalytics.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": accountId } } },
-  ]);
+  return serviceTrustPolicy(flinkServicePrincipal, { sourceAccount: accountId });
 }
 
 /** Reading a stream's records (shared iterators and enhanced fan-out). */

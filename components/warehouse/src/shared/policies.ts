@@ -3,7 +3,7 @@
  * plain strings (resolved ARNs), so they are tested without mocks; the components call
  * them inside `apply` to build inputs only.
  */
-import { keyPolicyDocument, policyDocument as document, type KeyPolicyDocument, type PolicyDocument, type PolicyStatement } from "@data-platform/aws-blocks";
+import { keyPolicyDocument, serviceTrustPolicy, type KeyPolicyDocument, type PolicyDocument, type PolicyStatement } from "@data-platform/aws-blocks";
 
 
 /** What a service needs of a key it encrypts with on a caller's behalf (it creates grants for itself). */
@@ -69,7 +69,10 @@ export function serviceKeyPolicy(input: ServiceKeyPolicyInput): KeyPolicyDocumen
   return keyPolicyDocument(input, statements);
 }
 
-/** Trust of a role that AWS services assume (Redshift's IAM role, an EC2 instance role). */
+/**
+ * Trust of a role that Redshift or EC2 assumes (Redshift's IAM role, an EC2 instance role): both are on
+ * `sourceConditionExceptions` (no `aws:SourceAccount` in their trust; see its sources).
+ */
 export function serviceTrust(services: string[]): PolicyDocument {
-  return document([{ Effect: "Allow", Principal: { Service: services }, Action: "sts:AssumeRole" }]);
+  return serviceTrustPolicy(services, "no-source-conditions");
 }
