@@ -26,6 +26,7 @@ export type { BucketRef } from "@data-platform/platform-contract";
 /**
  * The warning for an account whose Lake Formation settings still give IAMAllowedPrincipals the default
  * permissions on new databases or tables (Lake Formation would not govern them), or undefined.
+ * @internal Exported for its tests only; not part of the package's API.
  */
 export function iamAllowedPrincipalsDefaultsWarning(settings: {
   createDatabaseDefaultPermissions: { principal?: string; permissions?: string[] }[];

@@ -399,9 +399,19 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
     return { application, runtimeRole, securityGroup };
   }
 
-  /** The domain's Spark resources; throws for a domain this component does not serve. */
+  /** The domain's Spark resources, or `undefined` for a domain this component does not serve. */
+  tryDomain(name: string): SparkDomain | undefined {
+    return this.domainResources.get(name);
+  }
+
+  /** Whether this component serves the domain. */
+  hasDomain(name: string): boolean {
+    return this.domainResources.has(name);
+  }
+
+  /** The domain's Spark resources; throws for a domain this component does not serve (a caller's mistake). */
   domain(name: string): SparkDomain {
-    const found = this.domainResources.get(name);
+    const found = this.tryDomain(name);
     if (!found) throw new Error(`EphemeralSparkCluster "${this.componentName}" has no domain "${name}"; domains: ${[...this.domainResources.keys()].join(", ") || "none"}`);
     return found;
   }

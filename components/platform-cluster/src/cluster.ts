@@ -28,7 +28,10 @@ export interface NodeGroupPlan {
   taints: { key: string; value: string; effect: "NO_SCHEDULE" }[];
 }
 
-/** How one node group is built: AMI architecture from its instance types, label, taint when dedicated. */
+/**
+ * How one node group is built: AMI architecture from its instance types, label, taint when dedicated.
+ * @internal Exported for its tests only; not part of the package's API.
+ */
 export function nodeGroupPlan(group: string, spec: NodeGroupArgs): NodeGroupPlan {
   return {
     amiType: spec.instanceTypes.every(isGraviton) ? "AL2023_ARM_64_STANDARD" : "AL2023_x86_64_STANDARD",

@@ -162,8 +162,12 @@ export const streamReadActions = ["kinesis:DescribeStream", "kinesis:DescribeStr
 /** Reading schemas: a deserializer looks versions up by id, a serializer by definition. */
 export const schemaReadActions = ["glue:GetRegistry", "glue:GetSchema", "glue:GetSchemaVersion", "glue:GetSchemaByDefinition", "glue:ListSchemaVersions"];
 
-/** Object actions of a landing writer: the lake's write level (`storageStatements`, level "write"). */
+/**
+ * Object actions of a landing writer: the lake's write level (`storageStatements`, level "write").
+ * @internal Exported for its tests only; not part of the package's API.
+ */
 export const landingObjectActions = ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"];
+/** @internal Exported for its tests only; not part of the package's API. */
 export const landingKeyActions = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"];
 
 /** The registry and every schema in it (the registry belongs to this component alone). */
