@@ -4,7 +4,7 @@
  * component calls them inside `pulumi.all(...).apply(...)` to build inputs only.
  */
 
-import { keyPolicyDocument, policyDocument as document, serviceTrustPolicy, type KeyPolicyDocument, type PolicyDocument, type PolicyStatement } from "@data-platform/aws-blocks";
+import { cloudWatchLogsKeyStatement, keyPolicyDocument, policyDocument as document, serviceTrustPolicy, type KeyPolicyDocument, type PolicyDocument, type PolicyStatement } from "@data-platform/aws-blocks";
 
 export { keyAdministrationActions, keyAdministrationStatement, policyDocument, type PolicyDocument, type PolicyStatement } from "@data-platform/aws-blocks";
 
@@ -153,14 +153,7 @@ export function keyPolicy(input: KeyPolicyInput): KeyPolicyDocument {
           },
         ]
       : []),
-    {
-      Sid: "KeyUseByCloudWatchLogs",
-      Effect: "Allow",
-      Principal: { Service: `logs.${input.region}.amazonaws.com` },
-      Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:DescribeKey"],
-      Resource: "*",
-      Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:${input.partition}:logs:${input.region}:${input.accountId}:log-group:*` } },
-    },
+    cloudWatchLogsKeyStatement(input, "*"),
   );
   return keyPolicyDocument(input, statements);
 }

@@ -3,7 +3,7 @@
  * application and of producers. They take resolved strings, so they are tested
  * without mocks; the component calls them inside `apply` to build inputs only.
  */
-import { keyPolicyDocument, policyDocument as document, serviceTrustPolicy, type KeyPolicyDocument, type PolicyDocument } from "@data-platform/aws-blocks";
+import { cloudWatchLogsKeyStatement, keyPolicyDocument, policyDocument as document, serviceTrustPolicy, type KeyPolicyDocument, type PolicyDocument } from "@data-platform/aws-blocks";
 
 
 export interface StreamingKeyPolicyInput {
@@ -30,14 +30,7 @@ export function streamingKeyPolicy(input: StreamingKeyPolicyInput): KeyPolicyDoc
       Resource: "*",
       Condition: { StringEquals: { "kms:ViaService": `kinesis.${input.region}.amazonaws.com`, "kms:CallerAccount": input.accountId } },
     },
-    {
-      Sid: "KeyUseByCloudWatchLogs",
-      Effect: "Allow",
-      Principal: { Service: `logs.${input.region}.amazonaws.com` },
-      Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:DescribeKey"],
-      Resource: "*",
-      Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": `arn:${input.partition}:logs:${input.region}:${input.accountId}:log-group:${input.logGroupName}` } },
-    },
+    cloudWatchLogsKeyStatement(input, input.logGroupName),
   ]);
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { accountIamKeyStatement, keyAdministrationActions, keyAdministrationStatement, keyPolicyDocument } from "./policies";
+import { accountIamKeyStatement, cloudWatchLogsKeyStatement, keyAdministrationActions, keyAdministrationStatement, keyPolicyDocument } from "./policies";
 
 const account = { partition: "aws", accountId: "123456789012" };
 const root = "arn:aws:iam::123456789012:root";
@@ -34,5 +34,14 @@ describe("keyPolicyDocument", () => {
     const policy = keyPolicyDocument({ ...account, administratorArns: [] }, []);
     expect(JSON.parse(JSON.stringify(policy))).toEqual(policy);
     expect(Object.keys(policy).sort()).toEqual(["Statement", "Version"]);
+  });
+});
+
+describe("cloudWatchLogsKeyStatement", () => {
+  const scope = { ...account, region: "eu-west-1" };
+  it("matches one log group exactly, or a name pattern with ArnLike", () => {
+    expect(cloudWatchLogsKeyStatement(scope, "/dp/prod/rivers/flink").Condition).toEqual({ ArnEquals: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:eu-west-1:123456789012:log-group:/dp/prod/rivers/flink" } });
+    expect(cloudWatchLogsKeyStatement(scope, "/aws/redshift/dp-prod-warehouse/*").Condition).toEqual({ ArnLike: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/redshift/dp-prod-warehouse/*" } });
+    expect(cloudWatchLogsKeyStatement(scope, "*")).toMatchObject({ Sid: "KeyUseByCloudWatchLogs", Principal: { Service: "logs.eu-west-1.amazonaws.com" }, Resource: "*" });
   });
 });

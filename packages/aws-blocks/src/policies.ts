@@ -93,3 +93,20 @@ export function keyPolicyDocument(administration: KeyAdministration, statements:
   const first = "administratorArns" in administration ? keyAdministrationStatement(administration.administratorArns, administration) : accountIamKeyStatement(administration);
   return policyDocument([first, ...statements]) as KeyPolicyDocument;
 }
+
+/**
+ * The key-policy statement that lets CloudWatch Logs in this region encrypt log groups of this account with the key:
+ * `logGroup` is a name (`ArnEquals`, one group) or a name pattern ending in `*` (`ArnLike`), as in CloudWatch Logs'
+ * "Encrypt log data using AWS KMS" (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html).
+ */
+export function cloudWatchLogsKeyStatement(scope: AccountPartition & { region: string }, logGroup: string): PolicyStatement {
+  const arn = `arn:${scope.partition}:logs:${scope.region}:${scope.accountId}:log-group:${logGroup}`;
+  return {
+    Sid: "KeyUseByCloudWatchLogs",
+    Effect: "Allow",
+    Principal: { Service: `logs.${scope.region}.amazonaws.com` },
+    Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:DescribeKey"],
+    Resource: "*",
+    Condition: { [logGroup.endsWith("*") ? "ArnLike" : "ArnEquals"]: { "kms:EncryptionContext:aws:logs:arn": arn } },
+  };
+}

@@ -3,7 +3,7 @@
  * plain strings (resolved ARNs), so they are tested without mocks; the components call
  * them inside `apply` to build inputs only.
  */
-import { keyPolicyDocument, serviceTrustPolicy, type KeyPolicyDocument, type PolicyDocument, type PolicyStatement } from "@data-platform/aws-blocks";
+import { cloudWatchLogsKeyStatement, keyPolicyDocument, serviceTrustPolicy, type KeyPolicyDocument, type PolicyDocument, type PolicyStatement } from "@data-platform/aws-blocks";
 
 
 /** What a service needs of a key it encrypts with on a caller's behalf (it creates grants for itself). */
@@ -57,14 +57,7 @@ export function serviceKeyPolicy(input: ServiceKeyPolicyInput): KeyPolicyDocumen
     },
   ];
   if (input.logGroupPrefix) {
-    statements.push({
-      Sid: "KeyUseByCloudWatchLogs",
-      Effect: "Allow",
-      Principal: { Service: `logs.${input.region}.amazonaws.com` },
-      Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:DescribeKey"],
-      Resource: "*",
-      Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:${input.partition}:logs:${input.region}:${input.accountId}:log-group:${input.logGroupPrefix}*` } },
-    });
+    statements.push(cloudWatchLogsKeyStatement(input, `${input.logGroupPrefix}*`));
   }
   return keyPolicyDocument(input, statements);
 }
