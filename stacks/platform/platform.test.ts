@@ -3,6 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { ConfigError, configEnv, namespaceValues, resolvePlatformConfig } from "@data-platform/config";
 import { tagKeys } from "@data-platform/conventions";
+import { sourceConditionExceptions } from "@data-platform/aws-blocks";
 import { readStackConfigFile, runProgram, runProgramSettled, type EngineConfig, type ProgramRun } from "@data-platform/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
@@ -379,5 +380,37 @@ describe("the platform's DAG library in every MWAA environment", () => {
       const role = roles.find((candidate) => arn.endsWith(`:role/${String(candidate.inputs["name"])}`))!;
       expect((role.inputs["tags"] as Record<string, string>)["data-platform:lake-reader"], purpose).toBe(purpose.startsWith("spark") ? "true" : undefined);
     }
+  });
+});
+
+describe("role trusts in every stage (confused deputy prevention)", () => {
+  interface TrustStatement {
+    Principal?: { Service?: string | string[]; Federated?: string; AWS?: string | string[] };
+    Condition?: Record<string, Record<string, unknown>>;
+  }
+
+  it.each(stages)("%s: every service-principal trust names aws:SourceAccount, unless the service is a documented exception", async (stage) => {
+    const { harness } = await run(stage);
+    const roles = harness.byType("aws:iam/role:Role");
+    expect(roles.length).toBeGreaterThan(5);
+    const serviceTrusts: string[] = [];
+    const missing: string[] = [];
+    for (const role of roles) {
+      const document = JSON.parse(role.inputs["assumeRolePolicy"] as string) as { Statement: TrustStatement[] };
+      for (const statement of document.Statement) {
+        const services = [statement.Principal?.Service ?? []].flat();
+        if (services.length === 0) continue;
+        serviceTrusts.push(role.name);
+        const pinned = statement.Condition?.["StringEquals"]?.["aws:SourceAccount"] === "123456789012";
+        const unexcused = services.filter((service) => !(service in sourceConditionExceptions));
+        if (!pinned && unexcused.length > 0) missing.push(`${role.name}: ${unexcused.join(", ")}`);
+        if (!pinned && unexcused.length === 0) expect(statement.Condition).toBeUndefined();
+      }
+    }
+    expect(serviceTrusts.length).toBeGreaterThan(5);
+    expect(missing).toEqual([]);
+    // The EKS control plane's role is pinned to its own cluster too.
+    const clusterRole = harness.one("aws:iam/role:Role", "platform-cluster");
+    expect(JSON.parse(clusterRole.inputs["assumeRolePolicy"] as string).Statement[0].Condition.ArnLike).toEqual({ "aws:SourceArn": `arn:aws:eks:eu-west-1:123456789012:cluster/dp-${stage}-platform` });
   });
 });

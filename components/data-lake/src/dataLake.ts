@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { protectedKey } from "@data-platform/aws-blocks";
 import { lfTagKeys, physicalName, productTagValue } from "@data-platform/conventions";
 import type { LakeContract } from "@data-platform/platform-contract";
 import { validateDataLakeArgs, centralZones, classifications, type CentralZone, type Classification, type DataLakeArgs, type DomainZone } from "./args";
@@ -26,6 +27,7 @@ export type { BucketRef } from "@data-platform/platform-contract";
 /**
  * The warning for an account whose Lake Formation settings still give IAMAllowedPrincipals the default
  * permissions on new databases or tables (Lake Formation would not govern them), or undefined.
+ * @internal Exported for its tests only; not part of the package's API.
  */
 export function iamAllowedPrincipalsDefaultsWarning(settings: {
   createDatabaseDefaultPermissions: { principal?: string; permissions?: string[] }[];
@@ -120,25 +122,18 @@ export class DataLake extends pulumi.ComponentResource {
       child,
     );
 
-    const newKey = (keyName: string, description: string, domain: string | undefined, keyTags: Record<string, string>) => {
-      const key = new aws.kms.Key(
-        keyName,
-        {
-          description,
-          enableKeyRotation: true,
-          deletionWindowInDays: 30,
-          policy: pulumi
-            .all([partition, region, accountId, administrators, this.registrationRole.arn])
-            .apply(([partitionValue, regionValue, account, admins, registrationArn]) =>
-              JSON.stringify(keyPolicy({ partition: partitionValue, region: regionValue, accountId: account, administratorArns: admins, userArns: [registrationArn], domain })),
-            ),
-          tags: keyTags,
-        },
-        stateful,
-      );
-      new aws.kms.Alias(`${keyName}-alias`, { name: `alias/${physicalName("kmsAlias", args.prefix, args.stage, ...(domain ? [domain] : []), "lake")}`, targetKeyId: key.keyId }, child);
-      return key;
-    };
+    const newKey = (keyName: string, description: string, domain: string | undefined, keyTags: Record<string, string>) =>
+      protectedKey(this, keyName, {
+        description,
+        alias: physicalName("kmsAlias", args.prefix, args.stage, ...(domain ? [domain] : []), "lake"),
+        policy: pulumi
+          .all([partition, region, accountId, administrators, this.registrationRole.arn])
+          .apply(([partitionValue, regionValue, account, admins, registrationArn]) =>
+            keyPolicy({ partition: partitionValue, region: regionValue, accountId: account, administratorArns: admins, userArns: [registrationArn], domain }),
+          ),
+        tags: keyTags,
+        protect,
+      });
 
     this.platformKey = newKey(`${name}-key`, "Data lake: central zones, artifacts and the Glue Data Catalog", undefined, tags);
 

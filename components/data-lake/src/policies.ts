@@ -4,19 +4,9 @@
  * component calls them inside `pulumi.all(...).apply(...)` to build inputs only.
  */
 
-export interface PolicyStatement {
-  Sid?: string;
-  Effect: "Allow" | "Deny";
-  Principal?: "*" | Record<string, string | string[]>;
-  Action: string | string[];
-  Resource?: string | string[];
-  Condition?: Record<string, Record<string, string | string[] | boolean>>;
-}
+import { cloudWatchLogsKeyStatement, keyPolicyDocument, policyDocument as document, serviceTrustPolicy, type KeyPolicyDocument, type PolicyDocument, type PolicyStatement } from "@data-platform/aws-blocks";
 
-export interface PolicyDocument {
-  Version: "2012-10-17";
-  Statement: PolicyStatement[];
-}
+export { keyAdministrationActions, keyAdministrationStatement, policyDocument, type PolicyDocument, type PolicyStatement } from "@data-platform/aws-blocks";
 
 export const domainTagKey = "data-platform:domain";
 /**
@@ -27,10 +17,6 @@ export const domainTagKey = "data-platform:domain";
 export const lakeReaderTagKey = "data-platform:lake-reader";
 
 const objectDataActions = ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion"];
-
-function document(statements: PolicyStatement[]): PolicyDocument {
-  return { Version: "2012-10-17", Statement: statements };
-}
 
 export interface BucketPolicyInput {
   bucketArn: string;
@@ -112,46 +98,12 @@ export interface KeyPolicyInput {
   domain?: string;
 }
 
-/** Key administration without data use: what a key policy gives its administrators. */
-export const keyAdministrationActions = [
-  "kms:Create*",
-  "kms:Describe*",
-  "kms:Enable*",
-  "kms:List*",
-  "kms:Put*",
-  "kms:Update*",
-  "kms:Revoke*",
-  "kms:Disable*",
-  "kms:Get*",
-  "kms:Delete*",
-  "kms:TagResource",
-  "kms:UntagResource",
-  "kms:ScheduleKeyDeletion",
-  "kms:CancelKeyDeletion",
-  "kms:RotateKeyOnDemand",
-];
 const keyUse = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:DescribeKey"];
 
-/**
- * The key-policy statement that lets administrators manage a key (never use it): the named administrators
- * (the deploying role and `lake.adminRoleArns`), and the account root - KMS's default key policy guidance
- * ("Allows access to the AWS account and enables IAM policies",
- * https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-default-allow-root-enable-iam):
- * any principal of the account whose IAM policy allows these actions may manage the key, so a second deploy
- * role can update the policy and deleting the role that created the key does not leave it unmanageable.
- * Data use (Encrypt/Decrypt/GenerateDataKey) is not delegated to IAM: it stays with each key's own statements.
- */
-export function keyAdministrationStatement(administratorArns: string[], account: { partition: string; accountId: string }): PolicyStatement {
-  const accountRoot = `arn:${account.partition}:iam::${account.accountId}:root`;
-  return { Sid: "KeyAdministration", Effect: "Allow", Principal: { AWS: [accountRoot, ...administratorArns.filter((arn) => arn !== accountRoot)] }, Action: [...keyAdministrationActions], Resource: "*" };
-}
-
 /** Key policy: administrators, named users, tagged domain roles through S3, and CloudWatch Logs. */
-export function keyPolicy(input: KeyPolicyInput): PolicyDocument {
+export function keyPolicy(input: KeyPolicyInput): KeyPolicyDocument {
   const accountRoot = `arn:${input.partition}:iam::${input.accountId}:root`;
-  const statements: PolicyStatement[] = [
-    keyAdministrationStatement(input.administratorArns, input),
-  ];
+  const statements: PolicyStatement[] = [];
   if (input.userArns.length > 0) {
     statements.push({ Sid: "KeyUseByLakeRoles", Effect: "Allow", Principal: { AWS: input.userArns }, Action: keyUse, Resource: "*" });
   }
@@ -201,28 +153,14 @@ export function keyPolicy(input: KeyPolicyInput): PolicyDocument {
           },
         ]
       : []),
-    {
-      Sid: "KeyUseByCloudWatchLogs",
-      Effect: "Allow",
-      Principal: { Service: `logs.${input.region}.amazonaws.com` },
-      Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:DescribeKey"],
-      Resource: "*",
-      Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:${input.partition}:logs:${input.region}:${input.accountId}:log-group:*` } },
-    },
+    cloudWatchLogsKeyStatement(input, "*"),
   );
-  return document(statements);
+  return keyPolicyDocument(input, statements);
 }
 
 /** Trust policy of the Lake Formation registration role. */
 export function lakeFormationTrustPolicy(accountId: string): PolicyDocument {
-  return document([
-    {
-      Effect: "Allow",
-      Principal: { Service: "lakeformation.amazonaws.com" },
-      Action: ["sts:AssumeRole", "sts:SetContext", "sts:SetSourceIdentity"],
-      Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-    },
-  ]);
+  return serviceTrustPolicy("lakeformation.amazonaws.com", { sourceAccount: accountId, actions: ["sts:AssumeRole", "sts:SetContext", "sts:SetSourceIdentity"] });
 }
 
 export type AccessLevel = "read" | "write";
@@ -323,6 +261,3 @@ export function catalogStatements(input: CatalogAccessInput): PolicyStatement[] 
   ];
 }
 
-export function policyDocument(statements: PolicyStatement[]): PolicyDocument {
-  return document(statements);
-}

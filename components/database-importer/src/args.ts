@@ -125,7 +125,10 @@ const cidrPattern = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 const cronField = /^[0-9A-Za-z*/,?#LW-]+$/;
 const cronPresets = ["@hourly", "@daily", "@weekly", "@monthly", "@yearly"];
 
-/** Whether a schedule is a five-field cron expression or a preset the orchestrator understands. */
+/**
+ * Whether a schedule is a five-field cron expression or a preset the orchestrator understands.
+ * @internal Exported for its tests only; not part of the package's API.
+ */
 export function isSchedule(schedule: string): boolean {
   if (cronPresets.includes(schedule)) return true;
   const fields = schedule.trim().split(/\s+/);
@@ -143,7 +146,10 @@ export function eventTableName(source: string, event: string): string {
   return `${snake(source)}_${snake(event)}`;
 }
 
-/** Problems with a JDBC URL: not JDBC, or credentials in it. */
+/**
+ * Problems with a JDBC URL: not JDBC, or credentials in it.
+ * @internal Exported for its tests only; not part of the package's API.
+ */
 export function jdbcUrlProblems(url: string): string[] {
   const problems: string[] = [];
   if (!/^jdbc:[a-z0-9]+:/i.test(url)) problems.push(`jdbcUrl "${url.slice(0, 40)}" is not a JDBC URL (jdbc:<driver>:...)`);

@@ -82,7 +82,10 @@ export interface EventCollectionJob {
 
 export const defaultEventSchedule = "20 * * * *";
 
-/** The JDBC URL of a source; Aurora URLs require TLS. */
+/**
+ * The JDBC URL of a source; Aurora URLs require TLS.
+ * @internal Exported for its tests only; not part of the package's API.
+ */
 export function jdbcUrlFor(source: DatabaseSourceArgs): string {
   if (source.kind === "jdbc") return source.jdbcUrl;
   const engine = source.engine ?? "postgresql";
@@ -114,7 +117,10 @@ export interface StepInput {
   jobParameter: string;
 }
 
-/** spark-submit of the importer in cluster mode: the driver runs on core/task nodes, which carry the importer security group. */
+/**
+ * spark-submit of the importer in cluster mode: the driver runs on core/task nodes, which carry the importer security group.
+ * @internal Exported for its tests only; not part of the package's API.
+ */
 export function importerStep(input: StepInput): EmrStep {
   return {
     Name: input.name,

@@ -80,6 +80,17 @@ describe("MWAA Airflow configuration", () => {
     expect(options["data_platform.raw_database"]).toBe("orders_raw");
   });
 
+  it("gives a domain the Spark cluster does not serve no launch grant and no template, without an exception", async () => {
+    const harness = await setMocks({ mode: "resolved", stack: "prod", accountId: account });
+    const lake = new DataLake("lake", { prefix: "dp", stage: "prod", administratorArns: [deployer], domains: [{ name: "orders", zones: ["raw"] }, { name: "logistics", zones: ["raw"] }] });
+    const spark = new EphemeralSparkCluster("spark", { prefix: "dp", stage: "prod", lake, vpcId: "vpc-0123", privateSubnetIds: subnets, administratorArns: [deployer], domains: [{ name: "logistics" }] });
+    new DomainWorkflowEnv("workflow-orders", { prefix: "dp", stage: "prod", domain: "orders", lake, spark, vpcId: "vpc-0123", privateSubnetIds: subnets, fargate: false });
+    await harness.settle();
+    expect(harness.byType("aws:iam/rolePolicy:RolePolicy").map((policy) => policy.name).filter((name) => name.includes("launch"))).toEqual([]);
+    const options = harness.one("aws:mwaa/environment:Environment", "workflow-orders").revealedInputs["airflowConfigurationOptions"] as Record<string, string>;
+    expect(Object.keys(options)).not.toContain("data_platform.spark_template_parameter");
+  });
+
   it("refuses an Airflow version MWAA does not offer", async () => {
     await expect(refused({ airflowVersion: "2.6.3" })).resolves.toMatch(/airflowVersion "2.6.3" is not one MWAA supports/);
     const harness = await build({ airflowVersion: "2.11.0" });

@@ -160,7 +160,8 @@ export class DomainWorkflowEnv extends pulumi.ComponentResource {
       child,
     );
 
-    const sparkDomain = args.spark && safeDomain(args.spark, args.domain);
+    // A domain without Spark has no Spark resources: nothing to launch.
+    const sparkDomain = args.spark?.tryDomain(args.domain);
     if (args.spark && sparkDomain) {
       args.spark.grantLaunch(`${args.domain}-airflow`, this.executionRole, args.domain);
       this.sparkTemplate = sparkDomain.template.name;
@@ -345,12 +346,4 @@ export function mwaaSecurityGroupRules(operatorCidrs: string[]): Pick<aws.ec2.Se
       { description: "AWS APIs and the lake (HTTPS)", protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] },
     ],
   };
-}
-
-function safeDomain(spark: { domain(name: string): SparkReach }, domain: string): SparkReach | undefined {
-  try {
-    return spark.domain(domain);
-  } catch {
-    return undefined;
-  }
 }

@@ -1,4 +1,4 @@
-import type { PolicyDocument, PolicyStatement } from "@data-platform/data-lake";
+import { serviceTrustPolicy, type PolicyDocument, type PolicyStatement } from "@data-platform/aws-blocks";
 
 export interface WorkflowPolicyInput {
   partition: string;
@@ -19,21 +19,12 @@ function document(statements: PolicyStatement[]): PolicyDocument {
 
 /** Trust of the MWAA execution role. */
 export function mwaaTrust(accountId: string): PolicyDocument {
-  return document([
-    { Effect: "Allow", Principal: { Service: ["airflow.amazonaws.com", "airflow-env.amazonaws.com"] }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": accountId } } },
-  ]);
+  return serviceTrustPolicy(["airflow.amazonaws.com", "airflow-env.amazonaws.com"], { sourceAccount: accountId });
 }
 
 /** Trust of ECS task and task execution roles. */
 export function ecsTasksTrust(accountId: string, clusterArnPattern: string): PolicyDocument {
-  return document([
-    {
-      Effect: "Allow",
-      Principal: { Service: "ecs-tasks.amazonaws.com" },
-      Action: "sts:AssumeRole",
-      Condition: { StringEquals: { "aws:SourceAccount": accountId }, ArnLike: { "aws:SourceArn": clusterArnPattern } },
-    },
-  ]);
+  return serviceTrustPolicy("ecs-tasks.amazonaws.com", { sourceAccount: accountId, sourceArn: clusterArnPattern });
 }
 
 /**

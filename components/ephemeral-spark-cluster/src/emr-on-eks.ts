@@ -7,7 +7,10 @@ import type { PolicyDocument } from "@data-platform/data-lake";
 /** The Kubernetes user EMR on EKS acts as (its service-linked role maps to it). */
 export const emrContainersUser = "emr-containers";
 
-/** EMR on EKS names job service accounts after the role: the role name as a base-36 number. */
+/**
+ * EMR on EKS names job service accounts after the role: the role name as a base-36 number.
+ * @internal Exported for its tests only; not part of the package's API.
+ */
 export function base36RoleName(roleName: string): string {
   const hex = Buffer.from(roleName, "utf8").toString("hex");
   return BigInt(`0x${hex}`).toString(36);
@@ -15,7 +18,8 @@ export function base36RoleName(roleName: string): string {
 
 /**
  * Trust of an EMR on EKS job execution role: the cluster's OIDC provider, only
- * for the service accounts EMR creates in this namespace for this role.
+ * for the service accounts EMR creates in this namespace for this role. A web-identity trust (no service
+ * principal): `aws:SourceAccount` does not apply, the `sub` and `aud` keys scope it.
  */
 export function emrOnEksTrust(input: { oidcProviderArn: string; oidcIssuer: string; namespace: string; accountId: string; roleName: string }): PolicyDocument {
   return {

@@ -160,6 +160,11 @@ describe("EphemeralSparkCluster IAM", () => {
     });
     expect(bySid["DriveDomainClusters"]!.Condition).toEqual({ StringEquals: { "aws:ResourceTag/data-platform:domain": "orders" } });
     expect(() => spark.grantLaunch("x", new aws.iam.Role("x", { assumeRolePolicy: "{}" }), "payments")).toThrow(/has no domain "payments"/);
+    // Membership is asked, not caught: a domain the cluster does not serve is `undefined`, not an exception.
+    expect(spark.hasDomain("orders")).toBe(true);
+    expect(spark.hasDomain("payments")).toBe(false);
+    expect(spark.tryDomain("payments")).toBeUndefined();
+    expect(spark.tryDomain("orders")).toBe(spark.domain("orders"));
   });
 });
 

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { protectedKey } from "@data-platform/aws-blocks";
 import { physicalName } from "@data-platform/conventions";
 import type { DataLake, LakeGrantee } from "@data-platform/data-lake";
 import { startingCoreVcpus, validateSparkArgs, type EphemeralSparkClusterArgs, type SparkDomainArgs } from "./args";
@@ -100,20 +101,15 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
       child,
     );
 
-    this.diskKey = new aws.kms.Key(
-      `${name}-disk-key`,
-      {
-        description: "EMR local disks and EBS volumes",
-        enableKeyRotation: true,
-        deletionWindowInDays: 30,
-        policy: pulumi
-          .all([partition, accountId, pulumi.output(args.administratorArns), this.serviceRole.arn])
-          .apply(([partitionValue, account, admins, serviceRoleArn]) => JSON.stringify(diskKeyPolicy(partitionValue, account, admins, serviceRoleArn))),
-        tags,
-      },
-      { parent: this, protect, retainOnDelete: protect },
-    );
-    new aws.kms.Alias(`${name}-disk-key-alias`, { name: `alias/${physicalName("kmsAlias", args.prefix, args.stage, "emr-disks")}`, targetKeyId: this.diskKey.keyId }, child);
+    this.diskKey = protectedKey(this, `${name}-disk-key`, {
+      description: "EMR local disks and EBS volumes",
+      alias: physicalName("kmsAlias", args.prefix, args.stage, "emr-disks"),
+      policy: pulumi
+        .all([partition, accountId, pulumi.output(args.administratorArns), this.serviceRole.arn])
+        .apply(([partitionValue, account, admins, serviceRoleArn]) => diskKeyPolicy(partitionValue, account, admins, serviceRoleArn)),
+      tags,
+      protect,
+    });
 
     // Account-wide: no cluster may open a port to the internet, with no exceptions.
     new aws.emr.BlockPublicAccessConfiguration(`${name}-block-public-access`, { blockPublicSecurityGroupRules: true }, child);
@@ -403,9 +399,19 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
     return { application, runtimeRole, securityGroup };
   }
 
-  /** The domain's Spark resources; throws for a domain this component does not serve. */
+  /** The domain's Spark resources, or `undefined` for a domain this component does not serve. */
+  tryDomain(name: string): SparkDomain | undefined {
+    return this.domainResources.get(name);
+  }
+
+  /** Whether this component serves the domain. */
+  hasDomain(name: string): boolean {
+    return this.domainResources.has(name);
+  }
+
+  /** The domain's Spark resources; throws for a domain this component does not serve (a caller's mistake). */
   domain(name: string): SparkDomain {
-    const found = this.domainResources.get(name);
+    const found = this.tryDomain(name);
     if (!found) throw new Error(`EphemeralSparkCluster "${this.componentName}" has no domain "${name}"; domains: ${[...this.domainResources.keys()].join(", ") || "none"}`);
     return found;
   }

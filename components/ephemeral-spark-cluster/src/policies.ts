@@ -1,17 +1,13 @@
-import { keyAdministrationStatement, type PolicyDocument, type PolicyStatement } from "@data-platform/data-lake";
-
-function document(statements: PolicyStatement[]): PolicyDocument {
-  return { Version: "2012-10-17", Statement: statements };
-}
+import { keyPolicyDocument, policyDocument as document, serviceTrustPolicy, type KeyPolicyDocument, type PolicyDocument } from "@data-platform/aws-blocks";
 
 /** Trust of a role assumed by an AWS service from this account. */
 export function serviceTrust(services: string[], accountId: string): PolicyDocument {
-  return document([{ Effect: "Allow", Principal: { Service: services }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": accountId } } }]);
+  return serviceTrustPolicy(services, { sourceAccount: accountId });
 }
 
 /** EC2 instances of EMR clusters assume the instance role (EC2 sends no source account). */
 export function ec2Trust(): PolicyDocument {
-  return document([{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }]);
+  return serviceTrustPolicy("ec2.amazonaws.com", "no-source-conditions");
 }
 
 /** Pull the domain's images: repositories under `<prefix>-<stage>/<domain>/`. */
@@ -54,9 +50,8 @@ export function servicePassRolePolicy(instanceRoleArns: string[]): PolicyDocumen
  * (the instance roles); the EMR service role - which launches the instances with encrypted EBS volumes, and
  * whose managed policy has no KMS permission - is a key user by name, as EMR documents for EBS encryption.
  */
-export function diskKeyPolicy(partition: string, accountId: string, administratorArns: string[], emrServiceRoleArn?: string): PolicyDocument {
-  return document([
-    keyAdministrationStatement(administratorArns, { partition, accountId }),
+export function diskKeyPolicy(partition: string, accountId: string, administratorArns: string[], emrServiceRoleArn?: string): KeyPolicyDocument {
+  return keyPolicyDocument({ partition, accountId, administratorArns }, [
     {
       Sid: "KeyUseByAccountRolesWithIamPermission",
       Effect: "Allow",

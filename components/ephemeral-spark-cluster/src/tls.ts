@@ -10,7 +10,10 @@ import type { PolicyDocument } from "@data-platform/data-lake";
  */
 export const tlsZipKey = "emr/tls/certificates.zip";
 
-/** The wildcard name EMR's nodes answer to: `*.ec2.internal` in us-east-1, `*.<region>.compute.internal` elsewhere (the VPC's default DNS names). */
+/**
+ * The wildcard name EMR's nodes answer to: `*.ec2.internal` in us-east-1, `*.<region>.compute.internal` elsewhere (the VPC's default DNS names).
+ * @internal Exported for its tests only; not part of the package's API.
+ */
 export function nodeDnsName(region: string): string {
   return region === "us-east-1" ? "*.ec2.internal" : `*.${region}.compute.internal`;
 }
@@ -30,6 +33,7 @@ function crc32(data: Buffer): number {
 /**
  * A zip (stored, no compression) of the given files, byte-identical for identical content: entries sorted by
  * name and dated 1980-01-01, so a `pulumi up` with unchanged certificates changes nothing.
+ * @internal Exported for its tests only; not part of the package's API.
  */
 export function deterministicZip(files: Record<string, string>): Buffer {
   const locals: Buffer[] = [];

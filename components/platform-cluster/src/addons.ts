@@ -163,7 +163,7 @@ export function createKarpenterNodeRole(parent: pulumi.Resource, name: string, c
     {
       name: context.naming.name("iamRole", name, "karpenter-nodes"),
       description: "Nodes Karpenter launches: join the cluster and pull images (no application permissions)",
-      assumeRolePolicy: JSON.stringify(serviceTrustPolicy("ec2.amazonaws.com")),
+      assumeRolePolicy: JSON.stringify(serviceTrustPolicy("ec2.amazonaws.com", "no-source-conditions")),
       tags: context.tags,
     },
     { parent },

@@ -54,10 +54,17 @@ describe("PlatformCluster control plane", () => {
     expect(cluster.dependencies).toContain(keyUse.urn);
   });
 
-  it("runs the control plane under its own role: trusted by EKS only, with the cluster policy", async () => {
+  it("runs the control plane under its own role: trusted by EKS only, for this account's cluster only, with the cluster policy", async () => {
     const { harness } = await build();
     const role = harness.one("aws:iam/role:Role", "platform-cluster");
-    expect(parse(role, "assumeRolePolicy").Statement).toEqual([{ Effect: "Allow", Principal: { Service: "eks.amazonaws.com" }, Action: "sts:AssumeRole" }]);
+    expect(parse(role, "assumeRolePolicy").Statement).toEqual([
+      {
+        Effect: "Allow",
+        Principal: { Service: "eks.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: { StringEquals: { "aws:SourceAccount": "123456789012" }, ArnLike: { "aws:SourceArn": "arn:aws:eks:eu-west-1:123456789012:cluster/dp-prod-platform" } },
+      },
+    ]);
     const attached = harness.byType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((attachment) => attachment.inputs["role"] === "dp-prod-platform-cluster");
     expect(attached.map((attachment) => attachment.inputs["policyArn"])).toEqual(["arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"]);
     expect(harness.one(eksType, "platform-eks").inputs["roleArn"]).toBe(`arn:aws:iam::${account}:role/dp-prod-platform-cluster`);

@@ -1,8 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { protectedKey } from "@data-platform/aws-blocks";
 import type { Naming } from "@data-platform/conventions";
 import { accessEntryKeyOfArn, dedicatedNodeGroups, isGraviton, type NodeGroupArgs, type UpgradeSupportType } from "./args";
-import { clusterSecretsKeyPolicy, keyPolicy, managedPolicyArn, nodeManagedPolicies, serviceTrustPolicy, stsAudience, type AccountScope, type KeyUsage } from "./policies";
+import { clusterSecretsKeyPolicy, clusterTrustPolicy, keyPolicy, managedPolicyArn, nodeManagedPolicies, serviceTrustPolicy, stsAudience, type AccountScope, type KeyUsage } from "./policies";
 
 /** All five control-plane log types (EKS.8; the EKS best practices guide asks for every one). */
 export const clusterLogTypes = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
@@ -27,7 +28,10 @@ export interface NodeGroupPlan {
   taints: { key: string; value: string; effect: "NO_SCHEDULE" }[];
 }
 
-/** How one node group is built: AMI architecture from its instance types, label, taint when dedicated. */
+/**
+ * How one node group is built: AMI architecture from its instance types, label, taint when dedicated.
+ * @internal Exported for its tests only; not part of the package's API.
+ */
 export function nodeGroupPlan(group: string, spec: NodeGroupArgs): NodeGroupPlan {
   return {
     amiType: spec.instanceTypes.every(isGraviton) ? "AL2023_ARM_64_STANDARD" : "AL2023_x86_64_STANDARD",
@@ -69,25 +73,13 @@ export function accessEntries(adminRoleArns: readonly string[], readOnlyRoleArns
   ]);
 }
 
-/** A customer-managed key with rotation and a 30-day deletion window, and its alias. */
+/** A platform cluster key (`protectedKey`: rotation, 30-day deletion window, alias) whose policy delegates to IAM. */
 export function createKey(
   parent: pulumi.Resource,
   name: string,
   args: { description: string; alias: string; usage: KeyUsage; account: pulumi.Output<AccountScope>; tags: Record<string, string>; protect: boolean },
 ): aws.kms.Key {
-  const key = new aws.kms.Key(
-    name,
-    {
-      description: args.description,
-      enableKeyRotation: true,
-      deletionWindowInDays: 30,
-      policy: args.account.apply((scope) => JSON.stringify(keyPolicy(scope, args.usage))),
-      tags: args.tags,
-    },
-    { parent, protect: args.protect, retainOnDelete: args.protect },
-  );
-  new aws.kms.Alias(`${name}-alias`, { name: `alias/${args.alias}`, targetKeyId: key.keyId }, { parent });
-  return key;
+  return protectedKey(parent, name, { description: args.description, alias: args.alias, policy: args.account.apply((scope) => keyPolicy(scope, args.usage)), tags: args.tags, protect: args.protect });
 }
 
 export interface ClusterInputs {
@@ -169,7 +161,7 @@ export function createCluster(parent: pulumi.Resource, name: string, inputs: Clu
     {
       name: inputs.naming.name("iamRole", name, "cluster"),
       description: `EKS control plane of ${inputs.clusterName}`,
-      assumeRolePolicy: JSON.stringify(serviceTrustPolicy("eks.amazonaws.com")),
+      assumeRolePolicy: inputs.account.apply((scope) => JSON.stringify(clusterTrustPolicy(scope, inputs.clusterName))),
       tags: inputs.tags,
     },
     child,
@@ -298,7 +290,7 @@ export function createNodeGroups(parent: pulumi.Resource, name: string, inputs: 
     {
       name: inputs.naming.name("iamRole", name, "nodes"),
       description: "EKS managed nodes: join the cluster and pull images (no application permissions)",
-      assumeRolePolicy: JSON.stringify(serviceTrustPolicy("ec2.amazonaws.com")),
+      assumeRolePolicy: JSON.stringify(serviceTrustPolicy("ec2.amazonaws.com", "no-source-conditions")),
       tags: inputs.tags,
     },
     child,

@@ -74,7 +74,10 @@ export interface KarpenterNodePoolArgs {
   diskSizeGiB?: number;
 }
 
-/** The documented defaults of `KarpenterNodePoolArgs`. */
+/**
+ * The documented defaults of `KarpenterNodePoolArgs`.
+ * @internal Exported for its tests only; not part of the package's API.
+ */
 export const karpenterNodePoolDefaults = {
   architectures: ["arm64", "amd64"] as KarpenterArchitecture[],
   capacityTypes: ["spot", "on-demand"] as KarpenterCapacityType[],
@@ -157,7 +160,10 @@ export function validateKarpenterNodePools(pools: Record<string, KarpenterNodePo
   return problems;
 }
 
-/** The node class's volume: the largest `diskSizeGiB` of the pools (default 50). */
+/**
+ * The node class's volume: the largest `diskSizeGiB` of the pools (default 50).
+ * @internal Exported for its tests only; not part of the package's API.
+ */
 export function nodeClassDiskSizeGiB(pools: Record<string, KarpenterNodePoolArgs>): number {
   return Math.max(karpenterNodePoolDefaults.diskSizeGiB, ...Object.values(pools).map((pool) => pool.diskSizeGiB ?? karpenterNodePoolDefaults.diskSizeGiB));
 }
@@ -187,6 +193,7 @@ export interface Ec2NodeClassManifestArgs {
  * EC2NodeClass: AL2023 (pinned alias), subnets and security groups by the discovery tag, the node role,
  * IMDSv2 required with hop limit 1 (pods cannot reach the node's credentials), one encrypted gp3 root
  * volume under the customer key, and tags on instances, volumes, ENIs and launch templates.
+ * @internal Exported for its tests only; not part of the package's API.
  */
 export function ec2NodeClassManifest(args: Ec2NodeClassManifestArgs): KarpenterManifest {
   const discovery = [{ tags: { [karpenterDiscoveryTagKey]: args.clusterName } }];
@@ -218,6 +225,7 @@ export function ec2NodeClassManifest(args: Ec2NodeClassManifestArgs): KarpenterM
  * limits, consolidation `WhenEmptyOrUnderutilized`, expiry, the node-group label and, when `taint`, the
  * dedicated taint - the same label and taint the managed node groups carry, so `PlatformCluster.scheduling(name)`
  * places pods on the pool (with the toleration when the pool is tainted).
+ * @internal Exported for its tests only; not part of the package's API.
  */
 export function nodePoolManifest(name: string, args: KarpenterNodePoolArgs, nodeClassName: string): KarpenterManifest {
   const d = karpenterNodePoolDefaults;

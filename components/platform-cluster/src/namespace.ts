@@ -3,7 +3,10 @@ import * as pulumi from "@pulumi/pulumi";
 import type { PodSecurityLevel } from "./args";
 import { parseCidr } from "./cidr";
 
-/** The label the policy pack reads, and the annotation that says why a namespace is not `restricted`. */
+/**
+ * The label the policy pack reads, and the annotation that says why a namespace is not `restricted`.
+ * @internal Exported for its tests only; not part of the package's API.
+ */
 export const podSecurityEnforceLabel = "pod-security.kubernetes.io/enforce";
 export const podSecurityExceptionAnnotation = "data-platform.io/pod-security-exception";
 
@@ -60,6 +63,7 @@ const namespacePattern = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const keyPattern = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const reservedNamespaces = ["default", "kube-system", "kube-public", "kube-node-lease"];
 
+/** @internal Exported for its tests only; not part of the package's API. */
 export function validateNamespaceArgs(name: string, args: NamespaceArgs): void {
   const problems: string[] = [];
   const namespace = args.name ?? name;
@@ -93,7 +97,10 @@ export function validateNamespaceArgs(name: string, args: NamespaceArgs): void {
   if (problems.length > 0) throw new Error(`namespace "${name}": invalid args:\n${problems.map((problem) => `- ${problem}`).join("\n")}`);
 }
 
-/** Labels (Pod Security Standards on all three modes) and annotations of the namespace. */
+/**
+ * Labels (Pod Security Standards on all three modes) and annotations of the namespace.
+ * @internal Exported for its tests only; not part of the package's API.
+ */
 export function namespaceMetadata(namespace: string, args: NamespaceArgs): { name: string; labels: Record<string, string>; annotations: Record<string, string> } {
   const level = args.podSecurity ?? "restricted";
   return {
@@ -109,7 +116,10 @@ export function namespaceMetadata(namespace: string, args: NamespaceArgs): { nam
   };
 }
 
-/** Every pod, both directions, no rules: nothing flows unless another policy allows it. */
+/**
+ * Every pod, both directions, no rules: nothing flows unless another policy allows it.
+ * @internal Exported for its tests only; not part of the package's API.
+ */
 export function defaultDenySpec(): k8s.types.input.networking.v1.NetworkPolicySpec {
   return { podSelector: {}, policyTypes: ["Ingress", "Egress"] };
 }
@@ -148,7 +158,10 @@ function peersSpec(peers: NetworkPeer[]): pulumi.Input<k8s.types.input.networkin
   return pulumi.all(peers.map((peer) => pulumi.output(peer.cidrs ?? []))).apply((resolved) => resolvedPeers(peers, resolved));
 }
 
-/** The peers once deploy-time ranges are known (`resolved[i]` for `peers[i]`). Pure. */
+/**
+ * The peers once deploy-time ranges are known (`resolved[i]` for `peers[i]`). Pure.
+ * @internal Exported for its tests only; not part of the package's API.
+ */
 export function resolvedPeers(peers: NetworkPeer[], resolved: string[][]): k8s.types.input.networking.v1.NetworkPolicyPeer[] {
   return peers.flatMap((peer, index) => {
     if (peer.cidrs === undefined) return [peerSpec(peer)];
@@ -158,7 +171,10 @@ export function resolvedPeers(peers: NetworkPeer[], resolved: string[][]): k8s.t
   });
 }
 
-/** The NetworkPolicy spec of one explicit flow. */
+/**
+ * The NetworkPolicy spec of one explicit flow.
+ * @internal Exported for its tests only; not part of the package's API.
+ */
 export function allowRuleSpec(rule: NetworkAllowRule): k8s.types.input.networking.v1.NetworkPolicySpec {
   const peers = peersSpec(rule.peers);
   const ports = rule.ports?.map((port) => ({ port: port.port, protocol: port.protocol ?? "TCP" }));

@@ -15,7 +15,10 @@ export interface SubnetLayout {
   publicMask: number;
 }
 
-/** Subnet sizes for a VPC range and AZ count; what is left of each AZ block stays free for later subnets. */
+/**
+ * Subnet sizes for a VPC range and AZ count; what is left of each AZ block stays free for later subnets.
+ * @internal Exported for its tests only; not part of the package's API.
+ */
 export function subnetLayout(vpcCidr: string, availabilityZoneCount: number): SubnetLayout {
   const vpc = parseCidr(vpcCidr);
   if (typeof vpc === "string") throw new Error(vpc);
@@ -37,6 +40,7 @@ export interface ZoneSubnets {
  * The subnets of every AZ, in the order given: AZ `i` takes the `i`-th block of the VPC, its private subnet the
  * block's first half and its public subnet the range right after it (the layout awsx 3.9's `Auto` strategy
  * produced for the same masks, so existing VPCs keep their subnets).
+ * @internal Exported for its tests only; not part of the package's API.
  */
 export function zoneSubnets(vpcCidr: string, zones: readonly string[]): ZoneSubnets[] {
   const vpc = parseCidr(vpcCidr);
@@ -58,12 +62,18 @@ export function defaultZones(availabilityZoneCount: number): string[] {
   return Array.from({ length: availabilityZoneCount }, (_, index) => String.fromCharCode(97 + index));
 }
 
-/** The zones that get a NAT gateway: every zone, or only the first with `single`. */
+/**
+ * The zones that get a NAT gateway: every zone, or only the first with `single`.
+ * @internal Exported for its tests only; not part of the package's API.
+ */
 export function natZones(strategy: NatGatewayStrategy, zones: readonly string[]): string[] {
   return strategy === "single" ? zones.slice(0, 1) : [...zones];
 }
 
-/** The NAT gateway a private subnet's default route uses: its own zone's, else (single) the one gateway. */
+/**
+ * The NAT gateway a private subnet's default route uses: its own zone's, else (single) the one gateway.
+ * @internal Exported for its tests only; not part of the package's API.
+ */
 export function natZoneFor(zone: string, natZoneList: readonly string[]): string {
   if (natZoneList.includes(zone)) return zone;
   const first = natZoneList[0];
@@ -71,14 +81,20 @@ export function natZoneFor(zone: string, natZoneList: readonly string[]): string
   return first;
 }
 
-/** The AZ name of a zone suffix in a region; throws naming the component when the region does not offer it. */
+/**
+ * The AZ name of a zone suffix in a region; throws naming the component when the region does not offer it.
+ * @internal Exported for its tests only; not part of the package's API.
+ */
 export function availabilityZoneName(component: string, region: string, zone: string, offered: readonly string[]): string {
   const az = `${region}${zone}`;
   if (!offered.includes(az)) throw new Error(`PlatformCluster "${component}": availability zone ${az} is not available in ${region} (available: ${offered.join(", ")})`);
   return az;
 }
 
-/** Resource-name key of an endpoint service (`ecr.api` -> `ecr-api`): names follow services, never list positions. */
+/**
+ * Resource-name key of an endpoint service (`ecr.api` -> `ecr-api`): names follow services, never list positions.
+ * @internal Exported for its tests only; not part of the package's API.
+ */
 export function endpointKey(service: string): string {
   return service.replace(/\./g, "-");
 }

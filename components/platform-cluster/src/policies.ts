@@ -1,23 +1,8 @@
 /** IAM and KMS policy documents of the platform cluster (pure: plain strings in, JSON objects out). */
 
-export interface PolicyStatement {
-  Sid?: string;
-  Effect: "Allow" | "Deny";
-  Principal?: string | Record<string, string | string[]>;
-  Action: string | string[];
-  Resource?: string | string[];
-  Condition?: Record<string, Record<string, string | string[] | boolean>>;
-}
+import { keyPolicyDocument, policyDocument, serviceTrustPolicy, type KeyPolicyDocument, type PolicyDocument, type PolicyStatement } from "@data-platform/aws-blocks";
 
-export interface PolicyDocument {
-  Version: "2012-10-17";
-  Id?: string;
-  Statement: PolicyStatement[];
-}
-
-export function policyDocument(statements: PolicyStatement[]): PolicyDocument {
-  return { Version: "2012-10-17", Statement: statements };
-}
+export { policyDocument, serviceTrustPolicy, type PolicyDocument, type PolicyStatement } from "@data-platform/aws-blocks";
 
 export interface AccountScope {
   partition: string;
@@ -30,7 +15,9 @@ export const stsAudience = "sts.amazonaws.com";
 
 /**
  * Trust of an IRSA role: only the cluster's OIDC provider, only for one service account
- * (`StringEquals` on `sub`, never `StringLike`), only with the STS audience.
+ * (`StringEquals` on `sub`, never `StringLike`), only with the STS audience. A web-identity trust has no service
+ * principal, so `aws:SourceAccount`/`aws:SourceArn` do not apply: the provider's `sub` and `aud` keys scope it
+ * ("IAM roles for service accounts", https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html).
  */
 export function serviceAccountTrustPolicy(oidcProviderArn: string, oidcIssuer: string, namespace: string, serviceAccount: string): PolicyDocument {
   const issuer = oidcIssuer.replace(/^https:\/\//, "");
@@ -50,16 +37,13 @@ export function serviceAccountTrustPolicy(oidcProviderArn: string, oidcIssuer: s
   ]);
 }
 
-/** Trust of a role assumed by an AWS service, optionally pinned to this account (confused-deputy guard). */
-export function serviceTrustPolicy(service: string, sourceAccount?: string): PolicyDocument {
-  return policyDocument([
-    {
-      Effect: "Allow",
-      Principal: { Service: service },
-      Action: "sts:AssumeRole",
-      ...(sourceAccount ? { Condition: { StringEquals: { "aws:SourceAccount": sourceAccount } } } : {}),
-    },
-  ]);
+/**
+ * Trust of the EKS cluster role: EKS, for this cluster only - EKS accepts `aws:SourceAccount` and `aws:SourceArn`
+ * in a cluster role's trust ("Cross-service confused deputy prevention in Amazon EKS",
+ * https://docs.aws.amazon.com/eks/latest/userguide/cross-service-confused-deputy-prevention.html).
+ */
+export function clusterTrustPolicy(scope: AccountScope, clusterName: string): PolicyDocument {
+  return serviceTrustPolicy("eks.amazonaws.com", { sourceAccount: scope.accountId, sourceArn: `arn:${scope.partition}:eks:${scope.region}:${scope.accountId}:cluster/${clusterName}` });
 }
 
 /** What a platform cluster key encrypts. */
@@ -79,16 +63,8 @@ export const volumeKeyActions = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*",
  * Scaling's service-linked role (its policy cannot be extended, so the key policy must name it; the role
  * must exist before the key - see the README), with grants for AWS resources only.
  */
-export function keyPolicy(scope: AccountScope, usage: KeyUsage): PolicyDocument {
-  const statements: PolicyStatement[] = [
-    {
-      Sid: "AccountIamPoliciesGovernUse",
-      Effect: "Allow",
-      Principal: { AWS: `arn:${scope.partition}:iam::${scope.accountId}:root` },
-      Action: "kms:*",
-      Resource: "*",
-    },
-  ];
+export function keyPolicy(scope: AccountScope, usage: KeyUsage): KeyPolicyDocument {
+  const statements: PolicyStatement[] = [];
   if (usage === "logs") {
     statements.push({
       Sid: "CloudWatchLogsForThisAccount",
@@ -113,7 +89,7 @@ export function keyPolicy(scope: AccountScope, usage: KeyUsage): PolicyDocument 
       },
     );
   }
-  return policyDocument(statements);
+  return keyPolicyDocument({ ...scope, delegateToAccountIam: true }, statements);
 }
 
 /** What the EKS control plane needs on the secrets key (the key policy delegates to IAM). */
@@ -141,17 +117,7 @@ export function volumeKeyUsePolicy(scope: AccountScope, keyArn: string): PolicyD
 
 /** Trust of the VPC flow log delivery role: the service, for this account's flow logs only. */
 export function flowLogTrustPolicy(scope: AccountScope): PolicyDocument {
-  return policyDocument([
-    {
-      Effect: "Allow",
-      Principal: { Service: "vpc-flow-logs.amazonaws.com" },
-      Action: "sts:AssumeRole",
-      Condition: {
-        StringEquals: { "aws:SourceAccount": scope.accountId },
-        ArnLike: { "aws:SourceArn": `arn:${scope.partition}:ec2:${scope.region}:${scope.accountId}:vpc-flow-log/*` },
-      },
-    },
-  ]);
+  return serviceTrustPolicy("vpc-flow-logs.amazonaws.com", { sourceAccount: scope.accountId, sourceArn: `arn:${scope.partition}:ec2:${scope.region}:${scope.accountId}:vpc-flow-log/*` });
 }
 
 /** What flow log delivery needs: write to its one log group. */

@@ -21,12 +21,18 @@ export function sourcePrefix(source: string): string {
   return `${eventsRoot}${source}/`;
 }
 
-/** The landing directory of one event type (`events/<source>/<event>/`). */
+/**
+ * The landing directory of one event type (`events/<source>/<event>/`).
+ * @internal Exported for its tests only; not part of the package's API.
+ */
 export function eventPrefix(source: string, event: string): string {
   return `${sourcePrefix(source)}${event}/`;
 }
 
-/** The landing directory of one hour of one event type. */
+/**
+ * The landing directory of one hour of one event type.
+ * @internal Exported for its tests only; not part of the package's API.
+ */
 export function eventHourPrefix(source: string, event: string, hour: Date): string {
   const iso = hour.toISOString();
   return `${eventPrefix(source, event)}dt=${iso.slice(0, 10)}/hh=${iso.slice(11, 13)}/`;

@@ -3,11 +3,7 @@
  * application and of producers. They take resolved strings, so they are tested
  * without mocks; the component calls them inside `apply` to build inputs only.
  */
-import { keyAdministrationStatement, type PolicyDocument, type PolicyStatement } from "@data-platform/data-lake";
-
-function document(statements: PolicyStatement[]): PolicyDocument {
-  return { Version: "2012-10-17", Statement: statements };
-}
+import { cloudWatchLogsKeyStatement, keyPolicyDocument, policyDocument as document, serviceTrustPolicy, type KeyPolicyDocument, type PolicyDocument } from "@data-platform/aws-blocks";
 
 
 export interface StreamingKeyPolicyInput {
@@ -24,9 +20,8 @@ export interface StreamingKeyPolicyInput {
  * use it only through Kinesis and only as far as their IAM policies allow (producers
  * encrypt, the Flink role decrypts); CloudWatch Logs uses it for the one log group.
  */
-export function streamingKeyPolicy(input: StreamingKeyPolicyInput): PolicyDocument {
-  return document([
-    keyAdministrationStatement(input.administratorArns, input),
+export function streamingKeyPolicy(input: StreamingKeyPolicyInput): KeyPolicyDocument {
+  return keyPolicyDocument(input, [
     {
       Sid: "KeyUseThroughKinesis",
       Effect: "Allow",
@@ -35,14 +30,7 @@ export function streamingKeyPolicy(input: StreamingKeyPolicyInput): PolicyDocume
       Resource: "*",
       Condition: { StringEquals: { "kms:ViaService": `kinesis.${input.region}.amazonaws.com`, "kms:CallerAccount": input.accountId } },
     },
-    {
-      Sid: "KeyUseByCloudWatchLogs",
-      Effect: "Allow",
-      Principal: { Service: `logs.${input.region}.amazonaws.com` },
-      Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:DescribeKey"],
-      Resource: "*",
-      Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": `arn:${input.partition}:logs:${input.region}:${input.accountId}:log-group:${input.logGroupName}` } },
-    },
+    cloudWatchLogsKeyStatement(input, input.logGroupName),
   ]);
 }
 
@@ -83,13 +71,12 @@ export interface FlinkStateKeyPolicyInput {
  *   creates Decrypt-only grants constrained to this application's encryption context on its running state.
  * The service execution role needs nothing (the service calls KMS with its own principals).
  */
-export function flinkStateKeyPolicy(input: FlinkStateKeyPolicyInput): PolicyDocument {
+export function flinkStateKeyPolicy(input: FlinkStateKeyPolicyInput): KeyPolicyDocument {
   const operators = [...input.administratorArns];
   const viaFlink = `kinesisanalytics.${input.region}.amazonaws.com`;
   const context = { "kms:EncryptionContext:aws:kinesisanalytics:arn": input.applicationArn };
   const decryptGrantsOnly = { "ForAllValues:StringEquals": { "kms:GrantOperations": "Decrypt" } };
-  return document([
-    keyAdministrationStatement(input.administratorArns, input),
+  return keyPolicyDocument(input, [
     {
       Sid: "AllowOperatorToDescribeKey",
       Effect: "Allow",
@@ -159,9 +146,7 @@ export function flinkStateKeyPolicy(input: FlinkStateKeyPolicyInput): PolicyDocu
 
 /** Managed Service for Apache Flink assumes the application's role, for this account only. */
 export function flinkTrustPolicy(accountId: string): PolicyDocument {
-  return document([
-    { Effect: "Allow", Principal: { Service: "kinesisanalytics.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": accountId } } },
-  ]);
+  return serviceTrustPolicy(flinkServicePrincipal, { sourceAccount: accountId });
 }
 
 /** Reading a stream's records (shared iterators and enhanced fan-out). */
@@ -170,8 +155,12 @@ export const streamReadActions = ["kinesis:DescribeStream", "kinesis:DescribeStr
 /** Reading schemas: a deserializer looks versions up by id, a serializer by definition. */
 export const schemaReadActions = ["glue:GetRegistry", "glue:GetSchema", "glue:GetSchemaVersion", "glue:GetSchemaByDefinition", "glue:ListSchemaVersions"];
 
-/** Object actions of a landing writer: the lake's write level (`storageStatements`, level "write"). */
+/**
+ * Object actions of a landing writer: the lake's write level (`storageStatements`, level "write").
+ * @internal Exported for its tests only; not part of the package's API.
+ */
 export const landingObjectActions = ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"];
+/** @internal Exported for its tests only; not part of the package's API. */
 export const landingKeyActions = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"];
 
 /** The registry and every schema in it (the registry belongs to this component alone). */

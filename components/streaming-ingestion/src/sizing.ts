@@ -83,7 +83,10 @@ export function throughputProblems(throughput: Throughput): string[] {
   return problems;
 }
 
-/** Peak write rates the stream must absorb. */
+/**
+ * Peak write rates the stream must absorb.
+ * @internal Exported for its tests only; not part of the package's API.
+ */
 export function peakOf(throughput: Throughput): { bytesPerSecond: number; recordsPerSecond: number } {
   return { bytesPerSecond: throughput.bytesPerSecond * throughput.peakFactor, recordsPerSecond: throughput.recordsPerSecond * throughput.peakFactor };
 }
@@ -149,6 +152,7 @@ export interface StreamCapacity {
   onDemandCostRatio: number;
 }
 
+/** @internal Exported for its tests only; not part of the package's API. */
 export function streamCapacity(throughput: Throughput, requested?: CapacityMode, prices: PriceTable = defaultPrices, limits: ShardLimits = kinesisShardLimits): StreamCapacity {
   const mode = capacityModeFor(requested);
   const cost = streamCost(throughput, prices, { limits });

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { protectedKey } from "@data-platform/aws-blocks";
 import { physicalName } from "@data-platform/conventions";
 import { domainTagKey, type DataLake } from "@data-platform/data-lake";
 import { customerKeyStateRuntimes, validateStreamingArgs, type EventSourceArgs, type FlinkRuntime, type SchemaCompatibility, type StreamingIngestionArgs } from "./args";
@@ -89,52 +90,38 @@ export class StreamingIngestion extends pulumi.ComponentResource {
     );
 
     const logGroupName = `/${physicalName("logGroup", args.prefix, args.stage, name, "flink")}`;
-    this.key = new aws.kms.Key(
-      `${name}-key`,
-      {
-        description: "Rivers: Kinesis streams and the Flink application's logs",
-        enableKeyRotation: true,
-        deletionWindowInDays: 30,
-        policy: pulumi
-          .all([partition, region, accountId, pulumi.output(args.administratorArns)])
-          .apply(([partitionValue, regionValue, account, administratorArns]) =>
-            JSON.stringify(streamingKeyPolicy({ partition: partitionValue, region: regionValue, accountId: account, administratorArns, logGroupName })),
-          ),
-        tags,
-      },
-      stateful,
-    );
-    new aws.kms.Alias(`${name}-key-alias`, { name: `alias/${physicalName("kmsAlias", args.prefix, args.stage, name, "streaming")}`, targetKeyId: this.key.keyId }, child);
+    this.key = protectedKey(this, `${name}-key`, {
+      description: "Rivers: Kinesis streams and the Flink application's logs",
+      alias: physicalName("kmsAlias", args.prefix, args.stage, name, "streaming"),
+      policy: pulumi
+        .all([partition, region, accountId, pulumi.output(args.administratorArns)])
+        .apply(([partitionValue, regionValue, account, administratorArns]) => streamingKeyPolicy({ partition: partitionValue, region: regionValue, accountId: account, administratorArns, logGroupName })),
+      tags,
+      protect,
+    });
 
     // The application's state on its own key: the streaming key's policy then never admits Managed Flink's service
     // principals, and this one admits them for this application's encryption context only. Its policy names the
     // application's ARN, built from known parts (the application needs the key's ARN, so it cannot come first).
     const applicationName = physicalName("generic", args.prefix, args.stage, name);
     if (customerKeyStateRuntimes.includes(this.runtime) && (args.flink.stateKey ?? "customer-managed") === "customer-managed") {
-      this.stateKey = new aws.kms.Key(
-        `${name}-flink-state-key`,
-        {
-          description: "Rivers: the Flink application's running state, checkpoints and snapshots",
-          enableKeyRotation: true,
-          deletionWindowInDays: 30,
-          policy: pulumi
-            .all([partition, region, accountId, pulumi.output(args.administratorArns)])
-            .apply(([partitionValue, regionValue, account, administratorArns]) =>
-              JSON.stringify(
-                flinkStateKeyPolicy({
-                  partition: partitionValue,
-                  region: regionValue,
-                  accountId: account,
-                  administratorArns,
-                  applicationArn: flinkApplicationArn(partitionValue, regionValue, account, applicationName),
-                }),
-              ),
-            ),
-          tags,
-        },
-        stateful,
-      );
-      new aws.kms.Alias(`${name}-flink-state-key-alias`, { name: `alias/${physicalName("kmsAlias", args.prefix, args.stage, name, "flink-state")}`, targetKeyId: this.stateKey.keyId }, child);
+      this.stateKey = protectedKey(this, `${name}-flink-state-key`, {
+        description: "Rivers: the Flink application's running state, checkpoints and snapshots",
+        alias: physicalName("kmsAlias", args.prefix, args.stage, name, "flink-state"),
+        policy: pulumi
+          .all([partition, region, accountId, pulumi.output(args.administratorArns)])
+          .apply(([partitionValue, regionValue, account, administratorArns]) =>
+            flinkStateKeyPolicy({
+              partition: partitionValue,
+              region: regionValue,
+              accountId: account,
+              administratorArns,
+              applicationArn: flinkApplicationArn(partitionValue, regionValue, account, applicationName),
+            }),
+          ),
+        tags,
+        protect,
+      });
     }
 
     const registryName = physicalName("generic", args.prefix, args.stage, name, "events");

@@ -47,7 +47,10 @@ export const luigiDefaults = {
   artifactsPrefix: "luigi",
 } as const;
 
-/** Graviton families carry a `g` after the generation (`t4g`, `m7g`, `c7gn`). */
+/**
+ * Graviton families carry a `g` after the generation (`t4g`, `m7g`, `c7gn`).
+ * @internal Exported for its tests only; not part of the package's API.
+ */
 export const gravitonInstanceType = /^[a-z]+\d+g[a-z]*\.[a-z0-9]+$/;
 
 export function validateLuigiArgs(name: string, args: LegacyLuigiSchedulerArgs): void {

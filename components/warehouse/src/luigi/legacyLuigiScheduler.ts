@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { protectedKey } from "@data-platform/aws-blocks";
 import { physicalName } from "@data-platform/conventions";
 import type { DataLake, LakeGrant } from "@data-platform/data-lake";
 import { cidrKey } from "../shared/network";
@@ -51,20 +52,15 @@ export class LegacyLuigiScheduler extends pulumi.ComponentResource {
     const physical = physicalName("generic", args.prefix, args.stage, "luigi");
     this.port = args.port ?? luigiDefaults.port;
 
-    this.key = new aws.kms.Key(
-      `${name}-key`,
-      {
-        description: "Legacy Luigi scheduler: root volume",
-        enableKeyRotation: true,
-        deletionWindowInDays: 30,
-        policy: pulumi.all([partition, region, accountId, pulumi.output(args.administratorArns)]).apply(([partitionValue, regionValue, account, administrators]) =>
-          JSON.stringify(serviceKeyPolicy({ partition: partitionValue, region: regionValue, accountId: account, administratorArns: administrators, services: ["ec2"] })),
-        ),
-        tags,
-      },
-      { parent: this, protect, retainOnDelete: protect },
-    );
-    new aws.kms.Alias(`${name}-key-alias`, { name: `alias/${physicalName("kmsAlias", args.prefix, args.stage, "luigi")}`, targetKeyId: this.key.keyId }, child);
+    this.key = protectedKey(this, `${name}-key`, {
+      description: "Legacy Luigi scheduler: root volume",
+      alias: physicalName("kmsAlias", args.prefix, args.stage, "luigi"),
+      policy: pulumi.all([partition, region, accountId, pulumi.output(args.administratorArns)]).apply(([partitionValue, regionValue, account, administrators]) =>
+        serviceKeyPolicy({ partition: partitionValue, region: regionValue, accountId: account, administratorArns: administrators, services: ["ec2"] }),
+      ),
+      tags,
+      protect,
+    });
 
     const roleName = physicalName("iamRole", args.prefix, args.stage, "luigi");
     this.role = new aws.iam.Role(

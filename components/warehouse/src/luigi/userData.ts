@@ -14,7 +14,10 @@ export interface LuigiUserDataInput {
 export const luigiStateDirectory = "/var/lib/luigi";
 export const luigiVirtualEnvironment = "/opt/luigi";
 
-/** The systemd unit of the central scheduler. */
+/**
+ * The systemd unit of the central scheduler.
+ * @internal Exported for its tests only; not part of the package's API.
+ */
 export function luigiSystemdUnit(port: number): string {
   return [
     "[Unit]",

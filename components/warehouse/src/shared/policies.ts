@@ -3,11 +3,7 @@
  * plain strings (resolved ARNs), so they are tested without mocks; the components call
  * them inside `apply` to build inputs only.
  */
-import { keyAdministrationStatement, type PolicyDocument, type PolicyStatement } from "@data-platform/data-lake";
-
-function document(statements: PolicyStatement[]): PolicyDocument {
-  return { Version: "2012-10-17", Statement: statements };
-}
+import { cloudWatchLogsKeyStatement, keyPolicyDocument, serviceTrustPolicy, type KeyPolicyDocument, type PolicyDocument, type PolicyStatement } from "@data-platform/aws-blocks";
 
 
 /** What a service needs of a key it encrypts with on a caller's behalf (it creates grants for itself). */
@@ -44,9 +40,8 @@ export interface ServiceKeyPolicyInput {
  * only through the named services (and only if their IAM policies allow it); CloudWatch Logs
  * encrypts the named log groups. No principal gets direct data use.
  */
-export function serviceKeyPolicy(input: ServiceKeyPolicyInput): PolicyDocument {
+export function serviceKeyPolicy(input: ServiceKeyPolicyInput): KeyPolicyDocument {
   const statements: PolicyStatement[] = [
-    keyAdministrationStatement(input.administratorArns, input),
     {
       Sid: "KeyUseThroughServices",
       Effect: "Allow",
@@ -62,19 +57,15 @@ export function serviceKeyPolicy(input: ServiceKeyPolicyInput): PolicyDocument {
     },
   ];
   if (input.logGroupPrefix) {
-    statements.push({
-      Sid: "KeyUseByCloudWatchLogs",
-      Effect: "Allow",
-      Principal: { Service: `logs.${input.region}.amazonaws.com` },
-      Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:DescribeKey"],
-      Resource: "*",
-      Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:${input.partition}:logs:${input.region}:${input.accountId}:log-group:${input.logGroupPrefix}*` } },
-    });
+    statements.push(cloudWatchLogsKeyStatement(input, `${input.logGroupPrefix}*`));
   }
-  return document(statements);
+  return keyPolicyDocument(input, statements);
 }
 
-/** Trust of a role that AWS services assume (Redshift's IAM role, an EC2 instance role). */
+/**
+ * Trust of a role that Redshift or EC2 assumes (Redshift's IAM role, an EC2 instance role): both are on
+ * `sourceConditionExceptions` (no `aws:SourceAccount` in their trust; see its sources).
+ */
 export function serviceTrust(services: string[]): PolicyDocument {
-  return document([{ Effect: "Allow", Principal: { Service: services }, Action: "sts:AssumeRole" }]);
+  return serviceTrustPolicy(services, "no-source-conditions");
 }

@@ -112,6 +112,7 @@ const breachActions: readonly UsageLimitBreachAction[] = ["log", "emit-metric", 
 /** Names Redshift reserves or that would shadow built-in schemas. */
 const reservedNames = new Set(["public", "dev", "padb_harvest", "rdsdb", "information_schema", "pg_catalog"]);
 
+/** @internal Exported for its tests only; not part of the package's API. */
 export function isValidBaseCapacity(rpu: number): boolean {
   return rpu === 4 || (Number.isInteger(rpu) && rpu >= 8 && rpu <= 1024 && rpu % 8 === 0);
 }

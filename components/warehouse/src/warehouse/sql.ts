@@ -7,7 +7,10 @@
 /** Lowercase SQL identifiers the component accepts (databases, schemas, users). */
 export const sqlIdentifierPattern = /^[a-z_][a-z0-9_]{0,62}$/;
 
-/** Quotes a validated identifier; throws on anything else (no SQL is ever built from free text). */
+/**
+ * Quotes a validated identifier; throws on anything else (no SQL is ever built from free text).
+ * @internal Exported for its tests only; not part of the package's API.
+ */
 export function quoteIdentifier(identifier: string): string {
   if (!sqlIdentifierPattern.test(identifier)) throw new Error(`"${identifier}" is not a lowercase SQL identifier`);
   return `"${identifier}"`;
@@ -20,7 +23,10 @@ export function externalSchemaSql(schema: string, glueDatabase: string, roleArn:
   return `CREATE EXTERNAL SCHEMA IF NOT EXISTS ${quoteIdentifier(schema)} FROM DATA CATALOG DATABASE '${glueDatabase}' IAM_ROLE '${roleArn}'`;
 }
 
-/** Redshift's password rules: 8-64 printable ASCII characters without ' " \ / @ or space, with upper, lower and digit. */
+/**
+ * Redshift's password rules: 8-64 printable ASCII characters without ' " \ / @ or space, with upper, lower and digit.
+ * @internal Exported for its tests only; not part of the package's API.
+ */
 export function passwordProblem(password: string): string | undefined {
   if (password.length < 8 || password.length > 64) return "a Redshift password has 8 to 64 characters";
   if (!/^[\x21-\x7e]+$/.test(password) || /['"\\/@]/.test(password)) return "a Redshift password has no quote, backslash, slash, @ or space";

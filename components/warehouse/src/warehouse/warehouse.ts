@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { protectedKey } from "@data-platform/aws-blocks";
 import { physicalName } from "@data-platform/conventions";
 import { databaseName, type DataLake, type LakeGrant } from "@data-platform/data-lake";
 import { serviceKeyPolicy, serviceTrust } from "../shared/policies";
@@ -96,29 +97,22 @@ export class Warehouse extends pulumi.ComponentResource {
     // https://docs.aws.amazon.com/redshift/latest/mgmt/serverless-audit-logging.html) - not `/aws/redshift/serverless/`.
     const logGroupPrefix = `/aws/redshift/${namespaceName}/`;
 
-    this.key = new aws.kms.Key(
-      `${name}-key`,
-      {
-        description: "Warehouse: Redshift Serverless data, its admin and Looker secrets, audit logs",
-        enableKeyRotation: true,
-        deletionWindowInDays: 30,
-        policy: pulumi.all([partition, region, accountId, pulumi.output(args.administratorArns)]).apply(([partitionValue, regionValue, account, administrators]) =>
-          JSON.stringify(
-            serviceKeyPolicy({
-              partition: partitionValue,
-              region: regionValue,
-              accountId: account,
-              administratorArns: administrators,
-              services: ["redshift-serverless", "redshift", "redshift-data", "secretsmanager"],
-              logGroupPrefix,
-            }),
-          ),
-        ),
-        tags,
-      },
-      stateful,
-    );
-    new aws.kms.Alias(`${name}-key-alias`, { name: `alias/${physicalName("kmsAlias", args.prefix, args.stage, "warehouse")}`, targetKeyId: this.key.keyId }, child);
+    this.key = protectedKey(this, `${name}-key`, {
+      description: "Warehouse: Redshift Serverless data, its admin and Looker secrets, audit logs",
+      alias: physicalName("kmsAlias", args.prefix, args.stage, "warehouse"),
+      policy: pulumi.all([partition, region, accountId, pulumi.output(args.administratorArns)]).apply(([partitionValue, regionValue, account, administrators]) =>
+        serviceKeyPolicy({
+          partition: partitionValue,
+          region: regionValue,
+          accountId: account,
+          administratorArns: administrators,
+          services: ["redshift-serverless", "redshift", "redshift-data", "secretsmanager"],
+          logGroupPrefix,
+        }),
+      ),
+      tags,
+      protect,
+    });
 
     // Created before the namespace, so Redshift exports into them (encrypted, with a retention)
     // instead of creating its own groups that keep logs forever.

@@ -1,0 +1,1 @@
+export { default } from "@data-platform/eslint-config";

@@ -1,0 +1,3 @@
+export * from "./policies";
+export * from "./kmsKey";
+export * from "./trust";

@@ -1,0 +1,112 @@
+/**
+ * IAM and KMS policy documents shared by every component: the document types, and the key-administration
+ * statement every customer-managed key policy starts with. Pure: plain strings in, JSON objects out.
+ */
+
+export interface PolicyStatement {
+  Sid?: string;
+  Effect: "Allow" | "Deny";
+  Principal?: string | Record<string, string | string[]>;
+  Action: string | string[];
+  Resource?: string | string[];
+  Condition?: Record<string, Record<string, string | string[] | boolean>>;
+}
+
+export interface PolicyDocument {
+  Version: "2012-10-17";
+  Id?: string;
+  Statement: PolicyStatement[];
+}
+
+export function policyDocument(statements: PolicyStatement[]): PolicyDocument {
+  return { Version: "2012-10-17", Statement: statements };
+}
+
+/** The partition and account a policy names (`arn:<partition>:iam::<accountId>:root`). */
+export interface AccountPartition {
+  partition: string;
+  accountId: string;
+}
+
+export function accountRootArn(account: AccountPartition): string {
+  return `arn:${account.partition}:iam::${account.accountId}:root`;
+}
+
+/** Key administration without data use: what a key policy gives its administrators. */
+export const keyAdministrationActions = [
+  "kms:Create*",
+  "kms:Describe*",
+  "kms:Enable*",
+  "kms:List*",
+  "kms:Put*",
+  "kms:Update*",
+  "kms:Revoke*",
+  "kms:Disable*",
+  "kms:Get*",
+  "kms:Delete*",
+  "kms:TagResource",
+  "kms:UntagResource",
+  "kms:ScheduleKeyDeletion",
+  "kms:CancelKeyDeletion",
+  "kms:RotateKeyOnDemand",
+];
+
+/**
+ * The key-policy statement that lets administrators manage a key (never use it): the named administrators
+ * (the deploying role and `lake.adminRoleArns`), and the account root - KMS's default key policy guidance
+ * ("Allows access to the AWS account and enables IAM policies",
+ * https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-default-allow-root-enable-iam):
+ * any principal of the account whose IAM policy allows these actions may manage the key, so a second deploy
+ * role can update the policy and deleting the role that created the key does not leave it unmanageable.
+ * Data use (Encrypt/Decrypt/GenerateDataKey) is not delegated to IAM: it stays with each key's own statements.
+ */
+export function keyAdministrationStatement(administratorArns: string[], account: AccountPartition): PolicyStatement {
+  const accountRoot = accountRootArn(account);
+  return { Sid: "KeyAdministration", Effect: "Allow", Principal: { AWS: [accountRoot, ...administratorArns.filter((arn) => arn !== accountRoot)] }, Action: [...keyAdministrationActions], Resource: "*" };
+}
+
+/**
+ * KMS's default key policy statement: the account's IAM policies decide who manages and uses the key
+ * (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-default-allow-root-enable-iam).
+ * For keys whose every user is granted by IAM (the platform cluster's logs, secrets and volumes keys).
+ */
+export function accountIamKeyStatement(account: AccountPartition): PolicyStatement {
+  return { Sid: "AccountIamPoliciesGovernUse", Effect: "Allow", Principal: { AWS: accountRootArn(account) }, Action: "kms:*", Resource: "*" };
+}
+
+/**
+ * Who administers a key: named administrators (plus the account root, management actions only; data use stays
+ * with the key's own statements), or the account's IAM policies for everything (KMS's default key policy).
+ */
+export type KeyAdministration = ({ administratorArns: string[] } | { delegateToAccountIam: true }) & AccountPartition;
+
+declare const keyPolicyBrand: unique symbol;
+
+/** A key policy that starts with its administration statement: only `keyPolicyDocument` makes one. */
+export type KeyPolicyDocument = PolicyDocument & { readonly [keyPolicyBrand]: true };
+
+/**
+ * A key policy: the administration statement first (so no key is ever left without one), then the key's own
+ * use statements.
+ */
+export function keyPolicyDocument(administration: KeyAdministration, statements: PolicyStatement[]): KeyPolicyDocument {
+  const first = "administratorArns" in administration ? keyAdministrationStatement(administration.administratorArns, administration) : accountIamKeyStatement(administration);
+  return policyDocument([first, ...statements]) as KeyPolicyDocument;
+}
+
+/**
+ * The key-policy statement that lets CloudWatch Logs in this region encrypt log groups of this account with the key:
+ * `logGroup` is a name (`ArnEquals`, one group) or a name pattern ending in `*` (`ArnLike`), as in CloudWatch Logs'
+ * "Encrypt log data using AWS KMS" (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html).
+ */
+export function cloudWatchLogsKeyStatement(scope: AccountPartition & { region: string }, logGroup: string): PolicyStatement {
+  const arn = `arn:${scope.partition}:logs:${scope.region}:${scope.accountId}:log-group:${logGroup}`;
+  return {
+    Sid: "KeyUseByCloudWatchLogs",
+    Effect: "Allow",
+    Principal: { Service: `logs.${scope.region}.amazonaws.com` },
+    Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:DescribeKey"],
+    Resource: "*",
+    Condition: { [logGroup.endsWith("*") ? "ArnLike" : "ArnEquals"]: { "kms:EncryptionContext:aws:logs:arn": arn } },
+  };
+}

@@ -1,0 +1,3 @@
+import { projectConfig } from "../../vitest.config.ts";
+
+export default projectConfig("aws-blocks");
