@@ -93,7 +93,7 @@ describe("the domain stack's checks against the platform contract", () => {
       ]);
     }
     expect(messages(domainStackProblems(config({ products: { menu_items: { consumers: ["orders", "logistics"] } } }), platform, []))).toEqual([
-      'data-domain:products.menu_items.consumers: must be [orders], the consumers stacks/platform/domains/restaurants.yaml lists for "menu_items" that stage "dev" enables: change dataProducts[].consumers there (the platform grants them), or leave this key out',
+      'data-domain:products.menu_items.consumers: must be [orders], the consumers stacks/platform/domains/restaurants.yaml lists for "menu_items" that stage "dev" enables (not among them: "logistics"): change dataProducts[].consumers there (the platform grants them), or leave this key out',
     ]);
     // A registry that shares the product with nobody: no consumers, and a listed one is refused.
     const unshared = contract({ restaurants: domain("restaurants", { dataProducts: [{ name: "menu_items", description: "Menus.", zone: "analytics", classification: "internal", consumers: [] }] }), orders: domain("orders") });

@@ -110,10 +110,12 @@ export function domainStackProblems(config: DomainStackConfig, contract: Platfor
     if (fromRegistry) {
       // The registry is the one list of a product's consumers; the platform grants them. The key may only repeat it.
       if (product.consumers && [...product.consumers].sort().join(",") !== fromRegistry.join(",")) {
+        const strangers = product.consumers.filter((consumer) => !fromRegistry.includes(consumer));
+        const named = strangers.map((consumer) => `"${consumer}"${didYouMean(consumer, fromRegistry.length > 0 ? fromRegistry : enabled)}`).join(", ");
         issues.push(
           issue(
             `products.${name}.consumers`,
-            `must be [${fromRegistry.join(", ")}], the consumers ${registry} lists for "${name}" that stage "${stage}" enables: change dataProducts[].consumers there (the platform grants them), or leave this key out`,
+            `must be [${fromRegistry.join(", ")}], the consumers ${registry} lists for "${name}" that stage "${stage}" enables${strangers.length > 0 ? ` (not among them: ${named})` : ""}: change dataProducts[].consumers there (the platform grants them), or leave this key out`,
           ),
         );
       }

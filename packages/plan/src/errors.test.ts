@@ -92,7 +92,7 @@ const table: { case: string; args: (at: (name: string) => string) => string[]; l
   },
   {
     case: "YAML syntax error in the domain project's stack file",
-    args: () => domainArgs("--config-file", workspace({ "Pulumi.orders-dev.yaml": ordersDev.replace("consumers: [logistics]", "consumers: [logistics") })("Pulumi.orders-dev.yaml")),
+    args: () => domainArgs("--config-file", workspace({ "Pulumi.orders-dev.yaml": ordersDev.replace("  data-domain:dagsDir: dags/orders", "  data-domain:dagsDir: [dags/orders") })("Pulumi.orders-dev.yaml")),
     lines: [/Pulumi\.orders-dev\.yaml:\d+:\d+: .*invalid YAML: /],
   },
   {
@@ -198,7 +198,7 @@ const table: { case: string; args: (at: (name: string) => string) => string[]; l
         "--platform-plan",
         withPlatformPlan(at),
         "--config-file",
-        workspace({ "Pulumi.orders-dev.yaml": ordersDev.replace("data-domain:domain: orders", "data-domain:domain: ordrs").replace("consumers: [logistics]", "consumers: [logistcs]") })("Pulumi.orders-dev.yaml"),
+        workspace({ "Pulumi.orders-dev.yaml": ordersDev.replace("data-domain:domain: orders", "data-domain:domain: ordrs").replace("    orders: {}", "    orders:\n      consumers: [logistcs]") })("Pulumi.orders-dev.yaml"),
       ),
     lines: [
       new RegExp(`Pulumi\\.orders-dev\\.yaml:${lineOf(ordersDev, "  data-domain:domain: orders")}:3: data-domain:domain: domain "ordrs" is not enabled in platform stage "dev" \\(did you mean "orders"\\?\\) \\(enabled: logistics, orders\\); enable it under data-platform:domains in the platform's Pulumi\\.dev\\.yaml$`),
@@ -206,8 +206,8 @@ const table: { case: string; args: (at: (name: string) => string) => string[]; l
   },
   {
     case: "a consumer the platform does not have, with a suggestion",
-    args: (at) => domainArgs("--platform-plan", withPlatformPlan(at), "--config-file", workspace({ "Pulumi.orders-dev.yaml": ordersDev.replace("consumers: [logistics]", "consumers: [logistcs]") })("Pulumi.orders-dev.yaml")),
-    lines: [/Pulumi\.orders-dev\.yaml:\d+:\d+: data-domain:products\.orders\.consumers\[0\]: .*"logistcs".*\(did you mean "logistics"\?\)/],
+    args: (at) => domainArgs("--platform-plan", withPlatformPlan(at), "--config-file", workspace({ "Pulumi.orders-dev.yaml": ordersDev.replace("    orders: {}", "    orders:\n      consumers: [logistcs]") })("Pulumi.orders-dev.yaml")),
+    lines: [/Pulumi\.orders-dev\.yaml:\d+:\d+: data-domain:products\.orders\.consumers: .*"logistcs" \(did you mean "logistics"\?\)/],
   },
   {
     case: "an unknown review option, with a suggestion",
