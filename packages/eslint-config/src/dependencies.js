@@ -114,7 +114,12 @@ export const declaredDependenciesRule = {
         const isRequire = callee.type === "Identifier" && callee.name === "require";
         const isResolve =
           callee.type === "MemberExpression" && callee.object.type === "Identifier" && callee.object.name === "require" && callee.property.type === "Identifier" && callee.property.name === "resolve";
-        if ((isRequire || isResolve) && node.arguments[0]?.type === "Literal") check(node.arguments[0], node.arguments[0].value);
+        // createRequire(from)("x") and createRequire(from).resolve("x")
+        const createRequireCall = (expression) => expression?.type === "CallExpression" && expression.callee.type === "Identifier" && expression.callee.name === "createRequire";
+        const isCreated =
+          createRequireCall(callee) ||
+          (callee.type === "MemberExpression" && createRequireCall(callee.object) && callee.property.type === "Identifier" && callee.property.name === "resolve");
+        if ((isRequire || isResolve || isCreated) && node.arguments[0]?.type === "Literal") check(node.arguments[0], node.arguments[0].value);
       },
     };
   },
