@@ -1,12 +1,13 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { classifications, type Classification } from "@data-platform/conventions";
 
 /** Zones a domain may store data in. */
 export type DomainZone = "raw" | "analytics";
 /** Central zones owned by the platform. */
 export type CentralZone = "landing" | "raw" | "analytics";
-export type Classification = "public" | "internal" | "confidential" | "restricted";
+export type { Classification };
+export { classifications };
 
-export const classifications: readonly Classification[] = ["public", "internal", "confidential", "restricted"];
 export const centralZones: readonly CentralZone[] = ["landing", "raw", "analytics"];
 
 export interface DataLakeDomainArgs {
