@@ -16,7 +16,7 @@ import {
   type PlatformConfig,
 } from "@data-platform/config";
 import { domainTags, providerDefaultTags } from "@data-platform/conventions";
-import { DataLake, lakeReaderTagKey } from "@data-platform/data-lake";
+import { DataLake, dataLakeDomainProblems, lakeReaderTagKey, type DataLakeDomainArgs } from "@data-platform/data-lake";
 import { DomainWorkflowEnv } from "@data-platform/domain-workflow-env";
 import { EphemeralSparkCluster } from "@data-platform/ephemeral-spark-cluster";
 import { DatabaseImporter, type DatabaseSourceArgs } from "@data-platform/database-importer";
@@ -68,12 +68,7 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
         },
       },
       registeredDataProducts: config.registry.flatMap((domain) => domain.dataProducts.map((product) => ({ domain: domain.name, name: product.name }))),
-      domains: config.domains.map((domain) => ({
-        name: domain.name,
-        zones: domain.needs.zones,
-        dataProducts: domain.dataProducts.map((product) => ({ name: product.name, zone: product.zone, classification: product.classification })),
-        tags: domainTags({ domain: domain.name, owner: domain.owners.team, costCentre: domain.costCentre }),
-      })),
+      domains: lakeDomains(config),
       landingExpirationDays: config.lake.landingExpirationDays,
       noncurrentVersionExpirationDays: config.lake.noncurrentVersionExpirationDays,
       intelligentTieringAfterDays: config.lake.intelligentTieringAfterDays,
@@ -499,6 +494,16 @@ export function notebookHubArgs(config: PlatformConfig): Omit<NotebookHubArgs, "
   };
 }
 
+/** The lake's domains: each enabled domain's zones (after the stage's overrides) and data products. */
+export function lakeDomains(config: PlatformConfig): DataLakeDomainArgs[] {
+  return config.domains.map((domain) => ({
+    name: domain.name,
+    zones: domain.needs.zones,
+    dataProducts: domain.dataProducts.map((product) => ({ name: product.name, zone: product.zone, classification: product.classification })),
+    tags: domainTags({ domain: domain.name, owner: domain.owners.team, costCentre: domain.costCentre }),
+  }));
+}
+
 /** A notebook hub problem, filed where its value comes from: a domain's groups from its file, the rest from the stage. */
 function notebookIssue(config: PlatformConfig, message: string): ConfigIssue {
   const groups = /^domains\.([a-z0-9-]+)\.groups: (.*)$/.exec(message);
@@ -575,6 +580,8 @@ export function preflight(config: PlatformConfig): void {
   const clusterArgs = platformClusterArgs(config);
   const karpenter = karpenterSettings(clusterArgs.karpenter);
   const issues: ConfigIssue[] = [
+    // A domain's zones come from its registry file (checked there against its products) merged with the stage's override.
+    ...dataLakeDomainProblems(lakeDomains(config)).map(({ path, message }) => ({ file, path: `data-platform:${path.replace(/\.zones$/, ".needs.zones")}`, message })),
     ...platformClusterArgsProblems(clusterArgs).map((message) => ({ file, path: "data-platform:cluster", message })),
     ...(karpenter ? validateKarpenterNodePools(karpenter.nodePools, { ...clusterArgs.controllerTags }, karpenter.amiAlias) : []).map((message) => ({ file, path: "data-platform:cluster.karpenter", message })),
     ...(config.queryMesh.enabled ? queryMeshArgsProblems(queryMeshArgs(config)) : []).map((message) => ({ file, path: "data-platform:queryMesh", message })),
