@@ -20,7 +20,7 @@ import { DataLake, dataLakeDomainProblems, lakeReaderTagKey, type DataLakeDomain
 import { DomainWorkflowEnv } from "@data-platform/domain-workflow-env";
 import { EphemeralSparkCluster } from "@data-platform/ephemeral-spark-cluster";
 import { DatabaseImporter, type DatabaseSourceArgs } from "@data-platform/database-importer";
-import { defaultProfiles, NotebookHub, notebookHubProblems, type NotebookHubArgs } from "@data-platform/notebook-hub";
+import { defaultProfiles, formatNotebookHubProblem, NotebookHub, notebookHubArgsProblems, type NotebookHubArgs, type NotebookHubArgsProblem } from "@data-platform/notebook-hub";
 import { karpenterSettings, PlatformCluster, platformClusterArgsProblems, validateKarpenterNodePools, type PlatformClusterArgs } from "@data-platform/platform-cluster";
 import { defaultCoordinatorResources, defaultWorkerResources, QueryMesh, queryMeshArgsProblems, type QueryMeshArgs, type QueryResources } from "@data-platform/query-mesh";
 import { avroSchemaProblems, StreamingIngestion } from "@data-platform/streaming-ingestion";
@@ -504,14 +504,19 @@ export function lakeDomains(config: PlatformConfig): DataLakeDomainArgs[] {
   }));
 }
 
-/** A notebook hub problem, filed where its value comes from: a domain's groups from its file, the rest from the stage. */
-function notebookIssue(config: PlatformConfig, message: string): ConfigIssue {
-  const groups = /^domains\.([a-z0-9-]+)\.groups: (.*)$/.exec(message);
-  const domain = groups ? config.domains.find((candidate) => candidate.name === groups[1]) : undefined;
-  if (groups && domain) {
-    return { file: domain.file, path: "needs.notebooks.groups", message: `${groups[2]} (or the stage's data-platform:domains.${domain.name}.needs override)` };
+/**
+ * Where NotebookHub's arguments come from in the configuration, by argument path: a domain's groups from its
+ * registry file (or the stage's override of its needs); any other argument from the stage's `notebooks` key.
+ */
+const notebookArgKeys: readonly { argPath: (domain: string) => string; source: "domain"; key: string }[] = [{ argPath: (domain) => `domains.${domain}.groups`, source: "domain", key: "needs.notebooks.groups" }];
+
+/** A notebook hub problem, filed where its value comes from (`notebookArgKeys`). */
+function notebookIssue(config: PlatformConfig, problem: NotebookHubArgsProblem): ConfigIssue {
+  for (const domain of config.domains) {
+    const entry = notebookArgKeys.find((candidate) => candidate.argPath(domain.name) === problem.path);
+    if (entry) return { file: domain.file, path: entry.key, message: `${problem.message} (or the stage's data-platform:domains.${domain.name}.needs override)` };
   }
-  return { file: config.sources.configFile, path: "data-platform:notebooks", message };
+  return { file: config.sources.configFile, path: "data-platform:notebooks", message: formatNotebookHubProblem(problem) };
 }
 
 /**
@@ -588,7 +593,7 @@ export function preflight(config: PlatformConfig): void {
     ...(config.queryMesh.enabled ? queryNodeGroupProblems(config) : []).map((message) => ({ file, path: "data-platform:cluster.nodeGroups.query", message })),
     ...(config.notebooks.enabled ? notebookNodeGroupProblems(config) : []).map((message) => ({ file, path: "data-platform:cluster.nodeGroups.notebooks", message })),
     // The cluster and lake are never read by the notebook hub's validation.
-    ...(config.notebooks.enabled ? notebookHubProblems(notebookHubArgs(config) as NotebookHubArgs) : []).map((message) => notebookIssue(config, message)),
+    ...(config.notebooks.enabled ? notebookHubArgsProblems(notebookHubArgs(config) as NotebookHubArgs) : []).map((problem) => notebookIssue(config, problem)),
   ];
   // Event schemas are the ingestion config most often wrong; the Glue Schema Registry would refuse them mid-update.
   for (const [source, definition] of Object.entries(config.ingestion?.sources ?? {})) {
