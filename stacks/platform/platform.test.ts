@@ -106,6 +106,19 @@ describe("platform stack", () => {
     expect(result.harness.registrations.map((registration) => registration.type)).toEqual(["pulumi:pulumi:Stack"]);
   });
 
+  it("files a stage override that drops a data product's zone under the domain's needs.zones key, before any resource", async () => {
+    const engine = stageConfig("dev");
+    const domains = JSON.parse(engine.config["data-platform:domains"]!) as Record<string, { needs?: Record<string, unknown> }>;
+    // orders publishes "orders" in the analytics zone; the stage keeps only raw.
+    domains.orders = { ...domains.orders, needs: { ...domains.orders!.needs, zones: ["raw"] } };
+    engine.config["data-platform:domains"] = JSON.stringify(domains);
+    const result = await runProgramSettled(() => platform, { stack: "dev", config: engine.config });
+    expect(result.error).toBeInstanceOf(ConfigError);
+    const lines = (result.error as ConfigError).issues.map((issue) => `${issue.file}: ${issue.path}: ${issue.message}`);
+    expect(lines).toEqual([expect.stringMatching(/Pulumi\.dev\.yaml: data-platform:domains\.orders\.needs\.zones: (?=.*"orders")(?=.*"analytics")/)]);
+    expect(result.harness.registrations.map((registration) => registration.type)).toEqual(["pulumi:pulumi:Stack"]);
+  });
+
   it("refuses a Kubernetes version past EKS standard support before registering anything but the root stack", async () => {
     const engine = stageConfig("prod");
     const cluster = JSON.parse(engine.config["data-platform:cluster"]!) as Record<string, unknown>;

@@ -16,11 +16,11 @@ import {
   type PlatformConfig,
 } from "@data-platform/config";
 import { domainTags, providerDefaultTags } from "@data-platform/conventions";
-import { DataLake, lakeReaderTagKey } from "@data-platform/data-lake";
+import { DataLake, dataLakeDomainProblems, lakeReaderTagKey, type DataLakeDomainArgs } from "@data-platform/data-lake";
 import { DomainWorkflowEnv } from "@data-platform/domain-workflow-env";
 import { EphemeralSparkCluster } from "@data-platform/ephemeral-spark-cluster";
 import { DatabaseImporter, type DatabaseSourceArgs } from "@data-platform/database-importer";
-import { defaultProfiles, NotebookHub, notebookHubProblems, type NotebookHubArgs } from "@data-platform/notebook-hub";
+import { defaultProfiles, formatNotebookHubProblem, NotebookHub, notebookHubArgsProblems, type NotebookHubArgs, type NotebookHubArgsProblem } from "@data-platform/notebook-hub";
 import { karpenterSettings, PlatformCluster, platformClusterArgsProblems, validateKarpenterNodePools, type PlatformClusterArgs } from "@data-platform/platform-cluster";
 import { defaultCoordinatorResources, defaultWorkerResources, QueryMesh, queryMeshArgsProblems, type QueryMeshArgs, type QueryResources } from "@data-platform/query-mesh";
 import { avroSchemaProblems, StreamingIngestion } from "@data-platform/streaming-ingestion";
@@ -68,12 +68,7 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
         },
       },
       registeredDataProducts: config.registry.flatMap((domain) => domain.dataProducts.map((product) => ({ domain: domain.name, name: product.name }))),
-      domains: config.domains.map((domain) => ({
-        name: domain.name,
-        zones: domain.needs.zones,
-        dataProducts: domain.dataProducts.map((product) => ({ name: product.name, zone: product.zone, classification: product.classification })),
-        tags: domainTags({ domain: domain.name, owner: domain.owners.team, costCentre: domain.costCentre }),
-      })),
+      domains: lakeDomains(config),
       landingExpirationDays: config.lake.landingExpirationDays,
       noncurrentVersionExpirationDays: config.lake.noncurrentVersionExpirationDays,
       intelligentTieringAfterDays: config.lake.intelligentTieringAfterDays,
@@ -499,14 +494,29 @@ export function notebookHubArgs(config: PlatformConfig): Omit<NotebookHubArgs, "
   };
 }
 
-/** A notebook hub problem, filed where its value comes from: a domain's groups from its file, the rest from the stage. */
-function notebookIssue(config: PlatformConfig, message: string): ConfigIssue {
-  const groups = /^domains\.([a-z0-9-]+)\.groups: (.*)$/.exec(message);
-  const domain = groups ? config.domains.find((candidate) => candidate.name === groups[1]) : undefined;
-  if (groups && domain) {
-    return { file: domain.file, path: "needs.notebooks.groups", message: `${groups[2]} (or the stage's data-platform:domains.${domain.name}.needs override)` };
+/** The lake's domains: each enabled domain's zones (after the stage's overrides) and data products. */
+export function lakeDomains(config: PlatformConfig): DataLakeDomainArgs[] {
+  return config.domains.map((domain) => ({
+    name: domain.name,
+    zones: domain.needs.zones,
+    dataProducts: domain.dataProducts.map((product) => ({ name: product.name, zone: product.zone, classification: product.classification })),
+    tags: domainTags({ domain: domain.name, owner: domain.owners.team, costCentre: domain.costCentre }),
+  }));
+}
+
+/**
+ * Where NotebookHub's arguments come from in the configuration, by argument path: a domain's groups from its
+ * registry file (or the stage's override of its needs); any other argument from the stage's `notebooks` key.
+ */
+const notebookArgKeys: readonly { argPath: (domain: string) => string; source: "domain"; key: string }[] = [{ argPath: (domain) => `domains.${domain}.groups`, source: "domain", key: "needs.notebooks.groups" }];
+
+/** A notebook hub problem, filed where its value comes from (`notebookArgKeys`). */
+function notebookIssue(config: PlatformConfig, problem: NotebookHubArgsProblem): ConfigIssue {
+  for (const domain of config.domains) {
+    const entry = notebookArgKeys.find((candidate) => candidate.argPath(domain.name) === problem.path);
+    if (entry) return { file: domain.file, path: entry.key, message: `${problem.message} (or the stage's data-platform:domains.${domain.name}.needs override)` };
   }
-  return { file: config.sources.configFile, path: "data-platform:notebooks", message };
+  return { file: config.sources.configFile, path: "data-platform:notebooks", message: formatNotebookHubProblem(problem) };
 }
 
 /**
@@ -575,13 +585,15 @@ export function preflight(config: PlatformConfig): void {
   const clusterArgs = platformClusterArgs(config);
   const karpenter = karpenterSettings(clusterArgs.karpenter);
   const issues: ConfigIssue[] = [
+    // A domain's zones come from its registry file (checked there against its products) merged with the stage's override.
+    ...dataLakeDomainProblems(lakeDomains(config)).map(({ path, message }) => ({ file, path: `data-platform:${path.replace(/\.zones$/, ".needs.zones")}`, message })),
     ...platformClusterArgsProblems(clusterArgs).map((message) => ({ file, path: "data-platform:cluster", message })),
     ...(karpenter ? validateKarpenterNodePools(karpenter.nodePools, { ...clusterArgs.controllerTags }, karpenter.amiAlias) : []).map((message) => ({ file, path: "data-platform:cluster.karpenter", message })),
     ...(config.queryMesh.enabled ? queryMeshArgsProblems(queryMeshArgs(config)) : []).map((message) => ({ file, path: "data-platform:queryMesh", message })),
     ...(config.queryMesh.enabled ? queryNodeGroupProblems(config) : []).map((message) => ({ file, path: "data-platform:cluster.nodeGroups.query", message })),
     ...(config.notebooks.enabled ? notebookNodeGroupProblems(config) : []).map((message) => ({ file, path: "data-platform:cluster.nodeGroups.notebooks", message })),
     // The cluster and lake are never read by the notebook hub's validation.
-    ...(config.notebooks.enabled ? notebookHubProblems(notebookHubArgs(config) as NotebookHubArgs) : []).map((message) => notebookIssue(config, message)),
+    ...(config.notebooks.enabled ? notebookHubArgsProblems(notebookHubArgs(config) as NotebookHubArgs) : []).map((problem) => notebookIssue(config, problem)),
   ];
   // Event schemas are the ingestion config most often wrong; the Glue Schema Registry would refuse them mid-update.
   for (const [source, definition] of Object.entries(config.ingestion?.sources ?? {})) {

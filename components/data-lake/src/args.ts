@@ -1,12 +1,13 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { classifications, type Classification } from "@data-platform/conventions";
 
 /** Zones a domain may store data in. */
 export type DomainZone = "raw" | "analytics";
 /** Central zones owned by the platform. */
 export type CentralZone = "landing" | "raw" | "analytics";
-export type Classification = "public" | "internal" | "confidential" | "restricted";
+export type { Classification };
+export { classifications };
 
-export const classifications: readonly Classification[] = ["public", "internal", "confidential", "restricted"];
 export const centralZones: readonly CentralZone[] = ["landing", "raw", "analytics"];
 
 export interface DataLakeDomainArgs {
@@ -84,21 +85,39 @@ export const maxLfTagValues = 1000;
 
 const domainNamePattern = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
+/** A problem with an argument: `path` names it (`domains.<name>.zones`), `message` says what is wrong. */
+export interface DataLakeArgsProblem {
+  path: string;
+  message: string;
+}
+
+/**
+ * The lake's rules for its domains: valid, unique names, at least one zone, and every data product in a zone the
+ * domain uses. Pure; paths are `domains.<name>` or `domains.<name>.zones`, so a caller can file each problem under
+ * its own configuration key.
+ */
+export function dataLakeDomainProblems(domains: readonly DataLakeDomainArgs[]): DataLakeArgsProblem[] {
+  const problems: DataLakeArgsProblem[] = [];
+  const seen = new Set<string>();
+  for (const domain of domains) {
+    const at = `domains.${domain.name}`;
+    if (!domainNamePattern.test(domain.name)) problems.push({ path: at, message: `domain "${domain.name}": names are lowercase letters and digits with single hyphens` });
+    if (domain.name === "central") problems.push({ path: at, message: 'domain "central": the name is reserved for the platform\'s own zones' });
+    if (seen.has(domain.name)) problems.push({ path: at, message: `domain "${domain.name}" is listed twice` });
+    seen.add(domain.name);
+    if (domain.zones.length === 0) problems.push({ path: `${at}.zones`, message: `domain "${domain.name}": zones must not be empty` });
+    for (const product of domain.dataProducts ?? []) {
+      if (!domain.zones.includes(product.zone)) problems.push({ path: `${at}.zones`, message: `domain "${domain.name}": data product "${product.name}" is in zone "${product.zone}", which the domain does not use` });
+    }
+  }
+  return problems;
+}
+
 /** Validates args before anything is created; throws one error listing every problem. */
 export function validateDataLakeArgs(name: string, args: DataLakeArgs): void {
   const problems: string[] = [];
   if (args.administratorArns.length === 0) problems.push("administratorArns must name at least one role (the deploying role)");
-  const seen = new Set<string>();
-  for (const domain of args.domains) {
-    if (!domainNamePattern.test(domain.name)) problems.push(`domain "${domain.name}": names are lowercase letters and digits with single hyphens`);
-    if (domain.name === "central") problems.push('domain "central": the name is reserved for the platform\'s own zones');
-    if (seen.has(domain.name)) problems.push(`domain "${domain.name}" is listed twice`);
-    seen.add(domain.name);
-    if (domain.zones.length === 0) problems.push(`domain "${domain.name}": zones must not be empty`);
-    for (const product of domain.dataProducts ?? []) {
-      if (!domain.zones.includes(product.zone)) problems.push(`domain "${domain.name}": data product "${product.name}" is in zone "${product.zone}", which the domain does not use`);
-    }
-  }
+  problems.push(...dataLakeDomainProblems(args.domains).map((problem) => problem.message));
   for (const owner of args.lakeFormation?.trustedResourceOwners ?? []) if (!/^\d{12}$/.test(owner)) problems.push(`lakeFormation.trustedResourceOwners: "${owner}" is not a 12-digit account ID`);
   const registered = args.registeredDomainNames;
   if (registered) {

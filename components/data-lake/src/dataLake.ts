@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { protectedKey } from "@data-platform/aws-blocks";
-import { lfTagKeys, physicalName, productTagValue } from "@data-platform/conventions";
+import { lfTagKeys, physicalName, productTagValue, tagKeys } from "@data-platform/conventions";
 import type { LakeContract } from "@data-platform/platform-contract";
 import { validateDataLakeArgs, centralZones, classifications, type CentralZone, type Classification, type DataLakeArgs, type DomainZone } from "./args";
 import { LakeBucket } from "./bucket";
@@ -277,7 +277,7 @@ export class DataLake extends pulumi.ComponentResource {
     registerLocation(`${name}-analytics-location`, this.zones.analytics);
 
     for (const domain of [...args.domains].sort((a, b) => a.name.localeCompare(b.name))) {
-      const domainTags = { ...tags, ...domain.tags, "data-platform:domain": domain.name };
+      const domainTags = { ...tags, ...domain.tags, [tagKeys.domain]: domain.name };
       const prefix = `${name}-${domain.name}`;
       const key = newKey(`${prefix}-key`, `Data lake: domain ${domain.name}`, domain.name, domainTags);
       const storage: LakeDomain = { name: domain.name, key, buckets: {}, databases: {}, zones: [...domain.zones].sort(), products: {} };

@@ -5,10 +5,11 @@
  */
 
 import { cloudWatchLogsKeyStatement, keyPolicyDocument, policyDocument as document, serviceTrustPolicy, type KeyPolicyDocument, type PolicyDocument, type PolicyStatement } from "@data-platform/aws-blocks";
+import { tagKeys } from "@data-platform/conventions";
 
 export { keyAdministrationActions, keyAdministrationStatement, policyDocument, type PolicyDocument, type PolicyStatement } from "@data-platform/aws-blocks";
 
-export const domainTagKey = "data-platform:domain";
+export const domainTagKey = tagKeys.domain;
 /**
  * Roles tagged `data-platform:lake-reader=true` are query engines that read S3 directly
  * (no Lake Formation credential vending, e.g. open-source Trino): domain keys and buckets

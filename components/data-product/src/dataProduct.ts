@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { lfTagKeys, productTagValue } from "@data-platform/conventions";
+import { lfTagKeys, productTagValue, tagKeys, type Classification } from "@data-platform/conventions";
 
-export type Classification = "public" | "internal" | "confidential" | "restricted";
+export type { Classification };
 
 export interface DataProductConsumer {
   /** The consuming domain (part of resource names). */
@@ -69,7 +69,7 @@ export class DataProduct extends pulumi.ComponentResource {
         description: args.description,
         tableType: "EXTERNAL_TABLE",
         // How Spark, Trino/Starburst and Redshift Spectrum recognise a Delta table in Glue.
-        parameters: { "spark.sql.sources.provider": "delta", classification: "delta", EXTERNAL: "TRUE", "data-platform:domain": args.domain },
+        parameters: { "spark.sql.sources.provider": "delta", classification: "delta", EXTERNAL: "TRUE", [tagKeys.domain]: args.domain },
         storageDescriptor: { location: this.location },
       },
       { parent: this },

@@ -1,16 +1,12 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { DataLake } from "@data-platform/data-lake";
 import type { EphemeralSparkCluster } from "@data-platform/ephemeral-spark-cluster";
-import { parseCidr } from "@data-platform/conventions";
+import { mwaaAirflowVersions, mwaaEnvironmentClasses, parseCidr, type MwaaEnvironmentClass } from "@data-platform/conventions";
 
-export const environmentClasses = ["mw1.micro", "mw1.small", "mw1.medium", "mw1.large", "mw1.xlarge", "mw1.2xlarge"] as const;
-export type EnvironmentClass = (typeof environmentClasses)[number];
-/**
- * Airflow versions MWAA creates environments with ("Valid values" of CreateEnvironment's AirflowVersion, in
- * aws/aws-sdk-go-v2 service/mwaa/api_op_CreateEnvironment.go at 058d9848ce2d1cb449f2b7a96b8d8cde6de44c02; see
- * https://docs.aws.amazon.com/mwaa/latest/userguide/airflow-versions.html). Data: update it with MWAA's table.
- */
-export const airflowVersions = ["2.7.2", "2.8.1", "2.9.2", "2.10.1", "2.10.3", "2.11.0", "3.0.6"] as const;
+/** MWAA's environment classes and Airflow versions: the shared lists (re-exported under this package's names). */
+export const environmentClasses = mwaaEnvironmentClasses;
+export type EnvironmentClass = MwaaEnvironmentClass;
+export const airflowVersions = mwaaAirflowVersions;
 export type AirflowLogLevel = "CRITICAL" | "ERROR" | "WARNING" | "INFO" | "DEBUG";
 
 export interface DomainWorkflowEnvArgs {

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { physicalName } from "@data-platform/conventions";
+import { defaultAirflowVersion, defaultMwaaEnvironmentClass, physicalName, tagKeys } from "@data-platform/conventions";
 import { LakeBucket, type DataLake, type LakeGrantee } from "@data-platform/data-lake";
 import type { SparkDomain } from "@data-platform/ephemeral-spark-cluster";
 import type { WorkflowContract } from "@data-platform/platform-contract";
@@ -48,7 +48,7 @@ export class DomainWorkflowEnv extends pulumi.ComponentResource {
     const lake: DataLake = args.lake;
     const storage = lake.domain(args.domain);
     const { accountId, partition, region } = lake.account;
-    const tags = { ...args.tags, "data-platform:domain": args.domain };
+    const tags = { ...args.tags, [tagKeys.domain]: args.domain };
     this.domain = args.domain;
     this.secretsPrefix = `${args.prefix}/${args.stage}/${args.domain}/`;
     const environmentName = physicalName("mwaaEnvironment", args.prefix, args.stage, args.domain);
@@ -172,8 +172,8 @@ export class DomainWorkflowEnv extends pulumi.ComponentResource {
       name,
       {
         name: environmentName,
-        airflowVersion: args.airflowVersion ?? "2.10.3",
-        environmentClass: args.environmentClass ?? "mw1.small",
+        airflowVersion: args.airflowVersion ?? defaultAirflowVersion,
+        environmentClass: args.environmentClass ?? defaultMwaaEnvironmentClass,
         minWorkers: args.minWorkers ?? 1,
         maxWorkers: args.maxWorkers ?? 5,
         executionRoleArn: this.executionRole.arn,

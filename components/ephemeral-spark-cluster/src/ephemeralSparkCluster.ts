@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { protectedKey } from "@data-platform/aws-blocks";
-import { physicalName } from "@data-platform/conventions";
+import { physicalName, tagKeys } from "@data-platform/conventions";
 import type { DataLake, LakeGrantee } from "@data-platform/data-lake";
 import { startingCoreVcpus, validateSparkArgs, type EphemeralSparkClusterArgs, type SparkDomainArgs } from "./args";
 import { createEmrAccessEntry, createEmrContainersServiceLinkedRole, createEmrOnEksDomain, emrOnEksLaunchStatements, type EmrOnEksDomain } from "./emr-on-eks";
@@ -251,7 +251,7 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
                 instanceTypes: shared.instanceTypes,
                 ecrRegistry: resolved.registry,
                 dockerImage: resolved.image,
-                tags: { ...tags, "data-platform:stage": args.stage },
+                tags: { ...tags, [tagKeys.stage]: args.stage },
               }),
             ),
           ),

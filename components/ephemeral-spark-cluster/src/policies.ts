@@ -1,4 +1,5 @@
 import { keyPolicyDocument, policyDocument as document, serviceTrustPolicy, type KeyPolicyDocument, type PolicyDocument } from "@data-platform/aws-blocks";
+import { tagKeys } from "@data-platform/conventions";
 
 /** Trust of a role assumed by an AWS service from this account. */
 export function serviceTrust(services: string[], accountId: string): PolicyDocument {
@@ -79,7 +80,7 @@ export interface LaunchGrantInput {
   passableRoleArns: { emr: string[]; ec2: string[] };
 }
 
-export const domainTagKey = "data-platform:domain";
+export const domainTagKey = tagKeys.domain;
 
 /**
  * What an orchestrator needs to launch and drive a domain's ephemeral clusters:

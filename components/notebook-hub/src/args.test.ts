@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defaultProfiles, isDevStage, notebookHubProblems, validateNotebookHubArgs, type NotebookHubArgs } from "./args";
+import { defaultProfiles, formatNotebookHubProblem, isDevStage, notebookHubArgsProblems, notebookHubProblems, validateNotebookHubArgs, type NotebookHubArgs } from "./args";
 
 // Pure validation: the cluster and lake are never touched by it.
 const base: NotebookHubArgs = {
@@ -49,7 +49,7 @@ describe("NotebookHub args", () => {
       "authenticator.allowedGroups applies to generic-oidc only",
       'domains.logistics.groups: "analysts" must be "org:team" for github',
       "domains.logistics.products: the set of orders names no product",
-      "exactly one profile must be the default",
+      "profiles: exactly one profile must be the default",
       "profiles.Small: slugs are lowercase letters, digits and hyphens",
       "profiles.Small: cpuGuarantee exceeds cpuLimit",
       'profiles.Small.image.tag must be pinned (not empty or "latest")',
@@ -83,5 +83,19 @@ describe("NotebookHub args", () => {
       "authenticator.userdataUrl is required for generic-oidc",
       "nobody could log in: set allowedUsers, adminUsers, domain groups or allowedOrganizations/allowedGroups",
     ]);
+  });
+});
+
+describe("notebookHubArgsProblems", () => {
+  it("names each problem's argument path apart from its message", () => {
+    const problems = notebookHubArgsProblems({
+      ...base,
+      authenticator: { kind: "github", clientSecret: "s" },
+      hostname: "hub.example.com",
+      domains: [{ name: "logistics", groups: ["analysts"], products: [] }],
+    });
+    expect(problems).toContainEqual({ path: "authenticator.clientId", message: "authenticator.clientId is required for github" });
+    expect(problems).toContainEqual({ path: "domains.logistics.groups", message: '"analysts" must be "org:team" for github' });
+    expect(problems.map(formatNotebookHubProblem)).toContain('domains.logistics.groups: "analysts" must be "org:team" for github');
   });
 });

@@ -145,75 +145,92 @@ export function isDevStage(stage: string): boolean {
 const profileSlug = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const groupOrUser = /^\S+$/;
 
-/** Every problem with the args, in one list (empty when valid). Pure: no Pulumi needed. */
+/** A problem with an argument: `path` names it in `NotebookHubArgs` (`authenticator.clientId`, `domains.<name>.groups`; "" for the args as a whole). */
+export interface NotebookHubArgsProblem {
+  path: string;
+  message: string;
+}
+
+/** A problem as one line: the message, after its path unless the message already starts with it. */
+export function formatNotebookHubProblem(problem: NotebookHubArgsProblem): string {
+  return problem.path === "" || problem.message.startsWith(problem.path) ? problem.message : `${problem.path}: ${problem.message}`;
+}
+
+/** Every problem of `args`, one line each (see `notebookHubArgsProblems` for the structured form). Pure. */
 export function notebookHubProblems(args: NotebookHubArgs): string[] {
-  const problems: string[] = [];
+  return notebookHubArgsProblems(args).map(formatNotebookHubProblem);
+}
+
+/** Every problem with the args, in one list (empty when valid). Pure: no Pulumi needed. */
+export function notebookHubArgsProblems(args: NotebookHubArgs): NotebookHubArgsProblem[] {
+  const problems: NotebookHubArgsProblem[] = [];
+  const add = (path: string, message: string) => problems.push({ path, message });
   const auth = args.authenticator;
   const kinds: AuthenticatorKind[] = ["generic-oidc", "github", "google", "dummy"];
-  if (!kinds.includes(auth.kind)) problems.push(`authenticator.kind must be one of ${kinds.join(", ")}, got "${String(auth.kind)}"`);
+  if (!kinds.includes(auth.kind)) add("authenticator.kind", `authenticator.kind must be one of ${kinds.join(", ")}, got "${String(auth.kind)}"`);
   if (auth.kind === "dummy") {
-    if (args.production) problems.push("authenticator.kind \"dummy\" lets anyone log in and is never allowed in production: configure generic-oidc, github or google");
-    else if (!isDevStage(args.stage)) problems.push(`authenticator.kind "dummy" is allowed only on dev stages (dev, dev-*), not on "${args.stage}"`);
+    if (args.production) add("authenticator.kind", "authenticator.kind \"dummy\" lets anyone log in and is never allowed in production: configure generic-oidc, github or google");
+    else if (!isDevStage(args.stage)) add("authenticator.kind", `authenticator.kind "dummy" is allowed only on dev stages (dev, dev-*), not on "${args.stage}"`);
   } else {
-    if (!auth.clientId) problems.push(`authenticator.clientId is required for ${auth.kind}`);
-    if (auth.clientSecret === undefined) problems.push(`authenticator.clientSecret (a Pulumi secret) is required for ${auth.kind}`);
-    if (!auth.oauthCallbackUrl && !args.hostname) problems.push("authenticator.oauthCallbackUrl is required when hostname is not set");
-    if (auth.oauthCallbackUrl && !auth.oauthCallbackUrl.startsWith("https://")) problems.push("authenticator.oauthCallbackUrl must be https://");
+    if (!auth.clientId) add("authenticator.clientId", `authenticator.clientId is required for ${auth.kind}`);
+    if (auth.clientSecret === undefined) add("authenticator.clientSecret", `authenticator.clientSecret (a Pulumi secret) is required for ${auth.kind}`);
+    if (!auth.oauthCallbackUrl && !args.hostname) add("authenticator.oauthCallbackUrl", "authenticator.oauthCallbackUrl is required when hostname is not set");
+    if (auth.oauthCallbackUrl && !auth.oauthCallbackUrl.startsWith("https://")) add("authenticator.oauthCallbackUrl", "authenticator.oauthCallbackUrl must be https://");
   }
   if (auth.kind === "generic-oidc") {
     for (const key of ["authorizeUrl", "tokenUrl", "userdataUrl"] as const) {
       const url = auth[key];
-      if (!url) problems.push(`authenticator.${key} is required for generic-oidc`);
-      else if (!url.startsWith("https://")) problems.push(`authenticator.${key} must be https://`);
+      if (!url) add(`authenticator.${key}`, `authenticator.${key} is required for generic-oidc`);
+      else if (!url.startsWith("https://")) add(`authenticator.${key}`, `authenticator.${key} must be https://`);
     }
   }
-  if (auth.kind !== "github" && (auth.allowedOrganizations ?? []).length > 0) problems.push("authenticator.allowedOrganizations applies to github only");
-  if (auth.kind !== "generic-oidc" && (auth.allowedGroups ?? []).length > 0) problems.push("authenticator.allowedGroups applies to generic-oidc only");
+  if (auth.kind !== "github" && (auth.allowedOrganizations ?? []).length > 0) add("authenticator.allowedOrganizations", "authenticator.allowedOrganizations applies to github only");
+  if (auth.kind !== "generic-oidc" && (auth.allowedGroups ?? []).length > 0) add("authenticator.allowedGroups", "authenticator.allowedGroups applies to generic-oidc only");
   for (const domain of args.domains) {
     if ((domain.groups ?? []).length === 0) continue;
-    if (auth.kind === "google") problems.push(`domains.${domain.name}.groups: group mapping is not supported for google (use allowedUsers)`);
-    if (auth.kind === "github") for (const group of domain.groups ?? []) if (!/^[^:\s]+:[^:\s]+$/.test(group)) problems.push(`domains.${domain.name}.groups: "${group}" must be "org:team" for github`);
+    if (auth.kind === "google") add(`domains.${domain.name}.groups`, `group mapping is not supported for google (use allowedUsers)`);
+    if (auth.kind === "github") for (const group of domain.groups ?? []) if (!/^[^:\s]+:[^:\s]+$/.test(group)) add(`domains.${domain.name}.groups`, `"${group}" must be "org:team" for github`);
   }
 
   const domainNames = args.domains.map((domain) => domain.name);
-  for (const duplicate of new Set(domainNames.filter((name, index) => domainNames.indexOf(name) !== index))) problems.push(`domains: "${duplicate}" is listed twice`);
+  for (const duplicate of new Set(domainNames.filter((name, index) => domainNames.indexOf(name) !== index))) add("domains", `"${duplicate}" is listed twice`);
   for (const domain of args.domains) {
-    for (const set of domain.products) if (set.products.length === 0) problems.push(`domains.${domain.name}.products: the set of ${set.domain} names no product`);
+    for (const set of domain.products) if (set.products.length === 0) add(`domains.${domain.name}.products`, `the set of ${set.domain} names no product`);
   }
   const people = [...(args.allowedUsers ?? []), ...args.adminUsers, ...args.domains.flatMap((domain) => domain.groups ?? []), ...(auth.allowedOrganizations ?? []), ...(auth.allowedGroups ?? [])];
-  if (people.length === 0) problems.push("nobody could log in: set allowedUsers, adminUsers, domain groups or allowedOrganizations/allowedGroups");
-  for (const entry of people) if (!groupOrUser.test(entry)) problems.push(`"${entry}" is not a user, group or organisation name`);
+  if (people.length === 0) add("", "nobody could log in: set allowedUsers, adminUsers, domain groups or allowedOrganizations/allowedGroups");
+  for (const entry of people) if (!groupOrUser.test(entry)) add("", `"${entry}" is not a user, group or organisation name`);
 
   const rtc = args.realTimeCollaboration ?? true;
   const profiles = args.profiles ?? defaultProfiles;
   const slugs = Object.keys(profiles);
-  if (slugs.length === 0) problems.push("profiles must define at least one profile");
-  if (slugs.length > 0 && slugs.filter((slug) => profiles[slug]?.default).length !== 1) problems.push("exactly one profile must be the default");
+  if (slugs.length === 0) add("profiles", "profiles must define at least one profile");
+  if (slugs.length > 0 && slugs.filter((slug) => profiles[slug]?.default).length !== 1) add("profiles", "exactly one profile must be the default");
   for (const [slug, profile] of Object.entries(profiles)) {
     const where = `profiles.${slug}`;
-    if (!profileSlug.test(slug)) problems.push(`${where}: slugs are lowercase letters, digits and hyphens`);
+    if (!profileSlug.test(slug)) add(where, `slugs are lowercase letters, digits and hyphens`);
     for (const key of ["cpuGuarantee", "cpuLimit", "memoryGuaranteeGiB", "memoryLimitGiB"] as const) {
-      if (!(profile[key] > 0)) problems.push(`${where}.${key} must be positive`);
+      if (!(profile[key] > 0)) add(`${where}.${key}`, `${where}.${key} must be positive`);
     }
-    if (profile.cpuGuarantee > profile.cpuLimit) problems.push(`${where}: cpuGuarantee exceeds cpuLimit`);
-    if (profile.memoryGuaranteeGiB > profile.memoryLimitGiB) problems.push(`${where}: memoryGuaranteeGiB exceeds memoryLimitGiB`);
+    if (profile.cpuGuarantee > profile.cpuLimit) add(where, `cpuGuarantee exceeds cpuLimit`);
+    if (profile.memoryGuaranteeGiB > profile.memoryLimitGiB) add(where, `memoryGuaranteeGiB exceeds memoryLimitGiB`);
     if (profile.image) problems.push(...imageProblems(`${where}.image`, profile.image, rtc));
   }
   if (args.singleuserImage) problems.push(...imageProblems("singleuserImage", args.singleuserImage, rtc));
 
   const capacity = args.storage?.capacityGiB ?? 20;
-  if (!Number.isInteger(capacity) || capacity < 1 || capacity > 16384) problems.push(`storage.capacityGiB must be an integer 1-16384, got ${capacity}`);
+  if (!Number.isInteger(capacity) || capacity < 1 || capacity > 16384) add("storage.capacityGiB", `storage.capacityGiB must be an integer 1-16384, got ${capacity}`);
   const cull = args.cullTimeoutSeconds ?? 3600;
-  if (!Number.isInteger(cull) || cull < 300) problems.push(`cullTimeoutSeconds must be an integer >= 300, got ${cull}`);
-  if (args.production && !args.tlsCertificateArn) problems.push("tlsCertificateArn is required in production (OAuth callbacks and sessions over TLS)");
-  if (args.tlsCertificateArn && !/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/.test(args.tlsCertificateArn)) problems.push(`tlsCertificateArn "${args.tlsCertificateArn}" is not an ACM certificate ARN`);
-  if (args.tlsCertificateArn && !args.hostname) problems.push("tlsCertificateArn needs the hostname it was issued for");
+  if (!Number.isInteger(cull) || cull < 300) add("cullTimeoutSeconds", `cullTimeoutSeconds must be an integer >= 300, got ${cull}`);
+  if (args.production && !args.tlsCertificateArn) add("tlsCertificateArn", "tlsCertificateArn is required in production (OAuth callbacks and sessions over TLS)");
+  if (args.tlsCertificateArn && !/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/.test(args.tlsCertificateArn)) add("tlsCertificateArn", `tlsCertificateArn "${args.tlsCertificateArn}" is not an ACM certificate ARN`);
+  if (args.tlsCertificateArn && !args.hostname) add("tlsCertificateArn", "tlsCertificateArn needs the hostname it was issued for");
   for (const cidr of args.allowedSourceCidrs ?? []) {
     const match = /^(\d{1,3}\.){3}\d{1,3}\/(\d{1,2})$/.exec(cidr);
-    if (!match) problems.push(`allowedSourceCidrs: "${cidr}" is not an IPv4 CIDR`);
-    else if (Number(match[2]) < 8) problems.push(`allowedSourceCidrs: "${cidr}" is wider than a /8: the hub is internal only`);
+    if (!match) add("allowedSourceCidrs", `"${cidr}" is not an IPv4 CIDR`);
+    else if (Number(match[2]) < 8) add("allowedSourceCidrs", `"${cidr}" is wider than a /8: the hub is internal only`);
   }
-  if (args.hostname && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(args.hostname)) problems.push(`hostname "${args.hostname}" is not a DNS name`);
+  if (args.hostname && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(args.hostname)) add("hostname", `hostname "${args.hostname}" is not a DNS name`);
   return problems;
 }
 
@@ -221,14 +238,14 @@ function pinnedTag(tag: string): boolean {
   return tag.trim() !== "" && tag !== "latest";
 }
 
-function imageProblems(where: string, image: NotebookImage, realTimeCollaboration: boolean): string[] {
-  const problems: string[] = [];
-  if (!pinnedTag(image.tag)) problems.push(`${where}.tag must be pinned (not empty or "latest")`);
+function imageProblems(where: string, image: NotebookImage, realTimeCollaboration: boolean): NotebookHubArgsProblem[] {
+  const problems: NotebookHubArgsProblem[] = [];
+  if (!pinnedTag(image.tag)) problems.push({ path: `${where}.tag`, message: `${where}.tag must be pinned (not empty or "latest")` });
   if (image.name === chartSampleImageName && image.collaboration) {
-    problems.push(`${where}: ${chartSampleImageName} does not ship jupyter-collaboration (z2jh images/singleuser-sample); collaboration must be false`);
+    problems.push({ path: where, message: `${chartSampleImageName} does not ship jupyter-collaboration (z2jh images/singleuser-sample); collaboration must be false` });
   }
   if (realTimeCollaboration && !image.collaboration) {
-    problems.push(`${where}: real-time collaboration is on, but the image does not ship jupyter-collaboration; use the platform image (the default), an image that has it, or set realTimeCollaboration: false`);
+    problems.push({ path: where, message: "real-time collaboration is on, but the image does not ship jupyter-collaboration; use the platform image (the default), an image that has it, or set realTimeCollaboration: false" });
   }
   return problems;
 }

@@ -1,5 +1,6 @@
 import { cidrContains, cidrsOverlap, parseCidr, type Cidr } from "./cidr";
 import type { KarpenterNodePoolArgs } from "./karpenterNodePools";
+import { isLogRetentionDays, logRetentionDays } from "@data-platform/conventions";
 
 /** NAT strategy: one gateway for the VPC (cheap, one AZ is a single point of failure) or one per AZ. */
 export type NatGatewayStrategy = "single" | "onePerAz";
@@ -158,8 +159,7 @@ export const dedicatedNodeGroups: Readonly<Record<string, string>> = {
 /** The node group every add-on runs on. */
 export const systemNodeGroup = "system";
 
-/** CloudWatch Logs accepts only these retention periods. */
-export const logRetentionDays: readonly number[] = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+export { logRetentionDays };
 
 /** Oldest Kubernetes minor version accepted (matches the policy pack's default minimum). */
 export const minimumKubernetesMinor = 31;
@@ -218,7 +218,7 @@ export function platformClusterArgsProblems(args: PlatformClusterArgs): string[]
   }
   for (const service of duplicates(endpoints)) problems.push(`interfaceEndpoints lists "${service}" twice`);
   for (const [key, value] of [["flowLogRetentionDays", args.flowLogRetentionDays], ["controlPlaneLogRetentionDays", args.controlPlaneLogRetentionDays]] as const) {
-    if (value !== undefined && !logRetentionDays.includes(value)) problems.push(`${key} must be a CloudWatch Logs retention value (${logRetentionDays.join(", ")}), got ${value}`);
+    if (value !== undefined && !isLogRetentionDays(value)) problems.push(`${key} must be a CloudWatch Logs retention value (${logRetentionDays.join(", ")}), got ${value}`);
   }
 
   const version = /^1\.(\d+)$/.exec(args.kubernetesVersion);

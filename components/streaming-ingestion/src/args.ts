@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { DataLake } from "@data-platform/data-lake";
 import { capacityModes, defaultPeakFactor, throughputProblems, type CapacityMode, type FlinkSizing, type PriceTable, type ShardLimits } from "./sizing";
+import { isLogRetentionDays, logRetentionDays } from "@data-platform/conventions";
 
 /** Glue Schema Registry compatibility modes. */
 export const schemaCompatibilities = ["NONE", "DISABLED", "BACKWARD", "BACKWARD_ALL", "FORWARD", "FORWARD_ALL", "FULL", "FULL_ALL"] as const;
@@ -17,8 +18,8 @@ export type FlinkRuntime = (typeof flinkRuntimes)[number];
  */
 export const customerKeyStateRuntimes: readonly FlinkRuntime[] = ["FLINK-1_20", "FLINK-2_2"];
 
-/** CloudWatch Logs retention values. */
-export const logRetentionValues = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+/** CloudWatch Logs retention values (the shared list). */
+export const logRetentionValues = logRetentionDays;
 
 /** One event type a source publishes (one Avro schema in the registry). */
 export interface EventTypeArgs {
@@ -187,7 +188,7 @@ export function validateStreamingArgs(name: string, args: StreamingIngestionArgs
   const checkpoint = flink.checkpointIntervalSeconds ?? 60;
   if (!Number.isInteger(checkpoint) || checkpoint < 10) problems.push(`flink.checkpointIntervalSeconds must be a whole number of at least 10, got ${checkpoint}`);
   const retention = args.logRetentionDays ?? 90;
-  if (!(logRetentionValues as readonly number[]).includes(retention)) problems.push(`logRetentionDays must be a CloudWatch retention value (${logRetentionValues.join(", ")}), got ${retention}`);
+  if (!isLogRetentionDays(retention)) problems.push(`logRetentionDays must be a CloudWatch retention value (${logRetentionValues.join(", ")}), got ${retention}`);
   for (const cidr of args.httpsEgressCidrBlocks ?? []) {
     const match = cidrPattern.exec(cidr);
     if (!match || match.slice(1, 5).some((octet) => Number(octet) > 255) || Number(match[5]) > 32) problems.push(`httpsEgressCidrBlocks: "${cidr}" is not an IPv4 CIDR`);

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { classifications } from "@data-platform/conventions";
 import { ConfigError, issuesFromZod, type ConfigIssue } from "./errors";
 import { domainNameSchema, lakeZones } from "./schema";
 import { displayPath } from "./stack-file";
@@ -56,7 +57,7 @@ export const domainStackSchema = z.strictObject({
         description: z.string().min(1, "must not be empty").optional().describe("@default the registry entry's description."),
         zone: z.enum(lakeZones).optional().describe("Must equal the registry entry's zone. @default the registry entry's zone."),
         classification: z
-          .enum(["public", "internal", "confidential", "restricted"])
+          .enum(classifications)
           .optional()
           .describe("Must equal the registry entry's classification. @default the registry entry's classification."),
         consumers: z

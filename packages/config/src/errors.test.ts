@@ -110,6 +110,11 @@ describe("one error path for every input", () => {
       expected: ({ domains }) => [new RegExp(`^${domains}/orders\\.yaml:${orders.trimEnd().split("\n").length + 1}:1: email: unknown key; "email" is a key of owners \\(indented under the wrong parent\\?\\)`)],
     },
     {
+      case: "a data product in a zone its domain does not use",
+      files: { "orders.yaml": orders.replace("zones: [raw, analytics]", "zones: [raw]") },
+      expected: ({ domains }) => [new RegExp(`^${domains}/orders\\.yaml:${lineOf(orders, "zone: analytics")}:\\d+: dataProducts\\[0\\]\\.zone: zone "analytics" is not in needs\\.zones \\(raw\\)$`)],
+    },
+    {
       case: "a data product key at the domain's top level",
       files: { "orders.yaml": `${orders.trimEnd()}\nzone: raw\n` },
       expected: ({ domains }) => [new RegExp(`^${domains}/orders\\.yaml:${orders.trimEnd().split("\n").length + 1}:1: zone: unknown key; "zone" is a key of dataProducts\\[\\] \\(indented under the wrong parent\\?\\)`)],

@@ -213,14 +213,8 @@ export function resolvePlatformConfig(source: StageConfigSource): PlatformConfig
       issues.push(...issuesFromZod(mergedNeeds.error, domainNeedsSchema, configLabel, `${configNamespace}:domains.${name}.needs`));
       continue;
     }
-    const products = domain.dataProducts.filter((product) => !mergedNeeds.data.zones.includes(product.zone));
-    for (const product of products) {
-      issues.push({
-        file: configLabel,
-        path: `${configNamespace}:domains.${name}.needs.zones`,
-        message: `drops zone "${product.zone}" that data product "${product.name}" lives in`,
-      });
-    }
+    // Whether the merged zones still hold the domain's products is the lake's rule (DataLake), checked by the
+    // stage's preflight and filed under this domain's needs.zones.
     domains.push({ ...domain, needs: mergedNeeds.data, file: displayPath(path.join(source.domainsDir, `${name}.yaml`)) });
   }
 

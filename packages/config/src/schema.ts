@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { classifications, defaultAirflowVersion, defaultMwaaEnvironmentClass, isLogRetentionDays, logRetentionDays, mwaaAirflowVersions, mwaaEnvironmentClasses } from "@data-platform/conventions";
 import { parseCidr } from "./cidr";
 
 /**
@@ -33,17 +34,7 @@ const productNameSchema = z
 const positiveInt = z.number().int("must be a whole number").positive("must be greater than 0");
 
 export const lakeZones = ["raw", "analytics"] as const;
-export const mwaaEnvironmentClasses = ["mw1.micro", "mw1.small", "mw1.medium", "mw1.large", "mw1.xlarge", "mw1.2xlarge"] as const;
-
-/**
- * Airflow versions MWAA creates environments with: "Valid values: 2.7.2, 2.8.1, 2.9.2, 2.10.1, 2.10.3, 2.11.0,
- * and 3.0.6" (CreateEnvironment API reference, as generated into aws/aws-sdk-go-v2 service/mwaa
- * api_op_CreateEnvironment.go at commit 058d9848ce2d1cb449f2b7a96b8d8cde6de44c02). MWAA ended support for 2.4.3,
- * 2.5.1 and 2.6.3 on 2025-12-30 (https://docs.aws.amazon.com/mwaa/latest/userguide/airflow-versions.html).
- * Update this list from that page when MWAA adds or retires a version.
- */
-export const mwaaAirflowVersions = ["2.7.2", "2.8.1", "2.9.2", "2.10.1", "2.10.3", "2.11.0", "3.0.6"] as const;
-export const defaultAirflowVersion = "2.10.3";
+export { mwaaEnvironmentClasses, mwaaAirflowVersions, defaultAirflowVersion, logRetentionDays };
 const airflowVersion = z.enum(mwaaAirflowVersions, { error: `must be an Airflow version MWAA supports: ${mwaaAirflowVersions.join(", ")}` });
 
 /** An ECR image tag, pinned (never `latest`). */
@@ -55,7 +46,7 @@ const imageTag = z
 const workflowNeeds = z
   .strictObject({
     enabled: z.boolean().default(true).describe("Create a DomainWorkflowEnv (MWAA) for the domain."),
-    environmentClass: z.enum(mwaaEnvironmentClasses).default("mw1.small").describe("MWAA environment class; small by default."),
+    environmentClass: z.enum(mwaaEnvironmentClasses).default(defaultMwaaEnvironmentClass).describe("MWAA environment class; small by default."),
     minWorkers: positiveInt.max(25).default(1),
     maxWorkers: positiveInt.max(25).default(5).describe("25 is MWAA's default per-environment limit."),
     airflowVersion: airflowVersion.default(defaultAirflowVersion).describe("An Airflow version MWAA supports."),
@@ -82,7 +73,7 @@ export const domainNeedsSchema = z.strictObject({
     .min(1, "a domain uses at least one lake zone")
     .default(["raw", "analytics"])
     .describe("Lake zones the domain stores data in; one bucket and Glue database per zone."),
-  workflow: workflowNeeds.default({ enabled: true, environmentClass: "mw1.small", minWorkers: 1, maxWorkers: 5, airflowVersion: defaultAirflowVersion }),
+  workflow: workflowNeeds.default({ enabled: true, environmentClass: defaultMwaaEnvironmentClass, minWorkers: 1, maxWorkers: 5, airflowVersion: defaultAirflowVersion }),
   spark: sparkNeeds.default({ enabled: true, maxCoreVcpus: 64, idleTimeoutMinutes: 30, longLivedCluster: false, serverless: false, emrOnEks: false, imageTag: "bootstrap" }),
   fargate: toggle("An ECS Fargate runner for non-Spark jobs.").default({ enabled: false }),
   notebooks: z
@@ -98,7 +89,7 @@ export const dataProductSchema = z.strictObject({
   description: z.string().min(1, "must not be empty"),
   zone: z.enum(lakeZones),
   format: z.literal("delta").default("delta").describe("Table format; Delta tables registered in Glue."),
-  classification: z.enum(["public", "internal", "confidential", "restricted"]).default("internal"),
+  classification: z.enum(classifications).default("internal"),
   consumers: z
     .array(domainNameSchema)
     .default([])
@@ -175,7 +166,6 @@ export const interfaceEndpointServices = [
 ] as const;
 
 /** CloudWatch Logs accepts only these retention periods. */
-export const logRetentionDays = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
 const nodeGroupSchema = z
   .strictObject({
@@ -245,7 +235,7 @@ export const stageConfigSchema = z.strictObject({
       .default(["ecr.api", "ecr.dkr", "sts", "logs", "kms", "glue", "ssm", "secretsmanager", "kinesis-streams", "elasticmapreduce", "lakeformation"]),
     flowLogRetentionDays: z
       .number()
-      .refine((days) => (logRetentionDays as readonly number[]).includes(days), `must be one of ${logRetentionDays.join(", ")}`)
+      .refine(isLogRetentionDays, `must be one of ${logRetentionDays.join(", ")}`)
       .default(90),
   }),
   cluster: z
@@ -404,7 +394,7 @@ export const stageConfigSchema = z.strictObject({
       usageLimitRpuHours: positiveInt.optional(),
       usageLimitPeriod: z.enum(["daily", "weekly", "monthly"]).default("monthly"),
       usageLimitBreachAction: z.enum(["log", "emit-metric", "deactivate"]).default("emit-metric"),
-      auditLogRetentionDays: z.number().refine((days) => (logRetentionDays as readonly number[]).includes(days), `must be one of ${logRetentionDays.join(", ")}`).default(365),
+      auditLogRetentionDays: z.number().refine(isLogRetentionDays, `must be one of ${logRetentionDays.join(", ")}`).default(365),
       allowedSources: z
         .array(z.strictObject({ name: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, "must be a short lowercase name"), cidr: cidr.refine((value) => !value.endsWith("/0"), "must not be a /0") }))
         .default([])

@@ -2,3 +2,4 @@ export * from "./names";
 export * from "./tags";
 export * from "./arns";
 export * from "./cidr";
+export * from "./vocabulary";

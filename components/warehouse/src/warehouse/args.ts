@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { DataLake } from "@data-platform/data-lake";
 import { sourceProblems, type NetworkSource } from "../shared/network";
 import { sqlIdentifierPattern } from "./sql";
+import { isLogRetentionDays, logRetentionDays } from "@data-platform/conventions";
 
 /** A domain whose analytics data products Looker reads through Spectrum. */
 export interface SpectrumDomainArgs {
@@ -104,8 +105,7 @@ export const warehouseDefaults = {
   auditLogRetentionDays: 365,
 } as const;
 
-/** CloudWatch Logs retention values. */
-export const logRetentionDays = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+export { logRetentionDays };
 
 const periods: readonly UsageLimitPeriod[] = ["daily", "weekly", "monthly"];
 const breachActions: readonly UsageLimitBreachAction[] = ["log", "emit-metric", "deactivate"];
@@ -162,7 +162,7 @@ export function validateWarehouseArgs(name: string, args: WarehouseArgs): void {
   if (!Number.isInteger(port) || !((port >= 5431 && port <= 5455) || (port >= 8191 && port <= 8215))) problems.push(`port must be 5431-5455 or 8191-8215, got ${port}`);
 
   const retention = args.auditLogRetentionDays ?? warehouseDefaults.auditLogRetentionDays;
-  if (!logRetentionDays.includes(retention)) problems.push(`auditLogRetentionDays must be a CloudWatch Logs retention value (${logRetentionDays.join(", ")}), got ${retention}`);
+  if (!isLogRetentionDays(retention)) problems.push(`auditLogRetentionDays must be a CloudWatch Logs retention value (${logRetentionDays.join(", ")}), got ${retention}`);
 
   // A plain list can be checked now; an Output is checked by Redshift at deployment.
   const subnets = args.privateSubnetIds;
