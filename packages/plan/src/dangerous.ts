@@ -1,4 +1,5 @@
 import { cidrContains, parseCidr } from "@data-platform/conventions";
+import { asArray, documentStatements, parseDocument, type PolicyStatement as Statement } from "@data-platform/policy-pack";
 import type { ResourceChange } from "./diff";
 import type { PlanResource } from "./document";
 
@@ -39,38 +40,16 @@ export const policyInputs: Readonly<Record<string, readonly string[]>> = {
   "aws:kinesis/resourcePolicy:ResourcePolicy": ["policy"],
 };
 
-interface Statement {
-  Effect?: string;
-  Principal?: unknown;
-  NotPrincipal?: unknown;
-  Action?: string | string[];
-  NotAction?: string | string[];
-  Resource?: string | string[];
-  NotResource?: string | string[];
-  Condition?: unknown;
-}
-
+/** A policy's statements, read as the policy pack's rules read them (JSON text or an object; opaque values have none). */
 function statements(document: unknown): Statement[] {
-  let parsed = document;
-  if (typeof document === "string") {
-    try {
-      parsed = JSON.parse(document);
-    } catch {
-      return [];
-    }
-  }
-  if (parsed === null || typeof parsed !== "object") return [];
-  const list = (parsed as { Statement?: unknown }).Statement;
-  return (Array.isArray(list) ? list : list ? [list] : []) as Statement[];
+  return documentStatements(parseDocument(document));
 }
-
-const asList = (value: string | string[] | undefined): string[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
 function principals(statement: Statement): string[] {
   const value = statement.Principal;
   if (value === undefined) return [""];
   if (typeof value === "string") return [value];
-  return Object.entries(value as Record<string, string | string[]>).flatMap(([kind, ids]) => asList(ids).map((id) => `${kind}:${id}`));
+  return Object.entries(value as Record<string, string | string[]>).flatMap(([kind, ids]) => asArray(ids).map((id) => `${kind}:${id}`));
 }
 
 interface Grants {
@@ -93,9 +72,9 @@ function grants(document: unknown): Grants {
       result.inverted.add(JSON.stringify({ ...statement, Sid: undefined }));
       continue;
     }
-    for (const action of asList(statement.Action)) result.actions.add(action.toLowerCase());
+    for (const action of asArray(statement.Action)) result.actions.add(action.toLowerCase());
     for (const principal of principals(statement)) result.principals.add(principal);
-    for (const resource of asList(statement.Resource)) result.resources.add(resource);
+    for (const resource of asArray(statement.Resource)) result.resources.add(resource);
   }
   return result;
 }
