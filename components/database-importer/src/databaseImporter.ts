@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { jsonParameter } from "@data-platform/aws-blocks";
 import { physicalName } from "@data-platform/conventions";
 import { domainTagKey, type DataLake } from "@data-platform/data-lake";
 import { emrManagedTag } from "@data-platform/ephemeral-spark-cluster";
@@ -156,15 +157,12 @@ export class DatabaseImporter extends pulumi.ComponentResource {
     }
 
     const storage = args.lake.domain(source.domain);
-    const job = new aws.ssm.Parameter(
+    const job = jsonParameter(
       `${prefix}-job`,
       {
         name: settings.jobParameterName,
         description: `Import job of ${source.name} into ${source.domain}'s raw zone (run on the domain's ephemeral Spark)`,
-        type: "String",
-        // Intelligent-Tiering moves the definition to the advanced tier only if it outgrows 4 KB.
-        tier: "Intelligent-Tiering",
-        insecureValue: pulumi
+        document: pulumi
           .output({
             database: storage.databases.raw!.name,
             bucket: storage.buckets.raw!.name,
@@ -174,14 +172,12 @@ export class DatabaseImporter extends pulumi.ComponentResource {
             image: source.imageTag ? pulumi.interpolate`${args.spark.domain(source.domain).imageRepository}:${source.imageTag}` : args.spark.domain(source.domain).dockerImage,
           })
           .apply((resolved) =>
-            JSON.stringify(
               databaseImportJob(source, {
                 ...resolved,
                 mainClass: settings.mainClass,
                 jobParameter: settings.jobParameterName,
                 clusterName: physicalName("generic", args.prefix, args.stage, source.domain, "import", source.name),
               }),
-            ),
           ),
         tags,
       },
@@ -203,14 +199,12 @@ export class DatabaseImporter extends pulumi.ComponentResource {
   private createEventCollection(name: string, args: DatabaseImporterArgs, collection: EventCollectionArgs, settings: { jobParameterName: string; mainClass: string; artifactUri: pulumi.Output<string> }): EventCollection {
     const storage = args.lake.domain(collection.domain);
     const tags = { ...args.tags, [domainTagKey]: collection.domain, "data-platform:event-source": collection.source };
-    const job = new aws.ssm.Parameter(
+    const job = jsonParameter(
       `${name}-events-${collection.source}-job`,
       {
         name: settings.jobParameterName,
         description: `Collects ${collection.source}'s landed events into ${collection.domain}'s raw zone`,
-        type: "String",
-        tier: "Intelligent-Tiering",
-        insecureValue: pulumi
+        document: pulumi
           .output({
             database: storage.databases.raw!.name,
             bucket: storage.buckets.raw!.name,
@@ -220,7 +214,6 @@ export class DatabaseImporter extends pulumi.ComponentResource {
             image: args.spark.domain(collection.domain).dockerImage,
           })
           .apply((resolved) =>
-            JSON.stringify(
               eventCollectionJob(collection, {
                 ...resolved,
                 layout: args.landingLayout ?? defaultLandingLayout,
@@ -228,7 +221,6 @@ export class DatabaseImporter extends pulumi.ComponentResource {
                 jobParameter: settings.jobParameterName,
                 clusterName: physicalName("generic", args.prefix, args.stage, collection.domain, "collect", collection.source),
               }),
-            ),
           ),
         tags,
       },

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { protectedKey } from "@data-platform/aws-blocks";
+import { jsonParameter, protectedKey } from "@data-platform/aws-blocks";
 import { physicalName, tagKeys } from "@data-platform/conventions";
 import type { DataLake, LakeGrantee } from "@data-platform/data-lake";
 import { startingCoreVcpus, validateSparkArgs, type EphemeralSparkClusterArgs, type SparkDomainArgs } from "./args";
@@ -210,15 +210,12 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
     const ecrRegistry = pulumi.interpolate`${accountId}.dkr.ecr.${region}.amazonaws.com`;
     const imageRepository = pulumi.interpolate`${ecrRegistry}/${args.prefix}-${args.stage}/${domain.name}/spark`;
     const dockerImage = pulumi.interpolate`${imageRepository}:${domain.imageTag ?? "bootstrap"}`;
-    const template = new aws.ssm.Parameter(
+    const template = jsonParameter(
       `${prefix}-template`,
       {
         name: `/${args.prefix}/${args.stage}/spark/${domain.name}/run-job-flow`,
         description: `RunJobFlow request that launches an ephemeral Spark cluster for ${domain.name}`,
-        type: "String",
-        // Intelligent-Tiering moves the template to the advanced tier only if it outgrows 4 KB.
-        tier: "Intelligent-Tiering",
-        insecureValue: pulumi
+        document: pulumi
           .output({
             subnetIds: args.privateSubnetIds,
             primary: this.securityGroups.primary.id,
@@ -233,7 +230,6 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
             image: dockerImage,
           })
           .apply((resolved) =>
-            JSON.stringify(
               runJobFlowTemplate({
                 clusterName,
                 releaseLabel: this.releaseLabel,
@@ -253,7 +249,6 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
                 dockerImage: resolved.image,
                 tags: { ...tags, [tagKeys.stage]: args.stage },
               }),
-            ),
           ),
         tags,
       },
