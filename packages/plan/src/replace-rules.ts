@@ -6,7 +6,10 @@
  * `conditional` notes are replacements the provider decides in a CustomizeDiff / ModifyPlan, which
  * the plan evaluates where it can (see `conditionalReplace`).
  *
- * Read from github.com/hashicorp/terraform-provider-aws (main branch, checked 2026-12).
+ * Read from github.com/hashicorp/terraform-provider-aws (main branch, checked 2026-12). The network's files
+ * (internal/service/ec2/vpc_*.go, ec2_eip.go, ec2_launch_template.go) were read in their aws-sdk-go-v2 versions;
+ * pulumi-aws 7.x input names checked against node_modules/@pulumi/aws/ec2/*.d.ts. `aws.ec2.Tag` has no rule: its
+ * source was not available to read.
  */
 export interface ReplaceRule {
   type: string;
