@@ -54,6 +54,32 @@ describe("plan command", () => {
       for (const line of result.stdout.split("\n")) expect(line.length).toBeLessThanOrEqual(100);
     }, slow);
 
+    it("reports a NAT gateway moved to another subnet and an Elastic IP of another domain as dangerous replacements", () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-cli-"));
+      // A base where prod's NAT gateway in a sat in another subnet and b's address was of the other domain.
+      const base = JSON.parse(fs.readFileSync(basePlan, "utf8")) as { resources: { type: string; name: string; inputs: Record<string, unknown> }[] };
+      const find = (type: string, name: string) => base.resources.find((resource) => resource.type === type && resource.name === name)!;
+      find("aws:ec2/natGateway:NatGateway", "platform-nat-a").inputs["subnetId"] = "subnet-0earlier";
+      find("aws:ec2/eip:Eip", "platform-nat-b").inputs["domain"] = "standard";
+      const earlier = path.join(dir, "base.json");
+      fs.writeFileSync(earlier, JSON.stringify(base));
+      const result = plan("--stack", "prod", "--base", earlier, "--json", path.join(dir, "head.json"));
+      expect(result.stderr).toBe("");
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/^ {2}2 replace, 0 remove, 0 update, 0 add \(\d+ unchanged\)$/m);
+      expect(result.stdout).toContain("DANGEROUS (2):");
+      expect(result.stdout).toMatch(/replace-stateful {2}ec2\.Eip platform-nat-b\n {6}replaced: domain changed, a different public address/);
+      expect(result.stdout).toMatch(/replace-stateful {2}ec2\.NatGateway platform-nat-a\n {6}replaced: subnetId changed, egress from the private subnets/);
+      expect(result.stdout).toMatch(/subnetId: "subnet-0earlier" -> "subnet-[0-9a-f.]+"? \(forces replacement\)/);
+      const head = JSON.parse(fs.readFileSync(path.join(dir, "head.json"), "utf8")) as { diff: { changes: { name: string; kind: string; replaceBecause: string[]; replaceEffect?: string }[] } };
+      expect(head.diff.changes.map((change) => [change.kind, change.name, change.replaceBecause])).toEqual([
+        ["replace", "platform-nat-b", ["domain"]],
+        ["replace", "platform-nat-a", ["subnetId"]],
+      ]);
+      expect(head.diff.changes.every((change) => change.replaceEffect !== undefined)).toBe(true);
+      for (const line of result.stdout.split("\n")) expect(line.length).toBeLessThanOrEqual(100);
+    }, slow);
+
     it("exits 1 with --fail-on-replace-stateful when a domain's buckets would be deleted, 0 without it", () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-cli-"));
       const configFile = path.join(dir, "Pulumi.prod.yaml");

@@ -178,7 +178,7 @@ export function findDangers(pairs: readonly Pair[], context: Context): Danger[] 
   const dangers: Danger[] = [];
   const note = (change: ResourceChange, kind: DangerKind, message: string) => dangers.push({ kind, urn: change.urn, type: change.type, message });
   for (const { before, after, change } of pairs) {
-    if (change.stateful && change.kind === "replace") note(change, "replace-stateful", `replaced: ${change.replaceBecause.join(", ")} changed, and the new one starts empty`);
+    if (change.stateful && change.kind === "replace") note(change, "replace-stateful", `replaced: ${change.replaceBecause.join(", ")} changed, ${change.replaceEffect ?? "and the new one starts empty"}`);
     if (change.stateful && change.kind === "remove") note(change, "delete-stateful", before?.options.protect ? "deleted (protected: the deletion will fail until protection is removed)" : "deleted");
     if (context.production && before?.options.protect && after && !after.options.protect) note(change, "protection-removed", "protect: true -> false");
     if (before && after) {

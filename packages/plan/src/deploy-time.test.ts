@@ -37,6 +37,20 @@ describe("estimateDeployTime", () => {
     expect(dependencyGraph({ resources: [key, cluster, nodes, mwaa] }).get(nodes.urn)).toEqual(new Set([cluster.urn]));
   });
 
+  it("puts a NAT gateway on the chain through the ids it takes; the rest of the network is quick", () => {
+    const vpc = resource("aws:ec2/vpc:Vpc", "vpc", { cidrBlock: "10.42.0.0/16" }, { id: "vpc-0a1b2c3d" });
+    const igw = resource("aws:ec2/internetGateway:InternetGateway", "igw", { vpcId: "vpc-0a1b2c3d" }, { id: "igw-0a1b2c3d" });
+    const subnet = resource("aws:ec2/subnet:Subnet", "public-a", { vpcId: "vpc-0a1b2c3d", cidrBlock: "10.42.128.0/23" }, { id: "subnet-0a1b2c3d" });
+    const eip = resource("aws:ec2/eip:Eip", "nat-a", { domain: "vpc" }, { id: "eipalloc-0a1b2c3d" });
+    const nat = resource("aws:ec2/natGateway:NatGateway", "nat-a", { subnetId: "subnet-0a1b2c3d", allocationId: "eipalloc-0a1b2c3d" }, { id: "nat-0a1b2c3d", dependencies: [igw.urn] });
+    const route = resource("aws:ec2/route:Route", "private-a", { routeTableId: "rtb-0a1b2c3d", destinationCidrBlock: "0.0.0.0/0", natGatewayId: "nat-0a1b2c3d" });
+    const time = estimateDeployTime({ resources: [vpc, igw, subnet, eip, nat, route] });
+    expect(time.criticalPath.map((step) => `${step.name} ${step.minutes}`)).toEqual(["vpc 0.1", "igw 0.1", "nat-a 2", "private-a 0.1"]);
+    expect(time.criticalPathMinutes).toBeCloseTo(2.3, 5);
+    // The program no longer creates the awsx component: it has no entry of its own.
+    expect(creationTimes["awsx:ec2:Vpc"]).toBeUndefined();
+  });
+
   it("ignores names in tags and descriptions (labels, not references)", () => {
     const cluster = resource("aws:eks/cluster:Cluster", "eks", { name: "dp-prod-platform" });
     const vpc = resource("awsx:ec2:Vpc", "vpc", { tags: { Name: "dp-prod-platform" }, description: "dp-prod-platform" }, { remote: true, custom: false, id: null });

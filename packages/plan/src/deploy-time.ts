@@ -10,7 +10,13 @@ export interface CreationTime {
 const sizing = "design SIZING.md";
 const estimate = "estimate, not measured (typical API completion; replace with measured deploy times)";
 
-/** Creation times by type; anything else takes `defaultCreationTime`. */
+/**
+ * Creation times by type; anything else takes `defaultCreationTime`. The network's other parts (the VPC, subnets,
+ * route tables, routes and associations, the internet gateway, Elastic IPs, the default security group, the
+ * flow log) are single API calls with a short wait and take the default. There is no `awsx:ec2:Vpc` entry: the
+ * deploy time is computed for the plan being made, never for a base plan, and the program no longer creates
+ * that component (base plans of stages created with awsx still diff against it: see replace-rules.ts).
+ */
 export const creationTimes: Readonly<Record<string, CreationTime>> = {
   "aws:mwaa/environment:Environment": { minutes: 30, source: `${sizing}: MWAA creation takes 20-40 minutes` },
   "aws:eks/cluster:Cluster": { minutes: 15, source: `${sizing}: EKS control plane creation ~10-20 minutes` },
@@ -18,9 +24,8 @@ export const creationTimes: Readonly<Record<string, CreationTime>> = {
   "aws:redshiftserverless/namespace:Namespace": { minutes: 2, source: estimate },
   "aws:eks/nodeGroup:NodeGroup": { minutes: 5, source: estimate },
   "aws:eks/addon:Addon": { minutes: 2, source: estimate },
-  "awsx:ec2:Vpc": { minutes: 3, source: `${estimate}; NAT gateways dominate` },
-  "aws:ec2/natGateway:NatGateway": { minutes: 2, source: estimate },
-  "aws:ec2/vpcEndpoint:VpcEndpoint": { minutes: 2, source: estimate },
+  "aws:ec2/natGateway:NatGateway": { minutes: 2, source: `${estimate}; the provider waits up to 10 minutes for it to become available (vpc_nat_gateway.go create timeout)` },
+  "aws:ec2/vpcEndpoint:VpcEndpoint": { minutes: 2, source: `${estimate}; the provider waits up to 10 minutes for it to become available (vpc_endpoint.go create timeout)` },
   "kubernetes:helm.sh/v4:Chart": { minutes: 3, source: `${estimate}; waits for its workloads` },
   "aws:kinesisanalyticsv2/application:Application": { minutes: 5, source: estimate },
   "aws:kinesis/stream:Stream": { minutes: 1, source: estimate },

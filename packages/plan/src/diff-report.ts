@@ -10,6 +10,21 @@ export function showValue(value: unknown, width = 40): string {
   return text.length <= width ? text : `${text.slice(0, width - 3)}...`;
 }
 
+/** Words wrapped to a width (a word longer than the width is cut). */
+export function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let current = "";
+  for (const word of text.split(/\s+/).filter((part) => part !== "")) {
+    if (current !== "" && current.length + 1 + word.length > width) {
+      lines.push(current);
+      current = "";
+    }
+    current = current === "" ? fit(word, width) : `${current} ${word}`;
+  }
+  if (current !== "") lines.push(current);
+  return lines;
+}
+
 export function countsLine(diff: PlanDiff): string {
   const { counts } = diff;
   return `${counts.replace} replace, ${counts.remove} remove, ${counts.update} update, ${counts.add} add (${counts.unchanged} unchanged)`;
@@ -43,6 +58,7 @@ export function listChange(before: unknown, after: unknown, width: number): stri
 export function changeLines(change: ResourceChange, width = 100): string[] {
   const lines: string[] = [];
   if (change.previousUrn) lines.push(`renamed from ${change.previousUrn}`);
+  if (change.replaceEffect) lines.push(`replacing it: ${change.replaceEffect}`);
   for (const option of change.options) lines.push(`${option.option}: ${showValue(option.before)} -> ${showValue(option.after)}`);
   for (const input of change.inputs) {
     const marker = change.replaceBecause.includes(input.path) ? " (forces replacement)" : "";
@@ -74,7 +90,7 @@ export function diffText(diff: PlanDiff, options: { width?: number; domain?: str
       const head = `  ${danger.kind}  ${change ? label(change) : danger.urn}`;
       // Short ones on one line; the rest with the reason below, so every line fits.
       if (head.length + 2 + danger.message.length <= width) lines.push(`${head}: ${danger.message}`);
-      else lines.push(fit(head, width), fit(`      ${danger.message}`, width));
+      else lines.push(fit(head, width), ...wrap(danger.message, width - 6).map((line) => `      ${line}`));
     }
   } else {
     lines.push("", "Dangerous changes: none.");
@@ -89,7 +105,11 @@ export function diffText(diff: PlanDiff, options: { width?: number; domain?: str
     lines.push(fit(`  ${group.label}:`, width));
     for (const change of group.items) {
       lines.push(fit(`    ${symbols[change.kind].padEnd(2)} ${label(change)}`, width));
-      for (const line of changeLines(change, width - 9)) lines.push(fit(`         ${line}`, width));
+      for (const line of changeLines(change, width - 9)) {
+        // The replacement's effect is a sentence: wrapped, not cut.
+        if (change.replaceEffect && line.startsWith("replacing it: ")) lines.push(...wrap(line, width - 9).map((part) => `         ${part}`));
+        else lines.push(fit(`         ${line}`, width));
+      }
     }
   }
   return lines.join("\n");

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { policyWidening } from "./dangerous";
 import { diffPlans, flattenInputs } from "./diff";
+import { changeLines, diffText } from "./diff-report";
 import type { PlanDocument, PlanResource } from "./document";
 import { replaceRuleFor, replaceRules } from "./replace-rules";
 
@@ -81,6 +82,22 @@ describe("diffPlans: change kinds", () => {
   });
 });
 
+/** The aws.ec2 network the platform cluster builds (components/platform-cluster/src/network.ts), and its node templates. */
+const networkTypes = [
+  "aws:ec2/vpc:Vpc",
+  "aws:ec2/subnet:Subnet",
+  "aws:ec2/internetGateway:InternetGateway",
+  "aws:ec2/eip:Eip",
+  "aws:ec2/natGateway:NatGateway",
+  "aws:ec2/routeTable:RouteTable",
+  "aws:ec2/route:Route",
+  "aws:ec2/routeTableAssociation:RouteTableAssociation",
+  "aws:ec2/vpcEndpoint:VpcEndpoint",
+  "aws:ec2/flowLog:FlowLog",
+  "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
+  "aws:ec2/launchTemplate:LaunchTemplate",
+];
+
 describe("replace rules", () => {
   it("keeps a source for every type, and covers the stateful and slow types", () => {
     for (const rule of replaceRules) expect(rule.source).toMatch(/terraform-provider-aws internal\/service\/\S+\.go|vpc_\.go/);
@@ -100,6 +117,7 @@ describe("replace rules", () => {
       "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
       "aws:iam/role:Role",
       "aws:ecr/repository:Repository",
+      ...networkTypes,
     ]) {
       expect(replaceRuleFor(type), type).toBeDefined();
     }
@@ -138,6 +156,35 @@ describe("replace rules", () => {
     ["awsx:ec2:Vpc", { cidrBlock: "10.42.0.0/16" }, { cidrBlock: "10.43.0.0/16" }, "replace"],
     ["aws:ec2/subnet:Subnet", { vpcId: "vpc-1", cidrBlock: "10.42.0.0/19" }, { vpcId: "vpc-1", cidrBlock: "10.43.0.0/19" }, "replace"],
     ["aws:ec2/subnet:Subnet", { vpcId: "vpc-1", cidrBlock: "10.42.0.0/19", tags: { Name: "a" } }, { vpcId: "vpc-1", cidrBlock: "10.42.0.0/19", tags: { Name: "b" } }, "update"],
+    ["aws:ec2/natGateway:NatGateway", { subnetId: "subnet-a", allocationId: "eipalloc-1" }, { subnetId: "subnet-b", allocationId: "eipalloc-1" }, "replace"],
+    ["aws:ec2/natGateway:NatGateway", { subnetId: "subnet-a", allocationId: "eipalloc-1" }, { subnetId: "subnet-a", allocationId: "eipalloc-2" }, "replace"],
+    ["aws:ec2/natGateway:NatGateway", { subnetId: "subnet-a", connectivityType: "public" }, { subnetId: "subnet-a", connectivityType: "private" }, "replace"],
+    ["aws:ec2/natGateway:NatGateway", { subnetId: "subnet-a", secondaryAllocationIds: ["eipalloc-2"] }, { subnetId: "subnet-a", secondaryAllocationIds: ["eipalloc-2", "eipalloc-3"] }, "update"],
+    ["aws:ec2/natGateway:NatGateway", { subnetId: "subnet-a", tags: { Name: "a" } }, { subnetId: "subnet-a", tags: { Name: "b" } }, "update"],
+    ["aws:ec2/natGateway:NatGateway", { subnetId: "s", connectivityType: "private", secondaryPrivateIpAddressCount: 1 }, { subnetId: "s", connectivityType: "private", secondaryPrivateIpAddressCount: 2 }, "replace"],
+    ["aws:ec2/natGateway:NatGateway", { vpcId: "vpc-1", availabilityMode: "regional" }, { vpcId: "vpc-1", availabilityMode: "regional", availabilityZoneAddresses: [{ availabilityZone: "eu-west-1a", allocationIds: ["eipalloc-1"] }] }, "replace"],
+    ["aws:ec2/natGateway:NatGateway", { vpcId: "vpc-1", availabilityMode: "regional", availabilityZoneAddresses: [{ availabilityZone: "eu-west-1a", allocationIds: ["eipalloc-1"] }] }, { vpcId: "vpc-1", availabilityMode: "regional", availabilityZoneAddresses: [{ availabilityZone: "eu-west-1a", allocationIds: ["eipalloc-2"] }] }, "update"],
+    ["aws:ec2/eip:Eip", { domain: "vpc" }, { domain: "standard" }, "replace"],
+    ["aws:ec2/eip:Eip", { domain: "vpc", networkBorderGroup: "eu-west-1" }, { domain: "vpc", networkBorderGroup: "eu-west-1-lax-1" }, "replace"],
+    ["aws:ec2/eip:Eip", { domain: "vpc", tags: { Name: "a" } }, { domain: "vpc", tags: { Name: "b" } }, "update"],
+    ["aws:ec2/internetGateway:InternetGateway", { vpcId: "vpc-1" }, { vpcId: "vpc-2" }, "update"],
+    ["aws:ec2/routeTable:RouteTable", { vpcId: "vpc-1" }, { vpcId: "vpc-2" }, "replace"],
+    ["aws:ec2/routeTable:RouteTable", { vpcId: "vpc-1", tags: { Name: "a" } }, { vpcId: "vpc-1", tags: { Name: "b" } }, "update"],
+    ["aws:ec2/route:Route", { routeTableId: "rtb-1", destinationCidrBlock: "0.0.0.0/0", natGatewayId: "nat-1" }, { routeTableId: "rtb-1", destinationCidrBlock: "10.0.0.0/8", natGatewayId: "nat-1" }, "replace"],
+    ["aws:ec2/route:Route", { routeTableId: "rtb-1", destinationCidrBlock: "0.0.0.0/0", natGatewayId: "nat-1" }, { routeTableId: "rtb-1", destinationCidrBlock: "0.0.0.0/0", natGatewayId: "nat-2" }, "update"],
+    ["aws:ec2/routeTableAssociation:RouteTableAssociation", { subnetId: "subnet-a", routeTableId: "rtb-1" }, { subnetId: "subnet-b", routeTableId: "rtb-1" }, "replace"],
+    ["aws:ec2/routeTableAssociation:RouteTableAssociation", { subnetId: "subnet-a", routeTableId: "rtb-1" }, { subnetId: "subnet-a", routeTableId: "rtb-2" }, "update"],
+    ["aws:ec2/vpcEndpoint:VpcEndpoint", { vpcId: "vpc-1", serviceName: "com.amazonaws.eu-west-1.sts", vpcEndpointType: "Interface" }, { vpcId: "vpc-1", serviceName: "com.amazonaws.eu-west-1.kms", vpcEndpointType: "Interface" }, "replace"],
+    ["aws:ec2/vpcEndpoint:VpcEndpoint", { vpcId: "vpc-1", vpcEndpointType: "Interface", subnetIds: ["a", "b"] }, { vpcId: "vpc-1", vpcEndpointType: "Interface", subnetIds: ["a", "b", "c"] }, "update"],
+    ["aws:ec2/vpcEndpoint:VpcEndpoint", { vpcId: "vpc-1", vpcEndpointType: "Interface", privateDnsEnabled: false }, { vpcId: "vpc-1", vpcEndpointType: "Interface", privateDnsEnabled: true }, "update"],
+    ["aws:ec2/vpcEndpoint:VpcEndpoint", { vpcId: "vpc-1", privateDnsEnabled: false }, { vpcId: "vpc-1", privateDnsEnabled: true }, "replace"],
+    ["aws:ec2/vpcEndpoint:VpcEndpoint", { vpcId: "vpc-1", vpcEndpointType: "Interface", dnsOptions: { privateDnsPreference: "ALL_DOMAINS" } }, { vpcId: "vpc-1", vpcEndpointType: "Interface", dnsOptions: { privateDnsPreference: "SPECIFIED_DOMAINS_ONLY" } }, "replace"],
+    ["aws:ec2/flowLog:FlowLog", { vpcId: "vpc-1", trafficType: "REJECT" }, { vpcId: "vpc-1", trafficType: "ALL" }, "replace"],
+    ["aws:ec2/flowLog:FlowLog", { vpcId: "vpc-1", trafficType: "ALL", tags: { Name: "a" } }, { vpcId: "vpc-1", trafficType: "ALL", tags: { Name: "b" } }, "update"],
+    ["aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", { vpcId: "vpc-1" }, { vpcId: "vpc-2" }, "replace"],
+    ["aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", { vpcId: "vpc-1", ingress: [] }, { vpcId: "vpc-1", ingress: [{ protocol: "-1", fromPort: 0, toPort: 0, self: true }] }, "update"],
+    ["aws:ec2/launchTemplate:LaunchTemplate", { name: "a" }, { name: "b" }, "replace"],
+    ["aws:ec2/launchTemplate:LaunchTemplate", { name: "a", metadataOptions: { httpTokens: "optional" } }, { name: "a", metadataOptions: { httpTokens: "required" } }, "update"],
   ])("%s: %j -> %j is a %s", (type, before, after, kind) => {
     const change = diffPlans(doc([resource(type, "r", before)]), doc([resource(type, "r", after)])).changes[0]!;
     expect(change.kind).toBe(kind);
@@ -152,6 +199,29 @@ describe("the dangerous list", () => {
     const diff = diffPlans(doc([bucket(), key, role]), doc([{ ...key, inputs: { keyUsage: "SIGN_VERIFY" } }, { ...role, inputs: { path: "/x/" } }]));
     expect(diff.dangerous.map((danger) => `${danger.kind} ${danger.urn.split("::").pop()}`)).toEqual(["delete-stateful lake-raw", "replace-stateful k"]);
     expect(diff.changes.find((change) => change.name === "role")!.kind).toBe("replace");
+  });
+
+  it("lists a NAT gateway or Elastic IP replacement with what it does to egress, not a route table's", () => {
+    const nat = resource("aws:ec2/natGateway:NatGateway", "platform-nat-a", { subnetId: "subnet-a", allocationId: "eipalloc-1", connectivityType: "public" });
+    const eip = resource("aws:ec2/eip:Eip", "platform-nat-b", { domain: "vpc" });
+    const table = resource("aws:ec2/routeTable:RouteTable", "platform-private-a", { vpcId: "vpc-1" });
+    const diff = diffPlans(doc([nat, eip, table]), doc([{ ...nat, inputs: { ...nat.inputs, subnetId: "subnet-b" } }, { ...eip, inputs: { domain: "standard" } }, { ...table, inputs: { vpcId: "vpc-2" } }]));
+    expect(diff.counts).toMatchObject({ replace: 3, update: 0 });
+    expect(diff.dangerous.map((danger) => `${danger.kind} ${danger.type}`).sort()).toEqual(["replace-stateful aws:ec2/eip:Eip", "replace-stateful aws:ec2/natGateway:NatGateway"]);
+    const natDanger = diff.dangerous.find((danger) => danger.type === "aws:ec2/natGateway:NatGateway");
+    const eipDanger = diff.dangerous.find((danger) => danger.type === "aws:ec2/eip:Eip");
+    expect(natDanger!.message).toMatch(/^replaced: subnetId changed, egress from the private subnets .* stops .* egress address changes/);
+    expect(eipDanger!.message).toMatch(/^replaced: domain changed, a different public address: the NAT gateway using it .* is replaced too/);
+    // The route table is no danger, but its replacement still says what it does.
+    const tableChange = diff.changes.find((change) => change.name === "platform-private-a")!;
+    expect(tableChange).toMatchObject({ kind: "replace", stateful: false, replaceEffect: expect.stringMatching(/associations move to the new table/) });
+    expect(changeLines(tableChange)[0]).toMatch(/^replacing it: its subnets' associations move/);
+    // An update carries no effect.
+    expect(diffPlans(doc([nat]), doc([{ ...nat, inputs: { ...nat.inputs, tags: { a: "b" } } }])).changes[0]).not.toHaveProperty("replaceEffect");
+    // The terminal keeps the whole sentence, wrapped within 100 columns.
+    const text = diffText(diff);
+    expect(text.replace(/\s+/g, " ")).toContain(natDanger!.message);
+    for (const line of text.split("\n")) expect(line.length, line).toBeLessThanOrEqual(100);
   });
 
   it("lists protection removed in a production stage only", () => {

@@ -32,6 +32,8 @@ export interface ResourceChange {
   options: OptionChange[];
   /** The changed input paths that force replacement (for `replace`). */
   replaceBecause: string[];
+  /** For `replace`: what the replacement does beyond recreating the resource (the type's replace rule says). */
+  replaceEffect?: string;
 }
 
 /** What a plan changes against an earlier plan of the same stack. */
@@ -184,7 +186,16 @@ export function diffPlans(base: PlanDocument, head: PlanDocument, options: DiffO
         ...conditionalReplace(after.type, before.inputs, after.inputs),
       ]),
     ];
-    const change: ResourceChange = { kind: replaceBecause.length > 0 ? "replace" : "update", ...common, ...(previousUrn ? { previousUrn } : {}), inputs, options, replaceBecause };
+    const replaced = replaceBecause.length > 0;
+    const change: ResourceChange = {
+      kind: replaced ? "replace" : "update",
+      ...common,
+      ...(previousUrn ? { previousUrn } : {}),
+      inputs,
+      options,
+      replaceBecause,
+      ...(replaced && rule?.effect ? { replaceEffect: rule.effect } : {}),
+    };
     changes.push(change);
     pairs.push({ before, after, change });
   }

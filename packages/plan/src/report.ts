@@ -1,7 +1,7 @@
 import { attribute, countShortTypes, fit, groupBy, shortType, stackLabel } from "./attribution";
 import { costDeltaLines, costText, money } from "./cost/report";
 import { deployTimeText } from "./deploy-time";
-import { diffMarkdown } from "./diff-report";
+import { diffMarkdown, wrap } from "./diff-report";
 import type { PlanDocument, PlanResource } from "./document";
 
 interface Group {
@@ -109,20 +109,6 @@ export function textSummary(document: PlanDocument, options: TextOptions = {}): 
   return lines.join("\n");
 }
 
-/** Words wrapped to a width (a word longer than the width is cut). */
-export function wrap(text: string, width: number): string[] {
-  const lines: string[] = [];
-  let current = "";
-  for (const word of text.split(/\s+/).filter((part) => part !== "")) {
-    if (current !== "" && current.length + 1 + word.length > width) {
-      lines.push(current);
-      current = "";
-    }
-    current = current === "" ? fit(word, width) : `${current} ${word}`;
-  }
-  if (current !== "") lines.push(current);
-  return lines;
-}
 
 function escapeCell(value: string): string {
   return value.replace(/\|/g, "\\|").replace(/\n/g, " ");

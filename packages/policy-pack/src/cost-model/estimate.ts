@@ -91,7 +91,7 @@ function zoneOf(bucketName: string): "landing" | "raw" | "analytics" | undefined
 
 /**
  * The monthly cost of a set of resources: fixed costs from their inputs (MWAA classes and workers,
- * node groups, NAT gateways, interface endpoints, EKS control planes, Kinesis shards, Flink KPUs,
+ * node groups, NAT gateways, public IPv4 addresses (Elastic IPs), interface endpoints, EKS control planes, Kinesis shards, Flink KPUs,
  * Redshift base RPUs, KMS keys), usage-driven costs from the usage model (lake storage with the
  * lifecycle rules the plan sets, S3 requests, EMR cluster hours per domain, Fargate task hours,
  * warehouse query hours, streaming PUTs, NAT and endpoint traffic). Items without a price in the
@@ -153,7 +153,17 @@ export function estimateMonthlyCost(resources: readonly CostedResource[], option
       const count = strategy === "None" ? 0 : strategy === "Single" ? 1 : zones;
       natCount += count;
       add(context, vpc.urn, `NAT gateways (${strategy}, ${count})`, "nat.hour", count * month, "gateway-hours", "plan");
+      // awsx gives each NAT gateway an Elastic IP of its own.
+      add(context, vpc.urn, `NAT gateways' Elastic IPs (${count} public IPv4 addresses)`, "publicIpv4.hour", count * month, "address-hours", "plan");
     }
+  }
+  // Public IPv4 addresses are charged by the hour, in use or idle: every Elastic IP of the plan (a NAT gateway's
+  // public address is its Elastic IP, so the gateway adds none of its own). Addresses from your own pool (BYOIP,
+  // `publicIpv4Pool` other than "amazon") and Outposts' customer-owned ones are not charged.
+  for (const address of resources.filter((resource) => resource.type === "aws:ec2/eip:Eip")) {
+    const pool = address.inputs["publicIpv4Pool"];
+    if ((typeof pool === "string" && pool !== "amazon") || address.inputs["customerOwnedIpv4Pool"] !== undefined) continue;
+    add(context, address.urn, "Elastic IP (public IPv4 address)", "publicIpv4.hour", month, "address-hours", "plan");
   }
   const natOwner = natGateways[0] ?? vpcs[0];
   if (natOwner && natCount > 0) add(context, natOwner.urn, "NAT data processed", "nat.gb", usage.natGbPerDay * daysPerMonth, "GB", "usage");

@@ -68,6 +68,12 @@ export const defaultPriceTable: PriceTable = {
     "redshiftServerless.rpu": { usd: 0.375, unit: "RPU-hour", source: usEast1 },
     "nat.hour": { usd: 0.048, unit: "gateway-hour", source: euWest1 },
     "nat.gb": { usd: 0.048, unit: "GB processed", source: euWest1 },
+    "publicIpv4.hour": {
+      usd: 0.005,
+      unit: "public IPv4 address-hour",
+      source:
+        "AWS News Blog, New - AWS Public IPv4 Address Charge + Public IP Insights (2023-07-28), and aws.amazon.com/vpc/pricing, Public IPv4 Address tab: from 2024-02-01 every public IPv4 address, in use or idle, $0.005 per hour in every region; the AWS Networking blog Identify and optimize public IPv4 address usage on AWS names the kinds charged (EC2 public addresses, Elastic IPs, the addresses of NAT gateways and load balancers; not BYOIP). The rate as published with the announcement; the pricing page was not re-read offline",
+    },
     "vpcEndpoint.azHour": { usd: 0.011, unit: "endpoint-AZ-hour", source: euWest1 },
     "vpcEndpoint.gb": { usd: 0.01, unit: "GB processed", source: euWest1 },
     "kms.key": { usd: 1, unit: "key-month", source: sizing },
