@@ -462,6 +462,7 @@ export function queryMeshArgs(config: PlatformConfig): Omit<QueryMeshArgs, "clus
     // Every stage but dev ones runs production settings: Ranger/Privacera, TLS, plugin credentials.
     production: !isDevStage(config.stage),
     tlsCertificateArn: config.queryMesh.tlsCertificateArn,
+    ...(config.queryMesh.internalTls !== undefined ? { internalTls: config.queryMesh.internalTls } : {}),
     s3EgressCidrs: config.queryMesh.s3EgressCidrs,
     protect: config.protect,
   };

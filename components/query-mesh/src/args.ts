@@ -3,7 +3,7 @@ import type { DataLake } from "@data-platform/data-lake";
 import type { PlatformCluster } from "@data-platform/platform-cluster";
 import { parseCidr } from "@data-platform/conventions";
 import { validateAgainstSchemaFile } from "@data-platform/helm-charts";
-import { parseProperties, rangerAccessControlProperties } from "./catalogs";
+import { parseProperties, rangerAccessControlProperties, trinoRangerAccessControl } from "./catalogs";
 
 export type QueryEngine = "trino" | "starburst";
 export type AccessControlMode = "privacera" | "ranger" | "file";
@@ -96,12 +96,19 @@ export interface QueryMeshArgs {
   privacera?: PrivaceraChartRef;
   /** Required when `accessControl` is `ranger` or `privacera`: the policy service the plugin reads. */
   ranger?: RangerEndpoint;
-  /** Production stage: refuses `accessControl: "file"` and requires `tlsCertificateArn`. @default false */
+  /** Production stage: refuses `accessControl: "file"`, requires `tlsCertificateArn` and turns `internalTls` on by default. @default false */
   production?: boolean;
   /** The Looker service user. @default "looker" */
   lookerUserName?: string;
   /** ACM certificate of the internal NLB's TLS listener (443). @default none: a plain listener on 8080 (refused when `production`) */
   tlsCertificateArn?: pulumi.Input<string>;
+  /**
+   * TLS between the NLB and the coordinator: the coordinator serves HTTPS on 8443 with a certificate the program
+   * generates (its private key only in Kubernetes Secret `query-coordinator-tls` and the state, as a secret), and the
+   * NLB re-encrypts to it (`backend-protocol: ssl`); passwords are then accepted over HTTPS only. Needs
+   * `tlsCertificateArn`. @default `production`
+   */
+  internalTls?: boolean;
   /**
    * Extra ranges the engine may reach on 443, besides the VPC: S3 through the gateway endpoint uses S3's public
    * ranges (the `com.amazonaws.<region>.s3` prefix list), which a NetworkPolicy cannot name. @default []
@@ -122,8 +129,10 @@ export const defaultCoordinatorResources: QueryResources = { requests: { cpu: "2
 export const defaultWorkerResources: QueryResources = { requests: { cpu: "4", memory: "16Gi" }, limits: { cpu: "8", memory: "16Gi" } };
 export const defaultWorkers = { min: 2, max: 10 };
 
-/** Schema of the parsed access-control.properties (packages/helm-charts/charts/privacera, with its provenance). */
+/** Schema of Starburst's parsed access-control.properties (packages/helm-charts/charts/privacera, with its provenance). */
 export const privaceraPropertiesSchema = "privacera/sep-access-control-properties.schema.json";
+/** Schema of Trino's parsed access-control.properties for its Ranger plugin (packages/helm-charts/charts/trino-ranger). */
+export const trinoRangerPropertiesSchema = "trino-ranger/access-control-properties.schema.json";
 
 const domainPattern = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$|^[a-z][a-z0-9-]*$/;
 const userPattern = /^[a-z][a-z0-9_.-]{0,62}$/;
@@ -147,6 +156,15 @@ export function queryMeshArgsProblems(args: Omit<QueryMeshArgs, "cluster" | "lak
   if (!["privacera", "ranger", "file"].includes(accessControl)) problems.push(`accessControl must be "privacera", "ranger" or "file", got "${String(accessControl)}"`);
   if (args.production && accessControl === "file") problems.push(`accessControl "file" is for development only; production needs "privacera" or "ranger"`);
   if (args.production && args.tlsCertificateArn === undefined) problems.push(`production needs tlsCertificateArn: Looker connects over TLS`);
+  if ((args.internalTls ?? args.production === true) && args.tlsCertificateArn === undefined) {
+    problems.push(`internalTls needs tlsCertificateArn: the NLB ends the client's TLS with the ACM certificate and opens a new TLS connection to the coordinator`);
+  }
+  if (engine === "trino" && accessControl === "privacera") {
+    problems.push(`accessControl "privacera" needs engine "starburst": Privacera's plugin for open-source Trino ships in Privacera's own Trino image, which this component does not deploy; with engine "trino" use accessControl "ranger" (Trino's Apache Ranger plugin, pointed at a Ranger-compatible policy service)`);
+  }
+  if (engine === "trino" && accessControl === "ranger" && args.ranger?.credentials) {
+    problems.push(`ranger.credentials are not used by Trino's Ranger plugin (it downloads policies without a user, or with Kerberos): remove them, or use engine "starburst"`);
+  }
   if (accessControl === "privacera" && !args.privacera) problems.push(`accessControl "privacera" needs privacera (chart, version, repository)`);
   if (args.production && engine === "starburst" && (accessControl === "privacera" || accessControl === "ranger") && args.ranger && !args.ranger.credentials) {
     problems.push(`ranger.credentials (the plugin's user on the policy service) are required in production`);
@@ -158,8 +176,11 @@ export function queryMeshArgsProblems(args: Omit<QueryMeshArgs, "cluster" | "lak
   if (args.ranger) {
     if (!/^https?:\/\/[^/\s:]+(:\d+)?(\/\S*)?$/.test(args.ranger.policyRestUrl)) problems.push(`ranger.policyRestUrl must be an http(s) URL, got "${args.ranger.policyRestUrl}"`);
     if (!args.ranger.serviceName.trim()) problems.push(`ranger.serviceName must not be empty`);
-    if (accessControl === "privacera" || accessControl === "ranger") {
-      const parsed = parseProperties(rangerAccessControlProperties(accessControl, args.ranger, engine === "starburst" && args.ranger.credentials !== undefined));
+    if (engine === "trino" && accessControl === "ranger") {
+      const parsed = parseProperties(trinoRangerAccessControl(args.ranger, args.stage).properties);
+      for (const problem of validateAgainstSchemaFile(trinoRangerPropertiesSchema, parsed)) problems.push(`access-control.properties${problem}`);
+    } else if (engine === "starburst" && (accessControl === "privacera" || accessControl === "ranger")) {
+      const parsed = parseProperties(rangerAccessControlProperties(accessControl, args.ranger, args.ranger.credentials !== undefined));
       for (const problem of validateAgainstSchemaFile(privaceraPropertiesSchema, parsed)) problems.push(`access-control.properties${problem}`);
     }
   }

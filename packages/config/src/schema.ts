@@ -292,6 +292,10 @@ export const stageConfigSchema = z.strictObject({
       accessControl: z.enum(["file", "ranger", "privacera"]).default("file").describe("file: rules from the domain registry (never in prod)."),
       workers: z.strictObject({ min: positiveInt, max: positiveInt }).default({ min: 2, max: 10 }),
       tlsCertificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/.+$/, "must be an ACM certificate ARN").optional(),
+      internalTls: z
+        .boolean()
+        .optional()
+        .describe("TLS from the load balancer to the coordinator (HTTPS on 8443, generated certificate); default: on outside dev stages. Needs tlsCertificateArn."),
       ranger: z
         .strictObject({
           policyRestUrl: z.string().url(),
