@@ -249,6 +249,55 @@ describe("QueryMesh (starburst, privacera)", () => {
     const findings = await evaluatePolicies(harness.registrations.map((registration) => ({ ...registration, inputs: registration.revealedInputs })));
     expect(findings.filter((finding) => finding.level === "mandatory")).toEqual([]);
   });
+
+  it("encrypts the NLB-to-coordinator hop in production: a generated certificate in a Secret, HTTPS on the coordinator, TLS target group", async () => {
+    const { harness, mesh: created } = await mesh("resolved", starburstArgs());
+    expect(created.internalTls).toBe(true);
+    const tlsSecret = harness.one("kubernetes:core/v1:Secret", "query-mesh-coordinator-tls");
+    expect(tlsSecret.inputs).toMatchObject({ metadata: { name: "query-coordinator-tls", namespace: "query" }, stringData: "[secret]" });
+    const pem = (tlsSecret.revealedInputs["stringData"] as Record<string, string>)["coordinator.pem"]!;
+    // Trino's PEM keystore: the private key and its certificate in one file.
+    expect(pem).toMatch(/-----BEGIN PRIVATE KEY-----[\s\S]+-----BEGIN CERTIFICATE-----/);
+    const certificate = harness.one("tls:index/selfSignedCert:SelfSignedCert", "query-mesh-coordinator-tls");
+    expect(certificate.inputs).toMatchObject({ dnsNames: ["query-nlb.query.svc", "query-nlb.query.svc.cluster.local", "starburst.query.svc", "starburst.query.svc.cluster.local"], allowedUses: ["digital_signature", "key_encipherment", "server_auth"] });
+    expect(certificate.inputs["privateKeyPem"]).toBe("[secret]");
+    expect(harness.one("tls:index/privateKey:PrivateKey", "query-mesh-coordinator-tls-key").inputs).toMatchObject({ algorithm: "RSA", rsaBits: 2048 });
+    // The key never appears outside the Secret and the TLS provider's state.
+    const keyBody = pem.split("-----BEGIN CERTIFICATE-----")[0]!;
+    for (const registration of harness.registrations) expect(JSON.stringify(registration.inputs)).not.toContain(keyBody.trim().split("\n")[1]!);
+
+    const values = harness.one(chartType, "query-mesh").inputs["values"] as Record<string, Record<string, unknown>>;
+    expect(validateChartValues("starburstEnterprise", values)).toEqual([]);
+    expect(parseProperties(values["coordinator"]!["additionalProperties"] as string)).toMatchObject({ "http-server.https.enabled": "true", "http-server.https.port": "8443", "internal-communication.shared-secret": "${ENV:SHARED_SECRET}" });
+    const service = harness.one("kubernetes:core/v1:Service", "query-mesh-nlb");
+    expect((service.inputs["metadata"] as { annotations: Record<string, string> }).annotations["service.beta.kubernetes.io/aws-load-balancer-backend-protocol"]).toBe("ssl");
+    expect(service.inputs["spec"]).toMatchObject({ ports: [{ port: 443, targetPort: 8443 }] });
+    const fromLoadBalancer = harness.one("kubernetes:networking.k8s.io/v1:NetworkPolicy", "query-mesh-namespace-allow-from-load-balancer").inputs["spec"] as { ingress: { ports: unknown[] }[] };
+    expect(fromLoadBalancer.ingress[0]!.ports).toEqual([{ port: 8443, protocol: "TCP" }]);
+    // The chart waits for the certificate's Secret like for the others.
+    expect(harness.one(chartType, "query-mesh").dependencies).toContain(tlsSecret.urn);
+  });
+});
+
+describe("QueryMesh (trino, Apache Ranger)", () => {
+  it("configures Trino's own Ranger plugin: properties and its XML files on the coordinator, no plugin credentials Secret", async () => {
+    const { harness, mesh: created } = await mesh("resolved", { accessControl: "ranger", ranger: { policyRestUrl: "https://ranger.security.svc.cluster.local:6182", serviceName: "trino_dev" } });
+    const values = harness.one(chartType, "query-mesh").inputs["values"] as Record<string, Record<string, unknown>>;
+    expect(validateChartValues("trino", values)).toEqual([]);
+    expect(parseProperties(values["accessControl"]!["properties"] as string)).toEqual({
+      "access-control.name": "ranger",
+      "ranger.service.name": "trino_dev",
+      "ranger.plugin.config.resource": "/etc/trino/ranger-trino-security.xml,/etc/trino/ranger-trino-audit.xml",
+    });
+    const files = values["coordinator"]!["additionalConfigFiles"] as Record<string, string>;
+    expect(files["ranger-trino-security.xml"]).toContain("<value>https://ranger.security.svc.cluster.local:6182</value>");
+    expect(files["ranger-trino-audit.xml"]).toContain("xasecure.audit.is.enabled");
+    expect(harness.byType("kubernetes:core/v1:Secret").map((secret) => secret.name)).not.toContain("query-mesh-access-control-credentials");
+    // Not production: no internal TLS unless asked for.
+    expect(created.internalTls).toBe(false);
+    expect(harness.byType("kubernetes:core/v1:Secret").map((secret) => secret.name)).not.toContain("query-mesh-coordinator-tls");
+    expect(harness.one("kubernetes:core/v1:Service", "query-mesh-nlb").inputs["spec"]).toMatchObject({ ports: [{ targetPort: 8080 }] });
+  });
 });
 
 describe("QueryMesh validation", () => {

@@ -1,8 +1,26 @@
 import { validateAgainstSchemaFile, validateChartValues } from "@data-platform/helm-charts";
 import { describe, expect, it } from "vitest";
-import { defaultCoordinatorResources, defaultWorkerResources, privaceraPropertiesSchema, privaceraValuesProblems, queryMeshArgsProblems, type QueryMeshArgs } from "./args";
-import { catalogProperties, fileAccessRules, heapSizeFor, parseProperties, passwordFileLine, rangerAccessControlProperties } from "./catalogs";
-import { loadBalancerAnnotations, queryNetworkFlows } from "./queryMesh";
+import {
+  defaultCoordinatorResources,
+  defaultWorkerResources,
+  privaceraPropertiesSchema,
+  privaceraValuesProblems,
+  queryMeshArgsProblems,
+  trinoRangerPropertiesSchema,
+  type QueryMeshArgs,
+} from "./args";
+import {
+  catalogProperties,
+  fileAccessRules,
+  heapSizeFor,
+  parseHadoopConfigurationXml,
+  parseProperties,
+  passwordFileLine,
+  rangerAccessControlProperties,
+  trinoConfigDir,
+  trinoRangerAccessControl,
+} from "./catalogs";
+import { coordinatorDnsNames, loadBalancerAnnotations, queryNetworkFlows } from "./queryMesh";
 import { starburstValues, trinoValues, type EngineValuesArgs } from "./values";
 
 const scheduling = {
@@ -29,8 +47,10 @@ type Values = Record<string, Record<string, unknown>>;
 describe("trinoValues", () => {
   it("validate against the Trino 1.42.2 schema after merging over the chart defaults", () => {
     expect(validateChartValues("trino", trinoValues(valuesArgs(), { "eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/x" }))).toEqual([]);
-    const ranged = trinoValues(valuesArgs({ accessControl: { mode: "properties", properties: rangerAccessControlProperties("ranger", ranger) } }), {});
+    const ranged = trinoValues(valuesArgs({ accessControl: { mode: "properties", ...trinoRangerAccessControl(ranger, "dev") } }), {});
     expect(validateChartValues("trino", ranged)).toEqual([]);
+    const tls = trinoValues(valuesArgs({ secrets: { ...valuesArgs().secrets, coordinatorTls: "query-coordinator-tls" } }), {});
+    expect(validateChartValues("trino", tls)).toEqual([]);
   });
 
   it("fails validation when a key is misspelled", () => {
@@ -59,6 +79,65 @@ describe("trinoValues", () => {
     expect(values["envFrom"]).toEqual([{ secretRef: { name: "query-shared-secret" } }]);
     expect(values["additionalConfigProperties"]).toContain("internal-communication.shared-secret=${ENV:SHARED_SECRET}");
     expect(values["auth"]).toEqual({ passwordAuthSecret: "query-password-file" });
+  });
+});
+
+describe("internal TLS", () => {
+  const tlsSecrets = { ...valuesArgs().secrets, coordinatorTls: "query-coordinator-tls" };
+
+  it("Trino: the chart's https keys on the coordinator with a PEM from the Secret, mounted on the coordinator only, and no password over HTTP", () => {
+    const values = trinoValues(valuesArgs({ secrets: tlsSecrets }), {}) as Values;
+    expect(values["server"]!["config"]).toEqual({ authenticationType: "PASSWORD", https: { enabled: true, port: 8443, keystore: { path: "/etc/trino/tls/coordinator.pem" } } });
+    expect(values["coordinator"]!["secretMounts"]).toEqual([{ name: "coordinator-tls", secretName: "query-coordinator-tls", path: "/etc/trino/tls" }]);
+    expect(values["worker"]!["secretMounts"]).toBeUndefined();
+    // Internal communication (HTTP 8080) stays authenticated by the shared secret; passwords only over HTTPS.
+    expect(values["additionalConfigProperties"]).toEqual(["internal-communication.shared-secret=${ENV:SHARED_SECRET}"]);
+  });
+
+  it("Trino without internal TLS keeps the plain-HTTP listener the NLB ends TLS in front of", () => {
+    const values = trinoValues(valuesArgs(), {}) as Values;
+    expect(values["server"]!["config"]).toEqual({ authenticationType: "PASSWORD" });
+    expect(values["coordinator"]!["secretMounts"]).toBeUndefined();
+    expect(values["additionalConfigProperties"]).toContain("http-server.authentication.allow-insecure-over-http=true");
+  });
+
+  it("Starburst: http-server.https.* in the coordinator's properties, the PEM mounted on the coordinator only, the shared secret on every node", () => {
+    const values = starburstValues(valuesArgs({ secrets: tlsSecrets })) as Values;
+    expect(validateChartValues("starburstEnterprise", values)).toEqual([]);
+    const coordinator = parseProperties(values["coordinator"]!["additionalProperties"] as string);
+    expect(coordinator).toMatchObject({
+      "http-server.https.enabled": "true",
+      "http-server.https.port": "8443",
+      "http-server.https.keystore.path": "/etc/starburst/tls/coordinator.pem",
+      "internal-communication.shared-secret": "${ENV:SHARED_SECRET}",
+      "http-server.authentication.type": "PASSWORD",
+    });
+    expect(coordinator["http-server.authentication.allow-insecure-over-http"]).toBeUndefined();
+    expect(values["coordinator"]!["additionalVolumes"]).toContainEqual({ path: "/etc/starburst/tls", volume: { secret: { secretName: "query-coordinator-tls" } } });
+    expect(JSON.stringify(values["worker"])).not.toContain("query-coordinator-tls");
+    expect(parseProperties(values["worker"]!["additionalProperties"] as string)).toEqual({ "internal-communication.shared-secret": "${ENV:SHARED_SECRET}" });
+    // Without it: plain HTTP behind the NLB, as before.
+    const plain = parseProperties((starburstValues(valuesArgs()) as Values)["coordinator"]!["additionalProperties"] as string);
+    expect(plain["http-server.https.enabled"]).toBeUndefined();
+    expect(plain["http-server.authentication.allow-insecure-over-http"]).toBe("true");
+  });
+
+  it("the NLB speaks TLS to its targets and reaches the coordinator's HTTPS port only", () => {
+    expect(loadBalancerAnnotations("arn:cert", true)).toMatchObject({ "service.beta.kubernetes.io/aws-load-balancer-ssl-cert": "arn:cert", "service.beta.kubernetes.io/aws-load-balancer-backend-protocol": "ssl" });
+    expect(loadBalancerAnnotations("arn:cert")["service.beta.kubernetes.io/aws-load-balancer-backend-protocol"]).toBeUndefined();
+    const flows = queryNetworkFlows({ engine: "starburst", vpcCidr: "10.40.0.0/16", s3EgressCidrs: [], accessControl: "file", internalTls: true });
+    expect(flows["from-load-balancer"]).toMatchObject({ peers: [{ cidr: "10.40.0.0/16" }], ports: [{ port: 8443 }] });
+    expect(flows["within-mesh"]).toMatchObject({ ports: [{ port: 8080 }] });
+    expect(coordinatorDnsNames("trino")).toEqual(["query-nlb.query.svc", "query-nlb.query.svc.cluster.local", "trino.query.svc", "trino.query.svc.cluster.local"]);
+  });
+
+  it("is on by default in production and needs the NLB's certificate", () => {
+    const base: Omit<QueryMeshArgs, "cluster" | "lake"> = { prefix: "dp", stage: "prod", domains: [{ name: "orders", products: ["orders"] }], accessControl: "ranger", ranger };
+    const missing = "internalTls needs tlsCertificateArn: the NLB ends the client's TLS with the ACM certificate and opens a new TLS connection to the coordinator";
+    expect(queryMeshArgsProblems({ ...base, production: true })).toContain(missing);
+    expect(queryMeshArgsProblems({ ...base, internalTls: true })).toEqual([missing]);
+    expect(queryMeshArgsProblems({ ...base, production: true, internalTls: false, tlsCertificateArn: "arn:cert" })).toEqual([]);
+    expect(queryMeshArgsProblems({ ...base })).toEqual([]);
   });
 });
 
@@ -134,6 +213,49 @@ describe("access control", () => {
       expect(parsed["ranger.service-name"]).toBe("starburst_dev");
     }
     expect(validateAgainstSchemaFile(privaceraPropertiesSchema, { ...parseProperties(rangerAccessControlProperties("ranger", ranger)), "ranger.polcy-url": 1 })).not.toEqual([]);
+  });
+});
+
+describe("Trino with Apache Ranger", () => {
+  it("writes Trino's own Ranger properties, not Starburst's, and names plugin files the chart places in the coordinator's configuration directory", () => {
+    const { properties, files } = trinoRangerAccessControl(ranger, "prod");
+    const parsed = parseProperties(properties);
+    expect(parsed).toEqual({
+      "access-control.name": "ranger",
+      "ranger.service.name": "starburst_dev",
+      "ranger.plugin.config.resource": "/etc/trino/ranger-trino-security.xml,/etc/trino/ranger-trino-audit.xml",
+    });
+    expect(validateAgainstSchemaFile(trinoRangerPropertiesSchema, parsed)).toEqual([]);
+    // Starburst's keys (what the component wrote for Trino before) are not Trino's: the schema refuses them.
+    expect(validateAgainstSchemaFile(trinoRangerPropertiesSchema, parseProperties(rangerAccessControlProperties("ranger", ranger)))).not.toEqual([]);
+    for (const path of parsed["ranger.plugin.config.resource"]!.split(",")) expect(Object.keys(files)).toContain(path.replace(`${trinoConfigDir}/`, ""));
+    expect(parseHadoopConfigurationXml(files["ranger-trino-security.xml"]!)).toMatchObject({
+      "ranger.plugin.trino.policy.rest.url": ranger.policyRestUrl,
+      "ranger.plugin.trino.service.name": "starburst_dev",
+      "ranger.plugin.trino.access.cluster.name": "prod",
+    });
+    expect(parseHadoopConfigurationXml(files["ranger-trino-audit.xml"]!)).toMatchObject({ "xasecure.audit.is.enabled": "true", "xasecure.audit.destination.log4j": "true" });
+  });
+
+  it("escapes XML and puts the files on the coordinator through the chart's additionalConfigFiles", () => {
+    const { files } = trinoRangerAccessControl({ policyRestUrl: "https://ranger:6182/?a=1&b=2", serviceName: "trino<prod>" }, "prod");
+    expect(files["ranger-trino-security.xml"]).toContain("https://ranger:6182/?a=1&amp;b=2");
+    expect(parseHadoopConfigurationXml(files["ranger-trino-security.xml"]!)["ranger.plugin.trino.service.name"]).toBe("trino<prod>");
+    const values = trinoValues(valuesArgs({ accessControl: { mode: "properties", ...trinoRangerAccessControl(ranger, "prod") } }), {}) as Values;
+    expect(values["accessControl"]).toEqual({ type: "properties", properties: trinoRangerAccessControl(ranger, "prod").properties });
+    expect(Object.keys(values["coordinator"]!["additionalConfigFiles"] as object).sort()).toEqual(["ranger-trino-audit.xml", "ranger-trino-security.xml"]);
+    expect(values["worker"]!["additionalConfigFiles"]).toBeUndefined();
+  });
+
+  it("refuses Privacera and plugin credentials with open-source Trino, and accepts Trino with Ranger", () => {
+    const base: Omit<QueryMeshArgs, "cluster" | "lake"> = { prefix: "dp", stage: "prod", domains: [{ name: "orders", products: ["orders"] }], engine: "trino" };
+    expect(queryMeshArgsProblems({ ...base, accessControl: "ranger", ranger })).toEqual([]);
+    expect(queryMeshArgsProblems({ ...base, accessControl: "privacera", ranger, privacera: { chart: "c", version: "1", repository: "oci://r" } })).toEqual([
+      expect.stringMatching(/^accessControl "privacera" needs engine "starburst"/),
+    ]);
+    expect(queryMeshArgsProblems({ ...base, accessControl: "ranger", ranger: { ...ranger, credentials: { username: "u", password: "p" } } })).toEqual([
+      expect.stringMatching(/^ranger.credentials are not used by Trino's Ranger plugin/),
+    ]);
   });
 });
 
