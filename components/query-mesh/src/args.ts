@@ -65,8 +65,9 @@ export interface RangerEndpoint {
   serviceName: string;
   /**
    * The plugin's user on the policy service (Starburst: `ranger.presto-plugin-username/password` with Privacera,
-   * `ranger.username/password` with Ranger), put in a Kubernetes Secret the coordinator reads as environment
-   * variables. Required for Starburst in production. @default none
+   * `ranger.username/password` with Ranger, in a Kubernetes Secret the coordinator reads as environment variables;
+   * Trino: `ranger.plugin.trino.policy.rest.client.username/password` in the plugin's files, a Secret the coordinator
+   * mounts). Required in production. @default none
    */
   credentials?: Credentials;
 }
@@ -162,11 +163,9 @@ export function queryMeshArgsProblems(args: Omit<QueryMeshArgs, "cluster" | "lak
   if (engine === "trino" && accessControl === "privacera") {
     problems.push(`accessControl "privacera" needs engine "starburst": Privacera's plugin for open-source Trino ships in Privacera's own Trino image, which this component does not deploy; with engine "trino" use accessControl "ranger" (Trino's Apache Ranger plugin, pointed at a Ranger-compatible policy service)`);
   }
-  if (engine === "trino" && accessControl === "ranger" && args.ranger?.credentials) {
-    problems.push(`ranger.credentials are not used by Trino's Ranger plugin (it downloads policies without a user, or with Kerberos): remove them, or use engine "starburst"`);
-  }
+
   if (accessControl === "privacera" && !args.privacera) problems.push(`accessControl "privacera" needs privacera (chart, version, repository)`);
-  if (args.production && engine === "starburst" && (accessControl === "privacera" || accessControl === "ranger") && args.ranger && !args.ranger.credentials) {
+  if (args.production && (accessControl === "privacera" || accessControl === "ranger") && args.ranger && !args.ranger.credentials) {
     problems.push(`ranger.credentials (the plugin's user on the policy service) are required in production`);
   }
   if (args.privacera?.values) problems.push(...privaceraValuesProblems(args.privacera.values));

@@ -119,8 +119,8 @@ export function rangerAccessControlProperties(mode: Exclude<AccessControlMode, "
   });
 }
 
-/** Trino's configuration directory on the coordinator, where the chart's `coordinator.additionalConfigFiles` land. */
-export const trinoConfigDir = "/etc/trino";
+/** Where Trino's Ranger plugin files are mounted on the coordinator (from a Kubernetes Secret: they may hold the plugin's password). */
+export const trinoRangerConfigDir = "/etc/trino/ranger";
 /** Trino's Ranger plugin files (names from Trino's "Ranger access control" documentation). */
 export const trinoRangerFiles = { security: "ranger-trino-security.xml", audit: "ranger-trino-audit.xml" } as const;
 /** How often Trino's Ranger plugin polls the policy service for changes. */
@@ -149,15 +149,21 @@ export function parseHadoopConfigurationXml(xml: string): Record<string, string>
  * the `trinodb/trino` image since Trino 466, where it was first named `apache-ranger`; Trino 480, the chart's version,
  * reads the names below): `access-control.properties` names the plugin, the Ranger service and the plugin's
  * configuration files by absolute path, and the policy service's URL lives in `ranger-trino-security.xml`, not in
- * the properties. Audits go through the plugin's log4j destination (the coordinator's log). The plugin downloads
- * policies from the Ranger admin without a user (or with Kerberos), so it takes no user or password.
+ * the properties. Audits go through the plugin's log4j destination (the coordinator's log). With credentials, the
+ * plugin authenticates to the policy service with HTTP Basic (Ranger's REST client reads
+ * `ranger.plugin.trino.policy.rest.client.username/password`): the files then hold a password and are only ever
+ * stored in a Kubernetes Secret.
  */
-export function trinoRangerAccessControl(ranger: Pick<RangerEndpoint, "policyRestUrl" | "serviceName">, clusterName: string): { properties: string; files: Record<string, string> } {
+export function trinoRangerAccessControl(
+  ranger: Pick<RangerEndpoint, "policyRestUrl" | "serviceName">,
+  clusterName: string,
+  credentials?: { username: string; password: string },
+): { properties: string; files: Record<string, string> } {
   return {
     properties: properties({
       "access-control.name": "ranger",
       "ranger.service.name": ranger.serviceName,
-      "ranger.plugin.config.resource": [trinoRangerFiles.security, trinoRangerFiles.audit].map((file) => `${trinoConfigDir}/${file}`).join(","),
+      "ranger.plugin.config.resource": [trinoRangerFiles.security, trinoRangerFiles.audit].map((file) => `${trinoRangerConfigDir}/${file}`).join(","),
     }),
     files: {
       [trinoRangerFiles.security]: hadoopConfigurationXml({
@@ -168,6 +174,7 @@ export function trinoRangerAccessControl(ranger: Pick<RangerEndpoint, "policyRes
         "ranger.plugin.trino.policy.rest.client.connection.timeoutMs": "30000",
         "ranger.plugin.trino.policy.rest.client.read.timeoutMs": "30000",
         "ranger.plugin.trino.access.cluster.name": clusterName,
+        ...(credentials ? { "ranger.plugin.trino.policy.rest.client.username": credentials.username, "ranger.plugin.trino.policy.rest.client.password": credentials.password } : {}),
       }),
       [trinoRangerFiles.audit]: hadoopConfigurationXml({
         "xasecure.audit.is.enabled": "true",

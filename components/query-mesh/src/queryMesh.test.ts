@@ -6,7 +6,7 @@ import { evaluatePolicies } from "@data-platform/policy-pack";
 import { resolveOutput, setMocks, type Harness, type MockMode } from "@data-platform/testing";
 import { describe, expect, it } from "vitest";
 import type { QueryMeshArgs } from "./args";
-import { parseProperties } from "./catalogs";
+import { parseHadoopConfigurationXml, parseProperties } from "./catalogs";
 import { QueryMesh } from "./queryMesh";
 
 const account = "123456789012";
@@ -280,23 +280,51 @@ describe("QueryMesh (starburst, privacera)", () => {
 });
 
 describe("QueryMesh (trino, Apache Ranger)", () => {
-  it("configures Trino's own Ranger plugin: properties and its XML files on the coordinator, no plugin credentials Secret", async () => {
-    const { harness, mesh: created } = await mesh("resolved", { accessControl: "ranger", ranger: { policyRestUrl: "https://ranger.security.svc.cluster.local:6182", serviceName: "trino_dev" } });
+  const trinoPluginPassword = "trino-plugin-password-11";
+
+  it("configures Trino's own Ranger plugin: its properties in values, its files (with the plugin's password) only in a Secret the coordinator mounts", async () => {
+    const { harness, mesh: created } = await mesh("resolved", {
+      accessControl: "ranger",
+      ranger: { policyRestUrl: "https://ranger.security.svc.cluster.local:6182", serviceName: "trino_dev", credentials: { username: "trino-plugin", password: pulumi.secret(trinoPluginPassword) } },
+    });
     const values = harness.one(chartType, "query-mesh").inputs["values"] as Record<string, Record<string, unknown>>;
     expect(validateChartValues("trino", values)).toEqual([]);
     expect(parseProperties(values["accessControl"]!["properties"] as string)).toEqual({
       "access-control.name": "ranger",
       "ranger.service.name": "trino_dev",
-      "ranger.plugin.config.resource": "/etc/trino/ranger-trino-security.xml,/etc/trino/ranger-trino-audit.xml",
+      "ranger.plugin.config.resource": "/etc/trino/ranger/ranger-trino-security.xml,/etc/trino/ranger/ranger-trino-audit.xml",
     });
-    const files = values["coordinator"]!["additionalConfigFiles"] as Record<string, string>;
-    expect(files["ranger-trino-security.xml"]).toContain("<value>https://ranger.security.svc.cluster.local:6182</value>");
-    expect(files["ranger-trino-audit.xml"]).toContain("xasecure.audit.is.enabled");
+    expect(values["coordinator"]!["secretMounts"]).toEqual([{ name: "access-control-config", secretName: "query-access-control-config", path: "/etc/trino/ranger" }]);
+    const config = harness.one("kubernetes:core/v1:Secret", "query-mesh-access-control-config");
+    expect(config.inputs).toMatchObject({ metadata: { name: "query-access-control-config", namespace: "query" }, stringData: "[secret]" });
+    const files = config.revealedInputs["stringData"] as Record<string, string>;
+    expect(Object.keys(files).sort()).toEqual(["ranger-trino-audit.xml", "ranger-trino-security.xml"]);
+    expect(parseHadoopConfigurationXml(files["ranger-trino-security.xml"]!)).toMatchObject({
+      "ranger.plugin.trino.policy.rest.url": "https://ranger.security.svc.cluster.local:6182",
+      "ranger.plugin.trino.policy.rest.client.username": "trino-plugin",
+      "ranger.plugin.trino.policy.rest.client.password": trinoPluginPassword,
+    });
+    for (const registration of harness.registrations) expect(JSON.stringify(registration.inputs)).not.toContain(trinoPluginPassword);
+    // Starburst's environment-variable Secret is not used with Trino.
     expect(harness.byType("kubernetes:core/v1:Secret").map((secret) => secret.name)).not.toContain("query-mesh-access-control-credentials");
     // Not production: no internal TLS unless asked for.
     expect(created.internalTls).toBe(false);
     expect(harness.byType("kubernetes:core/v1:Secret").map((secret) => secret.name)).not.toContain("query-mesh-coordinator-tls");
     expect(harness.one("kubernetes:core/v1:Service", "query-mesh-nlb").inputs["spec"]).toMatchObject({ ports: [{ targetPort: 8080 }] });
+  });
+
+  it("with internal TLS, mounts the certificate and the plugin's files on the coordinator and serves HTTPS from the chart's keys", async () => {
+    const { harness } = await mesh("resolved", {
+      accessControl: "ranger",
+      ranger: { policyRestUrl: "https://ranger.security.svc.cluster.local:6182", serviceName: "trino_dev" },
+      internalTls: true,
+      tlsCertificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/abc",
+    });
+    const values = harness.one(chartType, "query-mesh").inputs["values"] as Record<string, Record<string, unknown>>;
+    expect(validateChartValues("trino", values)).toEqual([]);
+    expect((values["server"]!["config"] as Record<string, unknown>)["https"]).toEqual({ enabled: true, port: 8443, keystore: { path: "/etc/trino/tls/coordinator.pem" } });
+    expect((values["coordinator"]!["secretMounts"] as { secretName: string }[]).map((mount) => mount.secretName)).toEqual(["query-coordinator-tls", "query-access-control-config"]);
+    expect(harness.one("kubernetes:core/v1:Service", "query-mesh-nlb").inputs["spec"]).toMatchObject({ ports: [{ port: 443, targetPort: 8443 }] });
   });
 });
 

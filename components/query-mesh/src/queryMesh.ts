@@ -54,6 +54,7 @@ export const secretNames = {
   registryPull: "starburst-registry",
   accessControl: "query-access-control-credentials",
   coordinatorTls: "query-coordinator-tls",
+  accessControlConfig: "query-access-control-config",
 } as const;
 
 /** Looker's connection details: the query mesh's part of the platform contract. */
@@ -289,8 +290,20 @@ export class QueryMesh extends pulumi.ComponentResource {
       this.secrets["coordinatorTls"] = secret("coordinator-tls", secretNames.coordinatorTls, { [coordinatorTlsKey]: generatedTls.pem }, false);
       names.coordinatorTls = secretNames.coordinatorTls;
     }
-    // The access control plugin's user on the policy service: a Secret the coordinator reads as environment variables.
-    // (Starburst's plugins; open-source Trino's Ranger plugin takes its policy service settings from its own files.)
+    // Open-source Trino with Ranger: the plugin's files (policy service, audit, and its user and password when given)
+    // in a Secret the coordinator mounts.
+    if (engine === "trino" && accessControl === "ranger" && args.ranger) {
+      const ranger = args.ranger;
+      const credentials = ranger.credentials;
+      const files = pulumi.secret(
+        credentials
+          ? pulumi.all([credentials.username, credentials.password]).apply(([username, password]) => trinoRangerAccessControl(ranger, args.stage, { username, password }).files)
+          : pulumi.output(trinoRangerAccessControl(ranger, args.stage).files),
+      );
+      this.secrets["accessControlConfig"] = secret("access-control-config", secretNames.accessControlConfig, files, false);
+      names.accessControlConfig = secretNames.accessControlConfig;
+    }
+    // The access control plugin's user on the policy service (Starburst): a Secret the coordinator reads as environment variables.
     const pluginCredentials = accessControl !== "file" && engine === "starburst" ? args.ranger?.credentials : undefined;
     if (pluginCredentials) {
       this.secrets["accessControl"] = secret(
@@ -335,8 +348,8 @@ export class QueryMesh extends pulumi.ComponentResource {
       accessControl === "file"
         ? { mode: "file", rulesJson: JSON.stringify(fileAccessRules(exposedDomains(args), [databaseName("central", "analytics")]), null, 2) }
         : engine === "trino"
-          ? // Open-source Trino: its own Ranger plugin, configured by properties and its XML files (privacera is refused for trino).
-            { mode: "properties", ...trinoRangerAccessControl(args.ranger!, args.stage) }
+          ? // Open-source Trino: its own Ranger plugin (privacera is refused for trino); its files are in their Secret.
+            { mode: "properties", properties: trinoRangerAccessControl(args.ranger!, args.stage).properties }
           : { mode: "properties", properties: rangerAccessControlProperties(accessControl, args.ranger!, pluginCredentials !== undefined) };
     const scheduling = cluster.scheduling("query");
     const values = pulumi.all([lake.account.region, lake.account.accountId, this.serviceAccountRole.annotations]).apply(([region, accountId, annotations]) => {

@@ -17,7 +17,7 @@ import {
   parseProperties,
   passwordFileLine,
   rangerAccessControlProperties,
-  trinoConfigDir,
+  trinoRangerConfigDir,
   trinoRangerAccessControl,
 } from "./catalogs";
 import { coordinatorDnsNames, loadBalancerAnnotations, queryNetworkFlows } from "./queryMesh";
@@ -47,7 +47,10 @@ type Values = Record<string, Record<string, unknown>>;
 describe("trinoValues", () => {
   it("validate against the Trino 1.42.2 schema after merging over the chart defaults", () => {
     expect(validateChartValues("trino", trinoValues(valuesArgs(), { "eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/x" }))).toEqual([]);
-    const ranged = trinoValues(valuesArgs({ accessControl: { mode: "properties", ...trinoRangerAccessControl(ranger, "dev") } }), {});
+    const ranged = trinoValues(
+      valuesArgs({ accessControl: { mode: "properties", properties: trinoRangerAccessControl(ranger, "dev").properties }, secrets: { ...valuesArgs().secrets, accessControlConfig: "query-access-control-config" } }),
+      {},
+    );
     expect(validateChartValues("trino", ranged)).toEqual([]);
     const tls = trinoValues(valuesArgs({ secrets: { ...valuesArgs().secrets, coordinatorTls: "query-coordinator-tls" } }), {});
     expect(validateChartValues("trino", tls)).toEqual([]);
@@ -136,7 +139,7 @@ describe("internal TLS", () => {
     const missing = "internalTls needs tlsCertificateArn: the NLB ends the client's TLS with the ACM certificate and opens a new TLS connection to the coordinator";
     expect(queryMeshArgsProblems({ ...base, production: true })).toContain(missing);
     expect(queryMeshArgsProblems({ ...base, internalTls: true })).toEqual([missing]);
-    expect(queryMeshArgsProblems({ ...base, production: true, internalTls: false, tlsCertificateArn: "arn:cert" })).toEqual([]);
+    expect(queryMeshArgsProblems({ ...base, production: true, internalTls: false, tlsCertificateArn: "arn:cert", ranger: { ...ranger, credentials: { username: "u", password: "p" } } })).toEqual([]);
     expect(queryMeshArgsProblems({ ...base })).toEqual([]);
   });
 });
@@ -217,45 +220,51 @@ describe("access control", () => {
 });
 
 describe("Trino with Apache Ranger", () => {
-  it("writes Trino's own Ranger properties, not Starburst's, and names plugin files the chart places in the coordinator's configuration directory", () => {
+  it("writes Trino's own Ranger properties, not Starburst's, naming the plugin files by their mounted paths", () => {
     const { properties, files } = trinoRangerAccessControl(ranger, "prod");
     const parsed = parseProperties(properties);
     expect(parsed).toEqual({
       "access-control.name": "ranger",
       "ranger.service.name": "starburst_dev",
-      "ranger.plugin.config.resource": "/etc/trino/ranger-trino-security.xml,/etc/trino/ranger-trino-audit.xml",
+      "ranger.plugin.config.resource": "/etc/trino/ranger/ranger-trino-security.xml,/etc/trino/ranger/ranger-trino-audit.xml",
     });
     expect(validateAgainstSchemaFile(trinoRangerPropertiesSchema, parsed)).toEqual([]);
     // Starburst's keys (what the component wrote for Trino before) are not Trino's: the schema refuses them.
     expect(validateAgainstSchemaFile(trinoRangerPropertiesSchema, parseProperties(rangerAccessControlProperties("ranger", ranger)))).not.toEqual([]);
-    for (const path of parsed["ranger.plugin.config.resource"]!.split(",")) expect(Object.keys(files)).toContain(path.replace(`${trinoConfigDir}/`, ""));
+    for (const path of parsed["ranger.plugin.config.resource"]!.split(",")) expect(Object.keys(files)).toContain(path.replace(`${trinoRangerConfigDir}/`, ""));
     expect(parseHadoopConfigurationXml(files["ranger-trino-security.xml"]!)).toMatchObject({
       "ranger.plugin.trino.policy.rest.url": ranger.policyRestUrl,
       "ranger.plugin.trino.service.name": "starburst_dev",
       "ranger.plugin.trino.access.cluster.name": "prod",
     });
     expect(parseHadoopConfigurationXml(files["ranger-trino-audit.xml"]!)).toMatchObject({ "xasecure.audit.is.enabled": "true", "xasecure.audit.destination.log4j": "true" });
+    // Without credentials the plugin sends no user; with them, Ranger's REST client authenticates with HTTP Basic.
+    expect(files["ranger-trino-security.xml"]).not.toContain("policy.rest.client.username");
+    const authenticated = parseHadoopConfigurationXml(trinoRangerAccessControl(ranger, "prod", { username: "trino-plugin", password: "p<&w" }).files["ranger-trino-security.xml"]!);
+    expect(authenticated).toMatchObject({ "ranger.plugin.trino.policy.rest.client.username": "trino-plugin", "ranger.plugin.trino.policy.rest.client.password": "p<&w" });
   });
 
-  it("escapes XML and puts the files on the coordinator through the chart's additionalConfigFiles", () => {
+  it("escapes XML and mounts the plugin's files from their Secret on the coordinator only", () => {
     const { files } = trinoRangerAccessControl({ policyRestUrl: "https://ranger:6182/?a=1&b=2", serviceName: "trino<prod>" }, "prod");
     expect(files["ranger-trino-security.xml"]).toContain("https://ranger:6182/?a=1&amp;b=2");
     expect(parseHadoopConfigurationXml(files["ranger-trino-security.xml"]!)["ranger.plugin.trino.service.name"]).toBe("trino<prod>");
-    const values = trinoValues(valuesArgs({ accessControl: { mode: "properties", ...trinoRangerAccessControl(ranger, "prod") } }), {}) as Values;
-    expect(values["accessControl"]).toEqual({ type: "properties", properties: trinoRangerAccessControl(ranger, "prod").properties });
-    expect(Object.keys(values["coordinator"]!["additionalConfigFiles"] as object).sort()).toEqual(["ranger-trino-audit.xml", "ranger-trino-security.xml"]);
-    expect(values["worker"]!["additionalConfigFiles"]).toBeUndefined();
+    const properties = trinoRangerAccessControl(ranger, "prod").properties;
+    const values = trinoValues(valuesArgs({ accessControl: { mode: "properties", properties }, secrets: { ...valuesArgs().secrets, accessControlConfig: "query-access-control-config" } }), {}) as Values;
+    expect(values["accessControl"]).toEqual({ type: "properties", properties });
+    expect(values["coordinator"]!["secretMounts"]).toEqual([{ name: "access-control-config", secretName: "query-access-control-config", path: "/etc/trino/ranger" }]);
+    expect(values["worker"]!["secretMounts"]).toBeUndefined();
+    expect(values["secretMounts"]).toBeUndefined();
   });
 
-  it("refuses Privacera and plugin credentials with open-source Trino, and accepts Trino with Ranger", () => {
+  it("refuses Privacera with open-source Trino, accepts Trino with Ranger, and needs the plugin's user in production", () => {
     const base: Omit<QueryMeshArgs, "cluster" | "lake"> = { prefix: "dp", stage: "prod", domains: [{ name: "orders", products: ["orders"] }], engine: "trino" };
     expect(queryMeshArgsProblems({ ...base, accessControl: "ranger", ranger })).toEqual([]);
     expect(queryMeshArgsProblems({ ...base, accessControl: "privacera", ranger, privacera: { chart: "c", version: "1", repository: "oci://r" } })).toEqual([
       expect.stringMatching(/^accessControl "privacera" needs engine "starburst"/),
     ]);
-    expect(queryMeshArgsProblems({ ...base, accessControl: "ranger", ranger: { ...ranger, credentials: { username: "u", password: "p" } } })).toEqual([
-      expect.stringMatching(/^ranger.credentials are not used by Trino's Ranger plugin/),
-    ]);
+    const production = { ...base, production: true, tlsCertificateArn: "arn:cert", accessControl: "ranger" as const };
+    expect(queryMeshArgsProblems({ ...production, ranger })).toEqual(["ranger.credentials (the plugin's user on the policy service) are required in production"]);
+    expect(queryMeshArgsProblems({ ...production, ranger: { ...ranger, credentials: { username: "u", password: "p" } } })).toEqual([]);
   });
 });
 
@@ -281,7 +290,7 @@ describe("args", () => {
     const problems = queryMeshArgsProblems({ ...base, production: true });
     expect(problems).toContain(`accessControl "file" is for development only; production needs "privacera" or "ranger"`);
     expect(problems).toContain("production needs tlsCertificateArn: Looker connects over TLS");
-    expect(queryMeshArgsProblems({ ...base, production: true, accessControl: "ranger", ranger, tlsCertificateArn: "arn:aws:acm:eu-west-1:1:certificate/x" })).toEqual([]);
+    expect(queryMeshArgsProblems({ ...base, production: true, accessControl: "ranger", ranger: { ...ranger, credentials: { username: "u", password: "p" } }, tlsCertificateArn: "arn:aws:acm:eu-west-1:1:certificate/x" })).toEqual([]);
   });
 
   it("admits only real, internal ranges to the load balancer and the S3 egress", () => {

@@ -1,5 +1,5 @@
 import type { QueryResources } from "./args";
-import { catalogProperties, heapSizeFor, maxMemoryPerNodeFor, type CatalogArgs } from "./catalogs";
+import { catalogProperties, heapSizeFor, maxMemoryPerNodeFor, trinoRangerConfigDir, type CatalogArgs } from "./catalogs";
 
 export type ChartValues = Record<string, unknown>;
 
@@ -28,14 +28,15 @@ export interface SecretNames {
   accessControl?: string;
   /** Internal TLS: the coordinator's PEM (`coordinator.pem`: private key and certificate), mounted on the coordinator only. */
   coordinatorTls?: string;
+  /** Trino with Ranger: the plugin's configuration files (`ranger-trino-*.xml`), mounted on the coordinator only. */
+  accessControlConfig?: string;
 }
 
 /**
- * Access control as chart values: file rules (JSON text), or an `access-control.properties` text with the plugin's
- * own configuration files (Trino's Ranger plugin reads `ranger-trino-*.xml`; file name -> content, placed in the
- * engine's configuration directory on the coordinator).
+ * Access control as chart values: file rules (JSON text) or an `access-control.properties` text (Trino's Ranger
+ * plugin also reads its XML files, mounted from the Secret `secrets.accessControlConfig`).
  */
-export type AccessControlValues = { mode: "file"; rulesJson: string } | { mode: "properties"; properties: string; files?: Record<string, string> };
+export type AccessControlValues = { mode: "file"; rulesJson: string } | { mode: "properties"; properties: string };
 
 export interface EngineValuesArgs extends CatalogArgs {
   /** `node.environment` (the stage). */
@@ -102,7 +103,11 @@ export function trinoValues(args: EngineValuesArgs, serviceAccountAnnotations: R
     tolerations: args.scheduling.tolerations,
   });
   const tls = args.secrets.coordinatorTls;
-  const rangerFiles = args.accessControl.mode === "properties" ? (args.accessControl.files ?? {}) : {};
+  // Secrets only the coordinator mounts: its TLS key, the Ranger plugin's files (they may hold its password).
+  const coordinatorSecretMounts = [
+    ...(tls ? [{ name: "coordinator-tls", secretName: tls, path: coordinatorTlsPath("trino").dir }] : []),
+    ...(args.secrets.accessControlConfig ? [{ name: "access-control-config", secretName: args.secrets.accessControlConfig, path: trinoRangerConfigDir }] : []),
+  ];
   return {
     server: {
       workers: args.workers.min,
@@ -130,10 +135,8 @@ export function trinoValues(args: EngineValuesArgs, serviceAccountAnnotations: R
     envFrom: [{ secretRef: { name: args.secrets.sharedSecret } }],
     coordinator: {
       ...node(args.coordinatorResources),
-      // The private key reaches the coordinator only (never the workers).
-      ...(tls ? { secretMounts: [{ name: "coordinator-tls", secretName: tls, path: coordinatorTlsPath("trino").dir }] } : {}),
-      // Plugin configuration files (Trino's Ranger plugin), in the coordinator's configuration directory.
-      ...(Object.keys(rangerFiles).length > 0 ? { additionalConfigFiles: rangerFiles } : {}),
+      // The private key and the plugin's files reach the coordinator only (never the workers).
+      ...(coordinatorSecretMounts.length > 0 ? { secretMounts: coordinatorSecretMounts } : {}),
     },
     worker: {
       ...node(args.workerResources),

@@ -300,7 +300,7 @@ export const stageConfigSchema = z.strictObject({
         .strictObject({
           policyRestUrl: z.string().url(),
           serviceName: z.string().min(1),
-          credentials: credentialsSchema.optional().describe("The plugin's user on the policy service (required for Starburst outside dev). Set with `pulumi config set --secret --path`."),
+          credentials: credentialsSchema.optional().describe("The plugin's user on the policy service (required outside dev). Set with `pulumi config set --secret --path`."),
         })
         .optional(),
       privacera: z
