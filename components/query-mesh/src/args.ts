@@ -214,10 +214,25 @@ const credentialKey = /(password|passwd|secret|token|credential|private[-_]?key|
 /** Keys that name a Secret (or a key in it) rather than hold a credential. */
 const referenceKey = /^existing|(secretName|secretRef|secretKey|Name|Ref)$/;
 
+/** Kubernetes fields (wherever a chart passes them through) that Pod Security `restricted` refuses, with the value refused. */
+const restrictedViolations: { key: string; refused: (value: unknown) => boolean; why: string }[] = [
+  { key: "privileged", refused: (value) => value === true, why: "privileged containers" },
+  { key: "allowPrivilegeEscalation", refused: (value) => value === true, why: "privilege escalation" },
+  { key: "runAsNonRoot", refused: (value) => value === false, why: "root containers" },
+  { key: "runAsUser", refused: (value) => value === 0, why: "running as root (uid 0)" },
+  { key: "hostNetwork", refused: (value) => value === true, why: "host namespaces" },
+  { key: "hostPID", refused: (value) => value === true, why: "host namespaces" },
+  { key: "hostIPC", refused: (value) => value === true, why: "host namespaces" },
+  { key: "hostPath", refused: (value) => value !== null && value !== undefined, why: "hostPath volumes" },
+  { key: "add", refused: (value) => Array.isArray(value) && value.some((capability) => capability !== "NET_BIND_SERVICE"), why: "added capabilities other than NET_BIND_SERVICE" },
+];
+
 /**
  * What can be checked in Privacera's values without its (private) schema: no credential as a plain value (a key
  * named like a password, secret or token must hold a reference such as a Secret's name, written `secretName`/
- * `existingSecret`, not the credential) and no floating `latest` image tag. Pure.
+ * `existingSecret`, not the credential), no floating `latest` image tag, and none of the pod settings that Pod
+ * Security `restricted` (the `privacera` namespace's level) refuses at admission - caught here instead of as pods
+ * that never start. Pure.
  */
 export function privaceraValuesProblems(values: Record<string, unknown>): string[] {
   const problems: string[] = [];
@@ -226,6 +241,11 @@ export function privaceraValuesProblems(values: Record<string, unknown>): string
     if (!value || typeof value !== "object") return;
     for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
       const at = path ? `${path}.${key}` : key;
+      for (const rule of restrictedViolations) {
+        if (key === rule.key && rule.refused(child) && (key !== "add" || /capabilities$/.test(path))) {
+          problems.push(`privacera.values.${at}: the privacera namespace enforces Pod Security "restricted", which refuses ${rule.why}`);
+        }
+      }
       if (typeof child === "string" && credentialKey.test(key) && !referenceKey.test(key) && child !== "") problems.push(`privacera.values.${at} looks like a credential in plain values: create a Kubernetes Secret and pass its name`);
       if (key === "tag" && (child === "latest" || child === "")) problems.push(`privacera.values.${at} must pin an image tag, not "${String(child)}"`);
       if (key === "image" && typeof child === "string" && (!child.includes(":") || child.endsWith(":latest"))) problems.push(`privacera.values.${at} must pin an image tag ("${child}")`);
@@ -234,6 +254,16 @@ export function privaceraValuesProblems(values: Record<string, unknown>): string
   };
   walk(values, "");
   return problems;
+}
+
+/**
+ * What Privacera's values probably lack (warnings, not errors: the chart is private, its defaults unknown here). Pure.
+ */
+export function privaceraValuesWarnings(values: Record<string, unknown> | undefined): string[] {
+  if (values && Object.keys(values).length > 0) return [];
+  return [
+    "privacera.values is empty: the Privacera chart deploys with its own defaults. Supply what Privacera Manager renders for the site (see the QueryMesh README, Privacera values): the policy service's database, audit store, TLS and admin Secret, user sync, images from the site's registry",
+  ];
 }
 
 /** Throws one error listing every problem, before anything is registered. */

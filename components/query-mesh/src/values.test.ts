@@ -5,6 +5,7 @@ import {
   defaultWorkerResources,
   privaceraPropertiesSchema,
   privaceraValuesProblems,
+  privaceraValuesWarnings,
   queryMeshArgsProblems,
   trinoRangerPropertiesSchema,
   type QueryMeshArgs,
@@ -284,6 +285,28 @@ describe("args", () => {
       'privacera.values.ranger.image.tag must pin an image tag, not "latest"',
       'privacera.values.sidecars[0].image must pin an image tag ("busybox")',
     ]);
+  });
+
+  it("refuses Privacera values that Pod Security restricted would refuse at admission, and warns when there are none", () => {
+    expect(
+      privaceraValuesProblems({
+        solr: { securityContext: { runAsUser: 0, runAsNonRoot: false, capabilities: { add: ["SYS_ADMIN"] } }, hostNetwork: true },
+        ranger: { containerSecurityContext: { privileged: true, allowPrivilegeEscalation: true, capabilities: { add: ["NET_BIND_SERVICE"] } } },
+        volumes: [{ name: "logs", hostPath: { path: "/var/log" } }],
+        mariadb: { securityContext: { runAsUser: 1001, runAsNonRoot: true }, add: ["not-a-capability-list"] },
+      }),
+    ).toEqual([
+      'privacera.values.solr.securityContext.runAsUser: the privacera namespace enforces Pod Security "restricted", which refuses running as root (uid 0)',
+      'privacera.values.solr.securityContext.runAsNonRoot: the privacera namespace enforces Pod Security "restricted", which refuses root containers',
+      'privacera.values.solr.securityContext.capabilities.add: the privacera namespace enforces Pod Security "restricted", which refuses added capabilities other than NET_BIND_SERVICE',
+      'privacera.values.solr.hostNetwork: the privacera namespace enforces Pod Security "restricted", which refuses host namespaces',
+      'privacera.values.ranger.containerSecurityContext.privileged: the privacera namespace enforces Pod Security "restricted", which refuses privileged containers',
+      'privacera.values.ranger.containerSecurityContext.allowPrivilegeEscalation: the privacera namespace enforces Pod Security "restricted", which refuses privilege escalation',
+      'privacera.values.volumes[0].hostPath: the privacera namespace enforces Pod Security "restricted", which refuses hostPath volumes',
+    ]);
+    expect(privaceraValuesWarnings({})).toEqual([expect.stringMatching(/^privacera.values is empty/)]);
+    expect(privaceraValuesWarnings(undefined)).toHaveLength(1);
+    expect(privaceraValuesWarnings({ ranger: { existingSecret: "x" } })).toEqual([]);
   });
 
   it("fails when production uses file access control or has no TLS certificate", () => {
