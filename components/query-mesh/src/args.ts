@@ -55,6 +55,11 @@ export interface PrivaceraChartRef {
   values?: Record<string, unknown>;
   /** Login of a private chart repository (secrets, a secret input of the chart resource). @default none */
   registry?: Credentials;
+  /**
+   * Ports Privacera's pods may reach in the VPC besides 443: an external database for the policy service (RDS:
+   * 3306/5432), a directory for user sync (636). @default [] (443 only)
+   */
+  vpcEgressPorts?: number[];
 }
 
 /** The Ranger-compatible policy service the engine's access control plugin reads (Privacera's or an existing Ranger). */
@@ -171,6 +176,9 @@ export function queryMeshArgsProblems(args: Omit<QueryMeshArgs, "cluster" | "lak
   if (args.privacera?.values) problems.push(...privaceraValuesProblems(args.privacera.values));
   if (args.privacera && accessControl !== "privacera") problems.push(`privacera is set but accessControl is "${accessControl}"`);
   if (args.privacera && (!args.privacera.chart || !args.privacera.version || !args.privacera.repository)) problems.push(`privacera needs chart, version and repository (a pinned version)`);
+  for (const port of args.privacera?.vpcEgressPorts ?? []) {
+    if (!Number.isInteger(port) || port < 1 || port > 65535) problems.push(`privacera.vpcEgressPorts: ${port} is not a TCP port`);
+  }
   if ((accessControl === "privacera" || accessControl === "ranger") && !args.ranger) problems.push(`accessControl "${accessControl}" needs ranger (policyRestUrl, serviceName)`);
   if (args.ranger) {
     if (!/^https?:\/\/[^/\s:]+(:\d+)?(\/\S*)?$/.test(args.ranger.policyRestUrl)) problems.push(`ranger.policyRestUrl must be an http(s) URL, got "${args.ranger.policyRestUrl}"`);

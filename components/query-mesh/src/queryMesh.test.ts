@@ -242,6 +242,10 @@ describe("QueryMesh (starburst, privacera)", () => {
     expect(privacera.inputs["values"]).toEqual({ ranger: { image: { tag: "9.1.0" }, existingSecret: "privacera-ranger-admin" } });
     expect(privacera.inputs["repositoryOpts"]).toEqual({ username: "[secret]", password: "[secret]" });
     expect(harness.one("kubernetes:core/v1:Namespace", "query-mesh-privacera-namespace").inputs["metadata"]).toMatchObject({ name: "privacera", labels: { "pod-security.kubernetes.io/enforce": "restricted" } });
+    // Privacera's own components reach each other inside their default-deny namespace.
+    const within = harness.one("kubernetes:networking.k8s.io/v1:NetworkPolicy", "query-mesh-privacera-namespace-allow-within-privacera").inputs["spec"] as { ingress: { from: unknown[]; ports?: unknown[] }[] };
+    expect(within.ingress[0]!.ports).toBeUndefined();
+    expect(harness.byType("kubernetes:networking.k8s.io/v1:NetworkPolicy").map((policy) => policy.name)).toContain("query-mesh-privacera-namespace-allow-to-privacera");
     const trust = JSON.parse(harness.one("aws:iam/role:Role", "query-mesh-starburst").inputs["assumeRolePolicy"] as string).Statement[0].Condition.StringEquals as Record<string, string>;
     expect(Object.values(trust)).toContain("system:serviceaccount:query:default");
     expect(harness.one("kubernetes:core/v1:ServiceAccountPatch", "query-mesh-default-service-account").inputs["metadata"]).toMatchObject({ name: "default", namespace: "query" });

@@ -169,6 +169,21 @@ export function coordinatorCertificate(parent: pulumi.Resource, name: string, en
   return { pem, certificate };
 }
 
+/**
+ * The `privacera` namespace's flows, on top of default deny and DNS: the query engine reaches the policy service,
+ * Privacera's own components reach each other (policy service, its database, audit store, user sync: whatever the
+ * chart runs), and they reach the VPC on 443 (AWS endpoints) and on the ports the stage lists (an external database,
+ * a directory for user sync). Pure.
+ */
+export function privaceraNetworkFlows(args: { vpcCidr: string; policyRestUrl: string; vpcEgressPorts?: number[] }): Record<string, NetworkAllowRule> {
+  return {
+    "from-query": { direction: "ingress", peers: [{ namespace: queryNamespace }], ports: [{ port: policyServicePort(args.policyRestUrl) }] },
+    "within-privacera": { direction: "ingress", peers: [{ namespace: privaceraNamespace }] },
+    "to-privacera": { direction: "egress", peers: [{ namespace: privaceraNamespace }] },
+    "to-aws": { direction: "egress", peers: [{ cidr: args.vpcCidr }], ports: [...new Set([443, ...(args.vpcEgressPorts ?? [])])].sort((a, b) => a - b).map((port) => ({ port })) },
+  };
+}
+
 function privaceraSource(ref: PrivaceraChartRef): { chart: string; version: string; repositoryOpts?: { repo: string } } {
   if (ref.chart.startsWith("oci://")) return { chart: ref.chart, version: ref.version };
   if (ref.repository.startsWith("oci://")) return { chart: `${ref.repository.replace(/\/+$/, "")}/${ref.chart}`, version: ref.version };
@@ -322,10 +337,7 @@ export class QueryMesh extends pulumi.ComponentResource {
         {
           name: privaceraNamespace,
           podSecurity: "restricted",
-          allow: {
-            "from-query": { direction: "ingress", peers: [{ namespace: queryNamespace }], ports: [{ port: policyServicePort(args.ranger!.policyRestUrl) }] },
-            "to-aws": { direction: "egress", peers: [{ cidr: cluster.vpcCidr }], ports: [{ port: 443 }] },
-          },
+          allow: privaceraNetworkFlows({ vpcCidr: cluster.vpcCidr, policyRestUrl: args.ranger!.policyRestUrl, vpcEgressPorts: args.privacera.vpcEgressPorts }),
         },
         child,
       );

@@ -21,7 +21,7 @@ import {
   trinoRangerConfigDir,
   trinoRangerAccessControl,
 } from "./catalogs";
-import { coordinatorDnsNames, loadBalancerAnnotations, queryNetworkFlows } from "./queryMesh";
+import { coordinatorDnsNames, loadBalancerAnnotations, privaceraNetworkFlows, queryNetworkFlows } from "./queryMesh";
 import { starburstValues, trinoValues, type EngineValuesArgs } from "./values";
 
 const scheduling = {
@@ -359,6 +359,19 @@ describe("network and load balancer", () => {
     expect(flows["to-aws"]).toEqual({ direction: "egress", peers: [{ cidr: "10.40.0.0/16" }, { cidr: "52.218.0.0/17" }], ports: [{ port: 443 }] });
     const ranged = queryNetworkFlows({ engine: "trino", vpcCidr: "10.40.0.0/16", s3EgressCidrs: [], accessControl: "privacera", policyRestUrl: ranger.policyRestUrl });
     expect(ranged["to-policy-service"]).toMatchObject({ ports: [{ port: 6182 }], peers: [{ namespace: "privacera" }, { cidr: "10.40.0.0/16" }] });
+  });
+
+  it("lets Privacera's components reach each other and the VPC on 443 and the stage's extra ports", () => {
+    const flows = privaceraNetworkFlows({ vpcCidr: "10.40.0.0/16", policyRestUrl: ranger.policyRestUrl, vpcEgressPorts: [5432, 443, 636] });
+    expect(flows).toEqual({
+      "from-query": { direction: "ingress", peers: [{ namespace: "query" }], ports: [{ port: 6182 }] },
+      "within-privacera": { direction: "ingress", peers: [{ namespace: "privacera" }] },
+      "to-privacera": { direction: "egress", peers: [{ namespace: "privacera" }] },
+      "to-aws": { direction: "egress", peers: [{ cidr: "10.40.0.0/16" }], ports: [{ port: 443 }, { port: 636 }, { port: 5432 }] },
+    });
+    expect(privaceraNetworkFlows({ vpcCidr: "10.40.0.0/16", policyRestUrl: ranger.policyRestUrl })["to-aws"]!.ports).toEqual([{ port: 443 }]);
+    const base: Omit<QueryMeshArgs, "cluster" | "lake"> = { prefix: "dp", stage: "dev", domains: [{ name: "orders", products: ["orders"] }], engine: "starburst", starburst: { licenseSecret: "l", registryUsername: "u", registryPassword: "p" } };
+    expect(queryMeshArgsProblems({ ...base, accessControl: "privacera", ranger, privacera: { chart: "c", version: "1", repository: "oci://r", vpcEgressPorts: [0, 3306] } })).toEqual(["privacera.vpcEgressPorts: 0 is not a TCP port"]);
   });
 
   it("annotates an internal NLB with ip targets, and TLS only with a certificate", () => {

@@ -310,6 +310,10 @@ export const stageConfigSchema = z.strictObject({
           repository: z.string().min(1),
           values: z.record(z.string(), z.unknown()).optional().describe("The Privacera chart's values (as Privacera Manager renders them); credentials only by Secret name."),
           registry: credentialsSchema.optional().describe("Login of the private chart repository (secrets)."),
+          vpcEgressPorts: z
+            .array(z.number().int().min(1).max(65535))
+            .optional()
+            .describe("Ports Privacera's pods may reach in the VPC besides 443 (an external database, a directory for user sync)."),
         })
         .optional(),
       coordinatorResources: queryResourcesSchema.optional().describe("Default: requests 2 CPU / 8Gi, limits 4 CPU / 8Gi."),
