@@ -264,16 +264,6 @@ export function privaceraValuesProblems(values: Record<string, unknown>): string
   return problems;
 }
 
-/**
- * What Privacera's values probably lack (warnings, not errors: the chart is private, its defaults unknown here). Pure.
- */
-export function privaceraValuesWarnings(values: Record<string, unknown> | undefined): string[] {
-  if (values && Object.keys(values).length > 0) return [];
-  return [
-    "privacera.values is empty: the Privacera chart deploys with its own defaults. Supply what Privacera Manager renders for the site (see the QueryMesh README, Privacera values): the policy service's database, audit store, TLS and admin Secret, user sync, images from the site's registry",
-  ];
-}
-
 /** Throws one error listing every problem, before anything is registered. */
 export function validateQueryMeshArgs(name: string, args: QueryMeshArgs): void {
   const problems = queryMeshArgsProblems(args);

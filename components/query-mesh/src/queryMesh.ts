@@ -9,7 +9,6 @@ import {
   defaultCoordinatorResources,
   defaultWorkerResources,
   defaultWorkers,
-  privaceraValuesWarnings,
   validateQueryMeshArgs,
   type AccessControlMode,
   type PrivaceraChartRef,
@@ -341,7 +340,6 @@ export class QueryMesh extends pulumi.ComponentResource {
         },
         child,
       );
-      if (args.production) for (const warning of privaceraValuesWarnings(args.privacera.values)) void pulumi.log.warn(warning, this);
       const registry = args.privacera.registry;
       this.privaceraChart = new k8s.helm.v4.Chart(
         `${name}-privacera`,

@@ -5,7 +5,6 @@ import {
   defaultWorkerResources,
   privaceraPropertiesSchema,
   privaceraValuesProblems,
-  privaceraValuesWarnings,
   queryMeshArgsProblems,
   trinoRangerPropertiesSchema,
   type QueryMeshArgs,
@@ -287,7 +286,7 @@ describe("args", () => {
     ]);
   });
 
-  it("refuses Privacera values that Pod Security restricted would refuse at admission, and warns when there are none", () => {
+  it("refuses Privacera values that Pod Security restricted would refuse at admission", () => {
     expect(
       privaceraValuesProblems({
         solr: { securityContext: { runAsUser: 0, runAsNonRoot: false, capabilities: { add: ["SYS_ADMIN"] } }, hostNetwork: true },
@@ -304,9 +303,6 @@ describe("args", () => {
       'privacera.values.ranger.containerSecurityContext.allowPrivilegeEscalation: the privacera namespace enforces Pod Security "restricted", which refuses privilege escalation',
       'privacera.values.volumes[0].hostPath: the privacera namespace enforces Pod Security "restricted", which refuses hostPath volumes',
     ]);
-    expect(privaceraValuesWarnings({})).toEqual([expect.stringMatching(/^privacera.values is empty/)]);
-    expect(privaceraValuesWarnings(undefined)).toHaveLength(1);
-    expect(privaceraValuesWarnings({ ranger: { existingSecret: "x" } })).toEqual([]);
   });
 
   it("fails when production uses file access control or has no TLS certificate", () => {
