@@ -143,6 +143,17 @@ describe("platform stack", () => {
     expect(plain).not.toContain("password-never-in-plain");
   });
 
+  it("lets a stage turn internal TLS off (dev: off unless set)", async () => {
+    const { harness: dev } = await run("dev");
+    expect(dev.byType("kubernetes:core/v1:Secret").map((secret) => secret.name)).not.toContain("query-mesh-coordinator-tls");
+    const engine = stageConfig("prod");
+    const queryMesh = JSON.parse(engine.config["data-platform:queryMesh"]!) as Record<string, unknown>;
+    engine.config["data-platform:queryMesh"] = JSON.stringify({ ...queryMesh, internalTls: false });
+    const { harness } = await runProgram(() => platform, { stack: "prod", config: engine.config });
+    expect(harness.byType("kubernetes:core/v1:Secret").map((secret) => secret.name)).not.toContain("query-mesh-coordinator-tls");
+    expect(harness.one("kubernetes:core/v1:Service", "query-mesh-nlb").inputs["spec"]).toMatchObject({ ports: [{ port: 443, targetPort: 8080 }] });
+  });
+
   it.each(["staging", "prod"] as const)("%s runs Starburst with Privacera and JupyterHub with production settings, secrets only as [secret]", async (stage) => {
     const { harness } = await run(stage);
     const charts = new Map(harness.byType("kubernetes:helm.sh/v4:Chart").map((chart) => [chart.name, chart.inputs]));
@@ -164,6 +175,13 @@ describe("platform stack", () => {
     // TLS on the load balancer from the stage's ACM certificate.
     const annotations = (harness.one("kubernetes:core/v1:Service", "query-mesh-nlb").inputs["metadata"] as { annotations: Record<string, string> }).annotations;
     expect(annotations["service.beta.kubernetes.io/aws-load-balancer-ssl-cert"]).toMatch(/^arn:aws:acm:eu-west-1:111111111111:certificate\//);
+    // And TLS from the load balancer to the coordinator (internal TLS, on by default outside dev).
+    expect(annotations["service.beta.kubernetes.io/aws-load-balancer-backend-protocol"]).toBe("ssl");
+    expect(harness.one("kubernetes:core/v1:Service", "query-mesh-nlb").inputs["spec"]).toMatchObject({ ports: [{ port: 443, targetPort: 8443 }] });
+    expect(harness.one("kubernetes:core/v1:Secret", "query-mesh-coordinator-tls").inputs["metadata"]).toMatchObject({ name: "query-coordinator-tls", namespace: "query" });
+    const coordinatorProperties = (starburst["values"] as Record<string, Record<string, string>>)["coordinator"]!["additionalProperties"]!;
+    expect(coordinatorProperties).toContain("http-server.https.enabled=true");
+    expect(coordinatorProperties).toContain("internal-communication.shared-secret=${ENV:SHARED_SECRET}");
     // The stage file's encrypted values never reach a plan: every credential-bearing input is the secret marker.
     const plain = JSON.stringify(harness.registrations.map((registration) => registration.inputs));
     expect(plain).not.toMatch(/v1:placeholder|"secure"/);

@@ -444,6 +444,7 @@ export function queryMeshArgs(config: PlatformConfig): Omit<QueryMeshArgs, "clus
             version: config.queryMesh.privacera.version,
             repository: config.queryMesh.privacera.repository,
             values: config.queryMesh.privacera.values ?? {},
+            ...(config.queryMesh.privacera.vpcEgressPorts ? { vpcEgressPorts: config.queryMesh.privacera.vpcEgressPorts } : {}),
             ...(config.queryMesh.privacera.registry
               ? { registry: { username: pulumi.secret(config.queryMesh.privacera.registry.username), password: pulumi.secret(config.queryMesh.privacera.registry.password) } }
               : {}),
@@ -462,6 +463,7 @@ export function queryMeshArgs(config: PlatformConfig): Omit<QueryMeshArgs, "clus
     // Every stage but dev ones runs production settings: Ranger/Privacera, TLS, plugin credentials.
     production: !isDevStage(config.stage),
     tlsCertificateArn: config.queryMesh.tlsCertificateArn,
+    ...(config.queryMesh.internalTls !== undefined ? { internalTls: config.queryMesh.internalTls } : {}),
     s3EgressCidrs: config.queryMesh.s3EgressCidrs,
     protect: config.protect,
   };

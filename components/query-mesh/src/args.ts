@@ -3,7 +3,7 @@ import type { DataLake } from "@data-platform/data-lake";
 import type { PlatformCluster } from "@data-platform/platform-cluster";
 import { parseCidr } from "@data-platform/conventions";
 import { validateAgainstSchemaFile } from "@data-platform/helm-charts";
-import { parseProperties, rangerAccessControlProperties } from "./catalogs";
+import { parseProperties, rangerAccessControlProperties, trinoRangerAccessControl } from "./catalogs";
 
 export type QueryEngine = "trino" | "starburst";
 export type AccessControlMode = "privacera" | "ranger" | "file";
@@ -55,6 +55,11 @@ export interface PrivaceraChartRef {
   values?: Record<string, unknown>;
   /** Login of a private chart repository (secrets, a secret input of the chart resource). @default none */
   registry?: Credentials;
+  /**
+   * Ports Privacera's pods may reach in the VPC besides 443: an external database for the policy service (RDS:
+   * 3306/5432), a directory for user sync (636). @default [] (443 only)
+   */
+  vpcEgressPorts?: number[];
 }
 
 /** The Ranger-compatible policy service the engine's access control plugin reads (Privacera's or an existing Ranger). */
@@ -65,8 +70,9 @@ export interface RangerEndpoint {
   serviceName: string;
   /**
    * The plugin's user on the policy service (Starburst: `ranger.presto-plugin-username/password` with Privacera,
-   * `ranger.username/password` with Ranger), put in a Kubernetes Secret the coordinator reads as environment
-   * variables. Required for Starburst in production. @default none
+   * `ranger.username/password` with Ranger, in a Kubernetes Secret the coordinator reads as environment variables;
+   * Trino: `ranger.plugin.trino.policy.rest.client.username/password` in the plugin's files, a Secret the coordinator
+   * mounts). Required in production. @default none
    */
   credentials?: Credentials;
 }
@@ -96,12 +102,19 @@ export interface QueryMeshArgs {
   privacera?: PrivaceraChartRef;
   /** Required when `accessControl` is `ranger` or `privacera`: the policy service the plugin reads. */
   ranger?: RangerEndpoint;
-  /** Production stage: refuses `accessControl: "file"` and requires `tlsCertificateArn`. @default false */
+  /** Production stage: refuses `accessControl: "file"`, requires `tlsCertificateArn` and turns `internalTls` on by default. @default false */
   production?: boolean;
   /** The Looker service user. @default "looker" */
   lookerUserName?: string;
   /** ACM certificate of the internal NLB's TLS listener (443). @default none: a plain listener on 8080 (refused when `production`) */
   tlsCertificateArn?: pulumi.Input<string>;
+  /**
+   * TLS between the NLB and the coordinator: the coordinator serves HTTPS on 8443 with a certificate the program
+   * generates (its private key only in Kubernetes Secret `query-coordinator-tls` and the state, as a secret), and the
+   * NLB re-encrypts to it (`backend-protocol: ssl`); passwords are then accepted over HTTPS only. Needs
+   * `tlsCertificateArn`. @default `production`
+   */
+  internalTls?: boolean;
   /**
    * Extra ranges the engine may reach on 443, besides the VPC: S3 through the gateway endpoint uses S3's public
    * ranges (the `com.amazonaws.<region>.s3` prefix list), which a NetworkPolicy cannot name. @default []
@@ -122,8 +135,10 @@ export const defaultCoordinatorResources: QueryResources = { requests: { cpu: "2
 export const defaultWorkerResources: QueryResources = { requests: { cpu: "4", memory: "16Gi" }, limits: { cpu: "8", memory: "16Gi" } };
 export const defaultWorkers = { min: 2, max: 10 };
 
-/** Schema of the parsed access-control.properties (packages/helm-charts/charts/privacera, with its provenance). */
+/** Schema of Starburst's parsed access-control.properties (packages/helm-charts/charts/privacera, with its provenance). */
 export const privaceraPropertiesSchema = "privacera/sep-access-control-properties.schema.json";
+/** Schema of Trino's parsed access-control.properties for its Ranger plugin (packages/helm-charts/charts/trino-ranger). */
+export const trinoRangerPropertiesSchema = "trino-ranger/access-control-properties.schema.json";
 
 const domainPattern = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$|^[a-z][a-z0-9-]*$/;
 const userPattern = /^[a-z][a-z0-9_.-]{0,62}$/;
@@ -147,19 +162,32 @@ export function queryMeshArgsProblems(args: Omit<QueryMeshArgs, "cluster" | "lak
   if (!["privacera", "ranger", "file"].includes(accessControl)) problems.push(`accessControl must be "privacera", "ranger" or "file", got "${String(accessControl)}"`);
   if (args.production && accessControl === "file") problems.push(`accessControl "file" is for development only; production needs "privacera" or "ranger"`);
   if (args.production && args.tlsCertificateArn === undefined) problems.push(`production needs tlsCertificateArn: Looker connects over TLS`);
+  if ((args.internalTls ?? args.production === true) && args.tlsCertificateArn === undefined) {
+    problems.push(`internalTls needs tlsCertificateArn: the NLB ends the client's TLS with the ACM certificate and opens a new TLS connection to the coordinator`);
+  }
+  if (engine === "trino" && accessControl === "privacera") {
+    problems.push(`accessControl "privacera" needs engine "starburst": Privacera's plugin for open-source Trino ships in Privacera's own Trino image, which this component does not deploy; with engine "trino" use accessControl "ranger" (Trino's Apache Ranger plugin, pointed at a Ranger-compatible policy service)`);
+  }
+
   if (accessControl === "privacera" && !args.privacera) problems.push(`accessControl "privacera" needs privacera (chart, version, repository)`);
-  if (args.production && engine === "starburst" && (accessControl === "privacera" || accessControl === "ranger") && args.ranger && !args.ranger.credentials) {
+  if (args.production && (accessControl === "privacera" || accessControl === "ranger") && args.ranger && !args.ranger.credentials) {
     problems.push(`ranger.credentials (the plugin's user on the policy service) are required in production`);
   }
   if (args.privacera?.values) problems.push(...privaceraValuesProblems(args.privacera.values));
   if (args.privacera && accessControl !== "privacera") problems.push(`privacera is set but accessControl is "${accessControl}"`);
   if (args.privacera && (!args.privacera.chart || !args.privacera.version || !args.privacera.repository)) problems.push(`privacera needs chart, version and repository (a pinned version)`);
+  for (const port of args.privacera?.vpcEgressPorts ?? []) {
+    if (!Number.isInteger(port) || port < 1 || port > 65535) problems.push(`privacera.vpcEgressPorts: ${port} is not a TCP port`);
+  }
   if ((accessControl === "privacera" || accessControl === "ranger") && !args.ranger) problems.push(`accessControl "${accessControl}" needs ranger (policyRestUrl, serviceName)`);
   if (args.ranger) {
     if (!/^https?:\/\/[^/\s:]+(:\d+)?(\/\S*)?$/.test(args.ranger.policyRestUrl)) problems.push(`ranger.policyRestUrl must be an http(s) URL, got "${args.ranger.policyRestUrl}"`);
     if (!args.ranger.serviceName.trim()) problems.push(`ranger.serviceName must not be empty`);
-    if (accessControl === "privacera" || accessControl === "ranger") {
-      const parsed = parseProperties(rangerAccessControlProperties(accessControl, args.ranger, engine === "starburst" && args.ranger.credentials !== undefined));
+    if (engine === "trino" && accessControl === "ranger") {
+      const parsed = parseProperties(trinoRangerAccessControl(args.ranger, args.stage).properties);
+      for (const problem of validateAgainstSchemaFile(trinoRangerPropertiesSchema, parsed)) problems.push(`access-control.properties${problem}`);
+    } else if (engine === "starburst" && (accessControl === "privacera" || accessControl === "ranger")) {
+      const parsed = parseProperties(rangerAccessControlProperties(accessControl, args.ranger, args.ranger.credentials !== undefined));
       for (const problem of validateAgainstSchemaFile(privaceraPropertiesSchema, parsed)) problems.push(`access-control.properties${problem}`);
     }
   }
@@ -194,10 +222,25 @@ const credentialKey = /(password|passwd|secret|token|credential|private[-_]?key|
 /** Keys that name a Secret (or a key in it) rather than hold a credential. */
 const referenceKey = /^existing|(secretName|secretRef|secretKey|Name|Ref)$/;
 
+/** Kubernetes fields (wherever a chart passes them through) that Pod Security `restricted` refuses, with the value refused. */
+const restrictedViolations: { key: string; refused: (value: unknown) => boolean; why: string }[] = [
+  { key: "privileged", refused: (value) => value === true, why: "privileged containers" },
+  { key: "allowPrivilegeEscalation", refused: (value) => value === true, why: "privilege escalation" },
+  { key: "runAsNonRoot", refused: (value) => value === false, why: "root containers" },
+  { key: "runAsUser", refused: (value) => value === 0, why: "running as root (uid 0)" },
+  { key: "hostNetwork", refused: (value) => value === true, why: "host namespaces" },
+  { key: "hostPID", refused: (value) => value === true, why: "host namespaces" },
+  { key: "hostIPC", refused: (value) => value === true, why: "host namespaces" },
+  { key: "hostPath", refused: (value) => value !== null && value !== undefined, why: "hostPath volumes" },
+  { key: "add", refused: (value) => Array.isArray(value) && value.some((capability) => capability !== "NET_BIND_SERVICE"), why: "added capabilities other than NET_BIND_SERVICE" },
+];
+
 /**
  * What can be checked in Privacera's values without its (private) schema: no credential as a plain value (a key
  * named like a password, secret or token must hold a reference such as a Secret's name, written `secretName`/
- * `existingSecret`, not the credential) and no floating `latest` image tag. Pure.
+ * `existingSecret`, not the credential), no floating `latest` image tag, and none of the pod settings that Pod
+ * Security `restricted` (the `privacera` namespace's level) refuses at admission - caught here instead of as pods
+ * that never start. Pure.
  */
 export function privaceraValuesProblems(values: Record<string, unknown>): string[] {
   const problems: string[] = [];
@@ -206,6 +249,11 @@ export function privaceraValuesProblems(values: Record<string, unknown>): string
     if (!value || typeof value !== "object") return;
     for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
       const at = path ? `${path}.${key}` : key;
+      for (const rule of restrictedViolations) {
+        if (key === rule.key && rule.refused(child) && (key !== "add" || /capabilities$/.test(path))) {
+          problems.push(`privacera.values.${at}: the privacera namespace enforces Pod Security "restricted", which refuses ${rule.why}`);
+        }
+      }
       if (typeof child === "string" && credentialKey.test(key) && !referenceKey.test(key) && child !== "") problems.push(`privacera.values.${at} looks like a credential in plain values: create a Kubernetes Secret and pass its name`);
       if (key === "tag" && (child === "latest" || child === "")) problems.push(`privacera.values.${at} must pin an image tag, not "${String(child)}"`);
       if (key === "image" && typeof child === "string" && (!child.includes(":") || child.endsWith(":latest"))) problems.push(`privacera.values.${at} must pin an image tag ("${child}")`);

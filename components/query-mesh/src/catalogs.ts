@@ -97,7 +97,7 @@ export function fileAccessRules(domains: ExposedDomain[], centralSchemas: string
 export const accessControlCredentialsEnv = { username: "ACCESS_CONTROL_USERNAME", password: "ACCESS_CONTROL_PASSWORD" } as const;
 
 /**
- * `access-control.properties` for the Ranger-compatible plugin (Privacera or an existing Ranger), with the keys of
+ * Starburst Enterprise's `access-control.properties` for the Ranger-compatible plugin (Privacera or an existing Ranger), with the keys of
  * Privacera's "Starburst System Plugin Configuration" (`privacera-starburst`, `ranger.presto-plugin-username/password`)
  * and Starburst's global Ranger access control (`ranger.username/password`, BASIC authentication). With credentials,
  * the user and password are environment references (`${ENV:...}`) to a Kubernetes Secret, never values.
@@ -117,6 +117,72 @@ export function rangerAccessControlProperties(mode: Exclude<AccessControlMode, "
     "ranger.policy-refresh-interval": "60s",
     ...credentials,
   });
+}
+
+/** Where Trino's Ranger plugin files are mounted on the coordinator (from a Kubernetes Secret: they may hold the plugin's password). */
+export const trinoRangerConfigDir = "/etc/trino/ranger";
+/** Trino's Ranger plugin files (names from Trino's "Ranger access control" documentation). */
+export const trinoRangerFiles = { security: "ranger-trino-security.xml", audit: "ranger-trino-audit.xml" } as const;
+/** How often Trino's Ranger plugin polls the policy service for changes. */
+export const trinoRangerPollIntervalMs = 60_000;
+
+function escapeXml(value: string): string {
+  return value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+
+/** A Hadoop-style configuration file (`<configuration><property><name/><value/></property>...`), as Ranger's plugins read it. */
+export function hadoopConfigurationXml(entries: Record<string, string>): string {
+  const properties = Object.entries(entries).map(([name, value]) => `  <property>\n    <name>${escapeXml(name)}</name>\n    <value>${escapeXml(value)}</value>\n  </property>`);
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<configuration>\n${properties.join("\n")}\n</configuration>\n`;
+}
+
+/** Parses what `hadoopConfigurationXml` writes back into name -> value (for checks and tests). */
+export function parseHadoopConfigurationXml(xml: string): Record<string, string> {
+  const unescape = (value: string) => value.replace(/&quot;/g, '"').replace(/&gt;/g, ">").replace(/&lt;/g, "<").replace(/&amp;/g, "&");
+  const result: Record<string, string> = {};
+  for (const match of xml.matchAll(/<property>\s*<name>([^<]*)<\/name>\s*<value>([^<]*)<\/value>\s*<\/property>/g)) result[unescape(match[1]!)] = unescape(match[2]!);
+  return result;
+}
+
+/**
+ * Open-source Trino's own Apache Ranger access control (the `ranger` plugin, shipped in the Trino server tarball and
+ * the `trinodb/trino` image since Trino 466, where it was first named `apache-ranger`; Trino 480, the chart's version,
+ * reads the names below): `access-control.properties` names the plugin, the Ranger service and the plugin's
+ * configuration files by absolute path, and the policy service's URL lives in `ranger-trino-security.xml`, not in
+ * the properties. Audits go through the plugin's log4j destination (the coordinator's log). With credentials, the
+ * plugin authenticates to the policy service with HTTP Basic (Ranger's REST client reads
+ * `ranger.plugin.trino.policy.rest.client.username/password`): the files then hold a password and are only ever
+ * stored in a Kubernetes Secret.
+ */
+export function trinoRangerAccessControl(
+  ranger: Pick<RangerEndpoint, "policyRestUrl" | "serviceName">,
+  clusterName: string,
+  credentials?: { username: string; password: string },
+): { properties: string; files: Record<string, string> } {
+  return {
+    properties: properties({
+      "access-control.name": "ranger",
+      "ranger.service.name": ranger.serviceName,
+      "ranger.plugin.config.resource": [trinoRangerFiles.security, trinoRangerFiles.audit].map((file) => `${trinoRangerConfigDir}/${file}`).join(","),
+    }),
+    files: {
+      [trinoRangerFiles.security]: hadoopConfigurationXml({
+        "ranger.plugin.trino.service.name": ranger.serviceName,
+        "ranger.plugin.trino.policy.source.impl": "org.apache.ranger.admin.client.RangerAdminRESTClient",
+        "ranger.plugin.trino.policy.rest.url": ranger.policyRestUrl,
+        "ranger.plugin.trino.policy.pollIntervalMs": String(trinoRangerPollIntervalMs),
+        "ranger.plugin.trino.policy.rest.client.connection.timeoutMs": "30000",
+        "ranger.plugin.trino.policy.rest.client.read.timeoutMs": "30000",
+        "ranger.plugin.trino.access.cluster.name": clusterName,
+        ...(credentials ? { "ranger.plugin.trino.policy.rest.client.username": credentials.username, "ranger.plugin.trino.policy.rest.client.password": credentials.password } : {}),
+      }),
+      [trinoRangerFiles.audit]: hadoopConfigurationXml({
+        "xasecure.audit.is.enabled": "true",
+        "xasecure.audit.destination.log4j": "true",
+        "xasecure.audit.destination.log4j.logger": "ranger.audit",
+      }),
+    },
+  };
 }
 
 /** The port of the policy service (for the egress rule). */

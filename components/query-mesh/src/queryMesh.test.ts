@@ -6,7 +6,7 @@ import { evaluatePolicies } from "@data-platform/policy-pack";
 import { resolveOutput, setMocks, type Harness, type MockMode } from "@data-platform/testing";
 import { describe, expect, it } from "vitest";
 import type { QueryMeshArgs } from "./args";
-import { parseProperties } from "./catalogs";
+import { parseHadoopConfigurationXml, parseProperties } from "./catalogs";
 import { QueryMesh } from "./queryMesh";
 
 const account = "123456789012";
@@ -242,12 +242,93 @@ describe("QueryMesh (starburst, privacera)", () => {
     expect(privacera.inputs["values"]).toEqual({ ranger: { image: { tag: "9.1.0" }, existingSecret: "privacera-ranger-admin" } });
     expect(privacera.inputs["repositoryOpts"]).toEqual({ username: "[secret]", password: "[secret]" });
     expect(harness.one("kubernetes:core/v1:Namespace", "query-mesh-privacera-namespace").inputs["metadata"]).toMatchObject({ name: "privacera", labels: { "pod-security.kubernetes.io/enforce": "restricted" } });
+    // Privacera's own components reach each other inside their default-deny namespace.
+    const within = harness.one("kubernetes:networking.k8s.io/v1:NetworkPolicy", "query-mesh-privacera-namespace-allow-within-privacera").inputs["spec"] as { ingress: { from: unknown[]; ports?: unknown[] }[] };
+    expect(within.ingress[0]!.ports).toBeUndefined();
+    expect(harness.byType("kubernetes:networking.k8s.io/v1:NetworkPolicy").map((policy) => policy.name)).toContain("query-mesh-privacera-namespace-allow-to-privacera");
     const trust = JSON.parse(harness.one("aws:iam/role:Role", "query-mesh-starburst").inputs["assumeRolePolicy"] as string).Statement[0].Condition.StringEquals as Record<string, string>;
     expect(Object.values(trust)).toContain("system:serviceaccount:query:default");
     expect(harness.one("kubernetes:core/v1:ServiceAccountPatch", "query-mesh-default-service-account").inputs["metadata"]).toMatchObject({ name: "default", namespace: "query" });
 
     const findings = await evaluatePolicies(harness.registrations.map((registration) => ({ ...registration, inputs: registration.revealedInputs })));
     expect(findings.filter((finding) => finding.level === "mandatory")).toEqual([]);
+  });
+
+  it("encrypts the NLB-to-coordinator hop in production: a generated certificate in a Secret, HTTPS on the coordinator, TLS target group", async () => {
+    const { harness, mesh: created } = await mesh("resolved", starburstArgs());
+    expect(created.internalTls).toBe(true);
+    const tlsSecret = harness.one("kubernetes:core/v1:Secret", "query-mesh-coordinator-tls");
+    expect(tlsSecret.inputs).toMatchObject({ metadata: { name: "query-coordinator-tls", namespace: "query" }, stringData: "[secret]" });
+    const pem = (tlsSecret.revealedInputs["stringData"] as Record<string, string>)["coordinator.pem"]!;
+    // Trino's PEM keystore: the private key and its certificate in one file.
+    expect(pem).toMatch(/-----BEGIN PRIVATE KEY-----[\s\S]+-----BEGIN CERTIFICATE-----/);
+    const certificate = harness.one("tls:index/selfSignedCert:SelfSignedCert", "query-mesh-coordinator-tls");
+    expect(certificate.inputs).toMatchObject({ dnsNames: ["query-nlb.query.svc", "query-nlb.query.svc.cluster.local", "starburst.query.svc", "starburst.query.svc.cluster.local"], allowedUses: ["digital_signature", "key_encipherment", "server_auth"] });
+    expect(certificate.inputs["privateKeyPem"]).toBe("[secret]");
+    expect(harness.one("tls:index/privateKey:PrivateKey", "query-mesh-coordinator-tls-key").inputs).toMatchObject({ algorithm: "RSA", rsaBits: 2048 });
+    // The key never appears outside the Secret and the TLS provider's state.
+    const keyBody = pem.split("-----BEGIN CERTIFICATE-----")[0]!;
+    for (const registration of harness.registrations) expect(JSON.stringify(registration.inputs)).not.toContain(keyBody.trim().split("\n")[1]!);
+
+    const values = harness.one(chartType, "query-mesh").inputs["values"] as Record<string, Record<string, unknown>>;
+    expect(validateChartValues("starburstEnterprise", values)).toEqual([]);
+    expect(parseProperties(values["coordinator"]!["additionalProperties"] as string)).toMatchObject({ "http-server.https.enabled": "true", "http-server.https.port": "8443", "internal-communication.shared-secret": "${ENV:SHARED_SECRET}" });
+    const service = harness.one("kubernetes:core/v1:Service", "query-mesh-nlb");
+    expect((service.inputs["metadata"] as { annotations: Record<string, string> }).annotations["service.beta.kubernetes.io/aws-load-balancer-backend-protocol"]).toBe("ssl");
+    expect(service.inputs["spec"]).toMatchObject({ ports: [{ port: 443, targetPort: 8443 }] });
+    const fromLoadBalancer = harness.one("kubernetes:networking.k8s.io/v1:NetworkPolicy", "query-mesh-namespace-allow-from-load-balancer").inputs["spec"] as { ingress: { ports: unknown[] }[] };
+    expect(fromLoadBalancer.ingress[0]!.ports).toEqual([{ port: 8443, protocol: "TCP" }]);
+    // The chart waits for the certificate's Secret like for the others.
+    expect(harness.one(chartType, "query-mesh").dependencies).toContain(tlsSecret.urn);
+  });
+});
+
+describe("QueryMesh (trino, Apache Ranger)", () => {
+  const trinoPluginPassword = "trino-plugin-password-11";
+
+  it("configures Trino's own Ranger plugin: its properties in values, its files (with the plugin's password) only in a Secret the coordinator mounts", async () => {
+    const { harness, mesh: created } = await mesh("resolved", {
+      accessControl: "ranger",
+      ranger: { policyRestUrl: "https://ranger.security.svc.cluster.local:6182", serviceName: "trino_dev", credentials: { username: "trino-plugin", password: pulumi.secret(trinoPluginPassword) } },
+    });
+    const values = harness.one(chartType, "query-mesh").inputs["values"] as Record<string, Record<string, unknown>>;
+    expect(validateChartValues("trino", values)).toEqual([]);
+    expect(parseProperties(values["accessControl"]!["properties"] as string)).toEqual({
+      "access-control.name": "ranger",
+      "ranger.service.name": "trino_dev",
+      "ranger.plugin.config.resource": "/etc/trino/ranger/ranger-trino-security.xml,/etc/trino/ranger/ranger-trino-audit.xml",
+    });
+    expect(values["coordinator"]!["secretMounts"]).toEqual([{ name: "access-control-config", secretName: "query-access-control-config", path: "/etc/trino/ranger" }]);
+    const config = harness.one("kubernetes:core/v1:Secret", "query-mesh-access-control-config");
+    expect(config.inputs).toMatchObject({ metadata: { name: "query-access-control-config", namespace: "query" }, stringData: "[secret]" });
+    const files = config.revealedInputs["stringData"] as Record<string, string>;
+    expect(Object.keys(files).sort()).toEqual(["ranger-trino-audit.xml", "ranger-trino-security.xml"]);
+    expect(parseHadoopConfigurationXml(files["ranger-trino-security.xml"]!)).toMatchObject({
+      "ranger.plugin.trino.policy.rest.url": "https://ranger.security.svc.cluster.local:6182",
+      "ranger.plugin.trino.policy.rest.client.username": "trino-plugin",
+      "ranger.plugin.trino.policy.rest.client.password": trinoPluginPassword,
+    });
+    for (const registration of harness.registrations) expect(JSON.stringify(registration.inputs)).not.toContain(trinoPluginPassword);
+    // Starburst's environment-variable Secret is not used with Trino.
+    expect(harness.byType("kubernetes:core/v1:Secret").map((secret) => secret.name)).not.toContain("query-mesh-access-control-credentials");
+    // Not production: no internal TLS unless asked for.
+    expect(created.internalTls).toBe(false);
+    expect(harness.byType("kubernetes:core/v1:Secret").map((secret) => secret.name)).not.toContain("query-mesh-coordinator-tls");
+    expect(harness.one("kubernetes:core/v1:Service", "query-mesh-nlb").inputs["spec"]).toMatchObject({ ports: [{ targetPort: 8080 }] });
+  });
+
+  it("with internal TLS, mounts the certificate and the plugin's files on the coordinator and serves HTTPS from the chart's keys", async () => {
+    const { harness } = await mesh("resolved", {
+      accessControl: "ranger",
+      ranger: { policyRestUrl: "https://ranger.security.svc.cluster.local:6182", serviceName: "trino_dev" },
+      internalTls: true,
+      tlsCertificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/abc",
+    });
+    const values = harness.one(chartType, "query-mesh").inputs["values"] as Record<string, Record<string, unknown>>;
+    expect(validateChartValues("trino", values)).toEqual([]);
+    expect((values["server"]!["config"] as Record<string, unknown>)["https"]).toEqual({ enabled: true, port: 8443, keystore: { path: "/etc/trino/tls/coordinator.pem" } });
+    expect((values["coordinator"]!["secretMounts"] as { secretName: string }[]).map((mount) => mount.secretName)).toEqual(["query-coordinator-tls", "query-access-control-config"]);
+    expect(harness.one("kubernetes:core/v1:Service", "query-mesh-nlb").inputs["spec"]).toMatchObject({ ports: [{ port: 443, targetPort: 8443 }] });
   });
 });
 

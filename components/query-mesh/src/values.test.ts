@@ -1,8 +1,26 @@
 import { validateAgainstSchemaFile, validateChartValues } from "@data-platform/helm-charts";
 import { describe, expect, it } from "vitest";
-import { defaultCoordinatorResources, defaultWorkerResources, privaceraPropertiesSchema, privaceraValuesProblems, queryMeshArgsProblems, type QueryMeshArgs } from "./args";
-import { catalogProperties, fileAccessRules, heapSizeFor, parseProperties, passwordFileLine, rangerAccessControlProperties } from "./catalogs";
-import { loadBalancerAnnotations, queryNetworkFlows } from "./queryMesh";
+import {
+  defaultCoordinatorResources,
+  defaultWorkerResources,
+  privaceraPropertiesSchema,
+  privaceraValuesProblems,
+  queryMeshArgsProblems,
+  trinoRangerPropertiesSchema,
+  type QueryMeshArgs,
+} from "./args";
+import {
+  catalogProperties,
+  fileAccessRules,
+  heapSizeFor,
+  parseHadoopConfigurationXml,
+  parseProperties,
+  passwordFileLine,
+  rangerAccessControlProperties,
+  trinoRangerConfigDir,
+  trinoRangerAccessControl,
+} from "./catalogs";
+import { coordinatorDnsNames, loadBalancerAnnotations, privaceraNetworkFlows, queryNetworkFlows } from "./queryMesh";
 import { starburstValues, trinoValues, type EngineValuesArgs } from "./values";
 
 const scheduling = {
@@ -29,8 +47,13 @@ type Values = Record<string, Record<string, unknown>>;
 describe("trinoValues", () => {
   it("validate against the Trino 1.42.2 schema after merging over the chart defaults", () => {
     expect(validateChartValues("trino", trinoValues(valuesArgs(), { "eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/x" }))).toEqual([]);
-    const ranged = trinoValues(valuesArgs({ accessControl: { mode: "properties", properties: rangerAccessControlProperties("ranger", ranger) } }), {});
+    const ranged = trinoValues(
+      valuesArgs({ accessControl: { mode: "properties", properties: trinoRangerAccessControl(ranger, "dev").properties }, secrets: { ...valuesArgs().secrets, accessControlConfig: "query-access-control-config" } }),
+      {},
+    );
     expect(validateChartValues("trino", ranged)).toEqual([]);
+    const tls = trinoValues(valuesArgs({ secrets: { ...valuesArgs().secrets, coordinatorTls: "query-coordinator-tls" } }), {});
+    expect(validateChartValues("trino", tls)).toEqual([]);
   });
 
   it("fails validation when a key is misspelled", () => {
@@ -59,6 +82,65 @@ describe("trinoValues", () => {
     expect(values["envFrom"]).toEqual([{ secretRef: { name: "query-shared-secret" } }]);
     expect(values["additionalConfigProperties"]).toContain("internal-communication.shared-secret=${ENV:SHARED_SECRET}");
     expect(values["auth"]).toEqual({ passwordAuthSecret: "query-password-file" });
+  });
+});
+
+describe("internal TLS", () => {
+  const tlsSecrets = { ...valuesArgs().secrets, coordinatorTls: "query-coordinator-tls" };
+
+  it("Trino: the chart's https keys on the coordinator with a PEM from the Secret, mounted on the coordinator only, and no password over HTTP", () => {
+    const values = trinoValues(valuesArgs({ secrets: tlsSecrets }), {}) as Values;
+    expect(values["server"]!["config"]).toEqual({ authenticationType: "PASSWORD", https: { enabled: true, port: 8443, keystore: { path: "/etc/trino/tls/coordinator.pem" } } });
+    expect(values["coordinator"]!["secretMounts"]).toEqual([{ name: "coordinator-tls", secretName: "query-coordinator-tls", path: "/etc/trino/tls" }]);
+    expect(values["worker"]!["secretMounts"]).toBeUndefined();
+    // Internal communication (HTTP 8080) stays authenticated by the shared secret; passwords only over HTTPS.
+    expect(values["additionalConfigProperties"]).toEqual(["internal-communication.shared-secret=${ENV:SHARED_SECRET}"]);
+  });
+
+  it("Trino without internal TLS keeps the plain-HTTP listener the NLB ends TLS in front of", () => {
+    const values = trinoValues(valuesArgs(), {}) as Values;
+    expect(values["server"]!["config"]).toEqual({ authenticationType: "PASSWORD" });
+    expect(values["coordinator"]!["secretMounts"]).toBeUndefined();
+    expect(values["additionalConfigProperties"]).toContain("http-server.authentication.allow-insecure-over-http=true");
+  });
+
+  it("Starburst: http-server.https.* in the coordinator's properties, the PEM mounted on the coordinator only, the shared secret on every node", () => {
+    const values = starburstValues(valuesArgs({ secrets: tlsSecrets })) as Values;
+    expect(validateChartValues("starburstEnterprise", values)).toEqual([]);
+    const coordinator = parseProperties(values["coordinator"]!["additionalProperties"] as string);
+    expect(coordinator).toMatchObject({
+      "http-server.https.enabled": "true",
+      "http-server.https.port": "8443",
+      "http-server.https.keystore.path": "/etc/starburst/tls/coordinator.pem",
+      "internal-communication.shared-secret": "${ENV:SHARED_SECRET}",
+      "http-server.authentication.type": "PASSWORD",
+    });
+    expect(coordinator["http-server.authentication.allow-insecure-over-http"]).toBeUndefined();
+    expect(values["coordinator"]!["additionalVolumes"]).toContainEqual({ path: "/etc/starburst/tls", volume: { secret: { secretName: "query-coordinator-tls" } } });
+    expect(JSON.stringify(values["worker"])).not.toContain("query-coordinator-tls");
+    expect(parseProperties(values["worker"]!["additionalProperties"] as string)).toEqual({ "internal-communication.shared-secret": "${ENV:SHARED_SECRET}" });
+    // Without it: plain HTTP behind the NLB, as before.
+    const plain = parseProperties((starburstValues(valuesArgs()) as Values)["coordinator"]!["additionalProperties"] as string);
+    expect(plain["http-server.https.enabled"]).toBeUndefined();
+    expect(plain["http-server.authentication.allow-insecure-over-http"]).toBe("true");
+  });
+
+  it("the NLB speaks TLS to its targets and reaches the coordinator's HTTPS port only", () => {
+    expect(loadBalancerAnnotations("arn:cert", true)).toMatchObject({ "service.beta.kubernetes.io/aws-load-balancer-ssl-cert": "arn:cert", "service.beta.kubernetes.io/aws-load-balancer-backend-protocol": "ssl" });
+    expect(loadBalancerAnnotations("arn:cert")["service.beta.kubernetes.io/aws-load-balancer-backend-protocol"]).toBeUndefined();
+    const flows = queryNetworkFlows({ engine: "starburst", vpcCidr: "10.40.0.0/16", s3EgressCidrs: [], accessControl: "file", internalTls: true });
+    expect(flows["from-load-balancer"]).toMatchObject({ peers: [{ cidr: "10.40.0.0/16" }], ports: [{ port: 8443 }] });
+    expect(flows["within-mesh"]).toMatchObject({ ports: [{ port: 8080 }] });
+    expect(coordinatorDnsNames("trino")).toEqual(["query-nlb.query.svc", "query-nlb.query.svc.cluster.local", "trino.query.svc", "trino.query.svc.cluster.local"]);
+  });
+
+  it("is on by default in production and needs the NLB's certificate", () => {
+    const base: Omit<QueryMeshArgs, "cluster" | "lake"> = { prefix: "dp", stage: "prod", domains: [{ name: "orders", products: ["orders"] }], accessControl: "ranger", ranger };
+    const missing = "internalTls needs tlsCertificateArn: the NLB ends the client's TLS with the ACM certificate and opens a new TLS connection to the coordinator";
+    expect(queryMeshArgsProblems({ ...base, production: true })).toContain(missing);
+    expect(queryMeshArgsProblems({ ...base, internalTls: true })).toEqual([missing]);
+    expect(queryMeshArgsProblems({ ...base, production: true, internalTls: false, tlsCertificateArn: "arn:cert", ranger: { ...ranger, credentials: { username: "u", password: "p" } } })).toEqual([]);
+    expect(queryMeshArgsProblems({ ...base })).toEqual([]);
   });
 });
 
@@ -137,6 +219,55 @@ describe("access control", () => {
   });
 });
 
+describe("Trino with Apache Ranger", () => {
+  it("writes Trino's own Ranger properties, not Starburst's, naming the plugin files by their mounted paths", () => {
+    const { properties, files } = trinoRangerAccessControl(ranger, "prod");
+    const parsed = parseProperties(properties);
+    expect(parsed).toEqual({
+      "access-control.name": "ranger",
+      "ranger.service.name": "starburst_dev",
+      "ranger.plugin.config.resource": "/etc/trino/ranger/ranger-trino-security.xml,/etc/trino/ranger/ranger-trino-audit.xml",
+    });
+    expect(validateAgainstSchemaFile(trinoRangerPropertiesSchema, parsed)).toEqual([]);
+    // Starburst's keys (what the component wrote for Trino before) are not Trino's: the schema refuses them.
+    expect(validateAgainstSchemaFile(trinoRangerPropertiesSchema, parseProperties(rangerAccessControlProperties("ranger", ranger)))).not.toEqual([]);
+    for (const path of parsed["ranger.plugin.config.resource"]!.split(",")) expect(Object.keys(files)).toContain(path.replace(`${trinoRangerConfigDir}/`, ""));
+    expect(parseHadoopConfigurationXml(files["ranger-trino-security.xml"]!)).toMatchObject({
+      "ranger.plugin.trino.policy.rest.url": ranger.policyRestUrl,
+      "ranger.plugin.trino.service.name": "starburst_dev",
+      "ranger.plugin.trino.access.cluster.name": "prod",
+    });
+    expect(parseHadoopConfigurationXml(files["ranger-trino-audit.xml"]!)).toMatchObject({ "xasecure.audit.is.enabled": "true", "xasecure.audit.destination.log4j": "true" });
+    // Without credentials the plugin sends no user; with them, Ranger's REST client authenticates with HTTP Basic.
+    expect(files["ranger-trino-security.xml"]).not.toContain("policy.rest.client.username");
+    const authenticated = parseHadoopConfigurationXml(trinoRangerAccessControl(ranger, "prod", { username: "trino-plugin", password: "p<&w" }).files["ranger-trino-security.xml"]!);
+    expect(authenticated).toMatchObject({ "ranger.plugin.trino.policy.rest.client.username": "trino-plugin", "ranger.plugin.trino.policy.rest.client.password": "p<&w" });
+  });
+
+  it("escapes XML and mounts the plugin's files from their Secret on the coordinator only", () => {
+    const { files } = trinoRangerAccessControl({ policyRestUrl: "https://ranger:6182/?a=1&b=2", serviceName: "trino<prod>" }, "prod");
+    expect(files["ranger-trino-security.xml"]).toContain("https://ranger:6182/?a=1&amp;b=2");
+    expect(parseHadoopConfigurationXml(files["ranger-trino-security.xml"]!)["ranger.plugin.trino.service.name"]).toBe("trino<prod>");
+    const properties = trinoRangerAccessControl(ranger, "prod").properties;
+    const values = trinoValues(valuesArgs({ accessControl: { mode: "properties", properties }, secrets: { ...valuesArgs().secrets, accessControlConfig: "query-access-control-config" } }), {}) as Values;
+    expect(values["accessControl"]).toEqual({ type: "properties", properties });
+    expect(values["coordinator"]!["secretMounts"]).toEqual([{ name: "access-control-config", secretName: "query-access-control-config", path: "/etc/trino/ranger" }]);
+    expect(values["worker"]!["secretMounts"]).toBeUndefined();
+    expect(values["secretMounts"]).toBeUndefined();
+  });
+
+  it("refuses Privacera with open-source Trino, accepts Trino with Ranger, and needs the plugin's user in production", () => {
+    const base: Omit<QueryMeshArgs, "cluster" | "lake"> = { prefix: "dp", stage: "prod", domains: [{ name: "orders", products: ["orders"] }], engine: "trino" };
+    expect(queryMeshArgsProblems({ ...base, accessControl: "ranger", ranger })).toEqual([]);
+    expect(queryMeshArgsProblems({ ...base, accessControl: "privacera", ranger, privacera: { chart: "c", version: "1", repository: "oci://r" } })).toEqual([
+      expect.stringMatching(/^accessControl "privacera" needs engine "starburst"/),
+    ]);
+    const production = { ...base, production: true, tlsCertificateArn: "arn:cert", accessControl: "ranger" as const };
+    expect(queryMeshArgsProblems({ ...production, ranger })).toEqual(["ranger.credentials (the plugin's user on the policy service) are required in production"]);
+    expect(queryMeshArgsProblems({ ...production, ranger: { ...ranger, credentials: { username: "u", password: "p" } } })).toEqual([]);
+  });
+});
+
 describe("args", () => {
   const base: Omit<QueryMeshArgs, "cluster" | "lake"> = { prefix: "dp", stage: "prod", domains: [{ name: "orders", products: ["orders"] }] };
 
@@ -155,11 +286,30 @@ describe("args", () => {
     ]);
   });
 
+  it("refuses Privacera values that Pod Security restricted would refuse at admission", () => {
+    expect(
+      privaceraValuesProblems({
+        solr: { securityContext: { runAsUser: 0, runAsNonRoot: false, capabilities: { add: ["SYS_ADMIN"] } }, hostNetwork: true },
+        ranger: { containerSecurityContext: { privileged: true, allowPrivilegeEscalation: true, capabilities: { add: ["NET_BIND_SERVICE"] } } },
+        volumes: [{ name: "logs", hostPath: { path: "/var/log" } }],
+        mariadb: { securityContext: { runAsUser: 1001, runAsNonRoot: true }, add: ["not-a-capability-list"] },
+      }),
+    ).toEqual([
+      'privacera.values.solr.securityContext.runAsUser: the privacera namespace enforces Pod Security "restricted", which refuses running as root (uid 0)',
+      'privacera.values.solr.securityContext.runAsNonRoot: the privacera namespace enforces Pod Security "restricted", which refuses root containers',
+      'privacera.values.solr.securityContext.capabilities.add: the privacera namespace enforces Pod Security "restricted", which refuses added capabilities other than NET_BIND_SERVICE',
+      'privacera.values.solr.hostNetwork: the privacera namespace enforces Pod Security "restricted", which refuses host namespaces',
+      'privacera.values.ranger.containerSecurityContext.privileged: the privacera namespace enforces Pod Security "restricted", which refuses privileged containers',
+      'privacera.values.ranger.containerSecurityContext.allowPrivilegeEscalation: the privacera namespace enforces Pod Security "restricted", which refuses privilege escalation',
+      'privacera.values.volumes[0].hostPath: the privacera namespace enforces Pod Security "restricted", which refuses hostPath volumes',
+    ]);
+  });
+
   it("fails when production uses file access control or has no TLS certificate", () => {
     const problems = queryMeshArgsProblems({ ...base, production: true });
     expect(problems).toContain(`accessControl "file" is for development only; production needs "privacera" or "ranger"`);
     expect(problems).toContain("production needs tlsCertificateArn: Looker connects over TLS");
-    expect(queryMeshArgsProblems({ ...base, production: true, accessControl: "ranger", ranger, tlsCertificateArn: "arn:aws:acm:eu-west-1:1:certificate/x" })).toEqual([]);
+    expect(queryMeshArgsProblems({ ...base, production: true, accessControl: "ranger", ranger: { ...ranger, credentials: { username: "u", password: "p" } }, tlsCertificateArn: "arn:aws:acm:eu-west-1:1:certificate/x" })).toEqual([]);
   });
 
   it("admits only real, internal ranges to the load balancer and the S3 egress", () => {
@@ -205,6 +355,19 @@ describe("network and load balancer", () => {
     expect(flows["to-aws"]).toEqual({ direction: "egress", peers: [{ cidr: "10.40.0.0/16" }, { cidr: "52.218.0.0/17" }], ports: [{ port: 443 }] });
     const ranged = queryNetworkFlows({ engine: "trino", vpcCidr: "10.40.0.0/16", s3EgressCidrs: [], accessControl: "privacera", policyRestUrl: ranger.policyRestUrl });
     expect(ranged["to-policy-service"]).toMatchObject({ ports: [{ port: 6182 }], peers: [{ namespace: "privacera" }, { cidr: "10.40.0.0/16" }] });
+  });
+
+  it("lets Privacera's components reach each other and the VPC on 443 and the stage's extra ports", () => {
+    const flows = privaceraNetworkFlows({ vpcCidr: "10.40.0.0/16", policyRestUrl: ranger.policyRestUrl, vpcEgressPorts: [5432, 443, 636] });
+    expect(flows).toEqual({
+      "from-query": { direction: "ingress", peers: [{ namespace: "query" }], ports: [{ port: 6182 }] },
+      "within-privacera": { direction: "ingress", peers: [{ namespace: "privacera" }] },
+      "to-privacera": { direction: "egress", peers: [{ namespace: "privacera" }] },
+      "to-aws": { direction: "egress", peers: [{ cidr: "10.40.0.0/16" }], ports: [{ port: 443 }, { port: 636 }, { port: 5432 }] },
+    });
+    expect(privaceraNetworkFlows({ vpcCidr: "10.40.0.0/16", policyRestUrl: ranger.policyRestUrl })["to-aws"]!.ports).toEqual([{ port: 443 }]);
+    const base: Omit<QueryMeshArgs, "cluster" | "lake"> = { prefix: "dp", stage: "dev", domains: [{ name: "orders", products: ["orders"] }], engine: "starburst", starburst: { licenseSecret: "l", registryUsername: "u", registryPassword: "p" } };
+    expect(queryMeshArgsProblems({ ...base, accessControl: "privacera", ranger, privacera: { chart: "c", version: "1", repository: "oci://r", vpcEgressPorts: [0, 3306] } })).toEqual(["privacera.vpcEgressPorts: 0 is not a TCP port"]);
   });
 
   it("annotates an internal NLB with ip targets, and TLS only with a certificate", () => {

@@ -292,11 +292,15 @@ export const stageConfigSchema = z.strictObject({
       accessControl: z.enum(["file", "ranger", "privacera"]).default("file").describe("file: rules from the domain registry (never in prod)."),
       workers: z.strictObject({ min: positiveInt, max: positiveInt }).default({ min: 2, max: 10 }),
       tlsCertificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/.+$/, "must be an ACM certificate ARN").optional(),
+      internalTls: z
+        .boolean()
+        .optional()
+        .describe("TLS from the load balancer to the coordinator (HTTPS on 8443, generated certificate); default: on outside dev stages. Needs tlsCertificateArn."),
       ranger: z
         .strictObject({
           policyRestUrl: z.string().url(),
           serviceName: z.string().min(1),
-          credentials: credentialsSchema.optional().describe("The plugin's user on the policy service (required for Starburst outside dev). Set with `pulumi config set --secret --path`."),
+          credentials: credentialsSchema.optional().describe("The plugin's user on the policy service (required outside dev). Set with `pulumi config set --secret --path`."),
         })
         .optional(),
       privacera: z
@@ -306,6 +310,10 @@ export const stageConfigSchema = z.strictObject({
           repository: z.string().min(1),
           values: z.record(z.string(), z.unknown()).optional().describe("The Privacera chart's values (as Privacera Manager renders them); credentials only by Secret name."),
           registry: credentialsSchema.optional().describe("Login of the private chart repository (secrets)."),
+          vpcEgressPorts: z
+            .array(z.number().int().min(1).max(65535))
+            .optional()
+            .describe("Ports Privacera's pods may reach in the VPC besides 443 (an external database, a directory for user sync)."),
         })
         .optional(),
       coordinatorResources: queryResourcesSchema.optional().describe("Default: requests 2 CPU / 8Gi, limits 4 CPU / 8Gi."),
