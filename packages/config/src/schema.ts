@@ -195,6 +195,48 @@ const karpenterNodePoolSchema = z.strictObject({
   diskSizeGiB: positiveInt.min(20).max(16384).optional().describe("Default: 50."),
 });
 
+/** What every import source has besides its domain and kind, whatever its kind. */
+const importSourceCommon = {
+  imageTag: imageTag.optional().describe("Tag of the domain's spark image the import runs in; default: the domain's needs.spark.imageTag."),
+  secretArn: z.string().regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, "must be a Secrets Manager secret ARN"),
+  databaseSecurityGroupId: z.string().regex(/^sg-[0-9a-f]+$/, "must be a security group id").optional(),
+  schedule: z.string().min(1),
+  tables: z.record(
+    z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, "must be a lowercase Glue identifier"),
+    z.strictObject({ sourceTable: z.string().optional(), mode: z.enum(["full", "incremental"]), keyColumns: z.array(z.string()).optional(), watermarkColumn: z.string().optional() }),
+  ),
+};
+const databasePort = positiveInt.max(65535, "must be a port, 1 to 65535");
+
+/**
+ * An operational database to import: `kind` selects the keys that apply (an aurora source has an endpoint and a
+ * database, a jdbc source a JDBC URL and a port), so a missing key is named with its kind and a key of the other
+ * kind is an error, never silently ignored.
+ */
+export const importSourceSchema = z.discriminatedUnion("kind", [
+  z
+    .strictObject({
+      domain: domainNameSchema,
+      kind: z.literal("aurora").describe("An existing Aurora cluster."),
+      engine: z.enum(["postgresql", "mysql"]).optional().describe("Default: postgresql."),
+      clusterIdentifier: z.string().optional(),
+      endpoint: z.string().min(1, "must not be empty").describe("The endpoint to read from; prefer the reader endpoint (*.cluster-ro-*.rds.amazonaws.com)."),
+      database: z.string().min(1, "must not be empty").describe("Database name."),
+      port: databasePort.optional().describe("Default: 5432 (postgresql) or 3306 (mysql)."),
+      ...importSourceCommon,
+    })
+    .describe("An aurora source."),
+  z
+    .strictObject({
+      domain: domainNameSchema,
+      kind: z.literal("jdbc").describe("Any other database with a JDBC driver."),
+      jdbcUrl: z.string().regex(/^jdbc:/, "must start with jdbc:").describe("The JDBC URL, without credentials (they come from the secret)."),
+      port: databasePort.describe("The port the URL connects to (for the security group rules)."),
+      ...importSourceCommon,
+    })
+    .describe("A jdbc source."),
+]);
+
 /** Descriptions of secret values start with this (the stack file's JSON Schema also accepts `secure:` there). */
 export const secretDescriptionPrefix = "Secret:";
 /** A value that comes from a Pulumi secret (`pulumi config set --secret --path 'data-platform:<key path>' <value>`). */
@@ -440,27 +482,9 @@ export const stageConfigSchema = z.strictObject({
     .optional(),
   importer: z
     .strictObject({
-      sources: z.record(
-        z.string().regex(/^[a-z][a-z0-9-]{1,30}$/, "must be a short lowercase name"),
-        z.strictObject({
-          domain: domainNameSchema,
-          kind: z.enum(["aurora", "jdbc"]),
-          engine: z.enum(["postgresql", "mysql"]).optional(),
-          clusterIdentifier: z.string().optional(),
-          endpoint: z.string().optional(),
-          database: z.string().optional(),
-          jdbcUrl: z.string().regex(/^jdbc:/, "must start with jdbc:").optional(),
-          port: positiveInt.max(65535).optional(),
-          imageTag: imageTag.optional().describe("Tag of the domain's spark image the import runs in; default: the domain's needs.spark.imageTag."),
-          secretArn: z.string().regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, "must be a Secrets Manager secret ARN"),
-          databaseSecurityGroupId: z.string().regex(/^sg-[0-9a-f]+$/, "must be a security group id").optional(),
-          schedule: z.string().min(1),
-          tables: z.record(
-            z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, "must be a lowercase Glue identifier"),
-            z.strictObject({ sourceTable: z.string().optional(), mode: z.enum(["full", "incremental"]), keyColumns: z.array(z.string()).optional(), watermarkColumn: z.string().optional() }),
-          ),
-        }),
-      ),
+      sources: z
+        .record(z.string().regex(/^[a-z][a-z0-9-]{1,30}$/, "must be a short lowercase name"), importSourceSchema)
+        .describe("Operational databases to import, by name; each is an aurora or a jdbc source (kind), with the keys of its kind."),
     })
     .optional(),
   lake: z
@@ -512,4 +536,5 @@ export type DomainNeeds = z.output<typeof domainNeedsSchema>;
 export type DomainOverride = z.output<typeof domainOverrideSchema>;
 export type DataProduct = z.output<typeof dataProductSchema>;
 export type LakeZone = (typeof lakeZones)[number];
+export type ImportSourceConfig = z.output<typeof importSourceSchema>;
 export type NodeGroupConfig = z.output<typeof nodeGroupSchema>;
