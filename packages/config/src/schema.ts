@@ -73,15 +73,15 @@ export const domainNeedsSchema = z.strictObject({
     .min(1, "a domain uses at least one lake zone")
     .default(["raw", "analytics"])
     .describe("Lake zones the domain stores data in; one bucket and Glue database per zone."),
-  workflow: workflowNeeds.default({ enabled: true, environmentClass: defaultMwaaEnvironmentClass, minWorkers: 1, maxWorkers: 5, airflowVersion: defaultAirflowVersion }),
-  spark: sparkNeeds.default({ enabled: true, maxCoreVcpus: 64, idleTimeoutMinutes: 30, longLivedCluster: false, serverless: false, emrOnEks: false, imageTag: "bootstrap" }),
-  fargate: toggle("An ECS Fargate runner for non-Spark jobs.").default({ enabled: false }),
+  workflow: workflowNeeds.prefault({}),
+  spark: sparkNeeds.prefault({}),
+  fargate: toggle("An ECS Fargate runner for non-Spark jobs.").prefault({}),
   notebooks: z
     .strictObject({
       enabled: z.boolean().default(false).describe("Analysts of the domain may use the notebook hub."),
       groups: z.array(z.string().min(1)).default([]).describe("Identity-provider groups (or GitHub org:team) of the domain's analysts."),
     })
-    .default({ enabled: false, groups: [] }),
+    .prefault({}),
 });
 
 export const dataProductSchema = z.strictObject({
@@ -108,7 +108,7 @@ export const domainFileSchema = z.strictObject({
   }),
   costCentre: z.string().regex(/^[A-Za-z0-9_.:/=+@-]{1,64}$/, "must be 1-64 characters allowed in an AWS tag value"),
   dataProducts: z.array(dataProductSchema).default([]),
-  needs: domainNeedsSchema.default(domainNeedsSchema.parse({})),
+  needs: domainNeedsSchema.prefault({}),
 });
 
 /** Per-stage overrides of a domain's needs, set under `data-platform:domains.<name>`. */
@@ -308,7 +308,7 @@ export const stageConfigSchema = z.strictObject({
             .describe("Default: one untainted pool `general` (64 vCPUs, 256 GiB)."),
           amiAlias: z.string().regex(/^al2023@v\d{8}$/, "must be a pinned AL2023 alias such as al2023@v20260714").optional(),
         })
-        .default({ enabled: false })
+        .prefault({})
         .describe("Karpenter with its node pools (off by default)."),
     })
     .describe("The stage's EKS cluster (query mesh, notebooks, EMR on EKS); it comes with the private network."),
@@ -326,7 +326,7 @@ export const stageConfigSchema = z.strictObject({
         .default("create")
         .describe("With EMR on EKS: create EMR on EKS's service-linked role (a fresh account has none), or use the account's existing one."),
     })
-    .default({ releaseLabel: "emr-6.15.0", serverlessReleaseLabel: "emr-7.5.0", emrContainersServiceLinkedRole: "create" }),
+    .prefault({}),
   queryMesh: z
     .strictObject({
       enabled: z.boolean().default(false).describe("Trino or Starburst on the cluster, over the Glue lake."),
@@ -366,7 +366,7 @@ export const stageConfigSchema = z.strictObject({
         .optional()
         .describe("S3's address ranges for the pods' egress policy; default: the region's S3 prefix list (com.amazonaws.<region>.s3)."),
     })
-    .default({ enabled: false, engine: "trino", accessControl: "file", workers: { min: 2, max: 10 } }),
+    .prefault({}),
   workflow: z
     .strictObject({
       operatorCidrs: z
@@ -374,7 +374,7 @@ export const stageConfigSchema = z.strictObject({
         .default([])
         .describe("Operator networks (VPN, peered office ranges) admitted to the MWAA web server and REST API on 443; the VPC's own clients need none."),
     })
-    .default({ operatorCidrs: [] })
+    .prefault({})
     .describe("Settings of every domain's MWAA environment."),
   notebooks: z
     .strictObject({
@@ -427,7 +427,7 @@ export const stageConfigSchema = z.strictObject({
         .optional()
         .describe("Default: the platform image built from components/notebook-hub/image, in the stage's ECR repository."),
     })
-    .default({ enabled: false, authenticator: { kind: "dummy" }, adminUsers: [], storageGiB: 20, cullTimeoutSeconds: 3600, realTimeCollaboration: true }),
+    .prefault({}),
   warehouse: z
     .strictObject({
       enabled: z.boolean().default(false).describe("Redshift Serverless for Looker (needs three AZs)."),
@@ -442,7 +442,7 @@ export const stageConfigSchema = z.strictObject({
         .default([])
         .describe("Named networks allowed to reach the warehouse (Looker); the query mesh is always allowed."),
     })
-    .default({ enabled: false, baseCapacityRpu: 8, maxCapacityRpu: 64, usageLimitPeriod: "monthly", usageLimitBreachAction: "emit-metric", auditLogRetentionDays: 365, allowedSources: [] }),
+    .prefault({}),
   luigi: z
     .strictObject({
       enabled: z.boolean().default(false).describe("Deprecated migration path: the legacy Luigi central scheduler."),
@@ -450,7 +450,7 @@ export const stageConfigSchema = z.strictObject({
       luigiVersion: z.string().regex(/^\d+\.\d+\.\d+$/).default("3.8.1"),
       launchDomains: z.array(domainNameSchema).default([]).describe("Domains whose EMR templates Luigi may still launch."),
     })
-    .default({ enabled: false, instanceType: "t4g.small", luigiVersion: "3.8.1", launchDomains: [] }),
+    .prefault({}),
   ingestion: z
     .strictObject({
       schemaCompatibility: z.enum(["NONE", "DISABLED", "BACKWARD", "BACKWARD_ALL", "FORWARD", "FORWARD_ALL", "FULL", "FULL_ALL"]).default("BACKWARD"),
@@ -513,16 +513,7 @@ export const stageConfigSchema = z.strictObject({
       intelligentTieringAfterDays: z.number().int().nonnegative().max(3650).default(0).describe("Curated data moves to Intelligent-Tiering after this many days."),
       abortIncompleteMultipartUploadDays: positiveInt.max(365).default(7),
     })
-    .default({
-      adminRoleArns: [],
-      readOnlyAdminArns: [],
-      trustedResourceOwners: [],
-      lakeFormationParameters: { CROSS_ACCOUNT_VERSION: "4", SET_CONTEXT: "TRUE" },
-      landingExpirationDays: 14,
-      noncurrentVersionExpirationDays: 30,
-      intelligentTieringAfterDays: 0,
-      abortIncompleteMultipartUploadDays: 7,
-    }),
+    .prefault({}),
   domains: z
     .record(z.string(), domainOverrideSchema.nullable())
     .default({})
