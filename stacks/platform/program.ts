@@ -205,8 +205,7 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
   // The Importer: operational databases and landed events into the domains' raw Delta tables.
   const importerSources = Object.entries(config.importer?.sources ?? {});
   const collections = Object.entries(ingestion?.sources ?? {})
-    .filter(([, source]) => source.domain !== undefined)
-    .map(([name, source]) => ({ source: name, domain: source.domain!, events: Object.keys(source.events) }));
+    .flatMap(([name, source]) => (source.domain === undefined ? [] : [{ source: name, domain: source.domain, events: Object.keys(source.events) }]));
   const importer =
     importerSources.length > 0 || collections.length > 0
       ? new DatabaseImporter(
@@ -228,8 +227,8 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
                 tables: Object.entries(source.tables).map(([table, definition]) => ({ name: table, ...definition })),
               };
               return source.kind === "aurora"
-                ? { ...common, kind: "aurora", engine: source.engine, clusterIdentifier: source.clusterIdentifier, endpoint: source.endpoint!, port: source.port, database: source.database! }
-                : { ...common, kind: "jdbc", jdbcUrl: source.jdbcUrl!, port: source.port! };
+                ? { ...common, kind: "aurora", engine: source.engine, clusterIdentifier: source.clusterIdentifier, endpoint: source.endpoint, port: source.port, database: source.database }
+                : { ...common, kind: "jdbc", jdbcUrl: source.jdbcUrl, port: source.port };
             }),
             eventCollections: collections,
             landingLayout: rivers?.landingLayout,

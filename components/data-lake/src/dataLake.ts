@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { protectedKey } from "@data-platform/aws-blocks";
-import { lfTagKeys, physicalName, productTagValue, tagKeys } from "@data-platform/conventions";
+import { lfTagKeys, physicalName, platformDefaults, productTagValue, tagKeys } from "@data-platform/conventions";
 import type { LakeContract } from "@data-platform/platform-contract";
 import { validateDataLakeArgs, centralZones, classifications, type CentralZone, type Classification, type DataLakeArgs, type DomainZone } from "./args";
 import { LakeBucket } from "./bucket";
@@ -94,10 +94,10 @@ export class DataLake extends pulumi.ComponentResource {
     const child = { parent: this };
     const tags = args.tags ?? {};
     const retentionDefaults = {
-      noncurrentVersionExpirationDays: args.noncurrentVersionExpirationDays ?? 30,
-      abortIncompleteMultipartUploadDays: args.abortIncompleteMultipartUploadDays ?? 7,
+      noncurrentVersionExpirationDays: args.noncurrentVersionExpirationDays ?? platformDefaults.lake.noncurrentVersionExpirationDays,
+      abortIncompleteMultipartUploadDays: args.abortIncompleteMultipartUploadDays ?? platformDefaults.lake.abortIncompleteMultipartUploadDays,
     };
-    const tieringDays = args.intelligentTieringAfterDays ?? 0;
+    const tieringDays = args.intelligentTieringAfterDays ?? platformDefaults.lake.intelligentTieringAfterDays;
     const logDays = args.logExpirationDays ?? 365;
 
     const identity = aws.getCallerIdentityOutput({}, child);
@@ -165,7 +165,7 @@ export class DataLake extends pulumi.ComponentResource {
         {
           ...loggedBucket,
           bucketName: bucketName(zone),
-          retention: zone === "landing" ? { kind: "expiring", expirationDays: args.landingExpirationDays ?? 14 } : { kind: "tiered", intelligentTieringAfterDays: tieringDays },
+          retention: zone === "landing" ? { kind: "expiring", expirationDays: args.landingExpirationDays ?? platformDefaults.lake.landingExpirationDays } : { kind: "tiered", intelligentTieringAfterDays: tieringDays },
           tags,
         },
         child,

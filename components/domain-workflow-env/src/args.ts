@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { DataLake } from "@data-platform/data-lake";
 import type { EphemeralSparkCluster } from "@data-platform/ephemeral-spark-cluster";
-import { mwaaAirflowVersions, mwaaEnvironmentClasses, parseCidr, type MwaaEnvironmentClass } from "@data-platform/conventions";
+import { mwaaAirflowVersions, mwaaEnvironmentClasses, parseCidr, platformDefaults, type MwaaEnvironmentClass } from "@data-platform/conventions";
 
 /** MWAA's environment classes and Airflow versions: the shared lists (re-exported under this package's names). */
 export const environmentClasses = mwaaEnvironmentClasses;
@@ -62,8 +62,8 @@ const imageName = /^[a-z0-9]+([._-][a-z0-9]+)*$/;
 export function validateWorkflowArgs(name: string, args: DomainWorkflowEnvArgs): void {
   const problems: string[] = [];
   if (!args.lake.domainNames().includes(args.domain)) problems.push(`domain "${args.domain}" is not in the lake (lake domains: ${args.lake.domainNames().join(", ") || "none"})`);
-  const min = args.minWorkers ?? 1;
-  const max = args.maxWorkers ?? 5;
+  const min = args.minWorkers ?? platformDefaults.workflow.minWorkers;
+  const max = args.maxWorkers ?? platformDefaults.workflow.maxWorkers;
   if (!Number.isInteger(min) || min < 1) problems.push(`minWorkers must be a whole number of at least 1, got ${min}`);
   if (!Number.isInteger(max) || max < min || max > 25) problems.push(`maxWorkers must be between minWorkers and 25, got ${max}`);
   if (args.airflowVersion !== undefined && !(airflowVersions as readonly string[]).includes(args.airflowVersion)) {

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { defaultAirflowVersion, defaultMwaaEnvironmentClass, physicalName, tagKeys } from "@data-platform/conventions";
+import { defaultAirflowVersion, defaultMwaaEnvironmentClass, physicalName, platformDefaults, tagKeys } from "@data-platform/conventions";
 import { LakeBucket, type DataLake, type LakeGrantee } from "@data-platform/data-lake";
 import type { SparkDomain } from "@data-platform/ephemeral-spark-cluster";
 import type { WorkflowContract } from "@data-platform/platform-contract";
@@ -174,8 +174,8 @@ export class DomainWorkflowEnv extends pulumi.ComponentResource {
         name: environmentName,
         airflowVersion: args.airflowVersion ?? defaultAirflowVersion,
         environmentClass: args.environmentClass ?? defaultMwaaEnvironmentClass,
-        minWorkers: args.minWorkers ?? 1,
-        maxWorkers: args.maxWorkers ?? 5,
+        minWorkers: args.minWorkers ?? platformDefaults.workflow.minWorkers,
+        maxWorkers: args.maxWorkers ?? platformDefaults.workflow.maxWorkers,
         executionRoleArn: this.executionRole.arn,
         sourceBucketArn: this.dagBucket.arn,
         dagS3Path: this.paths.dags,

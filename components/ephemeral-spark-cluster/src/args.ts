@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { platformDefaults } from "@data-platform/conventions";
 import type { DataLake } from "@data-platform/data-lake";
 import type { PlatformCluster } from "@data-platform/platform-cluster";
 import type { FleetInstanceTypes } from "./template";
@@ -79,12 +80,12 @@ export function validateSparkArgs(name: string, args: EphemeralSparkClusterArgs)
     if (!known.has(domain.name)) problems.push(`domain "${domain.name}" is not in the lake (lake domains: ${[...known].join(", ") || "none"})`);
     if (seen.has(domain.name)) problems.push(`domain "${domain.name}" is listed twice`);
     seen.add(domain.name);
-    const maxVcpus = domain.maxVcpus ?? 64;
+    const maxVcpus = domain.maxVcpus ?? platformDefaults.spark.maxCoreVcpus;
     if (!Number.isInteger(maxVcpus) || maxVcpus < startingCoreVcpus) problems.push(`domain "${domain.name}": maxVcpus must be a whole number of at least ${startingCoreVcpus}, got ${maxVcpus}`);
     if (domain.emrOnEks && !args.eks) problems.push(`domain "${domain.name}": emrOnEks needs the eks cluster`);
-    const tag = domain.imageTag ?? "bootstrap";
+    const tag = domain.imageTag ?? platformDefaults.spark.imageTag;
     if (!imageTagPattern.test(tag) || tag === "latest") problems.push(`domain "${domain.name}": imageTag "${tag}" is not a pinned ECR image tag`);
-    const idle = domain.idleTimeoutMinutes ?? 30;
+    const idle = domain.idleTimeoutMinutes ?? platformDefaults.spark.idleTimeoutMinutes;
     // EMR accepts idle timeouts from 60 seconds to 7 days.
     if (!Number.isInteger(idle) || idle < 1 || idle > 7 * 24 * 60) problems.push(`domain "${domain.name}": idleTimeoutMinutes must be 1 to 10080, got ${idle}`);
   }

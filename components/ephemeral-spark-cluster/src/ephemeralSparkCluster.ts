@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { jsonParameter, protectedKey } from "@data-platform/aws-blocks";
-import { physicalName, tagKeys } from "@data-platform/conventions";
+import { physicalName, platformDefaults, tagKeys } from "@data-platform/conventions";
 import type { DataLake, LakeGrantee } from "@data-platform/data-lake";
 import { startingCoreVcpus, validateSparkArgs, type EphemeralSparkClusterArgs, type SparkDomainArgs } from "./args";
 import { createEmrAccessEntry, createEmrContainersServiceLinkedRole, createEmrOnEksDomain, emrOnEksLaunchStatements, type EmrOnEksDomain } from "./emr-on-eks";
@@ -67,7 +67,7 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
     validateSparkArgs(name, args);
     super("data-platform:spark:EphemeralSparkCluster", name, {}, opts);
     this.componentName = name;
-    this.releaseLabel = args.releaseLabel ?? "emr-6.15.0";
+    this.releaseLabel = args.releaseLabel ?? platformDefaults.spark.releaseLabel;
     const child = { parent: this };
     const protect = args.protect ?? true;
     const tags = { ...args.tags, ...emrManagedTag };
@@ -203,13 +203,13 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
       child,
     );
 
-    const capacity = capacityBounds(domain.maxVcpus ?? 64, startingCoreVcpus);
-    const idleTimeoutMinutes = domain.idleTimeoutMinutes ?? 30;
+    const capacity = capacityBounds(domain.maxVcpus ?? platformDefaults.spark.maxCoreVcpus, startingCoreVcpus);
+    const idleTimeoutMinutes = domain.idleTimeoutMinutes ?? platformDefaults.spark.idleTimeoutMinutes;
     const clusterName = physicalName("generic", args.prefix, args.stage, domain.name, "spark");
     const logUri = pulumi.interpolate`s3://${lake.artifactsBucket.name}/logs/emr/${domain.name}/`;
     const ecrRegistry = pulumi.interpolate`${accountId}.dkr.ecr.${region}.amazonaws.com`;
     const imageRepository = pulumi.interpolate`${ecrRegistry}/${args.prefix}-${args.stage}/${domain.name}/spark`;
-    const dockerImage = pulumi.interpolate`${imageRepository}:${domain.imageTag ?? "bootstrap"}`;
+    const dockerImage = pulumi.interpolate`${imageRepository}:${domain.imageTag ?? platformDefaults.spark.imageTag}`;
     const template = jsonParameter(
       `${prefix}-template`,
       {
@@ -370,7 +370,7 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
       {
         name: physicalName("generic", args.prefix, args.stage, domain.name, "spark"),
         type: "spark",
-        releaseLabel: args.serverlessReleaseLabel ?? "emr-7.5.0",
+        releaseLabel: args.serverlessReleaseLabel ?? platformDefaults.spark.serverlessReleaseLabel,
         architecture: "ARM64",
         autoStartConfiguration: { enabled: true },
         autoStopConfiguration: { enabled: true, idleTimeoutMinutes: Math.min(idleTimeoutMinutes, 10080) },

@@ -1,3 +1,4 @@
+import { platformDefaults } from "@data-platform/conventions";
 import type { DataLake } from "@data-platform/data-lake";
 import type { PlatformCluster } from "@data-platform/platform-cluster";
 import type * as pulumi from "@pulumi/pulumi";
@@ -201,7 +202,7 @@ export function notebookHubArgsProblems(args: NotebookHubArgs): NotebookHubArgsP
   if (people.length === 0) add("", "nobody could log in: set allowedUsers, adminUsers, domain groups or allowedOrganizations/allowedGroups");
   for (const entry of people) if (!groupOrUser.test(entry)) add("", `"${entry}" is not a user, group or organisation name`);
 
-  const rtc = args.realTimeCollaboration ?? true;
+  const rtc = args.realTimeCollaboration ?? platformDefaults.notebooks.realTimeCollaboration;
   const profiles = args.profiles ?? defaultProfiles;
   const slugs = Object.keys(profiles);
   if (slugs.length === 0) add("profiles", "profiles must define at least one profile");
@@ -218,9 +219,9 @@ export function notebookHubArgsProblems(args: NotebookHubArgs): NotebookHubArgsP
   }
   if (args.singleuserImage) problems.push(...imageProblems("singleuserImage", args.singleuserImage, rtc));
 
-  const capacity = args.storage?.capacityGiB ?? 20;
+  const capacity = args.storage?.capacityGiB ?? platformDefaults.notebooks.storageGiB;
   if (!Number.isInteger(capacity) || capacity < 1 || capacity > 16384) add("storage.capacityGiB", `storage.capacityGiB must be an integer 1-16384, got ${capacity}`);
-  const cull = args.cullTimeoutSeconds ?? 3600;
+  const cull = args.cullTimeoutSeconds ?? platformDefaults.notebooks.cullTimeoutSeconds;
   if (!Number.isInteger(cull) || cull < 300) add("cullTimeoutSeconds", `cullTimeoutSeconds must be an integer >= 300, got ${cull}`);
   if (args.production && !args.tlsCertificateArn) add("tlsCertificateArn", "tlsCertificateArn is required in production (OAuth callbacks and sessions over TLS)");
   if (args.tlsCertificateArn && !/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/.test(args.tlsCertificateArn)) add("tlsCertificateArn", `tlsCertificateArn "${args.tlsCertificateArn}" is not an ACM certificate ARN`);

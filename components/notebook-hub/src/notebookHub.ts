@@ -4,7 +4,7 @@ import { chartSource, createKey, type PlatformNamespace, type ServiceAccountRole
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { physicalName } from "@data-platform/conventions";
+import { physicalName, platformDefaults } from "@data-platform/conventions";
 import { defaultProfiles, validateNotebookHubArgs, type NotebookHubArgs } from "./args";
 import { notebookImageRepositoryName, notebookImageTag } from "./image";
 import { clientSecretKey, domainGroups, hubValues, loadBalancerAnnotations, loadBalancerServiceSpec, namespaceFlows, productGrants } from "./values";
@@ -189,9 +189,9 @@ export class NotebookHub extends pulumi.ComponentResource {
       groups: domainGroups(args.domains),
       clientSecretName,
       profiles: args.profiles ?? defaultProfiles,
-      realTimeCollaboration: args.realTimeCollaboration ?? true,
-      storage: { capacityGiB: args.storage?.capacityGiB ?? 20, storageClass: args.storage?.storageClass ?? "gp3" },
-      cullTimeoutSeconds: args.cullTimeoutSeconds ?? 3600,
+      realTimeCollaboration: args.realTimeCollaboration ?? platformDefaults.notebooks.realTimeCollaboration,
+      storage: { capacityGiB: args.storage?.capacityGiB ?? platformDefaults.notebooks.storageGiB, storageClass: args.storage?.storageClass ?? "gp3" },
+      cullTimeoutSeconds: args.cullTimeoutSeconds ?? platformDefaults.notebooks.cullTimeoutSeconds,
       serviceAccountName: userServiceAccountName,
       userScheduling: cluster.scheduling("notebooks"),
       coreScheduling: cluster.scheduling("system"),

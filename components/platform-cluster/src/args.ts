@@ -1,6 +1,6 @@
 import { cidrContains, cidrsOverlap, parseCidr, type Cidr } from "./cidr";
 import type { KarpenterNodePoolArgs } from "./karpenterNodePools";
-import { isLogRetentionDays, logRetentionDays } from "@data-platform/conventions";
+import { isLogRetentionDays, logRetentionDays, platformDefaults } from "@data-platform/conventions";
 
 /** NAT strategy: one gateway for the VPC (cheap, one AZ is a single point of failure) or one per AZ. */
 export type NatGatewayStrategy = "single" | "onePerAz";
@@ -260,7 +260,7 @@ export function platformClusterArgsProblems(args: PlatformClusterArgs): string[]
     if (sizes.some((size) => !Number.isInteger(size) || size < 0) || spec.maxSize < 1 || spec.minSize > spec.desiredSize || spec.desiredSize > spec.maxSize) {
       problems.push(`${where}: sizes must be whole numbers with 0 <= minSize <= desiredSize <= maxSize and maxSize >= 1, got ${sizes.join("/")}`);
     }
-    const disk = spec.diskSizeGiB ?? 50;
+    const disk = spec.diskSizeGiB ?? platformDefaults.cluster.nodeGroupDiskSizeGiB;
     // The EKS-optimised AL2023 AMIs need a 20 GiB root volume.
     if (!Number.isInteger(disk) || disk < 20 || disk > 16384) problems.push(`${where}.diskSizeGiB must be a whole number from 20 to 16384, got ${disk}`);
   }

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { protectedKey } from "@data-platform/aws-blocks";
-import type { Naming } from "@data-platform/conventions";
+import { platformDefaults, type Naming } from "@data-platform/conventions";
 import { accessEntryKeyOfArn, dedicatedNodeGroups, isGraviton, type NodeGroupArgs, type UpgradeSupportType } from "./args";
 import { clusterSecretsKeyPolicy, clusterTrustPolicy, keyPolicy, managedPolicyArn, nodeManagedPolicies, serviceTrustPolicy, stsAudience, type AccountScope, type KeyUsage } from "./policies";
 
@@ -35,8 +35,8 @@ export interface NodeGroupPlan {
 export function nodeGroupPlan(group: string, spec: NodeGroupArgs): NodeGroupPlan {
   return {
     amiType: spec.instanceTypes.every(isGraviton) ? "AL2023_ARM_64_STANDARD" : "AL2023_x86_64_STANDARD",
-    capacityType: spec.capacityType ?? "ON_DEMAND",
-    diskSizeGiB: spec.diskSizeGiB ?? 50,
+    capacityType: spec.capacityType ?? platformDefaults.cluster.nodeGroupCapacityType,
+    diskSizeGiB: spec.diskSizeGiB ?? platformDefaults.cluster.nodeGroupDiskSizeGiB,
     labels: { [nodeGroupLabel]: group },
     taints: dedicatedNodeGroups[group] ? [{ key: dedicatedTaintKey, value: group, effect: "NO_SCHEDULE" }] : [],
   };

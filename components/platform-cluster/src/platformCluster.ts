@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Naming } from "@data-platform/conventions";
+import { Naming, platformDefaults } from "@data-platform/conventions";
 import { createKarpenter, createKarpenterNodeRole, createNetworkingAddons, createWorkloadAddons, type Karpenter } from "./addons";
 import { defaultInterfaceEndpoints, karpenterSettings, systemNodeGroup, validatePlatformClusterArgs, type PlatformClusterArgs } from "./args";
 import { accessEntries, createCluster, createKey, createNodeGroups, schedulingFor, type Scheduling } from "./cluster";
@@ -134,7 +134,7 @@ export class PlatformCluster extends pulumi.ComponentResource {
     this.kubernetesVersion = args.kubernetesVersion;
     this.vpcCidr = args.vpcCidr;
     this.availabilityZones = args.availabilityZones ?? defaultZones(args.availabilityZoneCount);
-    const flowLogRetentionDays = args.flowLogRetentionDays ?? 90;
+    const flowLogRetentionDays = args.flowLogRetentionDays ?? platformDefaults.cluster.flowLogRetentionDays;
 
     const region = aws.getRegionOutput({}, child).region;
     const account: pulumi.Output<AccountScope> = pulumi

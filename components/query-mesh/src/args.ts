@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { DataLake } from "@data-platform/data-lake";
 import type { PlatformCluster } from "@data-platform/platform-cluster";
-import { parseCidr } from "@data-platform/conventions";
+import { parseCidr, platformDefaults } from "@data-platform/conventions";
 import { validateAgainstSchemaFile } from "@data-platform/helm-charts";
 import { parseProperties, rangerAccessControlProperties, trinoRangerAccessControl } from "./catalogs";
 
@@ -133,7 +133,7 @@ export interface QueryMeshArgs {
 
 export const defaultCoordinatorResources: QueryResources = { requests: { cpu: "2", memory: "8Gi" }, limits: { cpu: "4", memory: "8Gi" } };
 export const defaultWorkerResources: QueryResources = { requests: { cpu: "4", memory: "16Gi" }, limits: { cpu: "8", memory: "16Gi" } };
-export const defaultWorkers = { min: 2, max: 10 };
+export const defaultWorkers = { ...platformDefaults.queryMesh.workers };
 
 /** Schema of Starburst's parsed access-control.properties (packages/helm-charts/charts/privacera, with its provenance). */
 export const privaceraPropertiesSchema = "privacera/sep-access-control-properties.schema.json";
@@ -155,8 +155,8 @@ function resourceProblems(where: string, resources: QueryResources | undefined):
 /** Every problem with the args, one message each (empty when valid). Pure: no Pulumi calls. */
 export function queryMeshArgsProblems(args: Omit<QueryMeshArgs, "cluster" | "lake">): string[] {
   const problems: string[] = [];
-  const engine = args.engine ?? "trino";
-  const accessControl = args.accessControl ?? "file";
+  const engine = args.engine ?? platformDefaults.queryMesh.engine;
+  const accessControl = args.accessControl ?? platformDefaults.queryMesh.accessControl;
   if (engine !== "trino" && engine !== "starburst") problems.push(`engine must be "trino" or "starburst", got "${String(engine)}"`);
   if (engine === "starburst" && !args.starburst) problems.push(`engine "starburst" needs starburst.licenseSecret, registryUsername and registryPassword`);
   if (!["privacera", "ranger", "file"].includes(accessControl)) problems.push(`accessControl must be "privacera", "ranger" or "file", got "${String(accessControl)}"`);

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
+import { platformDefaults } from "@data-platform/conventions";
 import { databaseName, lakeReaderTagKey, type LakeGrant } from "@data-platform/data-lake";
 import { charts } from "@data-platform/helm-charts";
 import { chartSource, type NetworkAllowRule, type PlatformNamespace, type ServiceAccountRole } from "@data-platform/platform-cluster";
@@ -221,8 +222,8 @@ export class QueryMesh extends pulumi.ComponentResource {
     validateQueryMeshArgs(name, args);
     super("data-platform:query:QueryMesh", name, {}, opts);
     const { cluster, lake } = args;
-    const engine = (this.engine = args.engine ?? "trino");
-    const accessControl = args.accessControl ?? "file";
+    const engine = (this.engine = args.engine ?? platformDefaults.queryMesh.engine);
+    const accessControl = args.accessControl ?? platformDefaults.queryMesh.accessControl;
     this.lookerUserName = args.lookerUserName ?? "looker";
     this.port = args.tlsCertificateArn !== undefined ? 443 : enginePort;
     const internalTls = args.internalTls ?? args.production === true;

@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { DataLake } from "@data-platform/data-lake";
 import { capacityModes, defaultPeakFactor, throughputProblems, type CapacityMode, type FlinkSizing, type PriceTable, type ShardLimits } from "./sizing";
-import { isLogRetentionDays, logRetentionDays } from "@data-platform/conventions";
+import { isLogRetentionDays, logRetentionDays, platformDefaults } from "@data-platform/conventions";
 
 /** Glue Schema Registry compatibility modes. */
 export const schemaCompatibilities = ["NONE", "DISABLED", "BACKWARD", "BACKWARD_ALL", "FORWARD", "FORWARD_ALL", "FULL", "FULL_ALL"] as const;
@@ -164,7 +164,7 @@ export function validateStreamingArgs(name: string, args: StreamingIngestionArgs
     if (source.domain !== undefined && !lakeDomains.has(source.domain)) problems.push(`${label}: domain "${source.domain}" is not in the lake (lake domains: ${[...lakeDomains].join(", ") || "none"})`);
     for (const problem of throughputProblems({ recordsPerSecond: source.recordsPerSecond, bytesPerSecond: source.bytesPerSecond, peakFactor: source.peakFactor ?? defaultPeakFactor })) problems.push(`${label}: ${problem}`);
     if (source.capacityMode !== undefined && !capacityModes.includes(source.capacityMode)) problems.push(`${label}: capacityMode must be one of ${capacityModes.join(", ")}, got ${source.capacityMode}`);
-    const retention = source.retentionHours ?? 168;
+    const retention = source.retentionHours ?? platformDefaults.streaming.retentionHours;
     if (!Number.isInteger(retention) || retention < 168 || retention > 8760) problems.push(`${label}: retentionHours must be a whole number from 168 (7 days) to 8760, got ${retention}`);
     if (source.events.length === 0) problems.push(`${label}: declare at least one event type`);
     const events = new Set<string>();
@@ -185,7 +185,7 @@ export function validateStreamingArgs(name: string, args: StreamingIngestionArgs
   if (sizing.recordsPerSecondPerKpu !== undefined && !(sizing.recordsPerSecondPerKpu > 0)) problems.push("flink.sizing.recordsPerSecondPerKpu must be above 0");
   if (sizing.headroom !== undefined && !(sizing.headroom >= 0 && sizing.headroom <= 4)) problems.push("flink.sizing.headroom must be from 0 to 4");
   if (sizing.parallelismPerKpu !== undefined && !(Number.isInteger(sizing.parallelismPerKpu) && sizing.parallelismPerKpu >= 1 && sizing.parallelismPerKpu <= 8)) problems.push("flink.sizing.parallelismPerKpu must be a whole number from 1 to 8");
-  const checkpoint = flink.checkpointIntervalSeconds ?? 60;
+  const checkpoint = flink.checkpointIntervalSeconds ?? platformDefaults.streaming.checkpointIntervalSeconds;
   if (!Number.isInteger(checkpoint) || checkpoint < 10) problems.push(`flink.checkpointIntervalSeconds must be a whole number of at least 10, got ${checkpoint}`);
   const retention = args.logRetentionDays ?? 90;
   if (!isLogRetentionDays(retention)) problems.push(`logRetentionDays must be a CloudWatch retention value (${logRetentionValues.join(", ")}), got ${retention}`);

@@ -5,6 +5,8 @@
  * kept as data so callers can override them.
  */
 
+import { platformDefaults } from "@data-platform/conventions";
+
 export type CapacityMode = "PROVISIONED" | "ON_DEMAND";
 export const capacityModes: readonly CapacityMode[] = ["PROVISIONED", "ON_DEMAND"];
 
@@ -32,7 +34,7 @@ export interface ShardLimits {
 export const kinesisShardLimits: ShardLimits = { bytesPerSecond: 1_000_000, recordsPerSecond: 1_000 };
 
 /** Default peak factor: SIZING.md plans the streaming path for a 10x peak. */
-export const defaultPeakFactor = 10;
+export const defaultPeakFactor = platformDefaults.streaming.peakFactor;
 
 /** Prices the estimates use (USD), with where they come from. */
 export interface PriceTable {

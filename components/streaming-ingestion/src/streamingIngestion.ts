@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { protectedKey } from "@data-platform/aws-blocks";
-import { physicalName } from "@data-platform/conventions";
+import { physicalName, platformDefaults } from "@data-platform/conventions";
 import { domainTagKey, type DataLake } from "@data-platform/data-lake";
 import { customerKeyStateRuntimes, validateStreamingArgs, type EventSourceArgs, type FlinkRuntime, type SchemaCompatibility, type StreamingIngestionArgs } from "./args";
 import { eventsRoot, landingFormat, landingLayout, sourcePrefix } from "./layout";
@@ -74,7 +74,7 @@ export class StreamingIngestion extends pulumi.ComponentResource {
     super("data-platform:ingestion:StreamingIngestion", name, {}, opts);
     this.componentName = name;
     this.lake = args.lake;
-    this.runtime = args.flink.runtime ?? "FLINK-1_19";
+    this.runtime = args.flink.runtime ?? platformDefaults.streaming.flinkRuntime;
     const lake = args.lake;
     const child = { parent: this };
     const protect = args.protect ?? true;
@@ -104,7 +104,7 @@ export class StreamingIngestion extends pulumi.ComponentResource {
     // principals, and this one admits them for this application's encryption context only. Its policy names the
     // application's ARN, built from known parts (the application needs the key's ARN, so it cannot come first).
     const applicationName = physicalName("generic", args.prefix, args.stage, name);
-    if (customerKeyStateRuntimes.includes(this.runtime) && (args.flink.stateKey ?? "customer-managed") === "customer-managed") {
+    if (customerKeyStateRuntimes.includes(this.runtime) && (args.flink.stateKey ?? platformDefaults.streaming.stateKey) === "customer-managed") {
       this.stateKey = protectedKey(this, `${name}-flink-state-key`, {
         description: "Rivers: the Flink application's running state, checkpoints and snapshots",
         alias: physicalName("kmsAlias", args.prefix, args.stage, name, "flink-state"),
@@ -257,7 +257,7 @@ export class StreamingIngestion extends pulumi.ComponentResource {
           environmentProperties: { propertyGroups: this.runtimeProperties(registryName) },
           flinkApplicationConfiguration: {
             // Landed files are committed on checkpoints: checkpointing is what makes them appear.
-            checkpointConfiguration: { configurationType: "CUSTOM", checkpointingEnabled: true, checkpointInterval: (args.flink.checkpointIntervalSeconds ?? 60) * 1000, minPauseBetweenCheckpoints: 5000 },
+            checkpointConfiguration: { configurationType: "CUSTOM", checkpointingEnabled: true, checkpointInterval: (args.flink.checkpointIntervalSeconds ?? platformDefaults.streaming.checkpointIntervalSeconds) * 1000, minPauseBetweenCheckpoints: 5000 },
             monitoringConfiguration: { configurationType: "CUSTOM", logLevel: args.flink.logLevel ?? "INFO", metricsLevel: "APPLICATION" },
             parallelismConfiguration: { configurationType: "CUSTOM", autoScalingEnabled: true, parallelism: flink.parallelism, parallelismPerKpu: flink.parallelismPerKpu },
           },
@@ -294,7 +294,7 @@ export class StreamingIngestion extends pulumi.ComponentResource {
         name: physicalName("generic", args.prefix, args.stage, source.name, "events"),
         encryptionType: "KMS",
         kmsKeyId: this.key.arn,
-        retentionPeriod: source.retentionHours ?? 168,
+        retentionPeriod: source.retentionHours ?? platformDefaults.streaming.retentionHours,
         streamModeDetails: { streamMode: capacity.mode },
         ...(provisioned ? { shardCount: capacity.shards } : {}),
         tags: {
@@ -312,7 +312,7 @@ export class StreamingIngestion extends pulumi.ComponentResource {
     const schemaNames: Record<string, string> = {};
     for (const event of [...source.events].sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const schemaName = `${source.name}.${event.name}`;
-      const compatibility: SchemaCompatibility = event.compatibility ?? args.schemaCompatibility ?? "BACKWARD";
+      const compatibility: SchemaCompatibility = event.compatibility ?? args.schemaCompatibility ?? platformDefaults.streaming.schemaCompatibility;
       schemas[event.name] = new aws.glue.Schema(
         `${name}-${source.name}-${event.name}`,
         { schemaName, registryArn: this.registry.arn, dataFormat: "AVRO", compatibility, schemaDefinition: event.schema, description: `${event.name} events of ${source.name}`, tags },

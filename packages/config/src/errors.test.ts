@@ -147,6 +147,83 @@ describe("one error path for every input", () => {
   });
 });
 
+describe("import sources: the keys of their kind", () => {
+  const source = lineOf(devStage, "      orders-db:");
+  const at = (needle: string) => `${lineOf(devStage, needle)}:9`;
+  const key = "data-platform:importer\\.sources\\.orders-db";
+  // The dev stage's aurora source turned into a jdbc one (the aurora keys replaced by jdbcUrl and port).
+  const asJdbc = (text: string, keys = "        jdbcUrl: jdbc:postgresql://orders.db.example.internal:5432/orders?ssl=true\n        port: 5432\n") =>
+    text.replace("        kind: aurora\n", "        kind: jdbc\n").replace(/ {8}engine: postgresql\n[\s\S]*? {8}database: orders\n/, keys);
+  // Each row: a mistake in the dev stage's importer source, and the only lines it must produce.
+  const table: { case: string; stage: (text: string) => string; expected: string[] }[] = [
+    {
+      case: "an aurora source without its endpoint (at the source's line: the key is not there)",
+      stage: (text) => text.replace(/ {8}endpoint: .*\n/, ""),
+      expected: [`${source}:7: ${key}\\.endpoint: is required for kind aurora \\(expected string\\)$`],
+    },
+    {
+      case: "an aurora source without its database",
+      stage: (text) => text.replace("        database: orders\n", ""),
+      expected: [`${source}:7: ${key}\\.database: is required for kind aurora \\(expected string\\)$`],
+    },
+    {
+      case: "an aurora source with an empty endpoint",
+      stage: (text) => text.replace(/endpoint: .*\n/, 'endpoint: ""\n'),
+      expected: [`${at("        endpoint: ")}: ${key}\\.endpoint: must not be empty$`],
+    },
+    {
+      case: "a jdbc source without its port",
+      stage: (text) => asJdbc(text, "        jdbcUrl: jdbc:postgresql://orders.db.example.internal:5432/orders\n"),
+      expected: [`${source}:7: ${key}\\.port: is required for kind jdbc \\(expected number\\)$`],
+    },
+    {
+      case: "a jdbc source without its URL",
+      stage: (text) => asJdbc(text, "        port: 5432\n"),
+      expected: [`${source}:7: ${key}\\.jdbcUrl: is required for kind jdbc \\(expected string\\)$`],
+    },
+    {
+      case: "an unknown kind lists the kinds",
+      stage: (text) => text.replace("kind: aurora", "kind: oracle"),
+      expected: [`${at("kind: aurora")}: ${key}\\.kind: must be one of "aurora", "jdbc", got "oracle"$`],
+    },
+    {
+      case: "a misspelt kind, with a suggestion",
+      stage: (text) => text.replace("kind: aurora", "kind: Aurora"),
+      expected: [`${at("kind: aurora")}: ${key}\\.kind: must be one of "aurora", "jdbc", got "Aurora" \\(did you mean "aurora"\\?\\)$`],
+    },
+    {
+      case: "no kind",
+      stage: (text) => text.replace("        kind: aurora\n", ""),
+      expected: [`${source}:7: ${key}\\.kind: is required: one of "aurora", "jdbc"$`],
+    },
+    {
+      case: "a key of the aurora kind in a jdbc source is an error, not ignored",
+      stage: (text) => asJdbc(text).replace("        port: 5432\n", "        port: 5432\n        database: orders\n"),
+      expected: [
+        `${lineOf(asJdbc(devStage), "        port: 5432") + 1}:9: ${key}\\.database: unknown key for kind jdbc; "database" applies to kind aurora only; allowed keys here: domain, kind, jdbcUrl, port, imageTag,`,
+      ],
+    },
+    {
+      case: "a key of the jdbc kind in an aurora source is an error, not ignored",
+      stage: (text) => text.replace("        port: 5432\n", "        port: 5432\n        jdbcUrl: jdbc:postgresql://orders.db.example.internal:5432/orders\n"),
+      expected: [`${lineOf(devStage, "        port: 5432") + 1}:9: ${key}\\.jdbcUrl: unknown key for kind aurora; "jdbcUrl" applies to kind jdbc only; allowed keys here: domain, kind, engine, clusterIdentifier, endpoint, database, port,`],
+    },
+  ];
+
+  it.each(table)("$case", ({ stage, expected }) => {
+    const stageText = stage(devStage);
+    expect(stageText, "the mutation must apply").not.toBe(devStage);
+    const lines = problems(stageText);
+    expect(lines, lines.join("\n")).toHaveLength(expected.length);
+    for (const pattern of expected) expect(lines.some((line) => new RegExp(`^.*Pulumi\\.dev\\.yaml:${pattern}`).test(line)), `${pattern} in\n${lines.join("\n")}`).toBe(true);
+  });
+
+  it("accepts a complete jdbc source, and an aurora source without a port (the engine's default)", () => {
+    expect(problems(asJdbc(devStage))).toEqual([]);
+    expect(problems(devStage.replace("        port: 5432\n", ""))).toEqual([]);
+  });
+});
+
 describe("ConfigError", () => {
   it("prints one line per problem, de-duplicated, with file:line:column where known", () => {
     const issues: ConfigIssue[] = [

@@ -134,9 +134,21 @@ export function formatPath(path: readonly PropertyKey[], prefix = ""): string {
   return text;
 }
 
-// Internal shape of zod 4 schemas, read only to list the keys an object allows.
+// Internal shape of zod 4 schemas, read only to list the keys an object allows and the kinds a union accepts.
 interface SchemaInternals {
-  _zod: { def: { type: string; innerType?: unknown; shape?: Record<string, unknown>; valueType?: unknown; element?: unknown; in?: unknown } };
+  _zod: {
+    def: {
+      type: string;
+      innerType?: unknown;
+      shape?: Record<string, unknown>;
+      valueType?: unknown;
+      element?: unknown;
+      in?: unknown;
+      options?: unknown[];
+      discriminator?: string;
+      values?: unknown[];
+    };
+  };
 }
 
 function unwrap(schema: unknown): SchemaInternals | undefined {
@@ -150,37 +162,80 @@ function unwrap(schema: unknown): SchemaInternals | undefined {
   return current;
 }
 
-/** The keys an object schema accepts at `path`, or undefined when it is not an object. */
-export function allowedKeysAt(schema: unknown, path: readonly PropertyKey[]): string[] | undefined {
+/** A discriminated union's options with the discriminator value (`kind: aurora`) each accepts. */
+function unionOptions(union: SchemaInternals): { tag: unknown; option: SchemaInternals }[] {
+  const { options = [], discriminator } = union._zod.def;
+  if (discriminator === undefined) return [];
+  return options.flatMap((candidate) => {
+    const option = unwrap(candidate);
+    const literal = unwrap(option?._zod.def.shape?.[discriminator]);
+    return option ? (literal?._zod.def.values ?? []).map((tag) => ({ tag, option })) : [];
+  });
+}
+
+/** Where the input chose one option of a discriminated union: the discriminator, the value and its siblings. */
+interface Branch {
+  discriminator: string;
+  tag: unknown;
+  others: { tag: unknown; option: SchemaInternals }[];
+}
+
+/**
+ * The schema at `path` (unwrapped), reading through discriminated unions by the input's discriminator value; with
+ * `branch` set when the node at `path` is the option of a union the input selected.
+ */
+function nodeAt(schema: unknown, path: readonly PropertyKey[], input?: unknown): { node?: SchemaInternals; branch?: Branch } {
   let current = unwrap(schema);
-  for (const segment of path) {
-    if (!current) return undefined;
+  let branch: Branch | undefined;
+  const selectOption = (depth: number) => {
+    branch = undefined;
+    const def = current?._zod.def;
+    if (def?.type !== "union" || def.discriminator === undefined) return;
+    const value = valueAt(input, path.slice(0, depth));
+    const tag = value !== null && typeof value === "object" ? (value as Record<string, unknown>)[def.discriminator] : undefined;
+    const options = unionOptions(current!);
+    const chosen = options.find((option) => option.tag === tag);
+    current = chosen?.option;
+    if (chosen) branch = { discriminator: def.discriminator, tag, others: options.filter((option) => option.tag !== tag) };
+  };
+  selectOption(0);
+  for (const [index, segment] of path.entries()) {
+    if (!current) return {};
     const def = current._zod.def;
     if (def.type === "object" && def.shape && typeof segment === "string") current = unwrap(def.shape[segment]);
     else if (def.type === "record") current = unwrap(def.valueType);
     else if (def.type === "array") current = unwrap(def.element);
-    else return undefined;
+    else return {};
+    selectOption(index + 1);
   }
-  const def = current?._zod.def;
+  return { node: current, branch };
+}
+
+/** The keys an object schema accepts at `path` (the option the input selects, in a union), or undefined when it is not an object. */
+export function allowedKeysAt(schema: unknown, path: readonly PropertyKey[], input?: unknown): string[] | undefined {
+  const def = nodeAt(schema, path, input).node?._zod.def;
   return def?.type === "object" && def.shape ? Object.keys(def.shape) : undefined;
 }
 
 /** The paths (`<name>` for any record key, `[]` for array items) of the object schemas that accept `key`. */
 export function keyLocations(schema: unknown, key: string, maxDepth = 6): PropertyKey[][] {
-  const found: PropertyKey[][] = [];
+  const found = new Map<string, PropertyKey[]>();
   const visit = (node: unknown, path: PropertyKey[]): void => {
     const current = unwrap(node);
     if (!current || path.length > maxDepth) return;
     const def = current._zod.def;
     if (def.type === "object" && def.shape) {
-      if (key in def.shape) found.push(path);
+      if (key in def.shape) found.set(JSON.stringify(path), path);
       for (const [name, child] of Object.entries(def.shape)) visit(child, [...path, name]);
     } else if (def.type === "record") visit(def.valueType, [...path, "<name>"]);
     else if (def.type === "array") visit(def.element, [...path, "[]"]);
+    else if (def.type === "union") for (const option of def.options ?? []) visit(option, path);
   };
   visit(schema, []);
-  return found;
+  return [...found.values()];
 }
+
+const quoted = (values: readonly unknown[]) => values.map((value) => JSON.stringify(value)).join(", ");
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   let current = input;
@@ -196,27 +251,40 @@ export function issuesFromZod(error: z.ZodError, schema: unknown, file: string, 
   const issues: ConfigIssue[] = [];
   for (const issue of error.issues) {
     if (issue.code === "unrecognized_keys") {
-      const allowed = allowedKeysAt(schema, issue.path);
-      const listed = allowed?.filter((name) => name !== "$schema");
+      const { node, branch } = nodeAt(schema, issue.path, input);
+      const shape = node?._zod.def.type === "object" ? node._zod.def.shape : undefined;
+      const listed = shape ? Object.keys(shape).filter((name) => name !== "$schema") : undefined;
       for (const key of issue.keys) {
-        const suggestion = listed ? didYouMean(key, listed) : "";
-        const elsewhere = suggestion ? [] : keyLocations(schema, key).map((location) => formatPath(location, prefix).replace(/\.\[\]/g, "[]"));
+        // A key of another option of the union (`endpoint` in a jdbc source) is named with the option it belongs to.
+        const ofOthers = branch?.others.filter((other) => other.option._zod.def.shape && key in other.option._zod.def.shape).map((other) => other.tag) ?? [];
+        const suggestion = listed && ofOthers.length === 0 ? didYouMean(key, listed) : "";
+        const elsewhere = suggestion || ofOthers.length > 0 ? [] : keyLocations(schema, key).map((location) => formatPath(location, prefix).replace(/\.\[\]/g, "[]"));
         const misplaced = elsewhere.length > 0 && elsewhere.length <= 3 ? `; "${key}" is a key of ${elsewhere.join(" or ")} (indented under the wrong parent?)` : "";
+        const otherKind =
+          branch && ofOthers.length > 0 ? ` for ${branch.discriminator} ${String(branch.tag)}; "${key}" applies to ${branch.discriminator} ${ofOthers.map(String).join(" or ")} only` : "";
         issues.push({
           file,
           path: formatPath([...issue.path, key], prefix),
-          message: `unknown key${suggestion}${misplaced}${listed ? `; allowed keys here: ${listed.join(", ")}` : ""}`,
+          message: `unknown key${otherKind}${suggestion}${misplaced}${listed ? `; allowed keys here: ${listed.join(", ")}` : ""}`,
         });
       }
       continue;
     }
     let message = issue.message;
-    if (issue.code === "invalid_type" && (/received undefined/.test(issue.message) || (input !== undefined && valueAt(input, issue.path) === undefined))) {
-      message = `is required (expected ${issue.expected})`;
+    if (issue.code === "invalid_union" && issue.discriminator !== undefined && !("matches" in issue)) {
+      // No option of a discriminated union has this value: name the ones that exist.
+      const union = nodeAt(schema, issue.path.slice(0, -1), input).node;
+      const options = issue.options ?? (union ? unionOptions(union).map((option) => option.tag) : []);
+      const value = input === undefined ? undefined : valueAt(input, issue.path);
+      const near = typeof value === "string" ? didYouMean(value, options.filter((option): option is string => typeof option === "string")) : "";
+      message = value === undefined ? `is required: one of ${quoted(options)}` : `must be one of ${quoted(options)}, got ${JSON.stringify(value)}${near}`;
+    } else if (issue.code === "invalid_type" && (/received undefined/.test(issue.message) || (input !== undefined && valueAt(input, issue.path) === undefined))) {
+      const { branch } = nodeAt(schema, issue.path.slice(0, -1), input);
+      message = `is required${branch ? ` for ${branch.discriminator} ${String(branch.tag)}` : ""} (expected ${issue.expected})`;
     } else if (issue.code === "invalid_type") {
       message = message.replace(/^Invalid input: /, "");
     } else if (issue.code === "invalid_value") {
-      message = `must be one of ${issue.values.map((value) => JSON.stringify(value)).join(", ")}`;
+      message = `must be one of ${quoted(issue.values)}`;
     } else if (issue.code === "too_small" || issue.code === "too_big") {
       message = message.replace(/^Too (small|big): expected /, "expected ");
     }

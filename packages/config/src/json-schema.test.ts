@@ -22,6 +22,30 @@ describe("generated JSON Schemas", () => {
     expect(starburst.registryUsername.anyOf).toBeUndefined();
   });
 
+  it("state each default once: an object's default never repeats a default of its own fields, which still show", () => {
+    const repeated: string[] = [];
+    const visit = (node: unknown, at: string): void => {
+      if (Array.isArray(node)) return node.forEach((item, index) => visit(item, `${at}[${index}]`));
+      if (!node || typeof node !== "object") return;
+      const { default: stated, properties } = node as { default?: unknown; properties?: Record<string, { default?: unknown }> };
+      if (stated && typeof stated === "object" && !Array.isArray(stated) && properties) {
+        for (const key of Object.keys(stated)) if (properties[key]?.default !== undefined) repeated.push(`${at}.${key}`);
+      }
+      for (const [key, child] of Object.entries(node)) visit(child, `${at}.${key}`);
+    };
+    const schemas = jsonSchemas();
+    for (const file of ["stage-config.schema.json", "domain.schema.json"]) visit(schemas[file], file);
+    expect(repeated).toEqual([]);
+    // The fields' defaults are what an editor shows, also under an object that defaults to {}.
+    const stage = schemas["stage-config.schema.json"] as { properties: Record<string, { default?: unknown; properties: Record<string, { default?: unknown }> }> };
+    expect(stage.properties["warehouse"]!.default).toEqual({});
+    expect(stage.properties["warehouse"]!.properties["baseCapacityRpu"]!.default).toBe(8);
+    expect(stage.properties["lake"]!.properties["landingExpirationDays"]!.default).toBe(14);
+    const domain = schemas["domain.schema.json"] as { properties: { needs: { default?: unknown; properties: Record<string, { properties: Record<string, { default?: unknown }> }> } } };
+    expect(domain.properties.needs.default).toEqual({});
+    expect(domain.properties.needs.properties["workflow"]!.properties["maxWorkers"]!.default).toBe(5);
+  });
+
   it("are referenced from every domain file", () => {
     const domainsDir = path.resolve(__dirname, "../../../stacks/platform/domains");
     for (const file of fs.readdirSync(domainsDir)) {

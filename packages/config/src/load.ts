@@ -234,8 +234,6 @@ export function resolvePlatformConfig(source: StageConfigSource): PlatformConfig
       if (!failedDomain(definition.domain)) issues.push({ file: configLabel, path: `${key}.domain`, message: `domain "${definition.domain}" is not enabled in this stage${didYouMean(definition.domain, enabled.keys())}` });
     }
     else if (!domain.needs.spark.enabled || !domain.needs.zones.includes("raw")) issues.push({ file: configLabel, path: `${key}.domain`, message: `domain "${definition.domain}" needs Spark and the raw zone to import into` });
-    if (definition.kind === "aurora" && (!definition.endpoint || !definition.database)) issues.push({ file: configLabel, path: key, message: "an aurora source needs endpoint and database" });
-    if (definition.kind === "jdbc" && (!definition.jdbcUrl || !definition.port)) issues.push({ file: configLabel, path: key, message: "a jdbc source needs jdbcUrl and port" });
   }
   if (stage.queryMesh.enabled && stage.queryMesh.accessControl === "file" && !isDevStage(source.stack)) {
     issues.push({ file: configLabel, path: `${configNamespace}:queryMesh.accessControl`, message: 'file-based access control is for dev stages only; use "privacera" or "ranger"' });

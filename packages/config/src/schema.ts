@@ -1,5 +1,14 @@
 import { z } from "zod";
-import { classifications, defaultAirflowVersion, defaultMwaaEnvironmentClass, isLogRetentionDays, logRetentionDays, mwaaAirflowVersions, mwaaEnvironmentClasses } from "@data-platform/conventions";
+import {
+  classifications,
+  defaultAirflowVersion,
+  defaultMwaaEnvironmentClass,
+  isLogRetentionDays,
+  logRetentionDays,
+  mwaaAirflowVersions,
+  mwaaEnvironmentClasses,
+  platformDefaults as defaults,
+} from "@data-platform/conventions";
 import { parseCidr } from "./cidr";
 
 /**
@@ -47,21 +56,21 @@ const workflowNeeds = z
   .strictObject({
     enabled: z.boolean().default(true).describe("Create a DomainWorkflowEnv (MWAA) for the domain."),
     environmentClass: z.enum(mwaaEnvironmentClasses).default(defaultMwaaEnvironmentClass).describe("MWAA environment class; small by default."),
-    minWorkers: positiveInt.max(25).default(1),
-    maxWorkers: positiveInt.max(25).default(5).describe("25 is MWAA's default per-environment limit."),
+    minWorkers: positiveInt.max(25).default(defaults.workflow.minWorkers),
+    maxWorkers: positiveInt.max(25).default(defaults.workflow.maxWorkers).describe("25 is MWAA's default per-environment limit."),
     airflowVersion: airflowVersion.default(defaultAirflowVersion).describe("An Airflow version MWAA supports."),
   })
   .refine((value) => value.minWorkers <= value.maxWorkers, { message: "minWorkers must not exceed maxWorkers", path: ["minWorkers"] });
 
 const sparkNeeds = z.strictObject({
   enabled: z.boolean().default(true).describe("Give the domain a Spark job role and an ephemeral cluster template."),
-  maxCoreVcpus: positiveInt.min(16, "must be at least 16 (a cluster starts with 16 core vCPUs)").max(2048).default(64).describe("Upper bound of the cluster's managed scaling, in vCPUs."),
-  idleTimeoutMinutes: positiveInt.min(1).max(60 * 24 * 7).default(30).describe("Idle auto-termination after this many minutes."),
+  maxCoreVcpus: positiveInt.min(16, "must be at least 16 (a cluster starts with 16 core vCPUs)").max(2048).default(defaults.spark.maxCoreVcpus).describe("Upper bound of the cluster's managed scaling, in vCPUs."),
+  idleTimeoutMinutes: positiveInt.min(1).max(60 * 24 * 7).default(defaults.spark.idleTimeoutMinutes).describe("Idle auto-termination after this many minutes."),
   longLivedCluster: z.boolean().default(false).describe("Also run one long-lived, idle-terminating EMR cluster (handy in dev)."),
   serverless: z.boolean().default(false).describe("Also create an EMR Serverless application for the domain."),
   emrOnEks: z.boolean().default(false).describe("Also run Spark on the platform's EKS cluster (EMR on EKS virtual cluster)."),
   imageTag: imageTag
-    .default("bootstrap")
+    .default(defaults.spark.imageTag)
     .describe("Tag of the domain's spark image (its ECR repository <prefix>-<stage>/<domain>/spark) that YARN runs jobs in, unless a job sets its own."),
 });
 
@@ -73,15 +82,15 @@ export const domainNeedsSchema = z.strictObject({
     .min(1, "a domain uses at least one lake zone")
     .default(["raw", "analytics"])
     .describe("Lake zones the domain stores data in; one bucket and Glue database per zone."),
-  workflow: workflowNeeds.default({ enabled: true, environmentClass: defaultMwaaEnvironmentClass, minWorkers: 1, maxWorkers: 5, airflowVersion: defaultAirflowVersion }),
-  spark: sparkNeeds.default({ enabled: true, maxCoreVcpus: 64, idleTimeoutMinutes: 30, longLivedCluster: false, serverless: false, emrOnEks: false, imageTag: "bootstrap" }),
-  fargate: toggle("An ECS Fargate runner for non-Spark jobs.").default({ enabled: false }),
+  workflow: workflowNeeds.prefault({}),
+  spark: sparkNeeds.prefault({}),
+  fargate: toggle("An ECS Fargate runner for non-Spark jobs.").prefault({}),
   notebooks: z
     .strictObject({
       enabled: z.boolean().default(false).describe("Analysts of the domain may use the notebook hub."),
       groups: z.array(z.string().min(1)).default([]).describe("Identity-provider groups (or GitHub org:team) of the domain's analysts."),
     })
-    .default({ enabled: false, groups: [] }),
+    .prefault({}),
 });
 
 export const dataProductSchema = z.strictObject({
@@ -108,7 +117,7 @@ export const domainFileSchema = z.strictObject({
   }),
   costCentre: z.string().regex(/^[A-Za-z0-9_.:/=+@-]{1,64}$/, "must be 1-64 characters allowed in an AWS tag value"),
   dataProducts: z.array(dataProductSchema).default([]),
-  needs: domainNeedsSchema.default(domainNeedsSchema.parse({})),
+  needs: domainNeedsSchema.prefault({}),
 });
 
 /** Per-stage overrides of a domain's needs, set under `data-platform:domains.<name>`. */
@@ -170,11 +179,11 @@ export const interfaceEndpointServices = [
 const nodeGroupSchema = z
   .strictObject({
     instanceTypes: z.array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "must be an EC2 instance type such as r7g.2xlarge")).min(1),
-    capacityType: z.enum(["ON_DEMAND", "SPOT"]).default("ON_DEMAND"),
+    capacityType: z.enum(["ON_DEMAND", "SPOT"]).default(defaults.cluster.nodeGroupCapacityType),
     minSize: z.number().int().nonnegative("must be 0 or more"),
     desiredSize: z.number().int().nonnegative("must be 0 or more"),
     maxSize: positiveInt,
-    diskSizeGiB: positiveInt.max(16384).default(50),
+    diskSizeGiB: positiveInt.max(16384).default(defaults.cluster.nodeGroupDiskSizeGiB),
   })
   .refine((group) => group.minSize <= group.desiredSize && group.desiredSize <= group.maxSize, {
     message: "sizes must satisfy minSize <= desiredSize <= maxSize",
@@ -194,6 +203,48 @@ const karpenterNodePoolSchema = z.strictObject({
   taint: z.boolean().optional().describe("Taint data-platform.io/dedicated=<pool>:NoSchedule. Default: false."),
   diskSizeGiB: positiveInt.min(20).max(16384).optional().describe("Default: 50."),
 });
+
+/** What every import source has besides its domain and kind, whatever its kind. */
+const importSourceCommon = {
+  imageTag: imageTag.optional().describe("Tag of the domain's spark image the import runs in; default: the domain's needs.spark.imageTag."),
+  secretArn: z.string().regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, "must be a Secrets Manager secret ARN"),
+  databaseSecurityGroupId: z.string().regex(/^sg-[0-9a-f]+$/, "must be a security group id").optional(),
+  schedule: z.string().min(1),
+  tables: z.record(
+    z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, "must be a lowercase Glue identifier"),
+    z.strictObject({ sourceTable: z.string().optional(), mode: z.enum(["full", "incremental"]), keyColumns: z.array(z.string()).optional(), watermarkColumn: z.string().optional() }),
+  ),
+};
+const databasePort = positiveInt.max(65535, "must be a port, 1 to 65535");
+
+/**
+ * An operational database to import: `kind` selects the keys that apply (an aurora source has an endpoint and a
+ * database, a jdbc source a JDBC URL and a port), so a missing key is named with its kind and a key of the other
+ * kind is an error, never silently ignored.
+ */
+export const importSourceSchema = z.discriminatedUnion("kind", [
+  z
+    .strictObject({
+      domain: domainNameSchema,
+      kind: z.literal("aurora").describe("An existing Aurora cluster."),
+      engine: z.enum(["postgresql", "mysql"]).optional().describe("Default: postgresql."),
+      clusterIdentifier: z.string().optional(),
+      endpoint: z.string().min(1, "must not be empty").describe("The endpoint to read from; prefer the reader endpoint (*.cluster-ro-*.rds.amazonaws.com)."),
+      database: z.string().min(1, "must not be empty").describe("Database name."),
+      port: databasePort.optional().describe("Default: 5432 (postgresql) or 3306 (mysql)."),
+      ...importSourceCommon,
+    })
+    .describe("An aurora source."),
+  z
+    .strictObject({
+      domain: domainNameSchema,
+      kind: z.literal("jdbc").describe("Any other database with a JDBC driver."),
+      jdbcUrl: z.string().regex(/^jdbc:/, "must start with jdbc:").describe("The JDBC URL, without credentials (they come from the secret)."),
+      port: databasePort.describe("The port the URL connects to (for the security group rules)."),
+      ...importSourceCommon,
+    })
+    .describe("A jdbc source."),
+]);
 
 /** Descriptions of secret values start with this (the stack file's JSON Schema also accepts `secure:` there). */
 export const secretDescriptionPrefix = "Secret:";
@@ -236,7 +287,7 @@ export const stageConfigSchema = z.strictObject({
     flowLogRetentionDays: z
       .number()
       .refine(isLogRetentionDays, `must be one of ${logRetentionDays.join(", ")}`)
-      .default(90),
+      .default(defaults.cluster.flowLogRetentionDays),
   }),
   cluster: z
     .strictObject({
@@ -266,14 +317,14 @@ export const stageConfigSchema = z.strictObject({
             .describe("Default: one untainted pool `general` (64 vCPUs, 256 GiB)."),
           amiAlias: z.string().regex(/^al2023@v\d{8}$/, "must be a pinned AL2023 alias such as al2023@v20260714").optional(),
         })
-        .default({ enabled: false })
+        .prefault({})
         .describe("Karpenter with its node pools (off by default)."),
     })
     .describe("The stage's EKS cluster (query mesh, notebooks, EMR on EKS); it comes with the private network."),
   spark: z
     .strictObject({
-      releaseLabel: z.string().regex(/^emr-\d+\.\d+\.\d+$/, "must be an EMR release label such as emr-6.15.0").default("emr-6.15.0"),
-      serverlessReleaseLabel: z.string().regex(/^emr-\d+\.\d+\.\d+$/, "must be an EMR release label such as emr-7.5.0").default("emr-7.5.0"),
+      releaseLabel: z.string().regex(/^emr-\d+\.\d+\.\d+$/, "must be an EMR release label such as emr-6.15.0").default(defaults.spark.releaseLabel),
+      serverlessReleaseLabel: z.string().regex(/^emr-\d+\.\d+\.\d+$/, "must be an EMR release label such as emr-7.5.0").default(defaults.spark.serverlessReleaseLabel),
       tlsCertificatesS3Uri: z
         .string()
         .regex(/^s3:\/\/[a-z0-9.-]{3,63}\/.+\.zip$/, "must be an s3:// URI of a .zip of PEM certificates")
@@ -284,13 +335,13 @@ export const stageConfigSchema = z.strictObject({
         .default("create")
         .describe("With EMR on EKS: create EMR on EKS's service-linked role (a fresh account has none), or use the account's existing one."),
     })
-    .default({ releaseLabel: "emr-6.15.0", serverlessReleaseLabel: "emr-7.5.0", emrContainersServiceLinkedRole: "create" }),
+    .prefault({}),
   queryMesh: z
     .strictObject({
       enabled: z.boolean().default(false).describe("Trino or Starburst on the cluster, over the Glue lake."),
-      engine: z.enum(["trino", "starburst"]).default("trino"),
-      accessControl: z.enum(["file", "ranger", "privacera"]).default("file").describe("file: rules from the domain registry (never in prod)."),
-      workers: z.strictObject({ min: positiveInt, max: positiveInt }).default({ min: 2, max: 10 }),
+      engine: z.enum(["trino", "starburst"]).default(defaults.queryMesh.engine),
+      accessControl: z.enum(["file", "ranger", "privacera"]).default(defaults.queryMesh.accessControl).describe("file: rules from the domain registry (never in prod)."),
+      workers: z.strictObject({ min: positiveInt, max: positiveInt }).default(defaults.queryMesh.workers),
       tlsCertificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/.+$/, "must be an ACM certificate ARN").optional(),
       internalTls: z
         .boolean()
@@ -332,7 +383,7 @@ export const stageConfigSchema = z.strictObject({
         .optional()
         .describe("S3's address ranges for the pods' egress policy; default: the region's S3 prefix list (com.amazonaws.<region>.s3)."),
     })
-    .default({ enabled: false, engine: "trino", accessControl: "file", workers: { min: 2, max: 10 } }),
+    .prefault({}),
   workflow: z
     .strictObject({
       operatorCidrs: z
@@ -340,7 +391,7 @@ export const stageConfigSchema = z.strictObject({
         .default([])
         .describe("Operator networks (VPN, peered office ranges) admitted to the MWAA web server and REST API on 443; the VPC's own clients need none."),
     })
-    .default({ operatorCidrs: [] })
+    .prefault({})
     .describe("Settings of every domain's MWAA environment."),
   notebooks: z
     .strictObject({
@@ -360,11 +411,11 @@ export const stageConfigSchema = z.strictObject({
         .default({ kind: "dummy" }),
       adminUsers: z.array(z.string().min(1)).default([]),
       allowedUsers: z.array(z.string().min(1)).optional(),
-      storageGiB: positiveInt.max(1024).default(20),
-      cullTimeoutSeconds: positiveInt.default(3600),
+      storageGiB: positiveInt.max(1024).default(defaults.notebooks.storageGiB),
+      cullTimeoutSeconds: positiveInt.default(defaults.notebooks.cullTimeoutSeconds),
       hostname: z.string().optional(),
       tlsCertificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/.+$/, "must be an ACM certificate ARN").optional(),
-      realTimeCollaboration: z.boolean().default(true).describe("JupyterLab real-time collaboration and server sharing."),
+      realTimeCollaboration: z.boolean().default(defaults.notebooks.realTimeCollaboration).describe("JupyterLab real-time collaboration and server sharing."),
       profiles: z
         .record(
           z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "profile slugs are lowercase letters, digits and hyphens"),
@@ -393,41 +444,41 @@ export const stageConfigSchema = z.strictObject({
         .optional()
         .describe("Default: the platform image built from components/notebook-hub/image, in the stage's ECR repository."),
     })
-    .default({ enabled: false, authenticator: { kind: "dummy" }, adminUsers: [], storageGiB: 20, cullTimeoutSeconds: 3600, realTimeCollaboration: true }),
+    .prefault({}),
   warehouse: z
     .strictObject({
       enabled: z.boolean().default(false).describe("Redshift Serverless for Looker (needs three AZs)."),
-      baseCapacityRpu: positiveInt.max(512).default(8).describe("Low by default: the service's 128 RPU default is a costly trap."),
-      maxCapacityRpu: positiveInt.max(1024).default(64),
+      baseCapacityRpu: positiveInt.max(512).default(defaults.warehouse.baseCapacityRpu).describe("Low by default: the service's 128 RPU default is a costly trap."),
+      maxCapacityRpu: positiveInt.max(1024).default(defaults.warehouse.maxCapacityRpu),
       usageLimitRpuHours: positiveInt.optional(),
-      usageLimitPeriod: z.enum(["daily", "weekly", "monthly"]).default("monthly"),
-      usageLimitBreachAction: z.enum(["log", "emit-metric", "deactivate"]).default("emit-metric"),
-      auditLogRetentionDays: z.number().refine(isLogRetentionDays, `must be one of ${logRetentionDays.join(", ")}`).default(365),
+      usageLimitPeriod: z.enum(["daily", "weekly", "monthly"]).default(defaults.warehouse.usageLimitPeriod),
+      usageLimitBreachAction: z.enum(["log", "emit-metric", "deactivate"]).default(defaults.warehouse.usageLimitBreachAction),
+      auditLogRetentionDays: z.number().refine(isLogRetentionDays, `must be one of ${logRetentionDays.join(", ")}`).default(defaults.warehouse.auditLogRetentionDays),
       allowedSources: z
         .array(z.strictObject({ name: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, "must be a short lowercase name"), cidr: cidr.refine((value) => !value.endsWith("/0"), "must not be a /0") }))
         .default([])
         .describe("Named networks allowed to reach the warehouse (Looker); the query mesh is always allowed."),
     })
-    .default({ enabled: false, baseCapacityRpu: 8, maxCapacityRpu: 64, usageLimitPeriod: "monthly", usageLimitBreachAction: "emit-metric", auditLogRetentionDays: 365, allowedSources: [] }),
+    .prefault({}),
   luigi: z
     .strictObject({
       enabled: z.boolean().default(false).describe("Deprecated migration path: the legacy Luigi central scheduler."),
-      instanceType: z.string().regex(/^[a-z][a-z0-9-]*g[a-z]*\.[a-z0-9]+$/, "must be a Graviton instance type such as t4g.small").default("t4g.small"),
-      luigiVersion: z.string().regex(/^\d+\.\d+\.\d+$/).default("3.8.1"),
+      instanceType: z.string().regex(/^[a-z][a-z0-9-]*g[a-z]*\.[a-z0-9]+$/, "must be a Graviton instance type such as t4g.small").default(defaults.luigi.instanceType),
+      luigiVersion: z.string().regex(/^\d+\.\d+\.\d+$/).default(defaults.luigi.luigiVersion),
       launchDomains: z.array(domainNameSchema).default([]).describe("Domains whose EMR templates Luigi may still launch."),
     })
-    .default({ enabled: false, instanceType: "t4g.small", luigiVersion: "3.8.1", launchDomains: [] }),
+    .prefault({}),
   ingestion: z
     .strictObject({
-      schemaCompatibility: z.enum(["NONE", "DISABLED", "BACKWARD", "BACKWARD_ALL", "FORWARD", "FORWARD_ALL", "FULL", "FULL_ALL"]).default("BACKWARD"),
+      schemaCompatibility: z.enum(["NONE", "DISABLED", "BACKWARD", "BACKWARD_ALL", "FORWARD", "FORWARD_ALL", "FULL", "FULL_ALL"]).default(defaults.streaming.schemaCompatibility),
       flink: z.strictObject({
         artifactKey: z.string().regex(/^code\/[A-Za-z0-9._\/-]+\.(jar|zip)$/, "must be a key under code/ in the artifacts bucket, ending .jar or .zip"),
-        runtime: z.enum(["FLINK-1_15", "FLINK-1_18", "FLINK-1_19", "FLINK-1_20", "FLINK-2_2"] as const).default("FLINK-1_19"),
+        runtime: z.enum(["FLINK-1_15", "FLINK-1_18", "FLINK-1_19", "FLINK-1_20", "FLINK-2_2"] as const).default(defaults.streaming.flinkRuntime),
         stateKey: z
           .enum(["customer-managed", "aws-owned"])
-          .default("customer-managed")
+          .default(defaults.streaming.stateKey)
           .describe("From FLINK-1_20: the state's key; aws-owned only for the update that upgrades an existing application's runtime."),
-        checkpointIntervalSeconds: positiveInt.default(60),
+        checkpointIntervalSeconds: positiveInt.default(defaults.streaming.checkpointIntervalSeconds),
       }),
       sources: z.record(
         z.string().regex(/^[a-z][a-z0-9-]{1,30}$/, "must be a short lowercase name"),
@@ -435,9 +486,9 @@ export const stageConfigSchema = z.strictObject({
           domain: domainNameSchema.optional().describe("The domain whose raw zone collects the events."),
           recordsPerSecond: positiveInt,
           bytesPerSecond: positiveInt,
-          peakFactor: z.number().min(1, "must be at least 1").default(10),
-          capacityMode: z.enum(["PROVISIONED", "ON_DEMAND"]).default("PROVISIONED"),
-          retentionHours: z.number().int().min(168, "must be at least 168 (7 days)").max(8760).default(168),
+          peakFactor: z.number().min(1, "must be at least 1").default(defaults.streaming.peakFactor),
+          capacityMode: z.enum(["PROVISIONED", "ON_DEMAND"]).default(defaults.streaming.capacityMode),
+          retentionHours: z.number().int().min(168, "must be at least 168 (7 days)").max(8760).default(defaults.streaming.retentionHours),
           events: z.record(
             z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,99}$/, "must be an event type name"),
             z.strictObject({ schema: z.record(z.string(), z.unknown()).describe("The Avro schema (a record)."), compatibility: z.enum(["NONE", "DISABLED", "BACKWARD", "BACKWARD_ALL", "FORWARD", "FORWARD_ALL", "FULL", "FULL_ALL"]).optional() }),
@@ -448,27 +499,9 @@ export const stageConfigSchema = z.strictObject({
     .optional(),
   importer: z
     .strictObject({
-      sources: z.record(
-        z.string().regex(/^[a-z][a-z0-9-]{1,30}$/, "must be a short lowercase name"),
-        z.strictObject({
-          domain: domainNameSchema,
-          kind: z.enum(["aurora", "jdbc"]),
-          engine: z.enum(["postgresql", "mysql"]).optional(),
-          clusterIdentifier: z.string().optional(),
-          endpoint: z.string().optional(),
-          database: z.string().optional(),
-          jdbcUrl: z.string().regex(/^jdbc:/, "must start with jdbc:").optional(),
-          port: positiveInt.max(65535).optional(),
-          imageTag: imageTag.optional().describe("Tag of the domain's spark image the import runs in; default: the domain's needs.spark.imageTag."),
-          secretArn: z.string().regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, "must be a Secrets Manager secret ARN"),
-          databaseSecurityGroupId: z.string().regex(/^sg-[0-9a-f]+$/, "must be a security group id").optional(),
-          schedule: z.string().min(1),
-          tables: z.record(
-            z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, "must be a lowercase Glue identifier"),
-            z.strictObject({ sourceTable: z.string().optional(), mode: z.enum(["full", "incremental"]), keyColumns: z.array(z.string()).optional(), watermarkColumn: z.string().optional() }),
-          ),
-        }),
-      ),
+      sources: z
+        .record(z.string().regex(/^[a-z][a-z0-9-]{1,30}$/, "must be a short lowercase name"), importSourceSchema)
+        .describe("Operational databases to import, by name; each is an aurora or a jdbc source (kind), with the keys of its kind."),
     })
     .optional(),
   lake: z
@@ -492,21 +525,12 @@ export const stageConfigSchema = z.strictObject({
         })
         .default({ CROSS_ACCOUNT_VERSION: "4", SET_CONTEXT: "TRUE" })
         .describe("Lake Formation settings parameters. The settings are replaced whole: carry the account's values."),
-      landingExpirationDays: positiveInt.max(3650).default(14).describe("Landing files are deleted after this many days."),
-      noncurrentVersionExpirationDays: positiveInt.max(3650).default(30),
-      intelligentTieringAfterDays: z.number().int().nonnegative().max(3650).default(0).describe("Curated data moves to Intelligent-Tiering after this many days."),
-      abortIncompleteMultipartUploadDays: positiveInt.max(365).default(7),
+      landingExpirationDays: positiveInt.max(3650).default(defaults.lake.landingExpirationDays).describe("Landing files are deleted after this many days."),
+      noncurrentVersionExpirationDays: positiveInt.max(3650).default(defaults.lake.noncurrentVersionExpirationDays),
+      intelligentTieringAfterDays: z.number().int().nonnegative().max(3650).default(defaults.lake.intelligentTieringAfterDays).describe("Curated data moves to Intelligent-Tiering after this many days."),
+      abortIncompleteMultipartUploadDays: positiveInt.max(365).default(defaults.lake.abortIncompleteMultipartUploadDays),
     })
-    .default({
-      adminRoleArns: [],
-      readOnlyAdminArns: [],
-      trustedResourceOwners: [],
-      lakeFormationParameters: { CROSS_ACCOUNT_VERSION: "4", SET_CONTEXT: "TRUE" },
-      landingExpirationDays: 14,
-      noncurrentVersionExpirationDays: 30,
-      intelligentTieringAfterDays: 0,
-      abortIncompleteMultipartUploadDays: 7,
-    }),
+    .prefault({}),
   domains: z
     .record(z.string(), domainOverrideSchema.nullable())
     .default({})
@@ -520,4 +544,5 @@ export type DomainNeeds = z.output<typeof domainNeedsSchema>;
 export type DomainOverride = z.output<typeof domainOverrideSchema>;
 export type DataProduct = z.output<typeof dataProductSchema>;
 export type LakeZone = (typeof lakeZones)[number];
+export type ImportSourceConfig = z.output<typeof importSourceSchema>;
 export type NodeGroupConfig = z.output<typeof nodeGroupSchema>;

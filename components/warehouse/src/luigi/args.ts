@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { platformDefaults } from "@data-platform/conventions";
 import type { DataLake } from "@data-platform/data-lake";
 import { cidrListProblems } from "../shared/network";
 
@@ -39,8 +40,8 @@ export interface LegacyLuigiSchedulerArgs {
 }
 
 export const luigiDefaults = {
-  instanceType: "t4g.small",
-  luigiVersion: "3.8.1",
+  // instanceType, luigiVersion: shared with the stage config.
+  ...platformDefaults.luigi,
   port: 8082,
   rootVolumeSizeGiB: 20,
   imageId: "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64",

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { DataLake } from "@data-platform/data-lake";
 import { sourceProblems, type NetworkSource } from "../shared/network";
 import { sqlIdentifierPattern } from "./sql";
-import { isLogRetentionDays, logRetentionDays } from "@data-platform/conventions";
+import { isLogRetentionDays, logRetentionDays, platformDefaults } from "@data-platform/conventions";
 
 /** A domain whose analytics data products Looker reads through Spectrum. */
 export interface SpectrumDomainArgs {
@@ -92,17 +92,14 @@ export interface WarehouseArgs {
 }
 
 export const warehouseDefaults = {
-  baseCapacityRpu: 8,
-  maxCapacityRpu: 64,
+  // baseCapacityRpu, maxCapacityRpu, usageLimitPeriod, usageLimitBreachAction, auditLogRetentionDays: shared with the stage config.
+  ...platformDefaults.warehouse,
   usageLimitHoursAtBase: 240,
-  usageLimitPeriod: "monthly",
-  usageLimitBreachAction: "emit-metric",
   databaseName: "analytics",
   adminUsername: "warehouse_admin",
   lookerUserName: "looker",
   lookerScratchSchema: "looker_scratch",
   port: 5439,
-  auditLogRetentionDays: 365,
 } as const;
 
 export { logRetentionDays };
