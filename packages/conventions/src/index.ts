@@ -3,3 +3,4 @@ export * from "./tags";
 export * from "./arns";
 export * from "./cidr";
 export * from "./vocabulary";
+export * from "./problems";
