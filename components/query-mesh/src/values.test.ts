@@ -1,6 +1,6 @@
 import { validateAgainstSchemaFile, validateChartValues } from "@data-platform/helm-charts";
 import { describe, expect, it } from "vitest";
-import { defaultCoordinatorResources, defaultWorkerResources, privaceraPropertiesSchema, privaceraValuesProblems, queryMeshArgsProblems, type QueryMeshArgs } from "./args";
+import { defaultCoordinatorResources, defaultWorkerResources, privaceraPropertiesSchema, privaceraValuesProblems, queryMeshArgsProblems, queryMeshProblems, type QueryMeshArgs } from "./args";
 import { catalogProperties, fileAccessRules, heapSizeFor, parseProperties, passwordFileLine, rangerAccessControlProperties } from "./catalogs";
 import { loadBalancerAnnotations, queryNetworkFlows } from "./queryMesh";
 import { starburstValues, trinoValues, type EngineValuesArgs } from "./values";
@@ -142,28 +142,28 @@ describe("args", () => {
 
   it("fails when production Starburst has no plugin credentials for its policy service", () => {
     const production = { ...base, production: true, engine: "starburst" as const, starburst: { licenseSecret: "l", registryUsername: "u", registryPassword: "p" }, tlsCertificateArn: "arn:aws:acm:eu-west-1:1:certificate/x" };
-    expect(queryMeshArgsProblems({ ...production, accessControl: "ranger", ranger })).toContain("ranger.credentials (the plugin's user on the policy service) are required in production");
-    expect(queryMeshArgsProblems({ ...production, accessControl: "ranger", ranger: { ...ranger, credentials: { username: "u", password: "p" } } })).toEqual([]);
+    expect(queryMeshProblems({ ...production, accessControl: "ranger", ranger })).toContain("ranger.credentials (the plugin's user on the policy service) are required in production");
+    expect(queryMeshProblems({ ...production, accessControl: "ranger", ranger: { ...ranger, credentials: { username: "u", password: "p" } } })).toEqual([]);
   });
 
   it("checks what can be checked in Privacera's private chart values: no plain credentials, pinned images", () => {
     expect(privaceraValuesProblems({ ranger: { image: { repository: "r", tag: "9.1.0" }, existingSecret: "admin" } })).toEqual([]);
     expect(privaceraValuesProblems({ ranger: { adminPassword: "hunter2", image: { tag: "latest" } }, sidecars: [{ image: "busybox" }] })).toEqual([
-      "privacera.values.ranger.adminPassword looks like a credential in plain values: create a Kubernetes Secret and pass its name",
-      'privacera.values.ranger.image.tag must pin an image tag, not "latest"',
-      'privacera.values.sidecars[0].image must pin an image tag ("busybox")',
+      { path: "privacera.values.ranger.adminPassword", message: "privacera.values.ranger.adminPassword looks like a credential in plain values: create a Kubernetes Secret and pass its name" },
+      { path: "privacera.values.ranger.image.tag", message: 'privacera.values.ranger.image.tag must pin an image tag, not "latest"' },
+      { path: "privacera.values.sidecars[0].image", message: 'privacera.values.sidecars[0].image must pin an image tag ("busybox")' },
     ]);
   });
 
   it("fails when production uses file access control or has no TLS certificate", () => {
-    const problems = queryMeshArgsProblems({ ...base, production: true });
+    const problems = queryMeshProblems({ ...base, production: true });
     expect(problems).toContain(`accessControl "file" is for development only; production needs "privacera" or "ranger"`);
     expect(problems).toContain("production needs tlsCertificateArn: Looker connects over TLS");
-    expect(queryMeshArgsProblems({ ...base, production: true, accessControl: "ranger", ranger, tlsCertificateArn: "arn:aws:acm:eu-west-1:1:certificate/x" })).toEqual([]);
+    expect(queryMeshProblems({ ...base, production: true, accessControl: "ranger", ranger, tlsCertificateArn: "arn:aws:acm:eu-west-1:1:certificate/x" })).toEqual([]);
   });
 
   it("admits only real, internal ranges to the load balancer and the S3 egress", () => {
-    expect(queryMeshArgsProblems({ ...base, allowedSourceCidrs: ["10.0.0.0/8", "0.0.0.0/0", "10.0.0.5/24"], s3EgressCidrs: ["999.1.1.1/40"] })).toEqual([
+    expect(queryMeshProblems({ ...base, allowedSourceCidrs: ["10.0.0.0/8", "0.0.0.0/0", "10.0.0.5/24"], s3EgressCidrs: ["999.1.1.1/40"] })).toEqual([
       expect.stringMatching(/^s3EgressCidrs: /),
       'allowedSourceCidrs: "0.0.0.0/0" is wider than a /8: the query endpoint is internal only',
       expect.stringMatching(/^allowedSourceCidrs: .*host bits set/),
@@ -171,7 +171,7 @@ describe("args", () => {
   });
 
   it("lists every problem at once", () => {
-    const problems = queryMeshArgsProblems({
+    const problems = queryMeshProblems({
       ...base,
       engine: "starburst",
       accessControl: "privacera",
@@ -192,8 +192,31 @@ describe("args", () => {
     );
   });
 
+  it("reports each problem at its argument's path, for a caller to file under its own key", () => {
+    const problems = queryMeshArgsProblems({
+      ...base,
+      production: true,
+      engine: "starburst",
+      accessControl: "file",
+      workers: { min: 5, max: 2 },
+      domains: [{ name: "orders", products: [] }],
+      coordinatorResources: { requests: { cpu: "2", memory: "8Gi" }, limits: { memory: "8G" } },
+      allowedSourceCidrs: ["10.0.0.0/8", "0.0.0.0/0"],
+    });
+    expect(problems.map((problem) => problem.path)).toEqual([
+      "starburst",
+      "accessControl",
+      "tlsCertificateArn",
+      "domains.orders.products",
+      "workers",
+      "coordinatorResources.limits.memory",
+      "allowedSourceCidrs[1]",
+    ]);
+    expect(problems.map((problem) => problem.message)).toEqual(queryMeshProblems({ ...base, production: true, engine: "starburst", accessControl: "file", workers: { min: 5, max: 2 }, domains: [{ name: "orders", products: [] }], coordinatorResources: { requests: { cpu: "2", memory: "8Gi" }, limits: { memory: "8G" } }, allowedSourceCidrs: ["10.0.0.0/8", "0.0.0.0/0"] }));
+  });
+
   it("fails when the policy service URL is not http(s)", () => {
-    expect(queryMeshArgsProblems({ ...base, accessControl: "ranger", ranger: { policyRestUrl: "ftp://x", serviceName: "s" } }).join("\n")).toMatch(/policyRestUrl must be an http\(s\) URL/);
+    expect(queryMeshProblems({ ...base, accessControl: "ranger", ranger: { policyRestUrl: "ftp://x", serviceName: "s" } }).join("\n")).toMatch(/policyRestUrl must be an http\(s\) URL/);
   });
 });
 
