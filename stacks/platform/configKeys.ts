@@ -48,6 +48,7 @@ export const argKeys: readonly ArgKey[] = [
   ...same("queryMesh", "queryMesh", ["engine", "workers", "coordinatorResources", "workerResources", "accessControl", "ranger", "privacera", "starburst", "tlsCertificateArn", "s3EgressCidrs"]),
   // The mesh exposes every enabled domain's data products (the registry's `dataProducts`).
   domainFile("queryMesh", "domains.*", "dataProducts"),
+  domainFile("queryMesh", "domains.*.products", "dataProducts"),
 
   ...common("notebooks"),
   ...same("notebooks", "notebooks", ["authenticator", "adminUsers", "allowedUsers", "cullTimeoutSeconds", "hostname", "tlsCertificateArn", "realTimeCollaboration", "profiles", "singleuserImage"]),

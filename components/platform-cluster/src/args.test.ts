@@ -59,6 +59,8 @@ describe("platformClusterArgsProblems", () => {
       { path: "nodeGroups.query.desiredSize", message: "sizes must satisfy minSize <= desiredSize <= maxSize, got 3/2/5" },
       { path: "nodeGroups.query.diskSizeGiB", message: "must be a whole number from 20 to 16384, got 10" },
     ]);
+    const over = { ...prodArgs().nodeGroups, query: { instanceTypes: ["r7g.xlarge"], minSize: 0, desiredSize: 4, maxSize: 3 } };
+    expect(problems(prodArgs({ nodeGroups: over }))).toEqual([{ path: "nodeGroups.query.maxSize", message: "sizes must satisfy minSize <= desiredSize <= maxSize, got 0/4/3" }]);
     const zero = { ...prodArgs().nodeGroups, query: { instanceTypes: ["r7g.xlarge"], minSize: 0, desiredSize: 0, maxSize: 0 } };
     expect(problems(prodArgs({ nodeGroups: zero }))).toEqual([{ path: "nodeGroups.query.maxSize", message: "must be at least 1, got 0" }]);
   });

@@ -274,7 +274,9 @@ export function platformClusterArgsProblems(args: PlatformClusterArgs): ArgsProb
       if (!Number.isInteger(size) || size < 0) add(`${where}.${key}`, `must be a whole number, 0 or more, got ${size}`);
     }
     if (Number.isInteger(spec.maxSize) && spec.maxSize < 1) add(`${where}.maxSize`, `must be at least 1, got ${spec.maxSize}`);
-    if (spec.minSize > spec.desiredSize || spec.desiredSize > spec.maxSize) add(`${where}.desiredSize`, `sizes must satisfy minSize <= desiredSize <= maxSize, got ${sizes.join("/")}`);
+    // At the size that breaks the order: desiredSize under minSize, or maxSize under desiredSize.
+    if (spec.minSize > spec.desiredSize) add(`${where}.desiredSize`, `sizes must satisfy minSize <= desiredSize <= maxSize, got ${sizes.join("/")}`);
+    else if (spec.desiredSize > spec.maxSize) add(`${where}.maxSize`, `sizes must satisfy minSize <= desiredSize <= maxSize, got ${sizes.join("/")}`);
     const disk = spec.diskSizeGiB ?? 50;
     // The EKS-optimised AL2023 AMIs need a 20 GiB root volume.
     if (!Number.isInteger(disk) || disk < 20 || disk > 16384) add(`${where}.diskSizeGiB`, `must be a whole number from 20 to 16384, got ${disk}`);
