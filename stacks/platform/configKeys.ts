@@ -1,4 +1,4 @@
-import { splitKeyPath, type ConfigIssue, type PlatformConfig } from "@data-platform/config";
+import { formatPath, splitKeyPath, type ConfigIssue, type PlatformConfig } from "@data-platform/config";
 import { formatArgsProblem, type ArgsProblem } from "@data-platform/conventions";
 
 /** The components whose args the stage builds from its configuration, by the config key of each. */
@@ -62,12 +62,6 @@ const componentKeys: Readonly<Record<ConfiguredComponent, string>> = { cluster: 
 
 type Key = string | number;
 
-function keyPath(keys: readonly Key[]): string {
-  let text = "";
-  for (const key of keys) text += typeof key === "number" ? `[${key}]` : text === "" ? key : `.${key}`;
-  return text;
-}
-
 /** The row naming the longest prefix of `path`, with the name `*` stood for and the rest of the path. */
 function lookup(component: ConfiguredComponent, path: readonly Key[]): { row: ArgKey; name?: string; rest: Key[] } | undefined {
   let best: { row: ArgKey; name?: string; rest: Key[]; length: number } | undefined;
@@ -104,7 +98,7 @@ export function argIssue(config: PlatformConfig, component: ConfiguredComponent,
   const found = problem.path === "" ? undefined : lookup(component, splitKeyPath(problem.path));
   if (!found) return { file: stageFile, path: `data-platform:${componentKeys[component]}`, message: formatArgsProblem(problem) };
   const message = withoutArgPath(problem);
-  const key = keyPath([...(found.row.key === "" ? [] : splitKeyPath(found.row.key.replace("*", found.name ?? "*"))), ...found.rest]);
+  const key = formatPath([...(found.row.key === "" ? [] : splitKeyPath(found.row.key.replace("*", found.name ?? "*"))), ...found.rest]);
   if (found.row.from === "domain") {
     const domain = config.domains.find((candidate) => candidate.name === found.name);
     const overridable = key.startsWith("needs.");
