@@ -93,12 +93,13 @@ describe("platform stack", () => {
     expect(result.error).toBeInstanceOf(ConfigError);
     const lines = (result.error as ConfigError).issues.map((issue) => `${issue.file}: ${issue.path}: ${issue.message}`);
     expect(lines).toEqual([
-      expect.stringMatching(/Pulumi\.dev\.yaml: data-platform:notebooks: authenticator\.clientId is required for github$/),
-      expect.stringMatching(/Pulumi\.dev\.yaml: data-platform:notebooks: authenticator\.clientSecret .* is required for github$/),
-      expect.stringMatching(/Pulumi\.dev\.yaml: data-platform:notebooks: authenticator\.oauthCallbackUrl is required when hostname is not set$/),
+      // Each at the key its argument came from, the message without the argument's path.
+      expect.stringMatching(/Pulumi\.dev\.yaml: data-platform:notebooks\.authenticator\.clientId: is required for github$/),
+      expect.stringMatching(/Pulumi\.dev\.yaml: data-platform:notebooks\.authenticator\.clientSecret: \(a Pulumi secret\) is required for github$/),
+      expect.stringMatching(/Pulumi\.dev\.yaml: data-platform:notebooks\.authenticator\.oauthCallbackUrl: is required when hostname is not set$/),
       // The orders domain's groups are not GitHub teams: filed against the domain's own file.
       expect.stringMatching(/domains\/orders\.yaml: needs\.notebooks\.groups: "analysts-orders" must be "org:team" for github \(or the stage's data-platform:domains\.orders\.needs override\)$/),
-      expect.stringMatching(/Pulumi\.dev\.yaml: data-platform:notebooks: cullTimeoutSeconds must be an integer >= 300, got 60$/),
+      expect.stringMatching(/Pulumi\.dev\.yaml: data-platform:notebooks\.cullTimeoutSeconds: must be an integer >= 300, got 60$/),
       // The file is shown relative to the working directory (the repository root, or the project under Nx).
       expect.stringMatching(new RegExp(`Pulumi\\.dev\\.yaml: data-platform:ingestion\\.sources\\.${source}\\.events\\.${event!}\\.schema: the Avro schema has type "enum", expected "record"$`)),
       expect.stringMatching(new RegExp(`Pulumi\\.dev\\.yaml: data-platform:ingestion\\.sources\\.${source}\\.events\\.${event!}\\.schema: the Avro schema has no fields array$`)),

@@ -20,12 +20,13 @@ import { DataLake, dataLakeDomainProblems, lakeReaderTagKey, type DataLakeDomain
 import { DomainWorkflowEnv } from "@data-platform/domain-workflow-env";
 import { EphemeralSparkCluster } from "@data-platform/ephemeral-spark-cluster";
 import { DatabaseImporter, type DatabaseSourceArgs } from "@data-platform/database-importer";
-import { defaultProfiles, formatNotebookHubProblem, NotebookHub, notebookHubArgsProblems, type NotebookHubArgs, type NotebookHubArgsProblem } from "@data-platform/notebook-hub";
-import { karpenterSettings, PlatformCluster, platformClusterArgsProblems, validateKarpenterNodePools, type PlatformClusterArgs } from "@data-platform/platform-cluster";
+import { defaultProfiles, NotebookHub, notebookHubArgsProblems, type NotebookHubArgs } from "@data-platform/notebook-hub";
+import { PlatformCluster, platformClusterArgsProblems, type PlatformClusterArgs } from "@data-platform/platform-cluster";
 import { defaultCoordinatorResources, defaultWorkerResources, QueryMesh, queryMeshArgsProblems, type QueryMeshArgs, type QueryResources } from "@data-platform/query-mesh";
 import { avroSchemaProblems, StreamingIngestion } from "@data-platform/streaming-ingestion";
 import { legacyLuigiSchedulerIfEnabled, Warehouse } from "@data-platform/warehouse";
 import { contractVersion, type DomainContract, type IngestionContract, type PlatformContract } from "@data-platform/platform-contract";
+import { argIssue } from "./configKeys";
 
 /** The directory holding this stack's files (`domains/`, `Pulumi.<stage>.yaml`), compiled or not. */
 export const programDir = path.basename(__dirname) === "dist" ? path.dirname(__dirname) : __dirname;
@@ -506,21 +507,6 @@ export function lakeDomains(config: PlatformConfig): DataLakeDomainArgs[] {
 }
 
 /**
- * Where NotebookHub's arguments come from in the configuration, by argument path: a domain's groups from its
- * registry file (or the stage's override of its needs); any other argument from the stage's `notebooks` key.
- */
-const notebookArgKeys: readonly { argPath: (domain: string) => string; source: "domain"; key: string }[] = [{ argPath: (domain) => `domains.${domain}.groups`, source: "domain", key: "needs.notebooks.groups" }];
-
-/** A notebook hub problem, filed where its value comes from (`notebookArgKeys`). */
-function notebookIssue(config: PlatformConfig, problem: NotebookHubArgsProblem): ConfigIssue {
-  for (const domain of config.domains) {
-    const entry = notebookArgKeys.find((candidate) => candidate.argPath(domain.name) === problem.path);
-    if (entry) return { file: domain.file, path: entry.key, message: `${problem.message} (or the stage's data-platform:domains.${domain.name}.needs override)` };
-  }
-  return { file: config.sources.configFile, path: "data-platform:notebooks", message: formatNotebookHubProblem(problem) };
-}
-
-/**
  * Whether the `query` node group can run the engine: the coordinator's and a worker's requests (and memory limits,
  * which size the JVM heap) fit one node of each instance type, and `maxSize` nodes hold the coordinator and
  * `workers.max` workers. Instance types outside the families the sizing table knows are not checked. Pure.
@@ -577,24 +563,44 @@ export function notebookNodeGroupProblems(config: PlatformConfig): string[] {
 }
 
 /**
+ * Which node groups the stage's services need, a rule of this stage's composition (no component knows both the
+ * cluster and the services on it): the query mesh and the notebooks each run on their own dedicated group, and a
+ * group for a service the stage does not run is paid for and idle. Pure.
+ */
+export function nodeGroupCompositionIssues(config: PlatformConfig): ConfigIssue[] {
+  const file = config.sources.configFile;
+  const groups = config.cluster.nodeGroups;
+  const issues: ConfigIssue[] = [];
+  const services = [
+    { group: "query", enabled: config.queryMesh.enabled, service: "the query mesh", key: "queryMesh", runs: "its pods run there" },
+    { group: "notebooks", enabled: config.notebooks.enabled, service: "notebooks", key: "notebooks", runs: "the servers run there" },
+  ];
+  for (const { group, enabled, service, key, runs } of services) {
+    const verb = service === "notebooks" ? "are" : "is";
+    if (enabled && !groups[group]) issues.push({ file, path: "data-platform:cluster.nodeGroups", message: `${service} ${verb} enabled: add a "${group}" node group (${runs})` });
+    if (!enabled && groups[group]) issues.push({ file, path: `data-platform:cluster.nodeGroups.${group}`, message: `${service} ${verb} not enabled in this stage: remove the node group (nothing would run there) or enable data-platform:${key}` });
+  }
+  return issues;
+}
+
+/**
  * What the cluster and the in-cluster services would refuse at construction, checked before any resource is
- * registered: a bad combination of config values stops the program with errors naming the file and the config key,
- * and never half-runs it. The components validate again when constructed (they are used outside this program too).
+ * registered: each component's own rules (its pure `*ArgsProblems` helper, the one the constructor throws) on the
+ * args this program builds, and the rules of the stage's composition. Every problem is filed under the config key
+ * its argument came from (`argIssue`, the table in configKeys.ts), so a bad value stops the program with one error
+ * naming the file, the line and the key, and never half-runs it.
  */
 export function preflight(config: PlatformConfig): void {
   const file = config.sources.configFile;
-  const clusterArgs = platformClusterArgs(config);
-  const karpenter = karpenterSettings(clusterArgs.karpenter);
   const issues: ConfigIssue[] = [
-    // A domain's zones come from its registry file (checked there against its products) merged with the stage's override.
-    ...dataLakeDomainProblems(lakeDomains(config)).map(({ path, message }) => ({ file, path: `data-platform:${path.replace(/\.zones$/, ".needs.zones")}`, message })),
-    ...platformClusterArgsProblems(clusterArgs).map((message) => ({ file, path: "data-platform:cluster", message })),
-    ...(karpenter ? validateKarpenterNodePools(karpenter.nodePools, { ...clusterArgs.controllerTags }, karpenter.amiAlias) : []).map((message) => ({ file, path: "data-platform:cluster.karpenter", message })),
-    ...(config.queryMesh.enabled ? queryMeshArgsProblems(queryMeshArgs(config)) : []).map((message) => ({ file, path: "data-platform:queryMesh", message })),
+    ...nodeGroupCompositionIssues(config),
+    ...dataLakeDomainProblems(lakeDomains(config)).map((problem) => argIssue(config, "lake", problem)),
+    ...platformClusterArgsProblems(platformClusterArgs(config)).map((problem) => argIssue(config, "cluster", problem)),
+    ...(config.queryMesh.enabled ? queryMeshArgsProblems(queryMeshArgs(config)) : []).map((problem) => argIssue(config, "queryMesh", problem)),
     ...(config.queryMesh.enabled ? queryNodeGroupProblems(config) : []).map((message) => ({ file, path: "data-platform:cluster.nodeGroups.query", message })),
     ...(config.notebooks.enabled ? notebookNodeGroupProblems(config) : []).map((message) => ({ file, path: "data-platform:cluster.nodeGroups.notebooks", message })),
     // The cluster and lake are never read by the notebook hub's validation.
-    ...(config.notebooks.enabled ? notebookHubArgsProblems(notebookHubArgs(config) as NotebookHubArgs) : []).map((problem) => notebookIssue(config, problem)),
+    ...(config.notebooks.enabled ? notebookHubArgsProblems(notebookHubArgs(config) as NotebookHubArgs) : []).map((problem) => argIssue(config, "notebooks", problem)),
   ];
   // Event schemas are the ingestion config most often wrong; the Glue Schema Registry would refuse them mid-update.
   for (const [source, definition] of Object.entries(config.ingestion?.sources ?? {})) {

@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { classifications, type Classification } from "@data-platform/conventions";
+import { classifications, type ArgsProblem, type Classification } from "@data-platform/conventions";
 
 /** Zones a domain may store data in. */
 export type DomainZone = "raw" | "analytics";
@@ -86,10 +86,7 @@ export const maxLfTagValues = 1000;
 const domainNamePattern = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
 /** A problem with an argument: `path` names it (`domains.<name>.zones`), `message` says what is wrong. */
-export interface DataLakeArgsProblem {
-  path: string;
-  message: string;
-}
+export type DataLakeArgsProblem = ArgsProblem;
 
 /**
  * The lake's rules for its domains: valid, unique names, at least one zone, and every data product in a zone the

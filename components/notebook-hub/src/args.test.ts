@@ -63,15 +63,15 @@ describe("NotebookHub args", () => {
   it("refuses an image without jupyter-collaboration while collaboration is on, and the chart's sample claiming it", () => {
     const sample = { name: "quay.io/jupyterhub/k8s-singleuser-sample", tag: "4.4.0" };
     expect(notebookHubProblems({ ...base, singleuserImage: { ...sample, collaboration: false } })).toEqual([
-      "singleuserImage: real-time collaboration is on, but the image does not ship jupyter-collaboration; use the platform image (the default), an image that has it, or set realTimeCollaboration: false",
+      "singleuserImage.collaboration: real-time collaboration is on, but the image does not ship jupyter-collaboration; use the platform image (the default), an image that has it, or set realTimeCollaboration: false",
     ]);
     expect(notebookHubProblems({ ...base, singleuserImage: { ...sample, collaboration: true } })).toEqual([
-      "singleuserImage: quay.io/jupyterhub/k8s-singleuser-sample does not ship jupyter-collaboration (z2jh images/singleuser-sample); collaboration must be false",
+      "singleuserImage.collaboration: quay.io/jupyterhub/k8s-singleuser-sample does not ship jupyter-collaboration (z2jh images/singleuser-sample); collaboration must be false",
     ]);
     expect(notebookHubProblems({ ...base, realTimeCollaboration: false, singleuserImage: { ...sample, collaboration: false } })).toEqual([]);
     const profiles = { small: { ...defaultProfiles["small"]!, image: { name: "registry.example.com/spark", tag: "3.5.2", collaboration: false } } };
     expect(notebookHubProblems({ ...base, profiles })).toEqual([
-      "profiles.small.image: real-time collaboration is on, but the image does not ship jupyter-collaboration; use the platform image (the default), an image that has it, or set realTimeCollaboration: false",
+      "profiles.small.image.collaboration: real-time collaboration is on, but the image does not ship jupyter-collaboration; use the platform image (the default), an image that has it, or set realTimeCollaboration: false",
     ]);
   });
 

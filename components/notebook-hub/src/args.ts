@@ -3,6 +3,7 @@ import type { DataLake } from "@data-platform/data-lake";
 import type { PlatformCluster } from "@data-platform/platform-cluster";
 import type * as pulumi from "@pulumi/pulumi";
 import { chartSampleImageName } from "./image";
+import { formatArgsProblem, type ArgsProblem } from "@data-platform/conventions";
 
 /** JupyterHub authenticators the hub supports (oauthenticator entry points, and JupyterHub's dummy for dev). */
 export type AuthenticatorKind = "generic-oidc" | "github" | "google" | "dummy";
@@ -147,15 +148,10 @@ const profileSlug = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const groupOrUser = /^\S+$/;
 
 /** A problem with an argument: `path` names it in `NotebookHubArgs` (`authenticator.clientId`, `domains.<name>.groups`; "" for the args as a whole). */
-export interface NotebookHubArgsProblem {
-  path: string;
-  message: string;
-}
+export type NotebookHubArgsProblem = ArgsProblem;
 
 /** A problem as one line: the message, after its path unless the message already starts with it. */
-export function formatNotebookHubProblem(problem: NotebookHubArgsProblem): string {
-  return problem.path === "" || problem.message.startsWith(problem.path) ? problem.message : `${problem.path}: ${problem.message}`;
-}
+export const formatNotebookHubProblem: (problem: NotebookHubArgsProblem) => string = formatArgsProblem;
 
 /** Every problem of `args`, one line each (see `notebookHubArgsProblems` for the structured form). Pure. */
 export function notebookHubProblems(args: NotebookHubArgs): string[] {
@@ -243,10 +239,10 @@ function imageProblems(where: string, image: NotebookImage, realTimeCollaboratio
   const problems: NotebookHubArgsProblem[] = [];
   if (!pinnedTag(image.tag)) problems.push({ path: `${where}.tag`, message: `${where}.tag must be pinned (not empty or "latest")` });
   if (image.name === chartSampleImageName && image.collaboration) {
-    problems.push({ path: where, message: `${chartSampleImageName} does not ship jupyter-collaboration (z2jh images/singleuser-sample); collaboration must be false` });
+    problems.push({ path: `${where}.collaboration`, message: `${chartSampleImageName} does not ship jupyter-collaboration (z2jh images/singleuser-sample); collaboration must be false` });
   }
   if (realTimeCollaboration && !image.collaboration) {
-    problems.push({ path: where, message: "real-time collaboration is on, but the image does not ship jupyter-collaboration; use the platform image (the default), an image that has it, or set realTimeCollaboration: false" });
+    problems.push({ path: `${where}.collaboration`, message: "real-time collaboration is on, but the image does not ship jupyter-collaboration; use the platform image (the default), an image that has it, or set realTimeCollaboration: false" });
   }
   return problems;
 }

@@ -201,8 +201,8 @@ describe("PlatformCluster add-ons", () => {
     const spark = harness.one("kubernetes:karpenter.sh/v1:NodePool", "platform-karpenter-nodepool-spark");
     expect(spark.inputs["spec"]).toMatchObject({ template: { spec: { taints: [{ key: "data-platform.io/dedicated", value: "spark", effect: "NoSchedule" }] } } });
     await expect(build(prodArgs({ karpenter: { nodePools: { query: { cpuLimit: 8, memoryLimitGiB: 32 } } } }))).rejects.toThrow(
-      /karpenter\.pools\.query: a managed node group has this name/,
+      /karpenter\.nodePools\.query: a managed node group has this name/,
     );
-    await expect(build(prodArgs({ karpenter: { nodePools: { spark: { cpuLimit: 0, memoryLimitGiB: 32 } } } }))).rejects.toThrow(/karpenter\.pools\.spark\.cpuLimit must be a positive integer/);
+    await expect(build(prodArgs({ karpenter: { nodePools: { spark: { cpuLimit: 0, memoryLimitGiB: 32 } } } }))).rejects.toThrow(/karpenter\.nodePools\.spark\.cpuLimit: must be a positive integer/);
   });
 });

@@ -1,6 +1,6 @@
 import { cidrContains, cidrsOverlap, parseCidr, type Cidr } from "./cidr";
-import type { KarpenterNodePoolArgs } from "./karpenterNodePools";
-import { isLogRetentionDays, logRetentionDays, platformDefaults } from "@data-platform/conventions";
+import { karpenterTagProblems, validateKarpenterNodePools, type KarpenterNodePoolArgs } from "./karpenterNodePools";
+import { argsProblemsMessage, isLogRetentionDays, logRetentionDays, platformDefaults, type ArgsProblem } from "@data-platform/conventions";
 
 /** NAT strategy: one gateway for the VPC (cheap, one AZ is a single point of failure) or one per AZ. */
 export type NatGatewayStrategy = "single" | "onePerAz";
@@ -175,94 +175,121 @@ const instanceTypePattern = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 const roleArnPattern = /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/;
 const endpointServicePattern = /^[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+(-[a-z0-9]+)*)*$/;
 
-function checkCidrs(key: string, values: readonly string[], problems: string[]): Cidr[] {
-  const parsed: Cidr[] = [];
-  for (const value of values) {
-    const cidr = parseCidr(value);
-    if (typeof cidr === "string") problems.push(`${key}: ${cidr}`);
-    else parsed.push(cidr);
-  }
-  return parsed;
-}
-
 function duplicates(values: readonly string[]): string[] {
   return [...new Set(values.filter((value, index) => values.indexOf(value) !== index))];
 }
 
-/** Every problem with the args, in one list (empty when valid). Pure: no Pulumi needed. */
-export function platformClusterArgsProblems(args: PlatformClusterArgs): string[] {
-  const problems: string[] = [];
+/**
+ * Every problem with the args, in one list (empty when valid), each at its argument's path (`vpcCidr`,
+ * `apiAccessCidrs[0]`, `nodeGroups.system.minSize`, `karpenter.nodePools.burst`). The constructor throws them;
+ * a program that builds the args from configuration files each under the key it came from. Pure: no Pulumi needed.
+ */
+export function platformClusterArgsProblems(args: PlatformClusterArgs): ArgsProblem[] {
+  const problems: ArgsProblem[] = [];
+  const add = (path: string, message: string) => problems.push({ path, message });
+  const cidrs = (key: string, values: readonly string[]): { cidr: Cidr; at: string }[] =>
+    values.flatMap((value, index) => {
+      const cidr = parseCidr(value);
+      if (typeof cidr !== "string") return [{ cidr, at: `${key}[${index}]` }];
+      add(`${key}[${index}]`, cidr);
+      return [];
+    });
   for (const [key, value] of [["prefix", args.prefix], ["stage", args.stage]] as const) {
-    if (!namePartPattern.test(value)) problems.push(`${key} "${value}" must be lowercase letters and digits with single hyphens`);
+    if (!namePartPattern.test(value)) add(key, `"${value}" must be lowercase letters and digits with single hyphens`);
   }
 
   const vpc = parseCidr(args.vpcCidr);
-  if (typeof vpc === "string") problems.push(`vpcCidr: ${vpc}`);
-  else if (vpc.prefixLength < 16 || vpc.prefixLength > 20) problems.push(`vpcCidr ${vpc.text} must be a /16 to /20`);
-  if (args.availabilityZoneCount !== 2 && args.availabilityZoneCount !== 3) problems.push(`availabilityZoneCount must be 2 or 3, got ${args.availabilityZoneCount}`);
+  if (typeof vpc === "string") add("vpcCidr", vpc);
+  else if (vpc.prefixLength < 16 || vpc.prefixLength > 20) add("vpcCidr", `${vpc.text} must be a /16 to /20`);
+  if (args.availabilityZoneCount !== 2 && args.availabilityZoneCount !== 3) add("availabilityZoneCount", `must be 2 or 3, got ${args.availabilityZoneCount}`);
   if (args.availabilityZones !== undefined) {
-    for (const zone of args.availabilityZones) if (!/^[a-z]$/.test(zone)) problems.push(`availabilityZones: "${zone}" must be an AZ suffix, one lowercase letter such as a`);
-    for (const zone of duplicates(args.availabilityZones)) problems.push(`availabilityZones lists "${zone}" twice`);
-    if (args.availabilityZones.length !== args.availabilityZoneCount) problems.push(`availabilityZones lists ${args.availabilityZones.length} zones, but availabilityZoneCount is ${args.availabilityZoneCount}`);
+    args.availabilityZones.forEach((zone, index) => {
+      if (!/^[a-z]$/.test(zone)) add(`availabilityZones[${index}]`, `"${zone}" must be an AZ suffix, one lowercase letter such as a`);
+    });
+    for (const zone of duplicates(args.availabilityZones)) add("availabilityZones", `lists "${zone}" twice`);
+    if (args.availabilityZones.length !== args.availabilityZoneCount) add("availabilityZones", `lists ${args.availabilityZones.length} zones, but availabilityZoneCount is ${args.availabilityZoneCount}`);
   }
-  if (args.natGateways !== "single" && args.natGateways !== "onePerAz") problems.push(`natGateways must be "single" or "onePerAz", got "${String(args.natGateways)}"`);
-  const reserved = checkCidrs("reservedCidrs", args.reservedCidrs ?? [], problems);
+  if (args.natGateways !== "single" && args.natGateways !== "onePerAz") add("natGateways", `must be "single" or "onePerAz", got "${String(args.natGateways)}"`);
+  const reserved = cidrs("reservedCidrs", args.reservedCidrs ?? []);
   if (typeof vpc !== "string") {
-    for (const range of reserved) if (cidrsOverlap(vpc, range)) problems.push(`vpcCidr ${vpc.text} overlaps the reserved range ${range.text}`);
+    for (const range of reserved) if (cidrsOverlap(vpc, range.cidr)) add(range.at, `${range.cidr.text} overlaps the VPC range ${vpc.text}`);
   }
 
   const endpoints = args.interfaceEndpoints ?? defaultInterfaceEndpoints;
-  for (const service of endpoints) {
-    if (!endpointServicePattern.test(service)) problems.push(`interfaceEndpoints: "${service}" is not a service name such as ecr.api`);
-    if (service === "s3") problems.push('interfaceEndpoints: "s3" always has a gateway endpoint (free); an interface endpoint would charge for lake traffic');
-  }
-  for (const service of duplicates(endpoints)) problems.push(`interfaceEndpoints lists "${service}" twice`);
+  endpoints.forEach((service, index) => {
+    const at = `interfaceEndpoints[${index}]`;
+    if (!endpointServicePattern.test(service)) add(at, `"${service}" is not a service name such as ecr.api`);
+    if (service === "s3") add(at, '"s3" always has a gateway endpoint (free); an interface endpoint would charge for lake traffic');
+  });
+  for (const service of duplicates(endpoints)) add(`interfaceEndpoints[${endpoints.lastIndexOf(service)}]`, `lists "${service}" twice`);
   for (const [key, value] of [["flowLogRetentionDays", args.flowLogRetentionDays], ["controlPlaneLogRetentionDays", args.controlPlaneLogRetentionDays]] as const) {
-    if (value !== undefined && !isLogRetentionDays(value)) problems.push(`${key} must be a CloudWatch Logs retention value (${logRetentionDays.join(", ")}), got ${value}`);
+    if (value !== undefined && !isLogRetentionDays(value)) add(key, `must be a CloudWatch Logs retention value (${logRetentionDays.join(", ")}), got ${value}`);
   }
 
   const version = /^1\.(\d+)$/.exec(args.kubernetesVersion);
-  if (!version) problems.push(`kubernetesVersion "${args.kubernetesVersion}" must be a version such as 1.33`);
-  else if (Number(version[1]) < minimumKubernetesMinor) problems.push(`kubernetesVersion ${args.kubernetesVersion} is older than 1.${minimumKubernetesMinor}, the oldest supported here`);
+  if (!version) add("kubernetesVersion", `"${args.kubernetesVersion}" must be a version such as 1.33`);
+  else if (Number(version[1]) < minimumKubernetesMinor) add("kubernetesVersion", `${args.kubernetesVersion} is older than 1.${minimumKubernetesMinor}, the oldest supported here`);
 
-  for (const cidr of checkCidrs("publicAccessCidrs", args.publicAccessCidrs ?? [], problems)) {
-    if (cidr.prefixLength === 0) problems.push(`publicAccessCidrs: ${cidr.text} would open the API endpoint to the internet; list the ranges that need it`);
+  // The API ranges: never the internet; the private endpoint only from the VPC or a reserved (peered) range.
+  for (const { cidr, at } of cidrs("publicAccessCidrs", args.publicAccessCidrs ?? [])) {
+    if (cidr.prefixLength === 0) add(at, `${cidr.text} would open the API endpoint to the internet; list the ranges that need it`);
   }
-  for (const cidr of checkCidrs("apiAccessCidrs", args.apiAccessCidrs ?? [], problems)) {
-    const inside = (typeof vpc !== "string" && cidrContains(vpc, cidr)) || reserved.some((range) => cidrContains(range, cidr));
-    if (cidr.prefixLength === 0 || !inside) problems.push(`apiAccessCidrs: ${cidr.text} must lie inside the VPC or a reserved (peered) range`);
+  for (const { cidr, at } of cidrs("apiAccessCidrs", args.apiAccessCidrs ?? [])) {
+    const inside = (typeof vpc !== "string" && cidrContains(vpc, cidr)) || reserved.some((range) => cidrContains(range.cidr, cidr));
+    if (cidr.prefixLength === 0 || !inside) add(at, `${cidr.text} must lie inside the VPC${typeof vpc === "string" ? "" : ` (${vpc.text})`} or a reserved (peered) range`);
   }
 
   const admins = args.adminRoleArns ?? [];
   if (admins.length === 0) {
-    problems.push("adminRoleArns must name at least one role: the cluster creator gets no implicit access, so the role that runs `pulumi up` must be an admin");
+    add("adminRoleArns", "must name at least one role: the cluster creator gets no implicit access, so the role that runs `pulumi up` must be an admin");
   }
   const readers = args.readOnlyRoleArns ?? [];
   for (const [key, arns] of [["adminRoleArns", admins], ["readOnlyRoleArns", readers]] as const) {
-    for (const arn of arns) if (!roleArnPattern.test(arn)) problems.push(`${key}: "${arn}" is not an IAM role ARN`);
-    for (const arn of duplicates(arns)) problems.push(`${key} lists ${arn} twice`);
+    arns.forEach((arn, index) => {
+      if (!roleArnPattern.test(arn)) add(`${key}[${index}]`, `"${arn}" is not an IAM role ARN`);
+    });
+    for (const arn of duplicates(arns)) add(`${key}[${arns.lastIndexOf(arn)}]`, `lists ${arn} twice`);
   }
-  for (const arn of admins) if (readers.includes(arn)) problems.push(`${arn} is in both adminRoleArns and readOnlyRoleArns`);
-  for (const arns of [admins, readers]) {
-    for (const key of duplicates(arns.map(accessEntryKeyOfArn))) problems.push(`two access roles share the role name "${key}"; access entries are keyed by role name`);
+  readers.forEach((arn, index) => {
+    if (admins.includes(arn)) add(`readOnlyRoleArns[${index}]`, `${arn} is in both adminRoleArns and readOnlyRoleArns`);
+  });
+  for (const [key, arns] of [["adminRoleArns", admins], ["readOnlyRoleArns", readers]] as const) {
+    for (const name of duplicates(arns.map(accessEntryKeyOfArn))) add(key, `two access roles share the role name "${name}"; access entries are keyed by role name`);
   }
 
-  const groups = Object.entries(args.nodeGroups);
-  if (!args.nodeGroups[systemNodeGroup]) problems.push(`nodeGroups must include "${systemNodeGroup}": CoreDNS and the add-ons run on untainted system nodes`);
-  else if (args.nodeGroups[systemNodeGroup].minSize < 1) problems.push(`nodeGroups.${systemNodeGroup}.minSize must be at least 1 (CoreDNS and the controllers run there)`);
-  for (const [group, spec] of groups) {
+  // Node groups: the system group runs CoreDNS and the add-ons, so it must be there and never scale to zero.
+  const system = args.nodeGroups[systemNodeGroup];
+  if (!system) add("nodeGroups", `must include "${systemNodeGroup}": CoreDNS and the add-ons run on untainted system nodes`);
+  else if (system.minSize < 1) add(`nodeGroups.${systemNodeGroup}.minSize`, "must be at least 1 (CoreDNS and the controllers run there)");
+  for (const [group, spec] of Object.entries(args.nodeGroups)) {
     const where = `nodeGroups.${group}`;
-    if (!nodeGroupNamePattern.test(group)) problems.push(`${where}: node group names are lowercase letters, digits and hyphens, up to 31 characters`);
-    if (spec.instanceTypes.length === 0) problems.push(`${where}.instanceTypes must not be empty`);
-    for (const type of spec.instanceTypes) if (!instanceTypePattern.test(type)) problems.push(`${where}.instanceTypes: "${type}" is not an EC2 instance type`);
-    if (new Set(spec.instanceTypes.map(isGraviton)).size > 1) problems.push(`${where}.instanceTypes mixes Graviton and x86 types; one node group runs one AMI architecture`);
+    if (!nodeGroupNamePattern.test(group)) add(where, "node group names are lowercase letters, digits and hyphens, up to 31 characters");
+    if (spec.instanceTypes.length === 0) add(`${where}.instanceTypes`, "must not be empty");
+    spec.instanceTypes.forEach((type, index) => {
+      if (!instanceTypePattern.test(type)) add(`${where}.instanceTypes[${index}]`, `"${type}" is not an EC2 instance type`);
+    });
+    if (new Set(spec.instanceTypes.map(isGraviton)).size > 1) add(`${where}.instanceTypes`, "mixes Graviton and x86 types; one node group runs one AMI architecture");
     const sizes = [spec.minSize, spec.desiredSize, spec.maxSize];
-    if (sizes.some((size) => !Number.isInteger(size) || size < 0) || spec.maxSize < 1 || spec.minSize > spec.desiredSize || spec.desiredSize > spec.maxSize) {
-      problems.push(`${where}: sizes must be whole numbers with 0 <= minSize <= desiredSize <= maxSize and maxSize >= 1, got ${sizes.join("/")}`);
+    for (const [key, size] of [["minSize", spec.minSize], ["desiredSize", spec.desiredSize], ["maxSize", spec.maxSize]] as const) {
+      if (!Number.isInteger(size) || size < 0) add(`${where}.${key}`, `must be a whole number, 0 or more, got ${size}`);
     }
+    if (Number.isInteger(spec.maxSize) && spec.maxSize < 1) add(`${where}.maxSize`, `must be at least 1, got ${spec.maxSize}`);
+    // At the size that breaks the order: desiredSize under minSize, or maxSize under desiredSize.
+    if (spec.minSize > spec.desiredSize) add(`${where}.desiredSize`, `sizes must satisfy minSize <= desiredSize <= maxSize, got ${sizes.join("/")}`);
+    else if (spec.desiredSize > spec.maxSize) add(`${where}.maxSize`, `sizes must satisfy minSize <= desiredSize <= maxSize, got ${sizes.join("/")}`);
     const disk = spec.diskSizeGiB ?? platformDefaults.cluster.nodeGroupDiskSizeGiB;
     // The EKS-optimised AL2023 AMIs need a 20 GiB root volume.
-    if (!Number.isInteger(disk) || disk < 20 || disk > 16384) problems.push(`${where}.diskSizeGiB must be a whole number from 20 to 16384, got ${disk}`);
+    if (!Number.isInteger(disk) || disk < 20 || disk > 16384) add(`${where}.diskSizeGiB`, `must be a whole number from 20 to 16384, got ${disk}`);
+  }
+
+  // Karpenter: its pools and node class, and no pool named like a managed node group (same label and taint).
+  const karpenter = karpenterSettings(args.karpenter);
+  if (karpenter) {
+    for (const problem of validateKarpenterNodePools(karpenter.nodePools, {}, karpenter.amiAlias)) add(`karpenter.${problem.path}`, problem.message);
+    for (const pool of Object.keys(karpenter.nodePools).sort()) {
+      if (args.nodeGroups[pool]) add(`karpenter.nodePools.${pool}`, "a managed node group has this name: its nodes would carry the same label and taint");
+    }
+    problems.push(...karpenterTagProblems("controllerTags", args.controllerTags ?? {}), ...karpenterTagProblems("tags", args.tags ?? {}));
   }
   return problems;
 }
@@ -270,7 +297,7 @@ export function platformClusterArgsProblems(args: PlatformClusterArgs): string[]
 /** Validates args before anything is created; throws one error listing every problem. */
 export function validatePlatformClusterArgs(name: string, args: PlatformClusterArgs): void {
   const problems = platformClusterArgsProblems(args);
-  if (problems.length > 0) throw new Error(`PlatformCluster "${name}": invalid args:\n${problems.map((problem) => `- ${problem}`).join("\n")}`);
+  if (problems.length > 0) throw new Error(argsProblemsMessage("PlatformCluster", name, problems));
 }
 
 /** Access entry key of a role: its name (last path segment), so entries never depend on list order. */

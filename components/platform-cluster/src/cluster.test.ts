@@ -19,7 +19,7 @@ describe("PlatformCluster control plane", () => {
   });
 
   it("fails when a stage lists 0.0.0.0/0, before registering anything", async () => {
-    await expect(build(prodArgs({ publicAccessCidrs: ["0.0.0.0/0"] }))).rejects.toThrow(/publicAccessCidrs: 0\.0\.0\.0\/0 would open the API endpoint/);
+    await expect(build(prodArgs({ publicAccessCidrs: ["0.0.0.0/0"] }))).rejects.toThrow(/publicAccessCidrs\[0\]: 0\.0\.0\.0\/0 would open the API endpoint/);
   });
 
   it("sends all five control-plane log types to a pre-created, encrypted log group", async () => {
@@ -100,7 +100,7 @@ describe("PlatformCluster control plane", () => {
   });
 
   it("refuses a cluster without an admin: the creator has no implicit access", async () => {
-    await expect(build(devArgs({ adminRoleArns: [] }))).rejects.toThrow(/adminRoleArns must name at least one role: .*pulumi up/);
+    await expect(build(devArgs({ adminRoleArns: [] }))).rejects.toThrow(/adminRoleArns: must name at least one role: .*pulumi up/);
   });
 
   it("creates the IRSA OIDC provider from the cluster's issuer and no self-managed add-ons", async () => {

@@ -156,22 +156,22 @@ describe("validateKarpenterNodePools", () => {
       { "kubernetes.io/cluster/dp-prod-platform": "owned" },
     );
     expect(problems).toEqual([
-      "pools.bad.architectures: \"x86_64\" is not one of \"arm64\", \"amd64\"",
-      "pools.bad.capacityTypes must be a non-empty list",
-      'pools.bad.instanceFamilies: "M7G" is not an EC2 instance family (e.g. m7g, r7i)',
-      "pools.bad.cpuLimit must be a positive integer, got 0",
-      "pools.bad.memoryLimitGiB must be a positive integer, got 1.5",
-      'pools.bad.consolidateAfter: "5 minutes" is not a duration (s/m/h units, e.g. 90s, 1h30m, 720h) or Never',
-      'pools.bad.expireAfter: "30d" is not a duration (s/m/h units, e.g. 90s, 1h30m, 720h) or Never',
-      "pools.bad.taint must be a boolean",
-      "pools.bad.diskSizeGiB must be an integer from 20 to 16384, got 10",
-      "pools.mismatch.instanceFamilies: c7g is arm64, not one of architectures amd64",
-      "pools.Query_Pool: pool names are DNS labels (lowercase letters, digits, hyphens; 63 at most): they name the NodePool, its label and taint",
-      'pools.typo: unknown key "capacityType" (known: instanceFamilies, architectures, capacityTypes, cpuLimit, memoryLimitGiB, consolidateAfter, expireAfter, taint, diskSizeGiB)',
-      'tags: "kubernetes.io/cluster/dp-prod-platform" is set by Karpenter itself; the EC2NodeClass refuses it',
+      { path: "nodePools.bad.architectures", message: '"x86_64" is not one of "arm64", "amd64"' },
+      { path: "nodePools.bad.capacityTypes", message: "must be a non-empty list" },
+      { path: "nodePools.bad.instanceFamilies", message: '"M7G" is not an EC2 instance family (e.g. m7g, r7i)' },
+      { path: "nodePools.bad.cpuLimit", message: "must be a positive integer, got 0" },
+      { path: "nodePools.bad.memoryLimitGiB", message: "must be a positive integer, got 1.5" },
+      { path: "nodePools.bad.consolidateAfter", message: '"5 minutes" is not a duration (s/m/h units, e.g. 90s, 1h30m, 720h) or Never' },
+      { path: "nodePools.bad.expireAfter", message: '"30d" is not a duration (s/m/h units, e.g. 90s, 1h30m, 720h) or Never' },
+      { path: "nodePools.bad.taint", message: "must be a boolean" },
+      { path: "nodePools.bad.diskSizeGiB", message: "must be an integer from 20 to 16384, got 10" },
+      { path: "nodePools.mismatch.instanceFamilies", message: "c7g is arm64, not one of architectures amd64" },
+      { path: "nodePools.Query_Pool", message: "pool names are DNS labels (lowercase letters, digits, hyphens; 63 at most): they name the NodePool, its label and taint" },
+      { path: "nodePools.typo", message: 'unknown key "capacityType" (known: instanceFamilies, architectures, capacityTypes, cpuLimit, memoryLimitGiB, consolidateAfter, expireAfter, taint, diskSizeGiB)' },
+      { path: "tags", message: '"kubernetes.io/cluster/dp-prod-platform" is set by Karpenter itself; the EC2NodeClass refuses it' },
     ]);
-    expect(validateKarpenterNodePools({})).toEqual(["pools: name at least one pool (Karpenter provisions nothing without a NodePool)"]);
-    expect(validateKarpenterNodePools({ general }, {}, "al2023@someday")).toEqual(['amiAlias: "al2023@someday" is not al2023@v<YYYYMMDD> (or al2023@latest)']);
+    expect(validateKarpenterNodePools({})).toEqual([{ path: "nodePools", message: "name at least one pool (Karpenter provisions nothing without a NodePool)" }]);
+    expect(validateKarpenterNodePools({ general }, {}, "al2023@someday")).toEqual([{ path: "amiAlias", message: '"al2023@someday" is not al2023@v<YYYYMMDD> (or al2023@latest)' }]);
   });
 
   it("sizes the shared node class's volume for the pool that asks most", () => {
@@ -256,7 +256,7 @@ describe("createKarpenterNodePools", () => {
 
   it("throws one error listing every problem before registering any Karpenter object", async () => {
     const run = await runProgramSettled(program({ Bad: { cpuLimit: 0, memoryLimitGiB: 8 } }), { stack: "prod", accountId: account });
-    expect(String(run.error)).toMatch(/platform: invalid Karpenter node pools:\n- pools\.Bad: pool names are DNS labels .*\n- pools\.Bad\.cpuLimit must be a positive integer, got 0$/);
+    expect(String(run.error)).toMatch(/platform: invalid Karpenter node pools:\n- nodePools\.Bad: pool names are DNS labels .*\n- nodePools\.Bad\.cpuLimit: must be a positive integer, got 0$/);
     expect([...run.harness.byType(nodeClassType), ...run.harness.byType(nodePoolType)]).toEqual([]);
   });
 

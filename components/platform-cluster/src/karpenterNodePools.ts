@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { formatArgsProblem, type ArgsProblem } from "@data-platform/conventions";
 import { isGraviton } from "./args";
 import { dedicatedTaintKey, nodeGroupLabel } from "./cluster";
 
@@ -106,42 +107,43 @@ function architectureOf(family: string): KarpenterArchitecture {
   return isGraviton(`${family}.large`) || family === "a1" ? "arm64" : "amd64";
 }
 
-function listProblems<T extends string>(where: string, value: readonly T[] | undefined, allowed: readonly T[] | undefined): string[] {
+function listProblems<T extends string>(where: string, value: readonly T[] | undefined, allowed: readonly T[] | undefined): ArgsProblem[] {
   if (value === undefined) return [];
-  if (!Array.isArray(value) || value.length === 0) return [`${where} must be a non-empty list`];
-  const problems: string[] = [];
-  if (new Set(value).size !== value.length) problems.push(`${where} lists a value twice`);
-  if (allowed) for (const item of value) if (!allowed.includes(item)) problems.push(`${where}: "${String(item)}" is not one of ${allowed.map((a) => `"${a}"`).join(", ")}`);
+  if (!Array.isArray(value) || value.length === 0) return [{ path: where, message: "must be a non-empty list" }];
+  const problems: ArgsProblem[] = [];
+  if (new Set(value).size !== value.length) problems.push({ path: where, message: "lists a value twice" });
+  if (allowed) for (const item of value) if (!allowed.includes(item)) problems.push({ path: where, message: `"${String(item)}" is not one of ${allowed.map((a) => `"${a}"`).join(", ")}` });
   return problems;
 }
 
-function positiveInteger(where: string, value: unknown): string[] {
-  return typeof value === "number" && Number.isInteger(value) && value > 0 ? [] : [`${where} must be a positive integer, got ${JSON.stringify(value)}`];
+function positiveInteger(where: string, value: unknown): ArgsProblem[] {
+  return typeof value === "number" && Number.isInteger(value) && value > 0 ? [] : [{ path: where, message: `must be a positive integer, got ${JSON.stringify(value)}` }];
 }
 
-/** Problems of one pool's args (empty when valid), each prefixed `pools.<name>`. */
-export function validateKarpenterNodePoolArgs(name: string, args: KarpenterNodePoolArgs): string[] {
-  const where = `pools.${name}`;
-  const problems: string[] = [];
-  if (!poolNamePattern.test(name)) problems.push(`${where}: pool names are DNS labels (lowercase letters, digits, hyphens; 63 at most): they name the NodePool, its label and taint`);
-  for (const key of Object.keys(args)) if (!poolKeys.includes(key as keyof KarpenterNodePoolArgs)) problems.push(`${where}: unknown key "${key}" (known: ${poolKeys.join(", ")})`);
+/** Problems of one pool's args (empty when valid), at `nodePools.<name>` and its keys (`KarpenterArgs` paths). */
+export function validateKarpenterNodePoolArgs(name: string, args: KarpenterNodePoolArgs): ArgsProblem[] {
+  const where = `nodePools.${name}`;
+  const problems: ArgsProblem[] = [];
+  const add = (path: string, message: string) => problems.push({ path, message });
+  if (!poolNamePattern.test(name)) add(where, "pool names are DNS labels (lowercase letters, digits, hyphens; 63 at most): they name the NodePool, its label and taint");
+  for (const key of Object.keys(args)) if (!poolKeys.includes(key as keyof KarpenterNodePoolArgs)) add(where, `unknown key "${key}" (known: ${poolKeys.join(", ")})`);
   problems.push(...listProblems(`${where}.architectures`, args.architectures, architectures));
   problems.push(...listProblems(`${where}.capacityTypes`, args.capacityTypes, capacityTypes));
   problems.push(...listProblems(`${where}.instanceFamilies`, args.instanceFamilies, undefined));
   const allowedArchitectures = args.architectures ?? karpenterNodePoolDefaults.architectures;
   for (const family of Array.isArray(args.instanceFamilies) ? args.instanceFamilies : []) {
-    if (typeof family !== "string" || !familyPattern.test(family)) problems.push(`${where}.instanceFamilies: "${String(family)}" is not an EC2 instance family (e.g. m7g, r7i)`);
-    else if (!allowedArchitectures.includes(architectureOf(family))) problems.push(`${where}.instanceFamilies: ${family} is ${architectureOf(family)}, not one of architectures ${allowedArchitectures.join(", ")}`);
+    if (typeof family !== "string" || !familyPattern.test(family)) add(`${where}.instanceFamilies`, `"${String(family)}" is not an EC2 instance family (e.g. m7g, r7i)`);
+    else if (!allowedArchitectures.includes(architectureOf(family))) add(`${where}.instanceFamilies`, `${family} is ${architectureOf(family)}, not one of architectures ${allowedArchitectures.join(", ")}`);
   }
   problems.push(...positiveInteger(`${where}.cpuLimit`, args.cpuLimit));
   problems.push(...positiveInteger(`${where}.memoryLimitGiB`, args.memoryLimitGiB));
   for (const key of ["consolidateAfter", "expireAfter"] as const) {
     const value = args[key];
-    if (value !== undefined && (typeof value !== "string" || !durationPattern.test(value))) problems.push(`${where}.${key}: ${JSON.stringify(value)} is not a duration (s/m/h units, e.g. 90s, 1h30m, 720h) or Never`);
+    if (value !== undefined && (typeof value !== "string" || !durationPattern.test(value))) add(`${where}.${key}`, `${JSON.stringify(value)} is not a duration (s/m/h units, e.g. 90s, 1h30m, 720h) or Never`);
   }
-  if (args.taint !== undefined && typeof args.taint !== "boolean") problems.push(`${where}.taint must be a boolean`);
+  if (args.taint !== undefined && typeof args.taint !== "boolean") add(`${where}.taint`, "must be a boolean");
   if (args.diskSizeGiB !== undefined && !(Number.isInteger(args.diskSizeGiB) && args.diskSizeGiB >= 20 && args.diskSizeGiB <= 16384)) {
-    problems.push(`${where}.diskSizeGiB must be an integer from 20 to 16384, got ${JSON.stringify(args.diskSizeGiB)}`);
+    add(`${where}.diskSizeGiB`, `must be an integer from 20 to 16384, got ${JSON.stringify(args.diskSizeGiB)}`);
   }
   return problems;
 }
@@ -149,14 +151,24 @@ export function validateKarpenterNodePoolArgs(name: string, args: KarpenterNodeP
 // Tags Karpenter sets itself; the EC2NodeClass CRD refuses them in spec.tags (CEL rules ajv cannot evaluate).
 const restrictedTag = (key: string) => key === "" || key === "eks:eks-cluster-name" || key.startsWith("kubernetes.io/cluster") || ["karpenter.sh/nodepool", "karpenter.sh/nodeclaim", "karpenter.k8s.aws/ec2nodeclass"].includes(key);
 
-/** Problems of a set of pools and the node class tags (empty when valid). */
-export function validateKarpenterNodePools(pools: Record<string, KarpenterNodePoolArgs>, tags: Record<string, string> = {}, amiAlias: string = al2023AmiAlias): string[] {
-  const problems: string[] = [];
-  if (Object.keys(pools).length === 0) problems.push("pools: name at least one pool (Karpenter provisions nothing without a NodePool)");
+/** Tags Karpenter sets itself, which the EC2NodeClass refuses, filed at `path` (the argument the tags came from). */
+export function karpenterTagProblems(path: string, tags: Record<string, string>): ArgsProblem[] {
+  return Object.keys(tags)
+    .filter(restrictedTag)
+    .map((key) => ({ path, message: `"${key}" is set by Karpenter itself; the EC2NodeClass refuses it` }));
+}
+
+/**
+ * Problems of a set of pools and the node class (empty when valid), at `KarpenterArgs` paths: `nodePools`,
+ * `nodePools.<name>[.<key>]`, `amiAlias`, and `tags` for the node class tags. Pure.
+ */
+export function validateKarpenterNodePools(pools: Record<string, KarpenterNodePoolArgs>, tags: Record<string, string> = {}, amiAlias: string = al2023AmiAlias): ArgsProblem[] {
+  const problems: ArgsProblem[] = [];
+  if (Object.keys(pools).length === 0) problems.push({ path: "nodePools", message: "name at least one pool (Karpenter provisions nothing without a NodePool)" });
   for (const [name, args] of Object.entries(pools).sort(([a], [b]) => a.localeCompare(b))) problems.push(...validateKarpenterNodePoolArgs(name, args));
-  for (const key of Object.keys(tags)) if (restrictedTag(key)) problems.push(`tags: "${key}" is set by Karpenter itself; the EC2NodeClass refuses it`);
+  problems.push(...karpenterTagProblems("tags", tags));
   // The node class relies on the alias for the AMI family (AL2023 user data, /dev/xvda root volume).
-  if (!/^al2023@(v[0-9]{8}|latest)$/.test(amiAlias)) problems.push(`amiAlias: "${amiAlias}" is not al2023@v<YYYYMMDD> (or al2023@latest)`);
+  if (!/^al2023@(v[0-9]{8}|latest)$/.test(amiAlias)) problems.push({ path: "amiAlias", message: `"${amiAlias}" is not al2023@v<YYYYMMDD> (or al2023@latest)` });
   return problems;
 }
 
@@ -290,7 +302,7 @@ export interface KarpenterNodePools {
 export function createKarpenterNodePools(parent: pulumi.Resource, name: string, inputs: KarpenterNodePoolsInputs): KarpenterNodePools {
   const amiAlias = inputs.amiAlias ?? al2023AmiAlias;
   const problems = validateKarpenterNodePools(inputs.pools, inputs.tags, amiAlias);
-  if (problems.length > 0) throw new Error(`${name}: invalid Karpenter node pools:\n${problems.map((problem) => `- ${problem}`).join("\n")}`);
+  if (problems.length > 0) throw new Error(`${name}: invalid Karpenter node pools:\n${problems.map((problem) => `- ${formatArgsProblem(problem)}`).join("\n")}`);
   const diskSizeGiB = nodeClassDiskSizeGiB(inputs.pools);
   const opts = { parent, provider: inputs.provider };
   const nodeClass = new k8s.apiextensions.CustomResource(

@@ -110,6 +110,6 @@ describe("PlatformCluster", () => {
   });
 
   it("fails when args are invalid, before registering anything", async () => {
-    await expect(build(devArgs({ nodeGroups: {} }))).rejects.toThrow(/PlatformCluster "platform": invalid args:\n- nodeGroups must include "system"/);
+    await expect(build(devArgs({ nodeGroups: {} }))).rejects.toThrow(/PlatformCluster "platform": invalid args:\n- nodeGroups: must include "system"/);
   });
 });

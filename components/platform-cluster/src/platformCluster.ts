@@ -7,7 +7,7 @@ import { defaultInterfaceEndpoints, karpenterSettings, systemNodeGroup, validate
 import { accessEntries, createCluster, createKey, createNodeGroups, schedulingFor, type Scheduling } from "./cluster";
 import { createServiceAccountRole, type IrsaContext, type ServiceAccountRole, type ServiceAccountRoleArgs } from "./irsa";
 import { createNamespace, type NamespaceArgs, type PlatformNamespace } from "./namespace";
-import { validateKarpenterNodePools, type KarpenterNodePoolArgs } from "./karpenterNodePools";
+import type { KarpenterNodePoolArgs } from "./karpenterNodePools";
 import { createNetwork, defaultZones, type ZoneTier } from "./network";
 import type { AccountScope } from "./policies";
 
@@ -113,16 +113,9 @@ export class PlatformCluster extends pulumi.ComponentResource {
   private readonly irsa: IrsaContext;
 
   constructor(name: string, args: PlatformClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-    // Bad args fail before anything is registered.
+    // Bad args (the Karpenter pools' included) fail before anything is registered.
     validatePlatformClusterArgs(name, args);
     const karpenter = karpenterSettings(args.karpenter);
-    if (karpenter) {
-      const problems = validateKarpenterNodePools(karpenter.nodePools, { ...args.controllerTags, ...args.tags }, karpenter.amiAlias);
-      for (const pool of Object.keys(karpenter.nodePools)) {
-        if (args.nodeGroups[pool]) problems.push(`pools.${pool}: a managed node group has this name; its nodes would carry the same label and taint`);
-      }
-      if (problems.length > 0) throw new Error(`PlatformCluster "${name}": invalid args:\n${problems.map((problem) => `- karpenter.${problem}`).join("\n")}`);
-    }
     super("data-platform:cluster:PlatformCluster", name, {}, opts);
     this.componentName = name;
     this.karpenterPools = karpenter?.nodePools ?? {};

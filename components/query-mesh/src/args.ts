@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { DataLake } from "@data-platform/data-lake";
 import type { PlatformCluster } from "@data-platform/platform-cluster";
-import { parseCidr, platformDefaults } from "@data-platform/conventions";
+import { parseCidr, platformDefaults, type ArgsProblem } from "@data-platform/conventions";
 import { validateAgainstSchemaFile } from "@data-platform/helm-charts";
 import { parseProperties, rangerAccessControlProperties, trinoRangerAccessControl } from "./catalogs";
 
@@ -143,78 +143,90 @@ export const trinoRangerPropertiesSchema = "trino-ranger/access-control-properti
 const domainPattern = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$|^[a-z][a-z0-9-]*$/;
 const userPattern = /^[a-z][a-z0-9_.-]{0,62}$/;
 const memoryPattern = /^[1-9][0-9]*Gi$/;
+/** A problem at an argument path. The query mesh's messages name their argument already, so they are printed as they are. */
+const at = (path: string, message: string): ArgsProblem => ({ path, message });
 
-function resourceProblems(where: string, resources: QueryResources | undefined): string[] {
+function resourceProblems(where: string, resources: QueryResources | undefined): ArgsProblem[] {
   if (!resources) return [];
-  const problems: string[] = [];
-  if (!memoryPattern.test(resources.limits.memory)) problems.push(`${where}.limits.memory must be whole GiB like "16Gi" (the JVM heap is sized from it), got "${resources.limits.memory}"`);
-  if (!resources.requests.cpu || !resources.requests.memory) problems.push(`${where}.requests needs cpu and memory`);
+  const problems: ArgsProblem[] = [];
+  if (!memoryPattern.test(resources.limits.memory)) problems.push(at(`${where}.limits.memory`, `${where}.limits.memory must be whole GiB like "16Gi" (the JVM heap is sized from it), got "${resources.limits.memory}"`));
+  if (!resources.requests.cpu || !resources.requests.memory) problems.push(at(`${where}.requests`, `${where}.requests needs cpu and memory`));
   return problems;
 }
 
-/** Every problem with the args, one message each (empty when valid). Pure: no Pulumi calls. */
-export function queryMeshArgsProblems(args: Omit<QueryMeshArgs, "cluster" | "lake">): string[] {
-  const problems: string[] = [];
+/** Every problem of `args`, one line each (see `queryMeshArgsProblems` for the structured form). Pure. */
+export function queryMeshProblems(args: Omit<QueryMeshArgs, "cluster" | "lake">): string[] {
+  return queryMeshArgsProblems(args).map((problem) => problem.message);
+}
+
+/** Every problem with the args (empty when valid), each at its argument's path (`accessControl`, `ranger.credentials`, `s3EgressCidrs[0]`). Pure: no Pulumi calls. */
+export function queryMeshArgsProblems(args: Omit<QueryMeshArgs, "cluster" | "lake">): ArgsProblem[] {
+  const problems: ArgsProblem[] = [];
   const engine = args.engine ?? platformDefaults.queryMesh.engine;
   const accessControl = args.accessControl ?? platformDefaults.queryMesh.accessControl;
-  if (engine !== "trino" && engine !== "starburst") problems.push(`engine must be "trino" or "starburst", got "${String(engine)}"`);
-  if (engine === "starburst" && !args.starburst) problems.push(`engine "starburst" needs starburst.licenseSecret, registryUsername and registryPassword`);
-  if (!["privacera", "ranger", "file"].includes(accessControl)) problems.push(`accessControl must be "privacera", "ranger" or "file", got "${String(accessControl)}"`);
-  if (args.production && accessControl === "file") problems.push(`accessControl "file" is for development only; production needs "privacera" or "ranger"`);
-  if (args.production && args.tlsCertificateArn === undefined) problems.push(`production needs tlsCertificateArn: Looker connects over TLS`);
+  if (engine !== "trino" && engine !== "starburst") problems.push(at("engine", `engine must be "trino" or "starburst", got "${String(engine)}"`));
+  if (engine === "starburst" && !args.starburst) problems.push(at("starburst", `engine "starburst" needs starburst.licenseSecret, registryUsername and registryPassword`));
+  if (!["privacera", "ranger", "file"].includes(accessControl)) problems.push(at("accessControl", `accessControl must be "privacera", "ranger" or "file", got "${String(accessControl)}"`));
+  if (args.production && accessControl === "file") problems.push(at("accessControl", `accessControl "file" is for development only; production needs "privacera" or "ranger"`));
+  if (args.production && args.tlsCertificateArn === undefined) problems.push(at("tlsCertificateArn", `production needs tlsCertificateArn: Looker connects over TLS`));
   if ((args.internalTls ?? args.production === true) && args.tlsCertificateArn === undefined) {
-    problems.push(`internalTls needs tlsCertificateArn: the NLB ends the client's TLS with the ACM certificate and opens a new TLS connection to the coordinator`);
+    problems.push(at("internalTls", `internalTls needs tlsCertificateArn: the NLB ends the client's TLS with the ACM certificate and opens a new TLS connection to the coordinator`));
   }
   if (engine === "trino" && accessControl === "privacera") {
-    problems.push(`accessControl "privacera" needs engine "starburst": Privacera's plugin for open-source Trino ships in Privacera's own Trino image, which this component does not deploy; with engine "trino" use accessControl "ranger" (Trino's Apache Ranger plugin, pointed at a Ranger-compatible policy service)`);
+    problems.push(
+      at(
+        "accessControl",
+        `accessControl "privacera" needs engine "starburst": Privacera's plugin for open-source Trino ships in Privacera's own Trino image, which this component does not deploy; with engine "trino" use accessControl "ranger" (Trino's Apache Ranger plugin, pointed at a Ranger-compatible policy service)`,
+      ),
+    );
   }
 
-  if (accessControl === "privacera" && !args.privacera) problems.push(`accessControl "privacera" needs privacera (chart, version, repository)`);
+  if (accessControl === "privacera" && !args.privacera) problems.push(at("privacera", `accessControl "privacera" needs privacera (chart, version, repository)`));
   if (args.production && (accessControl === "privacera" || accessControl === "ranger") && args.ranger && !args.ranger.credentials) {
-    problems.push(`ranger.credentials (the plugin's user on the policy service) are required in production`);
+    problems.push(at("ranger.credentials", `ranger.credentials (the plugin's user on the policy service) are required in production`));
   }
   if (args.privacera?.values) problems.push(...privaceraValuesProblems(args.privacera.values));
-  if (args.privacera && accessControl !== "privacera") problems.push(`privacera is set but accessControl is "${accessControl}"`);
-  if (args.privacera && (!args.privacera.chart || !args.privacera.version || !args.privacera.repository)) problems.push(`privacera needs chart, version and repository (a pinned version)`);
-  for (const port of args.privacera?.vpcEgressPorts ?? []) {
-    if (!Number.isInteger(port) || port < 1 || port > 65535) problems.push(`privacera.vpcEgressPorts: ${port} is not a TCP port`);
-  }
-  if ((accessControl === "privacera" || accessControl === "ranger") && !args.ranger) problems.push(`accessControl "${accessControl}" needs ranger (policyRestUrl, serviceName)`);
+  if (args.privacera && accessControl !== "privacera") problems.push(at("privacera", `privacera is set but accessControl is "${accessControl}"`));
+  if (args.privacera && (!args.privacera.chart || !args.privacera.version || !args.privacera.repository)) problems.push(at("privacera", `privacera needs chart, version and repository (a pinned version)`));
+  (args.privacera?.vpcEgressPorts ?? []).forEach((port, index) => {
+    if (!Number.isInteger(port) || port < 1 || port > 65535) problems.push(at(`privacera.vpcEgressPorts[${index}]`, `privacera.vpcEgressPorts: ${port} is not a TCP port`));
+  });
+  if ((accessControl === "privacera" || accessControl === "ranger") && !args.ranger) problems.push(at("ranger", `accessControl "${accessControl}" needs ranger (policyRestUrl, serviceName)`));
   if (args.ranger) {
-    if (!/^https?:\/\/[^/\s:]+(:\d+)?(\/\S*)?$/.test(args.ranger.policyRestUrl)) problems.push(`ranger.policyRestUrl must be an http(s) URL, got "${args.ranger.policyRestUrl}"`);
-    if (!args.ranger.serviceName.trim()) problems.push(`ranger.serviceName must not be empty`);
+    if (!/^https?:\/\/[^/\s:]+(:\d+)?(\/\S*)?$/.test(args.ranger.policyRestUrl)) problems.push(at("ranger.policyRestUrl", `ranger.policyRestUrl must be an http(s) URL, got "${args.ranger.policyRestUrl}"`));
+    if (!args.ranger.serviceName.trim()) problems.push(at("ranger.serviceName", `ranger.serviceName must not be empty`));
     if (engine === "trino" && accessControl === "ranger") {
       const parsed = parseProperties(trinoRangerAccessControl(args.ranger, args.stage).properties);
-      for (const problem of validateAgainstSchemaFile(trinoRangerPropertiesSchema, parsed)) problems.push(`access-control.properties${problem}`);
+      for (const problem of validateAgainstSchemaFile(trinoRangerPropertiesSchema, parsed)) problems.push(at("ranger", `access-control.properties${problem}`));
     } else if (engine === "starburst" && (accessControl === "privacera" || accessControl === "ranger")) {
       const parsed = parseProperties(rangerAccessControlProperties(accessControl, args.ranger, args.ranger.credentials !== undefined));
-      for (const problem of validateAgainstSchemaFile(privaceraPropertiesSchema, parsed)) problems.push(`access-control.properties${problem}`);
+      for (const problem of validateAgainstSchemaFile(privaceraPropertiesSchema, parsed)) problems.push(at("ranger", `access-control.properties${problem}`));
     }
   }
-  if (args.domains.length === 0) problems.push(`domains must name at least one domain`);
+  if (args.domains.length === 0) problems.push(at("domains", `domains must name at least one domain`));
   const seen = new Set<string>();
   for (const domain of args.domains) {
-    if (!domainPattern.test(domain.name)) problems.push(`domains: "${domain.name}" is not a domain name`);
-    if (seen.has(domain.name)) problems.push(`domains: "${domain.name}" is listed twice`);
+    if (!domainPattern.test(domain.name)) problems.push(at(`domains.${domain.name}`, `domains: "${domain.name}" is not a domain name`));
+    if (seen.has(domain.name)) problems.push(at(`domains.${domain.name}`, `domains: "${domain.name}" is listed twice`));
     seen.add(domain.name);
-    if (domain.products.length === 0) problems.push(`domains.${domain.name}.products must name at least one data product`);
-    if (new Set(domain.products).size !== domain.products.length) problems.push(`domains.${domain.name}.products lists a product twice`);
+    if (domain.products.length === 0) problems.push(at(`domains.${domain.name}.products`, `domains.${domain.name}.products must name at least one data product`));
+    if (new Set(domain.products).size !== domain.products.length) problems.push(at(`domains.${domain.name}.products`, `domains.${domain.name}.products lists a product twice`));
   }
   const workers = args.workers ?? defaultWorkers;
   if (!Number.isInteger(workers.min) || !Number.isInteger(workers.max) || workers.min < 1 || workers.max < workers.min) {
-    problems.push(`workers must be integers with 1 <= min <= max, got ${workers.min}..${workers.max}`);
+    problems.push(at("workers", `workers must be integers with 1 <= min <= max, got ${workers.min}..${workers.max}`));
   }
   problems.push(...resourceProblems("coordinatorResources", args.coordinatorResources), ...resourceProblems("workerResources", args.workerResources));
-  if (!userPattern.test(args.lookerUserName ?? "looker")) problems.push(`lookerUserName "${args.lookerUserName}" must be lowercase letters, digits, ".", "_" or "-"`);
-  for (const cidr of args.s3EgressCidrs ?? []) {
+  if (!userPattern.test(args.lookerUserName ?? "looker")) problems.push(at("lookerUserName", `lookerUserName "${args.lookerUserName}" must be lowercase letters, digits, ".", "_" or "-"`));
+  (args.s3EgressCidrs ?? []).forEach((cidr, index) => {
     const parsed = parseCidr(cidr);
-    if (typeof parsed === "string") problems.push(`s3EgressCidrs: ${parsed}`);
-  }
-  for (const cidr of args.allowedSourceCidrs ?? []) {
+    if (typeof parsed === "string") problems.push(at(`s3EgressCidrs[${index}]`, `s3EgressCidrs: ${parsed}`));
+  });
+  (args.allowedSourceCidrs ?? []).forEach((cidr, index) => {
     const parsed = parseCidr(cidr);
-    if (typeof parsed === "string") problems.push(`allowedSourceCidrs: ${parsed}`);
-    else if (parsed.prefixLength < 8) problems.push(`allowedSourceCidrs: "${cidr}" is wider than a /8: the query endpoint is internal only`);
-  }
+    if (typeof parsed === "string") problems.push(at(`allowedSourceCidrs[${index}]`, `allowedSourceCidrs: ${parsed}`));
+    else if (parsed.prefixLength < 8) problems.push(at(`allowedSourceCidrs[${index}]`, `allowedSourceCidrs: "${cidr}" is wider than a /8: the query endpoint is internal only`));
+  });
   return problems;
 }
 
@@ -242,21 +254,22 @@ const restrictedViolations: { key: string; refused: (value: unknown) => boolean;
  * Security `restricted` (the `privacera` namespace's level) refuses at admission - caught here instead of as pods
  * that never start. Pure.
  */
-export function privaceraValuesProblems(values: Record<string, unknown>): string[] {
-  const problems: string[] = [];
+export function privaceraValuesProblems(values: Record<string, unknown>): ArgsProblem[] {
+  const problems: ArgsProblem[] = [];
   const walk = (value: unknown, path: string) => {
     if (Array.isArray(value)) return value.forEach((item, index) => walk(item, `${path}[${index}]`));
     if (!value || typeof value !== "object") return;
     for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
       const at = path ? `${path}.${key}` : key;
+      const problemAt = (message: string) => problems.push({ path: `privacera.values.${at}`, message });
       for (const rule of restrictedViolations) {
         if (key === rule.key && rule.refused(child) && (key !== "add" || /capabilities$/.test(path))) {
-          problems.push(`privacera.values.${at}: the privacera namespace enforces Pod Security "restricted", which refuses ${rule.why}`);
+          problemAt(`privacera.values.${at}: the privacera namespace enforces Pod Security "restricted", which refuses ${rule.why}`);
         }
       }
-      if (typeof child === "string" && credentialKey.test(key) && !referenceKey.test(key) && child !== "") problems.push(`privacera.values.${at} looks like a credential in plain values: create a Kubernetes Secret and pass its name`);
-      if (key === "tag" && (child === "latest" || child === "")) problems.push(`privacera.values.${at} must pin an image tag, not "${String(child)}"`);
-      if (key === "image" && typeof child === "string" && (!child.includes(":") || child.endsWith(":latest"))) problems.push(`privacera.values.${at} must pin an image tag ("${child}")`);
+      if (typeof child === "string" && credentialKey.test(key) && !referenceKey.test(key) && child !== "") problemAt(`privacera.values.${at} looks like a credential in plain values: create a Kubernetes Secret and pass its name`);
+      if (key === "tag" && (child === "latest" || child === "")) problemAt(`privacera.values.${at} must pin an image tag, not "${String(child)}"`);
+      if (key === "image" && typeof child === "string" && (!child.includes(":") || child.endsWith(":latest"))) problemAt(`privacera.values.${at} must pin an image tag ("${child}")`);
       walk(child, at);
     }
   };
@@ -267,20 +280,20 @@ export function privaceraValuesProblems(values: Record<string, unknown>): string
 /** Throws one error listing every problem, before anything is registered. */
 export function validateQueryMeshArgs(name: string, args: QueryMeshArgs): void {
   const problems = queryMeshArgsProblems(args);
-  if (!args.cluster) problems.push("cluster is required");
-  if (!args.lake) problems.push("lake is required");
+  if (!args.cluster) problems.push(at("cluster", "cluster is required"));
+  if (!args.lake) problems.push(at("lake", "lake is required"));
   if (args.lake && typeof args.lake.domainNames === "function") {
     const enabled = args.lake.domainNames();
     for (const domain of args.domains) {
       if (!enabled.includes(domain.name)) {
-        problems.push(`domains: "${domain.name}" is not enabled in the lake (enabled: ${enabled.join(", ") || "none"})`);
+        problems.push(at(`domains.${domain.name}`, `domains: "${domain.name}" is not enabled in the lake (enabled: ${enabled.join(", ") || "none"})`));
         continue;
       }
       const published = Object.values(args.lake.domain(domain.name).products).flat();
       for (const product of domain.products) {
-        if (!published.includes(product)) problems.push(`domains.${domain.name}.products: "${product}" is not a data product of the domain (published: ${published.join(", ") || "none"})`);
+        if (!published.includes(product)) problems.push(at(`domains.${domain.name}.products`, `domains.${domain.name}.products: "${product}" is not a data product of the domain (published: ${published.join(", ") || "none"})`));
       }
     }
   }
-  if (problems.length > 0) throw new Error(`QueryMesh "${name}": invalid args (${problems.length} problem${problems.length > 1 ? "s" : ""}):\n${problems.map((problem) => `- ${problem}`).join("\n")}`);
+  if (problems.length > 0) throw new Error(`QueryMesh "${name}": invalid args (${problems.length} problem${problems.length > 1 ? "s" : ""}):\n${problems.map((problem) => `- ${problem.message}`).join("\n")}`);
 }

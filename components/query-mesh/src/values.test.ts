@@ -6,6 +6,7 @@ import {
   privaceraPropertiesSchema,
   privaceraValuesProblems,
   queryMeshArgsProblems,
+  queryMeshProblems,
   trinoRangerPropertiesSchema,
   type QueryMeshArgs,
 } from "./args";
@@ -137,10 +138,10 @@ describe("internal TLS", () => {
   it("is on by default in production and needs the NLB's certificate", () => {
     const base: Omit<QueryMeshArgs, "cluster" | "lake"> = { prefix: "dp", stage: "prod", domains: [{ name: "orders", products: ["orders"] }], accessControl: "ranger", ranger };
     const missing = "internalTls needs tlsCertificateArn: the NLB ends the client's TLS with the ACM certificate and opens a new TLS connection to the coordinator";
-    expect(queryMeshArgsProblems({ ...base, production: true })).toContain(missing);
-    expect(queryMeshArgsProblems({ ...base, internalTls: true })).toEqual([missing]);
-    expect(queryMeshArgsProblems({ ...base, production: true, internalTls: false, tlsCertificateArn: "arn:cert", ranger: { ...ranger, credentials: { username: "u", password: "p" } } })).toEqual([]);
-    expect(queryMeshArgsProblems({ ...base })).toEqual([]);
+    expect(queryMeshProblems({ ...base, production: true })).toContain(missing);
+    expect(queryMeshProblems({ ...base, internalTls: true })).toEqual([missing]);
+    expect(queryMeshProblems({ ...base, production: true, internalTls: false, tlsCertificateArn: "arn:cert", ranger: { ...ranger, credentials: { username: "u", password: "p" } } })).toEqual([]);
+    expect(queryMeshProblems({ ...base })).toEqual([]);
   });
 });
 
@@ -258,13 +259,13 @@ describe("Trino with Apache Ranger", () => {
 
   it("refuses Privacera with open-source Trino, accepts Trino with Ranger, and needs the plugin's user in production", () => {
     const base: Omit<QueryMeshArgs, "cluster" | "lake"> = { prefix: "dp", stage: "prod", domains: [{ name: "orders", products: ["orders"] }], engine: "trino" };
-    expect(queryMeshArgsProblems({ ...base, accessControl: "ranger", ranger })).toEqual([]);
-    expect(queryMeshArgsProblems({ ...base, accessControl: "privacera", ranger, privacera: { chart: "c", version: "1", repository: "oci://r" } })).toEqual([
+    expect(queryMeshProblems({ ...base, accessControl: "ranger", ranger })).toEqual([]);
+    expect(queryMeshProblems({ ...base, accessControl: "privacera", ranger, privacera: { chart: "c", version: "1", repository: "oci://r" } })).toEqual([
       expect.stringMatching(/^accessControl "privacera" needs engine "starburst"/),
     ]);
     const production = { ...base, production: true, tlsCertificateArn: "arn:cert", accessControl: "ranger" as const };
-    expect(queryMeshArgsProblems({ ...production, ranger })).toEqual(["ranger.credentials (the plugin's user on the policy service) are required in production"]);
-    expect(queryMeshArgsProblems({ ...production, ranger: { ...ranger, credentials: { username: "u", password: "p" } } })).toEqual([]);
+    expect(queryMeshProblems({ ...production, ranger })).toEqual(["ranger.credentials (the plugin's user on the policy service) are required in production"]);
+    expect(queryMeshProblems({ ...production, ranger: { ...ranger, credentials: { username: "u", password: "p" } } })).toEqual([]);
   });
 });
 
@@ -273,16 +274,16 @@ describe("args", () => {
 
   it("fails when production Starburst has no plugin credentials for its policy service", () => {
     const production = { ...base, production: true, engine: "starburst" as const, starburst: { licenseSecret: "l", registryUsername: "u", registryPassword: "p" }, tlsCertificateArn: "arn:aws:acm:eu-west-1:1:certificate/x" };
-    expect(queryMeshArgsProblems({ ...production, accessControl: "ranger", ranger })).toContain("ranger.credentials (the plugin's user on the policy service) are required in production");
-    expect(queryMeshArgsProblems({ ...production, accessControl: "ranger", ranger: { ...ranger, credentials: { username: "u", password: "p" } } })).toEqual([]);
+    expect(queryMeshProblems({ ...production, accessControl: "ranger", ranger })).toContain("ranger.credentials (the plugin's user on the policy service) are required in production");
+    expect(queryMeshProblems({ ...production, accessControl: "ranger", ranger: { ...ranger, credentials: { username: "u", password: "p" } } })).toEqual([]);
   });
 
   it("checks what can be checked in Privacera's private chart values: no plain credentials, pinned images", () => {
     expect(privaceraValuesProblems({ ranger: { image: { repository: "r", tag: "9.1.0" }, existingSecret: "admin" } })).toEqual([]);
     expect(privaceraValuesProblems({ ranger: { adminPassword: "hunter2", image: { tag: "latest" } }, sidecars: [{ image: "busybox" }] })).toEqual([
-      "privacera.values.ranger.adminPassword looks like a credential in plain values: create a Kubernetes Secret and pass its name",
-      'privacera.values.ranger.image.tag must pin an image tag, not "latest"',
-      'privacera.values.sidecars[0].image must pin an image tag ("busybox")',
+      { path: "privacera.values.ranger.adminPassword", message: "privacera.values.ranger.adminPassword looks like a credential in plain values: create a Kubernetes Secret and pass its name" },
+      { path: "privacera.values.ranger.image.tag", message: 'privacera.values.ranger.image.tag must pin an image tag, not "latest"' },
+      { path: "privacera.values.sidecars[0].image", message: 'privacera.values.sidecars[0].image must pin an image tag ("busybox")' },
     ]);
   });
 
@@ -293,7 +294,7 @@ describe("args", () => {
         ranger: { containerSecurityContext: { privileged: true, allowPrivilegeEscalation: true, capabilities: { add: ["NET_BIND_SERVICE"] } } },
         volumes: [{ name: "logs", hostPath: { path: "/var/log" } }],
         mariadb: { securityContext: { runAsUser: 1001, runAsNonRoot: true }, add: ["not-a-capability-list"] },
-      }),
+      }).map((problem) => problem.message),
     ).toEqual([
       'privacera.values.solr.securityContext.runAsUser: the privacera namespace enforces Pod Security "restricted", which refuses running as root (uid 0)',
       'privacera.values.solr.securityContext.runAsNonRoot: the privacera namespace enforces Pod Security "restricted", which refuses root containers',
@@ -306,14 +307,14 @@ describe("args", () => {
   });
 
   it("fails when production uses file access control or has no TLS certificate", () => {
-    const problems = queryMeshArgsProblems({ ...base, production: true });
+    const problems = queryMeshProblems({ ...base, production: true });
     expect(problems).toContain(`accessControl "file" is for development only; production needs "privacera" or "ranger"`);
     expect(problems).toContain("production needs tlsCertificateArn: Looker connects over TLS");
-    expect(queryMeshArgsProblems({ ...base, production: true, accessControl: "ranger", ranger: { ...ranger, credentials: { username: "u", password: "p" } }, tlsCertificateArn: "arn:aws:acm:eu-west-1:1:certificate/x" })).toEqual([]);
+    expect(queryMeshProblems({ ...base, production: true, accessControl: "ranger", ranger: { ...ranger, credentials: { username: "u", password: "p" } }, tlsCertificateArn: "arn:aws:acm:eu-west-1:1:certificate/x" })).toEqual([]);
   });
 
   it("admits only real, internal ranges to the load balancer and the S3 egress", () => {
-    expect(queryMeshArgsProblems({ ...base, allowedSourceCidrs: ["10.0.0.0/8", "0.0.0.0/0", "10.0.0.5/24"], s3EgressCidrs: ["999.1.1.1/40"] })).toEqual([
+    expect(queryMeshProblems({ ...base, allowedSourceCidrs: ["10.0.0.0/8", "0.0.0.0/0", "10.0.0.5/24"], s3EgressCidrs: ["999.1.1.1/40"] })).toEqual([
       expect.stringMatching(/^s3EgressCidrs: /),
       'allowedSourceCidrs: "0.0.0.0/0" is wider than a /8: the query endpoint is internal only',
       expect.stringMatching(/^allowedSourceCidrs: .*host bits set/),
@@ -321,7 +322,7 @@ describe("args", () => {
   });
 
   it("lists every problem at once", () => {
-    const problems = queryMeshArgsProblems({
+    const problems = queryMeshProblems({
       ...base,
       engine: "starburst",
       accessControl: "privacera",
@@ -342,8 +343,32 @@ describe("args", () => {
     );
   });
 
+  it("reports each problem at its argument's path, for a caller to file under its own key", () => {
+    const problems = queryMeshArgsProblems({
+      ...base,
+      production: true,
+      engine: "starburst",
+      accessControl: "file",
+      workers: { min: 5, max: 2 },
+      domains: [{ name: "orders", products: [] }],
+      coordinatorResources: { requests: { cpu: "2", memory: "8Gi" }, limits: { memory: "8G" } },
+      allowedSourceCidrs: ["10.0.0.0/8", "0.0.0.0/0"],
+    });
+    expect(problems.map((problem) => problem.path)).toEqual([
+      "starburst",
+      "accessControl",
+      "tlsCertificateArn",
+      "internalTls",
+      "domains.orders.products",
+      "workers",
+      "coordinatorResources.limits.memory",
+      "allowedSourceCidrs[1]",
+    ]);
+    expect(problems.map((problem) => problem.message)).toEqual(queryMeshProblems({ ...base, production: true, engine: "starburst", accessControl: "file", workers: { min: 5, max: 2 }, domains: [{ name: "orders", products: [] }], coordinatorResources: { requests: { cpu: "2", memory: "8Gi" }, limits: { memory: "8G" } }, allowedSourceCidrs: ["10.0.0.0/8", "0.0.0.0/0"] }));
+  });
+
   it("fails when the policy service URL is not http(s)", () => {
-    expect(queryMeshArgsProblems({ ...base, accessControl: "ranger", ranger: { policyRestUrl: "ftp://x", serviceName: "s" } }).join("\n")).toMatch(/policyRestUrl must be an http\(s\) URL/);
+    expect(queryMeshProblems({ ...base, accessControl: "ranger", ranger: { policyRestUrl: "ftp://x", serviceName: "s" } }).join("\n")).toMatch(/policyRestUrl must be an http\(s\) URL/);
   });
 });
 
@@ -367,7 +392,7 @@ describe("network and load balancer", () => {
     });
     expect(privaceraNetworkFlows({ vpcCidr: "10.40.0.0/16", policyRestUrl: ranger.policyRestUrl })["to-aws"]!.ports).toEqual([{ port: 443 }]);
     const base: Omit<QueryMeshArgs, "cluster" | "lake"> = { prefix: "dp", stage: "dev", domains: [{ name: "orders", products: ["orders"] }], engine: "starburst", starburst: { licenseSecret: "l", registryUsername: "u", registryPassword: "p" } };
-    expect(queryMeshArgsProblems({ ...base, accessControl: "privacera", ranger, privacera: { chart: "c", version: "1", repository: "oci://r", vpcEgressPorts: [0, 3306] } })).toEqual(["privacera.vpcEgressPorts: 0 is not a TCP port"]);
+    expect(queryMeshProblems({ ...base, accessControl: "privacera", ranger, privacera: { chart: "c", version: "1", repository: "oci://r", vpcEgressPorts: [0, 3306] } })).toEqual(["privacera.vpcEgressPorts: 0 is not a TCP port"]);
   });
 
   it("annotates an internal NLB with ip targets, and TLS only with a certificate", () => {

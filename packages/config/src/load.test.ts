@@ -86,18 +86,12 @@ describe("resolvePlatformConfig", () => {
     { case: "CIDR with host bits", mutation: { stage: (s) => (s.network.vpcCidr = "10.40.1.0/16") }, file: /Pulumi\.dev\.yaml/, path: "data-platform:network.vpcCidr", message: /host bits set; the network address is 10\.40\.0\.0\/16/ },
     { case: "VPC too small", mutation: { stage: (s) => (s.network.vpcCidr = "10.40.0.0/24") }, file: /Pulumi\.dev\.yaml/, path: "data-platform:network.vpcCidr", message: /between \/16 and \/20/ },
     { case: "overlapping CIDRs", mutation: { stage: (s) => (s.network.reservedCidrs = ["10.40.128.0/17"]) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:network.reservedCidrs[0]", message: /overlaps the VPC range 10\.40\.0\.0\/16/ },
-    { case: "public API open to the internet", mutation: { stage: (s) => (s.cluster = { kubernetesVersion: "1.35", publicAccessCidrs: ["0.0.0.0/0"], nodeGroups: {} }) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:cluster.publicAccessCidrs[0]", message: /never open to the internet/ },
     { case: "cluster without an admin", mutation: { stage: (s) => (s.cluster.adminRoleArns = []) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:cluster.adminRoleArns", message: /at least one role, including the deploy role/ },
     { case: "notebook profile with a floating image tag", mutation: { stage: (s) => (s.notebooks = { enabled: true, adminUsers: ["a"], profiles: { gpu: { displayName: "GPU", cpuGuarantee: 1, cpuLimit: 2, memoryGuaranteeGiB: 4, memoryLimitGiB: 8, image: { name: "x", tag: "latest", collaboration: true } } } }) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:notebooks.profiles.gpu.image.tag", message: /must be pinned/ },
-    { case: "cluster without system nodes", mutation: { stage: (s) => (s.cluster.nodeGroups = { query: { instanceTypes: ["r7g.xlarge"], minSize: 0, desiredSize: 1, maxSize: 2 } }) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:cluster.nodeGroups", message: /must include "system"/ },
-    { case: "Karpenter pool named like a node group", mutation: { stage: (s) => (s.cluster.karpenter = { enabled: true, nodePools: { system: { cpuLimit: 8, memoryLimitGiB: 32 } } }) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:cluster.karpenter.nodePools.system", message: /same label and taint/ },
-    { case: "API range outside the VPC and reserved ranges", mutation: { stage: (s) => (s.cluster.apiAccessCidrs = ["192.168.0.0/24"]) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:cluster.apiAccessCidrs[0]", message: /must lie inside the VPC/ },
-    { case: "notebook image without collaboration while it is on", mutation: { stage: (s) => (s.notebooks = { enabled: true, adminUsers: ["a"], singleuserImage: { name: "registry.example.com/nb", tag: "1.0", collaboration: false } }) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:notebooks.singleuserImage.collaboration", message: /does not ship jupyter-collaboration/ },
     { case: "EKS version past standard support", mutation: { stage: (s) => (s.cluster.kubernetesVersion = "1.33") }, file: /Pulumi\.dev\.yaml/, path: "data-platform:cluster.kubernetesVersion", message: /standard support for Kubernetes 1\.33 ended on 2026-07-29.*use 1\.35/ },
     { case: "trusted resource owner that is not an account", mutation: { stage: (s) => (s.lake = { trustedResourceOwners: ["12345"] }) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:lake.trustedResourceOwners[0]", message: /12-digit AWS account ID/ },
     { case: "unknown cross-account version", mutation: { stage: (s) => (s.lake = { lakeFormationParameters: { CROSS_ACCOUNT_VERSION: "9" } }) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:lake.lakeFormationParameters.CROSS_ACCOUNT_VERSION", message: /must be one of/ },
     { case: "non-positive size", mutation: { stage: (s) => (s.lake = { landingExpirationDays: 0 }) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:lake.landingExpirationDays", message: /greater than 0/ },
-    { case: "node group sizes out of order", mutation: { stage: (s) => (s.cluster = { kubernetesVersion: "1.35", adminRoleArns: ["arn:aws:iam::111111111111:role/platform-deploy-dev"], nodeGroups: { system: { instanceTypes: ["m7g.large"], minSize: 3, desiredSize: 1, maxSize: 2 } } }) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:cluster.nodeGroups.system.desiredSize", message: /minSize <= desiredSize <= maxSize/ },
     { case: "prefix AWS would reject", mutation: { stage: (s) => (s.prefix = "Data_Platform") }, file: /Pulumi\.dev\.yaml/, path: "data-platform:prefix", message: /lowercase letters or digits/ },
     { case: "unregistered domain", mutation: { stage: (s) => (s.domains.ordres = {}) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:domains.ordres", message: /not registered .*registered domains: logistics, orders/ },
     { case: "override breaking worker bounds", mutation: { stage: (s) => (s.domains.orders = { needs: { workflow: { minWorkers: 9, maxWorkers: 2 } } }) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:domains.orders.needs.workflow.minWorkers", message: /must not exceed maxWorkers/ },
@@ -118,8 +112,6 @@ describe("resolvePlatformConfig", () => {
     { case: "stream retention under 7 days", mutation: { stage: (s) => (s.ingestion = { flink: { artifactKey: "code/rivers/rivers.jar" }, sources: { "orders-service": { recordsPerSecond: 10, bytesPerSecond: 100, retentionHours: 24, events: {} } } }) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:ingestion.sources.orders-service.retentionHours", message: /at least 168/ },
     { case: "a data product shared with its own domain", mutation: { files: { "orders.yaml": { ...orders, dataProducts: [{ ...orders.dataProducts[0], consumers: ["orders"] }] } } }, file: /domains\/orders\.yaml/, path: "dataProducts[0].consumers[0]", message: /the producing domain itself/ },
     { case: "a data product shared with an unregistered domain", mutation: { files: { "orders.yaml": { ...orders, dataProducts: [{ ...orders.dataProducts[0], consumers: ["logistics", "payments"] }] } } }, file: /domains\/orders\.yaml/, path: "dataProducts[0].consumers[1]", message: /"payments" is not a registered domain \(registered: logistics, orders\)/ },
-    { case: "a query node group without the query mesh", mutation: { stage: (s) => (s.cluster.nodeGroups.query = { instanceTypes: ["r7g.xlarge"], minSize: 0, desiredSize: 1, maxSize: 3 }) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:cluster.nodeGroups.query", message: /query mesh is not enabled in this stage: remove the node group/ },
-    { case: "a notebooks node group without notebooks", mutation: { stage: (s) => (s.cluster.nodeGroups.notebooks = { instanceTypes: ["m7g.xlarge"], minSize: 0, desiredSize: 0, maxSize: 2 }) }, file: /Pulumi\.dev\.yaml/, path: "data-platform:cluster.nodeGroups.notebooks", message: /notebooks are not enabled in this stage/ },
     { case: "invalid YAML", mutation: { files: { "orders.yaml": "name: [orders\n" } }, file: /domains\/orders\.yaml/, path: "", message: /invalid YAML/ },
   ];
 
@@ -145,21 +137,6 @@ describe("resolvePlatformConfig", () => {
       'Pulumi.dev.yaml: data-platform:network.vpcCidr: expected an IPv4 CIDR such as 10.20.0.0/16, got "nonsense"',
       expect.stringMatching(/^Pulumi\.dev\.yaml: data-platform:domains\.nope: domain "nope" is not registered/),
     ]);
-  });
-
-  it("refuses the dummy notebook login and file-based query access control in prod", () => {
-    const groups = { query: { instanceTypes: ["r7g.xlarge"], minSize: 0, desiredSize: 1, maxSize: 3 }, notebooks: { instanceTypes: ["m7g.xlarge"], minSize: 0, desiredSize: 0, maxSize: 2 } };
-    const { values, domainsDir } = workspace({ stage: (s) => ((s.notebooks = { enabled: true }), (s.queryMesh = { enabled: true }), Object.assign(s.cluster.nodeGroups, groups)) });
-    let caught: ConfigError | undefined;
-    try {
-      resolvePlatformConfig({ stack: "prod", values, configFile: "Pulumi.prod.yaml", domainsDir });
-    } catch (error) {
-      caught = error as ConfigError;
-    }
-    expect(caught?.issues.map((issue) => issue.path)).toEqual(["data-platform:queryMesh.accessControl", "data-platform:notebooks.authenticator.kind"]);
-    expect(() => resolvePlatformConfig({ stack: "dev", values, configFile: "Pulumi.dev.yaml", domainsDir })).not.toThrow();
-    // Staging runs production settings too.
-    expect(() => resolvePlatformConfig({ stack: "staging", values, configFile: "Pulumi.staging.yaml", domainsDir })).toThrow(/file-based access control is for dev stages only/);
   });
 
   it("refuses Airflow versions MWAA does not offer, operator ranges open to the internet and unpinned image tags, naming the key", () => {

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { cidrContains, cidrsOverlap, parseCidr, type Cidr } from "./cidr";
+import { cidrsOverlap, parseCidr, type Cidr } from "./cidr";
 import { eksVersionProblem } from "./eks-versions";
 import { closest, ConfigError, didYouMean, issuesFromZod, type ConfigIssue } from "./errors";
 import { sourcePositions } from "./positions";
@@ -235,13 +235,9 @@ export function resolvePlatformConfig(source: StageConfigSource): PlatformConfig
     }
     else if (!domain.needs.spark.enabled || !domain.needs.zones.includes("raw")) issues.push({ file: configLabel, path: `${key}.domain`, message: `domain "${definition.domain}" needs Spark and the raw zone to import into` });
   }
-  if (stage.queryMesh.enabled && stage.queryMesh.accessControl === "file" && !isDevStage(source.stack)) {
-    issues.push({ file: configLabel, path: `${configNamespace}:queryMesh.accessControl`, message: 'file-based access control is for dev stages only; use "privacera" or "ranger"' });
-  }
-  if (stage.notebooks.enabled && stage.notebooks.authenticator.kind === "dummy" && !isDevStage(source.stack)) {
-    issues.push({ file: configLabel, path: `${configNamespace}:notebooks.authenticator.kind`, message: 'the dummy authenticator is allowed in dev stages only; use "generic-oidc", "github" or "google"' });
-  }
-  issues.push(...checkClusterServices(stage, configLabel));
+  // The cluster's, the query mesh's and the notebook hub's own rules (node groups, API ranges, Karpenter pools,
+  // notebook images, file access control and the dummy login outside dev stages) belong to those components, and which node groups the stage's services need to the stage's
+  // composition: the platform program's preflight checks both on the args it builds from this config.
   const versionProblem = eksVersionProblem(stage.cluster.kubernetesVersion, source.now ?? new Date());
   if (versionProblem) issues.push({ file: configLabel, path: `${configNamespace}:cluster.kubernetesVersion`, message: versionProblem });
   for (const domain of stage.luigi.launchDomains) {
@@ -263,44 +259,6 @@ export function resolvePlatformConfig(source: StageConfigSource): PlatformConfig
 /** Dev stages (`dev`, `dev-<name>`) may use development settings (file access control, the dummy login); every other stage runs production settings. */
 export function isDevStage(stack: string): boolean {
   return /^dev(-|$)/.test(stack);
-}
-
-/**
- * What the cluster and its services would refuse at construction, found here so that no resource is registered:
- * node groups the services need, Karpenter pools named like node groups, API ranges, notebook images without
- * jupyter-collaboration while collaboration is on.
- */
-function checkClusterServices(stage: StageConfigValues, file: string): ConfigIssue[] {
-  const issues: ConfigIssue[] = [];
-  const cluster = `${configNamespace}:cluster`;
-  const groups = stage.cluster.nodeGroups;
-  if (!groups["system"]) issues.push({ file, path: `${cluster}.nodeGroups`, message: 'must include "system": CoreDNS and the add-ons run on untainted system nodes' });
-  else if (groups["system"].minSize < 1) issues.push({ file, path: `${cluster}.nodeGroups.system.minSize`, message: "must be at least 1 (CoreDNS and the controllers run there)" });
-  if (stage.queryMesh.enabled && !groups["query"]) issues.push({ file, path: `${cluster}.nodeGroups`, message: 'the query mesh is enabled: add a "query" node group (its pods run there)' });
-  if (stage.notebooks.enabled && !groups["notebooks"]) issues.push({ file, path: `${cluster}.nodeGroups`, message: 'notebooks are enabled: add a "notebooks" node group (the servers run there)' });
-  // A node group for a service the stage does not run is paid for and idle: remove it or enable the service.
-  if (!stage.queryMesh.enabled && groups["query"]) issues.push({ file, path: `${cluster}.nodeGroups.query`, message: "the query mesh is not enabled in this stage: remove the node group (nothing would run there) or enable data-platform:queryMesh" });
-  if (!stage.notebooks.enabled && groups["notebooks"]) issues.push({ file, path: `${cluster}.nodeGroups.notebooks`, message: "notebooks are not enabled in this stage: remove the node group (nothing would run there) or enable data-platform:notebooks" });
-  for (const pool of Object.keys(stage.cluster.karpenter.nodePools ?? {}).sort()) {
-    if (groups[pool]) issues.push({ file, path: `${cluster}.karpenter.nodePools.${pool}`, message: "a managed node group has this name: its nodes would carry the same label and taint" });
-  }
-  const vpc = parseCidr(stage.network.vpcCidr) as Cidr;
-  const reserved = stage.network.reservedCidrs.map((text) => parseCidr(text) as Cidr);
-  stage.cluster.apiAccessCidrs.forEach((text, index) => {
-    const range = parseCidr(text) as Cidr;
-    if (!cidrContains(vpc, range) && !reserved.some((outer) => cidrContains(outer, range))) {
-      issues.push({ file, path: `${cluster}.apiAccessCidrs[${index}]`, message: `${text} must lie inside the VPC (${vpc.text}) or a network.reservedCidrs range` });
-    }
-  });
-  const notebooks = stage.notebooks;
-  if (notebooks.enabled && notebooks.realTimeCollaboration) {
-    const withoutCollaboration = "real-time collaboration is on, but this image does not ship jupyter-collaboration (set collaboration: true only if it does, or realTimeCollaboration: false)";
-    if (notebooks.singleuserImage && !notebooks.singleuserImage.collaboration) issues.push({ file, path: `${configNamespace}:notebooks.singleuserImage.collaboration`, message: withoutCollaboration });
-    for (const [slug, profile] of Object.entries(notebooks.profiles ?? {})) {
-      if (profile.image && !profile.image.collaboration) issues.push({ file, path: `${configNamespace}:notebooks.profiles.${slug}.image.collaboration`, message: withoutCollaboration });
-    }
-  }
-  return issues;
 }
 
 function checkNetwork(stage: StageConfigValues, file: string): ConfigIssue[] {

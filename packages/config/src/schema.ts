@@ -176,19 +176,16 @@ export const interfaceEndpointServices = [
 
 /** CloudWatch Logs accepts only these retention periods. */
 
-const nodeGroupSchema = z
-  .strictObject({
-    instanceTypes: z.array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "must be an EC2 instance type such as r7g.2xlarge")).min(1),
-    capacityType: z.enum(["ON_DEMAND", "SPOT"]).default(defaults.cluster.nodeGroupCapacityType),
-    minSize: z.number().int().nonnegative("must be 0 or more"),
-    desiredSize: z.number().int().nonnegative("must be 0 or more"),
-    maxSize: positiveInt,
-    diskSizeGiB: positiveInt.max(16384).default(defaults.cluster.nodeGroupDiskSizeGiB),
-  })
-  .refine((group) => group.minSize <= group.desiredSize && group.desiredSize <= group.maxSize, {
-    message: "sizes must satisfy minSize <= desiredSize <= maxSize",
-    path: ["desiredSize"],
-  });
+// The shape only: minSize <= desiredSize <= maxSize and the system group's minimum are PlatformCluster's rules
+// (platformClusterArgsProblems), checked by the platform program's preflight.
+const nodeGroupSchema = z.strictObject({
+  instanceTypes: z.array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "must be an EC2 instance type such as r7g.2xlarge")).min(1),
+  capacityType: z.enum(["ON_DEMAND", "SPOT"]).default(defaults.cluster.nodeGroupCapacityType),
+  minSize: z.number().int().nonnegative("must be 0 or more"),
+  desiredSize: z.number().int().nonnegative("must be 0 or more"),
+  maxSize: positiveInt,
+  diskSizeGiB: positiveInt.max(16384).default(defaults.cluster.nodeGroupDiskSizeGiB),
+});
 
 const duration = z.string().regex(/^(([0-9]+(s|m|h))+|Never)$/, "must be a duration such as 90s, 30m, 720h, or Never");
 
@@ -292,12 +289,7 @@ export const stageConfigSchema = z.strictObject({
   cluster: z
     .strictObject({
       kubernetesVersion: z.string().regex(/^1\.(3[0-9])$/, "must be a supported EKS version such as 1.35").describe("EKS Kubernetes version; must be in EKS standard support on the day of the run (calendar in eks-versions.ts)."),
-      publicAccessCidrs: z
-        .array(
-          cidr.refine((value) => !value.endsWith("/0"), "must not be a /0: the API endpoint is never open to the internet"),
-        )
-        .default([])
-        .describe("Empty: private API endpoint only."),
+      publicAccessCidrs: z.array(cidr).default([]).describe("Empty: private API endpoint only."),
       apiAccessCidrs: z
         .array(cidr)
         .default([])

@@ -4,3 +4,4 @@ export * from "./arns";
 export * from "./cidr";
 export * from "./vocabulary";
 export * from "./defaults";
+export * from "./problems";

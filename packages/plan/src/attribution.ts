@@ -1,6 +1,7 @@
+import { tagKeys } from "@data-platform/conventions";
 import type { PlanDocument, PlanResource } from "./document";
 
-const domainTag = "data-platform:domain";
+const domainTag = tagKeys.domain;
 const stackType = "pulumi:pulumi:Stack";
 
 /**

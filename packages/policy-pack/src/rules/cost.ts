@@ -1,11 +1,13 @@
 import * as aws from "@pulumi/aws";
 import { validateResourceOfType, type PolicyResource, type ResourceValidationPolicy, type StackValidationPolicy } from "@pulumi/policy";
+import { defaultMwaaEnvironmentClass, mwaaEnvironmentClasses } from "@data-platform/conventions";
 import { estimateMonthlyCost } from "../cost-model/estimate";
 import { defaultPriceTable, withPriceOverrides } from "../cost-model/prices";
 import { defaultUsage, type UsageModel } from "../cost-model/usage";
 import { get, parseJson, typeOf } from "../util";
 
-const mwaaClasses = ["mw1.micro", "mw1.small", "mw1.medium", "mw1.large", "mw1.xlarge", "mw1.2xlarge"];
+// MWAA's environment classes, smallest first: the one list the stage config and the components use too.
+const mwaaClasses: readonly string[] = mwaaEnvironmentClasses;
 
 export interface CostConfig {
   /** Largest MWAA class allowed without review. @default mw1.medium */
@@ -84,12 +86,12 @@ export const mwaaCaps: ResourceValidationPolicy = {
   name: "cost-mwaa-caps",
   description: "[cost] MWAA environments stay within the class and worker caps (SIZING: storage and MWAA dominate the bill).",
   enforcementLevel: "advisory",
-  configSchema: { properties: { maxMwaaEnvironmentClass: { type: "string", enum: mwaaClasses }, maxMwaaWorkers: { type: "integer", minimum: 1 } } },
+  configSchema: { properties: { maxMwaaEnvironmentClass: { type: "string", enum: [...mwaaClasses] }, maxMwaaWorkers: { type: "integer", minimum: 1 } } },
   validateResource: validateResourceOfType(aws.mwaa.Environment, (environment, args, report) => {
     const config = args.getConfig<CostConfig>();
     const maxClass = config.maxMwaaEnvironmentClass ?? "mw1.medium";
     const maxWorkers = config.maxMwaaWorkers ?? 10;
-    const environmentClass = environment.environmentClass ?? "mw1.small";
+    const environmentClass = environment.environmentClass ?? defaultMwaaEnvironmentClass;
     if (mwaaClasses.indexOf(environmentClass) > mwaaClasses.indexOf(maxClass)) report(`environmentClass ${environmentClass} is above the cap ${maxClass}`);
     if ((environment.maxWorkers ?? 10) > maxWorkers) report(`maxWorkers ${environment.maxWorkers} is above the cap ${maxWorkers}`);
   }),
