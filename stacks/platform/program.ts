@@ -239,7 +239,7 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
       : undefined;
   for (const domain of importer?.domains() ?? []) {
     const workflow = workflows.get(domain);
-    if (workflow) importer!.grantReadJobs(`${domain}-airflow`, workflow.executionRole, domain);
+    if (workflow) importer!.grantReadJobs({ name: `${domain}-airflow`, role: workflow.executionRole }, { domain });
   }
 
   // The warehouse for Looker, reachable from the query mesh (the cluster) and the named networks only.
@@ -284,7 +284,7 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
     },
     withProvider,
   );
-  if (luigi) for (const domain of config.luigi.launchDomains) spark.grantLaunch("luigi", luigi.role, domain);
+  if (luigi) for (const domain of config.luigi.launchDomains) spark.grantLaunch({ name: "luigi", role: luigi.role }, { domain });
 
   // The query mesh over every domain's published data products, and the notebooks beside it.
   const queryMesh = config.queryMesh.enabled ? new QueryMesh("query-mesh", { ...queryMeshArgs(config), cluster, lake }, withProvider) : undefined;

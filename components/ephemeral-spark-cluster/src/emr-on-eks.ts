@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { PlatformCluster } from "@data-platform/platform-cluster";
+import type { ClusterRef } from "@data-platform/platform-cluster";
 import type { PolicyDocument } from "@data-platform/data-lake";
 
 /** The Kubernetes user EMR on EKS acts as (its service-linked role maps to it). */
@@ -65,7 +65,7 @@ export function createEmrOnEksDomain(
   parent: pulumi.Resource,
   prefix: string,
   input: {
-    eks: PlatformCluster;
+    eks: ClusterRef;
     domain: string;
     roleName: string;
     accountId: pulumi.Output<string>;
@@ -125,7 +125,7 @@ export function createEmrOnEksDomain(
 export function createEmrAccessEntry(
   parent: pulumi.Resource,
   name: string,
-  eks: PlatformCluster,
+  eks: ClusterRef,
   partition: pulumi.Output<string>,
   accountId: pulumi.Output<string>,
   serviceLinkedRole?: aws.iam.ServiceLinkedRole,

@@ -1,5 +1,5 @@
-import type { DataLake } from "@data-platform/data-lake";
-import type { PlatformCluster } from "@data-platform/platform-cluster";
+import type { LakeRef } from "@data-platform/data-lake";
+import type { ClusterRef } from "@data-platform/platform-cluster";
 import type * as pulumi from "@pulumi/pulumi";
 import { chartSampleImageName } from "./image";
 
@@ -78,8 +78,8 @@ export interface NotebookHubArgs {
   stage: string;
   /** True for the production stage: the dummy authenticator is refused, TLS is required. */
   production: boolean;
-  cluster: PlatformCluster;
-  lake: DataLake;
+  cluster: ClusterRef;
+  lake: LakeRef;
   authenticator: AuthenticatorArgs;
   /** Users allowed to log in besides the domains' groups. @default [] */
   allowedUsers?: string[];

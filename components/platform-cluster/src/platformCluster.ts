@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Naming } from "@data-platform/conventions";
 import { createKarpenter, createKarpenterNodeRole, createNetworkingAddons, createWorkloadAddons, type Karpenter } from "./addons";
 import { defaultInterfaceEndpoints, karpenterSettings, systemNodeGroup, validatePlatformClusterArgs, type PlatformClusterArgs } from "./args";
+import type { ClusterRef } from "./clusterRef";
 import { accessEntries, createCluster, createKey, createNodeGroups, schedulingFor, type Scheduling } from "./cluster";
 import { createServiceAccountRole, type IrsaContext, type ServiceAccountRole, type ServiceAccountRoleArgs } from "./irsa";
 import { createNamespace, type NamespaceArgs, type PlatformNamespace } from "./namespace";
@@ -42,7 +43,7 @@ export interface PlatformClusterAddons {
  * Balancer Controller, a default gp3 StorageClass and optionally Karpenter. Other components receive this
  * object and use its Kubernetes provider, `serviceAccountRole`, `namespace` and `scheduling` helpers.
  */
-export class PlatformCluster extends pulumi.ComponentResource {
+export class PlatformCluster extends pulumi.ComponentResource implements ClusterRef {
   /** The EKS cluster's physical name (`<prefix>-<stage>-<name>`), known at construction. */
   readonly clusterName: string;
   readonly kubernetesVersion: string;

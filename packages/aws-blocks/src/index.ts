@@ -1,3 +1,4 @@
 export * from "./policies";
 export * from "./kmsKey";
 export * from "./trust";
+export * from "./grants";
