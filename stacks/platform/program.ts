@@ -79,7 +79,7 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
   );
 
   // The private network and the stage's one EKS cluster (query mesh, notebooks, EMR on EKS).
-  const cluster = new PlatformCluster("platform", platformClusterArgs(config), withProvider);
+  const cluster = new PlatformCluster("platform", { ...platformClusterArgs(config), keyAdministratorArns: [deployerRoleArn, ...config.lake.adminRoleArns] }, withProvider);
 
   const tagsOf = (domain: PlatformConfig["domains"][number]) => domainTags({ domain: domain.name, owner: domain.owners.team, costCentre: domain.costCentre });
   const sparkDomains = config.domains.filter((domain) => domain.needs.spark.enabled);
@@ -289,7 +289,7 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
   // The query mesh over every domain's published data products, and the notebooks beside it.
   const queryMesh = config.queryMesh.enabled ? new QueryMesh("query-mesh", { ...queryMeshArgs(config), cluster, lake }, withProvider) : undefined;
   const notebooks = config.notebooks.enabled
-    ? new NotebookHub("notebooks", { ...notebookHubArgs(config), cluster, lake, ...(queryMesh ? { queryEndpoint: queryMesh.endpoint } : {}) }, withProvider)
+    ? new NotebookHub("notebooks", { ...notebookHubArgs(config), cluster, lake, keyAdministratorArns: administrators, ...(queryMesh ? { queryEndpoint: queryMesh.endpoint } : {}) }, withProvider)
     : undefined;
 
   const lakeContract = lake.contract();

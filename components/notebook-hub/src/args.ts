@@ -83,6 +83,8 @@ export interface NotebookHubArgs {
   authenticator: AuthenticatorArgs;
   /** Users allowed to log in besides the domains' groups. @default [] */
   allowedUsers?: string[];
+  /** Roles named as administrators (management, no data use) in the image key's policy, besides the account root. @default [] */
+  keyAdministratorArns?: pulumi.Input<pulumi.Input<string>[]>;
   /** JupyterHub admins (from config). */
   adminUsers: string[];
   /** Consuming domains: their groups may log in, their product sets are granted read to the notebooks. */

@@ -73,13 +73,14 @@ export function accessEntries(adminRoleArns: readonly string[], readOnlyRoleArns
   ]);
 }
 
-/** A platform cluster key (`protectedKey`: rotation, 30-day deletion window, alias) whose policy delegates to IAM. */
+/** A platform cluster key (`protectedKey`: rotation, 30-day deletion window, alias) with `keyPolicy`'s policy for its usage. */
 export function createKey(
   parent: pulumi.Resource,
   name: string,
-  args: { description: string; alias: string; usage: KeyUsage; account: pulumi.Output<AccountScope>; tags: Record<string, string>; protect: boolean },
+  args: { description: string; alias: string; usage: KeyUsage; account: pulumi.Output<AccountScope>; administratorArns?: pulumi.Input<pulumi.Input<string>[]>; tags: Record<string, string>; protect: boolean },
 ): aws.kms.Key {
-  return protectedKey(parent, name, { description: args.description, alias: args.alias, policy: args.account.apply((scope) => keyPolicy(scope, args.usage)), tags: args.tags, protect: args.protect });
+  const policy = pulumi.all([args.account, pulumi.output(args.administratorArns ?? [])]).apply(([scope, administratorArns]) => keyPolicy(scope, args.usage, administratorArns));
+  return protectedKey(parent, name, { description: args.description, alias: args.alias, policy, tags: args.tags, protect: args.protect });
 }
 
 export interface ClusterInputs {

@@ -142,7 +142,7 @@ export class PlatformCluster extends pulumi.ComponentResource implements Cluster
       .all([aws.getCallerIdentityOutput({}, child).accountId, aws.getPartitionOutput({}, child).partition, region])
       .apply(([accountId, partition, regionName]) => ({ accountId, partition, region: regionName }));
     const partition = account.apply((scope) => scope.partition);
-    const keyArgs = { account, tags, protect };
+    const keyArgs = { account, administratorArns: args.keyAdministratorArns, tags, protect };
     this.logsKey = createKey(this, `${name}-logs-key`, { ...keyArgs, description: `Platform cluster ${this.clusterName}: VPC flow logs and EKS control-plane logs`, alias: naming.name("kmsAlias", name, "logs"), usage: "logs" });
     this.secretsKey = createKey(this, `${name}-secrets-key`, { ...keyArgs, description: `Platform cluster ${this.clusterName}: Kubernetes secrets (envelope encryption)`, alias: naming.name("kmsAlias", name, "eks-secrets"), usage: "eks-secrets" });
     this.volumesKey = createKey(this, `${name}-volumes-key`, { ...keyArgs, description: `Platform cluster ${this.clusterName}: EBS volumes of nodes and persistent volumes`, alias: naming.name("kmsAlias", name, "volumes"), usage: "volumes" });

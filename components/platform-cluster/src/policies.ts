@@ -1,6 +1,6 @@
 /** IAM and KMS policy documents of the platform cluster (pure: plain strings in, JSON objects out). */
 
-import { keyPolicyDocument, policyDocument, serviceTrustPolicy, type KeyPolicyDocument, type PolicyDocument, type PolicyStatement } from "@data-platform/aws-blocks";
+import { accountIamKeyUseStatement, cloudWatchLogsKeyStatement, keyPolicyDocument, keyStatement, policyDocument, serviceTrustPolicy, type KeyPolicyDocument, type PolicyDocument, type PolicyStatement } from "@data-platform/aws-blocks";
 
 export { policyDocument, serviceTrustPolicy, type PolicyDocument, type PolicyStatement } from "@data-platform/aws-blocks";
 
@@ -58,38 +58,23 @@ export function autoScalingServiceLinkedRoleArn(scope: AccountScope): string {
 export const volumeKeyActions = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"];
 
 /**
- * Key policy delegating to IAM (the account's own IAM policies decide who uses the key), plus, for the
- * logs key, CloudWatch Logs for this account's log groups only, and for the volumes key, EC2 Auto
- * Scaling's service-linked role (its policy cannot be extended, so the key policy must name it; the role
- * must exist before the key - see the README), with grants for AWS resources only.
+ * A platform cluster key's policy: the administration statement (the account root and `administratorArns`,
+ * management only), then per usage: the logs key lets CloudWatch Logs use it for this account's log groups and
+ * nothing else; the secrets, volumes and images keys let the account's IAM policies govern their data use (the EKS
+ * cluster role, the EBS CSI driver, Karpenter and ECR's creator name the key in their own policies); the volumes key
+ * also names EC2 Auto Scaling's service-linked role (its policy cannot be extended, so the key policy must name it;
+ * the role must exist before the key - see the README), with grants for AWS resources only.
  */
-export function keyPolicy(scope: AccountScope, usage: KeyUsage): KeyPolicyDocument {
-  const statements: PolicyStatement[] = [];
-  if (usage === "logs") {
-    statements.push({
-      Sid: "CloudWatchLogsForThisAccount",
-      Effect: "Allow",
-      Principal: { Service: `logs.${scope.region}.amazonaws.com` },
-      Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-      Resource: "*",
-      Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:${scope.partition}:logs:${scope.region}:${scope.accountId}:log-group:*` } },
-    });
-  }
+export function keyPolicy(scope: AccountScope, usage: KeyUsage, administratorArns: string[] = []): KeyPolicyDocument {
+  const statements: PolicyStatement[] = usage === "logs" ? [cloudWatchLogsKeyStatement(scope, "*")] : [accountIamKeyUseStatement(scope)];
   if (usage === "volumes") {
-    const autoScaling = autoScalingServiceLinkedRoleArn(scope);
+    const autoScaling = { AWS: autoScalingServiceLinkedRoleArn(scope) };
     statements.push(
-      { Sid: "AutoScalingEncryptsNodeVolumes", Effect: "Allow", Principal: { AWS: autoScaling }, Action: volumeKeyActions, Resource: "*" },
-      {
-        Sid: "AutoScalingGrantsForAttachedVolumes",
-        Effect: "Allow",
-        Principal: { AWS: autoScaling },
-        Action: "kms:CreateGrant",
-        Resource: "*",
-        Condition: { Bool: { "kms:GrantIsForAWSResource": true } },
-      },
+      keyStatement("AutoScalingEncryptsNodeVolumes", autoScaling, volumeKeyActions),
+      keyStatement("AutoScalingGrantsForAttachedVolumes", autoScaling, "kms:CreateGrant", { Bool: { "kms:GrantIsForAWSResource": true } }),
     );
   }
-  return keyPolicyDocument({ ...scope, delegateToAccountIam: true }, statements);
+  return keyPolicyDocument({ ...scope, administratorArns }, statements);
 }
 
 /** What the EKS control plane needs on the secrets key (the key policy delegates to IAM). */
