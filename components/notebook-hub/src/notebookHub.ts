@@ -1,3 +1,4 @@
+import { policyDocument } from "@data-platform/aws-blocks";
 import { charts } from "@data-platform/helm-charts";
 import { lakeReaderTagKey, type LakeGrant } from "@data-platform/data-lake";
 import { chartSource, createKey, type PlatformNamespace, type ServiceAccountRole } from "@data-platform/platform-cluster";
@@ -44,9 +45,8 @@ export const releaseName = "jupyterhub";
 
 /** Explicit deny on lake writes and grants, whatever else is ever attached to the role. */
 export function denyLakeWritesPolicy(): string {
-  return JSON.stringify({
-    Version: "2012-10-17",
-    Statement: [
+  return JSON.stringify(
+    policyDocument([
       {
         Sid: "NotebooksNeverWriteTheLake",
         Effect: "Deny",
@@ -71,8 +71,8 @@ export function denyLakeWritesPolicy(): string {
         ],
         Resource: "*",
       },
-    ],
-  });
+    ]),
+  );
 }
 
 /**

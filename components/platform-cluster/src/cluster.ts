@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { protectedKey } from "@data-platform/aws-blocks";
 import type { Naming } from "@data-platform/conventions";
 import { accessEntryKeyOfArn, dedicatedNodeGroups, isGraviton, type NodeGroupArgs, type UpgradeSupportType } from "./args";
+import type { ClusterPartScope } from "./network";
 import { clusterSecretsKeyPolicy, clusterTrustPolicy, keyPolicy, managedPolicyArn, nodeManagedPolicies, serviceTrustPolicy, stsAudience, type AccountScope, type KeyUsage } from "./policies";
 
 /** All five control-plane log types (EKS.8; the EKS best practices guide asks for every one). */
@@ -83,8 +84,7 @@ export function createKey(
   return protectedKey(parent, name, { description: args.description, alias: args.alias, policy, tags: args.tags, protect: args.protect });
 }
 
-export interface ClusterInputs {
-  naming: Naming;
+export interface ClusterInputs extends ClusterPartScope {
   clusterName: string;
   kubernetesVersion: string;
   privateSubnetIds: pulumi.Input<string[]>;
@@ -95,9 +95,6 @@ export interface ClusterInputs {
   logsKeyArn: pulumi.Input<string>;
   controlPlaneLogRetentionDays: number;
   upgradeSupportType: UpgradeSupportType;
-  account: pulumi.Output<AccountScope>;
-  tags: Record<string, string>;
-  protect: boolean;
 }
 
 export interface ClusterParts {

@@ -1,6 +1,6 @@
 /** IAM and KMS policy documents of the platform cluster (pure: plain strings in, JSON objects out). */
 
-import { accountIamKeyUseStatement, cloudWatchLogsKeyStatement, keyPolicyDocument, keyStatement, policyDocument, serviceTrustPolicy, type KeyPolicyDocument, type PolicyDocument, type PolicyStatement } from "@data-platform/aws-blocks";
+import { accountIamKeyUseStatement, cloudWatchLogsKeyStatement, keyPolicyDocument, keyStatement, policyDocument, serviceTrustPolicy, webIdentityTrustPolicy, type KeyPolicyDocument, type PolicyDocument, type PolicyStatement } from "@data-platform/aws-blocks";
 
 export { policyDocument, serviceTrustPolicy, type PolicyDocument, type PolicyStatement } from "@data-platform/aws-blocks";
 
@@ -11,30 +11,14 @@ export interface AccountScope {
 }
 
 /** The audience EKS service-account tokens carry for AWS STS. */
-export const stsAudience = "sts.amazonaws.com";
+export { stsAudience } from "@data-platform/aws-blocks";
 
 /**
  * Trust of an IRSA role: only the cluster's OIDC provider, only for one service account
- * (`StringEquals` on `sub`, never `StringLike`), only with the STS audience. A web-identity trust has no service
- * principal, so `aws:SourceAccount`/`aws:SourceArn` do not apply: the provider's `sub` and `aud` keys scope it
- * ("IAM roles for service accounts", https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html).
+ * (`StringEquals` on `sub`, never `StringLike`), only with the STS audience (`webIdentityTrustPolicy`).
  */
 export function serviceAccountTrustPolicy(oidcProviderArn: string, oidcIssuer: string, namespace: string, serviceAccount: string): PolicyDocument {
-  const issuer = oidcIssuer.replace(/^https:\/\//, "");
-  return policyDocument([
-    {
-      Sid: "AssumeFromOneServiceAccount",
-      Effect: "Allow",
-      Principal: { Federated: oidcProviderArn },
-      Action: "sts:AssumeRoleWithWebIdentity",
-      Condition: {
-        StringEquals: {
-          [`${issuer}:sub`]: `system:serviceaccount:${namespace}:${serviceAccount}`,
-          [`${issuer}:aud`]: stsAudience,
-        },
-      },
-    },
-  ]);
+  return webIdentityTrustPolicy({ sid: "AssumeFromOneServiceAccount", oidcProviderArn, oidcIssuer, subject: `system:serviceaccount:${namespace}:${serviceAccount}` });
 }
 
 /**
@@ -133,14 +117,13 @@ export const karpenterInterruptionEvents: Readonly<Record<string, { source: stri
 
 /** The interruption queue admits EventBridge only, over TLS. */
 export function karpenterQueuePolicy(queueArn: string): PolicyDocument {
-  return {
-    Version: "2012-10-17",
-    Id: "EC2InterruptionPolicy",
-    Statement: [
+  return policyDocument(
+    [
       { Sid: "EventBridgeDelivers", Effect: "Allow", Principal: { Service: ["events.amazonaws.com", "sqs.amazonaws.com"] }, Action: "sqs:SendMessage", Resource: queueArn },
       { Sid: "DenyHTTP", Effect: "Deny", Principal: "*", Action: "sqs:*", Resource: queueArn, Condition: { Bool: { "aws:SecureTransport": false } } },
     ],
-  };
+    "EC2InterruptionPolicy",
+  );
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { accountIamKeyUseStatement, cloudWatchLogsKeyStatement, keyAdministrationActions, keyAdministrationStatement, keyPolicyDocument, keyStatement, keyUseActions } from "./policies";
+import { accountIamKeyUseStatement, policyDocument, cloudWatchLogsKeyStatement, keyAdministrationActions, keyAdministrationStatement, keyPolicyDocument, keyStatement, keyUseActions } from "./policies";
 
 const account = { partition: "aws", accountId: "123456789012" };
 const root = "arn:aws:iam::123456789012:root";
@@ -63,5 +63,13 @@ describe("keyStatement", () => {
     expect(Object.keys(plain)).not.toContain("Condition");
     const conditioned = keyStatement("ViaKinesis", { Service: "kinesis.amazonaws.com" }, ["kms:GenerateDataKey"], { StringEquals: { "kms:ViaService": "kinesis.eu-west-1.amazonaws.com" } });
     expect(Object.keys(conditioned)).toEqual(["Sid", "Effect", "Principal", "Action", "Resource", "Condition"]);
+  });
+});
+
+describe("policyDocument", () => {
+  it("puts the Id between Version and Statement when given, and leaves it out otherwise", () => {
+    const statement = { Effect: "Allow" as const, Action: "sqs:SendMessage", Resource: "arn:aws:sqs:eu-west-1:123456789012:q" };
+    expect(JSON.stringify(policyDocument([statement], "QueuePolicy"))).toBe(JSON.stringify({ Version: "2012-10-17", Id: "QueuePolicy", Statement: [statement] }));
+    expect(Object.keys(policyDocument([statement]))).toEqual(["Version", "Statement"]);
   });
 });

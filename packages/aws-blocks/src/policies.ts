@@ -18,8 +18,9 @@ export interface PolicyDocument {
   Statement: PolicyStatement[];
 }
 
-export function policyDocument(statements: PolicyStatement[]): PolicyDocument {
-  return { Version: "2012-10-17", Statement: statements };
+/** An IAM policy document of `statements`, with its `Id` when given (SQS queue policies carry one). */
+export function policyDocument(statements: PolicyStatement[], id?: string): PolicyDocument {
+  return id === undefined ? { Version: "2012-10-17", Statement: statements } : { Version: "2012-10-17", Id: id, Statement: statements };
 }
 
 /** The partition and account a policy names (`arn:<partition>:iam::<accountId>:root`). */
