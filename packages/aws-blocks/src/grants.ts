@@ -21,7 +21,7 @@ export interface Grant<Scope> {
   readonly scope: Scope;
   /** The IAM statements this grant gives the grantee's role. */
   readonly statements: pulumi.Output<PolicyStatement[]>;
-  /** The resources the grant created (role policies, Lake Formation permissions), in creation order. */
+  /** The resources the grant created or added its statements to (role policies, Lake Formation permissions). */
   readonly resources: pulumi.Resource[];
 }
 
