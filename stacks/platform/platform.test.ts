@@ -446,3 +446,53 @@ describe("role trusts in every stage (confused deputy prevention)", () => {
     expect(JSON.parse(clusterRole.inputs["assumeRolePolicy"] as string).Statement[0].Condition.ArnLike).toEqual({ "aws:SourceArn": `arn:aws:eks:eu-west-1:123456789012:cluster/dp-${stage}-platform` });
   });
 });
+
+describe("the platform cluster's keys (dev, with Karpenter)", () => {
+  it("let the roles naming them in their IAM policies use them, keep management to administrators, and admit only CloudWatch Logs to the logs key", async () => {
+    const { harness } = await run("dev");
+    const key = (name: string) => {
+      const registration = harness.one("aws:kms/key:Key", name);
+      const policy = JSON.parse(String(registration.inputs["policy"])) as PolicyDocument;
+      const account = /arn:aws:iam::(\d{12}):root/.exec(JSON.stringify(policy))![1]!;
+      return { policy, account, arn: `arn:aws:kms:eu-west-1:${account}:key/${registration.id}` };
+    };
+    const inline = (roleName: string): PolicyDocument[] =>
+      harness
+        .byType("aws:iam/rolePolicy:RolePolicy")
+        .filter((policy) => policy.inputs["role"] === roleName)
+        .map((policy) => JSON.parse(String(policy.inputs["policy"])) as PolicyDocument);
+    const as = (resourceName: string, identity?: PolicyDocument[]) => {
+      const roleName = String(harness.one("aws:iam/role:Role", resourceName).inputs["name"]);
+      return (keyName: string, action: string, context: Request["context"] = {}) => {
+        const { policy, account, arn } = key(keyName);
+        return evaluate({ principalArn: `arn:aws:iam::${account}:role/${roleName}`, principalTags: {}, action, resource: arn, context }, identity ?? inline(roleName), { kind: "kms", policy });
+      };
+    };
+    const viaEc2 = { "kms:ViaService": "ec2.eu-west-1.amazonaws.com", "kms:GrantIsForAWSResource": true };
+
+    // The control plane envelope-encrypts secrets; the EBS CSI driver and Karpenter create encrypted volumes.
+    expect(as("platform-cluster")("platform-secrets-key", "kms:Encrypt")).toBe("allowed");
+    expect(as("platform-cluster")("platform-secrets-key", "kms:Decrypt")).toBe("allowed");
+    for (const controller of ["platform-ebs-csi-driver", "platform-karpenter"]) {
+      expect(as(controller)("platform-volumes-key", "kms:GenerateDataKeyWithoutPlaintext", viaEc2), controller).toBe("allowed");
+      expect(as(controller)("platform-volumes-key", "kms:CreateGrant", viaEc2), controller).toBe("allowed");
+      expect(as(controller)("platform-volumes-key", "kms:Decrypt"), controller).not.toBe("allowed");
+    }
+    // Roles whose policies do not name a key cannot use it.
+    expect(as("platform-nodes")("platform-volumes-key", "kms:Decrypt", viaEc2)).not.toBe("allowed");
+    expect(as("platform-cluster")("platform-volumes-key", "kms:CreateGrant", viaEc2)).not.toBe("allowed");
+
+    // An identity policy allowing everything on the keys: data use of the secrets key passes (IAM governs it),
+    // the logs key admits nobody's IAM policy for data use (CloudWatch Logs only), management needs no data use.
+    const everything: PolicyDocument[] = [{ Statement: [{ Effect: "Allow", Action: "kms:*", Resource: "*" }] }];
+    expect(as("platform-flow-logs", everything)("platform-secrets-key", "kms:Decrypt")).toBe("allowed");
+    expect(as("platform-flow-logs", everything)("platform-logs-key", "kms:Decrypt")).not.toBe("allowed");
+    expect(as("platform-flow-logs", everything)("platform-logs-key", "kms:PutKeyPolicy")).toBe("allowed");
+    for (const name of ["platform-logs-key", "platform-secrets-key", "platform-volumes-key", "notebooks-image-key"]) {
+      const { policy } = key(name);
+      expect(policy.Statement[0]!.Sid, name).toBe("KeyAdministration");
+      expect(policy.Statement.flatMap((statement) => [statement.Action ?? []].flat()), name).not.toContain("kms:*");
+      expect([policy.Statement[0]!.Principal].flatMap((principal) => (principal === "*" ? [] : [principal?.["AWS"] ?? []].flat())).length, name).toBeGreaterThan(1);
+    }
+  });
+});

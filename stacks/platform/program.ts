@@ -80,7 +80,7 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
   );
 
   // The private network and the stage's one EKS cluster (query mesh, notebooks, EMR on EKS).
-  const cluster = new PlatformCluster("platform", platformClusterArgs(config), withProvider);
+  const cluster = new PlatformCluster("platform", { ...platformClusterArgs(config), keyAdministratorArns: [deployerRoleArn, ...config.lake.adminRoleArns] }, withProvider);
 
   const tagsOf = (domain: PlatformConfig["domains"][number]) => domainTags({ domain: domain.name, owner: domain.owners.team, costCentre: domain.costCentre });
   const sparkDomains = config.domains.filter((domain) => domain.needs.spark.enabled);
@@ -239,7 +239,7 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
       : undefined;
   for (const domain of importer?.domains() ?? []) {
     const workflow = workflows.get(domain);
-    if (workflow) importer!.grantReadJobs(`${domain}-airflow`, workflow.executionRole, domain);
+    if (workflow) importer!.grantReadJobs({ name: `${domain}-airflow`, role: workflow.executionRole }, { domain });
   }
 
   // The warehouse for Looker, reachable from the query mesh (the cluster) and the named networks only.
@@ -284,12 +284,12 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
     },
     withProvider,
   );
-  if (luigi) for (const domain of config.luigi.launchDomains) spark.grantLaunch("luigi", luigi.role, domain);
+  if (luigi) for (const domain of config.luigi.launchDomains) spark.grantLaunch({ name: "luigi", role: luigi.role }, { domain });
 
   // The query mesh over every domain's published data products, and the notebooks beside it.
   const queryMesh = config.queryMesh.enabled ? new QueryMesh("query-mesh", { ...queryMeshArgs(config), cluster, lake }, withProvider) : undefined;
   const notebooks = config.notebooks.enabled
-    ? new NotebookHub("notebooks", { ...notebookHubArgs(config), cluster, lake, ...(queryMesh ? { queryEndpoint: queryMesh.endpoint } : {}) }, withProvider)
+    ? new NotebookHub("notebooks", { ...notebookHubArgs(config), cluster, lake, keyAdministratorArns: administrators, ...(queryMesh ? { queryEndpoint: queryMesh.endpoint } : {}) }, withProvider)
     : undefined;
 
   const lakeContract = lake.contract();

@@ -7,6 +7,7 @@ import { validateDataLakeArgs, centralZones, classifications, type CentralZone, 
 import { LakeBucket } from "./bucket";
 import { GranteePolicies } from "./grantPolicy";
 import { createGrant, type LakeGrant, type LakeGrantee, type LakeScope } from "./grants";
+import type { AccountFacts, LakeRef } from "./lakeRef";
 import { keyPolicy, lakeFormationTrustPolicy, policyDocument, registrationStorageStatements } from "./policies";
 
 /** One domain's storage: its key, a bucket and a Glue database per zone it uses. */
@@ -42,12 +43,6 @@ export function iamAllowedPrincipalsDefaultsWarning(settings: {
   );
 }
 
-/** Account facts every policy needs, resolved once. */
-export interface AccountFacts {
-  accountId: pulumi.Output<string>;
-  partition: pulumi.Output<string>;
-  region: pulumi.Output<string>;
-}
 
 const classificationRank: Record<Classification, number> = { public: 0, internal: 1, confidential: 2, restricted: 3 };
 
@@ -61,7 +56,7 @@ export function databaseName(owner: string, zone: string): string {
  * and access-log buckets, a bucket per domain and zone with a KMS key per domain,
  * Glue databases for Delta tables, and Lake Formation governing access.
  */
-export class DataLake extends pulumi.ComponentResource {
+export class DataLake extends pulumi.ComponentResource implements LakeRef {
   /** The platform key: central zones, artifacts and the Glue Data Catalog. */
   readonly platformKey: aws.kms.Key;
   readonly accessLogBucket: LakeBucket;

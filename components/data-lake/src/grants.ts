@@ -1,16 +1,14 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { Grant, Grantee } from "@data-platform/aws-blocks";
 import { productTagValue } from "@data-platform/conventions";
 import type { CentralZone, DomainZone } from "./args";
 import type { DataLake } from "./dataLake";
 import { consumerCatalogStatements, directReadStatements, type GranteePolicies } from "./grantPolicy";
 import { catalogStatements, storageStatements, type AccessLevel, type PolicyStatement } from "./policies";
 
-/** Who receives a grant. */
-export interface LakeGrantee {
-  /** Stable name of the grantee, part of the grant's resource names (e.g. `orders-spark`). */
-  name: string;
-  role: aws.iam.Role;
+/** Who receives a lake grant: a `Grantee` (stable name, part of the grant's resource names, and its role), and: */
+export interface LakeGrantee extends Grantee {
   /** The grantee's own domain; a producer gets direct access to its own storage. Undefined for platform roles. */
   domain?: string;
   /**
@@ -28,10 +26,12 @@ export type LakeScope =
   /** A central zone or the artifacts bucket, optionally only a prefix (landing and artifacts have no database). */
   | { zone: CentralZone | "artifacts"; prefix?: string };
 
-export interface LakeGrant {
+/** A lake grant: the `Grant` shape, with its Lake Formation permissions and the policy it adds to. */
+export interface LakeGrant extends Grant<LakeScope> {
+  readonly grantee: LakeGrantee;
   /** The grantee's one lake policy (`<lake>-<grantee>-grants`), shared by all its grants. */
-  policy: aws.iam.RolePolicy;
-  permissions: aws.lakeformation.Permissions[];
+  readonly policy: aws.iam.RolePolicy;
+  readonly permissions: aws.lakeformation.Permissions[];
 }
 
 const lakeFormationPermissions: Record<AccessLevel, { database: string[]; tables: string[] }> = {
@@ -154,5 +154,5 @@ export function createGrant(
   }
 
   const policy = policies.add(grantee.name, grantee.role, statements);
-  return { policy, permissions };
+  return { grantee, scope, statements, resources: [...permissions, policy], policy, permissions };
 }

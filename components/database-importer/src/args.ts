@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { DataLake } from "@data-platform/data-lake";
+import type { LakeRef } from "@data-platform/data-lake";
 import { imageTagPattern, type EphemeralSparkCluster } from "@data-platform/ephemeral-spark-cluster";
 import { jobParameterName, managedPolicyCharacterLimit } from "./names";
 import { domainImportPolicy, parameterArn } from "./policies";
@@ -93,7 +93,7 @@ export interface DatabaseImporterArgs {
   prefix: string;
   stage: string;
   /** The lake: targets are the owning domain's raw database and bucket; events come from its landing zone. */
-  lake: DataLake;
+  lake: LakeRef;
   /** The stage's ephemeral Spark: imports run on the owning domain's clusters, as its instance role. */
   spark: EphemeralSparkCluster;
   /** VPC of the importer security groups (the clusters' VPC). */

@@ -283,14 +283,17 @@ describe("DatabaseImporter IAM", () => {
 
   it("lets a domain's orchestrator read that domain's job definitions only", async () => {
     const { harness, importer } = await build();
-    importer.grantReadJobs("logistics-airflow", new aws.iam.Role("logistics-airflow", { assumeRolePolicy: "{}" }), "logistics");
+    const airflow = { name: "logistics-airflow", role: new aws.iam.Role("logistics-airflow", { assumeRolePolicy: "{}" }) };
+    const grant = importer.grantReadJobs(airflow, { domain: "logistics" });
     await harness.settle();
+    expect(grant).toMatchObject({ grantee: airflow, scope: { domain: "logistics" }, resources: [grant.policy] });
+    expect(await resolveOutput(grant.statements)).toEqual(JSON.parse(harness.one("aws:iam/rolePolicy:RolePolicy", "importer-logistics-airflow-read-jobs-logistics").inputs["policy"] as string).Statement);
     const statements = statementsOf(harness.one("aws:iam/rolePolicy:RolePolicy", "importer-logistics-airflow-read-jobs-logistics"));
     expect(statements["ReadImportJobs"]!.Resource).toEqual([
       `arn:aws:ssm:eu-west-1:${account}:parameter/dp/prod/importer/couriers-db/job`,
       `arn:aws:ssm:eu-west-1:${account}:parameter/dp/prod/importer/events/courier-tracking/job`,
     ]);
-    expect(() => importer.grantReadJobs("x", new aws.iam.Role("x", { assumeRolePolicy: "{}" }), "marketing")).toThrow(/no imports for domain "marketing"/);
+    expect(() => importer.grantReadJobs({ name: "x", role: new aws.iam.Role("x", { assumeRolePolicy: "{}" }) }, { domain: "marketing" })).toThrow(/no imports for domain "marketing"/);
   });
 });
 

@@ -1,13 +1,21 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { jsonParameter } from "@data-platform/aws-blocks";
+import { jsonParameter, rolePolicyGrant, type Grantee, type PolicyGrant } from "@data-platform/aws-blocks";
 import { physicalName } from "@data-platform/conventions";
-import { domainTagKey, type DataLake } from "@data-platform/data-lake";
+import { domainTagKey, type LakeRef } from "@data-platform/data-lake";
 import { emrManagedTag } from "@data-platform/ephemeral-spark-cluster";
 import { defaultLandingLayout, eventTableName, validateImporterArgs, type DatabaseImporterArgs, type DatabaseSourceArgs, type EventCollectionArgs } from "./args";
 import { databaseImportJob, defaultEventSchedule, eventCollectionJob, portFor } from "./jobs";
 import { jobParameterName } from "./names";
 import { domainImportPolicy, parameterArn, readJobsPolicy } from "./policies";
+
+/** What `grantReadJobs` covers: one domain's job definitions. */
+export interface ImportJobsScope {
+  domain: string;
+}
+
+/** `grantReadJobs`'s result: the `Grant` shape with its one inline policy. */
+export type ImportJobsGrant = PolicyGrant<ImportJobsScope>;
 
 /** One database source's resources. */
 export interface DatabaseImport {
@@ -53,7 +61,7 @@ export interface ImporterContract {
  */
 export class DatabaseImporter extends pulumi.ComponentResource {
   private readonly componentName: string;
-  private readonly lake: DataLake;
+  private readonly lake: LakeRef;
   private readonly databaseImports = new Map<string, DatabaseImport>();
   private readonly eventCollections = new Map<string, EventCollection>();
   private readonly sourceArgs = new Map<string, DatabaseSourceArgs>();
@@ -260,21 +268,17 @@ export class DatabaseImporter extends pulumi.ComponentResource {
   /**
    * Lets a domain's orchestrator (its Airflow execution role) read the domain's job
    * definitions. Launching the cluster is `EphemeralSparkCluster.grantLaunch`.
+   * One inline policy `<importer>-<grantee>-read-jobs-<domain>` on the grantee's role.
    */
-  grantReadJobs(granteeName: string, role: aws.iam.Role, domain: string): aws.iam.RolePolicy {
+  grantReadJobs(grantee: Grantee, scope: ImportJobsScope): ImportJobsGrant {
+    const domain = scope.domain;
     const parameters = this.jobParameterNames(domain);
     if (parameters.length === 0) throw new Error(`DatabaseImporter "${this.componentName}" has no imports for domain "${domain}"; domains: ${this.domains().join(", ") || "none"}`);
     const { accountId, partition, region } = this.lake.account;
-    return new aws.iam.RolePolicy(
-      `${this.componentName}-${granteeName}-read-jobs-${domain}`,
-      {
-        role: role.name,
-        policy: pulumi
-          .all([partition, region, accountId])
-          .apply(([partitionValue, regionValue, account]) => JSON.stringify(readJobsPolicy(parameters.map((parameter) => parameterArn(partitionValue, regionValue, account, parameter))))),
-      },
-      { parent: this },
-    );
+    const statements = pulumi
+      .all([partition, region, accountId])
+      .apply(([partitionValue, regionValue, account]) => readJobsPolicy(parameters.map((parameter) => parameterArn(partitionValue, regionValue, account, parameter))).Statement);
+    return rolePolicyGrant(this, `${this.componentName}-${grantee.name}-read-jobs-${domain}`, grantee, scope, statements);
   }
 
   /** What the component contributes to the platform contract (`ingestion.importer`). */

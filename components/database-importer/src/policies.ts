@@ -2,11 +2,8 @@
  * Pure builders of the importer's IAM documents (resolved strings in, documents
  * out), tested without mocks.
  */
-import type { PolicyDocument, PolicyStatement } from "@data-platform/data-lake";
+import { policyDocument as document, type PolicyDocument, type PolicyStatement } from "@data-platform/aws-blocks";
 
-function document(statements: PolicyStatement[]): PolicyDocument {
-  return { Version: "2012-10-17", Statement: statements };
-}
 
 const unique = (values: string[]) => [...new Set(values)].sort();
 

@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { DataLake } from "@data-platform/data-lake";
+import type { LakeRef } from "@data-platform/data-lake";
 import type { EphemeralSparkCluster } from "@data-platform/ephemeral-spark-cluster";
 import { mwaaAirflowVersions, mwaaEnvironmentClasses, parseCidr, platformDefaults, type MwaaEnvironmentClass } from "@data-platform/conventions";
 
@@ -14,7 +14,7 @@ export interface DomainWorkflowEnvArgs {
   stage: string;
   /** The domain this environment belongs to; the lake must have it. */
   domain: string;
-  lake: DataLake;
+  lake: LakeRef;
   /** The stage's Spark; when the domain has Spark there, Airflow may launch its clusters. @default no Spark */
   spark?: EphemeralSparkCluster;
   vpcId: pulumi.Input<string>;

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { defaultAirflowVersion, defaultMwaaEnvironmentClass, physicalName, platformDefaults, tagKeys } from "@data-platform/conventions";
-import { LakeBucket, type DataLake, type LakeGrantee } from "@data-platform/data-lake";
+import { LakeBucket, type LakeGrantee, type LakeRef } from "@data-platform/data-lake";
 import type { SparkDomain } from "@data-platform/ephemeral-spark-cluster";
 import type { WorkflowContract } from "@data-platform/platform-contract";
 import { validateWorkflowArgs, type DomainWorkflowEnvArgs } from "./args";
@@ -45,7 +45,7 @@ export class DomainWorkflowEnv extends pulumi.ComponentResource {
     const child = { parent: this };
     const protect = args.protect ?? true;
     const stateful = { parent: this, protect, retainOnDelete: protect };
-    const lake: DataLake = args.lake;
+    const lake: LakeRef = args.lake;
     const storage = lake.domain(args.domain);
     const { accountId, partition, region } = lake.account;
     const tags = { ...args.tags, [tagKeys.domain]: args.domain };
@@ -163,7 +163,7 @@ export class DomainWorkflowEnv extends pulumi.ComponentResource {
     // A domain without Spark has no Spark resources: nothing to launch.
     const sparkDomain = args.spark?.tryDomain(args.domain);
     if (args.spark && sparkDomain) {
-      args.spark.grantLaunch(`${args.domain}-airflow`, this.executionRole, args.domain);
+      args.spark.grantLaunch({ name: `${args.domain}-airflow`, role: this.executionRole }, { domain: args.domain });
       this.sparkTemplate = sparkDomain.template.name;
     }
 
@@ -212,7 +212,7 @@ export class DomainWorkflowEnv extends pulumi.ComponentResource {
     this.registerOutputs({ contract: this.contract() });
   }
 
-  private createFargate(name: string, args: DomainWorkflowEnvArgs, tags: Record<string, string>, roleName: (...parts: string[]) => string, lake: DataLake): FargateRunner {
+  private createFargate(name: string, args: DomainWorkflowEnvArgs, tags: Record<string, string>, roleName: (...parts: string[]) => string, lake: LakeRef): FargateRunner {
     const child = { parent: this };
     const storage = lake.domain(args.domain);
     const { accountId, partition, region } = lake.account;

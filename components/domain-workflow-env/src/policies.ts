@@ -1,4 +1,4 @@
-import { serviceTrustPolicy, type PolicyDocument, type PolicyStatement } from "@data-platform/aws-blocks";
+import { policyDocument as document, serviceTrustPolicy, type PolicyDocument, type PolicyStatement } from "@data-platform/aws-blocks";
 
 export interface WorkflowPolicyInput {
   partition: string;
@@ -13,9 +13,6 @@ export interface WorkflowPolicyInput {
   ecs?: { clusterArn: string; taskDefinitionFamilyPrefix: string; passRoleArns: string[]; logGroupArn: string };
 }
 
-function document(statements: PolicyStatement[]): PolicyDocument {
-  return { Version: "2012-10-17", Statement: statements };
-}
 
 /** Trust of the MWAA execution role. */
 export function mwaaTrust(accountId: string): PolicyDocument {

@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { platformDefaults } from "@data-platform/conventions";
-import type { DataLake } from "@data-platform/data-lake";
-import type { PlatformCluster } from "@data-platform/platform-cluster";
+import type { LakeRef } from "@data-platform/data-lake";
+import type { ClusterRef } from "@data-platform/platform-cluster";
 import type { FleetInstanceTypes } from "./template";
 
 export interface SparkDomainArgs {
@@ -37,10 +37,10 @@ export interface EphemeralSparkClusterArgs {
   prefix: string;
   stage: string;
   /** The lake whose domain storage the job roles get (through its grants). */
-  lake: DataLake;
+  lake: LakeRef;
   vpcId: pulumi.Input<string>;
   /** The platform's EKS cluster, for domains with `emrOnEks`. @default none */
-  eks?: PlatformCluster;
+  eks?: ClusterRef;
   /** Private subnets the clusters launch in (tagged `for-use-with-amazon-emr-managed-policies=true`). */
   privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
   /** Roles administering the disk key. */

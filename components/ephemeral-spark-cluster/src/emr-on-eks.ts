@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { PlatformCluster } from "@data-platform/platform-cluster";
-import type { PolicyDocument } from "@data-platform/data-lake";
+import type { ClusterRef } from "@data-platform/platform-cluster";
+import { webIdentityTrustPolicy, type PolicyDocument } from "@data-platform/aws-blocks";
 
 /** The Kubernetes user EMR on EKS acts as (its service-linked role maps to it). */
 export const emrContainersUser = "emr-containers";
@@ -22,20 +22,8 @@ export function base36RoleName(roleName: string): string {
  * principal): `aws:SourceAccount` does not apply, the `sub` and `aud` keys scope it.
  */
 export function emrOnEksTrust(input: { oidcProviderArn: string; oidcIssuer: string; namespace: string; accountId: string; roleName: string }): PolicyDocument {
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Effect: "Allow",
-        Principal: { Federated: input.oidcProviderArn },
-        Action: "sts:AssumeRoleWithWebIdentity",
-        Condition: {
-          StringLike: { [`${input.oidcIssuer}:sub`]: `system:serviceaccount:${input.namespace}:emr-containers-sa-*-*-${input.accountId}-${base36RoleName(input.roleName)}` },
-          StringEquals: { [`${input.oidcIssuer}:aud`]: "sts.amazonaws.com" },
-        },
-      },
-    ],
-  };
+  const subject = `system:serviceaccount:${input.namespace}:emr-containers-sa-*-*-${input.accountId}-${base36RoleName(input.roleName)}`;
+  return webIdentityTrustPolicy({ oidcProviderArn: input.oidcProviderArn, oidcIssuer: input.oidcIssuer, subject, subjectMatch: "like" });
 }
 
 /** The namespace-scoped permissions EMR on EKS documents for the `emr-containers` user. */
@@ -65,7 +53,7 @@ export function createEmrOnEksDomain(
   parent: pulumi.Resource,
   prefix: string,
   input: {
-    eks: PlatformCluster;
+    eks: ClusterRef;
     domain: string;
     roleName: string;
     accountId: pulumi.Output<string>;
@@ -125,7 +113,7 @@ export function createEmrOnEksDomain(
 export function createEmrAccessEntry(
   parent: pulumi.Resource,
   name: string,
-  eks: PlatformCluster,
+  eks: ClusterRef,
   partition: pulumi.Output<string>,
   accountId: pulumi.Output<string>,
   serviceLinkedRole?: aws.iam.ServiceLinkedRole,

@@ -2,7 +2,7 @@ import type { RunJobFlowCommandInput } from "@aws-sdk/client-emr";
 import * as aws from "@pulumi/aws";
 import { DataLake } from "@data-platform/data-lake";
 import { evaluatePolicies } from "@data-platform/policy-pack";
-import { setMocks, type Harness } from "@data-platform/testing";
+import { resolveOutput, setMocks, type Harness } from "@data-platform/testing";
 import { describe, expect, it } from "vitest";
 import type { SparkDomainArgs } from "./args";
 import { EphemeralSparkCluster } from "./ephemeralSparkCluster";
@@ -143,9 +143,16 @@ describe("EphemeralSparkCluster IAM", () => {
 
   it("grants an orchestrator launch rights on its domain's clusters and roles only", async () => {
     const { harness, spark } = await build();
-    spark.grantLaunch("orders-airflow", new aws.iam.Role("orders-airflow", { assumeRolePolicy: "{}" }), "orders");
+    const airflow = { name: "orders-airflow", role: new aws.iam.Role("orders-airflow", { assumeRolePolicy: "{}" }) };
+    const grant = spark.grantLaunch(airflow, { domain: "orders" });
     await harness.settle();
     const statements = policy(harness, "spark-orders-airflow-launch-orders").Statement;
+    // The grant says what it gave: to whom, over what, its statements and the one inline policy it created.
+    expect(grant.grantee).toBe(airflow);
+    expect(grant.scope).toEqual({ domain: "orders" });
+    expect(grant.resources).toEqual([grant.policy]);
+    expect(await resolveOutput(grant.statements)).toEqual(statements);
+    expect(await resolveOutput(grant.policy.urn)).toBe(harness.one("aws:iam/rolePolicy:RolePolicy", "spark-orders-airflow-launch-orders").urn);
     const bySid = Object.fromEntries(statements.map((statement) => [statement.Sid, statement]));
     const roleArn = (name: string) => `arn:aws:iam::${account}:role/${harness.one("aws:iam/role:Role", name).inputs["name"]}`;
     expect(bySid["PassInstanceRole"]!.Resource).toEqual([roleArn("spark-orders-ec2")]);
@@ -159,7 +166,7 @@ describe("EphemeralSparkCluster IAM", () => {
       Condition: { StringEquals: { "aws:RequestTag/data-platform:domain": "orders" }, StringEqualsIfExists: { "aws:ResourceTag/data-platform:domain": "orders" } },
     });
     expect(bySid["DriveDomainClusters"]!.Condition).toEqual({ StringEquals: { "aws:ResourceTag/data-platform:domain": "orders" } });
-    expect(() => spark.grantLaunch("x", new aws.iam.Role("x", { assumeRolePolicy: "{}" }), "payments")).toThrow(/has no domain "payments"/);
+    expect(() => spark.grantLaunch({ name: "x", role: new aws.iam.Role("x", { assumeRolePolicy: "{}" }) }, { domain: "payments" })).toThrow(/has no domain "payments"/);
     // Membership is asked, not caught: a domain the cluster does not serve is `undefined`, not an exception.
     expect(spark.hasDomain("orders")).toBe(true);
     expect(spark.hasDomain("payments")).toBe(false);

@@ -1,13 +1,21 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { jsonParameter, protectedKey } from "@data-platform/aws-blocks";
+import { jsonParameter, protectedKey, rolePolicyGrant, type Grantee, type PolicyGrant } from "@data-platform/aws-blocks";
 import { physicalName, platformDefaults, tagKeys } from "@data-platform/conventions";
-import type { DataLake, LakeGrantee } from "@data-platform/data-lake";
+import type { LakeGrantee, LakeRef } from "@data-platform/data-lake";
 import { startingCoreVcpus, validateSparkArgs, type EphemeralSparkClusterArgs, type SparkDomainArgs } from "./args";
 import { createEmrAccessEntry, createEmrContainersServiceLinkedRole, createEmrOnEksDomain, emrOnEksLaunchStatements, type EmrOnEksDomain } from "./emr-on-eks";
 import { diskKeyPolicy, diskKeyUsePolicy, domainTagKey, ec2Trust, ecrPullPolicy, launchPolicy, serverlessLaunchPolicy, servicePassRolePolicy, serviceTrust } from "./policies";
 import { generateCertificates, s3ObjectArn, tlsReadPolicy, tlsZipKey, type GeneratedCertificates } from "./tls";
 import { capacityBounds, clusterConfigurations, defaultInstanceTypes, runJobFlowTemplate, securityConfiguration, type CapacityBounds, type FleetInstanceTypes } from "./template";
+
+/** What `grantLaunch` covers: one domain's clusters, serverless application and virtual cluster. */
+export interface SparkLaunchScope {
+  domain: string;
+}
+
+/** `grantLaunch`'s result: the `Grant` shape with its one inline policy. */
+export type SparkLaunchGrant = PolicyGrant<SparkLaunchScope>;
 
 /** What one domain gets. */
 export interface SparkDomain {
@@ -71,7 +79,7 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
     const child = { parent: this };
     const protect = args.protect ?? true;
     const tags = { ...args.tags, ...emrManagedTag };
-    const lake: DataLake = args.lake;
+    const lake: LakeRef = args.lake;
     this.account = lake.account;
     const { accountId, partition } = this.account;
     const roleName = (...parts: string[]) => physicalName("iamRole", args.prefix, args.stage, ...parts);
@@ -151,7 +159,7 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
       tags: Record<string, string>;
       tlsCertificates: pulumi.Input<string>;
       instanceTypes: FleetInstanceTypes;
-      lake: DataLake;
+      lake: LakeRef;
       roleName: (...parts: string[]) => string;
       /** EMR on EKS's access entry, when any domain uses EMR on EKS. */
       emrAccess?: aws.eks.AccessEntry;
@@ -266,7 +274,7 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
     return result;
   }
 
-  private grantDomainData(grantee: LakeGrantee, domain: SparkDomainArgs, lake: DataLake): void {
+  private grantDomainData(grantee: LakeGrantee, domain: SparkDomainArgs, lake: LakeRef): void {
     lake.grantWrite(grantee, { domain: domain.name });
     if (domain.readCentralRaw ?? true) lake.grantRead(grantee, { zone: "raw" });
     lake.grantRead(grantee, { zone: "artifacts", prefix: `code/${domain.name}` });
@@ -350,7 +358,7 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
     capacity: CapacityBounds,
     idleTimeoutMinutes: number,
     tags: Record<string, string>,
-    lake: DataLake,
+    lake: LakeRef,
     roleName: (...parts: string[]) => string,
   ): { application: aws.emrserverless.Application; runtimeRole: aws.iam.Role; securityGroup: aws.ec2.SecurityGroup } {
     // Its own group: the EMR-managed core group has no egress until an EMR on EC2 cluster has written its rules.
@@ -422,47 +430,42 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
   }
 
   /**
-   * Lets an orchestrator role launch and drive `domain`'s ephemeral clusters (and
-   * its serverless application): EMR actions limited by tag to the domain's
-   * clusters, `iam:PassRole` on exactly the domain's roles, the template.
+   * Lets an orchestrator role launch and drive `scope.domain`'s ephemeral clusters (and
+   * its serverless application and EMR on EKS virtual cluster): EMR actions limited by tag
+   * to the domain's clusters, `iam:PassRole` on exactly the domain's roles, the template.
+   * One inline policy `<spark>-<grantee>-launch-<domain>` on the grantee's role.
    */
-  grantLaunch(granteeName: string, role: aws.iam.Role, domainName: string): aws.iam.RolePolicy {
+  grantLaunch(grantee: Grantee, scope: SparkLaunchScope): SparkLaunchGrant {
+    const domainName = scope.domain;
     const domain = this.domain(domainName);
     const { accountId, partition, region } = this.account;
     const serverless = domain.serverless;
-    return new aws.iam.RolePolicy(
-      `${this.componentName}-${granteeName}-launch-${domainName}`,
-      {
-        role: role.name,
-        policy: pulumi
-          .output({
-            partition,
-            region,
-            accountId,
-            templateArn: domain.template.arn,
-            serviceRoleArn: this.serviceRole.arn,
-            autoScalingRoleArn: this.autoScalingRole.arn,
-            instanceRoleArn: domain.instanceRole.arn,
-            applicationArn: serverless?.application.arn ?? "",
-            runtimeRoleArn: serverless?.runtimeRole.arn ?? "",
-            virtualClusterArn: domain.emrOnEks?.virtualCluster.arn ?? "",
-            jobExecutionRoleArn: domain.emrOnEks?.jobExecutionRole.arn ?? "",
-          })
-          .apply((resolved) => {
-            const policy = launchPolicy({
-              partition: resolved.partition,
-              region: resolved.region,
-              accountId: resolved.accountId,
-              domain: domainName,
-              templateParameterArn: resolved.templateArn,
-              passableRoleArns: { emr: [resolved.serviceRoleArn, resolved.autoScalingRoleArn], ec2: [resolved.instanceRoleArn] },
-            });
-            if (resolved.applicationArn) policy.Statement.push(...serverlessLaunchPolicy(resolved.applicationArn, resolved.runtimeRoleArn).Statement);
-            if (resolved.virtualClusterArn) policy.Statement.push(...emrOnEksLaunchStatements(resolved.virtualClusterArn, resolved.jobExecutionRoleArn));
-            return JSON.stringify(policy);
-          }),
-      },
-      { parent: this },
-    );
+    const statements = pulumi
+      .output({
+        partition,
+        region,
+        accountId,
+        templateArn: domain.template.arn,
+        serviceRoleArn: this.serviceRole.arn,
+        autoScalingRoleArn: this.autoScalingRole.arn,
+        instanceRoleArn: domain.instanceRole.arn,
+        applicationArn: serverless?.application.arn ?? "",
+        runtimeRoleArn: serverless?.runtimeRole.arn ?? "",
+        virtualClusterArn: domain.emrOnEks?.virtualCluster.arn ?? "",
+        jobExecutionRoleArn: domain.emrOnEks?.jobExecutionRole.arn ?? "",
+      })
+      .apply((resolved) => [
+        ...launchPolicy({
+          partition: resolved.partition,
+          region: resolved.region,
+          accountId: resolved.accountId,
+          domain: domainName,
+          templateParameterArn: resolved.templateArn,
+          passableRoleArns: { emr: [resolved.serviceRoleArn, resolved.autoScalingRoleArn], ec2: [resolved.instanceRoleArn] },
+        }).Statement,
+        ...(resolved.applicationArn ? serverlessLaunchPolicy(resolved.applicationArn, resolved.runtimeRoleArn).Statement : []),
+        ...(resolved.virtualClusterArn ? emrOnEksLaunchStatements(resolved.virtualClusterArn, resolved.jobExecutionRoleArn) : []),
+      ]);
+    return rolePolicyGrant(this, `${this.componentName}-${grantee.name}-launch-${domainName}`, grantee, scope, statements);
   }
 }

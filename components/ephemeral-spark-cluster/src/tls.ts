@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
-import type { PolicyDocument } from "@data-platform/data-lake";
+import { policyDocument, type PolicyDocument } from "@data-platform/aws-blocks";
 
 /**
  * The PEM certificates EMR's in-transit encryption reads from a zip in S3: `privateKey.pem` and
@@ -103,15 +103,12 @@ export function certificateFiles(input: { nodePrivateKeyPem: string; nodeCertifi
 
 /** The EMR instance roles read exactly the certificates object (and decrypt it through S3 only, when its bucket's key is named). */
 export function tlsReadPolicy(input: { objectArn: string; keyArn?: string; region: string }): PolicyDocument {
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      { Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: input.objectArn },
-      ...(input.keyArn
-        ? [{ Effect: "Allow" as const, Action: ["kms:Decrypt", "kms:DescribeKey"], Resource: input.keyArn, Condition: { StringEquals: { "kms:ViaService": `s3.${input.region}.amazonaws.com` } } }]
-        : []),
-    ],
-  };
+  return policyDocument([
+    { Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: input.objectArn },
+    ...(input.keyArn
+      ? [{ Effect: "Allow" as const, Action: ["kms:Decrypt", "kms:DescribeKey"], Resource: input.keyArn, Condition: { StringEquals: { "kms:ViaService": `s3.${input.region}.amazonaws.com` } } }]
+      : []),
+  ]);
 }
 
 /** `s3://bucket/key` as the object's ARN. */

@@ -1,9 +1,8 @@
-import { platformDefaults } from "@data-platform/conventions";
-import type { DataLake } from "@data-platform/data-lake";
-import type { PlatformCluster } from "@data-platform/platform-cluster";
+import type { LakeRef } from "@data-platform/data-lake";
+import type { ClusterRef } from "@data-platform/platform-cluster";
 import type * as pulumi from "@pulumi/pulumi";
 import { chartSampleImageName } from "./image";
-import { formatArgsProblem, type ArgsProblem } from "@data-platform/conventions";
+import { formatArgsProblem, platformDefaults, type ArgsProblem } from "@data-platform/conventions";
 
 /** JupyterHub authenticators the hub supports (oauthenticator entry points, and JupyterHub's dummy for dev). */
 export type AuthenticatorKind = "generic-oidc" | "github" | "google" | "dummy";
@@ -80,11 +79,13 @@ export interface NotebookHubArgs {
   stage: string;
   /** True for the production stage: the dummy authenticator is refused, TLS is required. */
   production: boolean;
-  cluster: PlatformCluster;
-  lake: DataLake;
+  cluster: ClusterRef;
+  lake: LakeRef;
   authenticator: AuthenticatorArgs;
   /** Users allowed to log in besides the domains' groups. @default [] */
   allowedUsers?: string[];
+  /** Roles named as administrators (management, no data use) in the image key's policy, besides the account root. @default [] */
+  keyAdministratorArns?: pulumi.Input<pulumi.Input<string>[]>;
   /** JupyterHub admins (from config). */
   adminUsers: string[];
   /** Consuming domains: their groups may log in, their product sets are granted read to the notebooks. */

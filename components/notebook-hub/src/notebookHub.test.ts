@@ -179,8 +179,13 @@ describe("NotebookHub", () => {
       encryptionConfigurations: [{ encryptionType: "KMS", kmsKey: `arn:aws:kms:eu-west-1:${account}:key/${key.id}` }],
     });
     expect(key.inputs).toMatchObject({ enableKeyRotation: true, deletionWindowInDays: 30 });
-    // The account's IAM policies govern the key; nobody outside the account is admitted.
-    expect(JSON.parse(key.inputs["policy"] as string).Statement).toEqual([expect.objectContaining({ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${account}:root` } })]);
+    // Administered by the account root (management only); the account's IAM policies govern use; nobody outside the account is admitted; no kms:*.
+    const keyStatements = JSON.parse(key.inputs["policy"] as string).Statement as { Sid: string; Principal: { AWS: string | string[] }; Action: string[] }[];
+    expect(keyStatements.map((statement) => [statement.Sid, statement.Principal])).toEqual([
+      ["KeyAdministration", { AWS: [`arn:aws:iam::${account}:root`] }],
+      ["KeyUseGovernedByIam", { AWS: `arn:aws:iam::${account}:root` }],
+    ]);
+    expect(keyStatements.flatMap((statement) => statement.Action)).not.toContain("kms:*");
     expect(harness.one("aws:kms/alias:Alias", "notebooks-image-key-alias").inputs["name"]).toBe("alias/dp-prod-notebooks-images");
     for (const stateful of [repository, key]) expect(stateful.options).toMatchObject({ protect: true, retainOnDelete: true });
     expect(repository.inputs["forceDelete"]).toBe(false);

@@ -1,3 +1,4 @@
+import { policyDocument } from "@data-platform/aws-blocks";
 import { charts } from "@data-platform/helm-charts";
 import { lakeReaderTagKey, type LakeGrant } from "@data-platform/data-lake";
 import { chartSource, createKey, type PlatformNamespace, type ServiceAccountRole } from "@data-platform/platform-cluster";
@@ -44,9 +45,8 @@ export const releaseName = "jupyterhub";
 
 /** Explicit deny on lake writes and grants, whatever else is ever attached to the role. */
 export function denyLakeWritesPolicy(): string {
-  return JSON.stringify({
-    Version: "2012-10-17",
-    Statement: [
+  return JSON.stringify(
+    policyDocument([
       {
         Sid: "NotebooksNeverWriteTheLake",
         Effect: "Deny",
@@ -71,8 +71,8 @@ export function denyLakeWritesPolicy(): string {
         ],
         Resource: "*",
       },
-    ],
-  });
+    ]),
+  );
 }
 
 /**
@@ -153,13 +153,14 @@ export class NotebookHub extends pulumi.ComponentResource {
       this.singleuserImage = { name: pulumi.output(args.singleuserImage.name), tag: args.singleuserImage.tag };
     } else {
       const stateful = { parent: this, protect, retainOnDelete: protect };
-      // The account's IAM policies govern use; ECR encrypts and decrypts through its own grants.
+      // The account's IAM policies govern use (named administrators manage it); ECR encrypts and decrypts through its own grants.
       const account = pulumi.all([lake.account.accountId, lake.account.partition, lake.account.region]).apply(([accountId, partition, region]) => ({ accountId, partition, region }));
       this.imageKey = createKey(this, `${name}-image-key`, {
         description: `Notebook single-user images of ${args.prefix}-${args.stage}`,
         alias: physicalName("kmsAlias", args.prefix, args.stage, name, "images"),
         usage: "images",
         account,
+        administratorArns: args.keyAdministratorArns,
         tags,
         protect,
       });

@@ -1,3 +1,4 @@
+import type * as pulumi from "@pulumi/pulumi";
 import { cidrContains, cidrsOverlap, parseCidr, type Cidr } from "./cidr";
 import { karpenterTagProblems, validateKarpenterNodePools, type KarpenterNodePoolArgs } from "./karpenterNodePools";
 import { argsProblemsMessage, isLogRetentionDays, logRetentionDays, platformDefaults, type ArgsProblem } from "@data-platform/conventions";
@@ -112,6 +113,12 @@ export interface PlatformClusterArgs {
   adminRoleArns: string[];
   /** IAM roles given `AmazonEKSViewPolicy` (read, no Secrets) on the whole cluster through access entries. @default [] */
   readOnlyRoleArns?: string[];
+  /**
+   * Roles named as administrators (management, no data use) in the policies of the cluster's logs, secrets and
+   * volumes keys, besides the account root, which is always there (the stage passes the deploy role and
+   * `lake.adminRoleArns`, as for every other key). @default [] (the account root alone)
+   */
+  keyAdministratorArns?: pulumi.Input<pulumi.Input<string>[]>;
   /**
    * Managed node groups keyed by name. `system` is required (add-ons and CoreDNS run there, untainted);
    * `query` and `notebooks` are tainted `data-platform.io/dedicated=<name>:NoSchedule` for their workloads

@@ -1,3 +1,4 @@
+import { keyAdministrationActions, keyUseActions } from "@data-platform/aws-blocks";
 import { resolveOutput } from "@data-platform/testing";
 import { describe, expect, it } from "vitest";
 import { devArgs, prodArgs } from "./__fixtures__/args";
@@ -37,7 +38,12 @@ describe("PlatformCluster control plane", () => {
     const { harness } = await build();
     const key = harness.one("aws:kms/key:Key", "platform-secrets-key");
     expect(key.inputs).toMatchObject({ enableKeyRotation: true, deletionWindowInDays: 30 });
-    expect(parse(key).Statement).toEqual([expect.objectContaining({ Principal: { AWS: `arn:aws:iam::${account}:root` } })]);
+    // Administration (account root, management only) first; data use governed by the account's IAM policies; no kms:*.
+    const root = `arn:aws:iam::${account}:root`;
+    expect(parse(key).Statement).toEqual([
+      expect.objectContaining({ Sid: "KeyAdministration", Principal: { AWS: [root] }, Action: keyAdministrationActions }),
+      { Sid: "KeyUseGovernedByIam", Effect: "Allow", Principal: { AWS: root }, Action: keyUseActions, Resource: "*" },
+    ]);
     expect(harness.one("aws:kms/alias:Alias", "platform-secrets-key-alias").inputs["name"]).toBe("alias/dp-prod-platform-eks-secrets");
     const cluster = harness.one(eksType, "platform-eks");
     expect(cluster.inputs).toMatchObject({
@@ -52,6 +58,16 @@ describe("PlatformCluster control plane", () => {
     ]);
     // The cluster is created only once its role can use the key.
     expect(cluster.dependencies).toContain(keyUse.urn);
+  });
+
+  it("names the key administrators it is given in every cluster key's policy, management only", async () => {
+    const admin = `arn:aws:iam::${account}:role/platform-deployer`;
+    const { harness } = await build(prodArgs({ keyAdministratorArns: [admin] }));
+    for (const name of ["platform-logs-key", "platform-secrets-key", "platform-volumes-key"]) {
+      const statements = parse(harness.one("aws:kms/key:Key", name)).Statement;
+      expect(statements[0], name).toEqual(expect.objectContaining({ Sid: "KeyAdministration", Principal: { AWS: [`arn:aws:iam::${account}:root`, admin] } }));
+      expect(JSON.stringify(statements), name).not.toContain('"kms:*"');
+    }
   });
 
   it("runs the control plane under its own role: trusted by EKS only, for this account's cluster only, with the cluster policy", async () => {

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { protectedKey } from "@data-platform/aws-blocks";
 import { platformDefaults, type Naming } from "@data-platform/conventions";
 import { accessEntryKeyOfArn, dedicatedNodeGroups, isGraviton, type NodeGroupArgs, type UpgradeSupportType } from "./args";
+import type { ClusterPartScope } from "./network";
 import { clusterSecretsKeyPolicy, clusterTrustPolicy, keyPolicy, managedPolicyArn, nodeManagedPolicies, serviceTrustPolicy, stsAudience, type AccountScope, type KeyUsage } from "./policies";
 
 /** All five control-plane log types (EKS.8; the EKS best practices guide asks for every one). */
@@ -73,17 +74,17 @@ export function accessEntries(adminRoleArns: readonly string[], readOnlyRoleArns
   ]);
 }
 
-/** A platform cluster key (`protectedKey`: rotation, 30-day deletion window, alias) whose policy delegates to IAM. */
+/** A platform cluster key (`protectedKey`: rotation, 30-day deletion window, alias) with `keyPolicy`'s policy for its usage. */
 export function createKey(
   parent: pulumi.Resource,
   name: string,
-  args: { description: string; alias: string; usage: KeyUsage; account: pulumi.Output<AccountScope>; tags: Record<string, string>; protect: boolean },
+  args: { description: string; alias: string; usage: KeyUsage; account: pulumi.Output<AccountScope>; administratorArns?: pulumi.Input<pulumi.Input<string>[]>; tags: Record<string, string>; protect: boolean },
 ): aws.kms.Key {
-  return protectedKey(parent, name, { description: args.description, alias: args.alias, policy: args.account.apply((scope) => keyPolicy(scope, args.usage)), tags: args.tags, protect: args.protect });
+  const policy = pulumi.all([args.account, pulumi.output(args.administratorArns ?? [])]).apply(([scope, administratorArns]) => keyPolicy(scope, args.usage, administratorArns));
+  return protectedKey(parent, name, { description: args.description, alias: args.alias, policy, tags: args.tags, protect: args.protect });
 }
 
-export interface ClusterInputs {
-  naming: Naming;
+export interface ClusterInputs extends ClusterPartScope {
   clusterName: string;
   kubernetesVersion: string;
   privateSubnetIds: pulumi.Input<string[]>;
@@ -94,9 +95,6 @@ export interface ClusterInputs {
   logsKeyArn: pulumi.Input<string>;
   controlPlaneLogRetentionDays: number;
   upgradeSupportType: UpgradeSupportType;
-  account: pulumi.Output<AccountScope>;
-  tags: Record<string, string>;
-  protect: boolean;
 }
 
 export interface ClusterParts {

@@ -9,4 +9,5 @@ export * from "./policies";
 export * from "./loadBalancerControllerPolicy";
 export * from "./addons";
 export * from "./karpenterNodePools";
+export * from "./clusterRef";
 export * from "./platformCluster";

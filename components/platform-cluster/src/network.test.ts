@@ -143,7 +143,9 @@ describe("PlatformCluster network", () => {
     const key = harness.one("aws:kms/key:Key", "platform-logs-key");
     expect(group.inputs).toMatchObject({ name: "/dp/prod/platform/vpc-flow-logs", retentionInDays: 365, kmsKeyId: keyArn(key) });
     expect(key.inputs).toMatchObject({ enableKeyRotation: true, deletionWindowInDays: 30 });
-    const logsStatement = parse(key).Statement.find((statement) => statement.Sid === "CloudWatchLogsForThisAccount");
+    // Only CloudWatch Logs uses the logs key: no data use through IAM.
+    expect(parse(key).Statement.map((statement) => statement.Sid)).toEqual(["KeyAdministration", "KeyUseByCloudWatchLogs"]);
+    const logsStatement = parse(key).Statement.find((statement) => statement.Sid === "KeyUseByCloudWatchLogs");
     expect(logsStatement?.Condition).toEqual({ ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:eu-west-1:${account}:log-group:*` } });
 
     const flowLog = harness.one("aws:ec2/flowLog:FlowLog", "platform-flow-log");

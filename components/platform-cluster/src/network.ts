@@ -106,8 +106,15 @@ export const privateSubnetTags: Readonly<Record<string, string>> = {
 };
 export const publicSubnetTags: Readonly<Record<string, string>> = { "kubernetes.io/role/elb": "1" };
 
-export interface NetworkInputs {
+/** What every part of the platform cluster is built with: names, the account, tags and protection. */
+export interface ClusterPartScope {
   naming: Naming;
+  account: pulumi.Output<AccountScope>;
+  tags: Record<string, string>;
+  protect: boolean;
+}
+
+export interface NetworkInputs extends ClusterPartScope {
   vpcCidr: string;
   /** AZ suffixes (`a`, `b`, `c`), in layout order. */
   zones: readonly string[];
@@ -117,10 +124,7 @@ export interface NetworkInputs {
   /** Extra tags of the private subnets (Karpenter discovery). */
   privateSubnetExtraTags: Record<string, string>;
   logsKeyArn: pulumi.Input<string>;
-  account: pulumi.Output<AccountScope>;
   region: pulumi.Output<string>;
-  tags: Record<string, string>;
-  protect: boolean;
 }
 
 /** One tier (private or public) of one AZ: its subnet, route table, association and default route. */

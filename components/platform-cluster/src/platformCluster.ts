@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Naming, platformDefaults } from "@data-platform/conventions";
 import { createKarpenter, createKarpenterNodeRole, createNetworkingAddons, createWorkloadAddons, type Karpenter } from "./addons";
 import { defaultInterfaceEndpoints, karpenterSettings, systemNodeGroup, validatePlatformClusterArgs, type PlatformClusterArgs } from "./args";
+import type { ClusterRef } from "./clusterRef";
 import { accessEntries, createCluster, createKey, createNodeGroups, schedulingFor, type Scheduling } from "./cluster";
 import { createServiceAccountRole, type IrsaContext, type ServiceAccountRole, type ServiceAccountRoleArgs } from "./irsa";
 import { createNamespace, type NamespaceArgs, type PlatformNamespace } from "./namespace";
@@ -42,7 +43,7 @@ export interface PlatformClusterAddons {
  * Balancer Controller, a default gp3 StorageClass and optionally Karpenter. Other components receive this
  * object and use its Kubernetes provider, `serviceAccountRole`, `namespace` and `scheduling` helpers.
  */
-export class PlatformCluster extends pulumi.ComponentResource {
+export class PlatformCluster extends pulumi.ComponentResource implements ClusterRef {
   /** The EKS cluster's physical name (`<prefix>-<stage>-<name>`), known at construction. */
   readonly clusterName: string;
   readonly kubernetesVersion: string;
@@ -134,7 +135,7 @@ export class PlatformCluster extends pulumi.ComponentResource {
       .all([aws.getCallerIdentityOutput({}, child).accountId, aws.getPartitionOutput({}, child).partition, region])
       .apply(([accountId, partition, regionName]) => ({ accountId, partition, region: regionName }));
     const partition = account.apply((scope) => scope.partition);
-    const keyArgs = { account, tags, protect };
+    const keyArgs = { account, administratorArns: args.keyAdministratorArns, tags, protect };
     this.logsKey = createKey(this, `${name}-logs-key`, { ...keyArgs, description: `Platform cluster ${this.clusterName}: VPC flow logs and EKS control-plane logs`, alias: naming.name("kmsAlias", name, "logs"), usage: "logs" });
     this.secretsKey = createKey(this, `${name}-secrets-key`, { ...keyArgs, description: `Platform cluster ${this.clusterName}: Kubernetes secrets (envelope encryption)`, alias: naming.name("kmsAlias", name, "eks-secrets"), usage: "eks-secrets" });
     this.volumesKey = createKey(this, `${name}-volumes-key`, { ...keyArgs, description: `Platform cluster ${this.clusterName}: EBS volumes of nodes and persistent volumes`, alias: naming.name("kmsAlias", name, "volumes"), usage: "volumes" });

@@ -1,6 +1,6 @@
 /** IAM and KMS policy documents of the platform cluster (pure: plain strings in, JSON objects out). */
 
-import { keyPolicyDocument, policyDocument, serviceTrustPolicy, type KeyPolicyDocument, type PolicyDocument, type PolicyStatement } from "@data-platform/aws-blocks";
+import { accountIamKeyUseStatement, cloudWatchLogsKeyStatement, keyPolicyDocument, keyStatement, policyDocument, serviceTrustPolicy, webIdentityTrustPolicy, type KeyPolicyDocument, type PolicyDocument, type PolicyStatement } from "@data-platform/aws-blocks";
 
 export { policyDocument, serviceTrustPolicy, type PolicyDocument, type PolicyStatement } from "@data-platform/aws-blocks";
 
@@ -11,30 +11,14 @@ export interface AccountScope {
 }
 
 /** The audience EKS service-account tokens carry for AWS STS. */
-export const stsAudience = "sts.amazonaws.com";
+export { stsAudience } from "@data-platform/aws-blocks";
 
 /**
  * Trust of an IRSA role: only the cluster's OIDC provider, only for one service account
- * (`StringEquals` on `sub`, never `StringLike`), only with the STS audience. A web-identity trust has no service
- * principal, so `aws:SourceAccount`/`aws:SourceArn` do not apply: the provider's `sub` and `aud` keys scope it
- * ("IAM roles for service accounts", https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html).
+ * (`StringEquals` on `sub`, never `StringLike`), only with the STS audience (`webIdentityTrustPolicy`).
  */
 export function serviceAccountTrustPolicy(oidcProviderArn: string, oidcIssuer: string, namespace: string, serviceAccount: string): PolicyDocument {
-  const issuer = oidcIssuer.replace(/^https:\/\//, "");
-  return policyDocument([
-    {
-      Sid: "AssumeFromOneServiceAccount",
-      Effect: "Allow",
-      Principal: { Federated: oidcProviderArn },
-      Action: "sts:AssumeRoleWithWebIdentity",
-      Condition: {
-        StringEquals: {
-          [`${issuer}:sub`]: `system:serviceaccount:${namespace}:${serviceAccount}`,
-          [`${issuer}:aud`]: stsAudience,
-        },
-      },
-    },
-  ]);
+  return webIdentityTrustPolicy({ sid: "AssumeFromOneServiceAccount", oidcProviderArn, oidcIssuer, subject: `system:serviceaccount:${namespace}:${serviceAccount}` });
 }
 
 /**
@@ -58,38 +42,23 @@ export function autoScalingServiceLinkedRoleArn(scope: AccountScope): string {
 export const volumeKeyActions = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"];
 
 /**
- * Key policy delegating to IAM (the account's own IAM policies decide who uses the key), plus, for the
- * logs key, CloudWatch Logs for this account's log groups only, and for the volumes key, EC2 Auto
- * Scaling's service-linked role (its policy cannot be extended, so the key policy must name it; the role
- * must exist before the key - see the README), with grants for AWS resources only.
+ * A platform cluster key's policy: the administration statement (the account root and `administratorArns`,
+ * management only), then per usage: the logs key lets CloudWatch Logs use it for this account's log groups and
+ * nothing else; the secrets, volumes and images keys let the account's IAM policies govern their data use (the EKS
+ * cluster role, the EBS CSI driver, Karpenter and ECR's creator name the key in their own policies); the volumes key
+ * also names EC2 Auto Scaling's service-linked role (its policy cannot be extended, so the key policy must name it;
+ * the role must exist before the key - see the README), with grants for AWS resources only.
  */
-export function keyPolicy(scope: AccountScope, usage: KeyUsage): KeyPolicyDocument {
-  const statements: PolicyStatement[] = [];
-  if (usage === "logs") {
-    statements.push({
-      Sid: "CloudWatchLogsForThisAccount",
-      Effect: "Allow",
-      Principal: { Service: `logs.${scope.region}.amazonaws.com` },
-      Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-      Resource: "*",
-      Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:${scope.partition}:logs:${scope.region}:${scope.accountId}:log-group:*` } },
-    });
-  }
+export function keyPolicy(scope: AccountScope, usage: KeyUsage, administratorArns: string[] = []): KeyPolicyDocument {
+  const statements: PolicyStatement[] = usage === "logs" ? [cloudWatchLogsKeyStatement(scope, "*")] : [accountIamKeyUseStatement(scope)];
   if (usage === "volumes") {
-    const autoScaling = autoScalingServiceLinkedRoleArn(scope);
+    const autoScaling = { AWS: autoScalingServiceLinkedRoleArn(scope) };
     statements.push(
-      { Sid: "AutoScalingEncryptsNodeVolumes", Effect: "Allow", Principal: { AWS: autoScaling }, Action: volumeKeyActions, Resource: "*" },
-      {
-        Sid: "AutoScalingGrantsForAttachedVolumes",
-        Effect: "Allow",
-        Principal: { AWS: autoScaling },
-        Action: "kms:CreateGrant",
-        Resource: "*",
-        Condition: { Bool: { "kms:GrantIsForAWSResource": true } },
-      },
+      keyStatement("AutoScalingEncryptsNodeVolumes", autoScaling, volumeKeyActions),
+      keyStatement("AutoScalingGrantsForAttachedVolumes", autoScaling, "kms:CreateGrant", { Bool: { "kms:GrantIsForAWSResource": true } }),
     );
   }
-  return keyPolicyDocument({ ...scope, delegateToAccountIam: true }, statements);
+  return keyPolicyDocument({ ...scope, administratorArns }, statements);
 }
 
 /** What the EKS control plane needs on the secrets key (the key policy delegates to IAM). */
@@ -148,14 +117,13 @@ export const karpenterInterruptionEvents: Readonly<Record<string, { source: stri
 
 /** The interruption queue admits EventBridge only, over TLS. */
 export function karpenterQueuePolicy(queueArn: string): PolicyDocument {
-  return {
-    Version: "2012-10-17",
-    Id: "EC2InterruptionPolicy",
-    Statement: [
+  return policyDocument(
+    [
       { Sid: "EventBridgeDelivers", Effect: "Allow", Principal: { Service: ["events.amazonaws.com", "sqs.amazonaws.com"] }, Action: "sqs:SendMessage", Resource: queueArn },
       { Sid: "DenyHTTP", Effect: "Deny", Principal: "*", Action: "sqs:*", Resource: queueArn, Condition: { Bool: { "aws:SecureTransport": false } } },
     ],
-  };
+    "EC2InterruptionPolicy",
+  );
 }
 
 /**

@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { DataLake } from "@data-platform/data-lake";
-import type { PlatformCluster } from "@data-platform/platform-cluster";
+import type { LakeRef } from "@data-platform/data-lake";
+import type { ClusterRef } from "@data-platform/platform-cluster";
 import { parseCidr, platformDefaults, type ArgsProblem } from "@data-platform/conventions";
 import { validateAgainstSchemaFile } from "@data-platform/helm-charts";
 import { parseProperties, rangerAccessControlProperties, trinoRangerAccessControl } from "./catalogs";
@@ -81,9 +81,9 @@ export interface QueryMeshArgs {
   prefix: string;
   stage: string;
   /** The platform cluster: provider, namespace/IRSA helpers, the tainted `query` node group. */
-  cluster: PlatformCluster;
+  cluster: ClusterRef;
   /** The lake: Glue catalog, Lake Formation grants. */
-  lake: DataLake;
+  lake: LakeRef;
   /** @default "trino" (open source; `starburst` needs `starburst` credentials) */
   engine?: QueryEngine;
   /** Required when `engine` is `starburst`. */

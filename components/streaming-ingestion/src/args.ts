@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { DataLake } from "@data-platform/data-lake";
+import type { LakeRef } from "@data-platform/data-lake";
 import { capacityModes, defaultPeakFactor, throughputProblems, type CapacityMode, type FlinkSizing, type PriceTable, type ShardLimits } from "./sizing";
 import { isLogRetentionDays, logRetentionDays, platformDefaults } from "@data-platform/conventions";
 
@@ -86,7 +86,7 @@ export interface StreamingIngestionArgs {
   prefix: string;
   stage: string;
   /** The lake: events land in its landing zone, the job's artifact comes from its artifacts bucket. */
-  lake: DataLake;
+  lake: LakeRef;
   /** Roles administering the streaming key (include the deploying role). */
   administratorArns: pulumi.Input<string>[];
   vpcId: pulumi.Input<string>;

@@ -3,7 +3,7 @@
  * application and of producers. They take resolved strings, so they are tested
  * without mocks; the component calls them inside `apply` to build inputs only.
  */
-import { cloudWatchLogsKeyStatement, keyPolicyDocument, policyDocument as document, serviceTrustPolicy, type KeyPolicyDocument, type PolicyDocument } from "@data-platform/aws-blocks";
+import { cloudWatchLogsKeyStatement, keyPolicyDocument, keyStatement, policyDocument as document, serviceTrustPolicy, type KeyPolicyDocument, type PolicyDocument } from "@data-platform/aws-blocks";
 
 
 export interface StreamingKeyPolicyInput {
@@ -76,71 +76,23 @@ export function flinkStateKeyPolicy(input: FlinkStateKeyPolicyInput): KeyPolicyD
   const viaFlink = `kinesisanalytics.${input.region}.amazonaws.com`;
   const context = { "kms:EncryptionContext:aws:kinesisanalytics:arn": input.applicationArn };
   const decryptGrantsOnly = { "ForAllValues:StringEquals": { "kms:GrantOperations": "Decrypt" } };
+  const operator = { AWS: operators };
+  const services = { Service: [flinkServicePrincipal, flinkInfrastructurePrincipal] };
+  const service = { Service: flinkServicePrincipal };
+  const infrastructure = { Service: flinkInfrastructurePrincipal };
+  const fromApplication = { "aws:SourceArn": input.applicationArn, "aws:SourceAccount": input.accountId };
   return keyPolicyDocument(input, [
-    {
-      Sid: "AllowOperatorToDescribeKey",
-      Effect: "Allow",
-      Principal: { AWS: operators },
-      Action: "kms:DescribeKey",
-      Resource: "*",
-      Condition: { StringEquals: { "kms:ViaService": viaFlink } },
-    },
-    {
-      Sid: "AllowOperatorToConfigureAppToUseKeyForApplicationState",
-      Effect: "Allow",
-      Principal: { AWS: operators },
-      Action: ["kms:Decrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext"],
-      Resource: "*",
-      Condition: { StringEquals: { ...context, "kms:ViaService": viaFlink } },
-    },
-    {
-      Sid: "AllowOperatorToConfigureAppToCreateGrantForRunningState",
-      Effect: "Allow",
-      Principal: { AWS: operators },
-      Action: "kms:CreateGrant",
-      Resource: "*",
-      Condition: { StringEquals: { ...context, "kms:ViaService": viaFlink, "kms:GrantConstraintType": "EncryptionContextSubset" }, ...decryptGrantsOnly },
-    },
-    {
-      Sid: "AllowMSFServiceToDescribeKey",
-      Effect: "Allow",
-      Principal: { Service: [flinkServicePrincipal, flinkInfrastructurePrincipal] },
-      Action: "kms:DescribeKey",
-      Resource: "*",
-      Condition: { StringEquals: { "aws:SourceArn": input.applicationArn, "aws:SourceAccount": input.accountId } },
-    },
-    {
-      Sid: "AllowMSFServiceToGenerateDataKeyForDurableState",
-      Effect: "Allow",
-      Principal: { Service: flinkServicePrincipal },
-      Action: "kms:GenerateDataKey",
-      Resource: "*",
-      Condition: { StringEquals: { "aws:SourceArn": input.applicationArn, ...context, "aws:SourceAccount": input.accountId } },
-    },
-    {
-      Sid: "AllowMSFServiceToDecryptForDurableState",
-      Effect: "Allow",
-      Principal: { Service: flinkServicePrincipal },
-      Action: "kms:Decrypt",
-      Resource: "*",
-      Condition: { StringEquals: context },
-    },
-    {
-      Sid: "AllowMSFServiceToUseKeyForRunningState",
-      Effect: "Allow",
-      Principal: { Service: flinkInfrastructurePrincipal },
-      Action: ["kms:Decrypt", "kms:GenerateDataKeyWithoutPlaintext"],
-      Resource: "*",
-      Condition: { StringEquals: context },
-    },
-    {
-      Sid: "AllowMSFServiceToCreateGrantForRunningState",
-      Effect: "Allow",
-      Principal: { Service: flinkInfrastructurePrincipal },
-      Action: "kms:CreateGrant",
-      Resource: "*",
-      Condition: { StringEquals: { ...context, "kms:GrantConstraintType": "EncryptionContextSubset" }, ...decryptGrantsOnly },
-    },
+    keyStatement("AllowOperatorToDescribeKey", operator, "kms:DescribeKey", { StringEquals: { "kms:ViaService": viaFlink } }),
+    keyStatement("AllowOperatorToConfigureAppToUseKeyForApplicationState", operator, ["kms:Decrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext"], { StringEquals: { ...context, "kms:ViaService": viaFlink } }),
+    keyStatement("AllowOperatorToConfigureAppToCreateGrantForRunningState", operator, "kms:CreateGrant", {
+      StringEquals: { ...context, "kms:ViaService": viaFlink, "kms:GrantConstraintType": "EncryptionContextSubset" },
+      ...decryptGrantsOnly,
+    }),
+    keyStatement("AllowMSFServiceToDescribeKey", services, "kms:DescribeKey", { StringEquals: fromApplication }),
+    keyStatement("AllowMSFServiceToGenerateDataKeyForDurableState", service, "kms:GenerateDataKey", { StringEquals: { "aws:SourceArn": input.applicationArn, ...context, "aws:SourceAccount": input.accountId } }),
+    keyStatement("AllowMSFServiceToDecryptForDurableState", service, "kms:Decrypt", { StringEquals: context }),
+    keyStatement("AllowMSFServiceToUseKeyForRunningState", infrastructure, ["kms:Decrypt", "kms:GenerateDataKeyWithoutPlaintext"], { StringEquals: context }),
+    keyStatement("AllowMSFServiceToCreateGrantForRunningState", infrastructure, "kms:CreateGrant", { StringEquals: { ...context, "kms:GrantConstraintType": "EncryptionContextSubset" }, ...decryptGrantsOnly }),
   ]);
 }
 

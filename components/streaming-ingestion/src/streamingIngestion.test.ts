@@ -407,9 +407,12 @@ describe("StreamingIngestion IAM", () => {
 
   it("grants a producer its own stream and schemas only", async () => {
     const { harness, rivers } = await build();
-    rivers.grantPut("orders-api", new aws.iam.Role("orders-api", { assumeRolePolicy: "{}" }), "orders-service");
+    const producer = { name: "orders-api", role: new aws.iam.Role("orders-api", { assumeRolePolicy: "{}" }) };
+    const grant = rivers.grantPut(producer, { source: "orders-service" });
     await harness.settle();
     const text = harness.one("aws:iam/rolePolicy:RolePolicy", "rivers-orders-api-put-orders-service").inputs["policy"] as string;
+    expect(grant).toMatchObject({ grantee: producer, scope: { source: "orders-service" }, resources: [grant.policy] });
+    expect(await resolveOutput(grant.statements)).toEqual(JSON.parse(text).Statement);
     const statements = bySid(JSON.parse(text).Statement as Statement[]);
     expect(statements["WriteOwnStream"]!.Resource).toBe(streamArn("dp-prod-orders-service-events"));
     expect(statements["EncryptThroughKinesis"]!.Condition).toEqual({ StringEquals: { "kms:ViaService": "kinesis.eu-west-1.amazonaws.com" } });
@@ -419,7 +422,7 @@ describe("StreamingIngestion IAM", () => {
     ]);
     expect(text).not.toContain("courier-tracking");
     expect(text).not.toContain("payments-audit");
-    expect(() => rivers.grantPut("x", new aws.iam.Role("x", { assumeRolePolicy: "{}" }), "menu-service")).toThrow(/has no source "menu-service"/);
+    expect(() => rivers.grantPut({ name: "x", role: new aws.iam.Role("x", { assumeRolePolicy: "{}" }) }, { source: "menu-service" })).toThrow(/has no source "menu-service"/);
   });
 });
 

@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { protectedKey } from "@data-platform/aws-blocks";
+import { protectedKey, rolePolicyGrant, type Grantee, type PolicyGrant } from "@data-platform/aws-blocks";
 import { physicalName, platformDefaults } from "@data-platform/conventions";
-import { domainTagKey, type DataLake } from "@data-platform/data-lake";
+import { domainTagKey, type LakeRef } from "@data-platform/data-lake";
 import { customerKeyStateRuntimes, validateStreamingArgs, type EventSourceArgs, type FlinkRuntime, type SchemaCompatibility, type StreamingIngestionArgs } from "./args";
 import { eventsRoot, landingFormat, landingLayout, sourcePrefix } from "./layout";
 import {
@@ -16,6 +16,14 @@ import {
   streamingKeyPolicy,
 } from "./policies";
 import { defaultPeakFactor, defaultPrices, ingestionCapacity, kinesisShardLimits, type FlinkCapacity, type PriceTable, type StreamCapacity, type StreamingCapacity } from "./sizing";
+
+/** What `grantPut` covers: one event source's stream and schemas. */
+export interface StreamPutScope {
+  source: string;
+}
+
+/** `grantPut`'s result: the `Grant` shape with its one inline policy. */
+export type StreamPutGrant = PolicyGrant<StreamPutScope>;
 
 /** One event source's resources. */
 export interface EventSource {
@@ -66,7 +74,7 @@ export class StreamingIngestion extends pulumi.ComponentResource {
   readonly runtime: FlinkRuntime;
   readonly landingLayout = landingLayout;
   private readonly componentName: string;
-  private readonly lake: DataLake;
+  private readonly lake: LakeRef;
   private readonly eventSources = new Map<string, EventSource>();
 
   constructor(name: string, args: StreamingIngestionArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -370,19 +378,14 @@ export class StreamingIngestion extends pulumi.ComponentResource {
   /**
    * Lets a producer (a microservice's role) write one source's stream: put records,
    * encrypt through Kinesis with the streaming key, and look up that source's schemas.
+   * One inline policy `<rivers>-<grantee>-put-<source>` on the grantee's role.
    */
-  grantPut(granteeName: string, role: aws.iam.Role, sourceName: string): aws.iam.RolePolicy {
-    const source = this.source(sourceName);
-    return new aws.iam.RolePolicy(
-      `${this.componentName}-${granteeName}-put-${sourceName}`,
-      {
-        role: role.name,
-        policy: pulumi
-          .all([source.stream.arn, this.key.arn, this.registry.arn, this.lake.account.region])
-          .apply(([streamArn, keyArn, registryArn, region]) => JSON.stringify(producerPolicy({ streamArn, keyArn, registryArn, schemaNames: Object.values(source.schemaNames), region }))),
-      },
-      { parent: this },
-    );
+  grantPut(grantee: Grantee, scope: StreamPutScope): StreamPutGrant {
+    const source = this.source(scope.source);
+    const statements = pulumi
+      .all([source.stream.arn, this.key.arn, this.registry.arn, this.lake.account.region])
+      .apply(([streamArn, keyArn, registryArn, region]) => producerPolicy({ streamArn, keyArn, registryArn, schemaNames: Object.values(source.schemaNames), region }).Statement);
+    return rolePolicyGrant(this, `${this.componentName}-${grantee.name}-put-${scope.source}`, grantee, scope, statements);
   }
 
   /** What the component contributes to the platform contract (`ingestion.streaming`). */

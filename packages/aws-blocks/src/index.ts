@@ -2,3 +2,4 @@ export * from "./policies";
 export * from "./kmsKey";
 export * from "./trust";
 export * from "./parameter";
+export * from "./grants";

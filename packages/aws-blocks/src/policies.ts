@@ -18,8 +18,9 @@ export interface PolicyDocument {
   Statement: PolicyStatement[];
 }
 
-export function policyDocument(statements: PolicyStatement[]): PolicyDocument {
-  return { Version: "2012-10-17", Statement: statements };
+/** An IAM policy document of `statements`, with its `Id` when given (SQS queue policies carry one). */
+export function policyDocument(statements: PolicyStatement[], id?: string): PolicyDocument {
+  return id === undefined ? { Version: "2012-10-17", Statement: statements } : { Version: "2012-10-17", Id: id, Statement: statements };
 }
 
 /** The partition and account a policy names (`arn:<partition>:iam::<accountId>:root`). */
@@ -66,19 +67,31 @@ export function keyAdministrationStatement(administratorArns: string[], account:
 }
 
 /**
- * KMS's default key policy statement: the account's IAM policies decide who manages and uses the key
- * (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-default-allow-root-enable-iam).
- * For keys whose every user is granted by IAM (the platform cluster's logs, secrets and volumes keys).
+ * Data use of a key (and the grants AWS services create for its users): what `accountIamKeyUseStatement` delegates
+ * to the account's IAM policies. No management action: those stay with `keyAdministrationStatement`.
  */
-export function accountIamKeyStatement(account: AccountPartition): PolicyStatement {
-  return { Sid: "AccountIamPoliciesGovernUse", Effect: "Allow", Principal: { AWS: accountRootArn(account) }, Action: "kms:*", Resource: "*" };
+export const keyUseActions = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey", "kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant", "kms:RetireGrant"];
+
+/**
+ * The key-policy statement that lets the account's IAM policies decide who uses a key (the data-use half of KMS's
+ * default key policy, https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-default-allow-root-enable-iam):
+ * for keys whose every user is an IAM role of the account that names the key in its own policy (the platform
+ * cluster's secrets and volumes keys, the notebook images key). Management stays with the administration statement.
+ */
+export function accountIamKeyUseStatement(account: AccountPartition): PolicyStatement {
+  return keyStatement("KeyUseGovernedByIam", { AWS: accountRootArn(account) }, [...keyUseActions]);
 }
 
 /**
- * Who administers a key: named administrators (plus the account root, management actions only; data use stays
- * with the key's own statements), or the account's IAM policies for everything (KMS's default key policy).
+ * A key-policy statement: `principal` may do `actions` on this key (`Resource: "*"` is the key itself in a key
+ * policy), under `condition` when given.
  */
-export type KeyAdministration = ({ administratorArns: string[] } | { delegateToAccountIam: true }) & AccountPartition;
+export function keyStatement(sid: string, principal: Record<string, string | string[]>, actions: string | string[], condition?: PolicyStatement["Condition"]): PolicyStatement {
+  return { Sid: sid, Effect: "Allow", Principal: principal, Action: actions, Resource: "*", ...(condition ? { Condition: condition } : {}) };
+}
+
+/** Who administers a key: the account root (management actions only) and the named administrators. */
+export type KeyAdministration = { administratorArns: string[] } & AccountPartition;
 
 declare const keyPolicyBrand: unique symbol;
 
@@ -90,8 +103,7 @@ export type KeyPolicyDocument = PolicyDocument & { readonly [keyPolicyBrand]: tr
  * use statements.
  */
 export function keyPolicyDocument(administration: KeyAdministration, statements: PolicyStatement[]): KeyPolicyDocument {
-  const first = "administratorArns" in administration ? keyAdministrationStatement(administration.administratorArns, administration) : accountIamKeyStatement(administration);
-  return policyDocument([first, ...statements]) as KeyPolicyDocument;
+  return policyDocument([keyAdministrationStatement(administration.administratorArns, administration), ...statements]) as KeyPolicyDocument;
 }
 
 /**
@@ -101,12 +113,6 @@ export function keyPolicyDocument(administration: KeyAdministration, statements:
  */
 export function cloudWatchLogsKeyStatement(scope: AccountPartition & { region: string }, logGroup: string): PolicyStatement {
   const arn = `arn:${scope.partition}:logs:${scope.region}:${scope.accountId}:log-group:${logGroup}`;
-  return {
-    Sid: "KeyUseByCloudWatchLogs",
-    Effect: "Allow",
-    Principal: { Service: `logs.${scope.region}.amazonaws.com` },
-    Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:DescribeKey"],
-    Resource: "*",
-    Condition: { [logGroup.endsWith("*") ? "ArnLike" : "ArnEquals"]: { "kms:EncryptionContext:aws:logs:arn": arn } },
-  };
+  const logsActions = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:DescribeKey"];
+  return keyStatement("KeyUseByCloudWatchLogs", { Service: `logs.${scope.region}.amazonaws.com` }, logsActions, { [logGroup.endsWith("*") ? "ArnLike" : "ArnEquals"]: { "kms:EncryptionContext:aws:logs:arn": arn } });
 }

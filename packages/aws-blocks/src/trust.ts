@@ -45,3 +45,32 @@ export function serviceTrustPolicy(services: string | string[], scope: ServiceTr
   statement.Condition = { StringEquals: { "aws:SourceAccount": scope.sourceAccount }, ...(scope.sourceArn ? { ArnLike: { "aws:SourceArn": scope.sourceArn } } : {}) };
   return policyDocument([statement]);
 }
+
+/** The audience EKS service-account tokens carry for AWS STS. */
+export const stsAudience = "sts.amazonaws.com";
+
+export interface WebIdentityTrustScope {
+  /** The IAM OIDC provider's ARN (the cluster's IRSA provider). */
+  oidcProviderArn: string;
+  /** The provider's issuer, with or without `https://`: the prefix of the condition keys. */
+  oidcIssuer: string;
+  /** The `sub` the token must carry (`system:serviceaccount:<namespace>:<name>`). */
+  subject: string;
+  /** `equals` (one service account, `StringEquals`) or `like` (a pattern, `StringLike`). @default "equals" */
+  subjectMatch?: "equals" | "like";
+  sid?: string;
+}
+
+/**
+ * Trust of a role assumed with a web identity (IRSA, EMR on EKS): only the OIDC provider, only for the subject
+ * given, only with the STS audience. A web-identity trust has no service principal, so `aws:SourceAccount`/
+ * `aws:SourceArn` do not apply: the provider's `sub` and `aud` keys scope it
+ * ("IAM roles for service accounts", https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html).
+ */
+export function webIdentityTrustPolicy(scope: WebIdentityTrustScope): PolicyDocument {
+  const issuer = scope.oidcIssuer.replace(/^https:\/\//, "");
+  const sub = { [`${issuer}:sub`]: scope.subject };
+  const aud = { [`${issuer}:aud`]: stsAudience };
+  const condition: PolicyStatement["Condition"] = (scope.subjectMatch ?? "equals") === "equals" ? { StringEquals: { ...sub, ...aud } } : { StringLike: sub, StringEquals: aud };
+  return policyDocument([{ ...(scope.sid ? { Sid: scope.sid } : {}), Effect: "Allow", Principal: { Federated: scope.oidcProviderArn }, Action: "sts:AssumeRoleWithWebIdentity", Condition: condition }]);
+}

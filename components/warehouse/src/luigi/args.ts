@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { platformDefaults } from "@data-platform/conventions";
-import type { DataLake } from "@data-platform/data-lake";
+import type { LakeRef } from "@data-platform/data-lake";
 import { cidrListProblems } from "../shared/network";
 
 export interface LegacyLuigiSchedulerArgs {
@@ -9,7 +9,7 @@ export interface LegacyLuigiSchedulerArgs {
   /** Stage (`dev`): part of physical names. */
   stage: string;
   /** The lake: the instance role reads `code/<artifactsPrefix>/` and writes `logs/<artifactsPrefix>/` in its artifacts bucket. */
-  lake: DataLake;
+  lake: LakeRef;
   /** VPC of the instance's security group. */
   vpcId: pulumi.Input<string>;
   /** The private subnet the instance runs in (no public IP is ever assigned). */

@@ -119,7 +119,7 @@ describe("LegacyLuigiScheduler hardening", () => {
     // Writes reach the logs prefix only; the code prefix is read-only.
     const writes = statements.filter((statement) => [statement.Action].flat().some((action) => /Put|Delete/.test(action)));
     expect(writes.flatMap((statement) => [statement.Resource ?? []].flat())).toEqual([`arn:aws:s3:::${artifacts}/logs/luigi/*`]);
-    // The stack adds the EMR launch grant on this role: spark.grantLaunch("luigi", luigi.role, domain).
+    // The stack adds the EMR launch grant on this role: spark.grantLaunch({ name: "luigi", role: luigi.role }, { domain }).
     expect(await resolveOutput(luigi!.role.arn)).toBe(`arn:aws:iam::${account}:role/dp-dev-luigi`);
     expect(lake.domainNames()).toEqual(["orders"]);
   });

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { protectedKey } from "@data-platform/aws-blocks";
 import { physicalName } from "@data-platform/conventions";
-import type { DataLake, LakeGrant } from "@data-platform/data-lake";
+import type { LakeRef, LakeGrant } from "@data-platform/data-lake";
 import { cidrKey } from "../shared/network";
 import { serviceKeyPolicy, serviceTrust } from "../shared/policies";
 import { luigiDefaults, validateLuigiArgs, type LegacyLuigiSchedulerArgs } from "./args";
@@ -28,7 +28,7 @@ export class LegacyLuigiScheduler extends pulumi.ComponentResource {
   readonly key: aws.kms.Key;
   /**
    * The instance role: the lake's artifacts grants and SSM. The stack adds the EMR launch grant
-   * (`spark.grantLaunch("luigi", luigi.role, domain)`) for each domain still on Luigi.
+   * (`spark.grantLaunch({ name: "luigi", role: luigi.role }, { domain })`) for each domain still on Luigi.
    */
   readonly role: aws.iam.Role;
   readonly instanceProfile: aws.iam.InstanceProfile;
@@ -44,7 +44,7 @@ export class LegacyLuigiScheduler extends pulumi.ComponentResource {
     validateLuigiArgs(name, args);
     super("data-platform:warehouse:LegacyLuigiScheduler", name, {}, opts);
     pulumi.log.warn(luigiDeprecation, this);
-    const lake: DataLake = args.lake;
+    const lake: LakeRef = args.lake;
     const protect = args.protect ?? true;
     const child = { parent: this };
     const tags = { ...args.tags, "data-platform:deprecated": "migrate-to-mwaa" };

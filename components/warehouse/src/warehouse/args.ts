@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { DataLake } from "@data-platform/data-lake";
+import type { LakeRef } from "@data-platform/data-lake";
 import { sourceProblems, type NetworkSource } from "../shared/network";
 import { sqlIdentifierPattern } from "./sql";
 import { isLogRetentionDays, logRetentionDays, platformDefaults } from "@data-platform/conventions";
@@ -24,7 +24,7 @@ export interface WarehouseArgs {
   /** Stage (`prod`): part of physical names. */
   stage: string;
   /** The lake: Spectrum reads its curated zones through its grants (Lake Formation, S3 and KMS included). */
-  lake: DataLake;
+  lake: LakeRef;
   /** VPC of the workgroup's security group. */
   vpcId: pulumi.Input<string>;
   /**
@@ -115,7 +115,7 @@ export function isValidBaseCapacity(rpu: number): boolean {
 }
 
 /** The Spectrum domains and products after defaults: every lake domain with analytics products, sorted by name. */
-export function resolveSpectrumDomains(lake: DataLake, requested: SpectrumDomainArgs[] | undefined): { name: string; products: string[] }[] {
+export function resolveSpectrumDomains(lake: LakeRef, requested: SpectrumDomainArgs[] | undefined): { name: string; products: string[] }[] {
   const domains: SpectrumDomainArgs[] = requested ?? lake.domainNames().map((name) => ({ name }));
   return domains
     .filter((domain) => lake.domainNames().includes(domain.name))

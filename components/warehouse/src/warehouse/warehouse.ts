@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { protectedKey } from "@data-platform/aws-blocks";
 import { physicalName } from "@data-platform/conventions";
-import { databaseName, type DataLake, type LakeGrant } from "@data-platform/data-lake";
+import { databaseName, type LakeRef, type LakeGrant } from "@data-platform/data-lake";
 import { serviceKeyPolicy, serviceTrust } from "../shared/policies";
 import { resolveSpectrumDomains, validateWarehouseArgs, warehouseDefaults, type WarehouseArgs } from "./args";
 import { createUserSql, externalSchemaSql, grantUsageSql, ownedSchemaSql } from "./sql";
@@ -78,7 +78,7 @@ export class Warehouse extends pulumi.ComponentResource {
     // Bad args fail before anything is registered.
     validateWarehouseArgs(name, args);
     super("data-platform:warehouse:Warehouse", name, {}, opts);
-    const lake: DataLake = args.lake;
+    const lake: LakeRef = args.lake;
     const protect = args.protect ?? true;
     const child = { parent: this };
     const stateful = { parent: this, protect, retainOnDelete: protect };
