@@ -1,3 +1,4 @@
+import prettierRecommended from "eslint-plugin-prettier/recommended";
 import tseslint from "typescript-eslint";
 import { moduleBoundariesRule } from "./boundaries.js";
 import { declaredDependenciesRule } from "./dependencies.js";
@@ -17,7 +18,11 @@ export default tseslint.config(
   { ignores: ["**/dist/**", "**/node_modules/**", "**/schema/**"] },
   ...tseslint.configs.recommended,
   {
-    plugins: { "data-platform": { rules: { "module-boundaries": moduleBoundariesRule, "declared-dependencies": declaredDependenciesRule } } },
+    plugins: {
+      "data-platform": {
+        rules: { "module-boundaries": moduleBoundariesRule, "declared-dependencies": declaredDependenciesRule },
+      },
+    },
     rules: {
       "data-platform/module-boundaries": "error",
       "data-platform/declared-dependencies": "error",
@@ -36,4 +41,7 @@ export default tseslint.config(
     files: devFiles,
     rules: { "data-platform/declared-dependencies": ["error", { allowDevDependencies: true }] },
   },
+  // Formatting is prettier's (root .prettierrc.json: 120 columns); lint fails on an unformatted file, and
+  // `npm run format` rewrites them. Last, so that it turns off the stylistic rules prettier owns.
+  prettierRecommended,
 );
