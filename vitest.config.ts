@@ -30,7 +30,9 @@ export function projectConfig(name: string, overrides: UserConfig = {}): UserCon
         // Programs loaded by the offline plan resolve workspace packages to sources too.
         execArgv: ["--conditions=@data-platform/source"],
         testTimeout: 60_000,
-        reporters: reportDir ? ["default", ["json", { outputFile: path.join(reportDir, `${name}.json`) }]] : ["default"],
+        reporters: reportDir
+          ? ["default", ["json", { outputFile: path.join(reportDir, `${name}.json`) }]]
+          : ["default"],
         hookTimeout: 60_000,
       },
     }),
@@ -41,6 +43,8 @@ export function projectConfig(name: string, overrides: UserConfig = {}): UserCon
 /** Running `vitest` at the root runs every project. */
 export default defineConfig(
   mergeConfig(shared, {
-    test: { projects: ["packages/*/vitest.config.mts", "components/*/vitest.config.mts", "stacks/*/vitest.config.mts"] },
+    test: {
+      projects: ["packages/*/vitest.config.mts", "components/*/vitest.config.mts", "stacks/*/vitest.config.mts"],
+    },
   }),
 );

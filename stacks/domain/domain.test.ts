@@ -28,11 +28,23 @@ afterEach(() => {
 });
 
 /** Runs the plan CLI on the domain project; returns the exit code and what it printed on stderr. */
-async function planDomain(stack: string, stage: string, configFile?: string): Promise<{ code: number; errors: string }> {
+async function planDomain(
+  stack: string,
+  stage: string,
+  configFile?: string,
+): Promise<{ code: number; errors: string }> {
   const errors: string[] = [];
   vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => void errors.push(args.join(" ")));
   vi.spyOn(console, "log").mockImplementation(() => undefined);
-  const code = await main(["--stack", stack, "--project", __dirname, "--platform-plan", platformPlans[stage]!, ...(configFile ? ["--config-file", configFile] : [])]);
+  const code = await main([
+    "--stack",
+    stack,
+    "--project",
+    __dirname,
+    "--platform-plan",
+    platformPlans[stage]!,
+    ...(configFile ? ["--config-file", configFile] : []),
+  ]);
   vi.restoreAllMocks();
   return { code, errors: errors.join("\n") };
 }
@@ -52,7 +64,11 @@ function stackFile(name: string, content: string): string {
 
 describe("domain project (data-domain)", () => {
   it("deploys the domain's DAGs, jobs and data products on what the platform plan exports", async () => {
-    const { document } = await runPlan({ stack: "orders-dev", projectDir: __dirname, platformPlan: platformPlans["dev"] });
+    const { document } = await runPlan({
+      stack: "orders-dev",
+      projectDir: __dirname,
+      platformPlan: platformPlans["dev"],
+    });
     const byType = (type: string) => document.resources.filter((resource) => resource.type === type);
     const orders = platformOutputs["dev"]!["domains"]["orders"];
     const logistics = platformOutputs["dev"]!["domains"]["logistics"];
@@ -61,7 +77,12 @@ describe("domain project (data-domain)", () => {
     expect(dag?.inputs).toMatchObject({ bucket: orders.workflow.dagBucket.name, key: "dags/orders_daily.py" });
 
     const [job] = byType("aws:ecs/taskDefinition:TaskDefinition");
-    expect(job?.inputs).toMatchObject({ family: `${orders.workflow.ecs.clusterName}-export-daily-orders`, taskRoleArn: orders.workflow.ecs.taskRoleArn, cpu: "512", memory: "1024" });
+    expect(job?.inputs).toMatchObject({
+      family: `${orders.workflow.ecs.clusterName}-export-daily-orders`,
+      taskRoleArn: orders.workflow.ecs.taskRoleArn,
+      cpu: "512",
+      memory: "1024",
+    });
     // The platform's one hardened definition, not a copy (initProcessEnabled included).
     expect(JSON.parse(job!.inputs["containerDefinitions"] as string)).toEqual([
       hardenedContainerDefinition({
@@ -80,7 +101,9 @@ describe("domain project (data-domain)", () => {
       ["orders_analytics", "orders"],
       ["orders_raw", "order_events"],
     ]);
-    const tags = byType("aws:lakeformation/resourceLfTags:ResourceLfTags").find((resource) => resource.name === "product-orders-lf-tags");
+    const tags = byType("aws:lakeformation/resourceLfTags:ResourceLfTags").find(
+      (resource) => resource.name === "product-orders-lf-tags",
+    );
     // Its classification, and the product tag the platform's readers and the consumers are granted on.
     expect(tags?.inputs["lfTags"]).toEqual([
       { key: "classification", value: "confidential" },
@@ -89,20 +112,36 @@ describe("domain project (data-domain)", () => {
 
     // The consumers come from the registry (the platform exports them) and the platform grants every reading role
     // of theirs through the products' LF-Tags: this stack grants nobody, so no grant has two owners.
-    expect(orders.dataProducts.map((product: { name: string; consumers: string[] }) => [product.name, product.consumers])).toEqual([
+    expect(
+      orders.dataProducts.map((product: { name: string; consumers: string[] }) => [product.name, product.consumers]),
+    ).toEqual([
       ["orders", ["logistics", "marketing", "payments"]],
       ["order_events", ["logistics"]],
     ]);
     expect(Object.keys(logistics.readerRoleArns).length).toBeGreaterThan(0);
-    expect(byType("aws:lakeformation/permissions:Permissions").filter((grant) => Object.values(logistics.readerRoleArns as Record<string, string>).includes(grant.inputs["principal"] as string))).toEqual([]);
+    expect(
+      byType("aws:lakeformation/permissions:Permissions").filter((grant) =>
+        Object.values(logistics.readerRoleArns as Record<string, string>).includes(grant.inputs["principal"] as string),
+      ),
+    ).toEqual([]);
 
     expect(document.policy.violations).toEqual([]);
     expect(document.outputs["domain"]).toBe("orders");
     expect(document.outputs["stage"]).toBe("dev");
     expect(document.outputs["products"]).toEqual({
       // Only the consumers enabled in dev (marketing and payments are not).
-      orders: { database: "orders_analytics", table: "orders", location: `s3://${orders.storage.zones.analytics.bucket.name}/orders/`, consumers: ["logistics"] },
-      order_events: { database: "orders_raw", table: "order_events", location: `s3://${orders.storage.zones.raw.bucket.name}/order_events/`, consumers: ["logistics"] },
+      orders: {
+        database: "orders_analytics",
+        table: "orders",
+        location: `s3://${orders.storage.zones.analytics.bucket.name}/orders/`,
+        consumers: ["logistics"],
+      },
+      order_events: {
+        database: "orders_raw",
+        table: "order_events",
+        location: `s3://${orders.storage.zones.raw.bucket.name}/order_events/`,
+        consumers: ["logistics"],
+      },
     });
   });
 
@@ -116,20 +155,30 @@ describe("domain project (data-domain)", () => {
   });
 
   it("plans every committed stack file against its stage's platform plan, each naming its JSON schema", async () => {
-    const files = fs.readdirSync(__dirname).filter((file) => /^Pulumi\.[a-z0-9-]+\.yaml$/.test(file) && file !== "Pulumi.yaml");
+    const files = fs
+      .readdirSync(__dirname)
+      .filter((file) => /^Pulumi\.[a-z0-9-]+\.yaml$/.test(file) && file !== "Pulumi.yaml");
     expect(files.length).toBeGreaterThanOrEqual(4);
     for (const file of files) {
       const stack = file.slice("Pulumi.".length, -".yaml".length);
       const stage = Object.keys(platformPlans).find((candidate) => stack.endsWith(`-${candidate}`))!;
-      expect(fs.readFileSync(path.join(__dirname, file), "utf8"), file).toMatch(/^# yaml-language-server: \$schema=\.\.\/\.\.\/packages\/config\/schema\/domain-stack-file\.schema\.json/);
+      expect(fs.readFileSync(path.join(__dirname, file), "utf8"), file).toMatch(
+        /^# yaml-language-server: \$schema=\.\.\/\.\.\/packages\/config\/schema\/domain-stack-file\.schema\.json/,
+      );
       expect(await planDomain(stack, stage), file).toEqual({ code: 0, errors: "" });
     }
   });
 
   it("plans a domain without a Fargate runner (restaurants in staging) when it declares no jobs", async () => {
     expect(platformOutputs["staging"]!["domains"]["restaurants"].workflow.ecs).toBeNull();
-    const { document } = await runPlan({ stack: "restaurants-staging", projectDir: __dirname, platformPlan: platformPlans["staging"] });
-    expect(document.resources.filter((resource) => resource.type === "aws:ecs/taskDefinition:TaskDefinition")).toEqual([]);
+    const { document } = await runPlan({
+      stack: "restaurants-staging",
+      projectDir: __dirname,
+      platformPlan: platformPlans["staging"],
+    });
+    expect(document.resources.filter((resource) => resource.type === "aws:ecs/taskDefinition:TaskDefinition")).toEqual(
+      [],
+    );
     expect(document.outputs["products"]).toMatchObject({ menu_items: { database: "restaurants_analytics" } });
     expect(document.policy.violations).toEqual([]);
   });
@@ -140,13 +189,41 @@ describe("domain project config errors (exit 2, naming the file and key, before 
   const restaurants = fs.readFileSync(path.join(__dirname, "Pulumi.restaurants-staging.yaml"), "utf8");
 
   it.each([
-    ["consumers other than the registry's", orders.replace("    orders: {}\n", "    orders:\n      consumers: [logistcs]\n"), "data-domain:products.orders.consumers: must be [logistics], the consumers stacks/platform/domains/orders.yaml lists for \"orders\" that stage \"dev\" enables"],
-    ["a registered consumer not enabled in the stage", orders.replace("    orders: {}\n", "    orders:\n      consumers: [logistics, payments]\n"), "data-domain:products.orders.consumers: must be [logistics]"],
-    ["a product missing from the registry", orders.replace("    order_events:", "    order_lines:"), "data-domain:products.order_lines: \"order_lines\" is not in the domain's registry entry (stacks/platform/domains/orders.yaml dataProducts: order_events, orders)"],
-    ["a zone other than the registered one", orders.replace("    orders: {}\n", "    orders:\n      zone: raw\n"), "data-domain:products.orders.zone: must be \"analytics\""],
-    ["an invalid Fargate cpu/memory pair", orders.replace('memory: "1024"', 'memory: "8192"'), "data-domain:jobs.export-daily-orders.memory: Fargate does not run cpu 512 with memory 8192 MiB"],
-    ["an image repository the domain lacks", orders.replace("repository: jobs", "repository: exports"), "data-domain:jobs.export-daily-orders.repository: the domain has no \"exports\" image repository; it has jobs, spark"],
-    ["a platform plan of another stage", orders.replace("data-domain:domain: orders", "data-domain:domain: orders\n  data-domain:stage: staging"), "data-domain:platformStack: platform stack \"acme/data-platform/dev\" is stage \"dev\"; this stack (orders-dev) deploys to stage \"staging\""],
+    [
+      "consumers other than the registry's",
+      orders.replace("    orders: {}\n", "    orders:\n      consumers: [logistcs]\n"),
+      'data-domain:products.orders.consumers: must be [logistics], the consumers stacks/platform/domains/orders.yaml lists for "orders" that stage "dev" enables',
+    ],
+    [
+      "a registered consumer not enabled in the stage",
+      orders.replace("    orders: {}\n", "    orders:\n      consumers: [logistics, payments]\n"),
+      "data-domain:products.orders.consumers: must be [logistics]",
+    ],
+    [
+      "a product missing from the registry",
+      orders.replace("    order_events:", "    order_lines:"),
+      'data-domain:products.order_lines: "order_lines" is not in the domain\'s registry entry (stacks/platform/domains/orders.yaml dataProducts: order_events, orders)',
+    ],
+    [
+      "a zone other than the registered one",
+      orders.replace("    orders: {}\n", "    orders:\n      zone: raw\n"),
+      'data-domain:products.orders.zone: must be "analytics"',
+    ],
+    [
+      "an invalid Fargate cpu/memory pair",
+      orders.replace('memory: "1024"', 'memory: "8192"'),
+      "data-domain:jobs.export-daily-orders.memory: Fargate does not run cpu 512 with memory 8192 MiB",
+    ],
+    [
+      "an image repository the domain lacks",
+      orders.replace("repository: jobs", "repository: exports"),
+      'data-domain:jobs.export-daily-orders.repository: the domain has no "exports" image repository; it has jobs, spark',
+    ],
+    [
+      "a platform plan of another stage",
+      orders.replace("data-domain:domain: orders", "data-domain:domain: orders\n  data-domain:stage: staging"),
+      'data-domain:platformStack: platform stack "acme/data-platform/dev" is stage "dev"; this stack (orders-dev) deploys to stage "staging"',
+    ],
   ])("refuses %s", async (_, content, message) => {
     const file = stackFile("Pulumi.orders-dev.yaml", content);
     const { code, errors } = await planDomain("orders-dev", "dev", file);
@@ -155,22 +232,56 @@ describe("domain project config errors (exit 2, naming the file and key, before 
   });
 
   it("refuses jobs on a domain without a Fargate runner", async () => {
-    const file = stackFile("Pulumi.restaurants-staging.yaml", `${restaurants}  data-domain:jobs:\n    menu-export:\n      repository: jobs\n      tag: 1.0.0\n`);
+    const file = stackFile(
+      "Pulumi.restaurants-staging.yaml",
+      `${restaurants}  data-domain:jobs:\n    menu-export:\n      repository: jobs\n      tag: 1.0.0\n`,
+    );
     const { code, errors } = await planDomain("restaurants-staging", "staging", file);
     expect(code).toBe(2);
-    expect(errors).toMatch(problemLine(file, `data-domain:jobs: domain "restaurants" has no Fargate runner in stage "staging": set needs.fargate.enabled in stacks/platform/domains/restaurants.yaml`));
+    expect(errors).toMatch(
+      problemLine(
+        file,
+        `data-domain:jobs: domain "restaurants" has no Fargate runner in stage "staging": set needs.fargate.enabled in stacks/platform/domains/restaurants.yaml`,
+      ),
+    );
   });
 
   it("refuses a domain the stage does not enable", async () => {
-    const { code, errors } = await planDomain("marketing-prod", "dev", stackFile("Pulumi.marketing-dev.yaml", fs.readFileSync(path.join(__dirname, "Pulumi.marketing-prod.yaml"), "utf8").replace("data-domain:platformStack: acme/data-platform/prod", "data-domain:platformStack: acme/data-platform/dev\n  data-domain:stage: dev")));
+    const { code, errors } = await planDomain(
+      "marketing-prod",
+      "dev",
+      stackFile(
+        "Pulumi.marketing-dev.yaml",
+        fs
+          .readFileSync(path.join(__dirname, "Pulumi.marketing-prod.yaml"), "utf8")
+          .replace(
+            "data-domain:platformStack: acme/data-platform/prod",
+            "data-domain:platformStack: acme/data-platform/dev\n  data-domain:stage: dev",
+          ),
+      ),
+    );
     expect(code).toBe(2);
-    expect(errors).toMatch(/data-domain:domain: domain "marketing" is not enabled in platform stage "dev" \(enabled: logistics, orders\)/);
+    expect(errors).toMatch(
+      /data-domain:domain: domain "marketing" is not enabled in platform stage "dev" \(enabled: logistics, orders\)/,
+    );
   });
 
   it.each([
-    ["the platform lacks the domain's Fargate runner", (outputs: Record<string, any>) => (outputs["domains"]["orders"]["workflow"]["ecs"] = null), /^Pulumi\.orders-dev\.yaml(:\d+:\d+)?: data-domain:jobs: domain "orders" has no Fargate runner in stage "dev"/],
-    ["the platform does not enable the domain", (outputs: Record<string, any>) => delete outputs["domains"]["orders"], /^Pulumi\.orders-dev\.yaml(:\d+:\d+)?: data-domain:domain: domain "orders" is not enabled in platform stage "dev" \(enabled: logistics\)/],
-    ["the platform predates the contract", (outputs: Record<string, any>) => delete outputs["contractVersion"], /^platform stack acme\/data-platform\/dev: contractVersion: platform stack "acme\/data-platform\/dev" exports no contractVersion/],
+    [
+      "the platform lacks the domain's Fargate runner",
+      (outputs: Record<string, any>) => (outputs["domains"]["orders"]["workflow"]["ecs"] = null),
+      /^Pulumi\.orders-dev\.yaml(:\d+:\d+)?: data-domain:jobs: domain "orders" has no Fargate runner in stage "dev"/,
+    ],
+    [
+      "the platform does not enable the domain",
+      (outputs: Record<string, any>) => delete outputs["domains"]["orders"],
+      /^Pulumi\.orders-dev\.yaml(:\d+:\d+)?: data-domain:domain: domain "orders" is not enabled in platform stage "dev" \(enabled: logistics\)/,
+    ],
+    [
+      "the platform predates the contract",
+      (outputs: Record<string, any>) => delete outputs["contractVersion"],
+      /^platform stack acme\/data-platform\/dev: contractVersion: platform stack "acme\/data-platform\/dev" exports no contractVersion/,
+    ],
   ])("stops before registering anything but the root stack when %s", async (_case, change, line) => {
     const outputs = structuredClone(platformOutputs["dev"]!);
     change(outputs);

@@ -18,15 +18,21 @@ export function stackDir(config: Pick<DomainStackConfig, "file">): string {
 
 /** The DAG files a stack deploys: the `.py` files directly in its DAG folder, sorted. */
 export function dagFilesIn(dagsDir: string): string[] {
-  return fs.existsSync(dagsDir) ? fs.readdirSync(dagsDir).filter((file) => file.endsWith(".py")).sort() : [];
+  return fs.existsSync(dagsDir)
+    ? fs
+        .readdirSync(dagsDir)
+        .filter((file) => file.endsWith(".py"))
+        .sort()
+    : [];
 }
-
 
 /**
  * A domain's program: DAGs, ECS jobs and data products, on the platform read through its contract. The
  * configuration is checked against the contract first: a problem stops the program before any resource.
  */
-export async function domainProgram(config: DomainStackConfig = loadDomainStackConfig()): Promise<Record<string, unknown>> {
+export async function domainProgram(
+  config: DomainStackConfig = loadDomainStackConfig(),
+): Promise<Record<string, unknown>> {
   const platform = new PlatformReference("platform", { stackName: config.platformStack });
   // The platform's outputs, read and checked before any resource; what they lack is reported against the
   // platform stack (or the platform plan file) and the output's key.
@@ -93,9 +99,15 @@ export async function domainProgram(config: DomainStackConfig = loadDomainStackC
       databaseName: zone.database,
       bucketName: zone.bucket.name,
       classification: product.classification,
-      consumers: product.grantedBy === "product" ? product.consumers.map((consumer) => ({ domain: consumer, roles: readerRoles(contract.domains[consumer]!) })) : [],
+      consumers:
+        product.grantedBy === "product"
+          ? product.consumers.map((consumer) => ({ domain: consumer, roles: readerRoles(contract.domains[consumer]!) }))
+          : [],
     });
-    return [product.name, { database: zone.database, table: product.name, location: resource.location, consumers: product.consumers }] as const;
+    return [
+      product.name,
+      { database: zone.database, table: product.name, location: resource.location, consumers: product.consumers },
+    ] as const;
   });
 
   return {

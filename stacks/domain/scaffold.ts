@@ -28,10 +28,20 @@ export class ScaffoldError extends Error {
 }
 
 // Compiled or not, the template sits beside the sources.
-const templateFile = path.join(path.basename(__dirname) === "dist" ? path.dirname(__dirname) : __dirname, "templates", "daily_dag.py.tmpl");
+const templateFile = path.join(
+  path.basename(__dirname) === "dist" ? path.dirname(__dirname) : __dirname,
+  "templates",
+  "daily_dag.py.tmpl",
+);
 
 /** The files of a new domain, by path relative to the repository layout (pure). */
-export function scaffoldFiles(options: ScaffoldOptions & { region: string }): { registry: string; stackFile: string; dagFile: string; dag: string; product: string } {
+export function scaffoldFiles(options: ScaffoldOptions & { region: string }): {
+  registry: string;
+  stackFile: string;
+  dagFile: string;
+  dag: string;
+  product: string;
+} {
   const stage = options.stage ?? "dev";
   const underscored = options.name.replace(/-/g, "_");
   const product = `${underscored}_daily`;
@@ -88,14 +98,25 @@ export function enableInStage(text: string, name: string, file: string): string 
   if (at < 0) throw new ScaffoldError(`${file}: no block "data-platform:domains:" to add the domain to`);
   const keyIndent = /^(\s*)/.exec(lines[at]!)![1]!.length;
   const next = lines.slice(at + 1).find((line) => line.trim() !== "" && !line.trim().startsWith("#"));
-  const childIndent = next && /^(\s*)/.exec(next)![1]!.length > keyIndent ? /^(\s*)/.exec(next)![1]! : " ".repeat(keyIndent + 2);
-  const domains = (parse(text) as { config?: Record<string, unknown> })?.config?.["data-platform:domains"] as Record<string, unknown> | null | undefined;
+  const childIndent =
+    next && /^(\s*)/.exec(next)![1]!.length > keyIndent ? /^(\s*)/.exec(next)![1]! : " ".repeat(keyIndent + 2);
+  const domains = (parse(text) as { config?: Record<string, unknown> })?.config?.["data-platform:domains"] as
+    Record<string, unknown> | null | undefined;
   if (domains && name in domains) throw new ScaffoldError(`${file}: data-platform:domains.${name} is already there`);
   lines.splice(at + 1, 0, `${childIndent}${name}: {}`);
   const result = lines.join("\n");
   const document = parseDocument(result);
-  if (document.errors.length > 0 || !((document.toJS() as { config: Record<string, Record<string, unknown>> }).config["data-platform:domains"]?.[name] !== undefined)) {
-    throw new ScaffoldError(`${file}: could not add ${name} under data-platform:domains (edit it by hand: ${name}: {})`);
+  if (
+    document.errors.length > 0 ||
+    !(
+      (document.toJS() as { config: Record<string, Record<string, unknown>> }).config["data-platform:domains"]?.[
+        name
+      ] !== undefined
+    )
+  ) {
+    throw new ScaffoldError(
+      `${file}: could not add ${name} under data-platform:domains (edit it by hand: ${name}: {})`,
+    );
   }
   return result;
 }
@@ -103,23 +124,32 @@ export function enableInStage(text: string, name: string, file: string): string 
 /** Creates a new domain: registry entry, enabled in the stage, domain stack file and DAG folder. Returns the files written. */
 export function scaffoldDomain(options: ScaffoldOptions): string[] {
   const parsed = domainNameSchema.safeParse(options.name);
-  if (!parsed.success) throw new ScaffoldError(`domain name "${options.name}" ${parsed.error.issues.map((issue) => issue.message).join("; ")}`);
+  if (!parsed.success)
+    throw new ScaffoldError(
+      `domain name "${options.name}" ${parsed.error.issues.map((issue) => issue.message).join("; ")}`,
+    );
   const stage = options.stage ?? "dev";
   if (!/^[a-z][a-z0-9-]*$/.test(stage)) throw new ScaffoldError(`--stage "${stage}" is not a stage name`);
   const stageFile = path.join(options.platformDir, `Pulumi.${stage}.yaml`);
   if (!fs.existsSync(stageFile)) throw new ScaffoldError(`${stageFile} does not exist: no stage "${stage}"`);
   const registryFile = path.join(options.platformDir, "domains", `${options.name}.yaml`);
-  if (fs.existsSync(registryFile)) throw new ScaffoldError(`${registryFile} exists: domain "${options.name}" is already registered`);
+  if (fs.existsSync(registryFile))
+    throw new ScaffoldError(`${registryFile} exists: domain "${options.name}" is already registered`);
   const stackFile = path.join(options.domainDir, `Pulumi.${options.name}-${stage}.yaml`);
   if (fs.existsSync(stackFile)) throw new ScaffoldError(`${stackFile} exists`);
   const dagsDir = path.join(options.domainDir, "dags", options.name);
   if (fs.existsSync(dagsDir)) throw new ScaffoldError(`${dagsDir} exists`);
 
   const stageText = fs.readFileSync(stageFile, "utf8");
-  const region = String((parse(stageText) as { config?: Record<string, unknown> })?.config?.["aws:region"] ?? "eu-west-1");
+  const region = String(
+    (parse(stageText) as { config?: Record<string, unknown> })?.config?.["aws:region"] ?? "eu-west-1",
+  );
   const files = scaffoldFiles({ ...options, stage, region });
   const registryCheck = domainFileSchema.safeParse(parse(files.registry));
-  if (!registryCheck.success) throw new ScaffoldError(`the registry entry would be invalid: ${registryCheck.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ")}`);
+  if (!registryCheck.success)
+    throw new ScaffoldError(
+      `the registry entry would be invalid: ${registryCheck.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ")}`,
+    );
   const enabled = enableInStage(stageText, options.name, stageFile);
 
   fs.mkdirSync(dagsDir, { recursive: true });

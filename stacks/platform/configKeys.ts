@@ -20,12 +20,28 @@ export interface ArgKey {
   key: string;
 }
 
-const stage = (component: ConfiguredComponent, arg: string, key: string): ArgKey => ({ component, arg, from: "stage", key });
-const domainFile = (component: ConfiguredComponent, arg: string, key: string): ArgKey => ({ component, arg, from: "domain", key });
+const stage = (component: ConfiguredComponent, arg: string, key: string): ArgKey => ({
+  component,
+  arg,
+  from: "stage",
+  key,
+});
+const domainFile = (component: ConfiguredComponent, arg: string, key: string): ArgKey => ({
+  component,
+  arg,
+  from: "domain",
+  key,
+});
 /** Arguments named like their key under the component's own config key (`queryMesh.workers` <- `workers`). */
-const same = (component: ConfiguredComponent, root: string, args: readonly string[]): ArgKey[] => args.map((arg) => stage(component, arg, `${root}.${arg}`));
+const same = (component: ConfiguredComponent, root: string, args: readonly string[]): ArgKey[] =>
+  args.map((arg) => stage(component, arg, `${root}.${arg}`));
 /** What every component takes from the stage as a whole. */
-const common = (component: ConfiguredComponent): ArgKey[] => [stage(component, "prefix", "prefix"), stage(component, "stage", ""), stage(component, "protect", "protect"), stage(component, "production", "")];
+const common = (component: ConfiguredComponent): ArgKey[] => [
+  stage(component, "prefix", "prefix"),
+  stage(component, "stage", ""),
+  stage(component, "protect", "protect"),
+  stage(component, "production", ""),
+];
 
 /**
  * The one table of argument paths to configuration keys: how `platformClusterArgs`, `lakeDomains`, `queryMeshArgs`
@@ -37,7 +53,15 @@ export const argKeys: readonly ArgKey[] = [
   stage("cluster", "vpcCidr", "network.vpcCidr"),
   stage("cluster", "availabilityZoneCount", "network.availabilityZones"),
   ...same("cluster", "network", ["natGateways", "reservedCidrs", "interfaceEndpoints", "flowLogRetentionDays"]),
-  ...same("cluster", "cluster", ["kubernetesVersion", "publicAccessCidrs", "apiAccessCidrs", "adminRoleArns", "readOnlyRoleArns", "nodeGroups", "karpenter"]),
+  ...same("cluster", "cluster", [
+    "kubernetesVersion",
+    "publicAccessCidrs",
+    "apiAccessCidrs",
+    "adminRoleArns",
+    "readOnlyRoleArns",
+    "nodeGroups",
+    "karpenter",
+  ]),
 
   // A domain's zones come from its registry file (checked there against its products) merged with the stage's
   // override: only the override can leave a product outside them.
@@ -45,25 +69,55 @@ export const argKeys: readonly ArgKey[] = [
   stage("lake", "domains.*", "domains.*"),
 
   ...common("queryMesh"),
-  ...same("queryMesh", "queryMesh", ["engine", "workers", "coordinatorResources", "workerResources", "accessControl", "ranger", "privacera", "starburst", "tlsCertificateArn", "internalTls", "s3EgressCidrs"]),
+  ...same("queryMesh", "queryMesh", [
+    "engine",
+    "workers",
+    "coordinatorResources",
+    "workerResources",
+    "accessControl",
+    "ranger",
+    "privacera",
+    "starburst",
+    "tlsCertificateArn",
+    "internalTls",
+    "s3EgressCidrs",
+  ]),
   // The mesh exposes every enabled domain's data products (the registry's `dataProducts`).
   domainFile("queryMesh", "domains.*", "dataProducts"),
   domainFile("queryMesh", "domains.*.products", "dataProducts"),
 
   ...common("notebooks"),
-  ...same("notebooks", "notebooks", ["authenticator", "adminUsers", "allowedUsers", "cullTimeoutSeconds", "hostname", "tlsCertificateArn", "realTimeCollaboration", "profiles", "singleuserImage"]),
+  ...same("notebooks", "notebooks", [
+    "authenticator",
+    "adminUsers",
+    "allowedUsers",
+    "cullTimeoutSeconds",
+    "hostname",
+    "tlsCertificateArn",
+    "realTimeCollaboration",
+    "profiles",
+    "singleuserImage",
+  ]),
   stage("notebooks", "storage.capacityGiB", "notebooks.storageGiB"),
   domainFile("notebooks", "domains.*.groups", "needs.notebooks.groups"),
   domainFile("notebooks", "domains.*", "needs.notebooks"),
 ];
 
 /** The key a problem is filed under when no row of `argKeys` names its argument: the component's own config key. */
-const componentKeys: Readonly<Record<ConfiguredComponent, string>> = { cluster: "cluster", lake: "domains", queryMesh: "queryMesh", notebooks: "notebooks" };
+const componentKeys: Readonly<Record<ConfiguredComponent, string>> = {
+  cluster: "cluster",
+  lake: "domains",
+  queryMesh: "queryMesh",
+  notebooks: "notebooks",
+};
 
 type Key = string | number;
 
 /** The row naming the longest prefix of `path`, with the name `*` stood for and the rest of the path. */
-function lookup(component: ConfiguredComponent, path: readonly Key[]): { row: ArgKey; name?: string; rest: Key[] } | undefined {
+function lookup(
+  component: ConfiguredComponent,
+  path: readonly Key[],
+): { row: ArgKey; name?: string; rest: Key[] } | undefined {
   let best: { row: ArgKey; name?: string; rest: Key[]; length: number } | undefined;
   for (const row of argKeys) {
     if (row.component !== component) continue;
@@ -75,7 +129,8 @@ function lookup(component: ConfiguredComponent, path: readonly Key[]): { row: Ar
       name = String(path[index]);
       return typeof path[index] === "string";
     });
-    if (matches) best = { row, ...(name !== undefined ? { name } : {}), rest: path.slice(pattern.length), length: pattern.length };
+    if (matches)
+      best = { row, ...(name !== undefined ? { name } : {}), rest: path.slice(pattern.length), length: pattern.length };
   }
   return best;
 }
@@ -83,7 +138,8 @@ function lookup(component: ConfiguredComponent, path: readonly Key[]): { row: Ar
 /** The message without the argument path it starts with (the issue names the config key instead). */
 function withoutArgPath(problem: ArgsProblem): string {
   for (const separator of [": ", " "]) {
-    if (problem.path !== "" && problem.message.startsWith(`${problem.path}${separator}`)) return problem.message.slice(problem.path.length + separator.length);
+    if (problem.path !== "" && problem.message.startsWith(`${problem.path}${separator}`))
+      return problem.message.slice(problem.path.length + separator.length);
   }
   return problem.message;
 }
@@ -96,13 +152,24 @@ function withoutArgPath(problem: ArgsProblem): string {
 export function argIssue(config: PlatformConfig, component: ConfiguredComponent, problem: ArgsProblem): ConfigIssue {
   const stageFile = config.sources.configFile;
   const found = problem.path === "" ? undefined : lookup(component, splitKeyPath(problem.path));
-  if (!found) return { file: stageFile, path: `data-platform:${componentKeys[component]}`, message: formatArgsProblem(problem) };
+  if (!found)
+    return { file: stageFile, path: `data-platform:${componentKeys[component]}`, message: formatArgsProblem(problem) };
   const message = withoutArgPath(problem);
-  const key = formatPath([...(found.row.key === "" ? [] : splitKeyPath(found.row.key.replace("*", found.name ?? "*"))), ...found.rest]);
+  const key = formatPath([
+    ...(found.row.key === "" ? [] : splitKeyPath(found.row.key.replace("*", found.name ?? "*"))),
+    ...found.rest,
+  ]);
   if (found.row.from === "domain") {
     const domain = config.domains.find((candidate) => candidate.name === found.name);
     const overridable = key.startsWith("needs.");
-    if (domain) return { file: domain.file, path: key, message: overridable ? `${message} (or the stage's data-platform:domains.${domain.name}.needs override)` : message };
+    if (domain)
+      return {
+        file: domain.file,
+        path: key,
+        message: overridable
+          ? `${message} (or the stage's data-platform:domains.${domain.name}.needs override)`
+          : message,
+      };
     return { file: stageFile, path: `data-platform:domains.${found.name ?? ""}`, message };
   }
   return { file: stageFile, path: key === "" ? "" : `data-platform:${key}`, message };

@@ -40,7 +40,10 @@ export type Decision = "allowed" | "explicit deny" | "implicit deny";
 const list = (value: unknown): string[] => (value === undefined ? [] : [value].flat().map(String));
 
 function wildcard(pattern: string, value: string, caseInsensitive: boolean): boolean {
-  const escaped = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  const escaped = pattern
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
   return new RegExp(`^${escaped}$`, caseInsensitive ? "i" : "").test(value);
 }
 
@@ -53,7 +56,9 @@ function contextValue(request: Request, key: string): string | undefined {
   if (lower === "aws:principalarn") return request.principalArn;
   if (lower === "aws:principalaccount") return accountOf(request.principalArn);
   if (lower.startsWith("aws:principaltag/")) {
-    const tag = Object.keys(request.principalTags).find((candidate) => candidate.toLowerCase() === lower.slice("aws:principaltag/".length));
+    const tag = Object.keys(request.principalTags).find(
+      (candidate) => candidate.toLowerCase() === lower.slice("aws:principaltag/".length),
+    );
     return tag === undefined ? undefined : request.principalTags[tag];
   }
   const entry = Object.entries(request.context ?? {}).find(([candidate]) => candidate.toLowerCase() === lower);
@@ -94,7 +99,11 @@ function principalMatches(principal: Statement["Principal"], request: Request): 
   if (principal === "*") return "self";
   const aws = list(principal["AWS"]);
   if (aws.includes("*") || aws.includes(request.principalArn)) return "self";
-  if (aws.includes(`arn:aws:iam::${accountOf(request.principalArn)}:root`) || aws.includes(accountOf(request.principalArn))) return "account";
+  if (
+    aws.includes(`arn:aws:iam::${accountOf(request.principalArn)}:root`) ||
+    aws.includes(accountOf(request.principalArn))
+  )
+    return "account";
   return false;
 }
 
@@ -106,18 +115,32 @@ function statementApplies(statement: Statement, request: Request): boolean {
   if (statement.Resource !== undefined && !resourceMatch(list(statement.Resource))) return false;
   if (statement.NotResource !== undefined && resourceMatch(list(statement.NotResource))) return false;
   for (const [operator, keys] of Object.entries(statement.Condition ?? {})) {
-    for (const [key, values] of Object.entries(keys)) if (!conditionHolds(operator, key, list(values), request)) return false;
+    for (const [key, values] of Object.entries(keys))
+      if (!conditionHolds(operator, key, list(values), request)) return false;
   }
   return true;
 }
 
 /** The decision for `request` under the role's identity policies and the resource's policy, in one account. */
-export function evaluate(request: Request, identity: PolicyDocument[], resource?: { kind: "s3" | "kms"; policy: PolicyDocument }): Decision {
-  const identityStatements = identity.flatMap((document) => document.Statement).filter((statement) => statementApplies(statement, request));
-  const resourceStatements = (resource?.policy.Statement ?? []).filter((statement) => principalMatches(statement.Principal, request) && statementApplies(statement, request));
-  if ([...identityStatements, ...resourceStatements].some((statement) => statement.Effect === "Deny")) return "explicit deny";
+export function evaluate(
+  request: Request,
+  identity: PolicyDocument[],
+  resource?: { kind: "s3" | "kms"; policy: PolicyDocument },
+): Decision {
+  const identityStatements = identity
+    .flatMap((document) => document.Statement)
+    .filter((statement) => statementApplies(statement, request));
+  const resourceStatements = (resource?.policy.Statement ?? []).filter(
+    (statement) => principalMatches(statement.Principal, request) && statementApplies(statement, request),
+  );
+  if ([...identityStatements, ...resourceStatements].some((statement) => statement.Effect === "Deny"))
+    return "explicit deny";
   const identityAllows = identityStatements.some((statement) => statement.Effect === "Allow");
-  const resourceAllows = (how: "self" | "account") => resourceStatements.some((statement) => statement.Effect === "Allow" && principalMatches(statement.Principal, request) === how);
-  if (resource?.kind === "kms") return resourceAllows("self") || (resourceAllows("account") && identityAllows) ? "allowed" : "implicit deny";
+  const resourceAllows = (how: "self" | "account") =>
+    resourceStatements.some(
+      (statement) => statement.Effect === "Allow" && principalMatches(statement.Principal, request) === how,
+    );
+  if (resource?.kind === "kms")
+    return resourceAllows("self") || (resourceAllows("account") && identityAllows) ? "allowed" : "implicit deny";
   return identityAllows || resourceAllows("self") ? "allowed" : "implicit deny";
 }

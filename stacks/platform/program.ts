@@ -20,12 +20,33 @@ import { DataLake, dataLakeDomainProblems, lakeReaderTagKey, type DataLakeDomain
 import { DomainWorkflowEnv } from "@data-platform/domain-workflow-env";
 import { EphemeralSparkCluster } from "@data-platform/ephemeral-spark-cluster";
 import { DatabaseImporter, type DatabaseSourceArgs } from "@data-platform/database-importer";
-import { defaultProfiles, NotebookHub, notebookHubArgsProblems, type NotebookHubArgs } from "@data-platform/notebook-hub";
-import { PlatformCluster, platformClusterArgsProblems, type PlatformClusterArgs } from "@data-platform/platform-cluster";
-import { defaultCoordinatorResources, defaultWorkerResources, QueryMesh, queryMeshArgsProblems, type QueryMeshArgs, type QueryResources } from "@data-platform/query-mesh";
+import {
+  defaultProfiles,
+  NotebookHub,
+  notebookHubArgsProblems,
+  type NotebookHubArgs,
+} from "@data-platform/notebook-hub";
+import {
+  PlatformCluster,
+  platformClusterArgsProblems,
+  type PlatformClusterArgs,
+} from "@data-platform/platform-cluster";
+import {
+  defaultCoordinatorResources,
+  defaultWorkerResources,
+  QueryMesh,
+  queryMeshArgsProblems,
+  type QueryMeshArgs,
+  type QueryResources,
+} from "@data-platform/query-mesh";
 import { avroSchemaProblems, StreamingIngestion } from "@data-platform/streaming-ingestion";
 import { legacyLuigiSchedulerIfEnabled, Warehouse } from "@data-platform/warehouse";
-import { contractVersion, type DomainContract, type IngestionContract, type PlatformContract } from "@data-platform/platform-contract";
+import {
+  contractVersion,
+  type DomainContract,
+  type IngestionContract,
+  type PlatformContract,
+} from "@data-platform/platform-contract";
 import { argIssue } from "./configKeys";
 
 /** The directory holding this stack's files (`domains/`, `Pulumi.<stage>.yaml`), compiled or not. */
@@ -65,10 +86,14 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
         trustedResourceOwners: config.lake.trustedResourceOwners,
         parameters: {
           CROSS_ACCOUNT_VERSION: config.lake.lakeFormationParameters.CROSS_ACCOUNT_VERSION,
-          ...(config.lake.lakeFormationParameters.SET_CONTEXT ? { SET_CONTEXT: config.lake.lakeFormationParameters.SET_CONTEXT } : {}),
+          ...(config.lake.lakeFormationParameters.SET_CONTEXT
+            ? { SET_CONTEXT: config.lake.lakeFormationParameters.SET_CONTEXT }
+            : {}),
         },
       },
-      registeredDataProducts: config.registry.flatMap((domain) => domain.dataProducts.map((product) => ({ domain: domain.name, name: product.name }))),
+      registeredDataProducts: config.registry.flatMap((domain) =>
+        domain.dataProducts.map((product) => ({ domain: domain.name, name: product.name })),
+      ),
       domains: lakeDomains(config),
       landingExpirationDays: config.lake.landingExpirationDays,
       noncurrentVersionExpirationDays: config.lake.noncurrentVersionExpirationDays,
@@ -80,9 +105,14 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
   );
 
   // The private network and the stage's one EKS cluster (query mesh, notebooks, EMR on EKS).
-  const cluster = new PlatformCluster("platform", { ...platformClusterArgs(config), keyAdministratorArns: [deployerRoleArn, ...config.lake.adminRoleArns] }, withProvider);
+  const cluster = new PlatformCluster(
+    "platform",
+    { ...platformClusterArgs(config), keyAdministratorArns: [deployerRoleArn, ...config.lake.adminRoleArns] },
+    withProvider,
+  );
 
-  const tagsOf = (domain: PlatformConfig["domains"][number]) => domainTags({ domain: domain.name, owner: domain.owners.team, costCentre: domain.costCentre });
+  const tagsOf = (domain: PlatformConfig["domains"][number]) =>
+    domainTags({ domain: domain.name, owner: domain.owners.team, costCentre: domain.costCentre });
   const sparkDomains = config.domains.filter((domain) => domain.needs.spark.enabled);
   const sharedProducts = consumerGrants(config);
   // A consumer's Spark reads the products' objects itself (EMR has no Lake Formation credential vending): its roles
@@ -157,7 +187,11 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
   // grantee names, so each role keeps one merged lake policy.
   for (const grant of sharedProducts) {
     const scope = { domain: grant.producer, products: grant.products };
-    const read = (name: string, role: aws.iam.Role, directRead: boolean) => lake.grantRead({ name: `${grant.consumer}-${name}`, role, domain: grant.consumer, ...(directRead ? { directRead } : {}) }, scope);
+    const read = (name: string, role: aws.iam.Role, directRead: boolean) =>
+      lake.grantRead(
+        { name: `${grant.consumer}-${name}`, role, domain: grant.consumer, ...(directRead ? { directRead } : {}) },
+        scope,
+      );
     const workflow = workflows.get(grant.consumer);
     if (workflow) read("airflow", workflow.executionRole, false);
     if (workflow?.fargate) read("ecs-task", workflow.fargate.taskRole, false);
@@ -183,7 +217,11 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
             vpcId: cluster.vpcId,
             privateSubnetIds: cluster.privateSubnetIds,
             // AWS APIs through the VPC's interface endpoints when they are all there, else through NAT.
-            httpsEgressCidrBlocks: ["kinesis-streams", "glue", "sts", "logs"].every((service) => (config.network.interfaceEndpoints as string[]).includes(service)) ? [config.network.vpcCidr] : ["0.0.0.0/0"],
+            httpsEgressCidrBlocks: ["kinesis-streams", "glue", "sts", "logs"].every((service) =>
+              (config.network.interfaceEndpoints as string[]).includes(service),
+            )
+              ? [config.network.vpcCidr]
+              : ["0.0.0.0/0"],
             s3PrefixListId: cluster.s3GatewayEndpoint.prefixListId,
             sources: Object.entries(ingestion.sources).map(([name, source]) => ({
               name,
@@ -193,10 +231,19 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
               peakFactor: source.peakFactor,
               capacityMode: source.capacityMode,
               retentionHours: source.retentionHours,
-              events: Object.entries(source.events).map(([event, definition]) => ({ name: event, schema: JSON.stringify(definition.schema), compatibility: definition.compatibility })),
+              events: Object.entries(source.events).map(([event, definition]) => ({
+                name: event,
+                schema: JSON.stringify(definition.schema),
+                compatibility: definition.compatibility,
+              })),
             })),
             schemaCompatibility: ingestion.schemaCompatibility,
-            flink: { artifactKey: ingestion.flink.artifactKey, runtime: ingestion.flink.runtime, stateKey: ingestion.flink.stateKey, checkpointIntervalSeconds: ingestion.flink.checkpointIntervalSeconds },
+            flink: {
+              artifactKey: ingestion.flink.artifactKey,
+              runtime: ingestion.flink.runtime,
+              stateKey: ingestion.flink.stateKey,
+              checkpointIntervalSeconds: ingestion.flink.checkpointIntervalSeconds,
+            },
             protect: config.protect,
           },
           withProvider,
@@ -205,8 +252,9 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
 
   // The Importer: operational databases and landed events into the domains' raw Delta tables.
   const importerSources = Object.entries(config.importer?.sources ?? {});
-  const collections = Object.entries(ingestion?.sources ?? {})
-    .flatMap(([name, source]) => (source.domain === undefined ? [] : [{ source: name, domain: source.domain, events: Object.keys(source.events) }]));
+  const collections = Object.entries(ingestion?.sources ?? {}).flatMap(([name, source]) =>
+    source.domain === undefined ? [] : [{ source: name, domain: source.domain, events: Object.keys(source.events) }],
+  );
   const importer =
     importerSources.length > 0 || collections.length > 0
       ? new DatabaseImporter(
@@ -228,7 +276,15 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
                 tables: Object.entries(source.tables).map(([table, definition]) => ({ name: table, ...definition })),
               };
               return source.kind === "aurora"
-                ? { ...common, kind: "aurora", engine: source.engine, clusterIdentifier: source.clusterIdentifier, endpoint: source.endpoint, port: source.port, database: source.database }
+                ? {
+                    ...common,
+                    kind: "aurora",
+                    engine: source.engine,
+                    clusterIdentifier: source.clusterIdentifier,
+                    endpoint: source.endpoint,
+                    port: source.port,
+                    database: source.database,
+                  }
                 : { ...common, kind: "jdbc", jdbcUrl: source.jdbcUrl, port: source.port };
             }),
             eventCollections: collections,
@@ -253,7 +309,10 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
           vpcId: cluster.vpcId,
           privateSubnetIds: cluster.privateSubnetIds,
           administratorArns: administrators,
-          allowedSources: [{ name: "query-mesh", securityGroupId: cluster.clusterSecurityGroupId }, ...config.warehouse.allowedSources],
+          allowedSources: [
+            { name: "query-mesh", securityGroupId: cluster.clusterSecurityGroupId },
+            ...config.warehouse.allowedSources,
+          ],
           baseCapacityRpu: config.warehouse.baseCapacityRpu,
           maxCapacityRpu: config.warehouse.maxCapacityRpu,
           usageLimitRpuHours: config.warehouse.usageLimitRpuHours,
@@ -284,12 +343,25 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
     },
     withProvider,
   );
-  if (luigi) for (const domain of config.luigi.launchDomains) spark.grantLaunch({ name: "luigi", role: luigi.role }, { domain });
+  if (luigi)
+    for (const domain of config.luigi.launchDomains) spark.grantLaunch({ name: "luigi", role: luigi.role }, { domain });
 
   // The query mesh over every domain's published data products, and the notebooks beside it.
-  const queryMesh = config.queryMesh.enabled ? new QueryMesh("query-mesh", { ...queryMeshArgs(config), cluster, lake }, withProvider) : undefined;
+  const queryMesh = config.queryMesh.enabled
+    ? new QueryMesh("query-mesh", { ...queryMeshArgs(config), cluster, lake }, withProvider)
+    : undefined;
   const notebooks = config.notebooks.enabled
-    ? new NotebookHub("notebooks", { ...notebookHubArgs(config), cluster, lake, keyAdministratorArns: administrators, ...(queryMesh ? { queryEndpoint: queryMesh.endpoint } : {}) }, withProvider)
+    ? new NotebookHub(
+        "notebooks",
+        {
+          ...notebookHubArgs(config),
+          cluster,
+          lake,
+          keyAdministratorArns: administrators,
+          ...(queryMesh ? { queryEndpoint: queryMesh.endpoint } : {}),
+        },
+        withProvider,
+      )
     : undefined;
 
   const lakeContract = lake.contract();
@@ -297,9 +369,18 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
   const domains = pulumi
     .output({
       lake: lakeContract,
-      workflows: pulumi.output(Object.fromEntries([...workflows].map(([name, workflow]) => [name, workflow.contract()]))),
+      workflows: pulumi.output(
+        Object.fromEntries([...workflows].map(([name, workflow]) => [name, workflow.contract()])),
+      ),
       templates: pulumi.output(templates),
-      readers: pulumi.output(Object.fromEntries(config.domains.map((domain) => [domain.name, readerRoleArns(domain.name, workflows.get(domain.name), domain.needs.spark.enabled ? spark : undefined)]))),
+      readers: pulumi.output(
+        Object.fromEntries(
+          config.domains.map((domain) => [
+            domain.name,
+            readerRoleArns(domain.name, workflows.get(domain.name), domain.needs.spark.enabled ? spark : undefined),
+          ]),
+        ),
+      ),
     })
     .apply(({ lake: storage, workflows: workflowContracts, templates: templateNames, readers }) =>
       Object.fromEntries(
@@ -336,7 +417,10 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
     spark: pulumi.output({ templates, capacities: spark.capacities() }),
     warehouse: warehouse?.contract() ?? null,
     legacyLuigi: luigi?.contract() ?? null,
-    ingestion: pulumi.output({ streaming: rivers?.contract() ?? null, importer: importer?.contract() ?? null }) as pulumi.Output<IngestionContract>,
+    ingestion: pulumi.output({
+      streaming: rivers?.contract() ?? null,
+      importer: importer?.contract() ?? null,
+    }) as pulumi.Output<IngestionContract>,
     queryMesh: queryMesh?.contract() ?? null,
     notebooks: notebooks?.contract() ?? null,
     domains,
@@ -345,14 +429,27 @@ export async function platform(config: PlatformConfig = loadPlatformConfig({ pro
 
 /** The platform's DAG library (`@data-platform/dag-lib`): its Python modules as `data_platform/`, for every MWAA's plugins.zip. */
 export function dagLibraryArchive(): pulumi.asset.AssetArchive {
-  const packageJson = createRequire(path.join(programDir, "package.json")).resolve("@data-platform/dag-lib/package.json");
+  const packageJson = createRequire(path.join(programDir, "package.json")).resolve(
+    "@data-platform/dag-lib/package.json",
+  );
   const moduleDir = path.join(path.dirname(packageJson), "data_platform");
-  const modules = fs.readdirSync(moduleDir).filter((file) => file.endsWith(".py")).sort();
-  return new pulumi.asset.AssetArchive(Object.fromEntries(modules.map((file) => [`data_platform/${file}`, new pulumi.asset.FileAsset(path.join(moduleDir, file))])));
+  const modules = fs
+    .readdirSync(moduleDir)
+    .filter((file) => file.endsWith(".py"))
+    .sort();
+  return new pulumi.asset.AssetArchive(
+    Object.fromEntries(
+      modules.map((file) => [`data_platform/${file}`, new pulumi.asset.FileAsset(path.join(moduleDir, file))]),
+    ),
+  );
 }
 
 /** The roles of a domain that read data, by purpose (platform contract `readerRoleArns`): the platform grants each of them the products the domain consumes. */
-function readerRoleArns(domain: string, workflow: DomainWorkflowEnv | undefined, spark: EphemeralSparkCluster | undefined): Record<string, pulumi.Output<string>> {
+function readerRoleArns(
+  domain: string,
+  workflow: DomainWorkflowEnv | undefined,
+  spark: EphemeralSparkCluster | undefined,
+): Record<string, pulumi.Output<string>> {
   const roles: Record<string, pulumi.Output<string>> = {};
   if (workflow) roles["airflow"] = workflow.executionRole.arn;
   if (workflow?.fargate) roles["ecs-task"] = workflow.fargate.taskRole.arn;
@@ -405,7 +502,8 @@ export function platformClusterArgs(config: PlatformConfig): PlatformClusterArgs
     readOnlyRoleArns: config.cluster.readOnlyRoleArns,
     nodeGroups: config.cluster.nodeGroups,
     // Provider default tags never reach what Karpenter and the load balancer controller create.
-    controllerTags: providerDefaultTags({ stage: config.stage, owner: config.owner, costCentre: config.costCentre }).tags,
+    controllerTags: providerDefaultTags({ stage: config.stage, owner: config.owner, costCentre: config.costCentre })
+      .tags,
     karpenter: config.cluster.karpenter.enabled && {
       ...(config.cluster.karpenter.nodePools ? { nodePools: config.cluster.karpenter.nodePools } : {}),
       ...(config.cluster.karpenter.amiAlias ? { amiAlias: config.cluster.karpenter.amiAlias } : {}),
@@ -421,7 +519,10 @@ export function queryMeshArgs(config: PlatformConfig): Omit<QueryMeshArgs, "clus
     prefix: config.prefix,
     stage: config.stage,
     engine: config.queryMesh.engine,
-    domains: published.map((domain) => ({ name: domain.name, products: domain.dataProducts.map((product) => product.name) })),
+    domains: published.map((domain) => ({
+      name: domain.name,
+      products: domain.dataProducts.map((product) => product.name),
+    })),
     workers: config.queryMesh.workers,
     ...(config.queryMesh.coordinatorResources ? { coordinatorResources: config.queryMesh.coordinatorResources } : {}),
     ...(config.queryMesh.workerResources ? { workerResources: config.queryMesh.workerResources } : {}),
@@ -432,7 +533,12 @@ export function queryMeshArgs(config: PlatformConfig): Omit<QueryMeshArgs, "clus
             policyRestUrl: config.queryMesh.ranger.policyRestUrl,
             serviceName: config.queryMesh.ranger.serviceName,
             ...(config.queryMesh.ranger.credentials
-              ? { credentials: { username: pulumi.secret(config.queryMesh.ranger.credentials.username), password: pulumi.secret(config.queryMesh.ranger.credentials.password) } }
+              ? {
+                  credentials: {
+                    username: pulumi.secret(config.queryMesh.ranger.credentials.username),
+                    password: pulumi.secret(config.queryMesh.ranger.credentials.password),
+                  },
+                }
               : {}),
           },
         }
@@ -444,9 +550,16 @@ export function queryMeshArgs(config: PlatformConfig): Omit<QueryMeshArgs, "clus
             version: config.queryMesh.privacera.version,
             repository: config.queryMesh.privacera.repository,
             values: config.queryMesh.privacera.values ?? {},
-            ...(config.queryMesh.privacera.vpcEgressPorts ? { vpcEgressPorts: config.queryMesh.privacera.vpcEgressPorts } : {}),
+            ...(config.queryMesh.privacera.vpcEgressPorts
+              ? { vpcEgressPorts: config.queryMesh.privacera.vpcEgressPorts }
+              : {}),
             ...(config.queryMesh.privacera.registry
-              ? { registry: { username: pulumi.secret(config.queryMesh.privacera.registry.username), password: pulumi.secret(config.queryMesh.privacera.registry.password) } }
+              ? {
+                  registry: {
+                    username: pulumi.secret(config.queryMesh.privacera.registry.username),
+                    password: pulumi.secret(config.queryMesh.privacera.registry.password),
+                  },
+                }
               : {}),
           },
         }
@@ -478,13 +591,23 @@ export function notebookHubArgs(config: PlatformConfig): Omit<NotebookHubArgs, "
     production: !isDevStage(config.stage),
     authenticator: {
       ...config.notebooks.authenticator,
-      clientSecret: config.notebooks.authenticator.clientSecret === undefined ? undefined : pulumi.secret(config.notebooks.authenticator.clientSecret),
+      clientSecret:
+        config.notebooks.authenticator.clientSecret === undefined
+          ? undefined
+          : pulumi.secret(config.notebooks.authenticator.clientSecret),
     },
     adminUsers: config.notebooks.adminUsers,
     allowedUsers: config.notebooks.allowedUsers,
     domains: config.domains
       .filter((domain) => domain.needs.notebooks.enabled)
-      .map((domain) => ({ name: domain.name, groups: domain.needs.notebooks.groups, products: published.map((owner) => ({ domain: owner.name, products: owner.dataProducts.map((product) => product.name) })) })),
+      .map((domain) => ({
+        name: domain.name,
+        groups: domain.needs.notebooks.groups,
+        products: published.map((owner) => ({
+          domain: owner.name,
+          products: owner.dataProducts.map((product) => product.name),
+        })),
+      })),
     storage: { capacityGiB: config.notebooks.storageGiB },
     cullTimeoutSeconds: config.notebooks.cullTimeoutSeconds,
     hostname: config.notebooks.hostname,
@@ -501,7 +624,11 @@ export function lakeDomains(config: PlatformConfig): DataLakeDomainArgs[] {
   return config.domains.map((domain) => ({
     name: domain.name,
     zones: domain.needs.zones,
-    dataProducts: domain.dataProducts.map((product) => ({ name: product.name, zone: product.zone, classification: product.classification })),
+    dataProducts: domain.dataProducts.map((product) => ({
+      name: product.name,
+      zone: product.zone,
+      classification: product.classification,
+    })),
     tags: domainTags({ domain: domain.name, owner: domain.owners.team, costCentre: domain.costCentre }),
   }));
 }
@@ -527,14 +654,26 @@ export function queryNodeGroupProblems(config: PlatformConfig): string[] {
       { name: "a worker", resources: worker, count: config.queryMesh.workers.max },
     ];
     for (const pod of pods) {
-      if (memoryQuantityGiB(pod.resources.limits.memory) > node.memoryGiB) problems.push(`${pod.name}'s memory limit ${pod.resources.limits.memory} does not fit a ${describe} node: lower it or use larger instances`);
+      if (memoryQuantityGiB(pod.resources.limits.memory) > node.memoryGiB)
+        problems.push(
+          `${pod.name}'s memory limit ${pod.resources.limits.memory} does not fit a ${describe} node: lower it or use larger instances`,
+        );
     }
     const needed = nodesNeeded(
-      pods.map((pod) => ({ name: pod.name, cpu: cpuQuantity(pod.resources.requests.cpu), memoryGiB: memoryQuantityGiB(pod.resources.requests.memory), count: pod.count })),
+      pods.map((pod) => ({
+        name: pod.name,
+        cpu: cpuQuantity(pod.resources.requests.cpu),
+        memoryGiB: memoryQuantityGiB(pod.resources.requests.memory),
+        count: pod.count,
+      })),
       node,
     );
-    if (typeof needed === "object") problems.push(`${needed.unschedulable}'s requests do not fit a ${describe} node: it would never be scheduled`);
-    else if (needed > group.maxSize) problems.push(`the coordinator and ${config.queryMesh.workers.max} workers need ${needed} ${instanceType} nodes, but maxSize is ${group.maxSize}: raise maxSize or lower queryMesh.workers.max`);
+    if (typeof needed === "object")
+      problems.push(`${needed.unschedulable}'s requests do not fit a ${describe} node: it would never be scheduled`);
+    else if (needed > group.maxSize)
+      problems.push(
+        `the coordinator and ${config.queryMesh.workers.max} workers need ${needed} ${instanceType} nodes, but maxSize is ${group.maxSize}: raise maxSize or lower queryMesh.workers.max`,
+      );
   }
   return problems;
 }
@@ -572,13 +711,35 @@ export function nodeGroupCompositionIssues(config: PlatformConfig): ConfigIssue[
   const groups = config.cluster.nodeGroups;
   const issues: ConfigIssue[] = [];
   const services = [
-    { group: "query", enabled: config.queryMesh.enabled, service: "the query mesh", key: "queryMesh", runs: "its pods run there" },
-    { group: "notebooks", enabled: config.notebooks.enabled, service: "notebooks", key: "notebooks", runs: "the servers run there" },
+    {
+      group: "query",
+      enabled: config.queryMesh.enabled,
+      service: "the query mesh",
+      key: "queryMesh",
+      runs: "its pods run there",
+    },
+    {
+      group: "notebooks",
+      enabled: config.notebooks.enabled,
+      service: "notebooks",
+      key: "notebooks",
+      runs: "the servers run there",
+    },
   ];
   for (const { group, enabled, service, key, runs } of services) {
     const verb = service === "notebooks" ? "are" : "is";
-    if (enabled && !groups[group]) issues.push({ file, path: "data-platform:cluster.nodeGroups", message: `${service} ${verb} enabled: add a "${group}" node group (${runs})` });
-    if (!enabled && groups[group]) issues.push({ file, path: `data-platform:cluster.nodeGroups.${group}`, message: `${service} ${verb} not enabled in this stage: remove the node group (nothing would run there) or enable data-platform:${key}` });
+    if (enabled && !groups[group])
+      issues.push({
+        file,
+        path: "data-platform:cluster.nodeGroups",
+        message: `${service} ${verb} enabled: add a "${group}" node group (${runs})`,
+      });
+    if (!enabled && groups[group])
+      issues.push({
+        file,
+        path: `data-platform:cluster.nodeGroups.${group}`,
+        message: `${service} ${verb} not enabled in this stage: remove the node group (nothing would run there) or enable data-platform:${key}`,
+      });
   }
   return issues;
 }
@@ -596,17 +757,33 @@ export function preflight(config: PlatformConfig): void {
     ...nodeGroupCompositionIssues(config),
     ...dataLakeDomainProblems(lakeDomains(config)).map((problem) => argIssue(config, "lake", problem)),
     ...platformClusterArgsProblems(platformClusterArgs(config)).map((problem) => argIssue(config, "cluster", problem)),
-    ...(config.queryMesh.enabled ? queryMeshArgsProblems(queryMeshArgs(config)) : []).map((problem) => argIssue(config, "queryMesh", problem)),
-    ...(config.queryMesh.enabled ? queryNodeGroupProblems(config) : []).map((message) => ({ file, path: "data-platform:cluster.nodeGroups.query", message })),
-    ...(config.notebooks.enabled ? notebookNodeGroupProblems(config) : []).map((message) => ({ file, path: "data-platform:cluster.nodeGroups.notebooks", message })),
+    ...(config.queryMesh.enabled ? queryMeshArgsProblems(queryMeshArgs(config)) : []).map((problem) =>
+      argIssue(config, "queryMesh", problem),
+    ),
+    ...(config.queryMesh.enabled ? queryNodeGroupProblems(config) : []).map((message) => ({
+      file,
+      path: "data-platform:cluster.nodeGroups.query",
+      message,
+    })),
+    ...(config.notebooks.enabled ? notebookNodeGroupProblems(config) : []).map((message) => ({
+      file,
+      path: "data-platform:cluster.nodeGroups.notebooks",
+      message,
+    })),
     // The cluster and lake are never read by the notebook hub's validation.
-    ...(config.notebooks.enabled ? notebookHubArgsProblems(notebookHubArgs(config) as NotebookHubArgs) : []).map((problem) => argIssue(config, "notebooks", problem)),
+    ...(config.notebooks.enabled ? notebookHubArgsProblems(notebookHubArgs(config) as NotebookHubArgs) : []).map(
+      (problem) => argIssue(config, "notebooks", problem),
+    ),
   ];
   // Event schemas are the ingestion config most often wrong; the Glue Schema Registry would refuse them mid-update.
   for (const [source, definition] of Object.entries(config.ingestion?.sources ?? {})) {
     for (const [event, { schema }] of Object.entries(definition.events)) {
       for (const problem of avroSchemaProblems(JSON.stringify(schema))) {
-        issues.push({ file, path: `data-platform:ingestion.sources.${source}.events.${event}.schema`, message: `the Avro schema ${problem}` });
+        issues.push({
+          file,
+          path: `data-platform:ingestion.sources.${source}.events.${event}.schema`,
+          message: `the Avro schema ${problem}`,
+        });
       }
     }
   }

@@ -98,13 +98,23 @@ export function dataLakeDomainProblems(domains: readonly DataLakeDomainArgs[]): 
   const seen = new Set<string>();
   for (const domain of domains) {
     const at = `domains.${domain.name}`;
-    if (!domainNamePattern.test(domain.name)) problems.push({ path: at, message: `domain "${domain.name}": names are lowercase letters and digits with single hyphens` });
-    if (domain.name === "central") problems.push({ path: at, message: 'domain "central": the name is reserved for the platform\'s own zones' });
+    if (!domainNamePattern.test(domain.name))
+      problems.push({
+        path: at,
+        message: `domain "${domain.name}": names are lowercase letters and digits with single hyphens`,
+      });
+    if (domain.name === "central")
+      problems.push({ path: at, message: 'domain "central": the name is reserved for the platform\'s own zones' });
     if (seen.has(domain.name)) problems.push({ path: at, message: `domain "${domain.name}" is listed twice` });
     seen.add(domain.name);
-    if (domain.zones.length === 0) problems.push({ path: `${at}.zones`, message: `domain "${domain.name}": zones must not be empty` });
+    if (domain.zones.length === 0)
+      problems.push({ path: `${at}.zones`, message: `domain "${domain.name}": zones must not be empty` });
     for (const product of domain.dataProducts ?? []) {
-      if (!domain.zones.includes(product.zone)) problems.push({ path: `${at}.zones`, message: `domain "${domain.name}": data product "${product.name}" is in zone "${product.zone}", which the domain does not use` });
+      if (!domain.zones.includes(product.zone))
+        problems.push({
+          path: `${at}.zones`,
+          message: `domain "${domain.name}": data product "${product.name}" is in zone "${product.zone}", which the domain does not use`,
+        });
     }
   }
   return problems;
@@ -113,21 +123,36 @@ export function dataLakeDomainProblems(domains: readonly DataLakeDomainArgs[]): 
 /** Validates args before anything is created; throws one error listing every problem. */
 export function validateDataLakeArgs(name: string, args: DataLakeArgs): void {
   const problems: string[] = [];
-  if (args.administratorArns.length === 0) problems.push("administratorArns must name at least one role (the deploying role)");
+  if (args.administratorArns.length === 0)
+    problems.push("administratorArns must name at least one role (the deploying role)");
   problems.push(...dataLakeDomainProblems(args.domains).map((problem) => problem.message));
-  for (const owner of args.lakeFormation?.trustedResourceOwners ?? []) if (!/^\d{12}$/.test(owner)) problems.push(`lakeFormation.trustedResourceOwners: "${owner}" is not a 12-digit account ID`);
+  for (const owner of args.lakeFormation?.trustedResourceOwners ?? [])
+    if (!/^\d{12}$/.test(owner))
+      problems.push(`lakeFormation.trustedResourceOwners: "${owner}" is not a 12-digit account ID`);
   const registered = args.registeredDomainNames;
   if (registered) {
-    for (const domain of args.domains) if (!registered.includes(domain.name)) problems.push(`domain "${domain.name}" is not in registeredDomainNames`);
+    for (const domain of args.domains)
+      if (!registered.includes(domain.name)) problems.push(`domain "${domain.name}" is not in registeredDomainNames`);
   }
-  const products = args.registeredDataProducts ?? args.domains.flatMap((domain) => (domain.dataProducts ?? []).map((product) => ({ domain: domain.name, name: product.name })));
+  const products =
+    args.registeredDataProducts ??
+    args.domains.flatMap((domain) =>
+      (domain.dataProducts ?? []).map((product) => ({ domain: domain.name, name: product.name })),
+    );
   if (new Set(products.map((product) => `${product.domain}.${product.name}`)).size > maxLfTagValues) {
-    problems.push(`${products.length} data products: the "product" LF-Tag holds at most ${maxLfTagValues} values (Lake Formation quota)`);
+    problems.push(
+      `${products.length} data products: the "product" LF-Tag holds at most ${maxLfTagValues} values (Lake Formation quota)`,
+    );
   }
   if (args.registeredDataProducts) {
     for (const domain of args.domains) {
       for (const product of domain.dataProducts ?? []) {
-        if (!args.registeredDataProducts.some((registered) => registered.domain === domain.name && registered.name === product.name)) problems.push(`domain "${domain.name}": data product "${product.name}" is not in registeredDataProducts`);
+        if (
+          !args.registeredDataProducts.some(
+            (registered) => registered.domain === domain.name && registered.name === product.name,
+          )
+        )
+          problems.push(`domain "${domain.name}": data product "${product.name}" is not in registeredDataProducts`);
       }
     }
   }
@@ -137,10 +162,17 @@ export function validateDataLakeArgs(name: string, args: DataLakeArgs): void {
     abortIncompleteMultipartUploadDays: args.abortIncompleteMultipartUploadDays,
     logExpirationDays: args.logExpirationDays,
   })) {
-    if (value !== undefined && (!Number.isInteger(value) || value <= 0)) problems.push(`${key} must be a whole number of days above 0, got ${value}`);
+    if (value !== undefined && (!Number.isInteger(value) || value <= 0))
+      problems.push(`${key} must be a whole number of days above 0, got ${value}`);
   }
-  if (args.intelligentTieringAfterDays !== undefined && (!Number.isInteger(args.intelligentTieringAfterDays) || args.intelligentTieringAfterDays < 0)) {
-    problems.push(`intelligentTieringAfterDays must be a whole number of days, 0 or more, got ${args.intelligentTieringAfterDays}`);
+  if (
+    args.intelligentTieringAfterDays !== undefined &&
+    (!Number.isInteger(args.intelligentTieringAfterDays) || args.intelligentTieringAfterDays < 0)
+  ) {
+    problems.push(
+      `intelligentTieringAfterDays must be a whole number of days, 0 or more, got ${args.intelligentTieringAfterDays}`,
+    );
   }
-  if (problems.length > 0) throw new Error(`DataLake "${name}": invalid args:\n${problems.map((problem) => `- ${problem}`).join("\n")}`);
+  if (problems.length > 0)
+    throw new Error(`DataLake "${name}": invalid args:\n${problems.map((problem) => `- ${problem}`).join("\n")}`);
 }

@@ -56,14 +56,21 @@ export class LakeBucket extends pulumi.ComponentResource {
       { bucket, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
       child,
     );
-    new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } }, child);
+    new aws.s3.BucketOwnershipControls(
+      `${name}-ownership`,
+      { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } },
+      child,
+    );
     new aws.s3.BucketServerSideEncryptionConfiguration(
       `${name}-encryption`,
       {
         bucket,
         rules: [
           args.kmsKeyArn
-            ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn }, bucketKeyEnabled: true }
+            ? {
+                applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn },
+                bucketKeyEnabled: true,
+              }
             : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
         ],
       },
@@ -76,7 +83,12 @@ export class LakeBucket extends pulumi.ComponentResource {
     );
     new aws.s3.BucketPolicy(
       `${name}-policy`,
-      { bucket, policy: pulumi.all([this.bucket.arn, pulumi.output(args.policy ?? {})]).apply(([arn, extra]) => JSON.stringify(bucketPolicy({ ...extra, bucketArn: arn }))) },
+      {
+        bucket,
+        policy: pulumi
+          .all([this.bucket.arn, pulumi.output(args.policy ?? {})])
+          .apply(([arn, extra]) => JSON.stringify(bucketPolicy({ ...extra, bucketArn: arn }))),
+      },
       // The public access block must exist first so the policy is checked against it.
       { parent: this, dependsOn: [publicAccess] },
     );
@@ -106,7 +118,9 @@ export class LakeBucket extends pulumi.ComponentResource {
 }
 
 /** The lifecycle rules of a bucket (pure, so tests can read them directly). */
-export function lifecycleRules(args: Pick<LakeBucketArgs, "retention" | "noncurrentVersionExpirationDays" | "abortIncompleteMultipartUploadDays">): aws.types.input.s3.BucketLifecycleConfigurationRule[] {
+export function lifecycleRules(
+  args: Pick<LakeBucketArgs, "retention" | "noncurrentVersionExpirationDays" | "abortIncompleteMultipartUploadDays">,
+): aws.types.input.s3.BucketLifecycleConfigurationRule[] {
   const housekeeping: aws.types.input.s3.BucketLifecycleConfigurationRule = {
     id: "housekeeping",
     status: "Enabled",
@@ -117,13 +131,34 @@ export function lifecycleRules(args: Pick<LakeBucketArgs, "retention" | "noncurr
   const retention = args.retention;
   switch (retention.kind) {
     case "expiring":
-      return [housekeeping, { id: "expire-landed-files", status: "Enabled", filter: { prefix: "" }, expiration: { days: retention.expirationDays } }];
+      return [
+        housekeeping,
+        {
+          id: "expire-landed-files",
+          status: "Enabled",
+          filter: { prefix: "" },
+          expiration: { days: retention.expirationDays },
+        },
+      ];
     case "tiered":
       return [
         housekeeping,
-        { id: "intelligent-tiering", status: "Enabled", filter: { prefix: "" }, transitions: [{ days: retention.intelligentTieringAfterDays, storageClass: "INTELLIGENT_TIERING" }] },
+        {
+          id: "intelligent-tiering",
+          status: "Enabled",
+          filter: { prefix: "" },
+          transitions: [{ days: retention.intelligentTieringAfterDays, storageClass: "INTELLIGENT_TIERING" }],
+        },
       ];
     case "logs":
-      return [housekeeping, { id: "expire-logs", status: "Enabled", filter: { prefix: retention.logPrefix ?? "" }, expiration: { days: retention.expirationDays } }];
+      return [
+        housekeeping,
+        {
+          id: "expire-logs",
+          status: "Enabled",
+          filter: { prefix: retention.logPrefix ?? "" },
+          expiration: { days: retention.expirationDays },
+        },
+      ];
   }
 }

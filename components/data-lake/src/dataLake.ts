@@ -3,7 +3,15 @@ import * as pulumi from "@pulumi/pulumi";
 import { protectedKey } from "@data-platform/aws-blocks";
 import { lfTagKeys, physicalName, platformDefaults, productTagValue, tagKeys } from "@data-platform/conventions";
 import type { LakeContract } from "@data-platform/platform-contract";
-import { validateDataLakeArgs, centralZones, classifications, type CentralZone, type Classification, type DataLakeArgs, type DomainZone } from "./args";
+import {
+  validateDataLakeArgs,
+  centralZones,
+  classifications,
+  type CentralZone,
+  type Classification,
+  type DataLakeArgs,
+  type DomainZone,
+} from "./args";
 import { LakeBucket } from "./bucket";
 import { GranteePolicies } from "./grantPolicy";
 import { createGrant, type LakeGrant, type LakeGrantee, type LakeScope } from "./grants";
@@ -34,15 +42,16 @@ export function iamAllowedPrincipalsDefaultsWarning(settings: {
   createDatabaseDefaultPermissions: { principal?: string; permissions?: string[] }[];
   createTableDefaultPermissions: { principal?: string; permissions?: string[] }[];
 }): string | undefined {
-  const lists = (["createDatabaseDefaultPermissions", "createTableDefaultPermissions"] as const).filter((list) => settings[list].some((entry) => entry.principal === "IAM_ALLOWED_PRINCIPALS"));
+  const lists = (["createDatabaseDefaultPermissions", "createTableDefaultPermissions"] as const).filter((list) =>
+    settings[list].some((entry) => entry.principal === "IAM_ALLOWED_PRINCIPALS"),
+  );
   if (lists.length === 0) return undefined;
   return (
     `Lake Formation settings give IAM_ALLOWED_PRINCIPALS default permissions (${lists.join(", ")}): new databases and tables would be governed by IAM only. ` +
     "Creating the lake's settings resource clears them; an update cannot (the provider omits empty lists, pulumi-aws #4366). " +
-    "After this update, check `aws lakeformation get-data-lake-settings` and clear them as the README's \"Lake Formation settings\" step shows."
+    'After this update, check `aws lakeformation get-data-lake-settings` and clear them as the README\'s "Lake Formation settings" step shows.'
   );
 }
-
 
 const classificationRank: Record<Classification, number> = { public: 0, internal: 1, confidential: 2, restricted: 3 };
 
@@ -70,7 +79,12 @@ export class DataLake extends pulumi.ComponentResource implements LakeRef {
    * The LF-Tags. `product` (values `<domain>.<product>`, see `productTagValue`) exists once a registered domain
    * publishes a data product: readers outside the producing domain are granted through it.
    */
-  readonly lfTags: { domain: aws.lakeformation.LfTag; zone: aws.lakeformation.LfTag; classification: aws.lakeformation.LfTag; product?: aws.lakeformation.LfTag };
+  readonly lfTags: {
+    domain: aws.lakeformation.LfTag;
+    zone: aws.lakeformation.LfTag;
+    classification: aws.lakeformation.LfTag;
+    product?: aws.lakeformation.LfTag;
+  };
   readonly account: AccountFacts;
   /** Table format of every table registered in the catalog. */
   readonly tableFormat = "delta" as const;
@@ -89,8 +103,10 @@ export class DataLake extends pulumi.ComponentResource implements LakeRef {
     const child = { parent: this };
     const tags = args.tags ?? {};
     const retentionDefaults = {
-      noncurrentVersionExpirationDays: args.noncurrentVersionExpirationDays ?? platformDefaults.lake.noncurrentVersionExpirationDays,
-      abortIncompleteMultipartUploadDays: args.abortIncompleteMultipartUploadDays ?? platformDefaults.lake.abortIncompleteMultipartUploadDays,
+      noncurrentVersionExpirationDays:
+        args.noncurrentVersionExpirationDays ?? platformDefaults.lake.noncurrentVersionExpirationDays,
+      abortIncompleteMultipartUploadDays:
+        args.abortIncompleteMultipartUploadDays ?? platformDefaults.lake.abortIncompleteMultipartUploadDays,
     };
     const tieringDays = args.intelligentTieringAfterDays ?? platformDefaults.lake.intelligentTieringAfterDays;
     const logDays = args.logExpirationDays ?? 365;
@@ -102,7 +118,8 @@ export class DataLake extends pulumi.ComponentResource implements LakeRef {
       region: aws.getRegionOutput({}, child).region,
     };
     const { accountId, partition, region } = this.account;
-    const bucketName = (...parts: string[]) => accountId.apply((account) => physicalName("s3Bucket", args.prefix, args.stage, ...parts, account));
+    const bucketName = (...parts: string[]) =>
+      accountId.apply((account) => physicalName("s3Bucket", args.prefix, args.stage, ...parts, account));
     const administrators = pulumi.output(args.administratorArns);
 
     // The registration role first: key policies name it as a key user.
@@ -117,20 +134,37 @@ export class DataLake extends pulumi.ComponentResource implements LakeRef {
       child,
     );
 
-    const newKey = (keyName: string, description: string, domain: string | undefined, keyTags: Record<string, string>) =>
+    const newKey = (
+      keyName: string,
+      description: string,
+      domain: string | undefined,
+      keyTags: Record<string, string>,
+    ) =>
       protectedKey(this, keyName, {
         description,
         alias: physicalName("kmsAlias", args.prefix, args.stage, ...(domain ? [domain] : []), "lake"),
         policy: pulumi
           .all([partition, region, accountId, administrators, this.registrationRole.arn])
           .apply(([partitionValue, regionValue, account, admins, registrationArn]) =>
-            keyPolicy({ partition: partitionValue, region: regionValue, accountId: account, administratorArns: admins, userArns: [registrationArn], domain }),
+            keyPolicy({
+              partition: partitionValue,
+              region: regionValue,
+              accountId: account,
+              administratorArns: admins,
+              userArns: [registrationArn],
+              domain,
+            }),
           ),
         tags: keyTags,
         protect,
       });
 
-    this.platformKey = newKey(`${name}-key`, "Data lake: central zones, artifacts and the Glue Data Catalog", undefined, tags);
+    this.platformKey = newKey(
+      `${name}-key`,
+      "Data lake: central zones, artifacts and the Glue Data Catalog",
+      undefined,
+      tags,
+    );
 
     const bucketBase = { ...retentionDefaults, protect };
     this.accessLogBucket = new LakeBucket(
@@ -141,9 +175,12 @@ export class DataLake extends pulumi.ComponentResource implements LakeRef {
         // S3 delivers server access logs only to buckets encrypted with SSE-S3.
         kmsKeyArn: undefined,
         retention: { kind: "logs", expirationDays: logDays },
-        policy: pulumi
-          .all([accountId, partition])
-          .apply(([account, partitionValue]) => ({ allowAccessLogDelivery: { accountId: account, sourceBucketArnPrefix: `arn:${partitionValue}:s3:::${args.prefix}-${args.stage}-` } })),
+        policy: pulumi.all([accountId, partition]).apply(([account, partitionValue]) => ({
+          allowAccessLogDelivery: {
+            accountId: account,
+            sourceBucketArnPrefix: `arn:${partitionValue}:s3:::${args.prefix}-${args.stage}-`,
+          },
+        })),
         tags,
       },
       child,
@@ -151,7 +188,12 @@ export class DataLake extends pulumi.ComponentResource implements LakeRef {
     const loggedBucket = { ...bucketBase, kmsKeyArn: this.platformKey.arn, accessLogBucket: this.accessLogBucket.name };
     this.artifactsBucket = new LakeBucket(
       `${name}-artifacts`,
-      { ...loggedBucket, bucketName: bucketName("artifacts"), retention: { kind: "logs", expirationDays: logDays, logPrefix: "logs/" }, tags },
+      {
+        ...loggedBucket,
+        bucketName: bucketName("artifacts"),
+        retention: { kind: "logs", expirationDays: logDays, logPrefix: "logs/" },
+        tags,
+      },
       child,
     );
     const zoneBucket = (zone: CentralZone) =>
@@ -160,7 +202,13 @@ export class DataLake extends pulumi.ComponentResource implements LakeRef {
         {
           ...loggedBucket,
           bucketName: bucketName(zone),
-          retention: zone === "landing" ? { kind: "expiring", expirationDays: args.landingExpirationDays ?? platformDefaults.lake.landingExpirationDays } : { kind: "tiered", intelligentTieringAfterDays: tieringDays },
+          retention:
+            zone === "landing"
+              ? {
+                  kind: "expiring",
+                  expirationDays: args.landingExpirationDays ?? platformDefaults.lake.landingExpirationDays,
+                }
+              : { kind: "tiered", intelligentTieringAfterDays: tieringDays },
           tags,
         },
         child,
@@ -204,17 +252,26 @@ export class DataLake extends pulumi.ComponentResource implements LakeRef {
       child,
     );
     const current = aws.lakeformation.getDataLakeSettingsOutput({}, child);
-    pulumi.all([current.createDatabaseDefaultPermissions, current.createTableDefaultPermissions]).apply(([databases, tables]) => {
-      const message = iamAllowedPrincipalsDefaultsWarning({ createDatabaseDefaultPermissions: databases, createTableDefaultPermissions: tables });
-      if (message) void pulumi.log.warn(message, this);
-    });
+    pulumi
+      .all([current.createDatabaseDefaultPermissions, current.createTableDefaultPermissions])
+      .apply(([databases, tables]) => {
+        const message = iamAllowedPrincipalsDefaultsWarning({
+          createDatabaseDefaultPermissions: databases,
+          createTableDefaultPermissions: tables,
+        });
+        if (message) void pulumi.log.warn(message, this);
+      });
     const registered = [...new Set(args.registeredDomainNames ?? args.domains.map((domain) => domain.name))].sort();
-    const lfTag = (key: string, values: string[]) => new aws.lakeformation.LfTag(`${name}-tag-${key}`, { key, values }, { parent: this, dependsOn: [this.settings] });
+    const lfTag = (key: string, values: string[]) =>
+      new aws.lakeformation.LfTag(`${name}-tag-${key}`, { key, values }, { parent: this, dependsOn: [this.settings] });
     const productValues = [
       ...new Set(
-        (args.registeredDataProducts ?? args.domains.flatMap((domain) => (domain.dataProducts ?? []).map((product) => ({ domain: domain.name, name: product.name })))).map((product) =>
-          productTagValue(product.domain, product.name),
-        ),
+        (
+          args.registeredDataProducts ??
+          args.domains.flatMap((domain) =>
+            (domain.dataProducts ?? []).map((product) => ({ domain: domain.name, name: product.name })),
+          )
+        ).map((product) => productTagValue(product.domain, product.name)),
       ),
     ].sort();
     this.lfTags = {
@@ -232,12 +289,24 @@ export class DataLake extends pulumi.ComponentResource implements LakeRef {
       registeredBuckets.push(bucket.arn);
       return new aws.lakeformation.Resource(
         locationName,
-        { arn: bucket.arn, roleArn: this.registrationRole.arn, useServiceLinkedRole: false, hybridAccessEnabled: false },
+        {
+          arn: bucket.arn,
+          roleArn: this.registrationRole.arn,
+          useServiceLinkedRole: false,
+          hybridAccessEnabled: false,
+        },
         { parent: this, dependsOn: [this.settings] },
       );
     };
 
-    const database = (databaseResourceName: string, owner: string, zone: Exclude<CentralZone, "landing">, bucket: LakeBucket, classification: Classification, databaseTags: Record<string, string>) => {
+    const database = (
+      databaseResourceName: string,
+      owner: string,
+      zone: Exclude<CentralZone, "landing">,
+      bucket: LakeBucket,
+      classification: Classification,
+      databaseTags: Record<string, string>,
+    ) => {
       const db = new aws.glue.CatalogDatabase(
         databaseResourceName,
         {
@@ -266,7 +335,14 @@ export class DataLake extends pulumi.ComponentResource implements LakeRef {
 
     this.centralDatabases = {
       raw: database(`${name}-central-raw-db`, "central", "raw", this.zones.raw, "internal", tags),
-      analytics: database(`${name}-central-analytics-db`, "central", "analytics", this.zones.analytics, "internal", tags),
+      analytics: database(
+        `${name}-central-analytics-db`,
+        "central",
+        "analytics",
+        this.zones.analytics,
+        "internal",
+        tags,
+      ),
     };
     registerLocation(`${name}-raw-location`, this.zones.raw);
     registerLocation(`${name}-analytics-location`, this.zones.analytics);
@@ -275,7 +351,14 @@ export class DataLake extends pulumi.ComponentResource implements LakeRef {
       const domainTags = { ...tags, ...domain.tags, [tagKeys.domain]: domain.name };
       const prefix = `${name}-${domain.name}`;
       const key = newKey(`${prefix}-key`, `Data lake: domain ${domain.name}`, domain.name, domainTags);
-      const storage: LakeDomain = { name: domain.name, key, buckets: {}, databases: {}, zones: [...domain.zones].sort(), products: {} };
+      const storage: LakeDomain = {
+        name: domain.name,
+        key,
+        buckets: {},
+        databases: {},
+        zones: [...domain.zones].sort(),
+        products: {},
+      };
       for (const zone of storage.zones) {
         const bucket = new LakeBucket(
           `${prefix}-${zone}`,
@@ -285,15 +368,29 @@ export class DataLake extends pulumi.ComponentResource implements LakeRef {
             accessLogBucket: this.accessLogBucket.name,
             bucketName: bucketName(domain.name, zone),
             retention: { kind: "tiered", intelligentTieringAfterDays: tieringDays },
-            policy: this.registrationRole.arn.apply((registrationArn) => ({ isolateToDomain: domain.name, trustedPrincipalArns: [registrationArn] })),
+            policy: this.registrationRole.arn.apply((registrationArn) => ({
+              isolateToDomain: domain.name,
+              trustedPrincipalArns: [registrationArn],
+            })),
             tags: domainTags,
           },
           child,
         );
         const products = (domain.dataProducts ?? []).filter((product) => product.zone === zone);
-        const classification = products.reduce<Classification>((highest, product) => (classificationRank[product.classification] > classificationRank[highest] ? product.classification : highest), "internal");
+        const classification = products.reduce<Classification>(
+          (highest, product) =>
+            classificationRank[product.classification] > classificationRank[highest] ? product.classification : highest,
+          "internal",
+        );
         storage.buckets[zone] = bucket;
-        storage.databases[zone] = database(`${prefix}-${zone}-db`, domain.name, zone, bucket, classification, domainTags);
+        storage.databases[zone] = database(
+          `${prefix}-${zone}-db`,
+          domain.name,
+          zone,
+          bucket,
+          classification,
+          domainTags,
+        );
         storage.products[zone] = products.map((product) => product.name);
         registerLocation(`${prefix}-${zone}-location`, bucket);
       }
@@ -309,7 +406,16 @@ export class DataLake extends pulumi.ComponentResource implements LakeRef {
         policy: pulumi
           .all([pulumi.all(registeredBuckets), region, accountId, partition])
           .apply(([bucketArns, regionValue, account, partitionValue]) =>
-            JSON.stringify(policyDocument(registrationStorageStatements({ bucketArns, region: regionValue, accountId: account, partition: partitionValue }))),
+            JSON.stringify(
+              policyDocument(
+                registrationStorageStatements({
+                  bucketArns,
+                  region: regionValue,
+                  accountId: account,
+                  partition: partitionValue,
+                }),
+              ),
+            ),
           ),
       },
       child,
@@ -326,7 +432,10 @@ export class DataLake extends pulumi.ComponentResource implements LakeRef {
   /** A domain's key, buckets and databases; throws for a domain the lake does not have. */
   domain(name: string): LakeDomain {
     const storage = this.domainStorage.get(name);
-    if (!storage) throw new Error(`DataLake "${this.lakeName}" has no domain "${name}"; domains: ${this.domainNames().join(", ") || "none"}`);
+    if (!storage)
+      throw new Error(
+        `DataLake "${this.lakeName}" has no domain "${name}"; domains: ${this.domainNames().join(", ") || "none"}`,
+      );
     return storage;
   }
 
@@ -365,7 +474,12 @@ export class DataLake extends pulumi.ComponentResource implements LakeRef {
             domainName,
             {
               keyArn: storage.key.arn,
-              zones: Object.fromEntries(storage.zones.map((zone) => [zone, { bucket: bucketRef(storage.buckets[zone]!), database: storage.databases[zone]!.name }])),
+              zones: Object.fromEntries(
+                storage.zones.map((zone) => [
+                  zone,
+                  { bucket: bucketRef(storage.buckets[zone]!), database: storage.databases[zone]!.name },
+                ]),
+              ),
             },
           ];
         }),

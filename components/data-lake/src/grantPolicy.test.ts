@@ -9,7 +9,11 @@ import type { PolicyStatement } from "./policies";
 const account = "123456789012";
 
 describe("mergeStatements", () => {
-  const read = (resource: string): PolicyStatement => ({ Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: resource });
+  const read = (resource: string): PolicyStatement => ({
+    Effect: "Allow",
+    Action: ["s3:GetObject", "s3:GetObjectVersion"],
+    Resource: resource,
+  });
   const list = (bucket: string, prefix: string): PolicyStatement => ({
     Effect: "Allow",
     Action: ["s3:ListBucket", "s3:GetBucketLocation"],
@@ -23,25 +27,68 @@ describe("mergeStatements", () => {
       read("arn:aws:s3:::b/x/*"),
       read("arn:aws:s3:::a/y/*"),
       { Effect: "Allow", Action: "kms:Decrypt", Resource: "arn:aws:kms:eu-west-1:1:key/k", Condition: viaS3 },
-      { Effect: "Allow", Action: ["kms:DescribeKey", "kms:Decrypt"], Resource: "arn:aws:kms:eu-west-1:1:key/k", Condition: viaS3 },
-      { Effect: "Allow", Action: "kms:Decrypt", Resource: "arn:aws:kms:eu-west-1:1:key/g", Condition: { StringEquals: { "kms:ViaService": "glue.eu-west-1.amazonaws.com" } } },
+      {
+        Effect: "Allow",
+        Action: ["kms:DescribeKey", "kms:Decrypt"],
+        Resource: "arn:aws:kms:eu-west-1:1:key/k",
+        Condition: viaS3,
+      },
+      {
+        Effect: "Allow",
+        Action: "kms:Decrypt",
+        Resource: "arn:aws:kms:eu-west-1:1:key/g",
+        Condition: { StringEquals: { "kms:ViaService": "glue.eu-west-1.amazonaws.com" } },
+      },
     ]);
-    expect(merged).toContainEqual({ Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: ["arn:aws:s3:::a/y/*", "arn:aws:s3:::b/x/*"] });
-    expect(merged).toContainEqual({ Effect: "Allow", Action: ["kms:Decrypt", "kms:DescribeKey"], Resource: "arn:aws:kms:eu-west-1:1:key/k", Condition: viaS3 });
+    expect(merged).toContainEqual({
+      Effect: "Allow",
+      Action: ["s3:GetObject", "s3:GetObjectVersion"],
+      Resource: ["arn:aws:s3:::a/y/*", "arn:aws:s3:::b/x/*"],
+    });
+    expect(merged).toContainEqual({
+      Effect: "Allow",
+      Action: ["kms:Decrypt", "kms:DescribeKey"],
+      Resource: "arn:aws:kms:eu-west-1:1:key/k",
+      Condition: viaS3,
+    });
     // A different condition never merges: the Glue key stays usable through Glue only.
-    expect(merged).toContainEqual({ Effect: "Allow", Action: "kms:Decrypt", Resource: "arn:aws:kms:eu-west-1:1:key/g", Condition: { StringEquals: { "kms:ViaService": "glue.eu-west-1.amazonaws.com" } } });
+    expect(merged).toContainEqual({
+      Effect: "Allow",
+      Action: "kms:Decrypt",
+      Resource: "arn:aws:kms:eu-west-1:1:key/g",
+      Condition: { StringEquals: { "kms:ViaService": "glue.eu-west-1.amazonaws.com" } },
+    });
     expect(merged).toHaveLength(3);
   });
 
   it("lists one bucket with the union of its granted prefixes, never another bucket's", () => {
-    const merged = mergeStatements([list("arn:aws:s3:::a", "orders"), list("arn:aws:s3:::a", "payments"), list("arn:aws:s3:::b", "couriers")]);
-    expect(merged).toContainEqual({ Effect: "Allow", Action: ["s3:GetBucketLocation", "s3:ListBucket"], Resource: "arn:aws:s3:::a", Condition: { StringLike: { "s3:prefix": ["orders", "orders/*", "payments", "payments/*"] } } });
-    expect(merged).toContainEqual({ Effect: "Allow", Action: ["s3:GetBucketLocation", "s3:ListBucket"], Resource: "arn:aws:s3:::b", Condition: { StringLike: { "s3:prefix": ["couriers", "couriers/*"] } } });
+    const merged = mergeStatements([
+      list("arn:aws:s3:::a", "orders"),
+      list("arn:aws:s3:::a", "payments"),
+      list("arn:aws:s3:::b", "couriers"),
+    ]);
+    expect(merged).toContainEqual({
+      Effect: "Allow",
+      Action: ["s3:GetBucketLocation", "s3:ListBucket"],
+      Resource: "arn:aws:s3:::a",
+      Condition: { StringLike: { "s3:prefix": ["orders", "orders/*", "payments", "payments/*"] } },
+    });
+    expect(merged).toContainEqual({
+      Effect: "Allow",
+      Action: ["s3:GetBucketLocation", "s3:ListBucket"],
+      Resource: "arn:aws:s3:::b",
+      Condition: { StringLike: { "s3:prefix": ["couriers", "couriers/*"] } },
+    });
     expect(merged).toHaveLength(2);
   });
 
   it("does not depend on the order of the grants", () => {
-    const statements = [read("arn:aws:s3:::b/x/*"), list("arn:aws:s3:::a", "orders"), read("arn:aws:s3:::a/y/*"), list("arn:aws:s3:::a", "menu")];
+    const statements = [
+      read("arn:aws:s3:::b/x/*"),
+      list("arn:aws:s3:::a", "orders"),
+      read("arn:aws:s3:::a/y/*"),
+      list("arn:aws:s3:::a", "menu"),
+    ];
     expect(mergeStatements([...statements].reverse())).toEqual(mergeStatements(statements));
   });
 
@@ -81,11 +128,17 @@ describe("grants at scale", () => {
   it("keeps every role's inline policies within IAM's 10,240 characters at 30 domains", async () => {
     const harness = await setMocks({ mode: "resolved", stack: "prod", accountId: account });
     const lake = new DataLake("lake", args);
-    const role = (name: string, tags: Record<string, string> = {}) => new aws.iam.Role(name, { name, assumeRolePolicy: "{}", tags });
-    const everyProduct = () => domainNames.map((name) => ({ domain: name, products: ["business_events", "curated_facts"] }));
+    const role = (name: string, tags: Record<string, string> = {}) =>
+      new aws.iam.Role(name, { name, assumeRolePolicy: "{}", tags });
+    const everyProduct = () =>
+      domainNames.map((name) => ({ domain: name, products: ["business_events", "curated_facts"] }));
 
     // The query engine reads every product itself (no credential vending); the notebooks through Lake Formation.
-    const engine = { name: "query-mesh", role: role("query-engine", { "data-platform:lake-reader": "true" }), directRead: true };
+    const engine = {
+      name: "query-mesh",
+      role: role("query-engine", { "data-platform:lake-reader": "true" }),
+      directRead: true,
+    };
     const notebooks = { name: "notebooks", role: role("notebooks") };
     for (const scope of everyProduct()) {
       lake.grantRead(engine, scope);
@@ -96,13 +149,21 @@ describe("grants at scale", () => {
     // Each domain's Spark role: its own data, the central raw zone, its code and logs, and the products of the next ten
     // domains, read directly (EMR has no credential vending). A role reading directly fits about 60 products.
     domainNames.forEach((name, index) => {
-      const spark = { name: `${name}-spark`, role: role(`${name}-spark`, { "data-platform:domain": name, "data-platform:lake-reader": "true" }), domain: name, directRead: true };
+      const spark = {
+        name: `${name}-spark`,
+        role: role(`${name}-spark`, { "data-platform:domain": name, "data-platform:lake-reader": "true" }),
+        domain: name,
+        directRead: true,
+      };
       lake.grantWrite(spark, { domain: name });
       lake.grantRead(spark, { zone: "raw" });
       lake.grantRead(spark, { zone: "artifacts", prefix: `code/${name}` });
       lake.grantWrite(spark, { zone: "artifacts", prefix: `logs/emr/${name}` });
       for (const offset of Array.from({ length: 10 }, (_, step) => step + 1)) {
-        lake.grantRead(spark, { domain: domainNames[(index + offset) % domainNames.length]!, products: ["business_events", "curated_facts"] });
+        lake.grantRead(spark, {
+          domain: domainNames[(index + offset) % domainNames.length]!,
+          products: ["business_events", "curated_facts"],
+        });
       }
     });
     await harness.settle();
@@ -112,7 +173,9 @@ describe("grants at scale", () => {
     const over = [...sizes].filter(([, size]) => size > inlinePolicyBudget);
     expect(over, JSON.stringify(Object.fromEntries(sizes))).toEqual([]);
     // One policy per grantee, however many grants it has.
-    expect(harness.byType("aws:iam/rolePolicy:RolePolicy").filter((policy) => policy.name.startsWith("lake-query-mesh"))).toHaveLength(1);
+    expect(
+      harness.byType("aws:iam/rolePolicy:RolePolicy").filter((policy) => policy.name.startsWith("lake-query-mesh")),
+    ).toHaveLength(1);
     // 30 domains under the mocks take about 20 s on an idle machine.
   }, 240_000);
 });
@@ -122,14 +185,25 @@ describe("GranteePolicies", () => {
     prefix: "dp",
     stage: "dev",
     administratorArns: [`arn:aws:iam::${account}:role/platform-deployer`],
-    domains: [{ name: "orders", zones: ["analytics"], dataProducts: [{ name: "orders", zone: "analytics", classification: "internal" }] }],
+    domains: [
+      {
+        name: "orders",
+        zones: ["analytics"],
+        dataProducts: [{ name: "orders", zone: "analytics", classification: "internal" }],
+      },
+    ],
   };
 
   it("fails when a grantee name is reused for another role", async () => {
     await setMocks({ mode: "resolved", stack: "dev", accountId: account });
     const lake = new DataLake("lake", args);
-    lake.grantRead({ name: "reader", role: new aws.iam.Role("first", { assumeRolePolicy: "{}" }) }, { zone: "analytics" });
-    expect(() => lake.grantRead({ name: "reader", role: new aws.iam.Role("second", { assumeRolePolicy: "{}" }) }, { zone: "raw" })).toThrow(/already used by another role/);
+    lake.grantRead(
+      { name: "reader", role: new aws.iam.Role("first", { assumeRolePolicy: "{}" }) },
+      { zone: "analytics" },
+    );
+    expect(() =>
+      lake.grantRead({ name: "reader", role: new aws.iam.Role("second", { assumeRolePolicy: "{}" }) }, { zone: "raw" }),
+    ).toThrow(/already used by another role/);
   });
 
   it("fails on a grant made after the role's policy was assembled, instead of silently dropping it", async () => {

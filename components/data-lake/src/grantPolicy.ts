@@ -35,7 +35,11 @@ function listPrefixes(condition: PolicyStatement["Condition"]): string[] | undef
   return sortedList(like["s3:prefix"] as string | string[]);
 }
 
-function groupBy(statements: Normalized[], key: (statement: Normalized) => string, merge: (group: Normalized[]) => Normalized): Normalized[] {
+function groupBy(
+  statements: Normalized[],
+  key: (statement: Normalized) => string,
+  merge: (group: Normalized[]) => Normalized,
+): Normalized[] {
   const groups = new Map<string, Normalized[]>();
   for (const statement of statements) {
     const id = key(statement);
@@ -58,13 +62,16 @@ export function mergeStatements(statements: PolicyStatement[]): PolicyStatement[
     resources: sortedList(statement.Resource),
     ...(statement.Condition ? { condition: statement.Condition } : {}),
   }));
-  if (normalized.some((statement) => statement.resources.length === 0)) throw new Error("mergeStatements: every grant statement names its resources");
+  if (normalized.some((statement) => statement.resources.length === 0))
+    throw new Error("mergeStatements: every grant statement names its resources");
   // One bucket's listings with different prefixes: one listing with every prefix.
   normalized = groupBy(
     normalized,
     (statement) => {
       const prefixes = listPrefixes(statement.condition);
-      return prefixes ? `list|${statement.Effect}|${statement.actions.join(",")}|${statement.resources.join(",")}` : `other|${canonical(statement)}`;
+      return prefixes
+        ? `list|${statement.Effect}|${statement.actions.join(",")}|${statement.resources.join(",")}`
+        : `other|${canonical(statement)}`;
     },
     (group) => {
       const prefixes = listPrefixes(group[0]!.condition);
@@ -115,17 +122,30 @@ interface GranteeEntry {
 export class GranteePolicies {
   private readonly entries = new Map<string, GranteeEntry>();
 
-  constructor(private readonly lakeName: string, private readonly opts: pulumi.CustomResourceOptions) {}
+  constructor(
+    private readonly lakeName: string,
+    private readonly opts: pulumi.CustomResourceOptions,
+  ) {}
 
   /** Adds a grant's statements to the grantee's policy; returns that policy. */
   add(granteeName: string, role: aws.iam.Role, statements: pulumi.Output<PolicyStatement[]>): aws.iam.RolePolicy {
     let entry = this.entries.get(granteeName);
-    if (entry && entry.role !== role) throw new Error(`grant to "${granteeName}": that grantee name is already used by another role; grantee names are unique per role`);
+    if (entry && entry.role !== role)
+      throw new Error(
+        `grant to "${granteeName}": that grantee name is already used by another role; grantee names are unique per role`,
+      );
     if (entry?.sealed) {
-      throw new Error(`grant to "${granteeName}" after its policy was assembled: make every grant of a role while the program constructs its components`);
+      throw new Error(
+        `grant to "${granteeName}" after its policy was assembled: make every grant of a role while the program constructs its components`,
+      );
     }
     if (!entry) {
-      const created: GranteeEntry = { role, statements: [], sealed: false, policy: undefined as unknown as aws.iam.RolePolicy };
+      const created: GranteeEntry = {
+        role,
+        statements: [],
+        sealed: false,
+        policy: undefined as unknown as aws.iam.RolePolicy,
+      };
       // Read the grant list after the program's synchronous construction (a macrotask later), then seal it.
       const collected = new Promise<pulumi.Output<PolicyStatement[][]>>((resolve) => {
         setImmediate(() => {
@@ -135,7 +155,12 @@ export class GranteePolicies {
       });
       created.policy = new aws.iam.RolePolicy(
         `${this.lakeName}-${granteeName}-grants`,
-        { role: role.name, policy: pulumi.output(collected).apply((lists: PolicyStatement[][]) => JSON.stringify(policyDocument(mergeStatements(lists.flat())))) },
+        {
+          role: role.name,
+          policy: pulumi
+            .output(collected)
+            .apply((lists: PolicyStatement[][]) => JSON.stringify(policyDocument(mergeStatements(lists.flat())))),
+        },
         this.opts,
       );
       this.entries.set(granteeName, created);
@@ -160,7 +185,12 @@ export interface ProductLocation {
  * in any granted bucket, and a key decrypts only objects the role may get. Naming every producer key and one listing
  * per bucket would pass IAM's inline budget at about 15 domains.
  */
-export function directReadStatements(input: { locations: ProductLocation[]; partition: string; region: string; accountId: string }): PolicyStatement[] {
+export function directReadStatements(input: {
+  locations: ProductLocation[];
+  partition: string;
+  region: string;
+  accountId: string;
+}): PolicyStatement[] {
   if (input.locations.length === 0) return [];
   const prefixes = [...new Set(input.locations.map((location) => location.product))].sort();
   return [
@@ -170,12 +200,18 @@ export function directReadStatements(input: { locations: ProductLocation[]; part
       Resource: [...new Set(input.locations.map((location) => location.bucketArn))].sort(),
       Condition: { StringLike: { "s3:prefix": prefixes.flatMap((prefix) => [prefix, `${prefix}/*`]) } },
     },
-    { Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: input.locations.map((location) => `${location.bucketArn}/${location.product}/*`).sort() },
+    {
+      Effect: "Allow",
+      Action: ["s3:GetObject", "s3:GetObjectVersion"],
+      Resource: input.locations.map((location) => `${location.bucketArn}/${location.product}/*`).sort(),
+    },
     {
       Effect: "Allow",
       Action: ["kms:Decrypt", "kms:DescribeKey"],
       Resource: `arn:${input.partition}:kms:${input.region}:${input.accountId}:key/*`,
-      Condition: { StringEquals: { "kms:ViaService": `s3.${input.region}.amazonaws.com`, "kms:CallerAccount": input.accountId } },
+      Condition: {
+        StringEquals: { "kms:ViaService": `s3.${input.region}.amazonaws.com`, "kms:CallerAccount": input.accountId },
+      },
     },
   ];
 }
@@ -186,15 +222,34 @@ export function directReadStatements(input: { locations: ProductLocation[]; part
  * database or table without a grant stays invisible), as in Lake Formation's permission model; naming every shared
  * table would pass IAM's inline budget at about 25 domains. The Data Catalog's key decrypts through Glue only.
  */
-export function consumerCatalogStatements(input: { catalogKeyArn: string; partition: string; region: string; accountId: string }): PolicyStatement[] {
+export function consumerCatalogStatements(input: {
+  catalogKeyArn: string;
+  partition: string;
+  region: string;
+  accountId: string;
+}): PolicyStatement[] {
   const base = `arn:${input.partition}:glue:${input.region}:${input.accountId}`;
   return [
     {
       Effect: "Allow",
-      Action: ["glue:GetDatabase", "glue:GetDatabases", "glue:GetTable", "glue:GetTables", "glue:GetTableVersions", "glue:GetPartition", "glue:GetPartitions", "glue:BatchGetPartition"],
+      Action: [
+        "glue:GetDatabase",
+        "glue:GetDatabases",
+        "glue:GetTable",
+        "glue:GetTables",
+        "glue:GetTableVersions",
+        "glue:GetPartition",
+        "glue:GetPartitions",
+        "glue:BatchGetPartition",
+      ],
       Resource: [`${base}:catalog`, `${base}:database/*`, `${base}:table/*/*`],
     },
-    { Effect: "Allow", Action: "kms:Decrypt", Resource: input.catalogKeyArn, Condition: { StringEquals: { "kms:ViaService": `glue.${input.region}.amazonaws.com` } } },
+    {
+      Effect: "Allow",
+      Action: "kms:Decrypt",
+      Resource: input.catalogKeyArn,
+      Condition: { StringEquals: { "kms:ViaService": `glue.${input.region}.amazonaws.com` } },
+    },
     { Effect: "Allow", Action: "lakeformation:GetDataAccess", Resource: "*" },
   ];
 }

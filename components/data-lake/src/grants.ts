@@ -60,8 +60,15 @@ export function createGrant(
   const { accountId, partition, region } = lake.account;
   const permissions: aws.lakeformation.Permissions[] = [];
 
-  const lfPermission = (suffix: string, args: Omit<aws.lakeformation.PermissionsArgs, "principal" | "permissionsWithGrantOptions">) => {
-    const permission = new aws.lakeformation.Permissions(`${baseName}-${suffix}`, { ...args, principal: grantee.role.arn, permissionsWithGrantOptions: [] }, opts);
+  const lfPermission = (
+    suffix: string,
+    args: Omit<aws.lakeformation.PermissionsArgs, "principal" | "permissionsWithGrantOptions">,
+  ) => {
+    const permission = new aws.lakeformation.Permissions(
+      `${baseName}-${suffix}`,
+      { ...args, principal: grantee.role.arn, permissionsWithGrantOptions: [] },
+      opts,
+    );
     permissions.push(permission);
     return permission;
   };
@@ -71,83 +78,146 @@ export function createGrant(
 
   if ("zone" in scope) {
     const bucket = scope.zone === "artifacts" ? lake.artifactsBucket : lake.zones[scope.zone];
-    const database = scope.zone === "landing" || scope.zone === "artifacts" ? undefined : lake.centralDatabases[scope.zone];
+    const database =
+      scope.zone === "landing" || scope.zone === "artifacts" ? undefined : lake.centralDatabases[scope.zone];
     statements = pulumi
       .all([bucket.arn, lake.platformKey.arn, accountId, partition, region, database?.name ?? pulumi.output("")])
       .apply(([bucketArn, keyArn, account, partitionValue, regionValue, databaseName]) => [
         ...storageStatements({ bucketArn, keyArn, region: regionValue, level, prefix: scope.prefix }),
-        ...(databaseName ? catalogStatements({ catalogKeyArn: keyArn, partition: partitionValue, region: regionValue, accountId: account, databases: [databaseName], level }) : []),
+        ...(databaseName
+          ? catalogStatements({
+              catalogKeyArn: keyArn,
+              partition: partitionValue,
+              region: regionValue,
+              accountId: account,
+              databases: [databaseName],
+              level,
+            })
+          : []),
       ]);
     if (database) {
-      lfPermission("database", { permissions: lakeFormationPermissions[level].database, database: { name: database.name } });
-      lfPermission("tables", { permissions: lakeFormationPermissions[level].tables, table: { databaseName: database.name, wildcard: true } });
-      if (level === "write") lfPermission("location", { permissions: ["DATA_LOCATION_ACCESS"], dataLocation: { arn: bucket.arn } });
+      lfPermission("database", {
+        permissions: lakeFormationPermissions[level].database,
+        database: { name: database.name },
+      });
+      lfPermission("tables", {
+        permissions: lakeFormationPermissions[level].tables,
+        table: { databaseName: database.name, wildcard: true },
+      });
+      if (level === "write")
+        lfPermission("location", { permissions: ["DATA_LOCATION_ACCESS"], dataLocation: { arn: bucket.arn } });
     }
   } else {
     const storage = lake.domain(scope.domain);
     const zones = scope.zones ?? storage.zones;
     for (const zone of zones) {
-      if (!storage.zones.includes(zone)) throw new Error(`grant ${baseName}: domain "${scope.domain}" has no "${zone}" zone (zones: ${storage.zones.join(", ")})`);
+      if (!storage.zones.includes(zone))
+        throw new Error(
+          `grant ${baseName}: domain "${scope.domain}" has no "${zone}" zone (zones: ${storage.zones.join(", ")})`,
+        );
     }
     const producer = grantee.domain === scope.domain;
     if (!producer && level === "write") {
-      throw new Error(`grant ${baseName}: only the "${scope.domain}" domain's own roles may write its data (grantee domain: ${grantee.domain ?? "none"})`);
+      throw new Error(
+        `grant ${baseName}: only the "${scope.domain}" domain's own roles may write its data (grantee domain: ${grantee.domain ?? "none"})`,
+      );
     }
     const products = scope.products;
     if (!producer) {
-      if (!products || products.length === 0) throw new Error(`grant ${baseName}: a role outside the "${scope.domain}" domain reads named data products only; pass scope.products`);
+      if (!products || products.length === 0)
+        throw new Error(
+          `grant ${baseName}: a role outside the "${scope.domain}" domain reads named data products only; pass scope.products`,
+        );
       for (const product of products) {
         if (!zones.some((zone) => storage.products[zone]?.includes(product))) {
-          throw new Error(`grant ${baseName}: "${scope.domain}" publishes no data product "${product}" in zones ${zones.join(", ")}`);
+          throw new Error(
+            `grant ${baseName}: "${scope.domain}" publishes no data product "${product}" in zones ${zones.join(", ")}`,
+          );
         }
       }
     }
     const databases = zones.map((zone) => storage.databases[zone]!);
     const bucketArns = zones.map((zone) => storage.buckets[zone]!.arn);
     statements = pulumi
-      .all([pulumi.all(bucketArns), pulumi.all(databases.map((database) => database.name)), storage.key.arn, lake.platformKey.arn, accountId, partition, region])
+      .all([
+        pulumi.all(bucketArns),
+        pulumi.all(databases.map((database) => database.name)),
+        storage.key.arn,
+        lake.platformKey.arn,
+        accountId,
+        partition,
+        region,
+      ])
       .apply(([buckets, databaseNames, keyArn, catalogKeyArn, account, partitionValue, regionValue]) => [
         // Only the producer touches the bucket and key; consumers read through Lake Formation, or - engines
         // without credential vending - read exactly the products' objects.
-        ...(producer ? buckets.flatMap((bucketArn) => storageStatements({ bucketArn, keyArn, region: regionValue, level })) : []),
+        ...(producer
+          ? buckets.flatMap((bucketArn) => storageStatements({ bucketArn, keyArn, region: regionValue, level }))
+          : []),
         ...(!producer && grantee.directRead
           ? directReadStatements({
-              locations: zones.flatMap((zone, index) => (products ?? []).filter((product) => storage.products[zone]?.includes(product)).map((product) => ({ bucketArn: buckets[index]!, product }))),
+              locations: zones.flatMap((zone, index) =>
+                (products ?? [])
+                  .filter((product) => storage.products[zone]?.includes(product))
+                  .map((product) => ({ bucketArn: buckets[index]!, product })),
+              ),
               partition: partitionValue,
               region: regionValue,
               accountId: account,
             })
           : []),
         ...(producer
-          ? catalogStatements({ catalogKeyArn, partition: partitionValue, region: regionValue, accountId: account, databases: databaseNames, level })
-          : consumerCatalogStatements({ catalogKeyArn, partition: partitionValue, region: regionValue, accountId: account })),
+          ? catalogStatements({
+              catalogKeyArn,
+              partition: partitionValue,
+              region: regionValue,
+              accountId: account,
+              databases: databaseNames,
+              level,
+            })
+          : consumerCatalogStatements({
+              catalogKeyArn,
+              partition: partitionValue,
+              region: regionValue,
+              accountId: account,
+            })),
       ]);
     zones.forEach((zone, index) => {
       const database = databases[index]!;
-      lfPermission(`${zone}-database`, { permissions: lakeFormationPermissions[level].database, database: { name: database.name } });
+      lfPermission(`${zone}-database`, {
+        permissions: lakeFormationPermissions[level].database,
+        database: { name: database.name },
+      });
       if (producer) {
-        lfPermission(`${zone}-tables`, { permissions: lakeFormationPermissions[level].tables, table: { databaseName: database.name, wildcard: true } });
-        if (level === "write") lfPermission(`${zone}-location`, { permissions: ["DATA_LOCATION_ACCESS"], dataLocation: { arn: storage.buckets[zone]!.arn } });
+        lfPermission(`${zone}-tables`, {
+          permissions: lakeFormationPermissions[level].tables,
+          table: { databaseName: database.name, wildcard: true },
+        });
+        if (level === "write")
+          lfPermission(`${zone}-location`, {
+            permissions: ["DATA_LOCATION_ACCESS"],
+            dataLocation: { arn: storage.buckets[zone]!.arn },
+          });
       } else {
         // The products' tables are created later, by the producing domain's DataProduct: a grant naming a table
         // fails while it does not exist (EntityNotFoundException). An LF-Tag expression matches the table once it
         // carries its `product` tag (and inherits the database's `domain` tag), whenever it is created.
         const productTag = lake.lfTags.product;
         for (const product of (products ?? []).filter((name) => storage.products[zone]?.includes(name)).sort()) {
-          if (!productTag) throw new Error(`grant ${baseName}: the lake has no "product" LF-Tag; is "${product}" in the domain's dataProducts?`);
-          lfPermission(
-            `${zone}-${product}`,
-            {
-              permissions: lakeFormationPermissions.read.tables,
-              lfTagPolicy: {
-                resourceType: "TABLE",
-                expressions: [
-                  { key: lake.lfTags.domain.key, values: [scope.domain] },
-                  { key: productTag.key, values: [productTagValue(scope.domain, product)] },
-                ],
-              },
+          if (!productTag)
+            throw new Error(
+              `grant ${baseName}: the lake has no "product" LF-Tag; is "${product}" in the domain's dataProducts?`,
+            );
+          lfPermission(`${zone}-${product}`, {
+            permissions: lakeFormationPermissions.read.tables,
+            lfTagPolicy: {
+              resourceType: "TABLE",
+              expressions: [
+                { key: lake.lfTags.domain.key, values: [scope.domain] },
+                { key: productTag.key, values: [productTagValue(scope.domain, product)] },
+              ],
             },
-          );
+          });
         }
       }
     });

@@ -47,4 +47,3 @@ export interface LakeRef {
   /** Lets `grantee` write `scope`: its own domain's data or a central zone (see `DataLake.grantWrite`). */
   grantWrite(grantee: LakeGrantee, scope: LakeScope): LakeGrant;
 }
-

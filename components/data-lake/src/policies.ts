@@ -4,10 +4,24 @@
  * component calls them inside `pulumi.all(...).apply(...)` to build inputs only.
  */
 
-import { cloudWatchLogsKeyStatement, keyPolicyDocument, policyDocument as document, serviceTrustPolicy, type KeyPolicyDocument, type PolicyDocument, type PolicyStatement } from "@data-platform/aws-blocks";
+import {
+  cloudWatchLogsKeyStatement,
+  keyPolicyDocument,
+  policyDocument as document,
+  serviceTrustPolicy,
+  type KeyPolicyDocument,
+  type PolicyDocument,
+  type PolicyStatement,
+} from "@data-platform/aws-blocks";
 import { tagKeys } from "@data-platform/conventions";
 
-export { keyAdministrationActions, keyAdministrationStatement, policyDocument, type PolicyDocument, type PolicyStatement } from "@data-platform/aws-blocks";
+export {
+  keyAdministrationActions,
+  keyAdministrationStatement,
+  policyDocument,
+  type PolicyDocument,
+  type PolicyStatement,
+} from "@data-platform/aws-blocks";
 
 export const domainTagKey = tagKeys.domain;
 /**
@@ -17,7 +31,13 @@ export const domainTagKey = tagKeys.domain;
  */
 export const lakeReaderTagKey = "data-platform:lake-reader";
 
-const objectDataActions = ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion"];
+const objectDataActions = [
+  "s3:GetObject",
+  "s3:GetObjectVersion",
+  "s3:PutObject",
+  "s3:DeleteObject",
+  "s3:DeleteObjectVersion",
+];
 
 export interface BucketPolicyInput {
   bucketArn: string;
@@ -63,7 +83,10 @@ export function bucketPolicy(input: BucketPolicyInput): PolicyDocument {
         Principal: "*",
         Action: objectDataActions.filter((action) => action.startsWith("s3:Get")),
         Resource: objects,
-        Condition: { StringNotEquals: { ...outsideDomain, [`aws:PrincipalTag/${lakeReaderTagKey}`]: "true" }, ArnNotEquals: trusted },
+        Condition: {
+          StringNotEquals: { ...outsideDomain, [`aws:PrincipalTag/${lakeReaderTagKey}`]: "true" },
+          ArnNotEquals: trusted,
+        },
       },
     );
   }
@@ -99,19 +122,37 @@ export interface KeyPolicyInput {
   domain?: string;
 }
 
-const keyUse = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:DescribeKey"];
+const keyUse = [
+  "kms:Decrypt",
+  "kms:Encrypt",
+  "kms:GenerateDataKey",
+  "kms:GenerateDataKeyWithoutPlaintext",
+  "kms:ReEncryptFrom",
+  "kms:ReEncryptTo",
+  "kms:DescribeKey",
+];
 
 /** Key policy: administrators, named users, tagged domain roles through S3, and CloudWatch Logs. */
 export function keyPolicy(input: KeyPolicyInput): KeyPolicyDocument {
   const accountRoot = `arn:${input.partition}:iam::${input.accountId}:root`;
   const statements: PolicyStatement[] = [];
   if (input.userArns.length > 0) {
-    statements.push({ Sid: "KeyUseByLakeRoles", Effect: "Allow", Principal: { AWS: input.userArns }, Action: keyUse, Resource: "*" });
+    statements.push({
+      Sid: "KeyUseByLakeRoles",
+      Effect: "Allow",
+      Principal: { AWS: input.userArns },
+      Action: keyUse,
+      Resource: "*",
+    });
   }
   // The central key also encrypts the Glue Data Catalog, so it is usable through Glue too; a domain key
   // also encrypts the domain's Airflow environment (its queues are SQS) and the domain's secrets.
   const services = input.domain
-    ? [`s3.${input.region}.amazonaws.com`, `sqs.${input.region}.amazonaws.com`, `secretsmanager.${input.region}.amazonaws.com`]
+    ? [
+        `s3.${input.region}.amazonaws.com`,
+        `sqs.${input.region}.amazonaws.com`,
+        `secretsmanager.${input.region}.amazonaws.com`,
+      ]
     : [`s3.${input.region}.amazonaws.com`, `glue.${input.region}.amazonaws.com`];
   const viaS3 = { "kms:ViaService": services, "kms:CallerAccount": input.accountId };
   statements.push(
@@ -142,7 +183,12 @@ export function keyPolicy(input: KeyPolicyInput): KeyPolicyDocument {
             Principal: { AWS: input.administratorArns },
             Action: ["kms:GenerateDataKey", "kms:Encrypt", "kms:DescribeKey"],
             Resource: "*",
-            Condition: { StringEquals: { "kms:ViaService": `s3.${input.region}.amazonaws.com`, "kms:CallerAccount": input.accountId } },
+            Condition: {
+              StringEquals: {
+                "kms:ViaService": `s3.${input.region}.amazonaws.com`,
+                "kms:CallerAccount": input.accountId,
+              },
+            },
           },
           {
             Sid: "KeyDecryptByLakeReadersThroughS3",
@@ -150,7 +196,13 @@ export function keyPolicy(input: KeyPolicyInput): KeyPolicyDocument {
             Principal: { AWS: accountRoot },
             Action: ["kms:Decrypt", "kms:DescribeKey"],
             Resource: "*",
-            Condition: { StringEquals: { "kms:ViaService": `s3.${input.region}.amazonaws.com`, "kms:CallerAccount": input.accountId, [`aws:PrincipalTag/${lakeReaderTagKey}`]: "true" } },
+            Condition: {
+              StringEquals: {
+                "kms:ViaService": `s3.${input.region}.amazonaws.com`,
+                "kms:CallerAccount": input.accountId,
+                [`aws:PrincipalTag/${lakeReaderTagKey}`]: "true",
+              },
+            },
           },
         ]
       : []),
@@ -161,7 +213,10 @@ export function keyPolicy(input: KeyPolicyInput): KeyPolicyDocument {
 
 /** Trust policy of the Lake Formation registration role. */
 export function lakeFormationTrustPolicy(accountId: string): PolicyDocument {
-  return serviceTrustPolicy("lakeformation.amazonaws.com", { sourceAccount: accountId, actions: ["sts:AssumeRole", "sts:SetContext", "sts:SetSourceIdentity"] });
+  return serviceTrustPolicy("lakeformation.amazonaws.com", {
+    sourceAccount: accountId,
+    actions: ["sts:AssumeRole", "sts:SetContext", "sts:SetSourceIdentity"],
+  });
 }
 
 export type AccessLevel = "read" | "write";
@@ -181,14 +236,21 @@ export function storageStatements(input: StorageAccessInput): PolicyStatement[] 
   const objects = prefix ? `${input.bucketArn}/${prefix}/*` : `${input.bucketArn}/*`;
   const read = ["s3:GetObject", "s3:GetObjectVersion"];
   const write = ["s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"];
-  const list: PolicyStatement = { Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: input.bucketArn };
+  const list: PolicyStatement = {
+    Effect: "Allow",
+    Action: ["s3:ListBucket", "s3:GetBucketLocation"],
+    Resource: input.bucketArn,
+  };
   if (prefix) list.Condition = { StringLike: { "s3:prefix": [`${prefix}/*`, prefix] } };
   return [
     list,
     { Effect: "Allow", Action: input.level === "write" ? [...read, ...write] : read, Resource: objects },
     {
       Effect: "Allow",
-      Action: input.level === "write" ? ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"] : ["kms:Decrypt", "kms:DescribeKey"],
+      Action:
+        input.level === "write"
+          ? ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"]
+          : ["kms:Decrypt", "kms:DescribeKey"],
       Resource: input.keyArn,
       Condition: { StringEquals: { "kms:ViaService": `s3.${input.region}.amazonaws.com` } },
     },
@@ -201,13 +263,25 @@ export function storageStatements(input: StorageAccessInput): PolicyStatement[] 
  * within IAM's 10,240 characters as domains are added (about 115 characters a location: some 44 domains with
  * two zones each).
  */
-export function registrationStorageStatements(input: { bucketArns: string[]; region: string; accountId: string; partition: string }): PolicyStatement[] {
+export function registrationStorageStatements(input: {
+  bucketArns: string[];
+  region: string;
+  accountId: string;
+  partition: string;
+}): PolicyStatement[] {
   const buckets = [...new Set(input.bucketArns)].sort();
   return [
     { Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: buckets },
     {
       Effect: "Allow",
-      Action: ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
+      Action: [
+        "s3:GetObject",
+        "s3:GetObjectVersion",
+        "s3:PutObject",
+        "s3:DeleteObject",
+        "s3:AbortMultipartUpload",
+        "s3:ListMultipartUploadParts",
+      ],
       Resource: buckets.map((bucket) => `${bucket}/*`),
     },
     {
@@ -236,9 +310,24 @@ export interface CatalogAccessInput {
 /** Glue catalog statements for some databases (and their tables), plus Lake Formation data access. */
 export function catalogStatements(input: CatalogAccessInput): PolicyStatement[] {
   const base = `arn:${input.partition}:glue:${input.region}:${input.accountId}`;
-  const tables = input.databases.flatMap((database) => (input.tables ?? ["*"]).map((table) => `${base}:table/${database}/${table}`));
-  const resources = [`${base}:catalog`, ...input.databases.map((database) => `${base}:database/${database}`), ...tables];
-  const read = ["glue:GetDatabase", "glue:GetDatabases", "glue:GetTable", "glue:GetTables", "glue:GetTableVersions", "glue:GetPartition", "glue:GetPartitions", "glue:BatchGetPartition"];
+  const tables = input.databases.flatMap((database) =>
+    (input.tables ?? ["*"]).map((table) => `${base}:table/${database}/${table}`),
+  );
+  const resources = [
+    `${base}:catalog`,
+    ...input.databases.map((database) => `${base}:database/${database}`),
+    ...tables,
+  ];
+  const read = [
+    "glue:GetDatabase",
+    "glue:GetDatabases",
+    "glue:GetTable",
+    "glue:GetTables",
+    "glue:GetTableVersions",
+    "glue:GetPartition",
+    "glue:GetPartitions",
+    "glue:BatchGetPartition",
+  ];
   const write = [
     "glue:CreateTable",
     "glue:UpdateTable",
@@ -261,4 +350,3 @@ export function catalogStatements(input: CatalogAccessInput): PolicyStatement[] 
     { Effect: "Allow", Action: "lakeformation:GetDataAccess", Resource: "*" },
   ];
 }
-

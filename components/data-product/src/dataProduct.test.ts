@@ -12,7 +12,13 @@ const args: DataProductArgs = {
   classification: "confidential",
   consumers: [
     { domain: "marketing", roles: { airflow: "arn:aws:iam::123456789012:role/dp-prod-marketing-airflow" } },
-    { domain: "logistics", roles: { airflow: "arn:aws:iam::123456789012:role/dp-prod-logistics-airflow", spark: "arn:aws:iam::123456789012:role/dp-prod-logistics-spark-ec2" } },
+    {
+      domain: "logistics",
+      roles: {
+        airflow: "arn:aws:iam::123456789012:role/dp-prod-logistics-airflow",
+        spark: "arn:aws:iam::123456789012:role/dp-prod-logistics-spark-ec2",
+      },
+    },
   ],
 };
 
@@ -35,9 +41,20 @@ describe("DataProduct", () => {
       { key: "product", value: "orders.orders" },
     ]);
     const grants = harness.byType("aws:lakeformation/permissions:Permissions");
-    expect(grants.map((grant) => grant.name).sort()).toEqual(["orders-logistics-airflow", "orders-logistics-spark", "orders-marketing-airflow"]);
-    for (const grant of grants) expect(grant.inputs).toMatchObject({ permissions: ["SELECT", "DESCRIBE"], permissionsWithGrantOptions: [], table: { databaseName: "orders_analytics", name: "orders" } });
-    const findings = await evaluatePolicies(harness.registrations.map((registration) => ({ ...registration, inputs: registration.revealedInputs })));
+    expect(grants.map((grant) => grant.name).sort()).toEqual([
+      "orders-logistics-airflow",
+      "orders-logistics-spark",
+      "orders-marketing-airflow",
+    ]);
+    for (const grant of grants)
+      expect(grant.inputs).toMatchObject({
+        permissions: ["SELECT", "DESCRIBE"],
+        permissionsWithGrantOptions: [],
+        table: { databaseName: "orders_analytics", name: "orders" },
+      });
+    const findings = await evaluatePolicies(
+      harness.registrations.map((registration) => ({ ...registration, inputs: registration.revealedInputs })),
+    );
     expect(findings.filter((finding) => finding.level === "mandatory")).toEqual([]);
   });
 
@@ -50,7 +67,8 @@ describe("DataProduct", () => {
     new DataProduct("orders", args);
     await harness.settle();
     const after = new Map(harness.registrations.map((registration) => [registration.urn, registration]));
-    for (const registration of before) expect(after.get(registration.urn)?.inputs, registration.urn).toEqual(registration.inputs);
+    for (const registration of before)
+      expect(after.get(registration.urn)?.inputs, registration.urn).toEqual(registration.inputs);
   });
 
   it.each([

@@ -40,10 +40,15 @@ export function validateDataProductArgs(name: string, args: DataProductArgs): vo
     if (consumer.domain === args.domain) problems.push(`consumer "${consumer.domain}" is the producing domain itself`);
     if (seen.has(consumer.domain)) problems.push(`consumer "${consumer.domain}" is listed twice`);
     if (Object.keys(consumer.roles).length === 0) problems.push(`consumer "${consumer.domain}" names no roles`);
-    for (const purpose of Object.keys(consumer.roles)) if (!domainName.test(purpose)) problems.push(`consumer "${consumer.domain}": role key "${purpose}" must be lowercase letters, digits and hyphens`);
+    for (const purpose of Object.keys(consumer.roles))
+      if (!domainName.test(purpose))
+        problems.push(
+          `consumer "${consumer.domain}": role key "${purpose}" must be lowercase letters, digits and hyphens`,
+        );
     seen.add(consumer.domain);
   }
-  if (problems.length > 0) throw new Error(`DataProduct "${name}": invalid args:\n${problems.map((problem) => `- ${problem}`).join("\n")}`);
+  if (problems.length > 0)
+    throw new Error(`DataProduct "${name}": invalid args:\n${problems.map((problem) => `- ${problem}`).join("\n")}`);
 }
 
 /**
@@ -69,7 +74,12 @@ export class DataProduct extends pulumi.ComponentResource {
         description: args.description,
         tableType: "EXTERNAL_TABLE",
         // How Spark, Trino/Starburst and Redshift Spectrum recognise a Delta table in Glue.
-        parameters: { "spark.sql.sources.provider": "delta", classification: "delta", EXTERNAL: "TRUE", [tagKeys.domain]: args.domain },
+        parameters: {
+          "spark.sql.sources.provider": "delta",
+          classification: "delta",
+          EXTERNAL: "TRUE",
+          [tagKeys.domain]: args.domain,
+        },
         storageDescriptor: { location: this.location },
       },
       { parent: this },
@@ -94,7 +104,12 @@ export class DataProduct extends pulumi.ComponentResource {
           ([purpose, roleArn]) =>
             new aws.lakeformation.Permissions(
               `${name}-${consumer.domain}-${purpose}`,
-              { principal: roleArn, permissions: ["SELECT", "DESCRIBE"], permissionsWithGrantOptions: [], table: { databaseName: args.databaseName, name: this.table.name } },
+              {
+                principal: roleArn,
+                permissions: ["SELECT", "DESCRIBE"],
+                permissionsWithGrantOptions: [],
+                table: { databaseName: args.databaseName, name: this.table.name },
+              },
               { parent: this },
             ),
         ),

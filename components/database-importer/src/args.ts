@@ -117,9 +117,11 @@ const namePattern = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const tableNamePattern = /^[a-z][a-z0-9_]{0,127}$/;
 const identifierPattern = /^[A-Za-z_][A-Za-z0-9_$]{0,127}$/;
 const sourceTablePattern = /^[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*){0,2}$/;
-const secretArnPattern = /^arn:aws(-[a-z]+)*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$/;
+const secretArnPattern =
+  /^arn:aws(-[a-z]+)*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$/;
 const keyArnPattern = /^arn:aws(-[a-z]+)*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/;
-const auroraEndpointPattern = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.rds\.amazonaws\.com(\.cn)?$/;
+const auroraEndpointPattern =
+  /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.rds\.amazonaws\.com(\.cn)?$/;
 const databaseNamePattern = /^[A-Za-z_][A-Za-z0-9_$-]{0,62}$/;
 const cidrPattern = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 const cronField = /^[0-9A-Za-z*/,?#LW-]+$/;
@@ -152,15 +154,18 @@ export function eventTableName(source: string, event: string): string {
  */
 export function jdbcUrlProblems(url: string): string[] {
   const problems: string[] = [];
-  if (!/^jdbc:[a-z0-9]+:/i.test(url)) problems.push(`jdbcUrl "${url.slice(0, 40)}" is not a JDBC URL (jdbc:<driver>:...)`);
+  if (!/^jdbc:[a-z0-9]+:/i.test(url))
+    problems.push(`jdbcUrl "${url.slice(0, 40)}" is not a JDBC URL (jdbc:<driver>:...)`);
   // Never echo a URL that may hold a password.
-  if (/password|pwd=/i.test(url) || /:\/\/[^/@:]+:[^/@]+@/.test(url)) problems.push("jdbcUrl must not contain credentials (they come from the secret)");
+  if (/password|pwd=/i.test(url) || /:\/\/[^/@:]+:[^/@]+@/.test(url))
+    problems.push("jdbcUrl must not contain credentials (they come from the secret)");
   return problems;
 }
 
 function cidrProblem(cidr: string): string | undefined {
   const match = cidrPattern.exec(cidr);
-  if (!match || match.slice(1, 5).some((octet) => Number(octet) > 255) || Number(match[5]) > 32) return `"${cidr}" is not an IPv4 CIDR`;
+  if (!match || match.slice(1, 5).some((octet) => Number(octet) > 255) || Number(match[5]) > 32)
+    return `"${cidr}" is not an IPv4 CIDR`;
   if (Number(match[5]) === 0) return `"${cidr}" opens the database port to everything; name the database's range`;
   return undefined;
 }
@@ -170,15 +175,24 @@ function tableProblems(label: string, tables: ImportTableArgs[]): string[] {
   if (tables.length === 0) problems.push(`${label}: declare at least one table`);
   for (const table of tables) {
     const tableLabel = `${label}: table "${table.name}"`;
-    if (!tableNamePattern.test(table.name)) problems.push(`${tableLabel}: target names are Glue-safe (lowercase letters, digits, underscores, starting with a letter, at most 128)`);
-    if (table.sourceTable !== undefined && !sourceTablePattern.test(table.sourceTable)) problems.push(`${tableLabel}: sourceTable "${table.sourceTable}" is not a [catalog.][schema.]table identifier`);
+    if (!tableNamePattern.test(table.name))
+      problems.push(
+        `${tableLabel}: target names are Glue-safe (lowercase letters, digits, underscores, starting with a letter, at most 128)`,
+      );
+    if (table.sourceTable !== undefined && !sourceTablePattern.test(table.sourceTable))
+      problems.push(`${tableLabel}: sourceTable "${table.sourceTable}" is not a [catalog.][schema.]table identifier`);
     if (!importModes.includes(table.mode)) problems.push(`${tableLabel}: mode must be "full" or "incremental"`);
-    for (const column of [...(table.keyColumns ?? []), ...(table.watermarkColumn !== undefined ? [table.watermarkColumn] : [])]) {
+    for (const column of [
+      ...(table.keyColumns ?? []),
+      ...(table.watermarkColumn !== undefined ? [table.watermarkColumn] : []),
+    ]) {
       if (!identifierPattern.test(column)) problems.push(`${tableLabel}: "${column}" is not a column identifier`);
     }
     if (table.mode === "incremental") {
-      if (!table.keyColumns || table.keyColumns.length === 0) problems.push(`${tableLabel}: incremental imports need keyColumns to merge on`);
-      if (!table.watermarkColumn) problems.push(`${tableLabel}: incremental imports need a watermarkColumn to resume from`);
+      if (!table.keyColumns || table.keyColumns.length === 0)
+        problems.push(`${tableLabel}: incremental imports need keyColumns to merge on`);
+      if (!table.watermarkColumn)
+        problems.push(`${tableLabel}: incremental imports need a watermarkColumn to resume from`);
     } else if (table.watermarkColumn !== undefined) {
       problems.push(`${tableLabel}: watermarkColumn applies to incremental imports only`);
     }
@@ -195,21 +209,43 @@ function policySizeProblems(args: DatabaseImporterArgs): string[] {
   const region = "ap-southeast-3";
   const accountId = "123456789012";
   const longestKeyArn = `arn:${partition}:kms:${region}:${accountId}:key/00000000-0000-0000-0000-000000000000`;
-  const domains = [...new Set([...args.sources.map((source) => source.domain), ...(args.eventCollections ?? []).map((collection) => collection.domain)])];
+  const domains = [
+    ...new Set([
+      ...args.sources.map((source) => source.domain),
+      ...(args.eventCollections ?? []).map((collection) => collection.domain),
+    ]),
+  ];
   const problems: string[] = [];
   for (const domain of domains.sort()) {
     const sources = args.sources.filter((source) => source.domain === domain);
     const collections = (args.eventCollections ?? []).filter((collection) => collection.domain === domain);
-    const parameters = [...sources.map((source) => jobParameterName(args.prefix, args.stage, source.name)), ...collections.map((collection) => jobParameterName(args.prefix, args.stage, "events", collection.source))];
+    const parameters = [
+      ...sources.map((source) => jobParameterName(args.prefix, args.stage, source.name)),
+      ...collections.map((collection) => jobParameterName(args.prefix, args.stage, "events", collection.source)),
+    ];
     const document = domainImportPolicy({
       region,
       jobParameterArns: parameters.map((parameter) => parameterArn(partition, region, accountId, parameter)),
-      secrets: sources.map((source) => ({ arn: source.secretArn, keyArn: source.secretKmsKeyArn === undefined ? undefined : typeof source.secretKmsKeyArn === "string" ? source.secretKmsKeyArn : longestKeyArn })),
-      landing: { bucketArn: `arn:${partition}:s3:::${args.prefix}-${args.stage}-landing-${accountId}`, keyArn: longestKeyArn, prefixes: collections.map((collection) => `events/${collection.source}/`) },
+      secrets: sources.map((source) => ({
+        arn: source.secretArn,
+        keyArn:
+          source.secretKmsKeyArn === undefined
+            ? undefined
+            : typeof source.secretKmsKeyArn === "string"
+              ? source.secretKmsKeyArn
+              : longestKeyArn,
+      })),
+      landing: {
+        bucketArn: `arn:${partition}:s3:::${args.prefix}-${args.stage}-landing-${accountId}`,
+        keyArn: longestKeyArn,
+        prefixes: collections.map((collection) => `events/${collection.source}/`),
+      },
     });
     const characters = JSON.stringify(document).length;
     if (characters > managedPolicyCharacterLimit) {
-      problems.push(`domain "${domain}": its ${sources.length} sources and ${collections.length} event collections need a ${characters}-character policy, above IAM's ${managedPolicyCharacterLimit}; split them over several DatabaseImporter components`);
+      problems.push(
+        `domain "${domain}": its ${sources.length} sources and ${collections.length} event collections need a ${characters}-character policy, above IAM's ${managedPolicyCharacterLimit}; split them over several DatabaseImporter components`,
+      );
     }
   }
   return problems;
@@ -218,14 +254,22 @@ function policySizeProblems(args: DatabaseImporterArgs): string[] {
 /** Validates args before anything is created; throws one error listing every problem. */
 export function validateImporterArgs(name: string, args: DatabaseImporterArgs): void {
   const problems: string[] = [];
-  if (!namePattern.test(name) || name.length > 20) problems.push(`the component's name "${name}" must be lowercase letters and digits with single hyphens, at most 20 characters`);
+  if (!namePattern.test(name) || name.length > 20)
+    problems.push(
+      `the component's name "${name}" must be lowercase letters and digits with single hyphens, at most 20 characters`,
+    );
   const lakeDomains = new Set(args.lake.domainNames());
   const sparkDomains = new Set(Object.keys(args.spark.templateNames()));
   const domainProblems = (label: string, domain: string) => {
-    if (!lakeDomains.has(domain)) return [`${label}: domain "${domain}" is not in the lake (lake domains: ${[...lakeDomains].join(", ") || "none"})`];
+    if (!lakeDomains.has(domain))
+      return [
+        `${label}: domain "${domain}" is not in the lake (lake domains: ${[...lakeDomains].join(", ") || "none"})`,
+      ];
     const found: string[] = [];
-    if (!args.lake.domain(domain).zones.includes("raw")) found.push(`${label}: domain "${domain}" does not use the raw zone, where imports land`);
-    if (!sparkDomains.has(domain)) found.push(`${label}: domain "${domain}" has no ephemeral Spark (enable needs.spark for it)`);
+    if (!args.lake.domain(domain).zones.includes("raw"))
+      found.push(`${label}: domain "${domain}" does not use the raw zone, where imports land`);
+    if (!sparkDomains.has(domain))
+      found.push(`${label}: domain "${domain}" has no ephemeral Spark (enable needs.spark for it)`);
     return found;
   };
   const tablesByDomain = new Map<string, Map<string, string>>();
@@ -240,34 +284,60 @@ export function validateImporterArgs(name: string, args: DatabaseImporterArgs): 
   const seen = new Set<string>();
   for (const source of args.sources) {
     const label = `source "${source.name}"`;
-    if (!namePattern.test(source.name) || source.name.length > 32) problems.push(`${label}: names are lowercase letters and digits with single hyphens, at most 32 characters`);
+    if (!namePattern.test(source.name) || source.name.length > 32)
+      problems.push(`${label}: names are lowercase letters and digits with single hyphens, at most 32 characters`);
     if (seen.has(source.name)) problems.push(`${label} is listed twice`);
     seen.add(source.name);
     problems.push(...domainProblems(label, source.domain));
-    if (!secretArnPattern.test(source.secretArn)) problems.push(`${label}: secretArn must be the full ARN of a Secrets Manager secret (with its 6-character suffix); credentials are never given in config`);
-    if (typeof source.secretKmsKeyArn === "string" && !keyArnPattern.test(source.secretKmsKeyArn)) problems.push(`${label}: secretKmsKeyArn must be a KMS key ARN (not an alias)`);
-    if (source.databaseSecurityGroupId === undefined && (source.cidrBlocks ?? []).length === 0) problems.push(`${label}: give databaseSecurityGroupId or cidrBlocks, so the importer knows where the database is`);
-    if (typeof source.databaseSecurityGroupId === "string" && !/^sg-[0-9a-f]{8,17}$/.test(source.databaseSecurityGroupId)) problems.push(`${label}: databaseSecurityGroupId "${source.databaseSecurityGroupId}" is not a security group id`);
+    if (!secretArnPattern.test(source.secretArn))
+      problems.push(
+        `${label}: secretArn must be the full ARN of a Secrets Manager secret (with its 6-character suffix); credentials are never given in config`,
+      );
+    if (typeof source.secretKmsKeyArn === "string" && !keyArnPattern.test(source.secretKmsKeyArn))
+      problems.push(`${label}: secretKmsKeyArn must be a KMS key ARN (not an alias)`);
+    if (source.databaseSecurityGroupId === undefined && (source.cidrBlocks ?? []).length === 0)
+      problems.push(
+        `${label}: give databaseSecurityGroupId or cidrBlocks, so the importer knows where the database is`,
+      );
+    if (
+      typeof source.databaseSecurityGroupId === "string" &&
+      !/^sg-[0-9a-f]{8,17}$/.test(source.databaseSecurityGroupId)
+    )
+      problems.push(`${label}: databaseSecurityGroupId "${source.databaseSecurityGroupId}" is not a security group id`);
     for (const cidr of source.cidrBlocks ?? []) {
       const problem = cidrProblem(cidr);
       if (problem) problems.push(`${label}: cidrBlocks: ${problem}`);
     }
-    if (new Set(source.cidrBlocks ?? []).size !== (source.cidrBlocks ?? []).length) problems.push(`${label}: cidrBlocks lists a CIDR twice`);
-    if (!isSchedule(source.schedule)) problems.push(`${label}: schedule "${source.schedule}" is not a five-field cron expression or @hourly/@daily/@weekly/@monthly/@yearly`);
-    if (source.imageTag !== undefined && (!imageTagPattern.test(source.imageTag) || source.imageTag === "latest")) problems.push(`${label}: imageTag "${source.imageTag}" is not a pinned ECR image tag`);
+    if (new Set(source.cidrBlocks ?? []).size !== (source.cidrBlocks ?? []).length)
+      problems.push(`${label}: cidrBlocks lists a CIDR twice`);
+    if (!isSchedule(source.schedule))
+      problems.push(
+        `${label}: schedule "${source.schedule}" is not a five-field cron expression or @hourly/@daily/@weekly/@monthly/@yearly`,
+      );
+    if (source.imageTag !== undefined && (!imageTagPattern.test(source.imageTag) || source.imageTag === "latest"))
+      problems.push(`${label}: imageTag "${source.imageTag}" is not a pinned ECR image tag`);
     if (source.kind === "aurora") {
-      if (!auroraEndpointPattern.test(source.endpoint)) problems.push(`${label}: endpoint "${source.endpoint}" is not an Aurora endpoint (*.rds.amazonaws.com)`);
-      if (source.engine !== undefined && source.engine !== "postgresql" && source.engine !== "mysql") problems.push(`${label}: engine must be "postgresql" or "mysql"`);
-      if (!databaseNamePattern.test(source.database)) problems.push(`${label}: database "${source.database}" is not a database name`);
-      if (source.clusterIdentifier !== undefined && !/^[a-z][a-z0-9-]{0,62}$/.test(source.clusterIdentifier)) problems.push(`${label}: clusterIdentifier "${source.clusterIdentifier}" is not an RDS identifier`);
+      if (!auroraEndpointPattern.test(source.endpoint))
+        problems.push(`${label}: endpoint "${source.endpoint}" is not an Aurora endpoint (*.rds.amazonaws.com)`);
+      if (source.engine !== undefined && source.engine !== "postgresql" && source.engine !== "mysql")
+        problems.push(`${label}: engine must be "postgresql" or "mysql"`);
+      if (!databaseNamePattern.test(source.database))
+        problems.push(`${label}: database "${source.database}" is not a database name`);
+      if (source.clusterIdentifier !== undefined && !/^[a-z][a-z0-9-]{0,62}$/.test(source.clusterIdentifier))
+        problems.push(`${label}: clusterIdentifier "${source.clusterIdentifier}" is not an RDS identifier`);
     } else if (source.kind === "jdbc") {
       problems.push(...jdbcUrlProblems(source.jdbcUrl).map((problem) => `${label}: ${problem}`));
-      if (source.driverClass !== undefined && !/^[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*)+$/.test(source.driverClass)) problems.push(`${label}: driverClass "${source.driverClass}" is not a Java class name`);
+      if (
+        source.driverClass !== undefined &&
+        !/^[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*)+$/.test(source.driverClass)
+      )
+        problems.push(`${label}: driverClass "${source.driverClass}" is not a Java class name`);
     } else {
       problems.push(`${label}: kind must be "aurora" or "jdbc"`);
     }
     const port = source.kind === "aurora" ? (source.port ?? (source.engine === "mysql" ? 3306 : 5432)) : source.port;
-    if (!Number.isInteger(port) || port < 1 || port > 65535) problems.push(`${label}: port must be a whole number from 1 to 65535, got ${port}`);
+    if (!Number.isInteger(port) || port < 1 || port > 65535)
+      problems.push(`${label}: port must be a whole number from 1 to 65535, got ${port}`);
     problems.push(...tableProblems(label, source.tables));
     for (const table of source.tables) claimTable(label, source.domain, table.name);
   }
@@ -275,28 +345,45 @@ export function validateImporterArgs(name: string, args: DatabaseImporterArgs): 
   const collected = new Set<string>();
   for (const collection of args.eventCollections ?? []) {
     const label = `event collection "${collection.source}"`;
-    if (!namePattern.test(collection.source) || collection.source.length > 32) problems.push(`${label}: source names are lowercase letters and digits with single hyphens, at most 32 characters`);
-    if (collected.has(collection.source)) problems.push(`${label} is listed twice (a source's events belong to one domain)`);
+    if (!namePattern.test(collection.source) || collection.source.length > 32)
+      problems.push(
+        `${label}: source names are lowercase letters and digits with single hyphens, at most 32 characters`,
+      );
+    if (collected.has(collection.source))
+      problems.push(`${label} is listed twice (a source's events belong to one domain)`);
     collected.add(collection.source);
-    if (seen.has(`events-${collection.source}`)) problems.push(`${label}: a database source is named "events-${collection.source}", which the collection's resources use`);
+    if (seen.has(`events-${collection.source}`))
+      problems.push(
+        `${label}: a database source is named "events-${collection.source}", which the collection's resources use`,
+      );
     problems.push(...domainProblems(label, collection.domain));
     if (collection.events.length === 0) problems.push(`${label}: list at least one event type`);
-    if (new Set(collection.events).size !== collection.events.length) problems.push(`${label}: an event type is listed twice`);
+    if (new Set(collection.events).size !== collection.events.length)
+      problems.push(`${label}: an event type is listed twice`);
     for (const event of collection.events) {
-      if (!/^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(event)) problems.push(`${label}: event "${event}" is not an event type name`);
+      if (!/^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(event))
+        problems.push(`${label}: event "${event}" is not an event type name`);
       const table = eventTableName(collection.source, event);
-      if (!tableNamePattern.test(table)) problems.push(`${label}: event "${event}" gives the table name "${table}", which is not Glue-safe`);
+      if (!tableNamePattern.test(table))
+        problems.push(`${label}: event "${event}" gives the table name "${table}", which is not Glue-safe`);
       claimTable(label, collection.domain, table);
     }
-    if (collection.schedule !== undefined && !isSchedule(collection.schedule)) problems.push(`${label}: schedule "${collection.schedule}" is not a five-field cron expression or a preset`);
+    if (collection.schedule !== undefined && !isSchedule(collection.schedule))
+      problems.push(`${label}: schedule "${collection.schedule}" is not a five-field cron expression or a preset`);
   }
 
   problems.push(...policySizeProblems(args));
 
   const layout = args.landingLayout ?? defaultLandingLayout;
   // The collections' read permission is on `events/<source>/`: the layout must stay under it.
-  if (!layout.startsWith("events/{source}/") || !layout.includes("{event}")) problems.push(`landingLayout "${layout}" must start with events/{source}/ and place {event}`);
-  if (args.artifactName !== undefined && !/^[A-Za-z0-9._-]+\.jar$/.test(args.artifactName)) problems.push(`artifactName "${args.artifactName}" must be a .jar file name`);
-  if (args.mainClass !== undefined && !/^[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*)+$/.test(args.mainClass)) problems.push(`mainClass "${args.mainClass}" is not a Java class name`);
-  if (problems.length > 0) throw new Error(`DatabaseImporter "${name}": invalid args:\n${problems.map((problem) => `- ${problem}`).join("\n")}`);
+  if (!layout.startsWith("events/{source}/") || !layout.includes("{event}"))
+    problems.push(`landingLayout "${layout}" must start with events/{source}/ and place {event}`);
+  if (args.artifactName !== undefined && !/^[A-Za-z0-9._-]+\.jar$/.test(args.artifactName))
+    problems.push(`artifactName "${args.artifactName}" must be a .jar file name`);
+  if (args.mainClass !== undefined && !/^[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*)+$/.test(args.mainClass))
+    problems.push(`mainClass "${args.mainClass}" is not a Java class name`);
+  if (problems.length > 0)
+    throw new Error(
+      `DatabaseImporter "${name}": invalid args:\n${problems.map((problem) => `- ${problem}`).join("\n")}`,
+    );
 }

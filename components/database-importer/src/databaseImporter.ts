@@ -4,7 +4,14 @@ import { jsonParameter, rolePolicyGrant, type Grantee, type PolicyGrant } from "
 import { physicalName } from "@data-platform/conventions";
 import { domainTagKey, type LakeRef } from "@data-platform/data-lake";
 import { emrManagedTag } from "@data-platform/ephemeral-spark-cluster";
-import { defaultLandingLayout, eventTableName, validateImporterArgs, type DatabaseImporterArgs, type DatabaseSourceArgs, type EventCollectionArgs } from "./args";
+import {
+  defaultLandingLayout,
+  eventTableName,
+  validateImporterArgs,
+  type DatabaseImporterArgs,
+  type DatabaseSourceArgs,
+  type EventCollectionArgs,
+} from "./args";
 import { databaseImportJob, defaultEventSchedule, eventCollectionJob, portFor } from "./jobs";
 import { jobParameterName } from "./names";
 import { domainImportPolicy, parameterArn, readJobsPolicy } from "./policies";
@@ -47,8 +54,22 @@ export interface EventCollection {
 
 /** What the component contributes to the platform contract (plain values once resolved). */
 export interface ImporterContract {
-  databases: Record<string, { domain: string; kind: "aurora" | "jdbc"; schedule: string; jobParameter: string; securityGroupId: string; targetDatabase: string; tables: string[] }>;
-  events: Record<string, { domain: string; schedule: string; jobParameter: string; targetDatabase: string; tables: Record<string, string> }>;
+  databases: Record<
+    string,
+    {
+      domain: string;
+      kind: "aurora" | "jdbc";
+      schedule: string;
+      jobParameter: string;
+      securityGroupId: string;
+      targetDatabase: string;
+      tables: string[];
+    }
+  >;
+  events: Record<
+    string,
+    { domain: string; schedule: string; jobParameter: string; targetDatabase: string; tables: Record<string, string> }
+  >;
   /** Job definition parameters by domain: what each domain's orchestrator runs. */
   jobParametersByDomain: Record<string, string[]>;
 }
@@ -75,20 +96,37 @@ export class DatabaseImporter extends pulumi.ComponentResource {
     const parameterName = (...parts: string[]) => jobParameterName(args.prefix, args.stage, ...parts);
     const mainClass = args.mainClass ?? "io.dataplatform.importer.Main";
     const artifactName = args.artifactName ?? "importer.jar";
-    const artifactUri = (domain: string) => pulumi.interpolate`s3://${args.lake.artifactsBucket.name}/code/${domain}/${artifactName}`;
+    const artifactUri = (domain: string) =>
+      pulumi.interpolate`s3://${args.lake.artifactsBucket.name}/code/${domain}/${artifactName}`;
 
     for (const source of [...args.sources].sort((a, b) => (a.name < b.name ? -1 : 1))) {
       this.sourceArgs.set(source.name, source);
-      this.databaseImports.set(source.name, this.createDatabaseImport(name, args, source, { jobParameterName: parameterName(source.name), mainClass, artifactUri: artifactUri(source.domain) }));
+      this.databaseImports.set(
+        source.name,
+        this.createDatabaseImport(name, args, source, {
+          jobParameterName: parameterName(source.name),
+          mainClass,
+          artifactUri: artifactUri(source.domain),
+        }),
+      );
     }
     for (const collection of [...(args.eventCollections ?? [])].sort((a, b) => (a.source < b.source ? -1 : 1))) {
-      this.eventCollections.set(collection.source, this.createEventCollection(name, args, collection, { jobParameterName: parameterName("events", collection.source), mainClass, artifactUri: artifactUri(collection.domain) }));
+      this.eventCollections.set(
+        collection.source,
+        this.createEventCollection(name, args, collection, {
+          jobParameterName: parameterName("events", collection.source),
+          mainClass,
+          artifactUri: artifactUri(collection.domain),
+        }),
+      );
     }
 
     // One managed policy per domain, attached to its Spark instance role: the role's inline policies
     // (the lake's grants) keep their own 10,240-character budget.
     for (const domain of this.domains()) {
-      const sources = [...this.databaseImports.values()].filter((source) => source.domain === domain).map((source) => this.sourceArgs.get(source.name)!);
+      const sources = [...this.databaseImports.values()]
+        .filter((source) => source.domain === domain)
+        .map((source) => this.sourceArgs.get(source.name)!);
       const collections = [...this.eventCollections.values()].filter((collection) => collection.domain === domain);
       const policy = new aws.iam.Policy(
         `${name}-${domain}-access`,
@@ -109,26 +147,50 @@ export class DatabaseImporter extends pulumi.ComponentResource {
               JSON.stringify(
                 domainImportPolicy({
                   region: resolved.region,
-                  jobParameterArns: this.jobParameterNames(domain).map((parameter) => parameterArn(resolved.partition, resolved.region, resolved.accountId, parameter)),
-                  secrets: sources.map((source, index) => ({ arn: source.secretArn, keyArn: resolved.keys[index] || undefined })),
-                  landing: { bucketArn: resolved.landingBucketArn, keyArn: resolved.landingKeyArn, prefixes: collections.map((collection) => `events/${collection.source}/`) },
+                  jobParameterArns: this.jobParameterNames(domain).map((parameter) =>
+                    parameterArn(resolved.partition, resolved.region, resolved.accountId, parameter),
+                  ),
+                  secrets: sources.map((source, index) => ({
+                    arn: source.secretArn,
+                    keyArn: resolved.keys[index] || undefined,
+                  })),
+                  landing: {
+                    bucketArn: resolved.landingBucketArn,
+                    keyArn: resolved.landingKeyArn,
+                    prefixes: collections.map((collection) => `events/${collection.source}/`),
+                  },
                 }),
               ),
             ),
         },
         { parent: this },
       );
-      new aws.iam.RolePolicyAttachment(`${name}-${domain}-access`, { role: args.spark.domain(domain).instanceRole.name, policyArn: policy.arn }, { parent: this });
+      new aws.iam.RolePolicyAttachment(
+        `${name}-${domain}-access`,
+        { role: args.spark.domain(domain).instanceRole.name, policyArn: policy.arn },
+        { parent: this },
+      );
     }
 
     this.registerOutputs({ contract: this.contract() });
   }
 
-  private createDatabaseImport(name: string, args: DatabaseImporterArgs, source: DatabaseSourceArgs, settings: { jobParameterName: string; mainClass: string; artifactUri: pulumi.Output<string> }): DatabaseImport {
+  private createDatabaseImport(
+    name: string,
+    args: DatabaseImporterArgs,
+    source: DatabaseSourceArgs,
+    settings: { jobParameterName: string; mainClass: string; artifactUri: pulumi.Output<string> },
+  ): DatabaseImport {
     const child = { parent: this };
     const prefix = `${name}-${source.name}`;
     // The EMR service role (v2 policy) uses only security groups with the EMR-managed tag.
-    const tags = { ...args.tags, ...source.tags, [domainTagKey]: source.domain, "data-platform:import-source": source.name, ...emrManagedTag };
+    const tags = {
+      ...args.tags,
+      ...source.tags,
+      [domainTagKey]: source.domain,
+      "data-platform:import-source": source.name,
+      ...emrManagedTag,
+    };
     const port = portFor(source);
     const securityGroup = new aws.ec2.SecurityGroup(
       `${prefix}-sg`,
@@ -145,13 +207,29 @@ export class DatabaseImporter extends pulumi.ComponentResource {
     if (source.databaseSecurityGroupId !== undefined) {
       new aws.vpc.SecurityGroupEgressRule(
         `${prefix}-to-database`,
-        { securityGroupId: securityGroup.id, description: `${source.name} database port`, ipProtocol: "tcp", fromPort: port, toPort: port, referencedSecurityGroupId: source.databaseSecurityGroupId, tags },
+        {
+          securityGroupId: securityGroup.id,
+          description: `${source.name} database port`,
+          ipProtocol: "tcp",
+          fromPort: port,
+          toPort: port,
+          referencedSecurityGroupId: source.databaseSecurityGroupId,
+          tags,
+        },
         child,
       );
       // A rule on the database owner's group: deleting the source deletes this rule only.
       databaseIngress = new aws.vpc.SecurityGroupIngressRule(
         `${prefix}-database-ingress`,
-        { securityGroupId: source.databaseSecurityGroupId, description: `Importer of ${source.name} (${source.domain} Spark)`, ipProtocol: "tcp", fromPort: port, toPort: port, referencedSecurityGroupId: securityGroup.id, tags },
+        {
+          securityGroupId: source.databaseSecurityGroupId,
+          description: `Importer of ${source.name} (${source.domain} Spark)`,
+          ipProtocol: "tcp",
+          fromPort: port,
+          toPort: port,
+          referencedSecurityGroupId: securityGroup.id,
+          tags,
+        },
         child,
       );
     }
@@ -159,7 +237,15 @@ export class DatabaseImporter extends pulumi.ComponentResource {
     for (const cidr of source.cidrBlocks ?? []) {
       new aws.vpc.SecurityGroupEgressRule(
         `${prefix}-to-${cidr.replace(/[./]/g, "-")}`,
-        { securityGroupId: securityGroup.id, description: `${source.name} database port`, ipProtocol: "tcp", fromPort: port, toPort: port, cidrIpv4: cidr, tags },
+        {
+          securityGroupId: securityGroup.id,
+          description: `${source.name} database port`,
+          ipProtocol: "tcp",
+          fromPort: port,
+          toPort: port,
+          cidrIpv4: cidr,
+          tags,
+        },
         child,
       );
     }
@@ -177,15 +263,17 @@ export class DatabaseImporter extends pulumi.ComponentResource {
             templateParameter: args.spark.domain(source.domain).template.name,
             artifactUri: settings.artifactUri,
             securityGroupId: securityGroup.id,
-            image: source.imageTag ? pulumi.interpolate`${args.spark.domain(source.domain).imageRepository}:${source.imageTag}` : args.spark.domain(source.domain).dockerImage,
+            image: source.imageTag
+              ? pulumi.interpolate`${args.spark.domain(source.domain).imageRepository}:${source.imageTag}`
+              : args.spark.domain(source.domain).dockerImage,
           })
           .apply((resolved) =>
-              databaseImportJob(source, {
-                ...resolved,
-                mainClass: settings.mainClass,
-                jobParameter: settings.jobParameterName,
-                clusterName: physicalName("generic", args.prefix, args.stage, source.domain, "import", source.name),
-              }),
+            databaseImportJob(source, {
+              ...resolved,
+              mainClass: settings.mainClass,
+              jobParameter: settings.jobParameterName,
+              clusterName: physicalName("generic", args.prefix, args.stage, source.domain, "import", source.name),
+            }),
           ),
         tags,
       },
@@ -204,7 +292,12 @@ export class DatabaseImporter extends pulumi.ComponentResource {
     };
   }
 
-  private createEventCollection(name: string, args: DatabaseImporterArgs, collection: EventCollectionArgs, settings: { jobParameterName: string; mainClass: string; artifactUri: pulumi.Output<string> }): EventCollection {
+  private createEventCollection(
+    name: string,
+    args: DatabaseImporterArgs,
+    collection: EventCollectionArgs,
+    settings: { jobParameterName: string; mainClass: string; artifactUri: pulumi.Output<string> },
+  ): EventCollection {
     const storage = args.lake.domain(collection.domain);
     const tags = { ...args.tags, [domainTagKey]: collection.domain, "data-platform:event-source": collection.source };
     const job = jsonParameter(
@@ -222,46 +315,77 @@ export class DatabaseImporter extends pulumi.ComponentResource {
             image: args.spark.domain(collection.domain).dockerImage,
           })
           .apply((resolved) =>
-              eventCollectionJob(collection, {
-                ...resolved,
-                layout: args.landingLayout ?? defaultLandingLayout,
-                mainClass: settings.mainClass,
-                jobParameter: settings.jobParameterName,
-                clusterName: physicalName("generic", args.prefix, args.stage, collection.domain, "collect", collection.source),
-              }),
+            eventCollectionJob(collection, {
+              ...resolved,
+              layout: args.landingLayout ?? defaultLandingLayout,
+              mainClass: settings.mainClass,
+              jobParameter: settings.jobParameterName,
+              clusterName: physicalName(
+                "generic",
+                args.prefix,
+                args.stage,
+                collection.domain,
+                "collect",
+                collection.source,
+              ),
+            }),
           ),
         tags,
       },
       { parent: this },
     );
-    const tables = Object.fromEntries([...collection.events].sort().map((event) => [event, eventTableName(collection.source, event)]));
-    return { source: collection.source, domain: collection.domain, schedule: collection.schedule ?? defaultEventSchedule, job, jobParameterName: settings.jobParameterName, tables };
+    const tables = Object.fromEntries(
+      [...collection.events].sort().map((event) => [event, eventTableName(collection.source, event)]),
+    );
+    return {
+      source: collection.source,
+      domain: collection.domain,
+      schedule: collection.schedule ?? defaultEventSchedule,
+      job,
+      jobParameterName: settings.jobParameterName,
+      tables,
+    };
   }
 
   /** Domains with at least one import, sorted. */
   domains(): string[] {
-    return [...new Set([...[...this.databaseImports.values()].map((source) => source.domain), ...[...this.eventCollections.values()].map((collection) => collection.domain)])].sort();
+    return [
+      ...new Set([
+        ...[...this.databaseImports.values()].map((source) => source.domain),
+        ...[...this.eventCollections.values()].map((collection) => collection.domain),
+      ]),
+    ].sort();
   }
 
   /** One database source's resources; throws for a source this component does not have. */
   source(name: string): DatabaseImport {
     const found = this.databaseImports.get(name);
-    if (!found) throw new Error(`DatabaseImporter "${this.componentName}" has no source "${name}"; sources: ${[...this.databaseImports.keys()].join(", ") || "none"}`);
+    if (!found)
+      throw new Error(
+        `DatabaseImporter "${this.componentName}" has no source "${name}"; sources: ${[...this.databaseImports.keys()].join(", ") || "none"}`,
+      );
     return found;
   }
 
   /** One event collection's resources; throws for a source this component does not collect. */
   collection(source: string): EventCollection {
     const found = this.eventCollections.get(source);
-    if (!found) throw new Error(`DatabaseImporter "${this.componentName}" collects no events of "${source}"; collections: ${[...this.eventCollections.keys()].join(", ") || "none"}`);
+    if (!found)
+      throw new Error(
+        `DatabaseImporter "${this.componentName}" collects no events of "${source}"; collections: ${[...this.eventCollections.keys()].join(", ") || "none"}`,
+      );
     return found;
   }
 
   /** SSM parameter names of a domain's job definitions, sorted. */
   jobParameterNames(domain: string): string[] {
     return [
-      ...[...this.databaseImports.values()].filter((source) => source.domain === domain).map((source) => source.jobParameterName),
-      ...[...this.eventCollections.values()].filter((collection) => collection.domain === domain).map((collection) => collection.jobParameterName),
+      ...[...this.databaseImports.values()]
+        .filter((source) => source.domain === domain)
+        .map((source) => source.jobParameterName),
+      ...[...this.eventCollections.values()]
+        .filter((collection) => collection.domain === domain)
+        .map((collection) => collection.jobParameterName),
     ].sort();
   }
 
@@ -273,12 +397,25 @@ export class DatabaseImporter extends pulumi.ComponentResource {
   grantReadJobs(grantee: Grantee, scope: ImportJobsScope): ImportJobsGrant {
     const domain = scope.domain;
     const parameters = this.jobParameterNames(domain);
-    if (parameters.length === 0) throw new Error(`DatabaseImporter "${this.componentName}" has no imports for domain "${domain}"; domains: ${this.domains().join(", ") || "none"}`);
+    if (parameters.length === 0)
+      throw new Error(
+        `DatabaseImporter "${this.componentName}" has no imports for domain "${domain}"; domains: ${this.domains().join(", ") || "none"}`,
+      );
     const { accountId, partition, region } = this.lake.account;
     const statements = pulumi
       .all([partition, region, accountId])
-      .apply(([partitionValue, regionValue, account]) => readJobsPolicy(parameters.map((parameter) => parameterArn(partitionValue, regionValue, account, parameter))).Statement);
-    return rolePolicyGrant(this, `${this.componentName}-${grantee.name}-read-jobs-${domain}`, grantee, scope, statements);
+      .apply(
+        ([partitionValue, regionValue, account]) =>
+          readJobsPolicy(parameters.map((parameter) => parameterArn(partitionValue, regionValue, account, parameter)))
+            .Statement,
+      );
+    return rolePolicyGrant(
+      this,
+      `${this.componentName}-${grantee.name}-read-jobs-${domain}`,
+      grantee,
+      scope,
+      statements,
+    );
   }
 
   /** What the component contributes to the platform contract (`ingestion.importer`). */
@@ -309,6 +446,12 @@ export class DatabaseImporter extends pulumi.ComponentResource {
         },
       ]),
     );
-    return pulumi.output({ databases, events, jobParametersByDomain: Object.fromEntries(this.domains().map((domain) => [domain, this.jobParameterNames(domain)])) }) as pulumi.Output<ImporterContract>;
+    return pulumi.output({
+      databases,
+      events,
+      jobParametersByDomain: Object.fromEntries(
+        this.domains().map((domain) => [domain, this.jobParameterNames(domain)]),
+      ),
+    }) as pulumi.Output<ImporterContract>;
   }
 }

@@ -52,7 +52,12 @@ export interface DatabaseImportJob {
     format: "delta";
     database: string;
     bucket: string;
-    tables: (TargetTable & { sourceTable: string; mode: ImportMode; keyColumns: string[]; watermarkColumn: string | null })[];
+    tables: (TargetTable & {
+      sourceTable: string;
+      mode: ImportMode;
+      keyColumns: string[];
+      watermarkColumn: string | null;
+    })[];
   };
   cluster: ClusterRequest;
   /** The Docker image the job's driver and executors run in (also in the step's spark-submit). */
@@ -133,7 +138,10 @@ export function importerStep(input: StepInput): EmrStep {
         "--deploy-mode",
         "cluster",
         // The job's own image (Hadoop refuses a Docker container without one); it wins over the cluster's spark-defaults.
-        ...Object.entries(dockerRuntimeProperties(input.image)).flatMap(([key, value]) => ["--conf", `${key}=${value}`]),
+        ...Object.entries(dockerRuntimeProperties(input.image)).flatMap(([key, value]) => [
+          "--conf",
+          `${key}=${value}`,
+        ]),
         "--class",
         input.mainClass,
         input.artifactUri,
@@ -156,7 +164,10 @@ export interface ResolvedTarget {
   image: string;
 }
 
-export function databaseImportJob(source: DatabaseSourceArgs, target: ResolvedTarget & { securityGroupId: string }): DatabaseImportJob {
+export function databaseImportJob(
+  source: DatabaseSourceArgs,
+  target: ResolvedTarget & { securityGroupId: string },
+): DatabaseImportJob {
   const location = (table: string) => `s3://${target.bucket}/${table}/`;
   return {
     schemaVersion: jobSchemaVersion,
@@ -188,13 +199,27 @@ export function databaseImportJob(source: DatabaseSourceArgs, target: ResolvedTa
           watermarkColumn: table.watermarkColumn ?? null,
         })),
     },
-    cluster: { template: target.templateParameter, overrides: { Name: target.clusterName, Instances: { AdditionalSlaveSecurityGroups: [target.securityGroupId] } } },
+    cluster: {
+      template: target.templateParameter,
+      overrides: { Name: target.clusterName, Instances: { AdditionalSlaveSecurityGroups: [target.securityGroupId] } },
+    },
     image: target.image,
-    steps: [importerStep({ name: `import ${source.name}`, artifactUri: target.artifactUri, mainClass: target.mainClass, jobParameter: target.jobParameter, image: target.image })],
+    steps: [
+      importerStep({
+        name: `import ${source.name}`,
+        artifactUri: target.artifactUri,
+        mainClass: target.mainClass,
+        jobParameter: target.jobParameter,
+        image: target.image,
+      }),
+    ],
   };
 }
 
-export function eventCollectionJob(collection: EventCollectionArgs, target: ResolvedTarget & { landingBucket: string; layout: string }): EventCollectionJob {
+export function eventCollectionJob(
+  collection: EventCollectionArgs,
+  target: ResolvedTarget & { landingBucket: string; layout: string },
+): EventCollectionJob {
   const prefix = `events/${collection.source}/`;
   return {
     schemaVersion: jobSchemaVersion,
@@ -209,11 +234,25 @@ export function eventCollectionJob(collection: EventCollectionArgs, target: Reso
       bucket: target.bucket,
       tables: [...collection.events].sort().map((event) => {
         const name = eventTableName(collection.source, event);
-        return { event, name, location: `s3://${target.bucket}/${name}/`, landingPrefix: `${prefix}${event}/`, partitionColumns: ["dt"] };
+        return {
+          event,
+          name,
+          location: `s3://${target.bucket}/${name}/`,
+          landingPrefix: `${prefix}${event}/`,
+          partitionColumns: ["dt"],
+        };
       }),
     },
     cluster: { template: target.templateParameter, overrides: { Name: target.clusterName } },
     image: target.image,
-    steps: [importerStep({ name: `collect ${collection.source} events`, artifactUri: target.artifactUri, mainClass: target.mainClass, jobParameter: target.jobParameter, image: target.image })],
+    steps: [
+      importerStep({
+        name: `collect ${collection.source} events`,
+        artifactUri: target.artifactUri,
+        mainClass: target.mainClass,
+        jobParameter: target.jobParameter,
+        image: target.image,
+      }),
+    ],
   };
 }

@@ -4,7 +4,6 @@
  */
 import { policyDocument as document, type PolicyDocument, type PolicyStatement } from "@data-platform/aws-blocks";
 
-
 const unique = (values: string[]) => [...new Set(values)].sort();
 
 /** The ARN of an SSM parameter from its name (`/dp/prod/...`). */
@@ -29,27 +28,57 @@ export interface DomainImportPolicyInput {
  * only for those secrets), and reading exactly the landing prefixes it collects.
  */
 export function domainImportPolicy(input: DomainImportPolicyInput): PolicyDocument {
-  const statements: PolicyStatement[] = [{ Sid: "ReadImportJobs", Effect: "Allow", Action: "ssm:GetParameter", Resource: unique(input.jobParameterArns) }];
+  const statements: PolicyStatement[] = [
+    { Sid: "ReadImportJobs", Effect: "Allow", Action: "ssm:GetParameter", Resource: unique(input.jobParameterArns) },
+  ];
   if (input.secrets.length > 0) {
-    statements.push({ Sid: "ReadSourceSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: unique(input.secrets.map((secret) => secret.arn)) });
+    statements.push({
+      Sid: "ReadSourceSecrets",
+      Effect: "Allow",
+      Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+      Resource: unique(input.secrets.map((secret) => secret.arn)),
+    });
     const byKey = new Map<string, string[]>();
-    for (const secret of input.secrets) if (secret.keyArn) byKey.set(secret.keyArn, [...(byKey.get(secret.keyArn) ?? []), secret.arn]);
+    for (const secret of input.secrets)
+      if (secret.keyArn) byKey.set(secret.keyArn, [...(byKey.get(secret.keyArn) ?? []), secret.arn]);
     [...byKey.keys()].sort().forEach((keyArn, index) => {
       statements.push({
         Sid: `DecryptSourceSecretsWithKey${index + 1}`,
         Effect: "Allow",
         Action: "kms:Decrypt",
         Resource: keyArn,
-        Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${input.region}.amazonaws.com`, "kms:EncryptionContext:SecretARN": unique(byKey.get(keyArn)!) } },
+        Condition: {
+          StringEquals: {
+            "kms:ViaService": `secretsmanager.${input.region}.amazonaws.com`,
+            "kms:EncryptionContext:SecretARN": unique(byKey.get(keyArn)!),
+          },
+        },
       });
     });
   }
   if (input.landing && input.landing.prefixes.length > 0) {
     const prefixes = unique(input.landing.prefixes.map((prefix) => prefix.replace(/^\/+|\/+$/g, "")));
     statements.push(
-      { Sid: "ListCollectedEvents", Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: input.landing.bucketArn, Condition: { StringLike: { "s3:prefix": prefixes.map((prefix) => `${prefix}/*`) } } },
-      { Sid: "ReadCollectedEvents", Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: prefixes.map((prefix) => `${input.landing!.bucketArn}/${prefix}/*`) },
-      { Sid: "LandingKeyThroughS3", Effect: "Allow", Action: ["kms:Decrypt", "kms:DescribeKey"], Resource: input.landing.keyArn, Condition: { StringEquals: { "kms:ViaService": `s3.${input.region}.amazonaws.com` } } },
+      {
+        Sid: "ListCollectedEvents",
+        Effect: "Allow",
+        Action: ["s3:ListBucket", "s3:GetBucketLocation"],
+        Resource: input.landing.bucketArn,
+        Condition: { StringLike: { "s3:prefix": prefixes.map((prefix) => `${prefix}/*`) } },
+      },
+      {
+        Sid: "ReadCollectedEvents",
+        Effect: "Allow",
+        Action: ["s3:GetObject", "s3:GetObjectVersion"],
+        Resource: prefixes.map((prefix) => `${input.landing!.bucketArn}/${prefix}/*`),
+      },
+      {
+        Sid: "LandingKeyThroughS3",
+        Effect: "Allow",
+        Action: ["kms:Decrypt", "kms:DescribeKey"],
+        Resource: input.landing.keyArn,
+        Condition: { StringEquals: { "kms:ViaService": `s3.${input.region}.amazonaws.com` } },
+      },
     );
   }
   return document(statements);
@@ -57,5 +86,7 @@ export function domainImportPolicy(input: DomainImportPolicyInput): PolicyDocume
 
 /** Lets an orchestrator read a domain's job definitions (nothing else: launching is EphemeralSparkCluster.grantLaunch). */
 export function readJobsPolicy(jobParameterArns: string[]): PolicyDocument {
-  return document([{ Sid: "ReadImportJobs", Effect: "Allow", Action: "ssm:GetParameter", Resource: unique(jobParameterArns) }]);
+  return document([
+    { Sid: "ReadImportJobs", Effect: "Allow", Action: "ssm:GetParameter", Resource: unique(jobParameterArns) },
+  ]);
 }

@@ -1,7 +1,13 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { LakeRef } from "@data-platform/data-lake";
 import type { EphemeralSparkCluster } from "@data-platform/ephemeral-spark-cluster";
-import { mwaaAirflowVersions, mwaaEnvironmentClasses, parseCidr, platformDefaults, type MwaaEnvironmentClass } from "@data-platform/conventions";
+import {
+  mwaaAirflowVersions,
+  mwaaEnvironmentClasses,
+  parseCidr,
+  platformDefaults,
+  type MwaaEnvironmentClass,
+} from "@data-platform/conventions";
 
 /** MWAA's environment classes and Airflow versions: the shared lists (re-exported under this package's names). */
 export const environmentClasses = mwaaEnvironmentClasses;
@@ -61,24 +67,35 @@ const imageName = /^[a-z0-9]+([._-][a-z0-9]+)*$/;
 
 export function validateWorkflowArgs(name: string, args: DomainWorkflowEnvArgs): void {
   const problems: string[] = [];
-  if (!args.lake.domainNames().includes(args.domain)) problems.push(`domain "${args.domain}" is not in the lake (lake domains: ${args.lake.domainNames().join(", ") || "none"})`);
+  if (!args.lake.domainNames().includes(args.domain))
+    problems.push(
+      `domain "${args.domain}" is not in the lake (lake domains: ${args.lake.domainNames().join(", ") || "none"})`,
+    );
   const min = args.minWorkers ?? platformDefaults.workflow.minWorkers;
   const max = args.maxWorkers ?? platformDefaults.workflow.maxWorkers;
   if (!Number.isInteger(min) || min < 1) problems.push(`minWorkers must be a whole number of at least 1, got ${min}`);
-  if (!Number.isInteger(max) || max < min || max > 25) problems.push(`maxWorkers must be between minWorkers and 25, got ${max}`);
+  if (!Number.isInteger(max) || max < min || max > 25)
+    problems.push(`maxWorkers must be between minWorkers and 25, got ${max}`);
   if (args.airflowVersion !== undefined && !(airflowVersions as readonly string[]).includes(args.airflowVersion)) {
     problems.push(`airflowVersion "${args.airflowVersion}" is not one MWAA supports (${airflowVersions.join(", ")})`);
   }
   for (const cidr of args.webserverAccessCidrs ?? []) {
     const parsed = parseCidr(cidr);
     if (typeof parsed === "string") problems.push(`webserverAccessCidrs: ${parsed}`);
-    else if (parsed.prefixLength === 0) problems.push(`webserverAccessCidrs: "${cidr}" admits the internet; the web server is private`);
+    else if (parsed.prefixLength === 0)
+      problems.push(`webserverAccessCidrs: "${cidr}" admits the internet; the web server is private`);
   }
-  if (args.environmentClass !== undefined && !environmentClasses.includes(args.environmentClass)) problems.push(`environmentClass "${args.environmentClass}" is not an MWAA class`);
+  if (args.environmentClass !== undefined && !environmentClasses.includes(args.environmentClass))
+    problems.push(`environmentClass "${args.environmentClass}" is not an MWAA class`);
   const images = args.images ?? ["spark", "jobs"];
-  for (const image of images) if (!imageName.test(image)) problems.push(`image "${image}" is not a valid ECR repository name part`);
+  for (const image of images)
+    if (!imageName.test(image)) problems.push(`image "${image}" is not a valid ECR repository name part`);
   if (new Set(images).size !== images.length) problems.push("images are listed twice");
   if (args.fargate && !images.includes("jobs")) problems.push('fargate needs the "jobs" image repository');
-  if (args.platformLibrary && args.pluginsZip) problems.push("platformLibrary and pluginsZip both set plugins.zip: choose one");
-  if (problems.length > 0) throw new Error(`DomainWorkflowEnv "${name}": invalid args:\n${problems.map((problem) => `- ${problem}`).join("\n")}`);
+  if (args.platformLibrary && args.pluginsZip)
+    problems.push("platformLibrary and pluginsZip both set plugins.zip: choose one");
+  if (problems.length > 0)
+    throw new Error(
+      `DomainWorkflowEnv "${name}": invalid args:\n${problems.map((problem) => `- ${problem}`).join("\n")}`,
+    );
 }

@@ -2,7 +2,13 @@ import { describe, expect, it } from "vitest";
 import { hardenedContainerDefinition } from "./containerDefinition";
 
 describe("hardenedContainerDefinition", () => {
-  const base = { name: "export", image: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/dp-dev/orders/jobs:1.4.2", domain: "orders", logGroupName: "/dp/dev/orders/ecs", region: "eu-west-1" };
+  const base = {
+    name: "export",
+    image: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/dp-dev/orders/jobs:1.4.2",
+    domain: "orders",
+    logGroupName: "/dp/dev/orders/ecs",
+    region: "eu-west-1",
+  };
 
   it("runs as a non-root user on a read-only root file system with an init process, logging to the runner", () => {
     expect(hardenedContainerDefinition({ ...base, command: ["python", "-m", "orders.export"] })).toEqual({
@@ -16,7 +22,14 @@ describe("hardenedContainerDefinition", () => {
       command: ["python", "-m", "orders.export"],
       environment: [{ name: "DATA_PLATFORM_DOMAIN", value: "orders" }],
       secrets: [],
-      logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": "/dp/dev/orders/ecs", "awslogs-region": "eu-west-1", "awslogs-stream-prefix": "export" } },
+      logConfiguration: {
+        logDriver: "awslogs",
+        options: {
+          "awslogs-group": "/dp/dev/orders/ecs",
+          "awslogs-region": "eu-west-1",
+          "awslogs-stream-prefix": "export",
+        },
+      },
     });
   });
 

@@ -32,6 +32,13 @@ export function hardenedContainerDefinition(args: JobContainerArgs): Record<stri
     ...(args.command && args.command.length > 0 ? { command: args.command } : {}),
     environment: [{ name: "DATA_PLATFORM_DOMAIN", value: args.domain }],
     secrets: [],
-    logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": args.logGroupName, "awslogs-region": args.region, "awslogs-stream-prefix": args.streamPrefix ?? args.name } },
+    logConfiguration: {
+      logDriver: "awslogs",
+      options: {
+        "awslogs-group": args.logGroupName,
+        "awslogs-region": args.region,
+        "awslogs-stream-prefix": args.streamPrefix ?? args.name,
+      },
+    },
   };
 }

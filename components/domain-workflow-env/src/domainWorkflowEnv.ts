@@ -1,6 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { defaultAirflowVersion, defaultMwaaEnvironmentClass, physicalName, platformDefaults, tagKeys } from "@data-platform/conventions";
+import {
+  defaultAirflowVersion,
+  defaultMwaaEnvironmentClass,
+  physicalName,
+  platformDefaults,
+  tagKeys,
+} from "@data-platform/conventions";
 import { LakeBucket, type LakeGrantee, type LakeRef } from "@data-platform/data-lake";
 import type { SparkDomain } from "@data-platform/ephemeral-spark-cluster";
 import type { WorkflowContract } from "@data-platform/platform-contract";
@@ -57,7 +63,9 @@ export class DomainWorkflowEnv extends pulumi.ComponentResource {
     this.dagBucket = new LakeBucket(
       `${name}-dags`,
       {
-        bucketName: accountId.apply((account) => physicalName("s3Bucket", args.prefix, args.stage, args.domain, "dags", account)),
+        bucketName: accountId.apply((account) =>
+          physicalName("s3Bucket", args.prefix, args.stage, args.domain, "dags", account),
+        ),
         kmsKeyArn: storage.key.arn,
         accessLogBucket: lake.accessLogBucket.name,
         retention: { kind: "tiered", intelligentTieringAfterDays: 0 },
@@ -76,17 +84,37 @@ export class DomainWorkflowEnv extends pulumi.ComponentResource {
     };
     // The platform's DAG library, installed as plugins.zip; MWAA takes the object version, so a new library updates it.
     const pluginsObject = args.platformLibrary
-      ? new aws.s3.BucketObjectv2(`${name}-plugins`, { bucket: this.dagBucket.name, key: "plugins.zip", source: args.platformLibrary, contentType: "application/zip" }, { parent: this, dependsOn: [this.dagBucket] })
+      ? new aws.s3.BucketObjectv2(
+          `${name}-plugins`,
+          {
+            bucket: this.dagBucket.name,
+            key: "plugins.zip",
+            source: args.platformLibrary,
+            contentType: "application/zip",
+          },
+          { parent: this, dependsOn: [this.dagBucket] },
+        )
       : undefined;
     new aws.s3.BucketObjectv2(
       `${name}-dags-readme`,
-      { bucket: this.dagBucket.name, key: "dags/README.md", content: `DAGs of the ${args.domain} domain. Deployed by the domain's own stack; see the platform README.\n`, contentType: "text/markdown" },
+      {
+        bucket: this.dagBucket.name,
+        key: "dags/README.md",
+        content: `DAGs of the ${args.domain} domain. Deployed by the domain's own stack; see the platform README.\n`,
+        contentType: "text/markdown",
+      },
       child,
     );
 
     this.securityGroup = new aws.ec2.SecurityGroup(
       `${name}-mwaa-sg`,
-      { name: physicalName("generic", args.prefix, args.stage, args.domain, "airflow"), description: `MWAA environment of ${args.domain}`, vpcId: args.vpcId, ...mwaaSecurityGroupRules(args.webserverAccessCidrs ?? []), tags: { ...tags, Name: environmentName } },
+      {
+        name: physicalName("generic", args.prefix, args.stage, args.domain, "airflow"),
+        description: `MWAA environment of ${args.domain}`,
+        vpcId: args.vpcId,
+        ...mwaaSecurityGroupRules(args.webserverAccessCidrs ?? []),
+        tags: { ...tags, Name: environmentName },
+      },
       child,
     );
 
@@ -104,14 +132,23 @@ export class DomainWorkflowEnv extends pulumi.ComponentResource {
           },
           stateful,
         );
-        new aws.ecr.LifecyclePolicy(`${name}-repo-${image}-lifecycle`, { repository: repository.name, policy: JSON.stringify(repositoryLifecyclePolicy) }, child);
+        new aws.ecr.LifecyclePolicy(
+          `${name}-repo-${image}-lifecycle`,
+          { repository: repository.name, policy: JSON.stringify(repositoryLifecyclePolicy) },
+          child,
+        );
         return [image, repository];
       }),
     );
 
     this.executionRole = new aws.iam.Role(
       `${name}-execution`,
-      { name: roleName("airflow"), description: `MWAA execution role of ${args.domain}`, assumeRolePolicy: accountId.apply((account) => JSON.stringify(mwaaTrust(account))), tags },
+      {
+        name: roleName("airflow"),
+        description: `MWAA execution role of ${args.domain}`,
+        assumeRolePolicy: accountId.apply((account) => JSON.stringify(mwaaTrust(account))),
+        tags,
+      },
       child,
     );
     const grantee: LakeGrantee = { name: `${args.domain}-airflow`, role: this.executionRole, domain: args.domain };
@@ -167,7 +204,9 @@ export class DomainWorkflowEnv extends pulumi.ComponentResource {
       this.sparkTemplate = sparkDomain.template.name;
     }
 
-    const logging = Object.fromEntries(airflowLogTypes.map((type) => [type, { enabled: true, logLevel: args.logLevel ?? "INFO" }]));
+    const logging = Object.fromEntries(
+      airflowLogTypes.map((type) => [type, { enabled: true, logLevel: args.logLevel ?? "INFO" }]),
+    );
     this.environment = new aws.mwaa.Environment(
       name,
       {
@@ -186,7 +225,10 @@ export class DomainWorkflowEnv extends pulumi.ComponentResource {
         kmsKey: storage.key.arn,
         webserverAccessMode: "PRIVATE_ONLY",
         // MWAA needs exactly two private subnets in different AZs.
-        networkConfiguration: { securityGroupIds: [this.securityGroup.id], subnetIds: pulumi.output(args.privateSubnetIds).apply((ids) => ids.slice(0, 2)) },
+        networkConfiguration: {
+          securityGroupIds: [this.securityGroup.id],
+          subnetIds: pulumi.output(args.privateSubnetIds).apply((ids) => ids.slice(0, 2)),
+        },
         loggingConfiguration: logging,
         // Only options with a value: what a domain does not have is left out, never set to "".
         airflowConfigurationOptions: definedOptions({
@@ -206,21 +248,60 @@ export class DomainWorkflowEnv extends pulumi.ComponentResource {
       },
       // The role's policy and the DAG bucket must exist before MWAA validates the environment with them.
       // The environment holds Airflow's metadata database (connections, variables, run history): protected.
-      { parent: this, protect, dependsOn: [this.dagBucket, executionPolicyResource, ...(pluginsObject ? [pluginsObject] : [])] },
+      {
+        parent: this,
+        protect,
+        dependsOn: [this.dagBucket, executionPolicyResource, ...(pluginsObject ? [pluginsObject] : [])],
+      },
     );
 
     this.registerOutputs({ contract: this.contract() });
   }
 
-  private createFargate(name: string, args: DomainWorkflowEnvArgs, tags: Record<string, string>, roleName: (...parts: string[]) => string, lake: LakeRef): FargateRunner {
+  private createFargate(
+    name: string,
+    args: DomainWorkflowEnvArgs,
+    tags: Record<string, string>,
+    roleName: (...parts: string[]) => string,
+    lake: LakeRef,
+  ): FargateRunner {
     const child = { parent: this };
     const storage = lake.domain(args.domain);
     const { accountId, partition, region } = lake.account;
-    const cluster = new aws.ecs.Cluster(`${name}-ecs`, { name: physicalName("generic", args.prefix, args.stage, args.domain), settings: [{ name: "containerInsights", value: "enabled" }], tags }, child);
-    const logGroup = new aws.cloudwatch.LogGroup(`${name}-ecs-logs`, { name: `/${args.prefix}/${args.stage}/${args.domain}/ecs`, retentionInDays: args.logRetentionDays ?? 90, kmsKeyId: storage.key.arn, tags }, child);
-    const trust = pulumi.all([partition, region, accountId]).apply(([partitionValue, regionValue, account]) => JSON.stringify(ecsTasksTrust(account, `arn:${partitionValue}:ecs:${regionValue}:${account}:*`)));
-    const taskExecutionRole = new aws.iam.Role(`${name}-task-execution`, { name: roleName("ecs-execution"), assumeRolePolicy: trust, tags }, child);
-    const taskRole = new aws.iam.Role(`${name}-task`, { name: roleName("ecs-task"), assumeRolePolicy: trust, tags }, child);
+    const cluster = new aws.ecs.Cluster(
+      `${name}-ecs`,
+      {
+        name: physicalName("generic", args.prefix, args.stage, args.domain),
+        settings: [{ name: "containerInsights", value: "enabled" }],
+        tags,
+      },
+      child,
+    );
+    const logGroup = new aws.cloudwatch.LogGroup(
+      `${name}-ecs-logs`,
+      {
+        name: `/${args.prefix}/${args.stage}/${args.domain}/ecs`,
+        retentionInDays: args.logRetentionDays ?? 90,
+        kmsKeyId: storage.key.arn,
+        tags,
+      },
+      child,
+    );
+    const trust = pulumi
+      .all([partition, region, accountId])
+      .apply(([partitionValue, regionValue, account]) =>
+        JSON.stringify(ecsTasksTrust(account, `arn:${partitionValue}:ecs:${regionValue}:${account}:*`)),
+      );
+    const taskExecutionRole = new aws.iam.Role(
+      `${name}-task-execution`,
+      { name: roleName("ecs-execution"), assumeRolePolicy: trust, tags },
+      child,
+    );
+    const taskRole = new aws.iam.Role(
+      `${name}-task`,
+      { name: roleName("ecs-task"), assumeRolePolicy: trust, tags },
+      child,
+    );
     const repositoryArns = Object.values(this.repositories).map((repository) => repository.arn);
     new aws.iam.RolePolicy(
       `${name}-task-execution`,
@@ -250,7 +331,15 @@ export class DomainWorkflowEnv extends pulumi.ComponentResource {
         name: physicalName("generic", args.prefix, args.stage, args.domain, "tasks"),
         description: `Fargate tasks of ${args.domain}: no ingress, HTTPS out`,
         vpcId: args.vpcId,
-        egress: [{ description: "AWS APIs and the lake (HTTPS)", protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }],
+        egress: [
+          {
+            description: "AWS APIs and the lake (HTTPS)",
+            protocol: "tcp",
+            fromPort: 443,
+            toPort: 443,
+            cidrBlocks: ["0.0.0.0/0"],
+          },
+        ],
         tags,
       },
       child,
@@ -267,10 +356,21 @@ export class DomainWorkflowEnv extends pulumi.ComponentResource {
         runtimePlatform: { cpuArchitecture: "ARM64", operatingSystemFamily: "LINUX" },
         executionRoleArn: taskExecutionRole.arn,
         taskRoleArn: taskRole.arn,
-        containerDefinitions: pulumi.all([jobsRepository.repositoryUrl, logGroup.name, region]).apply(([repositoryUrl, logGroupName, regionValue]) =>
-          // Tags are immutable: jobs pin an image tag; the template names the bootstrap tag.
-          JSON.stringify([hardenedContainerDefinition({ name: "job", image: `${repositoryUrl}:bootstrap`, domain: args.domain, logGroupName, region: regionValue, streamPrefix: "job" })]),
-        ),
+        containerDefinitions: pulumi
+          .all([jobsRepository.repositoryUrl, logGroup.name, region])
+          .apply(([repositoryUrl, logGroupName, regionValue]) =>
+            // Tags are immutable: jobs pin an image tag; the template names the bootstrap tag.
+            JSON.stringify([
+              hardenedContainerDefinition({
+                name: "job",
+                image: `${repositoryUrl}:bootstrap`,
+                domain: args.domain,
+                logGroupName,
+                region: regionValue,
+                streamPrefix: "job",
+              }),
+            ]),
+          ),
         tags,
       },
       child,
@@ -282,9 +382,23 @@ export class DomainWorkflowEnv extends pulumi.ComponentResource {
   contract(): pulumi.Output<WorkflowContract> {
     return pulumi.output({
       domain: this.domain,
-      mwaa: { name: this.environment.name, arn: this.environment.arn, webserverUrl: this.environment.webserverUrl, executionRoleArn: this.executionRole.arn },
-      dagBucket: { name: this.dagBucket.name, arn: this.dagBucket.arn, dagsPath: `${this.paths.dags}/`, pluginsPath: this.paths.plugins ?? null, requirementsPath: this.paths.requirements ?? null, startupScriptPath: this.paths.startupScript ?? null },
-      ecrRepositoryUrls: Object.fromEntries(Object.entries(this.repositories).map(([image, repository]) => [image, repository.repositoryUrl])),
+      mwaa: {
+        name: this.environment.name,
+        arn: this.environment.arn,
+        webserverUrl: this.environment.webserverUrl,
+        executionRoleArn: this.executionRole.arn,
+      },
+      dagBucket: {
+        name: this.dagBucket.name,
+        arn: this.dagBucket.arn,
+        dagsPath: `${this.paths.dags}/`,
+        pluginsPath: this.paths.plugins ?? null,
+        requirementsPath: this.paths.requirements ?? null,
+        startupScriptPath: this.paths.startupScript ?? null,
+      },
+      ecrRepositoryUrls: Object.fromEntries(
+        Object.entries(this.repositories).map(([image, repository]) => [image, repository.repositoryUrl]),
+      ),
       secretsPrefix: this.secretsPrefix,
       sparkTemplateParameter: this.sparkTemplate ?? null,
       ecs: this.fargate
@@ -310,9 +424,15 @@ type SparkReach = Pick<SparkDomain, "template" | "serverless" | "emrOnEks">;
  * the Fargate network and task family prefix, the EMR Serverless application and its runtime role, the
  * EMR on EKS virtual cluster and its job role, the EMR release. Left out when the domain lacks the runner.
  */
-function airflowRunnerOptions(args: DomainWorkflowEnvArgs, fargate: FargateRunner | undefined, spark: SparkReach | undefined): Record<string, pulumi.Input<string> | undefined> {
+function airflowRunnerOptions(
+  args: DomainWorkflowEnvArgs,
+  fargate: FargateRunner | undefined,
+  spark: SparkReach | undefined,
+): Record<string, pulumi.Input<string> | undefined> {
   return {
-    "data_platform.ecs_subnets": fargate ? pulumi.output(args.privateSubnetIds).apply((ids) => ids.join(",")) : undefined,
+    "data_platform.ecs_subnets": fargate
+      ? pulumi.output(args.privateSubnetIds).apply((ids) => ids.join(","))
+      : undefined,
     "data_platform.ecs_security_groups": fargate ? fargate.securityGroup.id : undefined,
     "data_platform.ecs_task_family_prefix": fargate ? `${args.prefix}-${args.stage}-${args.domain}-` : undefined,
     "data_platform.spark_release_label": spark && args.spark ? args.spark.releaseLabel : undefined,
@@ -324,8 +444,12 @@ function airflowRunnerOptions(args: DomainWorkflowEnvArgs, fargate: FargateRunne
 }
 
 /** The options that have a value (a key is left out rather than set to an empty string). */
-export function definedOptions(options: Record<string, pulumi.Input<string> | undefined>): Record<string, pulumi.Input<string>> {
-  return Object.fromEntries(Object.entries(options).filter((entry): entry is [string, pulumi.Input<string>] => entry[1] !== undefined));
+export function definedOptions(
+  options: Record<string, pulumi.Input<string> | undefined>,
+): Record<string, pulumi.Input<string>> {
+  return Object.fromEntries(
+    Object.entries(options).filter((entry): entry is [string, pulumi.Input<string>] => entry[1] !== undefined),
+  );
 }
 
 /**
@@ -338,12 +462,40 @@ export function definedOptions(options: Record<string, pulumi.Input<string> | un
 export function mwaaSecurityGroupRules(operatorCidrs: string[]): Pick<aws.ec2.SecurityGroupArgs, "ingress" | "egress"> {
   return {
     ingress: [
-      { description: "Airflow components and MWAA's endpoints of this environment", protocol: "-1", fromPort: 0, toPort: 0, self: true },
-      ...(operatorCidrs.length > 0 ? [{ description: "Operators: Airflow web server and REST API (HTTPS)", protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: [...operatorCidrs].sort() }] : []),
+      {
+        description: "Airflow components and MWAA's endpoints of this environment",
+        protocol: "-1",
+        fromPort: 0,
+        toPort: 0,
+        self: true,
+      },
+      ...(operatorCidrs.length > 0
+        ? [
+            {
+              description: "Operators: Airflow web server and REST API (HTTPS)",
+              protocol: "tcp",
+              fromPort: 443,
+              toPort: 443,
+              cidrBlocks: [...operatorCidrs].sort(),
+            },
+          ]
+        : []),
     ],
     egress: [
-      { description: "Airflow components and MWAA's endpoints (metadata database 5432, web server 443)", protocol: "-1", fromPort: 0, toPort: 0, self: true },
-      { description: "AWS APIs and the lake (HTTPS)", protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] },
+      {
+        description: "Airflow components and MWAA's endpoints (metadata database 5432, web server 443)",
+        protocol: "-1",
+        fromPort: 0,
+        toPort: 0,
+        self: true,
+      },
+      {
+        description: "AWS APIs and the lake (HTTPS)",
+        protocol: "tcp",
+        fromPort: 443,
+        toPort: 443,
+        cidrBlocks: ["0.0.0.0/0"],
+      },
     ],
   };
 }

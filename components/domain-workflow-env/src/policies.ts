@@ -1,4 +1,9 @@
-import { policyDocument as document, serviceTrustPolicy, type PolicyDocument, type PolicyStatement } from "@data-platform/aws-blocks";
+import {
+  policyDocument as document,
+  serviceTrustPolicy,
+  type PolicyDocument,
+  type PolicyStatement,
+} from "@data-platform/aws-blocks";
 
 export interface WorkflowPolicyInput {
   partition: string;
@@ -12,7 +17,6 @@ export interface WorkflowPolicyInput {
   /** ECS: the domain's cluster, task definition family prefix and the roles tasks run with. */
   ecs?: { clusterArn: string; taskDefinitionFamilyPrefix: string; passRoleArns: string[]; logGroupArn: string };
 }
-
 
 /** Trust of the MWAA execution role. */
 export function mwaaTrust(accountId: string): PolicyDocument {
@@ -30,15 +34,39 @@ export function ecsTasksTrust(accountId: string, clusterArnPattern: string): Pol
  * secrets prefix, and running its own ECS tasks with only its own roles.
  */
 export function executionPolicy(input: WorkflowPolicyInput): PolicyDocument {
-  const arn = (service: string, resource: string, region = input.region) => `arn:${input.partition}:${service}:${region}:${input.accountId}:${resource}`;
+  const arn = (service: string, resource: string, region = input.region) =>
+    `arn:${input.partition}:${service}:${region}:${input.accountId}:${resource}`;
   const statements: PolicyStatement[] = [
-    { Sid: "PublishMetrics", Effect: "Allow", Action: "airflow:PublishMetrics", Resource: arn("airflow", `environment/${input.environmentName}`) },
-    { Sid: "ReadDags", Effect: "Allow", Action: ["s3:GetObject*", "s3:GetBucket*", "s3:List*"], Resource: [input.dagBucketArn, `${input.dagBucketArn}/*`] },
-    { Sid: "DenyAccountPublicAccessBlockRead", Effect: "Deny", Action: "s3:ListAllMyBuckets", Resource: [input.dagBucketArn, `${input.dagBucketArn}/*`] },
+    {
+      Sid: "PublishMetrics",
+      Effect: "Allow",
+      Action: "airflow:PublishMetrics",
+      Resource: arn("airflow", `environment/${input.environmentName}`),
+    },
+    {
+      Sid: "ReadDags",
+      Effect: "Allow",
+      Action: ["s3:GetObject*", "s3:GetBucket*", "s3:List*"],
+      Resource: [input.dagBucketArn, `${input.dagBucketArn}/*`],
+    },
+    {
+      Sid: "DenyAccountPublicAccessBlockRead",
+      Effect: "Deny",
+      Action: "s3:ListAllMyBuckets",
+      Resource: [input.dagBucketArn, `${input.dagBucketArn}/*`],
+    },
     {
       Sid: "EnvironmentLogs",
       Effect: "Allow",
-      Action: ["logs:CreateLogStream", "logs:CreateLogGroup", "logs:PutLogEvents", "logs:GetLogEvents", "logs:GetLogRecord", "logs:GetLogGroupFields", "logs:GetQueryResults"],
+      Action: [
+        "logs:CreateLogStream",
+        "logs:CreateLogGroup",
+        "logs:PutLogEvents",
+        "logs:GetLogEvents",
+        "logs:GetLogRecord",
+        "logs:GetLogGroupFields",
+        "logs:GetQueryResults",
+      ],
       Resource: arn("logs", `log-group:airflow-${input.environmentName}-*`),
     },
     // These two have no resource-level scope.
@@ -47,7 +75,14 @@ export function executionPolicy(input: WorkflowPolicyInput): PolicyDocument {
     {
       Sid: "CeleryQueues",
       Effect: "Allow",
-      Action: ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:ReceiveMessage", "sqs:SendMessage"],
+      Action: [
+        "sqs:ChangeMessageVisibility",
+        "sqs:DeleteMessage",
+        "sqs:GetQueueAttributes",
+        "sqs:GetQueueUrl",
+        "sqs:ReceiveMessage",
+        "sqs:SendMessage",
+      ],
       Resource: `arn:${input.partition}:sqs:${input.region}:*:airflow-celery-*`,
     },
     {
@@ -55,9 +90,22 @@ export function executionPolicy(input: WorkflowPolicyInput): PolicyDocument {
       Effect: "Allow",
       Action: ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey", "kms:Encrypt"],
       Resource: input.keyArn,
-      Condition: { StringEquals: { "kms:ViaService": [`sqs.${input.region}.amazonaws.com`, `s3.${input.region}.amazonaws.com`, `secretsmanager.${input.region}.amazonaws.com`] } },
+      Condition: {
+        StringEquals: {
+          "kms:ViaService": [
+            `sqs.${input.region}.amazonaws.com`,
+            `s3.${input.region}.amazonaws.com`,
+            `secretsmanager.${input.region}.amazonaws.com`,
+          ],
+        },
+      },
     },
-    { Sid: "DomainSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: arn("secretsmanager", `secret:${input.secretsPrefix}*`) },
+    {
+      Sid: "DomainSecrets",
+      Effect: "Allow",
+      Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+      Resource: arn("secretsmanager", `secret:${input.secretsPrefix}*`),
+    },
   ];
   if (input.ecs) {
     statements.push(
@@ -77,29 +125,65 @@ export function executionPolicy(input: WorkflowPolicyInput): PolicyDocument {
       },
       // DescribeTaskDefinition has no resource-level scope.
       { Sid: "DescribeTaskDefinitions", Effect: "Allow", Action: "ecs:DescribeTaskDefinition", Resource: "*" },
-      { Sid: "PassTaskRoles", Effect: "Allow", Action: "iam:PassRole", Resource: input.ecs.passRoleArns, Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } } },
-      { Sid: "ReadTaskLogs", Effect: "Allow", Action: ["logs:GetLogEvents", "logs:FilterLogEvents"], Resource: `${input.ecs.logGroupArn}:*` },
+      {
+        Sid: "PassTaskRoles",
+        Effect: "Allow",
+        Action: "iam:PassRole",
+        Resource: input.ecs.passRoleArns,
+        Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
+      },
+      {
+        Sid: "ReadTaskLogs",
+        Effect: "Allow",
+        Action: ["logs:GetLogEvents", "logs:FilterLogEvents"],
+        Resource: `${input.ecs.logGroupArn}:*`,
+      },
     );
   }
   return document(statements);
 }
 
 /** The ECS execution role: pull the domain's images, write its log group, read its secrets for `secrets`. */
-export function taskExecutionPolicy(input: { repositoryArns: string[]; logGroupArn: string; secretsArnPrefix: string; keyArn: string; region: string }): PolicyDocument {
+export function taskExecutionPolicy(input: {
+  repositoryArns: string[];
+  logGroupArn: string;
+  secretsArnPrefix: string;
+  keyArn: string;
+  region: string;
+}): PolicyDocument {
   return document([
     // GetAuthorizationToken has no resource-level scope.
     { Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
-    { Effect: "Allow", Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"], Resource: input.repositoryArns },
+    {
+      Effect: "Allow",
+      Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
+      Resource: input.repositoryArns,
+    },
     { Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${input.logGroupArn}:*` },
     { Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: `${input.secretsArnPrefix}*` },
-    { Effect: "Allow", Action: "kms:Decrypt", Resource: input.keyArn, Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${input.region}.amazonaws.com` } } },
+    {
+      Effect: "Allow",
+      Action: "kms:Decrypt",
+      Resource: input.keyArn,
+      Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${input.region}.amazonaws.com` } },
+    },
   ]);
 }
 
 /** Keep 50 tagged images, drop untagged ones after 7 days. */
 export const repositoryLifecyclePolicy = {
   rules: [
-    { rulePriority: 1, description: "Expire untagged images after 7 days", selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 7 }, action: { type: "expire" } },
-    { rulePriority: 2, description: "Keep the 50 most recent images", selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: 50 }, action: { type: "expire" } },
+    {
+      rulePriority: 1,
+      description: "Expire untagged images after 7 days",
+      selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 7 },
+      action: { type: "expire" },
+    },
+    {
+      rulePriority: 2,
+      description: "Keep the 50 most recent images",
+      selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: 50 },
+      action: { type: "expire" },
+    },
   ],
 };

@@ -77,19 +77,29 @@ export function validateSparkArgs(name: string, args: EphemeralSparkClusterArgs)
   const known = new Set(args.lake.domainNames());
   const seen = new Set<string>();
   for (const domain of args.domains) {
-    if (!known.has(domain.name)) problems.push(`domain "${domain.name}" is not in the lake (lake domains: ${[...known].join(", ") || "none"})`);
+    if (!known.has(domain.name))
+      problems.push(`domain "${domain.name}" is not in the lake (lake domains: ${[...known].join(", ") || "none"})`);
     if (seen.has(domain.name)) problems.push(`domain "${domain.name}" is listed twice`);
     seen.add(domain.name);
     const maxVcpus = domain.maxVcpus ?? platformDefaults.spark.maxCoreVcpus;
-    if (!Number.isInteger(maxVcpus) || maxVcpus < startingCoreVcpus) problems.push(`domain "${domain.name}": maxVcpus must be a whole number of at least ${startingCoreVcpus}, got ${maxVcpus}`);
+    if (!Number.isInteger(maxVcpus) || maxVcpus < startingCoreVcpus)
+      problems.push(
+        `domain "${domain.name}": maxVcpus must be a whole number of at least ${startingCoreVcpus}, got ${maxVcpus}`,
+      );
     if (domain.emrOnEks && !args.eks) problems.push(`domain "${domain.name}": emrOnEks needs the eks cluster`);
     const tag = domain.imageTag ?? platformDefaults.spark.imageTag;
-    if (!imageTagPattern.test(tag) || tag === "latest") problems.push(`domain "${domain.name}": imageTag "${tag}" is not a pinned ECR image tag`);
+    if (!imageTagPattern.test(tag) || tag === "latest")
+      problems.push(`domain "${domain.name}": imageTag "${tag}" is not a pinned ECR image tag`);
     const idle = domain.idleTimeoutMinutes ?? platformDefaults.spark.idleTimeoutMinutes;
     // EMR accepts idle timeouts from 60 seconds to 7 days.
-    if (!Number.isInteger(idle) || idle < 1 || idle > 7 * 24 * 60) problems.push(`domain "${domain.name}": idleTimeoutMinutes must be 1 to 10080, got ${idle}`);
+    if (!Number.isInteger(idle) || idle < 1 || idle > 7 * 24 * 60)
+      problems.push(`domain "${domain.name}": idleTimeoutMinutes must be 1 to 10080, got ${idle}`);
   }
   if (args.administratorArns.length === 0) problems.push("administratorArns must name at least one role");
-  if (args.releaseLabel !== undefined && !/^emr-\d+\.\d+\.\d+$/.test(args.releaseLabel)) problems.push(`releaseLabel "${args.releaseLabel}" is not an EMR release label such as emr-6.15.0`);
-  if (problems.length > 0) throw new Error(`EphemeralSparkCluster "${name}": invalid args:\n${problems.map((problem) => `- ${problem}`).join("\n")}`);
+  if (args.releaseLabel !== undefined && !/^emr-\d+\.\d+\.\d+$/.test(args.releaseLabel))
+    problems.push(`releaseLabel "${args.releaseLabel}" is not an EMR release label such as emr-6.15.0`);
+  if (problems.length > 0)
+    throw new Error(
+      `EphemeralSparkCluster "${name}": invalid args:\n${problems.map((problem) => `- ${problem}`).join("\n")}`,
+    );
 }

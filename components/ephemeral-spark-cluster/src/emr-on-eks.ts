@@ -21,21 +21,92 @@ export function base36RoleName(roleName: string): string {
  * for the service accounts EMR creates in this namespace for this role. A web-identity trust (no service
  * principal): `aws:SourceAccount` does not apply, the `sub` and `aud` keys scope it.
  */
-export function emrOnEksTrust(input: { oidcProviderArn: string; oidcIssuer: string; namespace: string; accountId: string; roleName: string }): PolicyDocument {
+export function emrOnEksTrust(input: {
+  oidcProviderArn: string;
+  oidcIssuer: string;
+  namespace: string;
+  accountId: string;
+  roleName: string;
+}): PolicyDocument {
   const subject = `system:serviceaccount:${input.namespace}:emr-containers-sa-*-*-${input.accountId}-${base36RoleName(input.roleName)}`;
-  return webIdentityTrustPolicy({ oidcProviderArn: input.oidcProviderArn, oidcIssuer: input.oidcIssuer, subject, subjectMatch: "like" });
+  return webIdentityTrustPolicy({
+    oidcProviderArn: input.oidcProviderArn,
+    oidcIssuer: input.oidcIssuer,
+    subject,
+    subjectMatch: "like",
+  });
 }
 
 /** The namespace-scoped permissions EMR on EKS documents for the `emr-containers` user. */
 export const emrContainersRules: k8s.types.input.rbac.v1.PolicyRule[] = [
   { apiGroups: [""], resources: ["namespaces"], verbs: ["get"] },
-  { apiGroups: [""], resources: ["serviceaccounts", "services", "configmaps", "events", "pods", "pods/log"], verbs: ["get", "list", "watch", "describe", "create", "edit", "delete", "deletecollection", "annotate", "patch", "label"] },
+  {
+    apiGroups: [""],
+    resources: ["serviceaccounts", "services", "configmaps", "events", "pods", "pods/log"],
+    verbs: [
+      "get",
+      "list",
+      "watch",
+      "describe",
+      "create",
+      "edit",
+      "delete",
+      "deletecollection",
+      "annotate",
+      "patch",
+      "label",
+    ],
+  },
   { apiGroups: [""], resources: ["secrets"], verbs: ["create", "patch", "delete", "watch"] },
-  { apiGroups: ["apps"], resources: ["statefulsets", "deployments"], verbs: ["get", "list", "watch", "describe", "create", "edit", "delete", "annotate", "patch", "label"] },
-  { apiGroups: ["batch"], resources: ["jobs"], verbs: ["get", "list", "watch", "describe", "create", "edit", "delete", "annotate", "patch", "label"] },
-  { apiGroups: ["extensions", "networking.k8s.io"], resources: ["ingresses"], verbs: ["get", "list", "watch", "describe", "create", "edit", "delete", "annotate", "patch", "label"] },
-  { apiGroups: ["rbac.authorization.k8s.io"], resources: ["roles", "rolebindings"], verbs: ["get", "list", "watch", "describe", "create", "edit", "delete", "deletecollection", "annotate", "patch", "label"] },
-  { apiGroups: [""], resources: ["persistentvolumeclaims"], verbs: ["get", "list", "watch", "describe", "create", "edit", "delete", "deletecollection", "annotate", "patch", "label"] },
+  {
+    apiGroups: ["apps"],
+    resources: ["statefulsets", "deployments"],
+    verbs: ["get", "list", "watch", "describe", "create", "edit", "delete", "annotate", "patch", "label"],
+  },
+  {
+    apiGroups: ["batch"],
+    resources: ["jobs"],
+    verbs: ["get", "list", "watch", "describe", "create", "edit", "delete", "annotate", "patch", "label"],
+  },
+  {
+    apiGroups: ["extensions", "networking.k8s.io"],
+    resources: ["ingresses"],
+    verbs: ["get", "list", "watch", "describe", "create", "edit", "delete", "annotate", "patch", "label"],
+  },
+  {
+    apiGroups: ["rbac.authorization.k8s.io"],
+    resources: ["roles", "rolebindings"],
+    verbs: [
+      "get",
+      "list",
+      "watch",
+      "describe",
+      "create",
+      "edit",
+      "delete",
+      "deletecollection",
+      "annotate",
+      "patch",
+      "label",
+    ],
+  },
+  {
+    apiGroups: [""],
+    resources: ["persistentvolumeclaims"],
+    verbs: [
+      "get",
+      "list",
+      "watch",
+      "describe",
+      "create",
+      "edit",
+      "delete",
+      "deletecollection",
+      "annotate",
+      "patch",
+      "label",
+    ],
+  },
 ];
 
 export interface EmrOnEksDomain {
@@ -63,19 +134,32 @@ export function createEmrOnEksDomain(
   },
 ): EmrOnEksDomain {
   const namespaceName = `spark-${input.domain}`;
-  const namespace = input.eks.namespace(`${prefix}-eks`, {
-    name: namespaceName,
-    podSecurity: "baseline",
-    podSecurityReason: "EMR on EKS creates driver and executor pods without the restricted profile's seccomp and capability settings",
-    allow: {
-      "spark-peers": { direction: "ingress", peers: [{ namespace: namespaceName }] },
-      "spark-peers-out": { direction: "egress", peers: [{ namespace: namespaceName }] },
-      // Interface endpoints in the VPC; the lake through S3's gateway endpoint, which is S3's public ranges.
-      "aws-apis": { direction: "egress", peers: [{ cidr: input.eks.vpcCidr }, { cidrs: input.eks.s3Cidrs }], ports: [{ port: 443 }] },
+  const namespace = input.eks.namespace(
+    `${prefix}-eks`,
+    {
+      name: namespaceName,
+      podSecurity: "baseline",
+      podSecurityReason:
+        "EMR on EKS creates driver and executor pods without the restricted profile's seccomp and capability settings",
+      allow: {
+        "spark-peers": { direction: "ingress", peers: [{ namespace: namespaceName }] },
+        "spark-peers-out": { direction: "egress", peers: [{ namespace: namespaceName }] },
+        // Interface endpoints in the VPC; the lake through S3's gateway endpoint, which is S3's public ranges.
+        "aws-apis": {
+          direction: "egress",
+          peers: [{ cidr: input.eks.vpcCidr }, { cidrs: input.eks.s3Cidrs }],
+          ports: [{ port: 443 }],
+        },
+      },
     },
-  }, { parent });
+    { parent },
+  );
   const k8sOpts = { parent, provider: input.eks.provider, dependsOn: [namespace.namespace] };
-  const role = new k8s.rbac.v1.Role(`${prefix}-eks-emr-role`, { metadata: { name: emrContainersUser, namespace: namespaceName }, rules: emrContainersRules }, k8sOpts);
+  const role = new k8s.rbac.v1.Role(
+    `${prefix}-eks-emr-role`,
+    { metadata: { name: emrContainersUser, namespace: namespaceName }, rules: emrContainersRules },
+    k8sOpts,
+  );
   const binding = new k8s.rbac.v1.RoleBinding(
     `${prefix}-eks-emr-binding`,
     {
@@ -87,7 +171,11 @@ export function createEmrOnEksDomain(
   );
   const virtualCluster = new aws.emrcontainers.VirtualCluster(
     `${prefix}-eks`,
-    { name: `${input.roleName}-eks`, containerProvider: { id: input.eks.cluster.name, type: "EKS", info: { eksInfo: { namespace: namespaceName } } }, tags: input.tags },
+    {
+      name: `${input.roleName}-eks`,
+      containerProvider: { id: input.eks.cluster.name, type: "EKS", info: { eksInfo: { namespace: namespaceName } } },
+      tags: input.tags,
+    },
     { parent, dependsOn: [role, binding, ...(input.accessEntry ? [input.accessEntry] : [])] },
   );
   const jobExecutionRole = new aws.iam.Role(
@@ -97,7 +185,17 @@ export function createEmrOnEksDomain(
       description: `EMR on EKS job execution role of ${input.domain}`,
       assumeRolePolicy: pulumi
         .all([input.eks.oidcProviderArn, input.eks.oidcIssuer, input.accountId])
-        .apply(([oidcProviderArn, oidcIssuer, accountId]) => JSON.stringify(emrOnEksTrust({ oidcProviderArn, oidcIssuer, namespace: namespaceName, accountId, roleName: input.roleName }))),
+        .apply(([oidcProviderArn, oidcIssuer, accountId]) =>
+          JSON.stringify(
+            emrOnEksTrust({
+              oidcProviderArn,
+              oidcIssuer,
+              namespace: namespaceName,
+              accountId,
+              roleName: input.roleName,
+            }),
+          ),
+        ),
       tags: input.tags,
     },
     { parent },
@@ -132,15 +230,27 @@ export function createEmrAccessEntry(
 
 /** EMR on EKS's service-linked role (AWSServiceRoleForAmazonEMRContainers); kept when the stack goes, other users of EMR on EKS in the account may need it. */
 export function createEmrContainersServiceLinkedRole(parent: pulumi.Resource, name: string): aws.iam.ServiceLinkedRole {
-  return new aws.iam.ServiceLinkedRole(`${name}-emr-containers-service-linked-role`, { awsServiceName: "emr-containers.amazonaws.com" }, { parent, retainOnDelete: true });
+  return new aws.iam.ServiceLinkedRole(
+    `${name}-emr-containers-service-linked-role`,
+    { awsServiceName: "emr-containers.amazonaws.com" },
+    { parent, retainOnDelete: true },
+  );
 }
 
 /** Lets an orchestrator run jobs on a domain's virtual cluster with exactly its job execution role. */
-export function emrOnEksLaunchStatements(virtualClusterArn: string, jobExecutionRoleArn: string): PolicyDocument["Statement"] {
+export function emrOnEksLaunchStatements(
+  virtualClusterArn: string,
+  jobExecutionRoleArn: string,
+): PolicyDocument["Statement"] {
   return [
     {
       Effect: "Allow",
-      Action: ["emr-containers:StartJobRun", "emr-containers:DescribeJobRun", "emr-containers:CancelJobRun", "emr-containers:DescribeVirtualCluster"],
+      Action: [
+        "emr-containers:StartJobRun",
+        "emr-containers:DescribeJobRun",
+        "emr-containers:CancelJobRun",
+        "emr-containers:DescribeVirtualCluster",
+      ],
       Resource: [virtualClusterArn, `${virtualClusterArn}/jobruns/*`],
       Condition: { ArnEqualsIfExists: { "emr-containers:ExecutionRoleArn": jobExecutionRoleArn } },
     },

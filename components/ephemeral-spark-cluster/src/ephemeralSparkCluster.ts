@@ -1,13 +1,43 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { jsonParameter, protectedKey, rolePolicyGrant, type Grantee, type PolicyGrant } from "@data-platform/aws-blocks";
+import {
+  jsonParameter,
+  protectedKey,
+  rolePolicyGrant,
+  type Grantee,
+  type PolicyGrant,
+} from "@data-platform/aws-blocks";
 import { physicalName, platformDefaults, tagKeys } from "@data-platform/conventions";
 import type { LakeGrantee, LakeRef } from "@data-platform/data-lake";
 import { startingCoreVcpus, validateSparkArgs, type EphemeralSparkClusterArgs, type SparkDomainArgs } from "./args";
-import { createEmrAccessEntry, createEmrContainersServiceLinkedRole, createEmrOnEksDomain, emrOnEksLaunchStatements, type EmrOnEksDomain } from "./emr-on-eks";
-import { diskKeyPolicy, diskKeyUsePolicy, domainTagKey, ec2Trust, ecrPullPolicy, launchPolicy, serverlessLaunchPolicy, servicePassRolePolicy, serviceTrust } from "./policies";
+import {
+  createEmrAccessEntry,
+  createEmrContainersServiceLinkedRole,
+  createEmrOnEksDomain,
+  emrOnEksLaunchStatements,
+  type EmrOnEksDomain,
+} from "./emr-on-eks";
+import {
+  diskKeyPolicy,
+  diskKeyUsePolicy,
+  domainTagKey,
+  ec2Trust,
+  ecrPullPolicy,
+  launchPolicy,
+  serverlessLaunchPolicy,
+  servicePassRolePolicy,
+  serviceTrust,
+} from "./policies";
 import { generateCertificates, s3ObjectArn, tlsReadPolicy, tlsZipKey, type GeneratedCertificates } from "./tls";
-import { capacityBounds, clusterConfigurations, defaultInstanceTypes, runJobFlowTemplate, securityConfiguration, type CapacityBounds, type FleetInstanceTypes } from "./template";
+import {
+  capacityBounds,
+  clusterConfigurations,
+  defaultInstanceTypes,
+  runJobFlowTemplate,
+  securityConfiguration,
+  type CapacityBounds,
+  type FleetInstanceTypes,
+} from "./template";
 
 /** What `grantLaunch` covers: one domain's clusters, serverless application and virtual cluster. */
 export interface SparkLaunchScope {
@@ -31,7 +61,11 @@ export interface SparkDomain {
   /** The image jobs run in unless they set their own: the repository with the domain's `imageTag`. */
   dockerImage: pulumi.Output<string>;
   longLivedCluster?: aws.emr.Cluster;
-  serverless?: { application: aws.emrserverless.Application; runtimeRole: aws.iam.Role; securityGroup: aws.ec2.SecurityGroup };
+  serverless?: {
+    application: aws.emrserverless.Application;
+    runtimeRole: aws.iam.Role;
+    securityGroup: aws.ec2.SecurityGroup;
+  };
   emrOnEks?: EmrOnEksDomain;
 }
 
@@ -45,7 +79,13 @@ export function serverlessSecurityGroupRules(): Pick<aws.ec2.SecurityGroupArgs, 
     ingress: [{ description: "Workers of this application", protocol: "-1", fromPort: 0, toPort: 0, self: true }],
     egress: [
       { description: "Workers of this application", protocol: "-1", fromPort: 0, toPort: 0, self: true },
-      { description: "AWS APIs and S3 (HTTPS)", protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] },
+      {
+        description: "AWS APIs and S3 (HTTPS)",
+        protocol: "tcp",
+        fromPort: 443,
+        toPort: 443,
+        cidrBlocks: ["0.0.0.0/0"],
+      },
     ],
   };
 }
@@ -63,13 +103,21 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
   readonly serviceRole: aws.iam.Role;
   readonly autoScalingRole: aws.iam.Role;
   readonly diskKey: aws.kms.Key;
-  readonly securityGroups: { primary: aws.ec2.SecurityGroup; core: aws.ec2.SecurityGroup; serviceAccess: aws.ec2.SecurityGroup };
+  readonly securityGroups: {
+    primary: aws.ec2.SecurityGroup;
+    core: aws.ec2.SecurityGroup;
+    serviceAccess: aws.ec2.SecurityGroup;
+  };
   readonly releaseLabel: string;
   /** The generated in-transit certificates (none when `tlsCertificatesS3Uri` names the operator's own zip). */
   readonly tlsCertificates?: GeneratedCertificates;
   private readonly componentName: string;
   private readonly domainResources = new Map<string, SparkDomain>();
-  private readonly account: { accountId: pulumi.Output<string>; partition: pulumi.Output<string>; region: pulumi.Output<string> };
+  private readonly account: {
+    accountId: pulumi.Output<string>;
+    partition: pulumi.Output<string>;
+    region: pulumi.Output<string>;
+  };
 
   constructor(name: string, args: EphemeralSparkClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     validateSparkArgs(name, args);
@@ -87,25 +135,52 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
 
     this.serviceRole = new aws.iam.Role(
       `${name}-service-role`,
-      { name: roleName("emr-service"), assumeRolePolicy: accountId.apply((account) => JSON.stringify(serviceTrust(["elasticmapreduce.amazonaws.com"], account))), tags },
+      {
+        name: roleName("emr-service"),
+        assumeRolePolicy: accountId.apply((account) =>
+          JSON.stringify(serviceTrust(["elasticmapreduce.amazonaws.com"], account)),
+        ),
+        tags,
+      },
       child,
     );
-    new aws.iam.RolePolicyAttachment(`${name}-service-role-v2`, { role: this.serviceRole.name, policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/service-role/AmazonEMRServicePolicy_v2` }, child);
+    new aws.iam.RolePolicyAttachment(
+      `${name}-service-role-v2`,
+      {
+        role: this.serviceRole.name,
+        policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/service-role/AmazonEMRServicePolicy_v2`,
+      },
+      child,
+    );
     // The v2 policy does not include PassRole: pass only the platform's Spark instance roles, to EC2.
-    new aws.iam.RolePolicy(`${name}-service-role-pass`, { role: this.serviceRole.name, policy: instanceRolePattern.apply((pattern) => JSON.stringify(servicePassRolePolicy([pattern]))) }, child);
+    new aws.iam.RolePolicy(
+      `${name}-service-role-pass`,
+      {
+        role: this.serviceRole.name,
+        policy: instanceRolePattern.apply((pattern) => JSON.stringify(servicePassRolePolicy([pattern]))),
+      },
+      child,
+    );
 
     this.autoScalingRole = new aws.iam.Role(
       `${name}-autoscaling-role`,
       {
         name: roleName("emr-autoscaling"),
-        assumeRolePolicy: accountId.apply((account) => JSON.stringify(serviceTrust(["elasticmapreduce.amazonaws.com", "application-autoscaling.amazonaws.com"], account))),
+        assumeRolePolicy: accountId.apply((account) =>
+          JSON.stringify(
+            serviceTrust(["elasticmapreduce.amazonaws.com", "application-autoscaling.amazonaws.com"], account),
+          ),
+        ),
         tags,
       },
       child,
     );
     new aws.iam.RolePolicyAttachment(
       `${name}-autoscaling-role-policy`,
-      { role: this.autoScalingRole.name, policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/service-role/AmazonElasticMapReduceforAutoScalingRole` },
+      {
+        role: this.autoScalingRole.name,
+        policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/service-role/AmazonElasticMapReduceforAutoScalingRole`,
+      },
       child,
     );
 
@@ -114,19 +189,31 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
       alias: physicalName("kmsAlias", args.prefix, args.stage, "emr-disks"),
       policy: pulumi
         .all([partition, accountId, pulumi.output(args.administratorArns), this.serviceRole.arn])
-        .apply(([partitionValue, account, admins, serviceRoleArn]) => diskKeyPolicy(partitionValue, account, admins, serviceRoleArn)),
+        .apply(([partitionValue, account, admins, serviceRoleArn]) =>
+          diskKeyPolicy(partitionValue, account, admins, serviceRoleArn),
+        ),
       tags,
       protect,
     });
 
     // Account-wide: no cluster may open a port to the internet, with no exceptions.
-    new aws.emr.BlockPublicAccessConfiguration(`${name}-block-public-access`, { blockPublicSecurityGroupRules: true }, child);
+    new aws.emr.BlockPublicAccessConfiguration(
+      `${name}-block-public-access`,
+      { blockPublicSecurityGroupRules: true },
+      child,
+    );
 
     // EMR-managed security groups: EMR writes their rules; they start empty.
     const securityGroup = (role: string, description: string) =>
       new aws.ec2.SecurityGroup(
         `${name}-${role}-sg`,
-        { name: physicalName("generic", args.prefix, args.stage, "emr", role), description, vpcId: args.vpcId, revokeRulesOnDelete: true, tags: { ...tags, Name: `${args.prefix}-${args.stage}-emr-${role}` } },
+        {
+          name: physicalName("generic", args.prefix, args.stage, "emr", role),
+          description,
+          vpcId: args.vpcId,
+          revokeRulesOnDelete: true,
+          tags: { ...tags, Name: `${args.prefix}-${args.stage}-emr-${role}` },
+        },
         child,
       );
     this.securityGroups = {
@@ -136,17 +223,37 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
     };
 
     const emrOnEks = args.eks && args.domains.some((domain) => domain.emrOnEks) ? args.eks : undefined;
-    const serviceLinkedRole = emrOnEks && (args.emrContainersServiceLinkedRole ?? "create") === "create" ? createEmrContainersServiceLinkedRole(this, name) : undefined;
-    const emrAccess = emrOnEks ? createEmrAccessEntry(this, name, emrOnEks, partition, accountId, serviceLinkedRole) : undefined;
+    const serviceLinkedRole =
+      emrOnEks && (args.emrContainersServiceLinkedRole ?? "create") === "create"
+        ? createEmrContainersServiceLinkedRole(this, name)
+        : undefined;
+    const emrAccess = emrOnEks
+      ? createEmrAccessEntry(this, name, emrOnEks, partition, accountId, serviceLinkedRole)
+      : undefined;
 
     // In-transit encryption: the operator's own certificates zip, or one generated here into the artifacts bucket.
     if (args.tlsCertificatesS3Uri === undefined) {
-      this.tlsCertificates = generateCertificates(this, name, { bucket: lake.artifactsBucket.name, region: this.account.region, subject: `${args.prefix}-${args.stage}` });
+      this.tlsCertificates = generateCertificates(this, name, {
+        bucket: lake.artifactsBucket.name,
+        region: this.account.region,
+        subject: `${args.prefix}-${args.stage}`,
+      });
     }
-    const tlsCertificates = args.tlsCertificatesS3Uri ?? pulumi.interpolate`s3://${lake.artifactsBucket.name}/${tlsZipKey}`;
+    const tlsCertificates =
+      args.tlsCertificatesS3Uri ?? pulumi.interpolate`s3://${lake.artifactsBucket.name}/${tlsZipKey}`;
     const instanceTypes: FleetInstanceTypes = args.instanceTypes ?? defaultInstanceTypes;
     for (const domain of [...args.domains].sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      this.domainResources.set(domain.name, this.createDomain(name, args, domain, { tags: args.tags ?? {}, tlsCertificates, instanceTypes, lake, roleName, ...(emrAccess ? { emrAccess } : {}) }));
+      this.domainResources.set(
+        domain.name,
+        this.createDomain(name, args, domain, {
+          tags: args.tags ?? {},
+          tlsCertificates,
+          instanceTypes,
+          lake,
+          roleName,
+          ...(emrAccess ? { emrAccess } : {}),
+        }),
+      );
     }
     this.registerOutputs({ templates: this.templateNames() });
   }
@@ -175,17 +282,39 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
 
     const instanceRole = new aws.iam.Role(
       `${prefix}-ec2`,
-      { name: shared.roleName(domain.name, "spark-ec2"), description: `EMR instances of ${domain.name}'s Spark clusters`, assumeRolePolicy: JSON.stringify(ec2Trust()), tags },
+      {
+        name: shared.roleName(domain.name, "spark-ec2"),
+        description: `EMR instances of ${domain.name}'s Spark clusters`,
+        assumeRolePolicy: JSON.stringify(ec2Trust()),
+        tags,
+      },
       child,
     );
-    const instanceProfile = new aws.iam.InstanceProfile(`${prefix}-ec2`, { name: shared.roleName(domain.name, "spark-ec2"), role: instanceRole.name, tags }, child);
+    const instanceProfile = new aws.iam.InstanceProfile(
+      `${prefix}-ec2`,
+      { name: shared.roleName(domain.name, "spark-ec2"), role: instanceRole.name, tags },
+      child,
+    );
     this.grantDomainData({ name: `${domain.name}-spark`, role: instanceRole, domain: domain.name }, domain, lake);
     new aws.iam.RolePolicy(
       `${prefix}-ec2-ecr`,
-      { role: instanceRole.name, policy: pulumi.all([region, accountId, partition]).apply(([regionValue, account, partitionValue]) => JSON.stringify(ecrPullPolicy(regionValue, account, `${args.prefix}-${args.stage}/${domain.name}/`, partitionValue))) },
+      {
+        role: instanceRole.name,
+        policy: pulumi
+          .all([region, accountId, partition])
+          .apply(([regionValue, account, partitionValue]) =>
+            JSON.stringify(
+              ecrPullPolicy(regionValue, account, `${args.prefix}-${args.stage}/${domain.name}/`, partitionValue),
+            ),
+          ),
+      },
       child,
     );
-    new aws.iam.RolePolicy(`${prefix}-ec2-disk-key`, { role: instanceRole.name, policy: this.diskKey.arn.apply((keyArn) => JSON.stringify(diskKeyUsePolicy(keyArn))) }, child);
+    new aws.iam.RolePolicy(
+      `${prefix}-ec2-disk-key`,
+      { role: instanceRole.name, policy: this.diskKey.arn.apply((keyArn) => JSON.stringify(diskKeyUsePolicy(keyArn))) },
+      child,
+    );
 
     const security = new aws.emr.SecurityConfiguration(
       prefix,
@@ -193,7 +322,9 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
         name: physicalName("generic", args.prefix, args.stage, domain.name, "spark"),
         configuration: pulumi
           .all([storage.key.arn, this.diskKey.arn, pulumi.output(shared.tlsCertificates)])
-          .apply(([s3KmsKeyArn, localDiskKmsKeyArn, tlsCertificatesS3Uri]) => JSON.stringify(securityConfiguration({ s3KmsKeyArn, localDiskKmsKeyArn, tlsCertificatesS3Uri }))),
+          .apply(([s3KmsKeyArn, localDiskKmsKeyArn, tlsCertificatesS3Uri]) =>
+            JSON.stringify(securityConfiguration({ s3KmsKeyArn, localDiskKmsKeyArn, tlsCertificatesS3Uri })),
+          ),
       },
       // No cluster can use the configuration before its certificates are in S3.
       { parent: this, ...(this.tlsCertificates ? { dependsOn: [this.tlsCertificates.object] } : {}) },
@@ -205,8 +336,21 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
       {
         role: instanceRole.name,
         policy: pulumi
-          .all([pulumi.output(shared.tlsCertificates), partition, region, this.tlsCertificates ? lake.platformKey.arn : pulumi.output("")])
-          .apply(([uri, partitionValue, regionValue, keyArn]) => JSON.stringify(tlsReadPolicy({ objectArn: s3ObjectArn(uri, partitionValue), region: regionValue, ...(keyArn ? { keyArn } : {}) }))),
+          .all([
+            pulumi.output(shared.tlsCertificates),
+            partition,
+            region,
+            this.tlsCertificates ? lake.platformKey.arn : pulumi.output(""),
+          ])
+          .apply(([uri, partitionValue, regionValue, keyArn]) =>
+            JSON.stringify(
+              tlsReadPolicy({
+                objectArn: s3ObjectArn(uri, partitionValue),
+                region: regionValue,
+                ...(keyArn ? { keyArn } : {}),
+              }),
+            ),
+          ),
       },
       child,
     );
@@ -238,38 +382,80 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
             image: dockerImage,
           })
           .apply((resolved) =>
-              runJobFlowTemplate({
-                clusterName,
-                releaseLabel: this.releaseLabel,
-                logUri: resolved.log,
-                subnetIds: resolved.subnetIds,
-                primarySecurityGroupId: resolved.primary,
-                coreSecurityGroupId: resolved.core,
-                serviceAccessSecurityGroupId: resolved.serviceAccess,
-                serviceRole: resolved.serviceRole,
-                autoScalingRole: resolved.autoScalingRole,
-                instanceProfile: resolved.profile,
-                securityConfiguration: resolved.securityName,
-                idleTimeoutMinutes,
-                capacity,
-                instanceTypes: shared.instanceTypes,
-                ecrRegistry: resolved.registry,
-                dockerImage: resolved.image,
-                tags: { ...tags, [tagKeys.stage]: args.stage },
-              }),
+            runJobFlowTemplate({
+              clusterName,
+              releaseLabel: this.releaseLabel,
+              logUri: resolved.log,
+              subnetIds: resolved.subnetIds,
+              primarySecurityGroupId: resolved.primary,
+              coreSecurityGroupId: resolved.core,
+              serviceAccessSecurityGroupId: resolved.serviceAccess,
+              serviceRole: resolved.serviceRole,
+              autoScalingRole: resolved.autoScalingRole,
+              instanceProfile: resolved.profile,
+              securityConfiguration: resolved.securityName,
+              idleTimeoutMinutes,
+              capacity,
+              instanceTypes: shared.instanceTypes,
+              ecrRegistry: resolved.registry,
+              dockerImage: resolved.image,
+              tags: { ...tags, [tagKeys.stage]: args.stage },
+            }),
           ),
         tags,
       },
       child,
     );
 
-    const result: SparkDomain = { name: domain.name, instanceRole, instanceProfile, securityConfiguration: security, template, capacity, imageRepository, dockerImage };
-    if (domain.longLivedCluster) result.longLivedCluster = this.longLivedCluster(prefix, args, { clusterName, security, instanceProfile, logUri, ecrRegistry, dockerImage, idleTimeoutMinutes, capacity, instanceTypes: shared.instanceTypes, tags });
-    if (domain.serverless) result.serverless = this.serverlessApplication(prefix, args, domain, capacity, idleTimeoutMinutes, tags, lake, shared.roleName);
+    const result: SparkDomain = {
+      name: domain.name,
+      instanceRole,
+      instanceProfile,
+      securityConfiguration: security,
+      template,
+      capacity,
+      imageRepository,
+      dockerImage,
+    };
+    if (domain.longLivedCluster)
+      result.longLivedCluster = this.longLivedCluster(prefix, args, {
+        clusterName,
+        security,
+        instanceProfile,
+        logUri,
+        ecrRegistry,
+        dockerImage,
+        idleTimeoutMinutes,
+        capacity,
+        instanceTypes: shared.instanceTypes,
+        tags,
+      });
+    if (domain.serverless)
+      result.serverless = this.serverlessApplication(
+        prefix,
+        args,
+        domain,
+        capacity,
+        idleTimeoutMinutes,
+        tags,
+        lake,
+        shared.roleName,
+      );
     if (domain.emrOnEks && args.eks) {
-      result.emrOnEks = createEmrOnEksDomain(this, prefix, { eks: args.eks, domain: domain.name, roleName: shared.roleName(domain.name, "spark-eks"), accountId, tags, ...(shared.emrAccess ? { accessEntry: shared.emrAccess } : {}) });
+      result.emrOnEks = createEmrOnEksDomain(this, prefix, {
+        eks: args.eks,
+        domain: domain.name,
+        roleName: shared.roleName(domain.name, "spark-eks"),
+        accountId,
+        tags,
+        ...(shared.emrAccess ? { accessEntry: shared.emrAccess } : {}),
+      });
       // The same data as the EC2 path, nothing more.
-      this.grantDomainData({ name: `${domain.name}-eks`, role: result.emrOnEks.jobExecutionRole, domain: domain.name }, domain, lake);
+      this.grantDomainData(
+        { name: `${domain.name}-eks`, role: result.emrOnEks.jobExecutionRole, domain: domain.name },
+        domain,
+        lake,
+      );
     }
     return result;
   }
@@ -298,7 +484,9 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
     },
   ): aws.emr.Cluster {
     const spot = {
-      spotSpecifications: [{ allocationStrategy: "capacity-optimized", timeoutAction: "SWITCH_TO_ON_DEMAND", timeoutDurationMinutes: 10 }],
+      spotSpecifications: [
+        { allocationStrategy: "capacity-optimized", timeoutAction: "SWITCH_TO_ON_DEMAND", timeoutDurationMinutes: 10 },
+      ],
       onDemandSpecifications: [{ allocationStrategy: "lowest-price" }],
     };
     const cluster = new aws.emr.Cluster(
@@ -320,14 +508,23 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
           emrManagedSlaveSecurityGroup: this.securityGroups.core.id,
           serviceAccessSecurityGroup: this.securityGroups.serviceAccess.id,
         },
-        masterInstanceFleet: { name: "primary", targetOnDemandCapacity: 1, instanceTypeConfigs: settings.instanceTypes.primary.map((instanceType) => ({ instanceType })) },
+        masterInstanceFleet: {
+          name: "primary",
+          targetOnDemandCapacity: 1,
+          instanceTypeConfigs: settings.instanceTypes.primary.map((instanceType) => ({ instanceType })),
+        },
         coreInstanceFleet: {
           name: "core",
           targetSpotCapacity: settings.capacity.minimum,
-          instanceTypeConfigs: settings.instanceTypes.core.map((type) => ({ instanceType: type.instanceType, weightedCapacity: type.vcpus })),
+          instanceTypeConfigs: settings.instanceTypes.core.map((type) => ({
+            instanceType: type.instanceType,
+            weightedCapacity: type.vcpus,
+          })),
           launchSpecifications: spot,
         },
-        configurationsJson: pulumi.all([settings.ecrRegistry, settings.dockerImage]).apply(([registry, image]) => JSON.stringify(clusterConfigurations(registry, image))),
+        configurationsJson: pulumi
+          .all([settings.ecrRegistry, settings.dockerImage])
+          .apply(([registry, image]) => JSON.stringify(clusterConfigurations(registry, image))),
         tags: settings.tags,
       },
       { parent: this },
@@ -393,7 +590,9 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
       {
         name: roleName(domain.name, "spark-serverless"),
         description: `EMR Serverless job runtime role of ${domain.name}`,
-        assumeRolePolicy: this.account.accountId.apply((account) => JSON.stringify(serviceTrust(["emr-serverless.amazonaws.com"], account))),
+        assumeRolePolicy: this.account.accountId.apply((account) =>
+          JSON.stringify(serviceTrust(["emr-serverless.amazonaws.com"], account)),
+        ),
         tags,
       },
       { parent: this },
@@ -415,7 +614,10 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
   /** The domain's Spark resources; throws for a domain this component does not serve (a caller's mistake). */
   domain(name: string): SparkDomain {
     const found = this.tryDomain(name);
-    if (!found) throw new Error(`EphemeralSparkCluster "${this.componentName}" has no domain "${name}"; domains: ${[...this.domainResources.keys()].join(", ") || "none"}`);
+    if (!found)
+      throw new Error(
+        `EphemeralSparkCluster "${this.componentName}" has no domain "${name}"; domains: ${[...this.domainResources.keys()].join(", ") || "none"}`,
+      );
     return found;
   }
 
@@ -461,11 +663,24 @@ export class EphemeralSparkCluster extends pulumi.ComponentResource {
           accountId: resolved.accountId,
           domain: domainName,
           templateParameterArn: resolved.templateArn,
-          passableRoleArns: { emr: [resolved.serviceRoleArn, resolved.autoScalingRoleArn], ec2: [resolved.instanceRoleArn] },
+          passableRoleArns: {
+            emr: [resolved.serviceRoleArn, resolved.autoScalingRoleArn],
+            ec2: [resolved.instanceRoleArn],
+          },
         }).Statement,
-        ...(resolved.applicationArn ? serverlessLaunchPolicy(resolved.applicationArn, resolved.runtimeRoleArn).Statement : []),
-        ...(resolved.virtualClusterArn ? emrOnEksLaunchStatements(resolved.virtualClusterArn, resolved.jobExecutionRoleArn) : []),
+        ...(resolved.applicationArn
+          ? serverlessLaunchPolicy(resolved.applicationArn, resolved.runtimeRoleArn).Statement
+          : []),
+        ...(resolved.virtualClusterArn
+          ? emrOnEksLaunchStatements(resolved.virtualClusterArn, resolved.jobExecutionRoleArn)
+          : []),
       ]);
-    return rolePolicyGrant(this, `${this.componentName}-${grantee.name}-launch-${domainName}`, grantee, scope, statements);
+    return rolePolicyGrant(
+      this,
+      `${this.componentName}-${grantee.name}-launch-${domainName}`,
+      grantee,
+      scope,
+      statements,
+    );
   }
 }

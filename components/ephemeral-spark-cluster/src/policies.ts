@@ -1,4 +1,10 @@
-import { keyPolicyDocument, policyDocument as document, serviceTrustPolicy, type KeyPolicyDocument, type PolicyDocument } from "@data-platform/aws-blocks";
+import {
+  keyPolicyDocument,
+  policyDocument as document,
+  serviceTrustPolicy,
+  type KeyPolicyDocument,
+  type PolicyDocument,
+} from "@data-platform/aws-blocks";
 import { tagKeys } from "@data-platform/conventions";
 
 /** Trust of a role assumed by an AWS service from this account. */
@@ -12,7 +18,12 @@ export function ec2Trust(): PolicyDocument {
 }
 
 /** Pull the domain's images: repositories under `<prefix>-<stage>/<domain>/`. */
-export function ecrPullPolicy(region: string, accountId: string, repositoryPrefix: string, partition = "aws"): PolicyDocument {
+export function ecrPullPolicy(
+  region: string,
+  accountId: string,
+  repositoryPrefix: string,
+  partition = "aws",
+): PolicyDocument {
   return document([
     // GetAuthorizationToken has no resource-level scope.
     { Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
@@ -29,7 +40,13 @@ export function ecrPullPolicy(region: string, accountId: string, repositoryPrefi
  * (EBS attaches the volumes through a grant). https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-encryption-enable.html
  * (key users: https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-default-allow-users)
  */
-export const diskKeyUserActions = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"];
+export const diskKeyUserActions = [
+  "kms:Encrypt",
+  "kms:Decrypt",
+  "kms:ReEncrypt*",
+  "kms:GenerateDataKey*",
+  "kms:DescribeKey",
+];
 export const diskKeyGrantActions = ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"];
 const forAwsResources = { Bool: { "kms:GrantIsForAWSResource": true } };
 
@@ -43,7 +60,14 @@ export function diskKeyUsePolicy(keyArn: string): PolicyDocument {
 
 /** The EMR service role may pass only the instance roles of the platform's Spark clusters to EC2. */
 export function servicePassRolePolicy(instanceRoleArns: string[]): PolicyDocument {
-  return document([{ Effect: "Allow", Action: "iam:PassRole", Resource: instanceRoleArns, Condition: { StringEquals: { "iam:PassedToService": "ec2.amazonaws.com" } } }]);
+  return document([
+    {
+      Effect: "Allow",
+      Action: "iam:PassRole",
+      Resource: instanceRoleArns,
+      Condition: { StringEquals: { "iam:PassedToService": "ec2.amazonaws.com" } },
+    },
+  ]);
 }
 
 /**
@@ -51,7 +75,12 @@ export function servicePassRolePolicy(instanceRoleArns: string[]): PolicyDocumen
  * (the instance roles); the EMR service role - which launches the instances with encrypted EBS volumes, and
  * whose managed policy has no KMS permission - is a key user by name, as EMR documents for EBS encryption.
  */
-export function diskKeyPolicy(partition: string, accountId: string, administratorArns: string[], emrServiceRoleArn?: string): KeyPolicyDocument {
+export function diskKeyPolicy(
+  partition: string,
+  accountId: string,
+  administratorArns: string[],
+  emrServiceRoleArn?: string,
+): KeyPolicyDocument {
   return keyPolicyDocument({ partition, accountId, administratorArns }, [
     {
       Sid: "KeyUseByAccountRolesWithIamPermission",
@@ -63,8 +92,21 @@ export function diskKeyPolicy(partition: string, accountId: string, administrato
     },
     ...(emrServiceRoleArn
       ? [
-          { Sid: "KeyUseByEmrServiceRole", Effect: "Allow" as const, Principal: { AWS: emrServiceRoleArn }, Action: diskKeyUserActions, Resource: "*" },
-          { Sid: "GrantsForAwsResourcesByEmrServiceRole", Effect: "Allow" as const, Principal: { AWS: emrServiceRoleArn }, Action: diskKeyGrantActions, Resource: "*", Condition: forAwsResources },
+          {
+            Sid: "KeyUseByEmrServiceRole",
+            Effect: "Allow" as const,
+            Principal: { AWS: emrServiceRoleArn },
+            Action: diskKeyUserActions,
+            Resource: "*",
+          },
+          {
+            Sid: "GrantsForAwsResourcesByEmrServiceRole",
+            Effect: "Allow" as const,
+            Principal: { AWS: emrServiceRoleArn },
+            Action: diskKeyGrantActions,
+            Resource: "*",
+            Condition: forAwsResources,
+          },
         ]
       : []),
   ]);
@@ -124,8 +166,20 @@ export function launchPolicy(input: LaunchGrantInput): PolicyDocument {
       Resource: clusters,
       Condition: { StringEquals: { [`aws:ResourceTag/${domainTagKey}`]: input.domain } },
     },
-    { Sid: "PassEmrRoles", Effect: "Allow", Action: "iam:PassRole", Resource: input.passableRoleArns.emr, Condition: { StringEquals: { "iam:PassedToService": "elasticmapreduce.amazonaws.com" } } },
-    { Sid: "PassInstanceRole", Effect: "Allow", Action: "iam:PassRole", Resource: input.passableRoleArns.ec2, Condition: { StringEquals: { "iam:PassedToService": "ec2.amazonaws.com" } } },
+    {
+      Sid: "PassEmrRoles",
+      Effect: "Allow",
+      Action: "iam:PassRole",
+      Resource: input.passableRoleArns.emr,
+      Condition: { StringEquals: { "iam:PassedToService": "elasticmapreduce.amazonaws.com" } },
+    },
+    {
+      Sid: "PassInstanceRole",
+      Effect: "Allow",
+      Action: "iam:PassRole",
+      Resource: input.passableRoleArns.ec2,
+      Condition: { StringEquals: { "iam:PassedToService": "ec2.amazonaws.com" } },
+    },
     { Sid: "ReadTemplate", Effect: "Allow", Action: "ssm:GetParameter", Resource: input.templateParameterArn },
   ]);
 }
@@ -133,7 +187,22 @@ export function launchPolicy(input: LaunchGrantInput): PolicyDocument {
 /** Lets an orchestrator run jobs on the domain's EMR Serverless application, passing only the domain's runtime role. */
 export function serverlessLaunchPolicy(applicationArn: string, runtimeRoleArn: string): PolicyDocument {
   return document([
-    { Effect: "Allow", Action: ["emr-serverless:StartJobRun", "emr-serverless:GetJobRun", "emr-serverless:CancelJobRun", "emr-serverless:GetApplication", "emr-serverless:StartApplication"], Resource: [applicationArn, `${applicationArn}/jobruns/*`] },
-    { Effect: "Allow", Action: "iam:PassRole", Resource: runtimeRoleArn, Condition: { StringEquals: { "iam:PassedToService": "emr-serverless.amazonaws.com" } } },
+    {
+      Effect: "Allow",
+      Action: [
+        "emr-serverless:StartJobRun",
+        "emr-serverless:GetJobRun",
+        "emr-serverless:CancelJobRun",
+        "emr-serverless:GetApplication",
+        "emr-serverless:StartApplication",
+      ],
+      Resource: [applicationArn, `${applicationArn}/jobruns/*`],
+    },
+    {
+      Effect: "Allow",
+      Action: "iam:PassRole",
+      Resource: runtimeRoleArn,
+      Condition: { StringEquals: { "iam:PassedToService": "emr-serverless.amazonaws.com" } },
+    },
   ]);
 }

@@ -17,14 +17,26 @@ function fakeLake(): LakeRef & { asked: { level: string; grantee: string; domain
   const domains: Record<string, LakeDomainRef> = Object.fromEntries(
     ["logistics", "orders"].map((name) => [
       name,
-      { name, key: { arn: pulumi.output(`arn:aws:kms:eu-west-1:${account}:key/${name}`) }, buckets: { raw: bucket(`dp-dev-${name}-raw`) }, databases: { raw: { name: pulumi.output(`${name}_raw`) } }, zones: ["raw"], products: {} },
+      {
+        name,
+        key: { arn: pulumi.output(`arn:aws:kms:eu-west-1:${account}:key/${name}`) },
+        buckets: { raw: bucket(`dp-dev-${name}-raw`) },
+        databases: { raw: { name: pulumi.output(`${name}_raw`) } },
+        zones: ["raw"],
+        products: {},
+      },
     ]),
   );
-  const grant = (level: string) => (grantee: LakeGrantee, scope: LakeScope): LakeGrant => {
-    asked.push({ level, grantee: grantee.name, ...(grantee.domain ? { domain: grantee.domain } : {}), scope });
-    const policy = new aws.iam.RolePolicy(`fake-${grantee.name}-${level}-${asked.length}`, { role: grantee.role.name, policy: "{}" });
-    return { grantee, scope, statements: pulumi.output([]), resources: [policy], policy, permissions: [] };
-  };
+  const grant =
+    (level: string) =>
+    (grantee: LakeGrantee, scope: LakeScope): LakeGrant => {
+      asked.push({ level, grantee: grantee.name, ...(grantee.domain ? { domain: grantee.domain } : {}), scope });
+      const policy = new aws.iam.RolePolicy(`fake-${grantee.name}-${level}-${asked.length}`, {
+        role: grantee.role.name,
+        policy: "{}",
+      });
+      return { grantee, scope, statements: pulumi.output([]), resources: [policy], policy, permissions: [] };
+    };
   return {
     asked,
     account: { accountId: pulumi.output(account), partition: pulumi.output("aws"), region: pulumi.output("eu-west-1") },
@@ -76,12 +88,16 @@ describe("EphemeralSparkCluster against reference fakes", () => {
       vpcId: "vpc-0123",
       privateSubnetIds: ["subnet-a", "subnet-b"],
       administratorArns: [deployer],
-      domains: [{ name: "orders", emrOnEks: true }, { name: "logistics", readCentralRaw: false }],
+      domains: [
+        { name: "orders", emrOnEks: true },
+        { name: "logistics", readCentralRaw: false },
+      ],
     });
     await harness.settle();
 
     // Each job role (EC2 instances, EMR on EKS) writes its own domain and reads its code; only `orders` reads central raw.
-    const forGrantee = (grantee: string) => lake.asked.filter((grant) => grant.grantee === grantee).map(({ level, scope }) => ({ level, scope }));
+    const forGrantee = (grantee: string) =>
+      lake.asked.filter((grant) => grant.grantee === grantee).map(({ level, scope }) => ({ level, scope }));
     const dataAccess = (domain: string, centralRaw: boolean) => [
       { level: "write", scope: { domain } },
       ...(centralRaw ? [{ level: "read", scope: { zone: "raw" } }] : []),
@@ -95,11 +111,19 @@ describe("EphemeralSparkCluster against reference fakes", () => {
     expect(lake.asked.some((grant) => grant.grantee === "logistics-eks")).toBe(false);
 
     // The virtual cluster and EMR's access entry name the cluster the ref gives; the namespace comes from its helper.
-    expect(harness.one("aws:emrcontainers/virtualCluster:VirtualCluster", "spark-orders-eks").inputs["containerProvider"]).toEqual({ id: "fake-eks", type: "EKS", info: { eksInfo: { namespace: "spark-orders" } } });
-    expect(harness.one("aws:eks/accessEntry:AccessEntry", "spark-emr-containers-access").inputs["clusterName"]).toBe("fake-eks");
+    expect(
+      harness.one("aws:emrcontainers/virtualCluster:VirtualCluster", "spark-orders-eks").inputs["containerProvider"],
+    ).toEqual({ id: "fake-eks", type: "EKS", info: { eksInfo: { namespace: "spark-orders" } } });
+    expect(harness.one("aws:eks/accessEntry:AccessEntry", "spark-emr-containers-access").inputs["clusterName"]).toBe(
+      "fake-eks",
+    );
     expect(harness.one("kubernetes:core/v1:Namespace", "spark-orders-eks").provider).toContain("fake-eks");
-    const trust = JSON.parse(harness.one("aws:iam/role:Role", "spark-orders-eks-job").inputs["assumeRolePolicy"] as string).Statement[0];
-    expect(trust.Principal).toEqual({ Federated: `arn:aws:iam::${account}:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/FAKE` });
+    const trust = JSON.parse(
+      harness.one("aws:iam/role:Role", "spark-orders-eks-job").inputs["assumeRolePolicy"] as string,
+    ).Statement[0];
+    expect(trust.Principal).toEqual({
+      Federated: `arn:aws:iam::${account}:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/FAKE`,
+    });
     expect(Object.keys(trust.Condition.StringEquals)).toEqual(["oidc.eks.eu-west-1.amazonaws.com/id/FAKE:aud"]);
 
     // The launch grant reads the domain's own resources, with no lake behind them.

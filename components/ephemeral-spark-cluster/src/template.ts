@@ -69,7 +69,9 @@ export interface TemplateInput {
   tags: Record<string, string>;
 }
 
-const glueMetastore = { "hive.metastore.client.factory.class": "com.amazonaws.glue.catalog.metastore.AWSGlueDataCatalogHiveClientFactory" };
+const glueMetastore = {
+  "hive.metastore.client.factory.class": "com.amazonaws.glue.catalog.metastore.AWSGlueDataCatalogHiveClientFactory",
+};
 
 /**
  * The spark-submit settings that run a job's driver (the YARN application master) and executors in a Docker
@@ -87,7 +89,8 @@ export function dockerRuntimeProperties(image: string): Record<string, string> {
 
 /** Spark, Hive and Delta on the Glue catalog, and YARN's Docker runtime trusting only our ECR registry, with the domain's image by default. */
 export function clusterConfigurations(ecrRegistry: string, dockerImage: string): Configuration[] {
-  if (!dockerImage.startsWith(`${ecrRegistry}/`)) throw new Error(`the Docker image ${dockerImage} is not in the trusted registry ${ecrRegistry}`);
+  if (!dockerImage.startsWith(`${ecrRegistry}/`))
+    throw new Error(`the Docker image ${dockerImage} is not in the trusted registry ${ecrRegistry}`);
   return [
     { Classification: "spark-hive-site", Properties: glueMetastore },
     { Classification: "hive-site", Properties: glueMetastore },
@@ -104,7 +107,12 @@ export function clusterConfigurations(ecrRegistry: string, dockerImage: string):
       Classification: "container-executor",
       Properties: {},
       // Only images from the platform's registry run; none of them privileged.
-      Configurations: [{ Classification: "docker", Properties: { "docker.trusted.registries": ecrRegistry, "docker.privileged-containers.registries": "" } }],
+      Configurations: [
+        {
+          Classification: "docker",
+          Properties: { "docker.trusted.registries": ecrRegistry, "docker.privileged-containers.registries": "" },
+        },
+      ],
     },
   ];
 }
@@ -114,7 +122,11 @@ function weighted(types: WeightedInstanceType[]): InstanceTypeConfig[] {
 }
 
 const spotWithFallback = {
-  SpotSpecification: { TimeoutDurationMinutes: 10, TimeoutAction: "SWITCH_TO_ON_DEMAND" as const, AllocationStrategy: "capacity-optimized" as const },
+  SpotSpecification: {
+    TimeoutDurationMinutes: 10,
+    TimeoutAction: "SWITCH_TO_ON_DEMAND" as const,
+    AllocationStrategy: "capacity-optimized" as const,
+  },
   OnDemandSpecification: { AllocationStrategy: "lowest-price" as const },
 };
 
@@ -145,8 +157,20 @@ export function runJobFlowTemplate(input: TemplateInput): RunJobFlowCommandInput
           InstanceTypeConfigs: input.instanceTypes.primary.map((instanceType) => ({ InstanceType: instanceType })),
           LaunchSpecifications: { OnDemandSpecification: { AllocationStrategy: "lowest-price" } },
         },
-        { Name: "core", InstanceFleetType: "CORE", TargetSpotCapacity: input.capacity.minimum, InstanceTypeConfigs: weighted(input.instanceTypes.core), LaunchSpecifications: spotWithFallback },
-        { Name: "task", InstanceFleetType: "TASK", TargetSpotCapacity: 0, InstanceTypeConfigs: weighted(input.instanceTypes.task), LaunchSpecifications: spotWithFallback },
+        {
+          Name: "core",
+          InstanceFleetType: "CORE",
+          TargetSpotCapacity: input.capacity.minimum,
+          InstanceTypeConfigs: weighted(input.instanceTypes.core),
+          LaunchSpecifications: spotWithFallback,
+        },
+        {
+          Name: "task",
+          InstanceFleetType: "TASK",
+          TargetSpotCapacity: 0,
+          InstanceTypeConfigs: weighted(input.instanceTypes.task),
+          LaunchSpecifications: spotWithFallback,
+        },
       ],
     },
     ManagedScalingPolicy: {
@@ -187,10 +211,16 @@ export function securityConfiguration(input: SecurityConfigurationInput): Record
     EncryptionConfiguration: {
       EnableAtRestEncryption: true,
       EnableInTransitEncryption: true,
-      InTransitEncryptionConfiguration: { TLSCertificateConfiguration: { CertificateProviderType: "PEM", S3Object: input.tlsCertificatesS3Uri } },
+      InTransitEncryptionConfiguration: {
+        TLSCertificateConfiguration: { CertificateProviderType: "PEM", S3Object: input.tlsCertificatesS3Uri },
+      },
       AtRestEncryptionConfiguration: {
         S3EncryptionConfiguration: { EncryptionMode: "SSE-KMS", AwsKmsKey: input.s3KmsKeyArn },
-        LocalDiskEncryptionConfiguration: { EncryptionKeyProviderType: "AwsKms", AwsKmsKey: input.localDiskKmsKeyArn, EnableEbsEncryption: true },
+        LocalDiskEncryptionConfiguration: {
+          EncryptionKeyProviderType: "AwsKms",
+          AwsKmsKey: input.localDiskKmsKeyArn,
+          EnableEbsEncryption: true,
+        },
       },
     },
   };

@@ -93,7 +93,11 @@ export function deterministicZip(files: Record<string, string>): Buffer {
 }
 
 /** The files EMR expects in the zip, from the node key and certificate and the CA that signed it. */
-export function certificateFiles(input: { nodePrivateKeyPem: string; nodeCertificatePem: string; caCertificatePem: string }): Record<string, string> {
+export function certificateFiles(input: {
+  nodePrivateKeyPem: string;
+  nodeCertificatePem: string;
+  caCertificatePem: string;
+}): Record<string, string> {
   return {
     "privateKey.pem": input.nodePrivateKeyPem,
     "certificateChain.pem": `${input.nodeCertificatePem.trimEnd()}\n${input.caCertificatePem.trimEnd()}\n`,
@@ -106,7 +110,14 @@ export function tlsReadPolicy(input: { objectArn: string; keyArn?: string; regio
   return policyDocument([
     { Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: input.objectArn },
     ...(input.keyArn
-      ? [{ Effect: "Allow" as const, Action: ["kms:Decrypt", "kms:DescribeKey"], Resource: input.keyArn, Condition: { StringEquals: { "kms:ViaService": `s3.${input.region}.amazonaws.com` } } }]
+      ? [
+          {
+            Effect: "Allow" as const,
+            Action: ["kms:Decrypt", "kms:DescribeKey"],
+            Resource: input.keyArn,
+            Condition: { StringEquals: { "kms:ViaService": `s3.${input.region}.amazonaws.com` } },
+          },
+        ]
       : []),
   ]);
 }
@@ -132,7 +143,11 @@ export interface GeneratedCertificates {
  * the TLS provider, zipped as EMR expects and uploaded to the artifacts bucket. The node certificate is valid a
  * year and is re-issued by the first `pulumi up` in its last 30 days; the CA lasts five years.
  */
-export function generateCertificates(parent: pulumi.Resource, name: string, input: { bucket: pulumi.Input<string>; region: pulumi.Output<string>; subject: string }): GeneratedCertificates {
+export function generateCertificates(
+  parent: pulumi.Resource,
+  name: string,
+  input: { bucket: pulumi.Input<string>; region: pulumi.Output<string>; subject: string },
+): GeneratedCertificates {
   const child = { parent };
   const caKey = new tls.PrivateKey(`${name}-tls-ca-key`, { algorithm: "RSA", rsaBits: 2048 }, child);
   const caCertificate = new tls.SelfSignedCert(
@@ -149,7 +164,15 @@ export function generateCertificates(parent: pulumi.Resource, name: string, inpu
   );
   const nodeKey = new tls.PrivateKey(`${name}-tls-node-key`, { algorithm: "RSA", rsaBits: 2048 }, child);
   const dnsName = input.region.apply(nodeDnsName);
-  const request = new tls.CertRequest(`${name}-tls-node-request`, { privateKeyPem: nodeKey.privateKeyPem, subject: { commonName: dnsName, organization: input.subject }, dnsNames: [dnsName] }, child);
+  const request = new tls.CertRequest(
+    `${name}-tls-node-request`,
+    {
+      privateKeyPem: nodeKey.privateKeyPem,
+      subject: { commonName: dnsName, organization: input.subject },
+      dnsNames: [dnsName],
+    },
+    child,
+  );
   const nodeCertificate = new tls.LocallySignedCert(
     `${name}-tls-node`,
     {
@@ -165,7 +188,11 @@ export function generateCertificates(parent: pulumi.Resource, name: string, inpu
   const zip = pulumi.secret(
     pulumi
       .all([nodeKey.privateKeyPemPkcs8, nodeCertificate.certPem, caCertificate.certPem])
-      .apply(([nodePrivateKeyPem, nodeCertificatePem, caCertificatePem]) => deterministicZip(certificateFiles({ nodePrivateKeyPem, nodeCertificatePem, caCertificatePem })).toString("base64")),
+      .apply(([nodePrivateKeyPem, nodeCertificatePem, caCertificatePem]) =>
+        deterministicZip(certificateFiles({ nodePrivateKeyPem, nodeCertificatePem, caCertificatePem })).toString(
+          "base64",
+        ),
+      ),
   );
   const object = new aws.s3.BucketObjectv2(
     `${name}-tls-certificates`,

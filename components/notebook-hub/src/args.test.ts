@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { defaultProfiles, formatNotebookHubProblem, isDevStage, notebookHubArgsProblems, notebookHubProblems, validateNotebookHubArgs, type NotebookHubArgs } from "./args";
+import {
+  defaultProfiles,
+  formatNotebookHubProblem,
+  isDevStage,
+  notebookHubArgsProblems,
+  notebookHubProblems,
+  validateNotebookHubArgs,
+  type NotebookHubArgs,
+} from "./args";
 
 // Pure validation: the cluster and lake are never touched by it.
 const base: NotebookHubArgs = {
@@ -8,9 +16,18 @@ const base: NotebookHubArgs = {
   production: true,
   cluster: {} as NotebookHubArgs["cluster"],
   lake: {} as NotebookHubArgs["lake"],
-  authenticator: { kind: "generic-oidc", clientId: "id", clientSecret: "s", authorizeUrl: "https://idp/a", tokenUrl: "https://idp/t", userdataUrl: "https://idp/u" },
+  authenticator: {
+    kind: "generic-oidc",
+    clientId: "id",
+    clientSecret: "s",
+    authorizeUrl: "https://idp/a",
+    tokenUrl: "https://idp/t",
+    userdataUrl: "https://idp/u",
+  },
   adminUsers: ["alice"],
-  domains: [{ name: "logistics", groups: ["logistics-analysts"], products: [{ domain: "orders", products: ["orders"] }] }],
+  domains: [
+    { name: "logistics", groups: ["logistics-analysts"], products: [{ domain: "orders", products: ["orders"] }] },
+  ],
   hostname: "notebooks.example.com",
   tlsCertificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/abc-123",
 };
@@ -27,9 +44,24 @@ describe("NotebookHub args", () => {
   });
 
   it("fails when a non-dev stage uses the dummy authenticator, and accepts it on dev", () => {
-    expect(notebookHubProblems({ ...base, stage: "staging", production: false, authenticator: { kind: "dummy" } })).toEqual(['authenticator.kind "dummy" is allowed only on dev stages (dev, dev-*), not on "staging"']);
-    expect(notebookHubProblems({ ...base, stage: "dev", production: false, authenticator: { kind: "dummy" }, tlsCertificateArn: undefined as unknown as string })).toEqual([]);
-    expect([isDevStage("dev"), isDevStage("dev-alice"), isDevStage("devops"), isDevStage("prod")]).toEqual([true, true, false, false]);
+    expect(
+      notebookHubProblems({ ...base, stage: "staging", production: false, authenticator: { kind: "dummy" } }),
+    ).toEqual(['authenticator.kind "dummy" is allowed only on dev stages (dev, dev-*), not on "staging"']);
+    expect(
+      notebookHubProblems({
+        ...base,
+        stage: "dev",
+        production: false,
+        authenticator: { kind: "dummy" },
+        tlsCertificateArn: undefined as unknown as string,
+      }),
+    ).toEqual([]);
+    expect([isDevStage("dev"), isDevStage("dev-alice"), isDevStage("devops"), isDevStage("prod")]).toEqual([
+      true,
+      true,
+      false,
+      false,
+    ]);
   });
 
   it("lists every problem in one error", () => {
@@ -37,7 +69,16 @@ describe("NotebookHub args", () => {
       ...base,
       authenticator: { kind: "github", allowedGroups: ["x"] },
       domains: [{ name: "logistics", groups: ["analysts"], products: [{ domain: "orders", products: [] }] }],
-      profiles: { Small: { displayName: "s", cpuGuarantee: 2, cpuLimit: 1, memoryGuaranteeGiB: 1, memoryLimitGiB: 1, image: { name: "x", tag: "latest", collaboration: true } } },
+      profiles: {
+        Small: {
+          displayName: "s",
+          cpuGuarantee: 2,
+          cpuLimit: 1,
+          memoryGuaranteeGiB: 1,
+          memoryLimitGiB: 1,
+          image: { name: "x", tag: "latest", collaboration: true },
+        },
+      },
       storage: { capacityGiB: 0 },
       cullTimeoutSeconds: 10,
       tlsCertificateArn: undefined as unknown as string,
@@ -68,15 +109,31 @@ describe("NotebookHub args", () => {
     expect(notebookHubProblems({ ...base, singleuserImage: { ...sample, collaboration: true } })).toEqual([
       "singleuserImage.collaboration: quay.io/jupyterhub/k8s-singleuser-sample does not ship jupyter-collaboration (z2jh images/singleuser-sample); collaboration must be false",
     ]);
-    expect(notebookHubProblems({ ...base, realTimeCollaboration: false, singleuserImage: { ...sample, collaboration: false } })).toEqual([]);
-    const profiles = { small: { ...defaultProfiles["small"]!, image: { name: "registry.example.com/spark", tag: "3.5.2", collaboration: false } } };
+    expect(
+      notebookHubProblems({
+        ...base,
+        realTimeCollaboration: false,
+        singleuserImage: { ...sample, collaboration: false },
+      }),
+    ).toEqual([]);
+    const profiles = {
+      small: {
+        ...defaultProfiles["small"]!,
+        image: { name: "registry.example.com/spark", tag: "3.5.2", collaboration: false },
+      },
+    };
     expect(notebookHubProblems({ ...base, profiles })).toEqual([
       "profiles.small.image.collaboration: real-time collaboration is on, but the image does not ship jupyter-collaboration; use the platform image (the default), an image that has it, or set realTimeCollaboration: false",
     ]);
   });
 
   it("fails when generic OIDC lacks its endpoints or uses plain HTTP, or nobody could log in", () => {
-    const problems = notebookHubProblems({ ...base, adminUsers: [], domains: [], authenticator: { kind: "generic-oidc", clientId: "id", clientSecret: "s", authorizeUrl: "http://idp/a" } });
+    const problems = notebookHubProblems({
+      ...base,
+      adminUsers: [],
+      domains: [],
+      authenticator: { kind: "generic-oidc", clientId: "id", clientSecret: "s", authorizeUrl: "http://idp/a" },
+    });
     expect(problems).toEqual([
       "authenticator.authorizeUrl must be https://",
       "authenticator.tokenUrl is required for generic-oidc",
@@ -94,8 +151,16 @@ describe("notebookHubArgsProblems", () => {
       hostname: "hub.example.com",
       domains: [{ name: "logistics", groups: ["analysts"], products: [] }],
     });
-    expect(problems).toContainEqual({ path: "authenticator.clientId", message: "authenticator.clientId is required for github" });
-    expect(problems).toContainEqual({ path: "domains.logistics.groups", message: '"analysts" must be "org:team" for github' });
-    expect(problems.map(formatNotebookHubProblem)).toContain('domains.logistics.groups: "analysts" must be "org:team" for github');
+    expect(problems).toContainEqual({
+      path: "authenticator.clientId",
+      message: "authenticator.clientId is required for github",
+    });
+    expect(problems).toContainEqual({
+      path: "domains.logistics.groups",
+      message: '"analysts" must be "org:team" for github',
+    });
+    expect(problems.map(formatNotebookHubProblem)).toContain(
+      'domains.logistics.groups: "analysts" must be "org:team" for github',
+    );
   });
 });

@@ -126,8 +126,21 @@ export interface NotebookHubArgs {
 
 /** Small for exploration, large for heavy pandas work, spark for local-mode Spark against the mesh and lake. */
 export const defaultProfiles: Record<string, NotebookProfileArgs> = {
-  small: { displayName: "Small (1 CPU, 4 GiB)", cpuGuarantee: 0.5, cpuLimit: 1, memoryGuaranteeGiB: 2, memoryLimitGiB: 4, default: true },
-  large: { displayName: "Large (4 CPU, 16 GiB)", cpuGuarantee: 2, cpuLimit: 4, memoryGuaranteeGiB: 8, memoryLimitGiB: 16 },
+  small: {
+    displayName: "Small (1 CPU, 4 GiB)",
+    cpuGuarantee: 0.5,
+    cpuLimit: 1,
+    memoryGuaranteeGiB: 2,
+    memoryLimitGiB: 4,
+    default: true,
+  },
+  large: {
+    displayName: "Large (4 CPU, 16 GiB)",
+    cpuGuarantee: 2,
+    cpuLimit: 4,
+    memoryGuaranteeGiB: 8,
+    memoryLimitGiB: 16,
+  },
   spark: {
     displayName: "Spark (8 CPU, 32 GiB)",
     description: "Spark in local mode, for prototyping jobs against published data products",
@@ -138,7 +151,6 @@ export const defaultProfiles: Record<string, NotebookProfileArgs> = {
     env: { SPARK_DRIVER_MEMORY: "24g" },
   },
 };
-
 
 /** Stages where the dummy authenticator is acceptable: `dev` and `dev-*` (personal sandboxes). */
 export function isDevStage(stage: string): boolean {
@@ -165,15 +177,27 @@ export function notebookHubArgsProblems(args: NotebookHubArgs): NotebookHubArgsP
   const add = (path: string, message: string) => problems.push({ path, message });
   const auth = args.authenticator;
   const kinds: AuthenticatorKind[] = ["generic-oidc", "github", "google", "dummy"];
-  if (!kinds.includes(auth.kind)) add("authenticator.kind", `authenticator.kind must be one of ${kinds.join(", ")}, got "${String(auth.kind)}"`);
+  if (!kinds.includes(auth.kind))
+    add("authenticator.kind", `authenticator.kind must be one of ${kinds.join(", ")}, got "${String(auth.kind)}"`);
   if (auth.kind === "dummy") {
-    if (args.production) add("authenticator.kind", "authenticator.kind \"dummy\" lets anyone log in and is never allowed in production: configure generic-oidc, github or google");
-    else if (!isDevStage(args.stage)) add("authenticator.kind", `authenticator.kind "dummy" is allowed only on dev stages (dev, dev-*), not on "${args.stage}"`);
+    if (args.production)
+      add(
+        "authenticator.kind",
+        'authenticator.kind "dummy" lets anyone log in and is never allowed in production: configure generic-oidc, github or google',
+      );
+    else if (!isDevStage(args.stage))
+      add(
+        "authenticator.kind",
+        `authenticator.kind "dummy" is allowed only on dev stages (dev, dev-*), not on "${args.stage}"`,
+      );
   } else {
     if (!auth.clientId) add("authenticator.clientId", `authenticator.clientId is required for ${auth.kind}`);
-    if (auth.clientSecret === undefined) add("authenticator.clientSecret", `authenticator.clientSecret (a Pulumi secret) is required for ${auth.kind}`);
-    if (!auth.oauthCallbackUrl && !args.hostname) add("authenticator.oauthCallbackUrl", "authenticator.oauthCallbackUrl is required when hostname is not set");
-    if (auth.oauthCallbackUrl && !auth.oauthCallbackUrl.startsWith("https://")) add("authenticator.oauthCallbackUrl", "authenticator.oauthCallbackUrl must be https://");
+    if (auth.clientSecret === undefined)
+      add("authenticator.clientSecret", `authenticator.clientSecret (a Pulumi secret) is required for ${auth.kind}`);
+    if (!auth.oauthCallbackUrl && !args.hostname)
+      add("authenticator.oauthCallbackUrl", "authenticator.oauthCallbackUrl is required when hostname is not set");
+    if (auth.oauthCallbackUrl && !auth.oauthCallbackUrl.startsWith("https://"))
+      add("authenticator.oauthCallbackUrl", "authenticator.oauthCallbackUrl must be https://");
   }
   if (auth.kind === "generic-oidc") {
     for (const key of ["authorizeUrl", "tokenUrl", "userdataUrl"] as const) {
@@ -182,28 +206,46 @@ export function notebookHubArgsProblems(args: NotebookHubArgs): NotebookHubArgsP
       else if (!url.startsWith("https://")) add(`authenticator.${key}`, `authenticator.${key} must be https://`);
     }
   }
-  if (auth.kind !== "github" && (auth.allowedOrganizations ?? []).length > 0) add("authenticator.allowedOrganizations", "authenticator.allowedOrganizations applies to github only");
-  if (auth.kind !== "generic-oidc" && (auth.allowedGroups ?? []).length > 0) add("authenticator.allowedGroups", "authenticator.allowedGroups applies to generic-oidc only");
+  if (auth.kind !== "github" && (auth.allowedOrganizations ?? []).length > 0)
+    add("authenticator.allowedOrganizations", "authenticator.allowedOrganizations applies to github only");
+  if (auth.kind !== "generic-oidc" && (auth.allowedGroups ?? []).length > 0)
+    add("authenticator.allowedGroups", "authenticator.allowedGroups applies to generic-oidc only");
   for (const domain of args.domains) {
     if ((domain.groups ?? []).length === 0) continue;
-    if (auth.kind === "google") add(`domains.${domain.name}.groups`, `group mapping is not supported for google (use allowedUsers)`);
-    if (auth.kind === "github") for (const group of domain.groups ?? []) if (!/^[^:\s]+:[^:\s]+$/.test(group)) add(`domains.${domain.name}.groups`, `"${group}" must be "org:team" for github`);
+    if (auth.kind === "google")
+      add(`domains.${domain.name}.groups`, `group mapping is not supported for google (use allowedUsers)`);
+    if (auth.kind === "github")
+      for (const group of domain.groups ?? [])
+        if (!/^[^:\s]+:[^:\s]+$/.test(group))
+          add(`domains.${domain.name}.groups`, `"${group}" must be "org:team" for github`);
   }
 
   const domainNames = args.domains.map((domain) => domain.name);
-  for (const duplicate of new Set(domainNames.filter((name, index) => domainNames.indexOf(name) !== index))) add("domains", `"${duplicate}" is listed twice`);
+  for (const duplicate of new Set(domainNames.filter((name, index) => domainNames.indexOf(name) !== index)))
+    add("domains", `"${duplicate}" is listed twice`);
   for (const domain of args.domains) {
-    for (const set of domain.products) if (set.products.length === 0) add(`domains.${domain.name}.products`, `the set of ${set.domain} names no product`);
+    for (const set of domain.products)
+      if (set.products.length === 0)
+        add(`domains.${domain.name}.products`, `the set of ${set.domain} names no product`);
   }
-  const people = [...(args.allowedUsers ?? []), ...args.adminUsers, ...args.domains.flatMap((domain) => domain.groups ?? []), ...(auth.allowedOrganizations ?? []), ...(auth.allowedGroups ?? [])];
-  if (people.length === 0) add("", "nobody could log in: set allowedUsers, adminUsers, domain groups or allowedOrganizations/allowedGroups");
-  for (const entry of people) if (!groupOrUser.test(entry)) add("", `"${entry}" is not a user, group or organisation name`);
+  const people = [
+    ...(args.allowedUsers ?? []),
+    ...args.adminUsers,
+    ...args.domains.flatMap((domain) => domain.groups ?? []),
+    ...(auth.allowedOrganizations ?? []),
+    ...(auth.allowedGroups ?? []),
+  ];
+  if (people.length === 0)
+    add("", "nobody could log in: set allowedUsers, adminUsers, domain groups or allowedOrganizations/allowedGroups");
+  for (const entry of people)
+    if (!groupOrUser.test(entry)) add("", `"${entry}" is not a user, group or organisation name`);
 
   const rtc = args.realTimeCollaboration ?? platformDefaults.notebooks.realTimeCollaboration;
   const profiles = args.profiles ?? defaultProfiles;
   const slugs = Object.keys(profiles);
   if (slugs.length === 0) add("profiles", "profiles must define at least one profile");
-  if (slugs.length > 0 && slugs.filter((slug) => profiles[slug]?.default).length !== 1) add("profiles", "exactly one profile must be the default");
+  if (slugs.length > 0 && slugs.filter((slug) => profiles[slug]?.default).length !== 1)
+    add("profiles", "exactly one profile must be the default");
   for (const [slug, profile] of Object.entries(profiles)) {
     const where = `profiles.${slug}`;
     if (!profileSlug.test(slug)) add(where, `slugs are lowercase letters, digits and hyphens`);
@@ -217,18 +259,27 @@ export function notebookHubArgsProblems(args: NotebookHubArgs): NotebookHubArgsP
   if (args.singleuserImage) problems.push(...imageProblems("singleuserImage", args.singleuserImage, rtc));
 
   const capacity = args.storage?.capacityGiB ?? platformDefaults.notebooks.storageGiB;
-  if (!Number.isInteger(capacity) || capacity < 1 || capacity > 16384) add("storage.capacityGiB", `storage.capacityGiB must be an integer 1-16384, got ${capacity}`);
+  if (!Number.isInteger(capacity) || capacity < 1 || capacity > 16384)
+    add("storage.capacityGiB", `storage.capacityGiB must be an integer 1-16384, got ${capacity}`);
   const cull = args.cullTimeoutSeconds ?? platformDefaults.notebooks.cullTimeoutSeconds;
-  if (!Number.isInteger(cull) || cull < 300) add("cullTimeoutSeconds", `cullTimeoutSeconds must be an integer >= 300, got ${cull}`);
-  if (args.production && !args.tlsCertificateArn) add("tlsCertificateArn", "tlsCertificateArn is required in production (OAuth callbacks and sessions over TLS)");
-  if (args.tlsCertificateArn && !/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/.test(args.tlsCertificateArn)) add("tlsCertificateArn", `tlsCertificateArn "${args.tlsCertificateArn}" is not an ACM certificate ARN`);
-  if (args.tlsCertificateArn && !args.hostname) add("tlsCertificateArn", "tlsCertificateArn needs the hostname it was issued for");
+  if (!Number.isInteger(cull) || cull < 300)
+    add("cullTimeoutSeconds", `cullTimeoutSeconds must be an integer >= 300, got ${cull}`);
+  if (args.production && !args.tlsCertificateArn)
+    add("tlsCertificateArn", "tlsCertificateArn is required in production (OAuth callbacks and sessions over TLS)");
+  if (
+    args.tlsCertificateArn &&
+    !/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/.test(args.tlsCertificateArn)
+  )
+    add("tlsCertificateArn", `tlsCertificateArn "${args.tlsCertificateArn}" is not an ACM certificate ARN`);
+  if (args.tlsCertificateArn && !args.hostname)
+    add("tlsCertificateArn", "tlsCertificateArn needs the hostname it was issued for");
   for (const cidr of args.allowedSourceCidrs ?? []) {
     const match = /^(\d{1,3}\.){3}\d{1,3}\/(\d{1,2})$/.exec(cidr);
     if (!match) add("allowedSourceCidrs", `"${cidr}" is not an IPv4 CIDR`);
     else if (Number(match[2]) < 8) add("allowedSourceCidrs", `"${cidr}" is wider than a /8: the hub is internal only`);
   }
-  if (args.hostname && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(args.hostname)) add("hostname", `hostname "${args.hostname}" is not a DNS name`);
+  if (args.hostname && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(args.hostname))
+    add("hostname", `hostname "${args.hostname}" is not a DNS name`);
   return problems;
 }
 
@@ -238,12 +289,20 @@ function pinnedTag(tag: string): boolean {
 
 function imageProblems(where: string, image: NotebookImage, realTimeCollaboration: boolean): NotebookHubArgsProblem[] {
   const problems: NotebookHubArgsProblem[] = [];
-  if (!pinnedTag(image.tag)) problems.push({ path: `${where}.tag`, message: `${where}.tag must be pinned (not empty or "latest")` });
+  if (!pinnedTag(image.tag))
+    problems.push({ path: `${where}.tag`, message: `${where}.tag must be pinned (not empty or "latest")` });
   if (image.name === chartSampleImageName && image.collaboration) {
-    problems.push({ path: `${where}.collaboration`, message: `${chartSampleImageName} does not ship jupyter-collaboration (z2jh images/singleuser-sample); collaboration must be false` });
+    problems.push({
+      path: `${where}.collaboration`,
+      message: `${chartSampleImageName} does not ship jupyter-collaboration (z2jh images/singleuser-sample); collaboration must be false`,
+    });
   }
   if (realTimeCollaboration && !image.collaboration) {
-    problems.push({ path: `${where}.collaboration`, message: "real-time collaboration is on, but the image does not ship jupyter-collaboration; use the platform image (the default), an image that has it, or set realTimeCollaboration: false" });
+    problems.push({
+      path: `${where}.collaboration`,
+      message:
+        "real-time collaboration is on, but the image does not ship jupyter-collaboration; use the platform image (the default), an image that has it, or set realTimeCollaboration: false",
+    });
   }
   return problems;
 }
@@ -251,5 +310,6 @@ function imageProblems(where: string, image: NotebookImage, realTimeCollaboratio
 /** Throws one error listing every problem, before anything is registered. */
 export function validateNotebookHubArgs(name: string, args: NotebookHubArgs): void {
   const problems = notebookHubProblems(args);
-  if (problems.length > 0) throw new Error(`NotebookHub "${name}": invalid args:\n${problems.map((problem) => `- ${problem}`).join("\n")}`);
+  if (problems.length > 0)
+    throw new Error(`NotebookHub "${name}": invalid args:\n${problems.map((problem) => `- ${problem}`).join("\n")}`);
 }

@@ -13,7 +13,17 @@ function copyImage(): string {
 describe("the platform notebook image", () => {
   it("hashes every build input, nested ones included, and no documentation", () => {
     const inputs = notebookImageInputs();
-    expect(inputs).toEqual(expect.arrayContaining(["Dockerfile", "requirements.txt", "requirements-spark.txt", "verify_image.py", "spark/fetch_spark_jars.py", "spark/spark-defaults.conf", "spark/spark-jars.txt"]));
+    expect(inputs).toEqual(
+      expect.arrayContaining([
+        "Dockerfile",
+        "requirements.txt",
+        "requirements-spark.txt",
+        "verify_image.py",
+        "spark/fetch_spark_jars.py",
+        "spark/spark-defaults.conf",
+        "spark/spark-jars.txt",
+      ]),
+    );
     expect(inputs.filter((file) => file.endsWith(".md"))).toEqual([]);
     expect(notebookImageTag()).toMatch(/^sha-[0-9a-f]{16}$/);
   });

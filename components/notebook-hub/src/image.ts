@@ -10,7 +10,13 @@ export const chartSampleImageName = "quay.io/jupyterhub/k8s-singleuser-sample";
 
 /** Never build inputs: documentation, hidden files (`.DS_Store`, editor state), Python caches, editor backups. */
 function ignored(name: string): boolean {
-  return name.startsWith(".") || name === "__pycache__" || name.endsWith(".md") || name.endsWith(".pyc") || name.endsWith("~");
+  return (
+    name.startsWith(".") ||
+    name === "__pycache__" ||
+    name.endsWith(".md") ||
+    name.endsWith(".pyc") ||
+    name.endsWith("~")
+  );
 }
 
 /**
@@ -38,7 +44,12 @@ export function notebookImageTag(dir: string = notebookImageDir): string {
   if (!files.includes("Dockerfile")) throw new Error(`notebook image directory ${dir} has no Dockerfile`);
   const hash = createHash("sha256");
   // Line endings normalised: a CRLF checkout (core.autocrlf) hashes like the LF one CI builds.
-  for (const file of files) hash.update(file).update("\0").update(fs.readFileSync(path.join(dir, file), "latin1").replace(/\r\n/g, "\n"), "latin1").update("\0");
+  for (const file of files)
+    hash
+      .update(file)
+      .update("\0")
+      .update(fs.readFileSync(path.join(dir, file), "latin1").replace(/\r\n/g, "\n"), "latin1")
+      .update("\0");
   return `sha-${hash.digest("hex").slice(0, 16)}`;
 }
 

@@ -1,14 +1,27 @@
 import { policyDocument } from "@data-platform/aws-blocks";
 import { charts } from "@data-platform/helm-charts";
 import { lakeReaderTagKey, type LakeGrant } from "@data-platform/data-lake";
-import { chartSource, createKey, type PlatformNamespace, type ServiceAccountRole } from "@data-platform/platform-cluster";
+import {
+  chartSource,
+  createKey,
+  type PlatformNamespace,
+  type ServiceAccountRole,
+} from "@data-platform/platform-cluster";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { physicalName, platformDefaults } from "@data-platform/conventions";
 import { defaultProfiles, validateNotebookHubArgs, type NotebookHubArgs } from "./args";
 import { notebookImageRepositoryName, notebookImageTag } from "./image";
-import { clientSecretKey, domainGroups, hubValues, loadBalancerAnnotations, loadBalancerServiceSpec, namespaceFlows, productGrants } from "./values";
+import {
+  clientSecretKey,
+  domainGroups,
+  hubValues,
+  loadBalancerAnnotations,
+  loadBalancerServiceSpec,
+  namespaceFlows,
+  productGrants,
+} from "./values";
 
 /** What the hub contributes to the platform contract (plain once resolved). */
 export interface NotebookHubContract {
@@ -28,7 +41,12 @@ export interface NotebookHubContract {
  */
 export const imageLifecyclePolicy = {
   rules: [
-    { rulePriority: 1, description: "Expire untagged images after 14 days", selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 14 }, action: { type: "expire" } },
+    {
+      rulePriority: 1,
+      description: "Expire untagged images after 14 days",
+      selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 14 },
+      action: { type: "expire" },
+    },
     {
       rulePriority: 2,
       description: "Keep the 20 most recent versions (3 tagged images each)",
@@ -110,7 +128,11 @@ export class NotebookHub extends pulumi.ComponentResource {
     const child = { parent: this };
     const k8sChild = { parent: this, provider: cluster.provider };
 
-    this.namespace = cluster.namespace(name, { name: args.namespace ?? "notebooks", allow: namespaceFlows(cluster.vpcCidr, cluster.s3Cidrs) }, child);
+    this.namespace = cluster.namespace(
+      name,
+      { name: args.namespace ?? "notebooks", allow: namespaceFlows(cluster.vpcCidr, cluster.s3Cidrs) },
+      child,
+    );
     const namespace = this.namespace.name;
 
     this.userRole = cluster.serviceAccountRole(
@@ -128,13 +150,17 @@ export class NotebookHub extends pulumi.ComponentResource {
     );
     this.userServiceAccount = new k8s.core.v1.ServiceAccount(
       `${name}-users`,
-      { metadata: { name: userServiceAccountName, namespace, annotations: this.userRole.annotations }, automountServiceAccountToken: false },
+      {
+        metadata: { name: userServiceAccountName, namespace, annotations: this.userRole.annotations },
+        automountServiceAccountToken: false,
+      },
       { ...k8sChild, dependsOn: [this.namespace.namespace] },
     );
 
     const grantee = { name, role: this.userRole.role, directRead: true };
     this.grants = {};
-    for (const set of productGrants(args.domains)) this.grants[set.domain] = lake.grantRead(grantee, { domain: set.domain, products: set.products });
+    for (const set of productGrants(args.domains))
+      this.grants[set.domain] = lake.grantRead(grantee, { domain: set.domain, products: set.products });
     this.grants["central-analytics"] = lake.grantRead(grantee, { zone: "analytics" });
 
     const kind = args.authenticator.kind;
@@ -142,7 +168,11 @@ export class NotebookHub extends pulumi.ComponentResource {
     if (kind !== "dummy" && args.authenticator.clientSecret !== undefined) {
       this.clientSecret = new k8s.core.v1.Secret(
         `${name}-oauth-client`,
-        { metadata: { name: clientSecretName, namespace }, type: "Opaque", stringData: { [clientSecretKey]: pulumi.secret(args.authenticator.clientSecret) } },
+        {
+          metadata: { name: clientSecretName, namespace },
+          type: "Opaque",
+          stringData: { [clientSecretKey]: pulumi.secret(args.authenticator.clientSecret) },
+        },
         { ...k8sChild, dependsOn: [this.namespace.namespace] },
       );
     }
@@ -154,7 +184,9 @@ export class NotebookHub extends pulumi.ComponentResource {
     } else {
       const stateful = { parent: this, protect, retainOnDelete: protect };
       // The account's IAM policies govern use (named administrators manage it); ECR encrypts and decrypts through its own grants.
-      const account = pulumi.all([lake.account.accountId, lake.account.partition, lake.account.region]).apply(([accountId, partition, region]) => ({ accountId, partition, region }));
+      const account = pulumi
+        .all([lake.account.accountId, lake.account.partition, lake.account.region])
+        .apply(([accountId, partition, region]) => ({ accountId, partition, region }));
       this.imageKey = createKey(this, `${name}-image-key`, {
         description: `Notebook single-user images of ${args.prefix}-${args.stage}`,
         alias: physicalName("kmsAlias", args.prefix, args.stage, name, "images"),
@@ -177,7 +209,11 @@ export class NotebookHub extends pulumi.ComponentResource {
         },
         stateful,
       );
-      new aws.ecr.LifecyclePolicy(`${name}-image`, { repository: this.imageRepository.name, policy: JSON.stringify(imageLifecyclePolicy) }, child);
+      new aws.ecr.LifecyclePolicy(
+        `${name}-image`,
+        { repository: this.imageRepository.name, policy: JSON.stringify(imageLifecyclePolicy) },
+        child,
+      );
       this.singleuserImage = { name: this.imageRepository.repositoryUrl, tag: notebookImageTag() };
     }
 
@@ -191,7 +227,10 @@ export class NotebookHub extends pulumi.ComponentResource {
       clientSecretName,
       profiles: args.profiles ?? defaultProfiles,
       realTimeCollaboration: args.realTimeCollaboration ?? platformDefaults.notebooks.realTimeCollaboration,
-      storage: { capacityGiB: args.storage?.capacityGiB ?? platformDefaults.notebooks.storageGiB, storageClass: args.storage?.storageClass ?? "gp3" },
+      storage: {
+        capacityGiB: args.storage?.capacityGiB ?? platformDefaults.notebooks.storageGiB,
+        storageClass: args.storage?.storageClass ?? "gp3",
+      },
       cullTimeoutSeconds: args.cullTimeoutSeconds ?? platformDefaults.notebooks.cullTimeoutSeconds,
       serviceAccountName: userServiceAccountName,
       userScheduling: cluster.scheduling("notebooks"),
@@ -204,9 +243,13 @@ export class NotebookHub extends pulumi.ComponentResource {
         ...chartSource(charts.jupyterhub),
         name: releaseName,
         namespace,
-        values: pulumi
-          .all([args.queryEndpoint, this.singleuserImage.name])
-          .apply(([queryEndpoint, imageName]) => hubValues({ ...valuesInput, singleuserImage: { name: imageName, tag: this.singleuserImage.tag }, ...(queryEndpoint ? { queryEndpoint } : {}) })),
+        values: pulumi.all([args.queryEndpoint, this.singleuserImage.name]).apply(([queryEndpoint, imageName]) =>
+          hubValues({
+            ...valuesInput,
+            singleuserImage: { name: imageName, tag: this.singleuserImage.tag },
+            ...(queryEndpoint ? { queryEndpoint } : {}),
+          }),
+        ),
       },
       {
         ...k8sChild,
@@ -233,7 +276,11 @@ export class NotebookHub extends pulumi.ComponentResource {
     this.loadBalancer = new k8s.core.v1.Service(
       `${name}-load-balancer`,
       {
-        metadata: { name: `${releaseName}-internal`, namespace, annotations: loadBalancerAnnotations(loadBalancerInput) },
+        metadata: {
+          name: `${releaseName}-internal`,
+          namespace,
+          annotations: loadBalancerAnnotations(loadBalancerInput),
+        },
         spec: loadBalancerServiceSpec(loadBalancerInput) as k8s.types.input.core.v1.ServiceSpec,
       },
       { ...k8sChild, dependsOn: [...cluster.ready, this.namespace.namespace] },

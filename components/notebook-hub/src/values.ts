@@ -48,7 +48,9 @@ export function productGrants(domains: readonly NotebookDomainArgs[]): { domain:
     set.products.forEach((product) => products.add(product));
     byDomain.set(set.domain, products);
   }
-  return [...byDomain.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([domain, products]) => ({ domain, products: [...products].sort() }));
+  return [...byDomain.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([domain, products]) => ({ domain, products: [...products].sort() }));
 }
 
 export interface AuthenticatorValuesInput {
@@ -86,7 +88,11 @@ export function authenticatorConfig(input: AuthenticatorValuesInput): Record<str
       manage_groups: true,
     };
   } else if (auth.kind === "github") {
-    config[configClass] = { ...oauth, allowed_organizations: sorted([...(auth.allowedOrganizations ?? []), ...input.groups]), scope: auth.scopes ?? ["read:org"] };
+    config[configClass] = {
+      ...oauth,
+      allowed_organizations: sorted([...(auth.allowedOrganizations ?? []), ...input.groups]),
+      scope: auth.scopes ?? ["read:org"],
+    };
   } else {
     config[configClass] = { ...oauth, ...(auth.scopes ? { scope: auth.scopes } : {}) };
   }
@@ -139,13 +145,23 @@ export interface HubValuesInput extends AuthenticatorValuesInput {
 export const collaborationTokenScopes = ["shares!server", "read:users:name", "read:groups:name"] as const;
 
 /** What hub operators may do: the admin page, users and groups, start and stop servers. Never access:servers or shares. */
-export const operatorScopes = ["admin-ui", "list:users", "read:users", "admin:servers", "read:hub", "list:groups", "read:groups"] as const;
+export const operatorScopes = [
+  "admin-ui",
+  "list:users",
+  "read:users",
+  "admin:servers",
+  "read:hub",
+  "list:groups",
+  "read:groups",
+] as const;
 
 /**
  * `hub.loadRoles`: `operators` (the configured admin users, without access to analysts' servers) and, with
  * collaboration, the `user` role extended with JupyterHub 5 sharing of one's own servers.
  */
-export function hubRoles(input: Pick<HubValuesInput, "adminUsers" | "realTimeCollaboration">): Record<string, Record<string, unknown>> {
+export function hubRoles(
+  input: Pick<HubValuesInput, "adminUsers" | "realTimeCollaboration">,
+): Record<string, Record<string, unknown>> {
   return {
     operators: {
       name: "operators",
@@ -154,7 +170,13 @@ export function hubRoles(input: Pick<HubValuesInput, "adminUsers" | "realTimeCol
       users: [...new Set(input.adminUsers)].sort(),
     },
     ...(input.realTimeCollaboration
-      ? { user: { name: "user", description: "Users may share their servers (real-time collaboration)", scopes: ["self", "shares!user", "read:users:name", "read:groups:name"] } }
+      ? {
+          user: {
+            name: "user",
+            description: "Users may share their servers (real-time collaboration)",
+            scopes: ["self", "shares!user", "read:users:name", "read:groups:name"],
+          },
+        }
       : {}),
   };
 }
@@ -183,7 +205,11 @@ export function hubValues(input: HubValuesInput): Record<string, unknown> {
       },
       ...(withSecret
         ? {
-            extraEnv: { [clientSecretEnv]: { valueFrom: { secretKeyRef: { name: input.clientSecretName, key: clientSecretKey } } } },
+            extraEnv: {
+              [clientSecretEnv]: {
+                valueFrom: { secretKeyRef: { name: input.clientSecretName, key: clientSecretKey } },
+              },
+            },
             extraConfig: { "00-oauth-client-secret": clientSecretConfig(kind) },
           }
         : {}),
@@ -196,7 +222,14 @@ export function hubValues(input: HubValuesInput): Record<string, unknown> {
       networkPolicy: {
         enabled: true,
         // The hub reaches the Kubernetes API (private endpoint) and the identity provider; never the node's IMDS.
-        egressAllowRules: { cloudMetadataServer: false, dnsPortsCloudMetadataServer: false, dnsPortsKubeSystemNamespace: true, dnsPortsPrivateIPs: true, nonPrivateIPs: true, privateIPs: true },
+        egressAllowRules: {
+          cloudMetadataServer: false,
+          dnsPortsCloudMetadataServer: false,
+          dnsPortsKubeSystemNamespace: true,
+          dnsPortsPrivateIPs: true,
+          nonPrivateIPs: true,
+          privateIPs: true,
+        },
       },
     },
     proxy: {
@@ -211,7 +244,14 @@ export function hubValues(input: HubValuesInput): Record<string, unknown> {
         // The proxy only talks to the hub and the user servers (the chart's own rules): nothing else.
         networkPolicy: {
           enabled: true,
-          egressAllowRules: { cloudMetadataServer: false, dnsPortsCloudMetadataServer: false, dnsPortsKubeSystemNamespace: true, dnsPortsPrivateIPs: true, nonPrivateIPs: false, privateIPs: false },
+          egressAllowRules: {
+            cloudMetadataServer: false,
+            dnsPortsCloudMetadataServer: false,
+            dnsPortsKubeSystemNamespace: true,
+            dnsPortsPrivateIPs: true,
+            nonPrivateIPs: false,
+            privateIPs: false,
+          },
         },
       },
     },
@@ -229,21 +269,42 @@ export function hubValues(input: HubValuesInput): Record<string, unknown> {
       networkPolicy: {
         enabled: true,
         // Public ranges: S3 through the gateway endpoint and package indexes; private ranges only through the namespace's 443-to-VPC flow.
-        egressAllowRules: { cloudMetadataServer: false, dnsPortsCloudMetadataServer: false, dnsPortsKubeSystemNamespace: true, dnsPortsPrivateIPs: true, nonPrivateIPs: true, privateIPs: false },
+        egressAllowRules: {
+          cloudMetadataServer: false,
+          dnsPortsCloudMetadataServer: false,
+          dnsPortsKubeSystemNamespace: true,
+          dnsPortsPrivateIPs: true,
+          nonPrivateIPs: true,
+          privateIPs: false,
+        },
       },
       extraEnv: input.queryEndpoint ? { [queryEndpointEnv]: input.queryEndpoint } : {},
-      storage: { type: "dynamic", capacity: `${input.storage.capacityGiB}Gi`, dynamic: { storageClass: input.storage.storageClass } },
+      storage: {
+        type: "dynamic",
+        capacity: `${input.storage.capacityGiB}Gi`,
+        dynamic: { storageClass: input.storage.storageClass },
+      },
       cpu: { guarantee: fallback.cpuGuarantee, limit: fallback.cpuLimit },
       memory: { guarantee: memory(fallback.memoryGuaranteeGiB), limit: memory(fallback.memoryLimitGiB) },
       profileList: profileList(input.profiles),
     },
     // Packing user pods (user scheduler, placeholders) is for cluster autoscalers; the notebooks group is sized by config.
-    scheduling: { userScheduler: { enabled: false }, userPlaceholder: { enabled: false }, podPriority: { enabled: false } },
+    scheduling: {
+      userScheduler: { enabled: false },
+      userPlaceholder: { enabled: false },
+      podPriority: { enabled: false },
+    },
     // Both pullers off. Helm hooks do not gate a Pulumi Chart; and the continuous puller is a DaemonSet the Chart
     // waits for, pulling the single-user image, which CI publishes only after `pulumi up` has created its
     // repository: a new image tag would block the update. A fresh node pulls the image at the first spawn instead.
     prePuller: { hook: { enabled: false }, continuous: { enabled: false } },
-    cull: { enabled: true, timeout: input.cullTimeoutSeconds, every: Math.min(600, Math.max(60, Math.floor(input.cullTimeoutSeconds / 6))), users: false, adminUsers: true },
+    cull: {
+      enabled: true,
+      timeout: input.cullTimeoutSeconds,
+      every: Math.min(600, Math.max(60, Math.floor(input.cullTimeoutSeconds / 6))),
+      users: false,
+      adminUsers: true,
+    },
     ingress: { enabled: false },
   };
 }
@@ -256,22 +317,57 @@ export function namespaceFlows(vpcCidr: string, s3Cidrs: pulumi.Input<string[]>)
   const networkAccessHub = { "hub.jupyter.org/network-access-hub": "true" };
   return {
     // The internal NLB (ip targets, no client IP preservation) reaches the proxy from VPC addresses.
-    "proxy-from-load-balancer": { direction: "ingress", podLabels: podLabels.proxy, peers: [{ cidr: vpcCidr }], ports: [{ port: ports.proxyHttp }] },
-    "proxy-api-from-hub": { direction: "ingress", podLabels: podLabels.proxy, peers: [{ podLabels: podLabels.hub }], ports: [{ port: ports.proxyApi }] },
-    "hub-from-proxy-and-servers": { direction: "ingress", podLabels: podLabels.hub, peers: [{ podLabels: networkAccessHub }], ports: [{ port: ports.hub }] },
-    "servers-from-proxy-and-hub": { direction: "ingress", podLabels: podLabels.singleuser, peers: [{ podLabels: podLabels.proxy }, { podLabels: podLabels.hub }], ports: [{ port: ports.singleuser }] },
+    "proxy-from-load-balancer": {
+      direction: "ingress",
+      podLabels: podLabels.proxy,
+      peers: [{ cidr: vpcCidr }],
+      ports: [{ port: ports.proxyHttp }],
+    },
+    "proxy-api-from-hub": {
+      direction: "ingress",
+      podLabels: podLabels.proxy,
+      peers: [{ podLabels: podLabels.hub }],
+      ports: [{ port: ports.proxyApi }],
+    },
+    "hub-from-proxy-and-servers": {
+      direction: "ingress",
+      podLabels: podLabels.hub,
+      peers: [{ podLabels: networkAccessHub }],
+      ports: [{ port: ports.hub }],
+    },
+    "servers-from-proxy-and-hub": {
+      direction: "ingress",
+      podLabels: podLabels.singleuser,
+      peers: [{ podLabels: podLabels.proxy }, { podLabels: podLabels.hub }],
+      ports: [{ port: ports.singleuser }],
+    },
     "hub-to-proxy-and-servers": {
       direction: "egress",
       podLabels: podLabels.hub,
       peers: [{ podLabels: podLabels.proxy }, { podLabels: podLabels.singleuser }],
       ports: [{ port: ports.proxyApi }, { port: ports.singleuser }],
     },
-    "proxy-to-hub-and-servers": { direction: "egress", podLabels: podLabels.proxy, peers: [{ podLabels: podLabels.hub }, { podLabels: podLabels.singleuser }], ports: [{ port: ports.hub }, { port: ports.singleuser }] },
-    "servers-to-hub": { direction: "egress", podLabels: podLabels.singleuser, peers: [{ podLabels: podLabels.hub }], ports: [{ port: ports.hub }] },
+    "proxy-to-hub-and-servers": {
+      direction: "egress",
+      podLabels: podLabels.proxy,
+      peers: [{ podLabels: podLabels.hub }, { podLabels: podLabels.singleuser }],
+      ports: [{ port: ports.hub }, { port: ports.singleuser }],
+    },
+    "servers-to-hub": {
+      direction: "egress",
+      podLabels: podLabels.singleuser,
+      peers: [{ podLabels: podLabels.hub }],
+      ports: [{ port: ports.hub }],
+    },
     // Kubernetes API (private endpoint), AWS interface endpoints (STS, Glue, KMS) and the query mesh's internal endpoint.
     "vpc-https-egress": { direction: "egress", peers: [{ cidr: vpcCidr }], ports: [{ port: 443 }] },
     // Notebook servers read the lake: S3 through the gateway endpoint is S3's public ranges (the region's prefix list).
-    "servers-to-s3": { direction: "egress", podLabels: podLabels.singleuser, peers: [{ cidrs: s3Cidrs }], ports: [{ port: 443 }] },
+    "servers-to-s3": {
+      direction: "egress",
+      podLabels: podLabels.singleuser,
+      peers: [{ cidrs: s3Cidrs }],
+      ports: [{ port: 443 }],
+    },
   };
 }
 
@@ -284,7 +380,10 @@ export interface LoadBalancerInput {
 
 /** Annotations of the internal NLB the AWS Load Balancer Controller creates for the proxy. */
 export function loadBalancerAnnotations(input: LoadBalancerInput): Record<string, string> {
-  const tags = Object.entries(input.tags).sort(([a], [b]) => a.localeCompare(b)).map(([key, value]) => `${key}=${value}`).join(",");
+  const tags = Object.entries(input.tags)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([key, value]) => `${key}=${value}`)
+    .join(",");
   return {
     "service.beta.kubernetes.io/aws-load-balancer-type": "external",
     "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",

@@ -7,8 +7,22 @@ import type { AddonVersions } from "./args";
 import type { ServiceAccountRole, ServiceAccountRoleArgs } from "./irsa";
 import { createKarpenterNodePools, type KarpenterNodePoolArgs } from "./karpenterNodePools";
 import { loadBalancerControllerPolicy } from "./loadBalancerControllerPolicy";
-import { karpenterControllerPolicy, karpenterInterruptionEvents, karpenterQueuePolicy, managedPolicyArn, serviceTrustPolicy, volumeKeyUsePolicy, type AccountScope } from "./policies";
-import { chartSource, karpenterValues, loadBalancerControllerValues, serviceAccounts, vpcCniConfiguration } from "./values";
+import {
+  karpenterControllerPolicy,
+  karpenterInterruptionEvents,
+  karpenterQueuePolicy,
+  managedPolicyArn,
+  serviceTrustPolicy,
+  volumeKeyUsePolicy,
+  type AccountScope,
+} from "./policies";
+import {
+  chartSource,
+  karpenterValues,
+  loadBalancerControllerValues,
+  serviceAccounts,
+  vpcCniConfiguration,
+} from "./values";
 
 /** Creates an IRSA role (the component's `serviceAccountRole`, parented to the component). */
 export type RoleFactory = (name: string, args: ServiceAccountRoleArgs) => ServiceAccountRole;
@@ -22,7 +36,14 @@ interface AddonContext {
   tags: Record<string, string>;
 }
 
-function addon(parent: pulumi.Resource, resourceName: string, addonName: string, context: AddonContext, extra: Partial<aws.eks.AddonArgs>, dependsOn: pulumi.Input<pulumi.Resource>[] = []): aws.eks.Addon {
+function addon(
+  parent: pulumi.Resource,
+  resourceName: string,
+  addonName: string,
+  context: AddonContext,
+  extra: Partial<aws.eks.AddonArgs>,
+  dependsOn: pulumi.Input<pulumi.Resource>[] = [],
+): aws.eks.Addon {
   return new aws.eks.Addon(
     resourceName,
     {
@@ -45,7 +66,12 @@ export interface NetworkingAddons {
 }
 
 /** What nodes need to become Ready: the VPC CNI (its own IRSA role, network policies enforced) and kube-proxy. */
-export function createNetworkingAddons(parent: pulumi.Resource, name: string, context: AddonContext, role: RoleFactory): NetworkingAddons {
+export function createNetworkingAddons(
+  parent: pulumi.Resource,
+  name: string,
+  context: AddonContext,
+  role: RoleFactory,
+): NetworkingAddons {
   const partition = context.account.apply((scope) => scope.partition);
   const vpcCniRole = role(`${name}-vpc-cni`, {
     ...serviceAccounts.vpcCni,
@@ -64,7 +90,13 @@ export function createNetworkingAddons(parent: pulumi.Resource, name: string, co
     },
     Object.values(vpcCniRole.attachments),
   );
-  const kubeProxy = addon(parent, `${name}-kube-proxy`, "kube-proxy", context, context.versions.kubeProxy ? { addonVersion: context.versions.kubeProxy } : {});
+  const kubeProxy = addon(
+    parent,
+    `${name}-kube-proxy`,
+    "kube-proxy",
+    context,
+    context.versions.kubeProxy ? { addonVersion: context.versions.kubeProxy } : {},
+  );
   return { vpcCniRole, vpcCni, kubeProxy };
 }
 
@@ -92,15 +124,34 @@ export interface WorkloadAddons {
 }
 
 /** Add-ons that run as pods, after the nodes: CoreDNS, the EBS CSI driver (IRSA) with a default gp3 class, the load balancer controller (IRSA, Helm). */
-export function createWorkloadAddons(parent: pulumi.Resource, name: string, context: AddonContext, inputs: WorkloadAddonInputs, role: RoleFactory): WorkloadAddons {
+export function createWorkloadAddons(
+  parent: pulumi.Resource,
+  name: string,
+  context: AddonContext,
+  inputs: WorkloadAddonInputs,
+  role: RoleFactory,
+): WorkloadAddons {
   const partition = context.account.apply((scope) => scope.partition);
-  const coreDns = addon(parent, `${name}-coredns`, "coredns", context, context.versions.coreDns ? { addonVersion: context.versions.coreDns } : {}, inputs.nodes);
+  const coreDns = addon(
+    parent,
+    `${name}-coredns`,
+    "coredns",
+    context,
+    context.versions.coreDns ? { addonVersion: context.versions.coreDns } : {},
+    inputs.nodes,
+  );
 
   const ebsCsiDriverRole = role(`${name}-ebs-csi-driver`, {
     ...serviceAccounts.ebsCsiDriver,
-    managedPolicyArns: { "ebs-csi-policy": partition.apply((p) => managedPolicyArn(p, "service-role/AmazonEBSCSIDriverPolicy")) },
+    managedPolicyArns: {
+      "ebs-csi-policy": partition.apply((p) => managedPolicyArn(p, "service-role/AmazonEBSCSIDriverPolicy")),
+    },
     // The managed policy covers EBS only; volumes encrypted with the platform key need it through EC2.
-    policies: { "volumes-key": pulumi.all([context.account, inputs.volumesKeyArn]).apply(([scope, keyArn]) => JSON.stringify(volumeKeyUsePolicy(scope, keyArn))) },
+    policies: {
+      "volumes-key": pulumi
+        .all([context.account, inputs.volumesKeyArn])
+        .apply(([scope, keyArn]) => JSON.stringify(volumeKeyUsePolicy(scope, keyArn))),
+    },
     description: "EBS CSI driver controller: creates and attaches volumes",
   });
   const ebsCsiDriver = addon(
@@ -108,7 +159,10 @@ export function createWorkloadAddons(parent: pulumi.Resource, name: string, cont
     `${name}-ebs-csi-driver`,
     "aws-ebs-csi-driver",
     context,
-    { serviceAccountRoleArn: ebsCsiDriverRole.role.arn, ...(context.versions.ebsCsiDriver ? { addonVersion: context.versions.ebsCsiDriver } : {}) },
+    {
+      serviceAccountRoleArn: ebsCsiDriverRole.role.arn,
+      ...(context.versions.ebsCsiDriver ? { addonVersion: context.versions.ebsCsiDriver } : {}),
+    },
     [...inputs.nodes, ...Object.values(ebsCsiDriverRole.attachments), ...Object.values(ebsCsiDriverRole.policies)],
   );
   const storageClass = new k8s.storage.v1.StorageClass(
@@ -116,7 +170,12 @@ export function createWorkloadAddons(parent: pulumi.Resource, name: string, cont
     {
       metadata: { name: "gp3", annotations: { "storageclass.kubernetes.io/is-default-class": "true" } },
       provisioner: "ebs.csi.aws.com",
-      parameters: { type: "gp3", encrypted: "true", kmsKeyId: inputs.volumesKeyArn, "csi.storage.k8s.io/fstype": "ext4" },
+      parameters: {
+        type: "gp3",
+        encrypted: "true",
+        kmsKeyId: inputs.volumesKeyArn,
+        "csi.storage.k8s.io/fstype": "ext4",
+      },
       volumeBindingMode: "WaitForFirstConsumer",
       allowVolumeExpansion: true,
       reclaimPolicy: "Delete",
@@ -135,18 +194,24 @@ export function createWorkloadAddons(parent: pulumi.Resource, name: string, cont
       ...chartSource(charts.awsLoadBalancerController),
       name: "aws-load-balancer-controller",
       namespace: serviceAccounts.loadBalancerController.namespace,
-      values: pulumi.all([inputs.region, inputs.vpcId, loadBalancerControllerRole.role.arn]).apply(([region, vpcId, roleArn]) =>
-        loadBalancerControllerValues({
-          clusterName: inputs.clusterNamePlain,
-          region,
-          vpcId,
-          roleArn,
-          nodeSelector: inputs.systemNodeSelector,
-          defaultTags: { ...inputs.controllerTags, "data-platform:cluster": inputs.clusterNamePlain },
-        }),
-      ),
+      values: pulumi
+        .all([inputs.region, inputs.vpcId, loadBalancerControllerRole.role.arn])
+        .apply(([region, vpcId, roleArn]) =>
+          loadBalancerControllerValues({
+            clusterName: inputs.clusterNamePlain,
+            region,
+            vpcId,
+            roleArn,
+            nodeSelector: inputs.systemNodeSelector,
+            defaultTags: { ...inputs.controllerTags, "data-platform:cluster": inputs.clusterNamePlain },
+          }),
+        ),
     },
-    { parent, provider: inputs.provider, dependsOn: [coreDns, ...inputs.nodes, ...Object.values(loadBalancerControllerRole.policies)] },
+    {
+      parent,
+      provider: inputs.provider,
+      dependsOn: [coreDns, ...inputs.nodes, ...Object.values(loadBalancerControllerRole.policies)],
+    },
   );
   return { coreDns, ebsCsiDriverRole, ebsCsiDriver, storageClass, loadBalancerControllerRole, loadBalancerController };
 }
@@ -157,7 +222,11 @@ export interface KarpenterNodeRole {
 }
 
 /** Karpenter's node role: created before the cluster, which gives it an EC2_LINUX access entry. */
-export function createKarpenterNodeRole(parent: pulumi.Resource, name: string, context: Pick<AddonContext, "naming" | "account" | "tags">): KarpenterNodeRole {
+export function createKarpenterNodeRole(
+  parent: pulumi.Resource,
+  name: string,
+  context: Pick<AddonContext, "naming" | "account" | "tags">,
+): KarpenterNodeRole {
   const nodeRole = new aws.iam.Role(
     `${name}-karpenter-nodes`,
     {
@@ -204,16 +273,30 @@ export interface Karpenter {
  * Karpenter's controller (IRSA), interruption queue fed by EventBridge, discovery tag on the cluster security
  * group, and its EC2NodeClass and NodePools once the chart (with its CRDs) is installed.
  */
-export function createKarpenter(parent: pulumi.Resource, name: string, context: AddonContext, inputs: KarpenterInputs, role: RoleFactory): Karpenter {
+export function createKarpenter(
+  parent: pulumi.Resource,
+  name: string,
+  context: AddonContext,
+  inputs: KarpenterInputs,
+  role: RoleFactory,
+): Karpenter {
   const child = { parent };
   const interruptionQueue = new aws.sqs.Queue(
     `${name}-karpenter-interruptions`,
-    { name: context.naming.name("generic", name, "karpenter"), messageRetentionSeconds: 300, sqsManagedSseEnabled: true, tags: context.tags },
+    {
+      name: context.naming.name("generic", name, "karpenter"),
+      messageRetentionSeconds: 300,
+      sqsManagedSseEnabled: true,
+      tags: context.tags,
+    },
     child,
   );
   new aws.sqs.QueuePolicy(
     `${name}-karpenter-interruptions`,
-    { queueUrl: interruptionQueue.url, policy: interruptionQueue.arn.apply((arn) => JSON.stringify(karpenterQueuePolicy(arn))) },
+    {
+      queueUrl: interruptionQueue.url,
+      policy: interruptionQueue.arn.apply((arn) => JSON.stringify(karpenterQueuePolicy(arn))),
+    },
     child,
   );
   for (const [key, event] of Object.entries(karpenterInterruptionEvents).sort(([a], [b]) => a.localeCompare(b))) {
@@ -228,19 +311,33 @@ export function createKarpenter(parent: pulumi.Resource, name: string, context: 
       },
       child,
     );
-    new aws.cloudwatch.EventTarget(`${name}-karpenter-${key}`, { rule: rule.name, arn: interruptionQueue.arn, targetId: "KarpenterInterruptionQueueTarget" }, child);
+    new aws.cloudwatch.EventTarget(
+      `${name}-karpenter-${key}`,
+      { rule: rule.name, arn: interruptionQueue.arn, targetId: "KarpenterInterruptionQueueTarget" },
+      child,
+    );
   }
-  new aws.ec2.Tag(`${name}-karpenter-discovery-sg`, { resourceId: inputs.clusterSecurityGroupId, key: "karpenter.sh/discovery", value: inputs.clusterNamePlain }, child);
+  new aws.ec2.Tag(
+    `${name}-karpenter-discovery-sg`,
+    { resourceId: inputs.clusterSecurityGroupId, key: "karpenter.sh/discovery", value: inputs.clusterNamePlain },
+    child,
+  );
 
   const controllerRole = role(`${name}-karpenter`, {
     ...serviceAccounts.karpenter,
     policies: {
       controller: pulumi
         .all([context.account, inputs.nodeRole.arn, interruptionQueue.arn])
-        .apply(([scope, nodeRoleArn, queueArn]) => JSON.stringify(karpenterControllerPolicy({ ...scope, clusterName: inputs.clusterNamePlain, nodeRoleArn, queueArn }))),
+        .apply(([scope, nodeRoleArn, queueArn]) =>
+          JSON.stringify(
+            karpenterControllerPolicy({ ...scope, clusterName: inputs.clusterNamePlain, nodeRoleArn, queueArn }),
+          ),
+        ),
       // Karpenter launches with its own credentials (instant fleets): EC2 uses the volumes key on its behalf,
       // or new nodes terminate at once (Karpenter v1.14 troubleshooting, encrypted EBS volumes).
-      "volumes-key": pulumi.all([context.account, inputs.volumesKeyArn]).apply(([scope, keyArn]) => JSON.stringify(volumeKeyUsePolicy(scope, keyArn))),
+      "volumes-key": pulumi
+        .all([context.account, inputs.volumesKeyArn])
+        .apply(([scope, keyArn]) => JSON.stringify(volumeKeyUsePolicy(scope, keyArn))),
     },
     description: "Karpenter controller: launches and terminates this cluster's nodes",
   });
@@ -251,10 +348,19 @@ export function createKarpenter(parent: pulumi.Resource, name: string, context: 
       name: "karpenter",
       namespace: serviceAccounts.karpenter.namespace,
       values: pulumi.all([controllerRole.role.arn, interruptionQueue.name]).apply(([roleArn, queueName]) =>
-        karpenterValues({ clusterName: inputs.clusterNamePlain, interruptionQueueName: queueName, roleArn, nodeSelector: inputs.systemNodeSelector }),
+        karpenterValues({
+          clusterName: inputs.clusterNamePlain,
+          interruptionQueueName: queueName,
+          roleArn,
+          nodeSelector: inputs.systemNodeSelector,
+        }),
       ),
     },
-    { parent, provider: inputs.provider, dependsOn: [inputs.coreDns, ...inputs.nodes, ...Object.values(controllerRole.policies)] },
+    {
+      parent,
+      provider: inputs.provider,
+      dependsOn: [inputs.coreDns, ...inputs.nodes, ...Object.values(controllerRole.policies)],
+    },
   );
   const { nodeClass, nodePools } = createKarpenterNodePools(parent, name, {
     provider: inputs.provider,

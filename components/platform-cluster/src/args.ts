@@ -1,7 +1,13 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { cidrContains, cidrsOverlap, parseCidr, type Cidr } from "./cidr";
 import { karpenterTagProblems, validateKarpenterNodePools, type KarpenterNodePoolArgs } from "./karpenterNodePools";
-import { argsProblemsMessage, isLogRetentionDays, logRetentionDays, platformDefaults, type ArgsProblem } from "@data-platform/conventions";
+import {
+  argsProblemsMessage,
+  isLogRetentionDays,
+  logRetentionDays,
+  platformDefaults,
+  type ArgsProblem,
+} from "@data-platform/conventions";
 
 /** NAT strategy: one gateway for the VPC (cheap, one AZ is a single point of failure) or one per AZ. */
 export type NatGatewayStrategy = "single" | "onePerAz";
@@ -37,13 +43,20 @@ export interface KarpenterArgs {
 }
 
 /** The pool Karpenter gets when the stage lists none: untainted, for bursts the managed groups cannot absorb. */
-export const defaultKarpenterNodePools: Readonly<Record<string, KarpenterNodePoolArgs>> = { general: { cpuLimit: 64, memoryLimitGiB: 256 } };
+export const defaultKarpenterNodePools: Readonly<Record<string, KarpenterNodePoolArgs>> = {
+  general: { cpuLimit: 64, memoryLimitGiB: 256 },
+};
 
 /** `karpenter` arg as node pools and alias, or undefined when off. */
-export function karpenterSettings(karpenter: boolean | KarpenterArgs | undefined): { nodePools: Record<string, KarpenterNodePoolArgs>; amiAlias?: string } | undefined {
+export function karpenterSettings(
+  karpenter: boolean | KarpenterArgs | undefined,
+): { nodePools: Record<string, KarpenterNodePoolArgs>; amiAlias?: string } | undefined {
   if (!karpenter) return undefined;
   const settings = karpenter === true ? {} : karpenter;
-  return { nodePools: settings.nodePools ?? { ...defaultKarpenterNodePools }, ...(settings.amiAlias ? { amiAlias: settings.amiAlias } : {}) };
+  return {
+    nodePools: settings.nodePools ?? { ...defaultKarpenterNodePools },
+    ...(settings.amiAlias ? { amiAlias: settings.amiAlias } : {}),
+  };
 }
 
 /** EKS add-on versions; an unset one gets the EKS default version for the cluster's Kubernetes version. */
@@ -155,7 +168,18 @@ export interface PlatformClusterArgs {
   controllerTags?: Record<string, string>;
 }
 
-export const defaultInterfaceEndpoints: readonly string[] = ["ecr.api", "ecr.dkr", "sts", "logs", "kms", "glue", "ssm", "secretsmanager", "kinesis-streams", "elasticmapreduce"];
+export const defaultInterfaceEndpoints: readonly string[] = [
+  "ecr.api",
+  "ecr.dkr",
+  "sts",
+  "logs",
+  "kms",
+  "glue",
+  "ssm",
+  "secretsmanager",
+  "kinesis-streams",
+  "elasticmapreduce",
+];
 
 /** Node groups reserved for one workload: tainted so nothing else lands there, with why. */
 export const dedicatedNodeGroups: Readonly<Record<string, string>> = {
@@ -201,57 +225,90 @@ export function platformClusterArgsProblems(args: PlatformClusterArgs): ArgsProb
       add(`${key}[${index}]`, cidr);
       return [];
     });
-  for (const [key, value] of [["prefix", args.prefix], ["stage", args.stage]] as const) {
+  for (const [key, value] of [
+    ["prefix", args.prefix],
+    ["stage", args.stage],
+  ] as const) {
     if (!namePartPattern.test(value)) add(key, `"${value}" must be lowercase letters and digits with single hyphens`);
   }
 
   const vpc = parseCidr(args.vpcCidr);
   if (typeof vpc === "string") add("vpcCidr", vpc);
   else if (vpc.prefixLength < 16 || vpc.prefixLength > 20) add("vpcCidr", `${vpc.text} must be a /16 to /20`);
-  if (args.availabilityZoneCount !== 2 && args.availabilityZoneCount !== 3) add("availabilityZoneCount", `must be 2 or 3, got ${args.availabilityZoneCount}`);
+  if (args.availabilityZoneCount !== 2 && args.availabilityZoneCount !== 3)
+    add("availabilityZoneCount", `must be 2 or 3, got ${args.availabilityZoneCount}`);
   if (args.availabilityZones !== undefined) {
     args.availabilityZones.forEach((zone, index) => {
-      if (!/^[a-z]$/.test(zone)) add(`availabilityZones[${index}]`, `"${zone}" must be an AZ suffix, one lowercase letter such as a`);
+      if (!/^[a-z]$/.test(zone))
+        add(`availabilityZones[${index}]`, `"${zone}" must be an AZ suffix, one lowercase letter such as a`);
     });
     for (const zone of duplicates(args.availabilityZones)) add("availabilityZones", `lists "${zone}" twice`);
-    if (args.availabilityZones.length !== args.availabilityZoneCount) add("availabilityZones", `lists ${args.availabilityZones.length} zones, but availabilityZoneCount is ${args.availabilityZoneCount}`);
+    if (args.availabilityZones.length !== args.availabilityZoneCount)
+      add(
+        "availabilityZones",
+        `lists ${args.availabilityZones.length} zones, but availabilityZoneCount is ${args.availabilityZoneCount}`,
+      );
   }
-  if (args.natGateways !== "single" && args.natGateways !== "onePerAz") add("natGateways", `must be "single" or "onePerAz", got "${String(args.natGateways)}"`);
+  if (args.natGateways !== "single" && args.natGateways !== "onePerAz")
+    add("natGateways", `must be "single" or "onePerAz", got "${String(args.natGateways)}"`);
   const reserved = cidrs("reservedCidrs", args.reservedCidrs ?? []);
   if (typeof vpc !== "string") {
-    for (const range of reserved) if (cidrsOverlap(vpc, range.cidr)) add(range.at, `${range.cidr.text} overlaps the VPC range ${vpc.text}`);
+    for (const range of reserved)
+      if (cidrsOverlap(vpc, range.cidr)) add(range.at, `${range.cidr.text} overlaps the VPC range ${vpc.text}`);
   }
 
   const endpoints = args.interfaceEndpoints ?? defaultInterfaceEndpoints;
   endpoints.forEach((service, index) => {
     const at = `interfaceEndpoints[${index}]`;
     if (!endpointServicePattern.test(service)) add(at, `"${service}" is not a service name such as ecr.api`);
-    if (service === "s3") add(at, '"s3" always has a gateway endpoint (free); an interface endpoint would charge for lake traffic');
+    if (service === "s3")
+      add(at, '"s3" always has a gateway endpoint (free); an interface endpoint would charge for lake traffic');
   });
-  for (const service of duplicates(endpoints)) add(`interfaceEndpoints[${endpoints.lastIndexOf(service)}]`, `lists "${service}" twice`);
-  for (const [key, value] of [["flowLogRetentionDays", args.flowLogRetentionDays], ["controlPlaneLogRetentionDays", args.controlPlaneLogRetentionDays]] as const) {
-    if (value !== undefined && !isLogRetentionDays(value)) add(key, `must be a CloudWatch Logs retention value (${logRetentionDays.join(", ")}), got ${value}`);
+  for (const service of duplicates(endpoints))
+    add(`interfaceEndpoints[${endpoints.lastIndexOf(service)}]`, `lists "${service}" twice`);
+  for (const [key, value] of [
+    ["flowLogRetentionDays", args.flowLogRetentionDays],
+    ["controlPlaneLogRetentionDays", args.controlPlaneLogRetentionDays],
+  ] as const) {
+    if (value !== undefined && !isLogRetentionDays(value))
+      add(key, `must be a CloudWatch Logs retention value (${logRetentionDays.join(", ")}), got ${value}`);
   }
 
   const version = /^1\.(\d+)$/.exec(args.kubernetesVersion);
   if (!version) add("kubernetesVersion", `"${args.kubernetesVersion}" must be a version such as 1.33`);
-  else if (Number(version[1]) < minimumKubernetesMinor) add("kubernetesVersion", `${args.kubernetesVersion} is older than 1.${minimumKubernetesMinor}, the oldest supported here`);
+  else if (Number(version[1]) < minimumKubernetesMinor)
+    add(
+      "kubernetesVersion",
+      `${args.kubernetesVersion} is older than 1.${minimumKubernetesMinor}, the oldest supported here`,
+    );
 
   // The API ranges: never the internet; the private endpoint only from the VPC or a reserved (peered) range.
   for (const { cidr, at } of cidrs("publicAccessCidrs", args.publicAccessCidrs ?? [])) {
-    if (cidr.prefixLength === 0) add(at, `${cidr.text} would open the API endpoint to the internet; list the ranges that need it`);
+    if (cidr.prefixLength === 0)
+      add(at, `${cidr.text} would open the API endpoint to the internet; list the ranges that need it`);
   }
   for (const { cidr, at } of cidrs("apiAccessCidrs", args.apiAccessCidrs ?? [])) {
-    const inside = (typeof vpc !== "string" && cidrContains(vpc, cidr)) || reserved.some((range) => cidrContains(range.cidr, cidr));
-    if (cidr.prefixLength === 0 || !inside) add(at, `${cidr.text} must lie inside the VPC${typeof vpc === "string" ? "" : ` (${vpc.text})`} or a reserved (peered) range`);
+    const inside =
+      (typeof vpc !== "string" && cidrContains(vpc, cidr)) || reserved.some((range) => cidrContains(range.cidr, cidr));
+    if (cidr.prefixLength === 0 || !inside)
+      add(
+        at,
+        `${cidr.text} must lie inside the VPC${typeof vpc === "string" ? "" : ` (${vpc.text})`} or a reserved (peered) range`,
+      );
   }
 
   const admins = args.adminRoleArns ?? [];
   if (admins.length === 0) {
-    add("adminRoleArns", "must name at least one role: the cluster creator gets no implicit access, so the role that runs `pulumi up` must be an admin");
+    add(
+      "adminRoleArns",
+      "must name at least one role: the cluster creator gets no implicit access, so the role that runs `pulumi up` must be an admin",
+    );
   }
   const readers = args.readOnlyRoleArns ?? [];
-  for (const [key, arns] of [["adminRoleArns", admins], ["readOnlyRoleArns", readers]] as const) {
+  for (const [key, arns] of [
+    ["adminRoleArns", admins],
+    ["readOnlyRoleArns", readers],
+  ] as const) {
     arns.forEach((arn, index) => {
       if (!roleArnPattern.test(arn)) add(`${key}[${index}]`, `"${arn}" is not an IAM role ARN`);
     });
@@ -260,43 +317,68 @@ export function platformClusterArgsProblems(args: PlatformClusterArgs): ArgsProb
   readers.forEach((arn, index) => {
     if (admins.includes(arn)) add(`readOnlyRoleArns[${index}]`, `${arn} is in both adminRoleArns and readOnlyRoleArns`);
   });
-  for (const [key, arns] of [["adminRoleArns", admins], ["readOnlyRoleArns", readers]] as const) {
-    for (const name of duplicates(arns.map(accessEntryKeyOfArn))) add(key, `two access roles share the role name "${name}"; access entries are keyed by role name`);
+  for (const [key, arns] of [
+    ["adminRoleArns", admins],
+    ["readOnlyRoleArns", readers],
+  ] as const) {
+    for (const name of duplicates(arns.map(accessEntryKeyOfArn)))
+      add(key, `two access roles share the role name "${name}"; access entries are keyed by role name`);
   }
 
   // Node groups: the system group runs CoreDNS and the add-ons, so it must be there and never scale to zero.
   const system = args.nodeGroups[systemNodeGroup];
-  if (!system) add("nodeGroups", `must include "${systemNodeGroup}": CoreDNS and the add-ons run on untainted system nodes`);
-  else if (system.minSize < 1) add(`nodeGroups.${systemNodeGroup}.minSize`, "must be at least 1 (CoreDNS and the controllers run there)");
+  if (!system)
+    add("nodeGroups", `must include "${systemNodeGroup}": CoreDNS and the add-ons run on untainted system nodes`);
+  else if (system.minSize < 1)
+    add(`nodeGroups.${systemNodeGroup}.minSize`, "must be at least 1 (CoreDNS and the controllers run there)");
   for (const [group, spec] of Object.entries(args.nodeGroups)) {
     const where = `nodeGroups.${group}`;
-    if (!nodeGroupNamePattern.test(group)) add(where, "node group names are lowercase letters, digits and hyphens, up to 31 characters");
+    if (!nodeGroupNamePattern.test(group))
+      add(where, "node group names are lowercase letters, digits and hyphens, up to 31 characters");
     if (spec.instanceTypes.length === 0) add(`${where}.instanceTypes`, "must not be empty");
     spec.instanceTypes.forEach((type, index) => {
-      if (!instanceTypePattern.test(type)) add(`${where}.instanceTypes[${index}]`, `"${type}" is not an EC2 instance type`);
+      if (!instanceTypePattern.test(type))
+        add(`${where}.instanceTypes[${index}]`, `"${type}" is not an EC2 instance type`);
     });
-    if (new Set(spec.instanceTypes.map(isGraviton)).size > 1) add(`${where}.instanceTypes`, "mixes Graviton and x86 types; one node group runs one AMI architecture");
+    if (new Set(spec.instanceTypes.map(isGraviton)).size > 1)
+      add(`${where}.instanceTypes`, "mixes Graviton and x86 types; one node group runs one AMI architecture");
     const sizes = [spec.minSize, spec.desiredSize, spec.maxSize];
-    for (const [key, size] of [["minSize", spec.minSize], ["desiredSize", spec.desiredSize], ["maxSize", spec.maxSize]] as const) {
+    for (const [key, size] of [
+      ["minSize", spec.minSize],
+      ["desiredSize", spec.desiredSize],
+      ["maxSize", spec.maxSize],
+    ] as const) {
       if (!Number.isInteger(size) || size < 0) add(`${where}.${key}`, `must be a whole number, 0 or more, got ${size}`);
     }
-    if (Number.isInteger(spec.maxSize) && spec.maxSize < 1) add(`${where}.maxSize`, `must be at least 1, got ${spec.maxSize}`);
+    if (Number.isInteger(spec.maxSize) && spec.maxSize < 1)
+      add(`${where}.maxSize`, `must be at least 1, got ${spec.maxSize}`);
     // At the size that breaks the order: desiredSize under minSize, or maxSize under desiredSize.
-    if (spec.minSize > spec.desiredSize) add(`${where}.desiredSize`, `sizes must satisfy minSize <= desiredSize <= maxSize, got ${sizes.join("/")}`);
-    else if (spec.desiredSize > spec.maxSize) add(`${where}.maxSize`, `sizes must satisfy minSize <= desiredSize <= maxSize, got ${sizes.join("/")}`);
+    if (spec.minSize > spec.desiredSize)
+      add(`${where}.desiredSize`, `sizes must satisfy minSize <= desiredSize <= maxSize, got ${sizes.join("/")}`);
+    else if (spec.desiredSize > spec.maxSize)
+      add(`${where}.maxSize`, `sizes must satisfy minSize <= desiredSize <= maxSize, got ${sizes.join("/")}`);
     const disk = spec.diskSizeGiB ?? platformDefaults.cluster.nodeGroupDiskSizeGiB;
     // The EKS-optimised AL2023 AMIs need a 20 GiB root volume.
-    if (!Number.isInteger(disk) || disk < 20 || disk > 16384) add(`${where}.diskSizeGiB`, `must be a whole number from 20 to 16384, got ${disk}`);
+    if (!Number.isInteger(disk) || disk < 20 || disk > 16384)
+      add(`${where}.diskSizeGiB`, `must be a whole number from 20 to 16384, got ${disk}`);
   }
 
   // Karpenter: its pools and node class, and no pool named like a managed node group (same label and taint).
   const karpenter = karpenterSettings(args.karpenter);
   if (karpenter) {
-    for (const problem of validateKarpenterNodePools(karpenter.nodePools, {}, karpenter.amiAlias)) add(`karpenter.${problem.path}`, problem.message);
+    for (const problem of validateKarpenterNodePools(karpenter.nodePools, {}, karpenter.amiAlias))
+      add(`karpenter.${problem.path}`, problem.message);
     for (const pool of Object.keys(karpenter.nodePools).sort()) {
-      if (args.nodeGroups[pool]) add(`karpenter.nodePools.${pool}`, "a managed node group has this name: its nodes would carry the same label and taint");
+      if (args.nodeGroups[pool])
+        add(
+          `karpenter.nodePools.${pool}`,
+          "a managed node group has this name: its nodes would carry the same label and taint",
+        );
     }
-    problems.push(...karpenterTagProblems("controllerTags", args.controllerTags ?? {}), ...karpenterTagProblems("tags", args.tags ?? {}));
+    problems.push(
+      ...karpenterTagProblems("controllerTags", args.controllerTags ?? {}),
+      ...karpenterTagProblems("tags", args.tags ?? {}),
+    );
   }
   return problems;
 }

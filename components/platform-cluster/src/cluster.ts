@@ -2,9 +2,25 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { protectedKey } from "@data-platform/aws-blocks";
 import { platformDefaults, type Naming } from "@data-platform/conventions";
-import { accessEntryKeyOfArn, dedicatedNodeGroups, isGraviton, type NodeGroupArgs, type UpgradeSupportType } from "./args";
+import {
+  accessEntryKeyOfArn,
+  dedicatedNodeGroups,
+  isGraviton,
+  type NodeGroupArgs,
+  type UpgradeSupportType,
+} from "./args";
 import type { ClusterPartScope } from "./network";
-import { clusterSecretsKeyPolicy, clusterTrustPolicy, keyPolicy, managedPolicyArn, nodeManagedPolicies, serviceTrustPolicy, stsAudience, type AccountScope, type KeyUsage } from "./policies";
+import {
+  clusterSecretsKeyPolicy,
+  clusterTrustPolicy,
+  keyPolicy,
+  managedPolicyArn,
+  nodeManagedPolicies,
+  serviceTrustPolicy,
+  stsAudience,
+  type AccountScope,
+  type KeyUsage,
+} from "./policies";
 
 /** All five control-plane log types (EKS.8; the EKS best practices guide asks for every one). */
 export const clusterLogTypes = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
@@ -67,10 +83,29 @@ export interface AccessEntrySpec {
 }
 
 /** Access entries keyed by role name (never list position): admins and readers on the whole cluster. */
-export function accessEntries(adminRoleArns: readonly string[], readOnlyRoleArns: readonly string[]): Record<string, AccessEntrySpec> {
+export function accessEntries(
+  adminRoleArns: readonly string[],
+  readOnlyRoleArns: readonly string[],
+): Record<string, AccessEntrySpec> {
   return Object.fromEntries([
-    ...[...adminRoleArns].sort().map((arn) => [`admin-${accessEntryKeyOfArn(arn)}`, { principalArn: arn, type: "STANDARD", policy: accessPolicies.admin }] as const),
-    ...[...readOnlyRoleArns].sort().map((arn) => [`read-only-${accessEntryKeyOfArn(arn)}`, { principalArn: arn, type: "STANDARD", policy: accessPolicies.readOnly }] as const),
+    ...[...adminRoleArns]
+      .sort()
+      .map(
+        (arn) =>
+          [
+            `admin-${accessEntryKeyOfArn(arn)}`,
+            { principalArn: arn, type: "STANDARD", policy: accessPolicies.admin },
+          ] as const,
+      ),
+    ...[...readOnlyRoleArns]
+      .sort()
+      .map(
+        (arn) =>
+          [
+            `read-only-${accessEntryKeyOfArn(arn)}`,
+            { principalArn: arn, type: "STANDARD", policy: accessPolicies.readOnly },
+          ] as const,
+      ),
   ]);
 }
 
@@ -78,10 +113,26 @@ export function accessEntries(adminRoleArns: readonly string[], readOnlyRoleArns
 export function createKey(
   parent: pulumi.Resource,
   name: string,
-  args: { description: string; alias: string; usage: KeyUsage; account: pulumi.Output<AccountScope>; administratorArns?: pulumi.Input<pulumi.Input<string>[]>; tags: Record<string, string>; protect: boolean },
+  args: {
+    description: string;
+    alias: string;
+    usage: KeyUsage;
+    account: pulumi.Output<AccountScope>;
+    administratorArns?: pulumi.Input<pulumi.Input<string>[]>;
+    tags: Record<string, string>;
+    protect: boolean;
+  },
 ): aws.kms.Key {
-  const policy = pulumi.all([args.account, pulumi.output(args.administratorArns ?? [])]).apply(([scope, administratorArns]) => keyPolicy(scope, args.usage, administratorArns));
-  return protectedKey(parent, name, { description: args.description, alias: args.alias, policy, tags: args.tags, protect: args.protect });
+  const policy = pulumi
+    .all([args.account, pulumi.output(args.administratorArns ?? [])])
+    .apply(([scope, administratorArns]) => keyPolicy(scope, args.usage, administratorArns));
+  return protectedKey(parent, name, {
+    description: args.description,
+    alias: args.alias,
+    policy,
+    tags: args.tags,
+    protect: args.protect,
+  });
 }
 
 export interface ClusterInputs extends ClusterPartScope {
@@ -113,11 +164,18 @@ export interface ClusterParts {
 }
 
 /** A kubeconfig for one cluster whose user runs `aws eks get-token` (the AWS CLI and the caller's credentials). */
-export function kubeconfigFor(clusterName: string, endpoint: string, certificateAuthorityData: string, region: string): Record<string, unknown> {
+export function kubeconfigFor(
+  clusterName: string,
+  endpoint: string,
+  certificateAuthorityData: string,
+  region: string,
+): Record<string, unknown> {
   return {
     apiVersion: "v1",
     kind: "Config",
-    clusters: [{ name: clusterName, cluster: { server: endpoint, "certificate-authority-data": certificateAuthorityData } }],
+    clusters: [
+      { name: clusterName, cluster: { server: endpoint, "certificate-authority-data": certificateAuthorityData } },
+    ],
     contexts: [{ name: clusterName, context: { cluster: clusterName, user: clusterName } }],
     "current-context": clusterName,
     users: [
@@ -150,7 +208,12 @@ export function createCluster(parent: pulumi.Resource, name: string, inputs: Clu
   // EKS writes control-plane logs to this fixed name; created first, it gets retention and the customer key.
   const controlPlaneLogGroup = new aws.cloudwatch.LogGroup(
     `${name}-control-plane-logs`,
-    { name: `/aws/eks/${inputs.clusterName}/cluster`, retentionInDays: inputs.controlPlaneLogRetentionDays, kmsKeyId: inputs.logsKeyArn, tags: inputs.tags },
+    {
+      name: `/aws/eks/${inputs.clusterName}/cluster`,
+      retentionInDays: inputs.controlPlaneLogRetentionDays,
+      kmsKeyId: inputs.logsKeyArn,
+      tags: inputs.tags,
+    },
     stateful,
   );
 
@@ -172,7 +235,10 @@ export function createCluster(parent: pulumi.Resource, name: string, inputs: Clu
   // The secrets key's policy delegates to IAM: the control plane needs these four actions on that key only.
   const secretsKeyUse = new aws.iam.RolePolicy(
     `${name}-cluster-secrets-key`,
-    { role: clusterRole.name, policy: inputs.secretsKeyArn.apply((keyArn) => JSON.stringify(clusterSecretsKeyPolicy(keyArn))) },
+    {
+      role: clusterRole.name,
+      policy: inputs.secretsKeyArn.apply((keyArn) => JSON.stringify(clusterSecretsKeyPolicy(keyArn))),
+    },
     child,
   );
 
@@ -214,7 +280,11 @@ export function createCluster(parent: pulumi.Resource, name: string, inputs: Clu
   const associations: Record<string, aws.eks.AccessPolicyAssociation> = {};
   for (const key of Object.keys(inputs.accessEntries).sort()) {
     const spec = inputs.accessEntries[key]!;
-    entries[key] = new aws.eks.AccessEntry(`${name}-access-${key}`, { clusterName: cluster.name, principalArn: spec.principalArn, type: spec.type, tags: inputs.tags }, child);
+    entries[key] = new aws.eks.AccessEntry(
+      `${name}-access-${key}`,
+      { clusterName: cluster.name, principalArn: spec.principalArn, type: spec.type, tags: inputs.tags },
+      child,
+    );
     if (spec.policy) {
       associations[key] = new aws.eks.AccessPolicyAssociation(
         `${name}-access-${key}`,
@@ -231,14 +301,24 @@ export function createCluster(parent: pulumi.Resource, name: string, inputs: Clu
 
   const kubeconfig = pulumi
     .all([cluster.name, cluster.endpoint, cluster.certificateAuthority.data, inputs.account])
-    .apply(([clusterName, endpoint, data, scope]) => JSON.stringify(kubeconfigFor(clusterName, endpoint, data, scope.region)));
+    .apply(([clusterName, endpoint, data, scope]) =>
+      JSON.stringify(kubeconfigFor(clusterName, endpoint, data, scope.region)),
+    );
 
   // Peered networks (CI runners, VPN) reach the private endpoint through the cluster security group.
   const apiAccessRules: Record<string, aws.vpc.SecurityGroupIngressRule> = {};
   for (const cidr of [...inputs.apiAccessCidrs].sort()) {
     apiAccessRules[cidr] = new aws.vpc.SecurityGroupIngressRule(
       `${name}-api-from-${cidr.replace(/[./]/g, "-")}`,
-      { securityGroupId: cluster.vpcConfig.clusterSecurityGroupId, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: cidr, description: "Kubernetes API (private endpoint)", tags: inputs.tags },
+      {
+        securityGroupId: cluster.vpcConfig.clusterSecurityGroupId,
+        ipProtocol: "tcp",
+        fromPort: 443,
+        toPort: 443,
+        cidrIpv4: cidr,
+        description: "Kubernetes API (private endpoint)",
+        tags: inputs.tags,
+      },
       child,
     );
   }
@@ -294,7 +374,12 @@ export function createNodeGroups(parent: pulumi.Resource, name: string, inputs: 
     child,
   );
   const attachments = nodeManagedPolicies.map(
-    (policy) => new aws.iam.RolePolicyAttachment(`${name}-nodes-${policy}`, { role: nodeRole.name, policyArn: inputs.partition.apply((partition) => managedPolicyArn(partition, policy)) }, child),
+    (policy) =>
+      new aws.iam.RolePolicyAttachment(
+        `${name}-nodes-${policy}`,
+        { role: nodeRole.name, policyArn: inputs.partition.apply((partition) => managedPolicyArn(partition, policy)) },
+        child,
+      ),
   );
 
   const launchTemplates: Record<string, aws.ec2.LaunchTemplate> = {};
@@ -308,11 +393,28 @@ export function createNodeGroups(parent: pulumi.Resource, name: string, inputs: 
       {
         description: `EKS managed node group ${group}`,
         updateDefaultVersion: true,
-        metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1, instanceMetadataTags: "disabled" },
+        metadataOptions: {
+          httpEndpoint: "enabled",
+          httpTokens: "required",
+          httpPutResponseHopLimit: 1,
+          instanceMetadataTags: "disabled",
+        },
         blockDeviceMappings: [
-          { deviceName: "/dev/xvda", ebs: { volumeSize: plan.diskSizeGiB, volumeType: "gp3", encrypted: "true", kmsKeyId: inputs.volumesKeyArn, deleteOnTermination: "true" } },
+          {
+            deviceName: "/dev/xvda",
+            ebs: {
+              volumeSize: plan.diskSizeGiB,
+              volumeType: "gp3",
+              encrypted: "true",
+              kmsKeyId: inputs.volumesKeyArn,
+              deleteOnTermination: "true",
+            },
+          },
         ],
-        tagSpecifications: ["instance", "volume", "network-interface"].map((resourceType) => ({ resourceType, tags: groupTags })),
+        tagSpecifications: ["instance", "volume", "network-interface"].map((resourceType) => ({
+          resourceType,
+          tags: groupTags,
+        })),
         tags: inputs.tags,
       },
       child,

@@ -25,7 +25,11 @@ export interface ClusterRef {
   /** OIDC issuer without `https://`: the prefix of IRSA trust condition keys. */
   readonly oidcIssuer: pulumi.Output<string>;
   /** An IAM role for one service account (IRSA); see `PlatformCluster.serviceAccountRole`. */
-  serviceAccountRole(name: string, args: ServiceAccountRoleArgs, opts?: pulumi.CustomResourceOptions): ServiceAccountRole;
+  serviceAccountRole(
+    name: string,
+    args: ServiceAccountRoleArgs,
+    opts?: pulumi.CustomResourceOptions,
+  ): ServiceAccountRole;
   /** A namespace with Pod Security labels, default-deny and the flows asked for; see `PlatformCluster.namespace`. */
   namespace(name: string, args?: NamespaceArgs, opts?: pulumi.CustomResourceOptions): PlatformNamespace;
   /** Node selector and tolerations for a node group or Karpenter pool; throws for an unknown one. */

@@ -42,14 +42,21 @@ const keyPattern = /^[A-Za-z0-9][A-Za-z0-9-]*$/;
 
 export function validateServiceAccountRoleArgs(name: string, args: ServiceAccountRoleArgs): void {
   const problems: string[] = [];
-  if (!namespacePattern.test(args.namespace)) problems.push(`namespace "${args.namespace}" is not a Kubernetes namespace name`);
-  if (!serviceAccountPattern.test(args.serviceAccount)) problems.push(`serviceAccount "${args.serviceAccount}" is not a Kubernetes service account name`);
+  if (!namespacePattern.test(args.namespace))
+    problems.push(`namespace "${args.namespace}" is not a Kubernetes namespace name`);
+  if (!serviceAccountPattern.test(args.serviceAccount))
+    problems.push(`serviceAccount "${args.serviceAccount}" is not a Kubernetes service account name`);
   for (const key of [...Object.keys(args.policies ?? {}), ...Object.keys(args.managedPolicyArns ?? {})]) {
-    if (!keyPattern.test(key)) problems.push(`policy key "${key}" must be letters, digits and hyphens (it names a resource)`);
+    if (!keyPattern.test(key))
+      problems.push(`policy key "${key}" must be letters, digits and hyphens (it names a resource)`);
   }
   const inline = Object.keys(args.policies ?? {});
-  for (const key of Object.keys(args.managedPolicyArns ?? {})) if (inline.includes(key)) problems.push(`policy key "${key}" is used by an inline and a managed policy`);
-  if (problems.length > 0) throw new Error(`serviceAccountRole "${name}": invalid args:\n${problems.map((problem) => `- ${problem}`).join("\n")}`);
+  for (const key of Object.keys(args.managedPolicyArns ?? {}))
+    if (inline.includes(key)) problems.push(`policy key "${key}" is used by an inline and a managed policy`);
+  if (problems.length > 0)
+    throw new Error(
+      `serviceAccountRole "${name}": invalid args:\n${problems.map((problem) => `- ${problem}`).join("\n")}`,
+    );
 }
 
 /**
@@ -57,7 +64,12 @@ export function validateServiceAccountRoleArgs(name: string, args: ServiceAccoun
  * `<issuer>:sub = system:serviceaccount:<namespace>:<name>` and `<issuer>:aud = sts.amazonaws.com`
  * (StringEquals). Its permissions are only what the caller passes.
  */
-export function createServiceAccountRole(name: string, args: ServiceAccountRoleArgs, context: IrsaContext, opts: pulumi.CustomResourceOptions): ServiceAccountRole {
+export function createServiceAccountRole(
+  name: string,
+  args: ServiceAccountRoleArgs,
+  context: IrsaContext,
+  opts: pulumi.CustomResourceOptions,
+): ServiceAccountRole {
   validateServiceAccountRoleArgs(name, args);
   const role = new aws.iam.Role(
     name,
@@ -66,7 +78,9 @@ export function createServiceAccountRole(name: string, args: ServiceAccountRoleA
       description: args.description ?? `IRSA role of ${args.namespace}/${args.serviceAccount}`,
       assumeRolePolicy: pulumi
         .all([context.oidcProviderArn, context.oidcIssuer])
-        .apply(([providerArn, issuer]) => JSON.stringify(serviceAccountTrustPolicy(providerArn, issuer, args.namespace, args.serviceAccount))),
+        .apply(([providerArn, issuer]) =>
+          JSON.stringify(serviceAccountTrustPolicy(providerArn, issuer, args.namespace, args.serviceAccount)),
+        ),
       tags: { ...context.tags, ...args.tags },
     },
     opts,
@@ -79,5 +93,10 @@ export function createServiceAccountRole(name: string, args: ServiceAccountRoleA
   for (const [key, policyArn] of Object.entries(args.managedPolicyArns ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
     attachments[key] = new aws.iam.RolePolicyAttachment(`${name}-${key}`, { role: role.name, policyArn }, opts);
   }
-  return { role, policies, attachments, annotations: role.arn.apply((arn): Record<string, string> => ({ "eks.amazonaws.com/role-arn": arn })) };
+  return {
+    role,
+    policies,
+    attachments,
+    annotations: role.arn.apply((arn): Record<string, string> => ({ "eks.amazonaws.com/role-arn": arn })),
+  };
 }

@@ -30,7 +30,15 @@ const nodeClassArgs = {
   tags: { "data-platform:stage": "prod", "data-platform:cluster": "dp-prod-platform" },
 };
 const general: KarpenterNodePoolArgs = { cpuLimit: 256, memoryLimitGiB: 1024 };
-const query: KarpenterNodePoolArgs = { instanceFamilies: ["r7g", "r8g"], architectures: ["arm64"], capacityTypes: ["on-demand"], cpuLimit: 512, memoryLimitGiB: 4096, taint: true, diskSizeGiB: 100 };
+const query: KarpenterNodePoolArgs = {
+  instanceFamilies: ["r7g", "r8g"],
+  architectures: ["arm64"],
+  capacityTypes: ["on-demand"],
+  cpuLimit: 512,
+  memoryLimitGiB: 4096,
+  taint: true,
+  diskSizeGiB: 100,
+};
 
 const validate = (manifest: object) => validateCustomResource("karpenter", manifest as CustomResourceObject);
 
@@ -41,15 +49,34 @@ describe("EC2NodeClass manifest", () => {
   const manifest = ec2NodeClassManifest(nodeClassArgs);
 
   it("validates against the karpenter 1.14.1 EC2NodeClass CRD", () => {
-    expect(manifest).toMatchObject({ apiVersion: "karpenter.k8s.aws/v1", kind: "EC2NodeClass", metadata: { name: "default" } });
+    expect(manifest).toMatchObject({
+      apiVersion: "karpenter.k8s.aws/v1",
+      kind: "EC2NodeClass",
+      metadata: { name: "default" },
+    });
     expect(validate(manifest)).toEqual([]);
   });
 
   it("requires IMDSv2 with hop limit 1 and encrypts the gp3 root volume with the customer key", () => {
     const spec = specOf(manifest);
-    expect(spec["metadataOptions"]).toEqual({ httpEndpoint: "enabled", httpProtocolIPv6: "disabled", httpTokens: "required", httpPutResponseHopLimit: 1 });
+    expect(spec["metadataOptions"]).toEqual({
+      httpEndpoint: "enabled",
+      httpProtocolIPv6: "disabled",
+      httpTokens: "required",
+      httpPutResponseHopLimit: 1,
+    });
     expect(spec["blockDeviceMappings"]).toEqual([
-      { deviceName: "/dev/xvda", rootVolume: true, ebs: { volumeSize: "50Gi", volumeType: "gp3", encrypted: true, kmsKeyID: volumesKeyArn, deleteOnTermination: true } },
+      {
+        deviceName: "/dev/xvda",
+        rootVolume: true,
+        ebs: {
+          volumeSize: "50Gi",
+          volumeType: "gp3",
+          encrypted: true,
+          kmsKeyID: volumesKeyArn,
+          deleteOnTermination: true,
+        },
+      },
     ]);
   });
 
@@ -67,11 +94,21 @@ describe("EC2NodeClass manifest", () => {
 
   it("fails validation when a key is misspelled or mistyped", () => {
     const spec = specOf(manifest);
-    expect(validate({ ...manifest, spec: { ...spec, metadataOptions: { ...spec["metadataOptions"], httpToken: "required" } } })).toEqual(['/spec/metadataOptions: unknown key "httpToken"']);
-    expect(validate({ ...manifest, spec: { ...spec, subnetSelectorTerm: spec["subnetSelectorTerms"] } })).toContain('/spec: unknown key "subnetSelectorTerm"');
-    expect(validate({ ...manifest, spec: { ...spec, metadataOptions: { ...spec["metadataOptions"], httpPutResponseHopLimit: "1" } } })).toEqual([
-      "/spec/metadataOptions/httpPutResponseHopLimit: must be integer",
-    ]);
+    expect(
+      validate({
+        ...manifest,
+        spec: { ...spec, metadataOptions: { ...spec["metadataOptions"], httpToken: "required" } },
+      }),
+    ).toEqual(['/spec/metadataOptions: unknown key "httpToken"']);
+    expect(validate({ ...manifest, spec: { ...spec, subnetSelectorTerm: spec["subnetSelectorTerms"] } })).toContain(
+      '/spec: unknown key "subnetSelectorTerm"',
+    );
+    expect(
+      validate({
+        ...manifest,
+        spec: { ...spec, metadataOptions: { ...spec["metadataOptions"], httpPutResponseHopLimit: "1" } },
+      }),
+    ).toEqual(["/spec/metadataOptions/httpPutResponseHopLimit: must be integer"]);
   });
 });
 
@@ -110,8 +147,16 @@ describe("NodePool manifest", () => {
     expect(tainted["template"].spec.taints).toEqual([{ key: dedicatedTaintKey, value: "query", effect: "NoSchedule" }]);
     const [toleration] = schedulingFor("query").tolerations;
     expect(toleration).toMatchObject({ key: dedicatedTaintKey, value: "query", effect: "NoSchedule" });
-    expect(tainted["template"].spec.requirements).toContainEqual({ key: "karpenter.k8s.aws/instance-family", operator: "In", values: ["r7g", "r8g"] });
-    expect(tainted["template"].spec.requirements).toContainEqual({ key: "karpenter.sh/capacity-type", operator: "In", values: ["on-demand"] });
+    expect(tainted["template"].spec.requirements).toContainEqual({
+      key: "karpenter.k8s.aws/instance-family",
+      operator: "In",
+      values: ["r7g", "r8g"],
+    });
+    expect(tainted["template"].spec.requirements).toContainEqual({
+      key: "karpenter.sh/capacity-type",
+      operator: "In",
+      values: ["on-demand"],
+    });
     expect(validate(nodePoolManifest("query", query, "default"))).toEqual([]);
 
     const untainted = specOf(nodePoolManifest("general", general, "default"));
@@ -121,12 +166,15 @@ describe("NodePool manifest", () => {
   it("fails validation when a key is misspelled or a value breaks the CRD's pattern", () => {
     const manifest = nodePoolManifest("general", general, "default");
     const spec = specOf(manifest);
-    const misspelled = { ...manifest, spec: { ...spec, template: { ...spec["template"], spec: { ...spec["template"].spec, requirments: [] } } } };
+    const misspelled = {
+      ...manifest,
+      spec: { ...spec, template: { ...spec["template"], spec: { ...spec["template"].spec, requirments: [] } } },
+    };
     expect(validate(misspelled)).toEqual(['/spec/template/spec: unknown key "requirments"']);
     expect(validate({ ...manifest, spec: { ...spec, limit: spec["limits"] } })).toEqual(['/spec: unknown key "limit"']);
-    expect(validate({ ...manifest, spec: { ...spec, disruption: { ...spec["disruption"], consolidateAfter: "1 minute" } } })).toEqual([
-      '/spec/disruption/consolidateAfter: must match pattern "^(([0-9]+(s|m|h))+|Never)$"',
-    ]);
+    expect(
+      validate({ ...manifest, spec: { ...spec, disruption: { ...spec["disruption"], consolidateAfter: "1 minute" } } }),
+    ).toEqual(['/spec/disruption/consolidateAfter: must match pattern "^(([0-9]+(s|m|h))+|Never)$"']);
   });
 });
 
@@ -161,17 +209,38 @@ describe("validateKarpenterNodePools", () => {
       { path: "nodePools.bad.instanceFamilies", message: '"M7G" is not an EC2 instance family (e.g. m7g, r7i)' },
       { path: "nodePools.bad.cpuLimit", message: "must be a positive integer, got 0" },
       { path: "nodePools.bad.memoryLimitGiB", message: "must be a positive integer, got 1.5" },
-      { path: "nodePools.bad.consolidateAfter", message: '"5 minutes" is not a duration (s/m/h units, e.g. 90s, 1h30m, 720h) or Never' },
-      { path: "nodePools.bad.expireAfter", message: '"30d" is not a duration (s/m/h units, e.g. 90s, 1h30m, 720h) or Never' },
+      {
+        path: "nodePools.bad.consolidateAfter",
+        message: '"5 minutes" is not a duration (s/m/h units, e.g. 90s, 1h30m, 720h) or Never',
+      },
+      {
+        path: "nodePools.bad.expireAfter",
+        message: '"30d" is not a duration (s/m/h units, e.g. 90s, 1h30m, 720h) or Never',
+      },
       { path: "nodePools.bad.taint", message: "must be a boolean" },
       { path: "nodePools.bad.diskSizeGiB", message: "must be an integer from 20 to 16384, got 10" },
       { path: "nodePools.mismatch.instanceFamilies", message: "c7g is arm64, not one of architectures amd64" },
-      { path: "nodePools.Query_Pool", message: "pool names are DNS labels (lowercase letters, digits, hyphens; 63 at most): they name the NodePool, its label and taint" },
-      { path: "nodePools.typo", message: 'unknown key "capacityType" (known: instanceFamilies, architectures, capacityTypes, cpuLimit, memoryLimitGiB, consolidateAfter, expireAfter, taint, diskSizeGiB)' },
-      { path: "tags", message: '"kubernetes.io/cluster/dp-prod-platform" is set by Karpenter itself; the EC2NodeClass refuses it' },
+      {
+        path: "nodePools.Query_Pool",
+        message:
+          "pool names are DNS labels (lowercase letters, digits, hyphens; 63 at most): they name the NodePool, its label and taint",
+      },
+      {
+        path: "nodePools.typo",
+        message:
+          'unknown key "capacityType" (known: instanceFamilies, architectures, capacityTypes, cpuLimit, memoryLimitGiB, consolidateAfter, expireAfter, taint, diskSizeGiB)',
+      },
+      {
+        path: "tags",
+        message: '"kubernetes.io/cluster/dp-prod-platform" is set by Karpenter itself; the EC2NodeClass refuses it',
+      },
     ]);
-    expect(validateKarpenterNodePools({})).toEqual([{ path: "nodePools", message: "name at least one pool (Karpenter provisions nothing without a NodePool)" }]);
-    expect(validateKarpenterNodePools({ general }, {}, "al2023@someday")).toEqual([{ path: "amiAlias", message: '"al2023@someday" is not al2023@v<YYYYMMDD> (or al2023@latest)' }]);
+    expect(validateKarpenterNodePools({})).toEqual([
+      { path: "nodePools", message: "name at least one pool (Karpenter provisions nothing without a NodePool)" },
+    ]);
+    expect(validateKarpenterNodePools({ general }, {}, "al2023@someday")).toEqual([
+      { path: "amiAlias", message: '"al2023@someday" is not al2023@v<YYYYMMDD> (or al2023@latest)' },
+    ]);
   });
 
   it("sizes the shared node class's volume for the pool that asks most", () => {
@@ -189,9 +258,21 @@ function program(pools: Record<string, KarpenterNodePoolArgs>, captured: { parts
   return () => {
     const parent = new pulumi.ComponentResource("data-platform:cluster:PlatformCluster", "platform");
     const provider = new k8s.Provider("platform-k8s", { kubeconfig: "{}" }, { parent });
-    const chart = new k8s.helm.v4.Chart("platform-karpenter", { chart: "oci://public.ecr.aws/karpenter/karpenter", version: "1.14.1", namespace: "kube-system" }, { parent, provider });
-    const nodeRole = new aws.iam.Role("platform-karpenter-nodes", { name: "dp-prod-platform-karpenter-nodes", assumeRolePolicy: "{}" }, { parent });
-    const volumesKey = new aws.kms.Key("platform-volumes-key", { description: "node volumes", enableKeyRotation: true }, { parent });
+    const chart = new k8s.helm.v4.Chart(
+      "platform-karpenter",
+      { chart: "oci://public.ecr.aws/karpenter/karpenter", version: "1.14.1", namespace: "kube-system" },
+      { parent, provider },
+    );
+    const nodeRole = new aws.iam.Role(
+      "platform-karpenter-nodes",
+      { name: "dp-prod-platform-karpenter-nodes", assumeRolePolicy: "{}" },
+      { parent },
+    );
+    const volumesKey = new aws.kms.Key(
+      "platform-volumes-key",
+      { description: "node volumes", enableKeyRotation: true },
+      { parent },
+    );
     captured.parts = createKarpenterNodePools(parent, "platform", {
       provider,
       clusterName: "dp-prod-platform",
@@ -218,7 +299,12 @@ describe("createKarpenterNodePools", () => {
     const parent = harness.one("data-platform:cluster:PlatformCluster", "platform");
     const nodeClass = harness.one(nodeClassType, "platform-karpenter-nodeclass-default");
     expect(harness.byType(nodeClassType)).toHaveLength(1);
-    expect(harness.byType(nodePoolType).map((pool) => pool.name).sort()).toEqual(["platform-karpenter-nodepool-general", "platform-karpenter-nodepool-query"]);
+    expect(
+      harness
+        .byType(nodePoolType)
+        .map((pool) => pool.name)
+        .sort(),
+    ).toEqual(["platform-karpenter-nodepool-general", "platform-karpenter-nodepool-query"]);
     for (const resource of [nodeClass, ...harness.byType(nodePoolType)]) {
       expect(resource.provider, resource.name).toBe(`${provider.urn}::${provider.id}`);
       expect(resource.parent, resource.name).toBe(parent.urn);
@@ -233,10 +319,17 @@ describe("createKarpenterNodePools", () => {
     const key = harness.one("aws:kms/key:Key", "platform-volumes-key");
     const spec = harness.one(nodeClassType, "platform-karpenter-nodeclass-default").inputs["spec"] as Spec;
     expect(spec["role"]).toBe("dp-prod-platform-karpenter-nodes");
-    expect(spec["blockDeviceMappings"][0].ebs).toMatchObject({ encrypted: true, volumeType: "gp3", volumeSize: "100Gi", kmsKeyID: `arn:aws:kms:eu-west-1:${account}:key/${key.id}` });
+    expect(spec["blockDeviceMappings"][0].ebs).toMatchObject({
+      encrypted: true,
+      volumeType: "gp3",
+      volumeSize: "100Gi",
+      kmsKeyID: `arn:aws:kms:eu-west-1:${account}:key/${key.id}`,
+    });
     expect(spec["metadataOptions"]).toMatchObject({ httpTokens: "required", httpPutResponseHopLimit: 1 });
     const querySpec = harness.one(nodePoolType, "platform-karpenter-nodepool-query").inputs["spec"] as Spec;
-    expect(querySpec["template"].spec.taints).toEqual([{ key: dedicatedTaintKey, value: "query", effect: "NoSchedule" }]);
+    expect(querySpec["template"].spec.taints).toEqual([
+      { key: dedicatedTaintKey, value: "query", effect: "NoSchedule" },
+    ]);
     expect(querySpec["limits"]).toEqual({ cpu: "512", memory: "4096Gi" });
   });
 
@@ -255,15 +348,24 @@ describe("createKarpenterNodePools", () => {
   });
 
   it("throws one error listing every problem before registering any Karpenter object", async () => {
-    const run = await runProgramSettled(program({ Bad: { cpuLimit: 0, memoryLimitGiB: 8 } }), { stack: "prod", accountId: account });
-    expect(String(run.error)).toMatch(/platform: invalid Karpenter node pools:\n- nodePools\.Bad: pool names are DNS labels .*\n- nodePools\.Bad\.cpuLimit: must be a positive integer, got 0$/);
+    const run = await runProgramSettled(program({ Bad: { cpuLimit: 0, memoryLimitGiB: 8 } }), {
+      stack: "prod",
+      accountId: account,
+    });
+    expect(String(run.error)).toMatch(
+      /platform: invalid Karpenter node pools:\n- nodePools\.Bad: pool names are DNS labels .*\n- nodePools\.Bad\.cpuLimit: must be a positive integer, got 0$/,
+    );
     expect([...run.harness.byType(nodeClassType), ...run.harness.byType(nodePoolType)]).toEqual([]);
   });
 
   it("gives the policy pack nothing to report about the node class and pools", async () => {
     const harness = await run();
-    const ours = new Set([...harness.byType(nodeClassType), ...harness.byType(nodePoolType)].map((resource) => resource.urn));
-    const findings = await evaluatePolicies(harness.registrations.map((registration) => ({ ...registration, inputs: registration.revealedInputs })));
+    const ours = new Set(
+      [...harness.byType(nodeClassType), ...harness.byType(nodePoolType)].map((resource) => resource.urn),
+    );
+    const findings = await evaluatePolicies(
+      harness.registrations.map((registration) => ({ ...registration, inputs: registration.revealedInputs })),
+    );
     expect(findings.filter((finding) => ours.has(finding.urn))).toEqual([]);
   });
 });

@@ -92,7 +92,17 @@ export const karpenterNodePoolDefaults = {
   diskSizeGiB: 50,
 } as const;
 
-const poolKeys: readonly (keyof KarpenterNodePoolArgs)[] = ["instanceFamilies", "architectures", "capacityTypes", "cpuLimit", "memoryLimitGiB", "consolidateAfter", "expireAfter", "taint", "diskSizeGiB"];
+const poolKeys: readonly (keyof KarpenterNodePoolArgs)[] = [
+  "instanceFamilies",
+  "architectures",
+  "capacityTypes",
+  "cpuLimit",
+  "memoryLimitGiB",
+  "consolidateAfter",
+  "expireAfter",
+  "taint",
+  "diskSizeGiB",
+];
 const architectures: readonly KarpenterArchitecture[] = ["arm64", "amd64"];
 const capacityTypes: readonly KarpenterCapacityType[] = ["spot", "on-demand"];
 // The pool name is the NodePool's name and the value of its label and taint: a DNS-1123 label (63 at most).
@@ -107,17 +117,29 @@ function architectureOf(family: string): KarpenterArchitecture {
   return isGraviton(`${family}.large`) || family === "a1" ? "arm64" : "amd64";
 }
 
-function listProblems<T extends string>(where: string, value: readonly T[] | undefined, allowed: readonly T[] | undefined): ArgsProblem[] {
+function listProblems<T extends string>(
+  where: string,
+  value: readonly T[] | undefined,
+  allowed: readonly T[] | undefined,
+): ArgsProblem[] {
   if (value === undefined) return [];
   if (!Array.isArray(value) || value.length === 0) return [{ path: where, message: "must be a non-empty list" }];
   const problems: ArgsProblem[] = [];
   if (new Set(value).size !== value.length) problems.push({ path: where, message: "lists a value twice" });
-  if (allowed) for (const item of value) if (!allowed.includes(item)) problems.push({ path: where, message: `"${String(item)}" is not one of ${allowed.map((a) => `"${a}"`).join(", ")}` });
+  if (allowed)
+    for (const item of value)
+      if (!allowed.includes(item))
+        problems.push({
+          path: where,
+          message: `"${String(item)}" is not one of ${allowed.map((a) => `"${a}"`).join(", ")}`,
+        });
   return problems;
 }
 
 function positiveInteger(where: string, value: unknown): ArgsProblem[] {
-  return typeof value === "number" && Number.isInteger(value) && value > 0 ? [] : [{ path: where, message: `must be a positive integer, got ${JSON.stringify(value)}` }];
+  return typeof value === "number" && Number.isInteger(value) && value > 0
+    ? []
+    : [{ path: where, message: `must be a positive integer, got ${JSON.stringify(value)}` }];
 }
 
 /** Problems of one pool's args (empty when valid), at `nodePools.<name>` and its keys (`KarpenterArgs` paths). */
@@ -125,31 +147,53 @@ export function validateKarpenterNodePoolArgs(name: string, args: KarpenterNodeP
   const where = `nodePools.${name}`;
   const problems: ArgsProblem[] = [];
   const add = (path: string, message: string) => problems.push({ path, message });
-  if (!poolNamePattern.test(name)) add(where, "pool names are DNS labels (lowercase letters, digits, hyphens; 63 at most): they name the NodePool, its label and taint");
-  for (const key of Object.keys(args)) if (!poolKeys.includes(key as keyof KarpenterNodePoolArgs)) add(where, `unknown key "${key}" (known: ${poolKeys.join(", ")})`);
+  if (!poolNamePattern.test(name))
+    add(
+      where,
+      "pool names are DNS labels (lowercase letters, digits, hyphens; 63 at most): they name the NodePool, its label and taint",
+    );
+  for (const key of Object.keys(args))
+    if (!poolKeys.includes(key as keyof KarpenterNodePoolArgs))
+      add(where, `unknown key "${key}" (known: ${poolKeys.join(", ")})`);
   problems.push(...listProblems(`${where}.architectures`, args.architectures, architectures));
   problems.push(...listProblems(`${where}.capacityTypes`, args.capacityTypes, capacityTypes));
   problems.push(...listProblems(`${where}.instanceFamilies`, args.instanceFamilies, undefined));
   const allowedArchitectures = args.architectures ?? karpenterNodePoolDefaults.architectures;
   for (const family of Array.isArray(args.instanceFamilies) ? args.instanceFamilies : []) {
-    if (typeof family !== "string" || !familyPattern.test(family)) add(`${where}.instanceFamilies`, `"${String(family)}" is not an EC2 instance family (e.g. m7g, r7i)`);
-    else if (!allowedArchitectures.includes(architectureOf(family))) add(`${where}.instanceFamilies`, `${family} is ${architectureOf(family)}, not one of architectures ${allowedArchitectures.join(", ")}`);
+    if (typeof family !== "string" || !familyPattern.test(family))
+      add(`${where}.instanceFamilies`, `"${String(family)}" is not an EC2 instance family (e.g. m7g, r7i)`);
+    else if (!allowedArchitectures.includes(architectureOf(family)))
+      add(
+        `${where}.instanceFamilies`,
+        `${family} is ${architectureOf(family)}, not one of architectures ${allowedArchitectures.join(", ")}`,
+      );
   }
   problems.push(...positiveInteger(`${where}.cpuLimit`, args.cpuLimit));
   problems.push(...positiveInteger(`${where}.memoryLimitGiB`, args.memoryLimitGiB));
   for (const key of ["consolidateAfter", "expireAfter"] as const) {
     const value = args[key];
-    if (value !== undefined && (typeof value !== "string" || !durationPattern.test(value))) add(`${where}.${key}`, `${JSON.stringify(value)} is not a duration (s/m/h units, e.g. 90s, 1h30m, 720h) or Never`);
+    if (value !== undefined && (typeof value !== "string" || !durationPattern.test(value)))
+      add(
+        `${where}.${key}`,
+        `${JSON.stringify(value)} is not a duration (s/m/h units, e.g. 90s, 1h30m, 720h) or Never`,
+      );
   }
   if (args.taint !== undefined && typeof args.taint !== "boolean") add(`${where}.taint`, "must be a boolean");
-  if (args.diskSizeGiB !== undefined && !(Number.isInteger(args.diskSizeGiB) && args.diskSizeGiB >= 20 && args.diskSizeGiB <= 16384)) {
+  if (
+    args.diskSizeGiB !== undefined &&
+    !(Number.isInteger(args.diskSizeGiB) && args.diskSizeGiB >= 20 && args.diskSizeGiB <= 16384)
+  ) {
     add(`${where}.diskSizeGiB`, `must be an integer from 20 to 16384, got ${JSON.stringify(args.diskSizeGiB)}`);
   }
   return problems;
 }
 
 // Tags Karpenter sets itself; the EC2NodeClass CRD refuses them in spec.tags (CEL rules ajv cannot evaluate).
-const restrictedTag = (key: string) => key === "" || key === "eks:eks-cluster-name" || key.startsWith("kubernetes.io/cluster") || ["karpenter.sh/nodepool", "karpenter.sh/nodeclaim", "karpenter.k8s.aws/ec2nodeclass"].includes(key);
+const restrictedTag = (key: string) =>
+  key === "" ||
+  key === "eks:eks-cluster-name" ||
+  key.startsWith("kubernetes.io/cluster") ||
+  ["karpenter.sh/nodepool", "karpenter.sh/nodeclaim", "karpenter.k8s.aws/ec2nodeclass"].includes(key);
 
 /** Tags Karpenter sets itself, which the EC2NodeClass refuses, filed at `path` (the argument the tags came from). */
 export function karpenterTagProblems(path: string, tags: Record<string, string>): ArgsProblem[] {
@@ -162,13 +206,23 @@ export function karpenterTagProblems(path: string, tags: Record<string, string>)
  * Problems of a set of pools and the node class (empty when valid), at `KarpenterArgs` paths: `nodePools`,
  * `nodePools.<name>[.<key>]`, `amiAlias`, and `tags` for the node class tags. Pure.
  */
-export function validateKarpenterNodePools(pools: Record<string, KarpenterNodePoolArgs>, tags: Record<string, string> = {}, amiAlias: string = al2023AmiAlias): ArgsProblem[] {
+export function validateKarpenterNodePools(
+  pools: Record<string, KarpenterNodePoolArgs>,
+  tags: Record<string, string> = {},
+  amiAlias: string = al2023AmiAlias,
+): ArgsProblem[] {
   const problems: ArgsProblem[] = [];
-  if (Object.keys(pools).length === 0) problems.push({ path: "nodePools", message: "name at least one pool (Karpenter provisions nothing without a NodePool)" });
-  for (const [name, args] of Object.entries(pools).sort(([a], [b]) => a.localeCompare(b))) problems.push(...validateKarpenterNodePoolArgs(name, args));
+  if (Object.keys(pools).length === 0)
+    problems.push({
+      path: "nodePools",
+      message: "name at least one pool (Karpenter provisions nothing without a NodePool)",
+    });
+  for (const [name, args] of Object.entries(pools).sort(([a], [b]) => a.localeCompare(b)))
+    problems.push(...validateKarpenterNodePoolArgs(name, args));
   problems.push(...karpenterTagProblems("tags", tags));
   // The node class relies on the alias for the AMI family (AL2023 user data, /dev/xvda root volume).
-  if (!/^al2023@(v[0-9]{8}|latest)$/.test(amiAlias)) problems.push({ path: "amiAlias", message: `"${amiAlias}" is not al2023@v<YYYYMMDD> (or al2023@latest)` });
+  if (!/^al2023@(v[0-9]{8}|latest)$/.test(amiAlias))
+    problems.push({ path: "amiAlias", message: `"${amiAlias}" is not al2023@v<YYYYMMDD> (or al2023@latest)` });
   return problems;
 }
 
@@ -177,7 +231,10 @@ export function validateKarpenterNodePools(pools: Record<string, KarpenterNodePo
  * @internal Exported for its tests only; not part of the package's API.
  */
 export function nodeClassDiskSizeGiB(pools: Record<string, KarpenterNodePoolArgs>): number {
-  return Math.max(karpenterNodePoolDefaults.diskSizeGiB, ...Object.values(pools).map((pool) => pool.diskSizeGiB ?? karpenterNodePoolDefaults.diskSizeGiB));
+  return Math.max(
+    karpenterNodePoolDefaults.diskSizeGiB,
+    ...Object.values(pools).map((pool) => pool.diskSizeGiB ?? karpenterNodePoolDefaults.diskSizeGiB),
+  );
 }
 
 /** A plain Kubernetes object (what the builders return). */
@@ -218,13 +275,24 @@ export function ec2NodeClassManifest(args: Ec2NodeClassManifestArgs): KarpenterM
       amiSelectorTerms: [{ alias: args.amiAlias ?? al2023AmiAlias }],
       subnetSelectorTerms: discovery,
       securityGroupSelectorTerms: discovery,
-      metadataOptions: { httpEndpoint: "enabled", httpProtocolIPv6: "disabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
+      metadataOptions: {
+        httpEndpoint: "enabled",
+        httpProtocolIPv6: "disabled",
+        httpTokens: "required",
+        httpPutResponseHopLimit: 1,
+      },
       blockDeviceMappings: [
         {
           // AL2023's root device; it holds the kubelet root dir (images, emptyDir).
           deviceName: "/dev/xvda",
           rootVolume: true,
-          ebs: { volumeSize: `${args.diskSizeGiB}Gi`, volumeType: "gp3", encrypted: true, kmsKeyID: args.volumesKeyArn, deleteOnTermination: true },
+          ebs: {
+            volumeSize: `${args.diskSizeGiB}Gi`,
+            volumeType: "gp3",
+            encrypted: true,
+            kmsKeyID: args.volumesKeyArn,
+            deleteOnTermination: true,
+          },
         },
       ],
       tags: args.tags,
@@ -268,7 +336,10 @@ export function nodePoolManifest(name: string, args: KarpenterNodePoolArgs, node
         },
       },
       limits: { cpu: String(args.cpuLimit), memory: `${args.memoryLimitGiB}Gi` },
-      disruption: { consolidationPolicy: d.consolidationPolicy, consolidateAfter: args.consolidateAfter ?? d.consolidateAfter },
+      disruption: {
+        consolidationPolicy: d.consolidationPolicy,
+        consolidateAfter: args.consolidateAfter ?? d.consolidateAfter,
+      },
     },
   };
 }
@@ -299,10 +370,17 @@ export interface KarpenterNodePools {
  * (`<name>-karpenter-nodepool-<pool>`), through the cluster's provider, after the controller chart.
  * Throws one error listing every problem before registering anything.
  */
-export function createKarpenterNodePools(parent: pulumi.Resource, name: string, inputs: KarpenterNodePoolsInputs): KarpenterNodePools {
+export function createKarpenterNodePools(
+  parent: pulumi.Resource,
+  name: string,
+  inputs: KarpenterNodePoolsInputs,
+): KarpenterNodePools {
   const amiAlias = inputs.amiAlias ?? al2023AmiAlias;
   const problems = validateKarpenterNodePools(inputs.pools, inputs.tags, amiAlias);
-  if (problems.length > 0) throw new Error(`${name}: invalid Karpenter node pools:\n${problems.map((problem) => `- ${formatArgsProblem(problem)}`).join("\n")}`);
+  if (problems.length > 0)
+    throw new Error(
+      `${name}: invalid Karpenter node pools:\n${problems.map((problem) => `- ${formatArgsProblem(problem)}`).join("\n")}`,
+    );
   const diskSizeGiB = nodeClassDiskSizeGiB(inputs.pools);
   const opts = { parent, provider: inputs.provider };
   const nodeClass = new k8s.apiextensions.CustomResource(
@@ -311,9 +389,18 @@ export function createKarpenterNodePools(parent: pulumi.Resource, name: string, 
       apiVersion: "karpenter.k8s.aws/v1",
       kind: "EC2NodeClass",
       metadata: { name: defaultNodeClassName },
-      spec: pulumi
-        .all([inputs.nodeRoleName, inputs.volumesKeyArn])
-        .apply(([nodeRoleName, volumesKeyArn]) => ec2NodeClassManifest({ name: defaultNodeClassName, clusterName: inputs.clusterName, nodeRoleName, volumesKeyArn, diskSizeGiB, tags: inputs.tags, amiAlias }).spec),
+      spec: pulumi.all([inputs.nodeRoleName, inputs.volumesKeyArn]).apply(
+        ([nodeRoleName, volumesKeyArn]) =>
+          ec2NodeClassManifest({
+            name: defaultNodeClassName,
+            clusterName: inputs.clusterName,
+            nodeRoleName,
+            volumesKeyArn,
+            diskSizeGiB,
+            tags: inputs.tags,
+            amiAlias,
+          }).spec,
+      ),
     },
     { ...opts, dependsOn: inputs.dependsOn },
   );
@@ -328,4 +415,3 @@ export function createKarpenterNodePools(parent: pulumi.Resource, name: string, 
   }
   return { nodeClass, nodePools };
 }
-

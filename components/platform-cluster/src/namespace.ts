@@ -68,40 +68,53 @@ export function validateNamespaceArgs(name: string, args: NamespaceArgs): void {
   const problems: string[] = [];
   const namespace = args.name ?? name;
   if (!namespacePattern.test(namespace)) problems.push(`"${namespace}" is not a Kubernetes namespace name`);
-  if (reservedNamespaces.includes(namespace)) problems.push(`"${namespace}" is a system namespace; workloads get their own`);
+  if (reservedNamespaces.includes(namespace))
+    problems.push(`"${namespace}" is a system namespace; workloads get their own`);
   const level = args.podSecurity ?? "restricted";
-  if (!["restricted", "baseline", "privileged"].includes(level)) problems.push(`podSecurity must be restricted, baseline or privileged, got "${level}"`);
-  if (level !== "restricted" && !args.podSecurityReason?.trim()) problems.push(`podSecurity "${level}" needs a podSecurityReason saying why restricted does not work`);
+  if (!["restricted", "baseline", "privileged"].includes(level))
+    problems.push(`podSecurity must be restricted, baseline or privileged, got "${level}"`);
+  if (level !== "restricted" && !args.podSecurityReason?.trim())
+    problems.push(`podSecurity "${level}" needs a podSecurityReason saying why restricted does not work`);
   for (const [key, rule] of Object.entries(args.allow ?? {})) {
     const where = `allow.${key}`;
     if (!keyPattern.test(key)) problems.push(`${where}: rule names are lowercase letters, digits and hyphens`);
-    if (rule.direction !== "ingress" && rule.direction !== "egress") problems.push(`${where}.direction must be ingress or egress`);
+    if (rule.direction !== "ingress" && rule.direction !== "egress")
+      problems.push(`${where}.direction must be ingress or egress`);
     if (rule.peers.length === 0) problems.push(`${where}.peers must name at least one peer`);
     for (const peer of rule.peers) {
       if (peer.cidrs !== undefined) {
         if (rule.direction !== "egress") problems.push(`${where}: deploy-time ranges (cidrs) are for egress only`);
-        if (peer.cidr !== undefined || peer.namespace !== undefined || peer.podLabels !== undefined) problems.push(`${where}: a peer is either cidrs, a cidr or namespace/podLabels, not several`);
+        if (peer.cidr !== undefined || peer.namespace !== undefined || peer.podLabels !== undefined)
+          problems.push(`${where}: a peer is either cidrs, a cidr or namespace/podLabels, not several`);
         if (Array.isArray(peer.cidrs)) {
-          for (const text of peer.cidrs) if (typeof text === "string" && typeof parseCidr(text) === "string") problems.push(`${where}: ${parseCidr(text) as string}`);
+          for (const text of peer.cidrs)
+            if (typeof text === "string" && typeof parseCidr(text) === "string")
+              problems.push(`${where}: ${parseCidr(text) as string}`);
         }
       } else if (peer.cidr !== undefined) {
         const cidr = parseCidr(peer.cidr);
         if (typeof cidr === "string") problems.push(`${where}: ${cidr}`);
-        else if (rule.direction === "ingress" && cidr.prefixLength === 0) problems.push(`${where}: ingress from ${cidr.text} admits the internet`);
-        if (peer.namespace !== undefined || peer.podLabels !== undefined) problems.push(`${where}: a peer is either a cidr or namespace/podLabels, not both`);
+        else if (rule.direction === "ingress" && cidr.prefixLength === 0)
+          problems.push(`${where}: ingress from ${cidr.text} admits the internet`);
+        if (peer.namespace !== undefined || peer.podLabels !== undefined)
+          problems.push(`${where}: a peer is either a cidr or namespace/podLabels, not both`);
       } else if (peer.namespace === undefined && peer.podLabels === undefined) {
         problems.push(`${where}: a peer needs a cidr, a namespace or podLabels`);
       }
     }
   }
-  if (problems.length > 0) throw new Error(`namespace "${name}": invalid args:\n${problems.map((problem) => `- ${problem}`).join("\n")}`);
+  if (problems.length > 0)
+    throw new Error(`namespace "${name}": invalid args:\n${problems.map((problem) => `- ${problem}`).join("\n")}`);
 }
 
 /**
  * Labels (Pod Security Standards on all three modes) and annotations of the namespace.
  * @internal Exported for its tests only; not part of the package's API.
  */
-export function namespaceMetadata(namespace: string, args: NamespaceArgs): { name: string; labels: Record<string, string>; annotations: Record<string, string> } {
+export function namespaceMetadata(
+  namespace: string,
+  args: NamespaceArgs,
+): { name: string; labels: Record<string, string>; annotations: Record<string, string> } {
   const level = args.podSecurity ?? "restricted";
   return {
     name: namespace,
@@ -131,7 +144,12 @@ export function dnsEgressSpec(): k8s.types.input.networking.v1.NetworkPolicySpec
     policyTypes: ["Egress"],
     egress: [
       {
-        to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+        to: [
+          {
+            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+            podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+          },
+        ],
         ports: [
           { port: 53, protocol: "UDP" },
           { port: 53, protocol: "TCP" },
@@ -144,7 +162,9 @@ export function dnsEgressSpec(): k8s.types.input.networking.v1.NetworkPolicySpec
 function peerSpec(peer: NetworkPeer): k8s.types.input.networking.v1.NetworkPolicyPeer {
   if (peer.cidr !== undefined) return { ipBlock: { cidr: peer.cidr } };
   return {
-    ...(peer.namespace !== undefined ? { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": peer.namespace } } } : {}),
+    ...(peer.namespace !== undefined
+      ? { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": peer.namespace } } }
+      : {}),
     ...(peer.podLabels !== undefined ? { podSelector: { matchLabels: peer.podLabels } } : {}),
   };
 }
@@ -155,18 +175,26 @@ function peerSpec(peer: NetworkPeer): k8s.types.input.networking.v1.NetworkPolic
  */
 function peersSpec(peers: NetworkPeer[]): pulumi.Input<k8s.types.input.networking.v1.NetworkPolicyPeer[]> {
   if (!peers.some((peer) => peer.cidrs !== undefined)) return peers.map(peerSpec);
-  return pulumi.all(peers.map((peer) => pulumi.output(peer.cidrs ?? []))).apply((resolved) => resolvedPeers(peers, resolved));
+  return pulumi
+    .all(peers.map((peer) => pulumi.output(peer.cidrs ?? [])))
+    .apply((resolved) => resolvedPeers(peers, resolved));
 }
 
 /**
  * The peers once deploy-time ranges are known (`resolved[i]` for `peers[i]`). Pure.
  * @internal Exported for its tests only; not part of the package's API.
  */
-export function resolvedPeers(peers: NetworkPeer[], resolved: string[][]): k8s.types.input.networking.v1.NetworkPolicyPeer[] {
+export function resolvedPeers(
+  peers: NetworkPeer[],
+  resolved: string[][],
+): k8s.types.input.networking.v1.NetworkPolicyPeer[] {
   return peers.flatMap((peer, index) => {
     if (peer.cidrs === undefined) return [peerSpec(peer)];
     const ranges = [...new Set(resolved[index] ?? [])].sort();
-    if (ranges.length === 0) throw new Error("a NetworkPolicy peer's deploy-time ranges resolved to none: an empty peer list would admit every destination");
+    if (ranges.length === 0)
+      throw new Error(
+        "a NetworkPolicy peer's deploy-time ranges resolved to none: an empty peer list would admit every destination",
+      );
     return ranges.map((cidr) => ({ ipBlock: { cidr } }));
   });
 }
@@ -190,16 +218,26 @@ export function allowRuleSpec(rule: NetworkAllowRule): k8s.types.input.networkin
  * A namespace for an in-cluster component: Pod Security Standards labels, a default-deny NetworkPolicy,
  * DNS egress, and one NetworkPolicy per explicit flow. Policies depend on the namespace (they name it).
  */
-export function createNamespace(name: string, args: NamespaceArgs, provider: k8s.Provider, opts: pulumi.CustomResourceOptions): PlatformNamespace {
+export function createNamespace(
+  name: string,
+  args: NamespaceArgs,
+  provider: k8s.Provider,
+  opts: pulumi.CustomResourceOptions,
+): PlatformNamespace {
   validateNamespaceArgs(name, args);
   const k8sName = args.name ?? name;
   const child = { ...opts, provider };
   const namespace = new k8s.core.v1.Namespace(name, { metadata: namespaceMetadata(k8sName, args) }, child);
   const policy = (suffix: string, spec: k8s.types.input.networking.v1.NetworkPolicySpec) =>
-    new k8s.networking.v1.NetworkPolicy(`${name}-${suffix}`, { metadata: { name: suffix, namespace: namespace.metadata.name }, spec }, child);
+    new k8s.networking.v1.NetworkPolicy(
+      `${name}-${suffix}`,
+      { metadata: { name: suffix, namespace: namespace.metadata.name }, spec },
+      child,
+    );
   const defaultDeny = policy("default-deny", defaultDenySpec());
   const allowDns = policy("allow-dns-egress", dnsEgressSpec());
   const allows: Record<string, k8s.networking.v1.NetworkPolicy> = {};
-  for (const [key, rule] of Object.entries(args.allow ?? {}).sort(([a], [b]) => a.localeCompare(b))) allows[key] = policy(`allow-${key}`, allowRuleSpec(rule));
+  for (const [key, rule] of Object.entries(args.allow ?? {}).sort(([a], [b]) => a.localeCompare(b)))
+    allows[key] = policy(`allow-${key}`, allowRuleSpec(rule));
   return { namespace, name: k8sName, defaultDeny, allowDns, allows };
 }

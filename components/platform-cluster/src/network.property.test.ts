@@ -10,9 +10,13 @@ const cidr = (text: string): Cidr => {
 };
 
 /** Any VPC range the component accepts: a /16 to /20 network address anywhere in IPv4. */
-const vpcCidr = fc.integer({ min: 16, max: 20 }).chain((prefixLength) =>
-  fc.integer({ min: 0, max: 2 ** prefixLength - 1 }).map((block) => `${formatAddress(block * 2 ** (32 - prefixLength))}/${prefixLength}`),
-);
+const vpcCidr = fc
+  .integer({ min: 16, max: 20 })
+  .chain((prefixLength) =>
+    fc
+      .integer({ min: 0, max: 2 ** prefixLength - 1 })
+      .map((block) => `${formatAddress(block * 2 ** (32 - prefixLength))}/${prefixLength}`),
+  );
 /** AZ suffixes in any order, each once: 2 or 3 as the component accepts, up to 6 to exercise the layout itself. */
 const zones = fc.uniqueArray(fc.constantFrom(..."abcdefgh".split("")), { minLength: 1, maxLength: 6 });
 
@@ -21,14 +25,19 @@ describe("subnet layout (property-based)", () => {
     fc.assert(
       fc.property(vpcCidr, zones, (vpcText, zoneList) => {
         const vpc = cidr(vpcText);
-        const subnets = zoneSubnets(vpcText, zoneList).flatMap((zone) => [cidr(zone.privateCidr), cidr(zone.publicCidr)]);
+        const subnets = zoneSubnets(vpcText, zoneList).flatMap((zone) => [
+          cidr(zone.privateCidr),
+          cidr(zone.publicCidr),
+        ]);
         expect(subnets).toHaveLength(zoneList.length * 2);
         for (const subnet of subnets) {
           expect(cidrContains(vpc, subnet)).toBe(true);
           expect(subnet.prefixLength).toBeGreaterThanOrEqual(16);
           expect(subnet.prefixLength).toBeLessThanOrEqual(28);
         }
-        subnets.forEach((a, i) => subnets.forEach((b, j) => i !== j && expect(cidrsOverlap(a, b), `${a.text} / ${b.text}`).toBe(false)));
+        subnets.forEach((a, i) =>
+          subnets.forEach((b, j) => i !== j && expect(cidrsOverlap(a, b), `${a.text} / ${b.text}`).toBe(false)),
+        );
       }),
     );
   });
@@ -39,11 +48,16 @@ describe("subnet layout (property-based)", () => {
         const layout = subnetLayout(vpcText, zoneList.length);
         const blockSize = 2 ** (32 - layout.availabilityZoneMask);
         zoneSubnets(vpcText, zoneList).forEach((zone, index) => {
-          const block = cidr(`${formatAddress(cidr(vpcText).network + index * blockSize)}/${layout.availabilityZoneMask}`);
+          const block = cidr(
+            `${formatAddress(cidr(vpcText).network + index * blockSize)}/${layout.availabilityZoneMask}`,
+          );
           const [privateSubnet, publicSubnet] = [cidr(zone.privateCidr), cidr(zone.publicCidr)];
           expect(zone.zone).toBe(zoneList[index]);
           expect(privateSubnet).toMatchObject({ network: block.network, prefixLength: layout.privateMask });
-          expect(publicSubnet).toMatchObject({ network: block.network + 2 ** (32 - layout.privateMask), prefixLength: layout.publicMask });
+          expect(publicSubnet).toMatchObject({
+            network: block.network + 2 ** (32 - layout.privateMask),
+            prefixLength: layout.publicMask,
+          });
           expect(cidrContains(block, publicSubnet)).toBe(true);
           // Pods take VPC addresses: the private subnet is at least 8x the public one.
           expect(layout.publicMask - layout.privateMask).toBeGreaterThanOrEqual(3);
@@ -57,7 +71,8 @@ describe("subnet layout (property-based)", () => {
       fc.property(vpcCidr, zones, zones, (vpcText, first, second) => {
         expect(zoneSubnets(vpcText, first)).toEqual(zoneSubnets(vpcText, [...first]));
         if (first.length !== second.length) return;
-        const ranges = (list: string[]) => zoneSubnets(vpcText, list).map(({ privateCidr, publicCidr }) => [privateCidr, publicCidr]);
+        const ranges = (list: string[]) =>
+          zoneSubnets(vpcText, list).map(({ privateCidr, publicCidr }) => [privateCidr, publicCidr]);
         expect(ranges(first)).toEqual(ranges(second));
       }),
     );

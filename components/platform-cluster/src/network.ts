@@ -23,7 +23,11 @@ export function subnetLayout(vpcCidr: string, availabilityZoneCount: number): Su
   const vpc = parseCidr(vpcCidr);
   if (typeof vpc === "string") throw new Error(vpc);
   const availabilityZoneMask = vpc.prefixLength + Math.ceil(Math.log2(availabilityZoneCount));
-  return { availabilityZoneMask, privateMask: availabilityZoneMask + 1, publicMask: Math.max(availabilityZoneMask + 4, 24) };
+  return {
+    availabilityZoneMask,
+    privateMask: availabilityZoneMask + 1,
+    publicMask: Math.max(availabilityZoneMask + 4, 24),
+  };
 }
 
 /** The two subnets of one AZ. */
@@ -85,9 +89,17 @@ export function natZoneFor(zone: string, natZoneList: readonly string[]): string
  * The AZ name of a zone suffix in a region; throws naming the component when the region does not offer it.
  * @internal Exported for its tests only; not part of the package's API.
  */
-export function availabilityZoneName(component: string, region: string, zone: string, offered: readonly string[]): string {
+export function availabilityZoneName(
+  component: string,
+  region: string,
+  zone: string,
+  offered: readonly string[],
+): string {
   const az = `${region}${zone}`;
-  if (!offered.includes(az)) throw new Error(`PlatformCluster "${component}": availability zone ${az} is not available in ${region} (available: ${offered.join(", ")})`);
+  if (!offered.includes(az))
+    throw new Error(
+      `PlatformCluster "${component}": availability zone ${az} is not available in ${region} (available: ${offered.join(", ")})`,
+    );
   return az;
 }
 
@@ -176,25 +188,60 @@ export function createNetwork(parent: pulumi.Resource, name: string, inputs: Net
   // Private DNS of the interface endpoints needs both DNS attributes.
   const vpc = new aws.ec2.Vpc(
     `${name}-vpc`,
-    { cidrBlock: inputs.vpcCidr, enableDnsSupport: true, enableDnsHostnames: true, tags: { ...tags, Name: naming.name("generic", name) } },
+    {
+      cidrBlock: inputs.vpcCidr,
+      enableDnsSupport: true,
+      enableDnsHostnames: true,
+      tags: { ...tags, Name: naming.name("generic", name) },
+    },
     child,
   );
   const vpcId = vpc.id;
-  const internetGateway = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId, tags: { ...tags, Name: naming.name("generic", name, "igw") } }, child);
+  const internetGateway = new aws.ec2.InternetGateway(
+    `${name}-igw`,
+    { vpcId, tags: { ...tags, Name: naming.name("generic", name, "igw") } },
+    child,
+  );
 
   // Each zone must be offered in the region (in the region's list of available AZs); the subnets read their AZ
   // from this check, so a zone the region does not have fails the preview naming it, before any subnet exists.
   const offered = aws.getAvailabilityZonesOutput({ state: "available" }, child);
-  const zoneName = (zone: string): pulumi.Output<string> => pulumi.all([inputs.region, offered.names]).apply(([region, names]) => availabilityZoneName(name, region, zone, names));
+  const zoneName = (zone: string): pulumi.Output<string> =>
+    pulumi
+      .all([inputs.region, offered.names])
+      .apply(([region, names]) => availabilityZoneName(name, region, zone, names));
 
-  const tier = (zone: string, kind: "private" | "public", cidrBlock: string, az: pulumi.Output<string>, subnetTags: Record<string, string>): Omit<ZoneTier, "defaultRoute"> => {
+  const tier = (
+    zone: string,
+    kind: "private" | "public",
+    cidrBlock: string,
+    az: pulumi.Output<string>,
+    subnetTags: Record<string, string>,
+  ): Omit<ZoneTier, "defaultRoute"> => {
     const key = `${name}-${kind}-${zone}`;
-    const label = { SubnetType: kind === "public" ? "Public" : "Private", Name: naming.name("generic", name, kind, zone) };
+    const label = {
+      SubnetType: kind === "public" ? "Public" : "Private",
+      Name: naming.name("generic", name, kind, zone),
+    };
     // No subnet assigns public IPs (EC2.15): NAT gateways use Elastic IPs and internet-facing load balancers get
     // their addresses from ELB, whatever the subnet says.
-    const subnet = new aws.ec2.Subnet(key, { vpcId, availabilityZone: az, cidrBlock, mapPublicIpOnLaunch: false, tags: { ...tags, ...subnetTags, ...label } }, child);
+    const subnet = new aws.ec2.Subnet(
+      key,
+      {
+        vpcId,
+        availabilityZone: az,
+        cidrBlock,
+        mapPublicIpOnLaunch: false,
+        tags: { ...tags, ...subnetTags, ...label },
+      },
+      child,
+    );
     const routeTable = new aws.ec2.RouteTable(key, { vpcId, tags: { ...tags, ...label } }, child);
-    const association = new aws.ec2.RouteTableAssociation(key, { subnetId: subnet.id, routeTableId: routeTable.id }, child);
+    const association = new aws.ec2.RouteTableAssociation(
+      key,
+      { subnetId: subnet.id, routeTableId: routeTable.id },
+      child,
+    );
     return { subnet, routeTable, association };
   };
 
@@ -209,29 +256,50 @@ export function createNetwork(parent: pulumi.Resource, name: string, inputs: Net
     const publicTier = tier(zone, "public", publicCidr, az, { ...publicSubnetTags });
     publicZones[zone] = {
       ...publicTier,
-      defaultRoute: new aws.ec2.Route(`${name}-public-${zone}`, { routeTableId: publicTier.routeTable.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: internetGateway.id }, child),
+      defaultRoute: new aws.ec2.Route(
+        `${name}-public-${zone}`,
+        { routeTableId: publicTier.routeTable.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: internetGateway.id },
+        child,
+      ),
     };
     if (natZoneList.includes(zone)) {
       // Fixed egress addresses that partners may allow-list: protected with the stage.
-      const address = new aws.ec2.Eip(`${name}-nat-${zone}`, { domain: "vpc", tags: { ...tags, Name: naming.name("generic", name, "nat", zone) } }, { parent, protect: inputs.protect });
+      const address = new aws.ec2.Eip(
+        `${name}-nat-${zone}`,
+        { domain: "vpc", tags: { ...tags, Name: naming.name("generic", name, "nat", zone) } },
+        { parent, protect: inputs.protect },
+      );
       natAddresses[zone] = address;
       natGateways[zone] = new aws.ec2.NatGateway(
         `${name}-nat-${zone}`,
-        { subnetId: publicTier.subnet.id, allocationId: address.allocationId, connectivityType: "public", tags: { ...tags, Name: naming.name("generic", name, "nat", zone) } },
+        {
+          subnetId: publicTier.subnet.id,
+          allocationId: address.allocationId,
+          connectivityType: "public",
+          tags: { ...tags, Name: naming.name("generic", name, "nat", zone) },
+        },
         // A public NAT gateway needs the internet gateway attached first.
         { parent, dependsOn: [internetGateway] },
       );
     }
   }
   for (const { zone, privateCidr } of layout) {
-    const privateTier = tier(zone, "private", privateCidr, zoneName(zone), { ...privateSubnetTags, ...inputs.privateSubnetExtraTags });
+    const privateTier = tier(zone, "private", privateCidr, zoneName(zone), {
+      ...privateSubnetTags,
+      ...inputs.privateSubnetExtraTags,
+    });
     const nat = natGateways[natZoneFor(zone, natZoneList)]!;
     privateZones[zone] = {
       ...privateTier,
-      defaultRoute: new aws.ec2.Route(`${name}-private-${zone}`, { routeTableId: privateTier.routeTable.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nat.id }, child),
+      defaultRoute: new aws.ec2.Route(
+        `${name}-private-${zone}`,
+        { routeTableId: privateTier.routeTable.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nat.id },
+        child,
+      ),
     };
   }
-  const idsOf = (zones: Record<string, ZoneTier>, pick: (tier: ZoneTier) => pulumi.Output<string>) => pulumi.all(inputs.zones.map((zone) => pick(zones[zone]!)));
+  const idsOf = (zones: Record<string, ZoneTier>, pick: (tier: ZoneTier) => pulumi.Output<string>) =>
+    pulumi.all(inputs.zones.map((zone) => pick(zones[zone]!)));
   const privateSubnetIds = idsOf(privateZones, (zone) => zone.subnet.id);
   const publicSubnetIds = idsOf(publicZones, (zone) => zone.subnet.id);
   const privateRouteTables = idsOf(privateZones, (zone) => zone.routeTable.id);
@@ -255,7 +323,15 @@ export function createNetwork(parent: pulumi.Resource, name: string, inputs: Net
   );
   new aws.vpc.SecurityGroupIngressRule(
     `${name}-endpoints-https-from-vpc`,
-    { securityGroupId: endpointSecurityGroup.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: inputs.vpcCidr, description: "HTTPS from the VPC", tags },
+    {
+      securityGroupId: endpointSecurityGroup.id,
+      ipProtocol: "tcp",
+      fromPort: 443,
+      toPort: 443,
+      cidrIpv4: inputs.vpcCidr,
+      description: "HTTPS from the VPC",
+      tags,
+    },
     child,
   );
 
@@ -291,7 +367,12 @@ export function createNetwork(parent: pulumi.Resource, name: string, inputs: Net
 
   const flowLogGroup = new aws.cloudwatch.LogGroup(
     `${name}-flow-logs`,
-    { name: inputs.naming.name("logGroup", name, "vpc-flow-logs"), retentionInDays: inputs.flowLogRetentionDays, kmsKeyId: inputs.logsKeyArn, tags },
+    {
+      name: inputs.naming.name("logGroup", name, "vpc-flow-logs"),
+      retentionInDays: inputs.flowLogRetentionDays,
+      kmsKeyId: inputs.logsKeyArn,
+      tags,
+    },
     stateful,
   );
   const flowLogRole = new aws.iam.Role(
@@ -306,7 +387,12 @@ export function createNetwork(parent: pulumi.Resource, name: string, inputs: Net
   );
   new aws.iam.RolePolicy(
     `${name}-flow-logs`,
-    { role: flowLogRole.name, policy: pulumi.all([inputs.account, flowLogGroup.arn]).apply(([scope, arn]) => JSON.stringify(flowLogDeliveryPolicy(scope, arn))) },
+    {
+      role: flowLogRole.name,
+      policy: pulumi
+        .all([inputs.account, flowLogGroup.arn])
+        .apply(([scope, arn]) => JSON.stringify(flowLogDeliveryPolicy(scope, arn))),
+    },
     child,
   );
   const flowLog = new aws.ec2.FlowLog(

@@ -2,11 +2,28 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Naming, platformDefaults } from "@data-platform/conventions";
-import { createKarpenter, createKarpenterNodeRole, createNetworkingAddons, createWorkloadAddons, type Karpenter } from "./addons";
-import { defaultInterfaceEndpoints, karpenterSettings, systemNodeGroup, validatePlatformClusterArgs, type PlatformClusterArgs } from "./args";
+import {
+  createKarpenter,
+  createKarpenterNodeRole,
+  createNetworkingAddons,
+  createWorkloadAddons,
+  type Karpenter,
+} from "./addons";
+import {
+  defaultInterfaceEndpoints,
+  karpenterSettings,
+  systemNodeGroup,
+  validatePlatformClusterArgs,
+  type PlatformClusterArgs,
+} from "./args";
 import type { ClusterRef } from "./clusterRef";
 import { accessEntries, createCluster, createKey, createNodeGroups, schedulingFor, type Scheduling } from "./cluster";
-import { createServiceAccountRole, type IrsaContext, type ServiceAccountRole, type ServiceAccountRoleArgs } from "./irsa";
+import {
+  createServiceAccountRole,
+  type IrsaContext,
+  type ServiceAccountRole,
+  type ServiceAccountRoleArgs,
+} from "./irsa";
 import { createNamespace, type NamespaceArgs, type PlatformNamespace } from "./namespace";
 import type { KarpenterNodePoolArgs } from "./karpenterNodePools";
 import { createNetwork, defaultZones, type ZoneTier } from "./network";
@@ -136,9 +153,24 @@ export class PlatformCluster extends pulumi.ComponentResource implements Cluster
       .apply(([accountId, partition, regionName]) => ({ accountId, partition, region: regionName }));
     const partition = account.apply((scope) => scope.partition);
     const keyArgs = { account, administratorArns: args.keyAdministratorArns, tags, protect };
-    this.logsKey = createKey(this, `${name}-logs-key`, { ...keyArgs, description: `Platform cluster ${this.clusterName}: VPC flow logs and EKS control-plane logs`, alias: naming.name("kmsAlias", name, "logs"), usage: "logs" });
-    this.secretsKey = createKey(this, `${name}-secrets-key`, { ...keyArgs, description: `Platform cluster ${this.clusterName}: Kubernetes secrets (envelope encryption)`, alias: naming.name("kmsAlias", name, "eks-secrets"), usage: "eks-secrets" });
-    this.volumesKey = createKey(this, `${name}-volumes-key`, { ...keyArgs, description: `Platform cluster ${this.clusterName}: EBS volumes of nodes and persistent volumes`, alias: naming.name("kmsAlias", name, "volumes"), usage: "volumes" });
+    this.logsKey = createKey(this, `${name}-logs-key`, {
+      ...keyArgs,
+      description: `Platform cluster ${this.clusterName}: VPC flow logs and EKS control-plane logs`,
+      alias: naming.name("kmsAlias", name, "logs"),
+      usage: "logs",
+    });
+    this.secretsKey = createKey(this, `${name}-secrets-key`, {
+      ...keyArgs,
+      description: `Platform cluster ${this.clusterName}: Kubernetes secrets (envelope encryption)`,
+      alias: naming.name("kmsAlias", name, "eks-secrets"),
+      usage: "eks-secrets",
+    });
+    this.volumesKey = createKey(this, `${name}-volumes-key`, {
+      ...keyArgs,
+      description: `Platform cluster ${this.clusterName}: EBS volumes of nodes and persistent volumes`,
+      alias: naming.name("kmsAlias", name, "volumes"),
+      usage: "volumes",
+    });
 
     const network = createNetwork(this, name, {
       naming,
@@ -165,7 +197,10 @@ export class PlatformCluster extends pulumi.ComponentResource implements Cluster
     this.publicSubnetIds = network.publicSubnetIds;
     this.endpointSecurityGroup = network.endpointSecurityGroup;
     this.s3GatewayEndpoint = network.s3GatewayEndpoint;
-    this.s3Cidrs = aws.ec2.getPrefixListOutput({ name: pulumi.interpolate`com.amazonaws.${region}.s3` }, child).cidrBlocks;
+    this.s3Cidrs = aws.ec2.getPrefixListOutput(
+      { name: pulumi.interpolate`com.amazonaws.${region}.s3` },
+      child,
+    ).cidrBlocks;
     this.interfaceEndpoints = network.interfaceEndpoints;
     this.flowLog = network.flowLog;
 
@@ -205,7 +240,10 @@ export class PlatformCluster extends pulumi.ComponentResource implements Cluster
       `${name}-k8s`,
       { kubeconfig: control.kubeconfig, enableServerSideApply: true },
       // ...and for the ingress rules that let a peered runner reach the private endpoint.
-      { parent: this, dependsOn: [...Object.values(control.accessPolicyAssociations), ...Object.values(control.apiAccessRules)] },
+      {
+        parent: this,
+        dependsOn: [...Object.values(control.accessPolicyAssociations), ...Object.values(control.apiAccessRules)],
+      },
     );
 
     const addonContext = { naming, clusterName: cluster.name, versions: args.addonVersions ?? {}, account, tags };
@@ -235,7 +273,12 @@ export class PlatformCluster extends pulumi.ComponentResource implements Cluster
       controllerTags: { ...args.controllerTags, ...tags },
     };
     const workload = createWorkloadAddons(this, name, addonContext, workloadInputs, role);
-    this.addons = { vpcCni: networking.vpcCni, kubeProxy: networking.kubeProxy, coreDns: workload.coreDns, ebsCsiDriver: workload.ebsCsiDriver };
+    this.addons = {
+      vpcCni: networking.vpcCni,
+      kubeProxy: networking.kubeProxy,
+      coreDns: workload.coreDns,
+      ebsCsiDriver: workload.ebsCsiDriver,
+    };
     this.storageClass = workload.storageClass;
     this.loadBalancerController = workload.loadBalancerController;
     if (karpenterNodes && karpenter) {
@@ -243,11 +286,22 @@ export class PlatformCluster extends pulumi.ComponentResource implements Cluster
         this,
         name,
         addonContext,
-        { ...workloadInputs, ...karpenter, nodeRole: karpenterNodes.nodeRole, clusterSecurityGroupId: this.clusterSecurityGroupId, coreDns: workload.coreDns },
+        {
+          ...workloadInputs,
+          ...karpenter,
+          nodeRole: karpenterNodes.nodeRole,
+          clusterSecurityGroupId: this.clusterSecurityGroupId,
+          coreDns: workload.coreDns,
+        },
         role,
       );
     }
-    this.ready = [...Object.values(nodes.nodeGroups), workload.coreDns, workload.storageClass, workload.loadBalancerController];
+    this.ready = [
+      ...Object.values(nodes.nodeGroups),
+      workload.coreDns,
+      workload.storageClass,
+      workload.loadBalancerController,
+    ];
 
     this.registerOutputs({ contract: this.contract() });
   }
@@ -257,7 +311,11 @@ export class PlatformCluster extends pulumi.ComponentResource implements Cluster
    * with audience `sts.amazonaws.com`; permissions are the policies passed. Parented to this component unless
    * `opts.parent` says otherwise; the role's IAM name is `<prefix>-<stage>-<name>`.
    */
-  serviceAccountRole(name: string, args: ServiceAccountRoleArgs, opts?: pulumi.CustomResourceOptions): ServiceAccountRole {
+  serviceAccountRole(
+    name: string,
+    args: ServiceAccountRoleArgs,
+    opts?: pulumi.CustomResourceOptions,
+  ): ServiceAccountRole {
     return createServiceAccountRole(name, args, this.irsa, { parent: this, ...opts });
   }
 
@@ -278,8 +336,13 @@ export class PlatformCluster extends pulumi.ComponentResource implements Cluster
     if (this.nodeGroups[nodeGroup]) return schedulingFor(nodeGroup);
     const pool = this.karpenterPools[nodeGroup];
     if (pool) return schedulingFor(nodeGroup, pool.taint ?? false);
-    const names = [...Object.keys(this.nodeGroups), ...Object.keys(this.karpenterPools).map((pool) => `${pool} (Karpenter)`)].sort();
-    throw new Error(`PlatformCluster "${this.componentName}" has no node group or Karpenter pool "${nodeGroup}"; it has: ${names.join(", ")}`);
+    const names = [
+      ...Object.keys(this.nodeGroups),
+      ...Object.keys(this.karpenterPools).map((pool) => `${pool} (Karpenter)`),
+    ].sort();
+    throw new Error(
+      `PlatformCluster "${this.componentName}" has no node group or Karpenter pool "${nodeGroup}"; it has: ${names.join(", ")}`,
+    );
   }
 
   /** What the cluster contributes to the platform contract. */

@@ -1,8 +1,24 @@
 /** IAM and KMS policy documents of the platform cluster (pure: plain strings in, JSON objects out). */
 
-import { accountIamKeyUseStatement, cloudWatchLogsKeyStatement, keyPolicyDocument, keyStatement, policyDocument, serviceTrustPolicy, webIdentityTrustPolicy, type KeyPolicyDocument, type PolicyDocument, type PolicyStatement } from "@data-platform/aws-blocks";
+import {
+  accountIamKeyUseStatement,
+  cloudWatchLogsKeyStatement,
+  keyPolicyDocument,
+  keyStatement,
+  policyDocument,
+  serviceTrustPolicy,
+  webIdentityTrustPolicy,
+  type KeyPolicyDocument,
+  type PolicyDocument,
+  type PolicyStatement,
+} from "@data-platform/aws-blocks";
 
-export { policyDocument, serviceTrustPolicy, type PolicyDocument, type PolicyStatement } from "@data-platform/aws-blocks";
+export {
+  policyDocument,
+  serviceTrustPolicy,
+  type PolicyDocument,
+  type PolicyStatement,
+} from "@data-platform/aws-blocks";
 
 export interface AccountScope {
   partition: string;
@@ -17,8 +33,18 @@ export { stsAudience } from "@data-platform/aws-blocks";
  * Trust of an IRSA role: only the cluster's OIDC provider, only for one service account
  * (`StringEquals` on `sub`, never `StringLike`), only with the STS audience (`webIdentityTrustPolicy`).
  */
-export function serviceAccountTrustPolicy(oidcProviderArn: string, oidcIssuer: string, namespace: string, serviceAccount: string): PolicyDocument {
-  return webIdentityTrustPolicy({ sid: "AssumeFromOneServiceAccount", oidcProviderArn, oidcIssuer, subject: `system:serviceaccount:${namespace}:${serviceAccount}` });
+export function serviceAccountTrustPolicy(
+  oidcProviderArn: string,
+  oidcIssuer: string,
+  namespace: string,
+  serviceAccount: string,
+): PolicyDocument {
+  return webIdentityTrustPolicy({
+    sid: "AssumeFromOneServiceAccount",
+    oidcProviderArn,
+    oidcIssuer,
+    subject: `system:serviceaccount:${namespace}:${serviceAccount}`,
+  });
 }
 
 /**
@@ -27,7 +53,10 @@ export function serviceAccountTrustPolicy(oidcProviderArn: string, oidcIssuer: s
  * https://docs.aws.amazon.com/eks/latest/userguide/cross-service-confused-deputy-prevention.html).
  */
 export function clusterTrustPolicy(scope: AccountScope, clusterName: string): PolicyDocument {
-  return serviceTrustPolicy("eks.amazonaws.com", { sourceAccount: scope.accountId, sourceArn: `arn:${scope.partition}:eks:${scope.region}:${scope.accountId}:cluster/${clusterName}` });
+  return serviceTrustPolicy("eks.amazonaws.com", {
+    sourceAccount: scope.accountId,
+    sourceArn: `arn:${scope.partition}:eks:${scope.region}:${scope.accountId}:cluster/${clusterName}`,
+  });
 }
 
 /** What a platform cluster key encrypts. */
@@ -39,7 +68,13 @@ export function autoScalingServiceLinkedRoleArn(scope: AccountScope): string {
 }
 
 /** EBS data-key actions (encrypt a new volume, decrypt it on attach). */
-export const volumeKeyActions = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"];
+export const volumeKeyActions = [
+  "kms:Encrypt",
+  "kms:Decrypt",
+  "kms:ReEncrypt*",
+  "kms:GenerateDataKey*",
+  "kms:DescribeKey",
+];
 
 /**
  * A platform cluster key's policy: the administration statement (the account root and `administratorArns`,
@@ -50,12 +85,15 @@ export const volumeKeyActions = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*",
  * the role must exist before the key - see the README), with grants for AWS resources only.
  */
 export function keyPolicy(scope: AccountScope, usage: KeyUsage, administratorArns: string[] = []): KeyPolicyDocument {
-  const statements: PolicyStatement[] = usage === "logs" ? [cloudWatchLogsKeyStatement(scope, "*")] : [accountIamKeyUseStatement(scope)];
+  const statements: PolicyStatement[] =
+    usage === "logs" ? [cloudWatchLogsKeyStatement(scope, "*")] : [accountIamKeyUseStatement(scope)];
   if (usage === "volumes") {
     const autoScaling = { AWS: autoScalingServiceLinkedRoleArn(scope) };
     statements.push(
       keyStatement("AutoScalingEncryptsNodeVolumes", autoScaling, volumeKeyActions),
-      keyStatement("AutoScalingGrantsForAttachedVolumes", autoScaling, "kms:CreateGrant", { Bool: { "kms:GrantIsForAWSResource": true } }),
+      keyStatement("AutoScalingGrantsForAttachedVolumes", autoScaling, "kms:CreateGrant", {
+        Bool: { "kms:GrantIsForAWSResource": true },
+      }),
     );
   }
   return keyPolicyDocument({ ...scope, administratorArns }, statements);
@@ -63,7 +101,14 @@ export function keyPolicy(scope: AccountScope, usage: KeyUsage, administratorArn
 
 /** What the EKS control plane needs on the secrets key (the key policy delegates to IAM). */
 export function clusterSecretsKeyPolicy(keyArn: string): PolicyDocument {
-  return policyDocument([{ Sid: "EnvelopeEncryptionOfSecrets", Effect: "Allow", Action: ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"], Resource: keyArn }]);
+  return policyDocument([
+    {
+      Sid: "EnvelopeEncryptionOfSecrets",
+      Effect: "Allow",
+      Action: ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"],
+      Resource: keyArn,
+    },
+  ]);
 }
 
 /**
@@ -73,7 +118,13 @@ export function clusterSecretsKeyPolicy(keyArn: string): PolicyDocument {
 export function volumeKeyUsePolicy(scope: AccountScope, keyArn: string): PolicyDocument {
   const viaEc2 = { "kms:ViaService": `ec2.${scope.region}.amazonaws.com` };
   return policyDocument([
-    { Sid: "EncryptVolumes", Effect: "Allow", Action: volumeKeyActions, Resource: keyArn, Condition: { StringEquals: viaEc2 } },
+    {
+      Sid: "EncryptVolumes",
+      Effect: "Allow",
+      Action: volumeKeyActions,
+      Resource: keyArn,
+      Condition: { StringEquals: viaEc2 },
+    },
     {
       Sid: "GrantsForAttachedVolumes",
       Effect: "Allow",
@@ -86,15 +137,28 @@ export function volumeKeyUsePolicy(scope: AccountScope, keyArn: string): PolicyD
 
 /** Trust of the VPC flow log delivery role: the service, for this account's flow logs only. */
 export function flowLogTrustPolicy(scope: AccountScope): PolicyDocument {
-  return serviceTrustPolicy("vpc-flow-logs.amazonaws.com", { sourceAccount: scope.accountId, sourceArn: `arn:${scope.partition}:ec2:${scope.region}:${scope.accountId}:vpc-flow-log/*` });
+  return serviceTrustPolicy("vpc-flow-logs.amazonaws.com", {
+    sourceAccount: scope.accountId,
+    sourceArn: `arn:${scope.partition}:ec2:${scope.region}:${scope.accountId}:vpc-flow-log/*`,
+  });
 }
 
 /** What flow log delivery needs: write to its one log group. */
 export function flowLogDeliveryPolicy(scope: AccountScope, logGroupArn: string): PolicyDocument {
   const group = logGroupArn.replace(/:\*$/, "");
   return policyDocument([
-    { Sid: "WriteFlowLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], Resource: [group, `${group}:*`] },
-    { Sid: "FindLogGroups", Effect: "Allow", Action: "logs:DescribeLogGroups", Resource: `arn:${scope.partition}:logs:${scope.region}:${scope.accountId}:log-group:*` },
+    {
+      Sid: "WriteFlowLogs",
+      Effect: "Allow",
+      Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+      Resource: [group, `${group}:*`],
+    },
+    {
+      Sid: "FindLogGroups",
+      Effect: "Allow",
+      Action: "logs:DescribeLogGroups",
+      Resource: `arn:${scope.partition}:logs:${scope.region}:${scope.accountId}:log-group:*`,
+    },
   ]);
 }
 
@@ -112,15 +176,31 @@ export const karpenterInterruptionEvents: Readonly<Record<string, { source: stri
   "spot-interruption": { source: "aws.ec2", detailType: "EC2 Spot Instance Interruption Warning" },
   rebalance: { source: "aws.ec2", detailType: "EC2 Instance Rebalance Recommendation" },
   "instance-state-change": { source: "aws.ec2", detailType: "EC2 Instance State-change Notification" },
-  "capacity-reservation-interruption": { source: "aws.ec2", detailType: "EC2 Capacity Reservation Instance Interruption Warning" },
+  "capacity-reservation-interruption": {
+    source: "aws.ec2",
+    detailType: "EC2 Capacity Reservation Instance Interruption Warning",
+  },
 };
 
 /** The interruption queue admits EventBridge only, over TLS. */
 export function karpenterQueuePolicy(queueArn: string): PolicyDocument {
   return policyDocument(
     [
-      { Sid: "EventBridgeDelivers", Effect: "Allow", Principal: { Service: ["events.amazonaws.com", "sqs.amazonaws.com"] }, Action: "sqs:SendMessage", Resource: queueArn },
-      { Sid: "DenyHTTP", Effect: "Deny", Principal: "*", Action: "sqs:*", Resource: queueArn, Condition: { Bool: { "aws:SecureTransport": false } } },
+      {
+        Sid: "EventBridgeDelivers",
+        Effect: "Allow",
+        Principal: { Service: ["events.amazonaws.com", "sqs.amazonaws.com"] },
+        Action: "sqs:SendMessage",
+        Resource: queueArn,
+      },
+      {
+        Sid: "DenyHTTP",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "sqs:*",
+        Resource: queueArn,
+        Condition: { Bool: { "aws:SecureTransport": false } },
+      },
     ],
     "EC2InterruptionPolicy",
   );
@@ -131,18 +211,34 @@ export function karpenterQueuePolicy(queueArn: string): PolicyDocument {
  * Karpenter's v1.14 getting-started CloudFormation template (aws/karpenter-provider-aws,
  * website/content/en/v1.14/getting-started/getting-started-with-karpenter/cloudformation.yaml, Apache-2.0).
  */
-export function karpenterControllerPolicy(scope: AccountScope & { clusterName: string; nodeRoleArn: string; queueArn: string }): PolicyDocument {
+export function karpenterControllerPolicy(
+  scope: AccountScope & { clusterName: string; nodeRoleArn: string; queueArn: string },
+): PolicyDocument {
   const { partition: p, region: r, accountId: a, clusterName: c } = scope;
   const ec2 = (resource: string) => `arn:${p}:ec2:${r}:*:${resource}`;
-  const taggedResources = ["fleet/*", "instance/*", "volume/*", "network-interface/*", "launch-template/*", "spot-instances-request/*"].map(ec2);
+  const taggedResources = [
+    "fleet/*",
+    "instance/*",
+    "volume/*",
+    "network-interface/*",
+    "launch-template/*",
+    "spot-instances-request/*",
+  ].map(ec2);
   const owned = { [`aws:ResourceTag/kubernetes.io/cluster/${c}`]: "owned" };
-  const requestOwned = { [`aws:RequestTag/kubernetes.io/cluster/${c}`]: "owned", "aws:RequestTag/eks:eks-cluster-name": c };
+  const requestOwned = {
+    [`aws:RequestTag/kubernetes.io/cluster/${c}`]: "owned",
+    "aws:RequestTag/eks:eks-cluster-name": c,
+  };
   const instanceProfiles = `arn:${p}:iam::${a}:instance-profile/*`;
   return policyDocument([
     {
       Sid: "AllowScopedEC2InstanceAccessActions",
       Effect: "Allow",
-      Resource: [`arn:${p}:ec2:${r}::image/*`, `arn:${p}:ec2:${r}::snapshot/*`, ...["security-group/*", "subnet/*", "capacity-reservation/*", "placement-group/*"].map(ec2)],
+      Resource: [
+        `arn:${p}:ec2:${r}::image/*`,
+        `arn:${p}:ec2:${r}::snapshot/*`,
+        ...["security-group/*", "subnet/*", "capacity-reservation/*", "placement-group/*"].map(ec2),
+      ],
       Action: ["ec2:RunInstances", "ec2:CreateFleet"],
     },
     {
@@ -211,8 +307,16 @@ export function karpenterControllerPolicy(scope: AccountScope & { clusterName: s
       Resource: instanceProfiles,
       Action: "iam:TagInstanceProfile",
       Condition: {
-        StringEquals: { ...owned, "aws:ResourceTag/topology.kubernetes.io/region": r, ...requestOwned, "aws:RequestTag/topology.kubernetes.io/region": r },
-        StringLike: { "aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass": "*", "aws:RequestTag/karpenter.k8s.aws/ec2nodeclass": "*" },
+        StringEquals: {
+          ...owned,
+          "aws:ResourceTag/topology.kubernetes.io/region": r,
+          ...requestOwned,
+          "aws:RequestTag/topology.kubernetes.io/region": r,
+        },
+        StringLike: {
+          "aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass": "*",
+          "aws:RequestTag/karpenter.k8s.aws/ec2nodeclass": "*",
+        },
       },
     },
     {
@@ -220,10 +324,23 @@ export function karpenterControllerPolicy(scope: AccountScope & { clusterName: s
       Effect: "Allow",
       Resource: instanceProfiles,
       Action: ["iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile", "iam:DeleteInstanceProfile"],
-      Condition: { StringEquals: { ...owned, "aws:ResourceTag/topology.kubernetes.io/region": r }, StringLike: { "aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass": "*" } },
+      Condition: {
+        StringEquals: { ...owned, "aws:ResourceTag/topology.kubernetes.io/region": r },
+        StringLike: { "aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass": "*" },
+      },
     },
-    { Sid: "AllowAPIServerEndpointDiscovery", Effect: "Allow", Resource: `arn:${p}:eks:${r}:${a}:cluster/${c}`, Action: "eks:DescribeCluster" },
-    { Sid: "AllowInterruptionQueueActions", Effect: "Allow", Resource: scope.queueArn, Action: ["sqs:DeleteMessage", "sqs:GetQueueUrl", "sqs:ReceiveMessage"] },
+    {
+      Sid: "AllowAPIServerEndpointDiscovery",
+      Effect: "Allow",
+      Resource: `arn:${p}:eks:${r}:${a}:cluster/${c}`,
+      Action: "eks:DescribeCluster",
+    },
+    {
+      Sid: "AllowInterruptionQueueActions",
+      Effect: "Allow",
+      Resource: scope.queueArn,
+      Action: ["sqs:DeleteMessage", "sqs:GetQueueUrl", "sqs:ReceiveMessage"],
+    },
     {
       Sid: "AllowRegionalReadActions",
       Effect: "Allow",
@@ -243,9 +360,24 @@ export function karpenterControllerPolicy(scope: AccountScope & { clusterName: s
       ],
       Condition: { StringEquals: { "aws:RequestedRegion": r } },
     },
-    { Sid: "AllowSSMReadActions", Effect: "Allow", Resource: `arn:${p}:ssm:${r}::parameter/aws/service/*`, Action: "ssm:GetParameter" },
+    {
+      Sid: "AllowSSMReadActions",
+      Effect: "Allow",
+      Resource: `arn:${p}:ssm:${r}::parameter/aws/service/*`,
+      Action: "ssm:GetParameter",
+    },
     { Sid: "AllowPricingReadActions", Effect: "Allow", Resource: "*", Action: "pricing:GetProducts" },
-    { Sid: "AllowUnscopedInstanceProfileListAction", Effect: "Allow", Resource: "*", Action: "iam:ListInstanceProfiles" },
-    { Sid: "AllowInstanceProfileReadActions", Effect: "Allow", Resource: instanceProfiles, Action: "iam:GetInstanceProfile" },
+    {
+      Sid: "AllowUnscopedInstanceProfileListAction",
+      Effect: "Allow",
+      Resource: "*",
+      Action: "iam:ListInstanceProfiles",
+    },
+    {
+      Sid: "AllowInstanceProfileReadActions",
+      Effect: "Allow",
+      Resource: instanceProfiles,
+      Action: "iam:GetInstanceProfile",
+    },
   ]);
 }

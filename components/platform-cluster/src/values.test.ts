@@ -21,7 +21,12 @@ const karpenter = karpenterValues({
 });
 
 function get(values: Record<string, unknown>, path: string): unknown {
-  return path.split(".").reduce<unknown>((value, key) => (value && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined), values);
+  return path
+    .split(".")
+    .reduce<unknown>(
+      (value, key) => (value && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined),
+      values,
+    );
 }
 
 describe("chart values", () => {
@@ -36,12 +41,19 @@ describe("chart values", () => {
   });
 
   it("are checked for real: a misspelled key fails the same validation", () => {
-    expect(validateChartValues("awsLoadBalancerController", { ...lbcValues, serviceAccount: { creat: true } })).toContain('/serviceAccount: unknown key "creat"');
-    expect(validateChartValues("karpenter", { ...karpenter, settings: { clusterNam: "x" } })).toContain('/settings: unknown key "clusterNam"');
+    expect(
+      validateChartValues("awsLoadBalancerController", { ...lbcValues, serviceAccount: { creat: true } }),
+    ).toContain('/serviceAccount: unknown key "creat"');
+    expect(validateChartValues("karpenter", { ...karpenter, settings: { clusterNam: "x" } })).toContain(
+      '/settings: unknown key "clusterNam"',
+    );
   });
 
   it("set what the policy pack requires of each chart (requests, limits, non-root)", () => {
-    for (const [chart, values] of [["aws-load-balancer-controller", lbcValues], ["karpenter", karpenter]] as const) {
+    for (const [chart, values] of [
+      ["aws-load-balancer-controller", lbcValues],
+      ["karpenter", karpenter],
+    ] as const) {
       for (const requirement of chartRequirements[chart]!) {
         const value = get(values, requirement.path);
         expect(value, `${chart} ${requirement.path}`).toBeDefined();
@@ -56,8 +68,19 @@ describe("chart values", () => {
       clusterName: "dp-prod-platform",
       region: "eu-west-1",
       vpcId: "vpc-0123456789abcdef0",
-      serviceAccount: { create: true, name: "aws-load-balancer-controller", annotations: { "eks.amazonaws.com/role-arn": expect.stringMatching(/:role\/dp-prod-platform-load-balancer-controller$/) } },
-      securityContext: { runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+      serviceAccount: {
+        create: true,
+        name: "aws-load-balancer-controller",
+        annotations: {
+          "eks.amazonaws.com/role-arn": expect.stringMatching(/:role\/dp-prod-platform-load-balancer-controller$/),
+        },
+      },
+      securityContext: {
+        runAsNonRoot: true,
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        capabilities: { drop: ["ALL"] },
+      },
       nodeSelector: { "data-platform.io/node-group": "system" },
     });
     // The chart's own image pin stays (no floating tag introduced by our values).
@@ -70,8 +93,15 @@ describe("chart values", () => {
   });
 
   it("install OCI charts by reference and the others from their repository", () => {
-    expect(chartSource(charts.karpenter)).toEqual({ chart: "oci://public.ecr.aws/karpenter/karpenter", version: "1.14.1" });
-    expect(chartSource(charts.awsLoadBalancerController)).toEqual({ chart: "aws-load-balancer-controller", version: "3.5.0", repositoryOpts: { repo: "https://aws.github.io/eks-charts" } });
+    expect(chartSource(charts.karpenter)).toEqual({
+      chart: "oci://public.ecr.aws/karpenter/karpenter",
+      version: "1.14.1",
+    });
+    expect(chartSource(charts.awsLoadBalancerController)).toEqual({
+      chart: "aws-load-balancer-controller",
+      version: "3.5.0",
+      repositoryOpts: { repo: "https://aws.github.io/eks-charts" },
+    });
   });
 });
 
@@ -96,12 +126,19 @@ describe("controller IAM policies", () => {
       queueArn: "arn:aws:sqs:eu-west-1:123456789012:dp-prod-platform-karpenter",
     });
     const bySid = Object.fromEntries(policy.Statement.map((statement) => [statement.Sid, statement]));
-    expect(bySid["AllowPassingInstanceRole"]).toMatchObject({ Action: "iam:PassRole", Resource: "arn:aws:iam::123456789012:role/dp-prod-platform-karpenter-nodes" });
+    expect(bySid["AllowPassingInstanceRole"]).toMatchObject({
+      Action: "iam:PassRole",
+      Resource: "arn:aws:iam::123456789012:role/dp-prod-platform-karpenter-nodes",
+    });
     expect(bySid["AllowScopedDeletion"]?.Condition).toEqual({
       StringEquals: { "aws:ResourceTag/kubernetes.io/cluster/dp-prod-platform": "owned" },
       StringLike: { "aws:ResourceTag/karpenter.sh/nodepool": "*" },
     });
-    expect(bySid["AllowInterruptionQueueActions"]?.Resource).toBe("arn:aws:sqs:eu-west-1:123456789012:dp-prod-platform-karpenter");
-    expect(bySid["AllowAPIServerEndpointDiscovery"]?.Resource).toBe("arn:aws:eks:eu-west-1:123456789012:cluster/dp-prod-platform");
+    expect(bySid["AllowInterruptionQueueActions"]?.Resource).toBe(
+      "arn:aws:sqs:eu-west-1:123456789012:dp-prod-platform-karpenter",
+    );
+    expect(bySid["AllowAPIServerEndpointDiscovery"]?.Resource).toBe(
+      "arn:aws:eks:eu-west-1:123456789012:cluster/dp-prod-platform",
+    );
   });
 });

@@ -131,8 +131,14 @@ export interface QueryMeshArgs {
   tags?: Record<string, string>;
 }
 
-export const defaultCoordinatorResources: QueryResources = { requests: { cpu: "2", memory: "8Gi" }, limits: { cpu: "4", memory: "8Gi" } };
-export const defaultWorkerResources: QueryResources = { requests: { cpu: "4", memory: "16Gi" }, limits: { cpu: "8", memory: "16Gi" } };
+export const defaultCoordinatorResources: QueryResources = {
+  requests: { cpu: "2", memory: "8Gi" },
+  limits: { cpu: "4", memory: "8Gi" },
+};
+export const defaultWorkerResources: QueryResources = {
+  requests: { cpu: "4", memory: "16Gi" },
+  limits: { cpu: "8", memory: "16Gi" },
+};
 export const defaultWorkers = { ...platformDefaults.queryMesh.workers };
 
 /** Schema of Starburst's parsed access-control.properties (packages/helm-charts/charts/privacera, with its provenance). */
@@ -149,8 +155,15 @@ const at = (path: string, message: string): ArgsProblem => ({ path, message });
 function resourceProblems(where: string, resources: QueryResources | undefined): ArgsProblem[] {
   if (!resources) return [];
   const problems: ArgsProblem[] = [];
-  if (!memoryPattern.test(resources.limits.memory)) problems.push(at(`${where}.limits.memory`, `${where}.limits.memory must be whole GiB like "16Gi" (the JVM heap is sized from it), got "${resources.limits.memory}"`));
-  if (!resources.requests.cpu || !resources.requests.memory) problems.push(at(`${where}.requests`, `${where}.requests needs cpu and memory`));
+  if (!memoryPattern.test(resources.limits.memory))
+    problems.push(
+      at(
+        `${where}.limits.memory`,
+        `${where}.limits.memory must be whole GiB like "16Gi" (the JVM heap is sized from it), got "${resources.limits.memory}"`,
+      ),
+    );
+  if (!resources.requests.cpu || !resources.requests.memory)
+    problems.push(at(`${where}.requests`, `${where}.requests needs cpu and memory`));
   return problems;
 }
 
@@ -164,13 +177,29 @@ export function queryMeshArgsProblems(args: Omit<QueryMeshArgs, "cluster" | "lak
   const problems: ArgsProblem[] = [];
   const engine = args.engine ?? platformDefaults.queryMesh.engine;
   const accessControl = args.accessControl ?? platformDefaults.queryMesh.accessControl;
-  if (engine !== "trino" && engine !== "starburst") problems.push(at("engine", `engine must be "trino" or "starburst", got "${String(engine)}"`));
-  if (engine === "starburst" && !args.starburst) problems.push(at("starburst", `engine "starburst" needs starburst.licenseSecret, registryUsername and registryPassword`));
-  if (!["privacera", "ranger", "file"].includes(accessControl)) problems.push(at("accessControl", `accessControl must be "privacera", "ranger" or "file", got "${String(accessControl)}"`));
-  if (args.production && accessControl === "file") problems.push(at("accessControl", `accessControl "file" is for development only; production needs "privacera" or "ranger"`));
-  if (args.production && args.tlsCertificateArn === undefined) problems.push(at("tlsCertificateArn", `production needs tlsCertificateArn: Looker connects over TLS`));
+  if (engine !== "trino" && engine !== "starburst")
+    problems.push(at("engine", `engine must be "trino" or "starburst", got "${String(engine)}"`));
+  if (engine === "starburst" && !args.starburst)
+    problems.push(
+      at("starburst", `engine "starburst" needs starburst.licenseSecret, registryUsername and registryPassword`),
+    );
+  if (!["privacera", "ranger", "file"].includes(accessControl))
+    problems.push(
+      at("accessControl", `accessControl must be "privacera", "ranger" or "file", got "${String(accessControl)}"`),
+    );
+  if (args.production && accessControl === "file")
+    problems.push(
+      at("accessControl", `accessControl "file" is for development only; production needs "privacera" or "ranger"`),
+    );
+  if (args.production && args.tlsCertificateArn === undefined)
+    problems.push(at("tlsCertificateArn", `production needs tlsCertificateArn: Looker connects over TLS`));
   if ((args.internalTls ?? args.production === true) && args.tlsCertificateArn === undefined) {
-    problems.push(at("internalTls", `internalTls needs tlsCertificateArn: the NLB ends the client's TLS with the ACM certificate and opens a new TLS connection to the coordinator`));
+    problems.push(
+      at(
+        "internalTls",
+        `internalTls needs tlsCertificateArn: the NLB ends the client's TLS with the ACM certificate and opens a new TLS connection to the coordinator`,
+      ),
+    );
   }
   if (engine === "trino" && accessControl === "privacera") {
     problems.push(
@@ -181,43 +210,85 @@ export function queryMeshArgsProblems(args: Omit<QueryMeshArgs, "cluster" | "lak
     );
   }
 
-  if (accessControl === "privacera" && !args.privacera) problems.push(at("privacera", `accessControl "privacera" needs privacera (chart, version, repository)`));
-  if (args.production && (accessControl === "privacera" || accessControl === "ranger") && args.ranger && !args.ranger.credentials) {
-    problems.push(at("ranger.credentials", `ranger.credentials (the plugin's user on the policy service) are required in production`));
+  if (accessControl === "privacera" && !args.privacera)
+    problems.push(at("privacera", `accessControl "privacera" needs privacera (chart, version, repository)`));
+  if (
+    args.production &&
+    (accessControl === "privacera" || accessControl === "ranger") &&
+    args.ranger &&
+    !args.ranger.credentials
+  ) {
+    problems.push(
+      at(
+        "ranger.credentials",
+        `ranger.credentials (the plugin's user on the policy service) are required in production`,
+      ),
+    );
   }
   if (args.privacera?.values) problems.push(...privaceraValuesProblems(args.privacera.values));
-  if (args.privacera && accessControl !== "privacera") problems.push(at("privacera", `privacera is set but accessControl is "${accessControl}"`));
-  if (args.privacera && (!args.privacera.chart || !args.privacera.version || !args.privacera.repository)) problems.push(at("privacera", `privacera needs chart, version and repository (a pinned version)`));
+  if (args.privacera && accessControl !== "privacera")
+    problems.push(at("privacera", `privacera is set but accessControl is "${accessControl}"`));
+  if (args.privacera && (!args.privacera.chart || !args.privacera.version || !args.privacera.repository))
+    problems.push(at("privacera", `privacera needs chart, version and repository (a pinned version)`));
   (args.privacera?.vpcEgressPorts ?? []).forEach((port, index) => {
-    if (!Number.isInteger(port) || port < 1 || port > 65535) problems.push(at(`privacera.vpcEgressPorts[${index}]`, `privacera.vpcEgressPorts: ${port} is not a TCP port`));
+    if (!Number.isInteger(port) || port < 1 || port > 65535)
+      problems.push(at(`privacera.vpcEgressPorts[${index}]`, `privacera.vpcEgressPorts: ${port} is not a TCP port`));
   });
-  if ((accessControl === "privacera" || accessControl === "ranger") && !args.ranger) problems.push(at("ranger", `accessControl "${accessControl}" needs ranger (policyRestUrl, serviceName)`));
+  if ((accessControl === "privacera" || accessControl === "ranger") && !args.ranger)
+    problems.push(at("ranger", `accessControl "${accessControl}" needs ranger (policyRestUrl, serviceName)`));
   if (args.ranger) {
-    if (!/^https?:\/\/[^/\s:]+(:\d+)?(\/\S*)?$/.test(args.ranger.policyRestUrl)) problems.push(at("ranger.policyRestUrl", `ranger.policyRestUrl must be an http(s) URL, got "${args.ranger.policyRestUrl}"`));
-    if (!args.ranger.serviceName.trim()) problems.push(at("ranger.serviceName", `ranger.serviceName must not be empty`));
+    if (!/^https?:\/\/[^/\s:]+(:\d+)?(\/\S*)?$/.test(args.ranger.policyRestUrl))
+      problems.push(
+        at("ranger.policyRestUrl", `ranger.policyRestUrl must be an http(s) URL, got "${args.ranger.policyRestUrl}"`),
+      );
+    if (!args.ranger.serviceName.trim())
+      problems.push(at("ranger.serviceName", `ranger.serviceName must not be empty`));
     if (engine === "trino" && accessControl === "ranger") {
       const parsed = parseProperties(trinoRangerAccessControl(args.ranger, args.stage).properties);
-      for (const problem of validateAgainstSchemaFile(trinoRangerPropertiesSchema, parsed)) problems.push(at("ranger", `access-control.properties${problem}`));
+      for (const problem of validateAgainstSchemaFile(trinoRangerPropertiesSchema, parsed))
+        problems.push(at("ranger", `access-control.properties${problem}`));
     } else if (engine === "starburst" && (accessControl === "privacera" || accessControl === "ranger")) {
-      const parsed = parseProperties(rangerAccessControlProperties(accessControl, args.ranger, args.ranger.credentials !== undefined));
-      for (const problem of validateAgainstSchemaFile(privaceraPropertiesSchema, parsed)) problems.push(at("ranger", `access-control.properties${problem}`));
+      const parsed = parseProperties(
+        rangerAccessControlProperties(accessControl, args.ranger, args.ranger.credentials !== undefined),
+      );
+      for (const problem of validateAgainstSchemaFile(privaceraPropertiesSchema, parsed))
+        problems.push(at("ranger", `access-control.properties${problem}`));
     }
   }
   if (args.domains.length === 0) problems.push(at("domains", `domains must name at least one domain`));
   const seen = new Set<string>();
   for (const domain of args.domains) {
-    if (!domainPattern.test(domain.name)) problems.push(at(`domains.${domain.name}`, `domains: "${domain.name}" is not a domain name`));
+    if (!domainPattern.test(domain.name))
+      problems.push(at(`domains.${domain.name}`, `domains: "${domain.name}" is not a domain name`));
     if (seen.has(domain.name)) problems.push(at(`domains.${domain.name}`, `domains: "${domain.name}" is listed twice`));
     seen.add(domain.name);
-    if (domain.products.length === 0) problems.push(at(`domains.${domain.name}.products`, `domains.${domain.name}.products must name at least one data product`));
-    if (new Set(domain.products).size !== domain.products.length) problems.push(at(`domains.${domain.name}.products`, `domains.${domain.name}.products lists a product twice`));
+    if (domain.products.length === 0)
+      problems.push(
+        at(`domains.${domain.name}.products`, `domains.${domain.name}.products must name at least one data product`),
+      );
+    if (new Set(domain.products).size !== domain.products.length)
+      problems.push(at(`domains.${domain.name}.products`, `domains.${domain.name}.products lists a product twice`));
   }
   const workers = args.workers ?? defaultWorkers;
-  if (!Number.isInteger(workers.min) || !Number.isInteger(workers.max) || workers.min < 1 || workers.max < workers.min) {
+  if (
+    !Number.isInteger(workers.min) ||
+    !Number.isInteger(workers.max) ||
+    workers.min < 1 ||
+    workers.max < workers.min
+  ) {
     problems.push(at("workers", `workers must be integers with 1 <= min <= max, got ${workers.min}..${workers.max}`));
   }
-  problems.push(...resourceProblems("coordinatorResources", args.coordinatorResources), ...resourceProblems("workerResources", args.workerResources));
-  if (!userPattern.test(args.lookerUserName ?? "looker")) problems.push(at("lookerUserName", `lookerUserName "${args.lookerUserName}" must be lowercase letters, digits, ".", "_" or "-"`));
+  problems.push(
+    ...resourceProblems("coordinatorResources", args.coordinatorResources),
+    ...resourceProblems("workerResources", args.workerResources),
+  );
+  if (!userPattern.test(args.lookerUserName ?? "looker"))
+    problems.push(
+      at(
+        "lookerUserName",
+        `lookerUserName "${args.lookerUserName}" must be lowercase letters, digits, ".", "_" or "-"`,
+      ),
+    );
   (args.s3EgressCidrs ?? []).forEach((cidr, index) => {
     const parsed = parseCidr(cidr);
     if (typeof parsed === "string") problems.push(at(`s3EgressCidrs[${index}]`, `s3EgressCidrs: ${parsed}`));
@@ -225,7 +296,13 @@ export function queryMeshArgsProblems(args: Omit<QueryMeshArgs, "cluster" | "lak
   (args.allowedSourceCidrs ?? []).forEach((cidr, index) => {
     const parsed = parseCidr(cidr);
     if (typeof parsed === "string") problems.push(at(`allowedSourceCidrs[${index}]`, `allowedSourceCidrs: ${parsed}`));
-    else if (parsed.prefixLength < 8) problems.push(at(`allowedSourceCidrs[${index}]`, `allowedSourceCidrs: "${cidr}" is wider than a /8: the query endpoint is internal only`));
+    else if (parsed.prefixLength < 8)
+      problems.push(
+        at(
+          `allowedSourceCidrs[${index}]`,
+          `allowedSourceCidrs: "${cidr}" is wider than a /8: the query endpoint is internal only`,
+        ),
+      );
   });
   return problems;
 }
@@ -244,7 +321,11 @@ const restrictedViolations: { key: string; refused: (value: unknown) => boolean;
   { key: "hostPID", refused: (value) => value === true, why: "host namespaces" },
   { key: "hostIPC", refused: (value) => value === true, why: "host namespaces" },
   { key: "hostPath", refused: (value) => value !== null && value !== undefined, why: "hostPath volumes" },
-  { key: "add", refused: (value) => Array.isArray(value) && value.some((capability) => capability !== "NET_BIND_SERVICE"), why: "added capabilities other than NET_BIND_SERVICE" },
+  {
+    key: "add",
+    refused: (value) => Array.isArray(value) && value.some((capability) => capability !== "NET_BIND_SERVICE"),
+    why: "added capabilities other than NET_BIND_SERVICE",
+  },
 ];
 
 /**
@@ -264,12 +345,19 @@ export function privaceraValuesProblems(values: Record<string, unknown>): ArgsPr
       const problemAt = (message: string) => problems.push({ path: `privacera.values.${at}`, message });
       for (const rule of restrictedViolations) {
         if (key === rule.key && rule.refused(child) && (key !== "add" || /capabilities$/.test(path))) {
-          problemAt(`privacera.values.${at}: the privacera namespace enforces Pod Security "restricted", which refuses ${rule.why}`);
+          problemAt(
+            `privacera.values.${at}: the privacera namespace enforces Pod Security "restricted", which refuses ${rule.why}`,
+          );
         }
       }
-      if (typeof child === "string" && credentialKey.test(key) && !referenceKey.test(key) && child !== "") problemAt(`privacera.values.${at} looks like a credential in plain values: create a Kubernetes Secret and pass its name`);
-      if (key === "tag" && (child === "latest" || child === "")) problemAt(`privacera.values.${at} must pin an image tag, not "${String(child)}"`);
-      if (key === "image" && typeof child === "string" && (!child.includes(":") || child.endsWith(":latest"))) problemAt(`privacera.values.${at} must pin an image tag ("${child}")`);
+      if (typeof child === "string" && credentialKey.test(key) && !referenceKey.test(key) && child !== "")
+        problemAt(
+          `privacera.values.${at} looks like a credential in plain values: create a Kubernetes Secret and pass its name`,
+        );
+      if (key === "tag" && (child === "latest" || child === ""))
+        problemAt(`privacera.values.${at} must pin an image tag, not "${String(child)}"`);
+      if (key === "image" && typeof child === "string" && (!child.includes(":") || child.endsWith(":latest")))
+        problemAt(`privacera.values.${at} must pin an image tag ("${child}")`);
       walk(child, at);
     }
   };
@@ -286,14 +374,28 @@ export function validateQueryMeshArgs(name: string, args: QueryMeshArgs): void {
     const enabled = args.lake.domainNames();
     for (const domain of args.domains) {
       if (!enabled.includes(domain.name)) {
-        problems.push(at(`domains.${domain.name}`, `domains: "${domain.name}" is not enabled in the lake (enabled: ${enabled.join(", ") || "none"})`));
+        problems.push(
+          at(
+            `domains.${domain.name}`,
+            `domains: "${domain.name}" is not enabled in the lake (enabled: ${enabled.join(", ") || "none"})`,
+          ),
+        );
         continue;
       }
       const published = Object.values(args.lake.domain(domain.name).products).flat();
       for (const product of domain.products) {
-        if (!published.includes(product)) problems.push(at(`domains.${domain.name}.products`, `domains.${domain.name}.products: "${product}" is not a data product of the domain (published: ${published.join(", ") || "none"})`));
+        if (!published.includes(product))
+          problems.push(
+            at(
+              `domains.${domain.name}.products`,
+              `domains.${domain.name}.products: "${product}" is not a data product of the domain (published: ${published.join(", ") || "none"})`,
+            ),
+          );
       }
     }
   }
-  if (problems.length > 0) throw new Error(`QueryMesh "${name}": invalid args (${problems.length} problem${problems.length > 1 ? "s" : ""}):\n${problems.map((problem) => `- ${problem.message}`).join("\n")}`);
+  if (problems.length > 0)
+    throw new Error(
+      `QueryMesh "${name}": invalid args (${problems.length} problem${problems.length > 1 ? "s" : ""}):\n${problems.map((problem) => `- ${problem.message}`).join("\n")}`,
+    );
 }

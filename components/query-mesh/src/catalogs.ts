@@ -46,7 +46,11 @@ const glue = (args: CatalogArgs) => ({
  */
 export function catalogProperties(args: CatalogArgs): Record<string, string> {
   return {
-    [lakeCatalog]: properties({ "connector.name": "delta_lake", ...glue(args), "delta.register-table-procedure.enabled": "false" }),
+    [lakeCatalog]: properties({
+      "connector.name": "delta_lake",
+      ...glue(args),
+      "delta.register-table-procedure.enabled": "false",
+    }),
     [hiveCatalog]: properties({ "connector.name": "hive", ...glue(args) }),
   };
 }
@@ -74,7 +78,9 @@ function escapeRegex(value: string): string {
  * Development only: production uses Ranger/Privacera policies.
  */
 export function fileAccessRules(domains: ExposedDomain[], centralSchemas: string[]): Record<string, unknown> {
-  const tables = domains.flatMap((domain) => domain.tables).sort((a, b) => `${a.schema}.${a.table}`.localeCompare(`${b.schema}.${b.table}`));
+  const tables = domains
+    .flatMap((domain) => domain.tables)
+    .sort((a, b) => `${a.schema}.${a.table}`.localeCompare(`${b.schema}.${b.table}`));
   const schemas = [...new Set([...tables.map((table) => table.schema), ...centralSchemas])].sort();
   return {
     catalogs: [
@@ -82,10 +88,21 @@ export function fileAccessRules(domains: ExposedDomain[], centralSchemas: string
       { catalog: "system", allow: "read-only" },
       { allow: "none" },
     ],
-    schemas: [{ catalog: `(${lakeCatalog}|${hiveCatalog})`, schema: `(${schemas.map(escapeRegex).join("|")})`, owner: false }],
+    schemas: [
+      { catalog: `(${lakeCatalog}|${hiveCatalog})`, schema: `(${schemas.map(escapeRegex).join("|")})`, owner: false },
+    ],
     tables: [
-      ...tables.map((table) => ({ catalog: `(${lakeCatalog}|${hiveCatalog})`, schema: escapeRegex(table.schema), table: escapeRegex(table.table), privileges: ["SELECT"] })),
-      ...centralSchemas.map((schema) => ({ catalog: `(${lakeCatalog}|${hiveCatalog})`, schema: escapeRegex(schema), privileges: ["SELECT"] })),
+      ...tables.map((table) => ({
+        catalog: `(${lakeCatalog}|${hiveCatalog})`,
+        schema: escapeRegex(table.schema),
+        table: escapeRegex(table.table),
+        privileges: ["SELECT"],
+      })),
+      ...centralSchemas.map((schema) => ({
+        catalog: `(${lakeCatalog}|${hiveCatalog})`,
+        schema: escapeRegex(schema),
+        privileges: ["SELECT"],
+      })),
       { privileges: [] },
     ],
     // The chart's graceful worker shutdown calls the state endpoint as `admin`.
@@ -94,7 +111,10 @@ export function fileAccessRules(domains: ExposedDomain[], centralSchemas: string
 }
 
 /** Environment variables (from the access control credentials Secret) the plugin's user and password come from. */
-export const accessControlCredentialsEnv = { username: "ACCESS_CONTROL_USERNAME", password: "ACCESS_CONTROL_PASSWORD" } as const;
+export const accessControlCredentialsEnv = {
+  username: "ACCESS_CONTROL_USERNAME",
+  password: "ACCESS_CONTROL_PASSWORD",
+} as const;
 
 /**
  * Starburst Enterprise's `access-control.properties` for the Ranger-compatible plugin (Privacera or an existing Ranger), with the keys of
@@ -102,7 +122,11 @@ export const accessControlCredentialsEnv = { username: "ACCESS_CONTROL_USERNAME"
  * and Starburst's global Ranger access control (`ranger.username/password`, BASIC authentication). With credentials,
  * the user and password are environment references (`${ENV:...}`) to a Kubernetes Secret, never values.
  */
-export function rangerAccessControlProperties(mode: Exclude<AccessControlMode, "file">, ranger: Pick<RangerEndpoint, "policyRestUrl" | "serviceName">, withCredentials = false): string {
+export function rangerAccessControlProperties(
+  mode: Exclude<AccessControlMode, "file">,
+  ranger: Pick<RangerEndpoint, "policyRestUrl" | "serviceName">,
+  withCredentials = false,
+): string {
   const user = `\${ENV:${accessControlCredentialsEnv.username}}`;
   const password = `\${ENV:${accessControlCredentialsEnv.password}}`;
   const credentials: Record<string, string> = !withCredentials
@@ -132,15 +156,24 @@ function escapeXml(value: string): string {
 
 /** A Hadoop-style configuration file (`<configuration><property><name/><value/></property>...`), as Ranger's plugins read it. */
 export function hadoopConfigurationXml(entries: Record<string, string>): string {
-  const properties = Object.entries(entries).map(([name, value]) => `  <property>\n    <name>${escapeXml(name)}</name>\n    <value>${escapeXml(value)}</value>\n  </property>`);
+  const properties = Object.entries(entries).map(
+    ([name, value]) =>
+      `  <property>\n    <name>${escapeXml(name)}</name>\n    <value>${escapeXml(value)}</value>\n  </property>`,
+  );
   return `<?xml version="1.0" encoding="UTF-8"?>\n<configuration>\n${properties.join("\n")}\n</configuration>\n`;
 }
 
 /** Parses what `hadoopConfigurationXml` writes back into name -> value (for checks and tests). */
 export function parseHadoopConfigurationXml(xml: string): Record<string, string> {
-  const unescape = (value: string) => value.replace(/&quot;/g, '"').replace(/&gt;/g, ">").replace(/&lt;/g, "<").replace(/&amp;/g, "&");
+  const unescape = (value: string) =>
+    value
+      .replace(/&quot;/g, '"')
+      .replace(/&gt;/g, ">")
+      .replace(/&lt;/g, "<")
+      .replace(/&amp;/g, "&");
   const result: Record<string, string> = {};
-  for (const match of xml.matchAll(/<property>\s*<name>([^<]*)<\/name>\s*<value>([^<]*)<\/value>\s*<\/property>/g)) result[unescape(match[1]!)] = unescape(match[2]!);
+  for (const match of xml.matchAll(/<property>\s*<name>([^<]*)<\/name>\s*<value>([^<]*)<\/value>\s*<\/property>/g))
+    result[unescape(match[1]!)] = unescape(match[2]!);
   return result;
 }
 
@@ -163,7 +196,9 @@ export function trinoRangerAccessControl(
     properties: properties({
       "access-control.name": "ranger",
       "ranger.service.name": ranger.serviceName,
-      "ranger.plugin.config.resource": [trinoRangerFiles.security, trinoRangerFiles.audit].map((file) => `${trinoRangerConfigDir}/${file}`).join(","),
+      "ranger.plugin.config.resource": [trinoRangerFiles.security, trinoRangerFiles.audit]
+        .map((file) => `${trinoRangerConfigDir}/${file}`)
+        .join(","),
     }),
     files: {
       [trinoRangerFiles.security]: hadoopConfigurationXml({
@@ -174,7 +209,12 @@ export function trinoRangerAccessControl(
         "ranger.plugin.trino.policy.rest.client.connection.timeoutMs": "30000",
         "ranger.plugin.trino.policy.rest.client.read.timeoutMs": "30000",
         "ranger.plugin.trino.access.cluster.name": clusterName,
-        ...(credentials ? { "ranger.plugin.trino.policy.rest.client.username": credentials.username, "ranger.plugin.trino.policy.rest.client.password": credentials.password } : {}),
+        ...(credentials
+          ? {
+              "ranger.plugin.trino.policy.rest.client.username": credentials.username,
+              "ranger.plugin.trino.policy.rest.client.password": credentials.password,
+            }
+          : {}),
       }),
       [trinoRangerFiles.audit]: hadoopConfigurationXml({
         "xasecure.audit.is.enabled": "true",

@@ -24,8 +24,19 @@ function platform(stage = "dev") {
     stage,
     administratorArns: [deployer],
     domains: [
-      { name: "orders", zones: ["raw", "analytics"], dataProducts: [{ name: "orders", zone: "analytics", classification: "confidential" }, { name: "order_lines", zone: "analytics", classification: "internal" }] },
-      { name: "logistics", zones: ["raw"], dataProducts: [{ name: "shipments", zone: "raw", classification: "internal" }] },
+      {
+        name: "orders",
+        zones: ["raw", "analytics"],
+        dataProducts: [
+          { name: "orders", zone: "analytics", classification: "confidential" },
+          { name: "order_lines", zone: "analytics", classification: "internal" },
+        ],
+      },
+      {
+        name: "logistics",
+        zones: ["raw"],
+        dataProducts: [{ name: "shipments", zone: "raw", classification: "internal" }],
+      },
     ],
   });
   const cluster = new PlatformCluster("platform", {
@@ -50,10 +61,21 @@ const domains = [
   { name: "logistics", products: ["shipments"] },
 ];
 
-async function mesh(mode: MockMode, overrides: Partial<QueryMeshArgs> = {}): Promise<{ harness: Harness; mesh: QueryMesh }> {
+async function mesh(
+  mode: MockMode,
+  overrides: Partial<QueryMeshArgs> = {},
+): Promise<{ harness: Harness; mesh: QueryMesh }> {
   const harness = await setMocks({ mode, stack: "dev", accountId: account });
   const { lake, cluster } = platform();
-  const created = new QueryMesh("query-mesh", { prefix: "dp", stage: "dev", cluster, lake, domains, protect: false, ...overrides });
+  const created = new QueryMesh("query-mesh", {
+    prefix: "dp",
+    stage: "dev",
+    cluster,
+    lake,
+    domains,
+    protect: false,
+    ...overrides,
+  });
   await harness.settle();
   return { harness, mesh: created };
 }
@@ -64,28 +86,52 @@ describe("QueryMesh (trino, file access control)", () => {
   it("deploys Trino whose values validate against the chart schema, with Glue catalogs and every domain visible", async () => {
     const { harness } = await mesh("resolved");
     const chart = harness.one(chartType, "query-mesh");
-    expect(chart.inputs).toMatchObject({ chart: "trino", version: "1.42.2", namespace: "query", repositoryOpts: { repo: "https://trinodb.github.io/charts/" } });
+    expect(chart.inputs).toMatchObject({
+      chart: "trino",
+      version: "1.42.2",
+      namespace: "query",
+      repositoryOpts: { repo: "https://trinodb.github.io/charts/" },
+    });
     expect(chart.provider).toContain("platform-k8s");
     const values = chart.inputs["values"] as Record<string, Record<string, unknown>>;
     expect(validateChartValues("trino", values)).toEqual([]);
 
     const catalogs = values["catalogs"] as Record<string, string | null>;
     const lakeCatalog = parseProperties(catalogs["lake"]!);
-    expect(lakeCatalog).toMatchObject({ "connector.name": "delta_lake", "hive.metastore": "glue", "hive.metastore.glue.region": "eu-west-1", "hive.metastore.glue.catalogid": account });
+    expect(lakeCatalog).toMatchObject({
+      "connector.name": "delta_lake",
+      "hive.metastore": "glue",
+      "hive.metastore.glue.region": "eu-west-1",
+      "hive.metastore.glue.catalogid": account,
+    });
     expect(catalogs["tpch"]).toBeNull();
 
     // Schemas are Glue databases: each enabled domain's exposed products are readable through `lake`.
-    const rules = JSON.parse((values["accessControl"]!["rules"] as Record<string, string>)["rules.json"]!) as { tables: { catalog?: string; schema?: string; table?: string; privileges: string[] }[] };
-    const readable = rules.tables.filter((rule) => rule.privileges.includes("SELECT") && rule.table).map((rule) => `${rule.schema}.${rule.table}`);
+    const rules = JSON.parse((values["accessControl"]!["rules"] as Record<string, string>)["rules.json"]!) as {
+      tables: { catalog?: string; schema?: string; table?: string; privileges: string[] }[];
+    };
+    const readable = rules.tables
+      .filter((rule) => rule.privileges.includes("SELECT") && rule.table)
+      .map((rule) => `${rule.schema}.${rule.table}`);
     expect(readable).toEqual(["logistics_raw.shipments", "orders_analytics.orders"]);
     expect(rules.tables.every((rule) => !rule.catalog || new RegExp(`^${rule.catalog}$`).test("lake"))).toBe(true);
     for (const domain of domains) {
-      expect(harness.byType("aws:lakeformation/permissions:Permissions").some((permission) => permission.name.startsWith(`lake-query-mesh-read-${domain.name}-`))).toBe(true);
+      expect(
+        harness
+          .byType("aws:lakeformation/permissions:Permissions")
+          .some((permission) => permission.name.startsWith(`lake-query-mesh-read-${domain.name}-`)),
+      ).toBe(true);
     }
 
-    expect(values["serviceAccount"]).toEqual({ create: true, name: "trino", annotations: { "eks.amazonaws.com/role-arn": `arn:aws:iam::${account}:role/dp-dev-query-mesh-trino` } });
+    expect(values["serviceAccount"]).toEqual({
+      create: true,
+      name: "trino",
+      annotations: { "eks.amazonaws.com/role-arn": `arn:aws:iam::${account}:role/dp-dev-query-mesh-trino` },
+    });
     expect(values["coordinator"]).toMatchObject({ nodeSelector: { "data-platform.io/node-group": "query" } });
-    expect(values["worker"]!["tolerations"]).toEqual([{ key: "data-platform.io/dedicated", operator: "Equal", value: "query", effect: "NoSchedule" }]);
+    expect(values["worker"]!["tolerations"]).toEqual([
+      { key: "data-platform.io/dedicated", operator: "Equal", value: "query", effect: "NoSchedule" },
+    ]);
   });
 
   it("keeps every secret out of plain inputs: generated passwords live only in Kubernetes Secrets", async () => {
@@ -99,11 +145,17 @@ describe("QueryMesh (trino, file access control)", () => {
       expect(secret.options.ignoreChanges).toEqual(["stringData"]);
       expect(secret.inputs["metadata"]).toMatchObject({ namespace: "query" });
     }
-    const looker = harness.one("kubernetes:core/v1:Secret", "query-mesh-looker-credentials").revealedInputs["stringData"] as Record<string, string>;
+    const looker = harness.one("kubernetes:core/v1:Secret", "query-mesh-looker-credentials").revealedInputs[
+      "stringData"
+    ] as Record<string, string>;
     expect(looker).toEqual({ username: "looker", password: generatedPassword });
-    const passwordFile = harness.one("kubernetes:core/v1:Secret", "query-mesh-password-file").revealedInputs["stringData"] as Record<string, string>;
+    const passwordFile = harness.one("kubernetes:core/v1:Secret", "query-mesh-password-file").revealedInputs[
+      "stringData"
+    ] as Record<string, string>;
     expect(passwordFile["password.db"]).toMatch(/^looker:10000:[0-9a-f]+:[0-9a-f]+\n$/);
-    expect(harness.invokes.filter((invoke) => invoke.token === "aws:secretsmanager/getRandomPassword:getRandomPassword")).toHaveLength(2);
+    expect(
+      harness.invokes.filter((invoke) => invoke.token === "aws:secretsmanager/getRandomPassword:getRandomPassword"),
+    ).toHaveLength(2);
   });
 
   it("pins the IRSA trust to query/trino and the STS audience, with only Lake Formation read grants on the exposed products", async () => {
@@ -111,38 +163,73 @@ describe("QueryMesh (trino, file access control)", () => {
     const role = harness.one("aws:iam/role:Role", "query-mesh-trino");
     expect((role.inputs["tags"] as Record<string, string>)["data-platform:lake-reader"]).toBe("true");
     const statement = JSON.parse(role.inputs["assumeRolePolicy"] as string).Statement[0];
-    expect(Object.values(statement.Condition.StringEquals as Record<string, string>).sort()).toEqual(["sts.amazonaws.com", "system:serviceaccount:query:trino"]);
+    expect(Object.values(statement.Condition.StringEquals as Record<string, string>).sort()).toEqual([
+      "sts.amazonaws.com",
+      "system:serviceaccount:query:trino",
+    ]);
     expect(statement.Action).toBe("sts:AssumeRoleWithWebIdentity");
 
-    const policies = harness.byType("aws:iam/rolePolicy:RolePolicy").filter((policy) => policy.inputs["role"] === "dp-dev-query-mesh-trino");
+    const policies = harness
+      .byType("aws:iam/rolePolicy:RolePolicy")
+      .filter((policy) => policy.inputs["role"] === "dp-dev-query-mesh-trino");
     // One merged lake policy for the engine, whatever the number of domains.
     expect(policies.map((policy) => policy.name).sort()).toEqual(["lake-query-mesh-grants"]);
-    expect(harness.byType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((attachment) => attachment.inputs["role"] === "dp-dev-query-mesh-trino")).toEqual([]);
+    expect(
+      harness
+        .byType("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+        .filter((attachment) => attachment.inputs["role"] === "dp-dev-query-mesh-trino"),
+    ).toEqual([]);
     for (const name of ["lake-query-mesh-grants"]) {
-      const document = JSON.parse(harness.one("aws:iam/rolePolicy:RolePolicy", name).inputs["policy"] as string) as { Statement: { Action: string | string[]; Resource: string | string[] }[] };
+      const document = JSON.parse(harness.one("aws:iam/rolePolicy:RolePolicy", name).inputs["policy"] as string) as {
+        Statement: { Action: string | string[]; Resource: string | string[] }[];
+      };
       const actions = document.Statement.flatMap((entry) => [entry.Action].flat());
       // Reads only: the engine reads the products' objects itself; it never writes the lake.
       expect(actions).toContain("s3:GetObject");
-      expect(actions.filter((action) => action.startsWith("s3:")).every((action) => /^s3:(Get|List)/.test(action))).toBe(true);
+      expect(
+        actions.filter((action) => action.startsWith("s3:")).every((action) => /^s3:(Get|List)/.test(action)),
+      ).toBe(true);
       // Domain buckets: the exposed products' objects only (the central analytics zone is the platform's own).
       const centralAnalytics = harness.one("aws:s3/bucket:Bucket", "lake-analytics").inputs["bucket"] as string;
-      const objects = document.Statement.flatMap((entry) => [entry.Resource].flat()).filter((resource) => resource.startsWith("arn:aws:s3:::") && resource.endsWith("/*") && !resource.startsWith(`arn:aws:s3:::${centralAnalytics}/`));
+      const objects = document.Statement.flatMap((entry) => [entry.Resource].flat()).filter(
+        (resource) =>
+          resource.startsWith("arn:aws:s3:::") &&
+          resource.endsWith("/*") &&
+          !resource.startsWith(`arn:aws:s3:::${centralAnalytics}/`),
+      );
       expect(objects.length).toBeGreaterThan(0);
       expect(objects.every((resource) => /\/(orders|shipments)\/\*$/.test(resource))).toBe(true);
       // Glue metadata read-only (Lake Formation decides which tables are visible): the central zone's tables for its
       // grant, and the account's tables, which Lake Formation narrows to the granted products.
-      const tables = document.Statement.flatMap((entry) => [entry.Resource].flat()).filter((resource) => resource.includes(":table/"));
-      expect(tables.map((resource) => resource.replace(/^.*:table\//, "")).sort()).toEqual(["*/*", "central_analytics/*"]);
+      const tables = document.Statement.flatMap((entry) => [entry.Resource].flat()).filter((resource) =>
+        resource.includes(":table/"),
+      );
+      expect(tables.map((resource) => resource.replace(/^.*:table\//, "")).sort()).toEqual([
+        "*/*",
+        "central_analytics/*",
+      ]);
     }
     // The second orders product is not exposed.
-    expect(harness.byType("aws:lakeformation/permissions:Permissions").some((permission) => permission.name.includes("order_lines"))).toBe(false);
+    expect(
+      harness
+        .byType("aws:lakeformation/permissions:Permissions")
+        .some((permission) => permission.name.includes("order_lines")),
+    ).toBe(false);
   });
 
   it("creates a restricted default-deny namespace with the mesh's flows and an internal NLB; the chart's service stays ClusterIP", async () => {
-    const { harness, mesh: created } = await mesh("resolved", { tlsCertificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/abc" });
+    const { harness, mesh: created } = await mesh("resolved", {
+      tlsCertificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/abc",
+    });
     const namespace = harness.one("kubernetes:core/v1:Namespace", "query-mesh-namespace");
-    expect(namespace.inputs["metadata"]).toMatchObject({ name: "query", labels: { "pod-security.kubernetes.io/enforce": "restricted" } });
-    const policies = harness.byType("kubernetes:networking.k8s.io/v1:NetworkPolicy").map((policy) => policy.name).filter((name) => name.startsWith("query-mesh-namespace-"));
+    expect(namespace.inputs["metadata"]).toMatchObject({
+      name: "query",
+      labels: { "pod-security.kubernetes.io/enforce": "restricted" },
+    });
+    const policies = harness
+      .byType("kubernetes:networking.k8s.io/v1:NetworkPolicy")
+      .map((policy) => policy.name)
+      .filter((name) => name.startsWith("query-mesh-namespace-"));
     expect(policies.sort()).toEqual([
       "query-mesh-namespace-allow-dns-egress",
       "query-mesh-namespace-allow-from-load-balancer",
@@ -152,8 +239,15 @@ describe("QueryMesh (trino, file access control)", () => {
       "query-mesh-namespace-default-deny",
     ]);
     // S3 through the gateway endpoint answers on S3's public ranges: by default the region's prefix list.
-    const toAws = harness.one("kubernetes:networking.k8s.io/v1:NetworkPolicy", "query-mesh-namespace-allow-to-aws").inputs["spec"] as { egress: { to: { ipBlock: { cidr: string } }[]; ports: unknown[] }[] };
-    expect(toAws.egress[0]!.to.map((peer) => peer.ipBlock.cidr)).toEqual(["10.40.0.0/16", "3.5.64.0/21", "3.5.72.0/23", "52.218.0.0/17", "52.92.0.0/17"]);
+    const toAws = harness.one("kubernetes:networking.k8s.io/v1:NetworkPolicy", "query-mesh-namespace-allow-to-aws")
+      .inputs["spec"] as { egress: { to: { ipBlock: { cidr: string } }[]; ports: unknown[] }[] };
+    expect(toAws.egress[0]!.to.map((peer) => peer.ipBlock.cidr)).toEqual([
+      "10.40.0.0/16",
+      "3.5.64.0/21",
+      "3.5.72.0/23",
+      "52.218.0.0/17",
+      "52.92.0.0/17",
+    ]);
     expect(toAws.egress[0]!.ports).toEqual([{ port: 443, protocol: "TCP" }]);
     const service = harness.one("kubernetes:core/v1:Service", "query-mesh-nlb");
     expect(service.inputs["metadata"]).toMatchObject({
@@ -167,16 +261,33 @@ describe("QueryMesh (trino, file access control)", () => {
       },
     });
     // Only the cluster's VPC by default: without source ranges the load balancer would admit 0.0.0.0/0.
-    expect(service.inputs["spec"]).toMatchObject({ type: "LoadBalancer", ports: [{ port: 443, targetPort: 8080 }], selector: { "app.kubernetes.io/component": "coordinator" }, loadBalancerSourceRanges: ["10.40.0.0/16"] });
-    expect((harness.one(chartType, "query-mesh").inputs["values"] as Record<string, unknown>)["service"]).toEqual({ type: "ClusterIP", port: 8080 });
+    expect(service.inputs["spec"]).toMatchObject({
+      type: "LoadBalancer",
+      ports: [{ port: 443, targetPort: 8080 }],
+      selector: { "app.kubernetes.io/component": "coordinator" },
+      loadBalancerSourceRanges: ["10.40.0.0/16"],
+    });
+    expect((harness.one(chartType, "query-mesh").inputs["values"] as Record<string, unknown>)["service"]).toEqual({
+      type: "ClusterIP",
+      port: 8080,
+    });
 
     const contract = await resolveOutput(created.contract());
-    expect(contract).toMatchObject({ engine: "trino", namespace: "query", port: 443, catalog: "lake", looker: { userName: "looker", secretName: "query-looker-credentials" }, roleArn: `arn:aws:iam::${account}:role/dp-dev-query-mesh-trino` });
+    expect(contract).toMatchObject({
+      engine: "trino",
+      namespace: "query",
+      port: 443,
+      catalog: "lake",
+      looker: { userName: "looker", secretName: "query-looker-credentials" },
+      roleArn: `arn:aws:iam::${account}:role/dp-dev-query-mesh-trino`,
+    });
   });
 
   it("reports no mandatory policy finding", async () => {
     const { harness } = await mesh("resolved");
-    const findings = await evaluatePolicies(harness.registrations.map((registration) => ({ ...registration, inputs: registration.revealedInputs })));
+    const findings = await evaluatePolicies(
+      harness.registrations.map((registration) => ({ ...registration, inputs: registration.revealedInputs })),
+    );
     expect(findings.filter((finding) => finding.level === "mandatory")).toEqual([]);
   });
 
@@ -190,7 +301,11 @@ describe("QueryMesh (trino, file access control)", () => {
 describe("QueryMesh (starburst, privacera)", () => {
   const starburstArgs = (): Partial<QueryMeshArgs> => ({
     engine: "starburst",
-    starburst: { licenseSecret: pulumi.secret(license), registryUsername: "robot$platform", registryPassword: pulumi.secret(registryPassword) },
+    starburst: {
+      licenseSecret: pulumi.secret(license),
+      registryUsername: "robot$platform",
+      registryPassword: pulumi.secret(registryPassword),
+    },
     accessControl: "privacera",
     privacera: {
       chart: "privacera-manager",
@@ -211,7 +326,11 @@ describe("QueryMesh (starburst, privacera)", () => {
   it("deploys Starburst from the registry with secret credentials, the license by Secret name, and Privacera access control", async () => {
     const { harness } = await mesh("resolved", starburstArgs());
     const chart = harness.one(chartType, "query-mesh");
-    expect(chart.inputs).toMatchObject({ chart: "oci://harbor.starburstdata.net/starburstdata/charts/starburst-enterprise", version: "479.14.0", namespace: "query" });
+    expect(chart.inputs).toMatchObject({
+      chart: "oci://harbor.starburstdata.net/starburstdata/charts/starburst-enterprise",
+      version: "479.14.0",
+      namespace: "query",
+    });
     expect(chart.inputs["repositoryOpts"]).toEqual({ username: "robot$platform", password: "[secret]" });
     const values = chart.inputs["values"] as Record<string, Record<string, unknown>>;
     expect(validateChartValues("starburstEnterprise", values)).toEqual([]);
@@ -224,33 +343,66 @@ describe("QueryMesh (starburst, privacera)", () => {
       "ranger.presto-plugin-password": "${ENV:ACCESS_CONTROL_PASSWORD}",
     });
     // The plugin's credentials: a Secret the coordinator (only) reads as environment variables.
-    expect(values["coordinator"]!["envFrom"]).toContainEqual({ secretRef: { name: "query-access-control-credentials" } });
-    expect(values["worker"]!["envFrom"]).not.toContainEqual({ secretRef: { name: "query-access-control-credentials" } });
+    expect(values["coordinator"]!["envFrom"]).toContainEqual({
+      secretRef: { name: "query-access-control-credentials" },
+    });
+    expect(values["worker"]!["envFrom"]).not.toContainEqual({
+      secretRef: { name: "query-access-control-credentials" },
+    });
     const credentials = harness.one("kubernetes:core/v1:Secret", "query-mesh-access-control-credentials");
-    expect(credentials.inputs).toMatchObject({ metadata: { name: "query-access-control-credentials", namespace: "query" }, stringData: "[secret]" });
-    expect(credentials.revealedInputs["stringData"]).toEqual({ ACCESS_CONTROL_USERNAME: "starburst-plugin", ACCESS_CONTROL_PASSWORD: pluginPassword });
+    expect(credentials.inputs).toMatchObject({
+      metadata: { name: "query-access-control-credentials", namespace: "query" },
+      stringData: "[secret]",
+    });
+    expect(credentials.revealedInputs["stringData"]).toEqual({
+      ACCESS_CONTROL_USERNAME: "starburst-plugin",
+      ACCESS_CONTROL_PASSWORD: pluginPassword,
+    });
 
     for (const registration of harness.registrations) {
       const text = JSON.stringify(registration.inputs);
-      for (const secret of [license, registryPassword, generatedPassword, pluginPassword, privaceraRegistryPassword]) expect(text).not.toContain(secret);
+      for (const secret of [license, registryPassword, generatedPassword, pluginPassword, privaceraRegistryPassword])
+        expect(text).not.toContain(secret);
     }
     expect(harness.one("kubernetes:core/v1:Secret", "query-mesh-license").inputs["stringData"]).toBe("[secret]");
-    expect(harness.one("kubernetes:core/v1:Secret", "query-mesh-registry").inputs).toMatchObject({ type: "kubernetes.io/dockerconfigjson", stringData: "[secret]" });
+    expect(harness.one("kubernetes:core/v1:Secret", "query-mesh-registry").inputs).toMatchObject({
+      type: "kubernetes.io/dockerconfigjson",
+      stringData: "[secret]",
+    });
 
     const privacera = harness.one(chartType, "query-mesh-privacera");
-    expect(privacera.inputs).toMatchObject({ chart: "oci://registry.example.com/privacera/privacera-manager", version: "9.1.0", namespace: "privacera" });
-    expect(privacera.inputs["values"]).toEqual({ ranger: { image: { tag: "9.1.0" }, existingSecret: "privacera-ranger-admin" } });
+    expect(privacera.inputs).toMatchObject({
+      chart: "oci://registry.example.com/privacera/privacera-manager",
+      version: "9.1.0",
+      namespace: "privacera",
+    });
+    expect(privacera.inputs["values"]).toEqual({
+      ranger: { image: { tag: "9.1.0" }, existingSecret: "privacera-ranger-admin" },
+    });
     expect(privacera.inputs["repositoryOpts"]).toEqual({ username: "[secret]", password: "[secret]" });
-    expect(harness.one("kubernetes:core/v1:Namespace", "query-mesh-privacera-namespace").inputs["metadata"]).toMatchObject({ name: "privacera", labels: { "pod-security.kubernetes.io/enforce": "restricted" } });
+    expect(
+      harness.one("kubernetes:core/v1:Namespace", "query-mesh-privacera-namespace").inputs["metadata"],
+    ).toMatchObject({ name: "privacera", labels: { "pod-security.kubernetes.io/enforce": "restricted" } });
     // Privacera's own components reach each other inside their default-deny namespace.
-    const within = harness.one("kubernetes:networking.k8s.io/v1:NetworkPolicy", "query-mesh-privacera-namespace-allow-within-privacera").inputs["spec"] as { ingress: { from: unknown[]; ports?: unknown[] }[] };
+    const within = harness.one(
+      "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+      "query-mesh-privacera-namespace-allow-within-privacera",
+    ).inputs["spec"] as { ingress: { from: unknown[]; ports?: unknown[] }[] };
     expect(within.ingress[0]!.ports).toBeUndefined();
-    expect(harness.byType("kubernetes:networking.k8s.io/v1:NetworkPolicy").map((policy) => policy.name)).toContain("query-mesh-privacera-namespace-allow-to-privacera");
-    const trust = JSON.parse(harness.one("aws:iam/role:Role", "query-mesh-starburst").inputs["assumeRolePolicy"] as string).Statement[0].Condition.StringEquals as Record<string, string>;
+    expect(harness.byType("kubernetes:networking.k8s.io/v1:NetworkPolicy").map((policy) => policy.name)).toContain(
+      "query-mesh-privacera-namespace-allow-to-privacera",
+    );
+    const trust = JSON.parse(
+      harness.one("aws:iam/role:Role", "query-mesh-starburst").inputs["assumeRolePolicy"] as string,
+    ).Statement[0].Condition.StringEquals as Record<string, string>;
     expect(Object.values(trust)).toContain("system:serviceaccount:query:default");
-    expect(harness.one("kubernetes:core/v1:ServiceAccountPatch", "query-mesh-default-service-account").inputs["metadata"]).toMatchObject({ name: "default", namespace: "query" });
+    expect(
+      harness.one("kubernetes:core/v1:ServiceAccountPatch", "query-mesh-default-service-account").inputs["metadata"],
+    ).toMatchObject({ name: "default", namespace: "query" });
 
-    const findings = await evaluatePolicies(harness.registrations.map((registration) => ({ ...registration, inputs: registration.revealedInputs })));
+    const findings = await evaluatePolicies(
+      harness.registrations.map((registration) => ({ ...registration, inputs: registration.revealedInputs })),
+    );
     expect(findings.filter((finding) => finding.level === "mandatory")).toEqual([]);
   });
 
@@ -258,25 +410,51 @@ describe("QueryMesh (starburst, privacera)", () => {
     const { harness, mesh: created } = await mesh("resolved", starburstArgs());
     expect(created.internalTls).toBe(true);
     const tlsSecret = harness.one("kubernetes:core/v1:Secret", "query-mesh-coordinator-tls");
-    expect(tlsSecret.inputs).toMatchObject({ metadata: { name: "query-coordinator-tls", namespace: "query" }, stringData: "[secret]" });
+    expect(tlsSecret.inputs).toMatchObject({
+      metadata: { name: "query-coordinator-tls", namespace: "query" },
+      stringData: "[secret]",
+    });
     const pem = (tlsSecret.revealedInputs["stringData"] as Record<string, string>)["coordinator.pem"]!;
     // Trino's PEM keystore: the private key and its certificate in one file.
     expect(pem).toMatch(/-----BEGIN PRIVATE KEY-----[\s\S]+-----BEGIN CERTIFICATE-----/);
     const certificate = harness.one("tls:index/selfSignedCert:SelfSignedCert", "query-mesh-coordinator-tls");
-    expect(certificate.inputs).toMatchObject({ dnsNames: ["query-nlb.query.svc", "query-nlb.query.svc.cluster.local", "starburst.query.svc", "starburst.query.svc.cluster.local"], allowedUses: ["digital_signature", "key_encipherment", "server_auth"] });
+    expect(certificate.inputs).toMatchObject({
+      dnsNames: [
+        "query-nlb.query.svc",
+        "query-nlb.query.svc.cluster.local",
+        "starburst.query.svc",
+        "starburst.query.svc.cluster.local",
+      ],
+      allowedUses: ["digital_signature", "key_encipherment", "server_auth"],
+    });
     expect(certificate.inputs["privateKeyPem"]).toBe("[secret]");
-    expect(harness.one("tls:index/privateKey:PrivateKey", "query-mesh-coordinator-tls-key").inputs).toMatchObject({ algorithm: "RSA", rsaBits: 2048 });
+    expect(harness.one("tls:index/privateKey:PrivateKey", "query-mesh-coordinator-tls-key").inputs).toMatchObject({
+      algorithm: "RSA",
+      rsaBits: 2048,
+    });
     // The key never appears outside the Secret and the TLS provider's state.
     const keyBody = pem.split("-----BEGIN CERTIFICATE-----")[0]!;
-    for (const registration of harness.registrations) expect(JSON.stringify(registration.inputs)).not.toContain(keyBody.trim().split("\n")[1]!);
+    for (const registration of harness.registrations)
+      expect(JSON.stringify(registration.inputs)).not.toContain(keyBody.trim().split("\n")[1]!);
 
     const values = harness.one(chartType, "query-mesh").inputs["values"] as Record<string, Record<string, unknown>>;
     expect(validateChartValues("starburstEnterprise", values)).toEqual([]);
-    expect(parseProperties(values["coordinator"]!["additionalProperties"] as string)).toMatchObject({ "http-server.https.enabled": "true", "http-server.https.port": "8443", "internal-communication.shared-secret": "${ENV:SHARED_SECRET}" });
+    expect(parseProperties(values["coordinator"]!["additionalProperties"] as string)).toMatchObject({
+      "http-server.https.enabled": "true",
+      "http-server.https.port": "8443",
+      "internal-communication.shared-secret": "${ENV:SHARED_SECRET}",
+    });
     const service = harness.one("kubernetes:core/v1:Service", "query-mesh-nlb");
-    expect((service.inputs["metadata"] as { annotations: Record<string, string> }).annotations["service.beta.kubernetes.io/aws-load-balancer-backend-protocol"]).toBe("ssl");
+    expect(
+      (service.inputs["metadata"] as { annotations: Record<string, string> }).annotations[
+        "service.beta.kubernetes.io/aws-load-balancer-backend-protocol"
+      ],
+    ).toBe("ssl");
     expect(service.inputs["spec"]).toMatchObject({ ports: [{ port: 443, targetPort: 8443 }] });
-    const fromLoadBalancer = harness.one("kubernetes:networking.k8s.io/v1:NetworkPolicy", "query-mesh-namespace-allow-from-load-balancer").inputs["spec"] as { ingress: { ports: unknown[] }[] };
+    const fromLoadBalancer = harness.one(
+      "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+      "query-mesh-namespace-allow-from-load-balancer",
+    ).inputs["spec"] as { ingress: { ports: unknown[] }[] };
     expect(fromLoadBalancer.ingress[0]!.ports).toEqual([{ port: 8443, protocol: "TCP" }]);
     // The chart waits for the certificate's Secret like for the others.
     expect(harness.one(chartType, "query-mesh").dependencies).toContain(tlsSecret.urn);
@@ -289,18 +467,28 @@ describe("QueryMesh (trino, Apache Ranger)", () => {
   it("configures Trino's own Ranger plugin: its properties in values, its files (with the plugin's password) only in a Secret the coordinator mounts", async () => {
     const { harness, mesh: created } = await mesh("resolved", {
       accessControl: "ranger",
-      ranger: { policyRestUrl: "https://ranger.security.svc.cluster.local:6182", serviceName: "trino_dev", credentials: { username: "trino-plugin", password: pulumi.secret(trinoPluginPassword) } },
+      ranger: {
+        policyRestUrl: "https://ranger.security.svc.cluster.local:6182",
+        serviceName: "trino_dev",
+        credentials: { username: "trino-plugin", password: pulumi.secret(trinoPluginPassword) },
+      },
     });
     const values = harness.one(chartType, "query-mesh").inputs["values"] as Record<string, Record<string, unknown>>;
     expect(validateChartValues("trino", values)).toEqual([]);
     expect(parseProperties(values["accessControl"]!["properties"] as string)).toEqual({
       "access-control.name": "ranger",
       "ranger.service.name": "trino_dev",
-      "ranger.plugin.config.resource": "/etc/trino/ranger/ranger-trino-security.xml,/etc/trino/ranger/ranger-trino-audit.xml",
+      "ranger.plugin.config.resource":
+        "/etc/trino/ranger/ranger-trino-security.xml,/etc/trino/ranger/ranger-trino-audit.xml",
     });
-    expect(values["coordinator"]!["secretMounts"]).toEqual([{ name: "access-control-config", secretName: "query-access-control-config", path: "/etc/trino/ranger" }]);
+    expect(values["coordinator"]!["secretMounts"]).toEqual([
+      { name: "access-control-config", secretName: "query-access-control-config", path: "/etc/trino/ranger" },
+    ]);
     const config = harness.one("kubernetes:core/v1:Secret", "query-mesh-access-control-config");
-    expect(config.inputs).toMatchObject({ metadata: { name: "query-access-control-config", namespace: "query" }, stringData: "[secret]" });
+    expect(config.inputs).toMatchObject({
+      metadata: { name: "query-access-control-config", namespace: "query" },
+      stringData: "[secret]",
+    });
     const files = config.revealedInputs["stringData"] as Record<string, string>;
     expect(Object.keys(files).sort()).toEqual(["ranger-trino-audit.xml", "ranger-trino-security.xml"]);
     expect(parseHadoopConfigurationXml(files["ranger-trino-security.xml"]!)).toMatchObject({
@@ -308,13 +496,20 @@ describe("QueryMesh (trino, Apache Ranger)", () => {
       "ranger.plugin.trino.policy.rest.client.username": "trino-plugin",
       "ranger.plugin.trino.policy.rest.client.password": trinoPluginPassword,
     });
-    for (const registration of harness.registrations) expect(JSON.stringify(registration.inputs)).not.toContain(trinoPluginPassword);
+    for (const registration of harness.registrations)
+      expect(JSON.stringify(registration.inputs)).not.toContain(trinoPluginPassword);
     // Starburst's environment-variable Secret is not used with Trino.
-    expect(harness.byType("kubernetes:core/v1:Secret").map((secret) => secret.name)).not.toContain("query-mesh-access-control-credentials");
+    expect(harness.byType("kubernetes:core/v1:Secret").map((secret) => secret.name)).not.toContain(
+      "query-mesh-access-control-credentials",
+    );
     // Not production: no internal TLS unless asked for.
     expect(created.internalTls).toBe(false);
-    expect(harness.byType("kubernetes:core/v1:Secret").map((secret) => secret.name)).not.toContain("query-mesh-coordinator-tls");
-    expect(harness.one("kubernetes:core/v1:Service", "query-mesh-nlb").inputs["spec"]).toMatchObject({ ports: [{ targetPort: 8080 }] });
+    expect(harness.byType("kubernetes:core/v1:Secret").map((secret) => secret.name)).not.toContain(
+      "query-mesh-coordinator-tls",
+    );
+    expect(harness.one("kubernetes:core/v1:Service", "query-mesh-nlb").inputs["spec"]).toMatchObject({
+      ports: [{ targetPort: 8080 }],
+    });
   });
 
   it("with internal TLS, mounts the certificate and the plugin's files on the coordinator and serves HTTPS from the chart's keys", async () => {
@@ -326,9 +521,17 @@ describe("QueryMesh (trino, Apache Ranger)", () => {
     });
     const values = harness.one(chartType, "query-mesh").inputs["values"] as Record<string, Record<string, unknown>>;
     expect(validateChartValues("trino", values)).toEqual([]);
-    expect((values["server"]!["config"] as Record<string, unknown>)["https"]).toEqual({ enabled: true, port: 8443, keystore: { path: "/etc/trino/tls/coordinator.pem" } });
-    expect((values["coordinator"]!["secretMounts"] as { secretName: string }[]).map((mount) => mount.secretName)).toEqual(["query-coordinator-tls", "query-access-control-config"]);
-    expect(harness.one("kubernetes:core/v1:Service", "query-mesh-nlb").inputs["spec"]).toMatchObject({ ports: [{ port: 443, targetPort: 8443 }] });
+    expect((values["server"]!["config"] as Record<string, unknown>)["https"]).toEqual({
+      enabled: true,
+      port: 8443,
+      keystore: { path: "/etc/trino/tls/coordinator.pem" },
+    });
+    expect(
+      (values["coordinator"]!["secretMounts"] as { secretName: string }[]).map((mount) => mount.secretName),
+    ).toEqual(["query-coordinator-tls", "query-access-control-config"]);
+    expect(harness.one("kubernetes:core/v1:Service", "query-mesh-nlb").inputs["spec"]).toMatchObject({
+      ports: [{ port: 443, targetPort: 8443 }],
+    });
   });
 });
 
@@ -338,9 +541,18 @@ describe("QueryMesh validation", () => {
     const { lake, cluster } = platform("prod");
     await harness.settle();
     const before = harness.registrations.length;
-    expect(() => new QueryMesh("query-mesh", { prefix: "dp", stage: "prod", cluster, lake, domains, production: true, tlsCertificateArn: "arn:cert" })).toThrow(
-      /accessControl "file" is for development only/,
-    );
+    expect(
+      () =>
+        new QueryMesh("query-mesh", {
+          prefix: "dp",
+          stage: "prod",
+          cluster,
+          lake,
+          domains,
+          production: true,
+          tlsCertificateArn: "arn:cert",
+        }),
+    ).toThrow(/accessControl "file" is for development only/);
     await harness.settle();
     expect(harness.registrations.length).toBe(before);
   });
@@ -348,8 +560,18 @@ describe("QueryMesh validation", () => {
   it("fails when a domain is not enabled in the lake or a product is not published", async () => {
     await setMocks();
     const { lake, cluster } = platform();
-    expect(() => new QueryMesh("query-mesh", { prefix: "dp", stage: "dev", cluster, lake, domains: [{ name: "payments", products: ["payments"] }, { name: "orders", products: ["refunds"] }] })).toThrow(
-      /"payments" is not enabled in the lake[\s\S]*"refunds" is not a data product/,
-    );
+    expect(
+      () =>
+        new QueryMesh("query-mesh", {
+          prefix: "dp",
+          stage: "dev",
+          cluster,
+          lake,
+          domains: [
+            { name: "payments", products: ["payments"] },
+            { name: "orders", products: ["refunds"] },
+          ],
+        }),
+    ).toThrow(/"payments" is not enabled in the lake[\s\S]*"refunds" is not a data product/);
   });
 });

@@ -5,7 +5,12 @@ import * as tls from "@pulumi/tls";
 import { platformDefaults } from "@data-platform/conventions";
 import { databaseName, lakeReaderTagKey, type LakeGrant } from "@data-platform/data-lake";
 import { charts } from "@data-platform/helm-charts";
-import { chartSource, type NetworkAllowRule, type PlatformNamespace, type ServiceAccountRole } from "@data-platform/platform-cluster";
+import {
+  chartSource,
+  type NetworkAllowRule,
+  type PlatformNamespace,
+  type ServiceAccountRole,
+} from "@data-platform/platform-cluster";
 import {
   defaultCoordinatorResources,
   defaultWorkerResources,
@@ -80,7 +85,10 @@ export function exposedDomains(args: Pick<QueryMeshArgs, "domains" | "lake">): E
     .map((domain) => {
       const storage = args.lake.domain(domain.name);
       const tables = storage.zones.flatMap((zone) =>
-        [...domain.products].sort().filter((product) => storage.products[zone]?.includes(product)).map((product) => ({ schema: databaseName(domain.name, zone), table: product })),
+        [...domain.products]
+          .sort()
+          .filter((product) => storage.products[zone]?.includes(product))
+          .map((product) => ({ schema: databaseName(domain.name, zone), table: product })),
       );
       return { name: domain.name, tables };
     });
@@ -97,10 +105,17 @@ export function queryNetworkFlows(args: {
   /** Internal TLS: the NLB reaches the coordinator's HTTPS port instead of its HTTP port. @default false */
   internalTls?: boolean;
 }): Record<string, NetworkAllowRule> {
-  const s3Peers = Array.isArray(args.s3EgressCidrs) ? args.s3EgressCidrs.map((cidr) => ({ cidr })) : [{ cidrs: args.s3EgressCidrs }];
+  const s3Peers = Array.isArray(args.s3EgressCidrs)
+    ? args.s3EgressCidrs.map((cidr) => ({ cidr }))
+    : [{ cidrs: args.s3EgressCidrs }];
   const flows: Record<string, NetworkAllowRule> = {
     // The internal NLB (ip targets) reaches the coordinator from VPC addresses.
-    "from-load-balancer": { direction: "ingress", podLabels: coordinatorSelector(args.engine), peers: [{ cidr: args.vpcCidr }], ports: [{ port: args.internalTls ? coordinatorHttpsPort : enginePort }] },
+    "from-load-balancer": {
+      direction: "ingress",
+      podLabels: coordinatorSelector(args.engine),
+      peers: [{ cidr: args.vpcCidr }],
+      ports: [{ port: args.internalTls ? coordinatorHttpsPort : enginePort }],
+    },
     "within-mesh": { direction: "ingress", peers: [{ namespace: queryNamespace }], ports: [{ port: enginePort }] },
     "to-mesh": { direction: "egress", peers: [{ namespace: queryNamespace }], ports: [{ port: enginePort }] },
     // Interface endpoints (STS, Glue, KMS, ...) in the VPC; S3's gateway endpoint uses S3's own ranges.
@@ -109,7 +124,10 @@ export function queryNetworkFlows(args: {
   if (args.accessControl !== "file" && args.policyRestUrl) {
     flows["to-policy-service"] = {
       direction: "egress",
-      peers: args.accessControl === "privacera" ? [{ namespace: privaceraNamespace }, { cidr: args.vpcCidr }] : [{ cidr: args.vpcCidr }],
+      peers:
+        args.accessControl === "privacera"
+          ? [{ namespace: privaceraNamespace }, { cidr: args.vpcCidr }]
+          : [{ cidr: args.vpcCidr }],
       ports: [{ port: policyServicePort(args.policyRestUrl) }],
     };
   }
@@ -121,7 +139,10 @@ export function queryNetworkFlows(args: {
  * (`backend-protocol: ssl`): the NLB re-encrypts to the coordinator and, as for every TLS target group, does not
  * validate the target's certificate (so a generated one serves).
  */
-export function loadBalancerAnnotations(tlsCertificateArn: pulumi.Input<string> | undefined, internalTls = false): Record<string, pulumi.Input<string>> {
+export function loadBalancerAnnotations(
+  tlsCertificateArn: pulumi.Input<string> | undefined,
+  internalTls = false,
+): Record<string, pulumi.Input<string>> {
   return {
     "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
     "service.beta.kubernetes.io/aws-load-balancer-type": "external",
@@ -140,7 +161,10 @@ export function loadBalancerAnnotations(tlsCertificateArn: pulumi.Input<string> 
 /** DNS names of the coordinator's certificate: the NLB Service and the chart's coordinator Service in the namespace. */
 export function coordinatorDnsNames(engine: QueryEngine): string[] {
   const services = ["query-nlb", engine === "trino" ? trinoRelease : "starburst"];
-  return services.flatMap((service) => [`${service}.${queryNamespace}.svc`, `${service}.${queryNamespace}.svc.cluster.local`]);
+  return services.flatMap((service) => [
+    `${service}.${queryNamespace}.svc`,
+    `${service}.${queryNamespace}.svc.cluster.local`,
+  ]);
 }
 
 /**
@@ -149,7 +173,11 @@ export function coordinatorDnsNames(engine: QueryEngine): string[] {
  * Secret's PEM, never in values. Self-signed is enough: the NLB does not validate target certificates, and no
  * other client connects to the coordinator's HTTPS port.
  */
-export function coordinatorCertificate(parent: pulumi.Resource, name: string, engine: QueryEngine): { pem: pulumi.Output<string>; certificate: tls.SelfSignedCert } {
+export function coordinatorCertificate(
+  parent: pulumi.Resource,
+  name: string,
+  engine: QueryEngine,
+): { pem: pulumi.Output<string>; certificate: tls.SelfSignedCert } {
   const child = { parent };
   const key = new tls.PrivateKey(`${name}-coordinator-tls-key`, { algorithm: "RSA", rsaBits: 2048 }, child);
   const certificate = new tls.SelfSignedCert(
@@ -165,7 +193,11 @@ export function coordinatorCertificate(parent: pulumi.Resource, name: string, en
     child,
   );
   // One PEM file with the private key (PKCS#8) and the certificate: what Trino's http-server.https.keystore.path reads.
-  const pem = pulumi.secret(pulumi.all([key.privateKeyPemPkcs8, certificate.certPem]).apply(([privateKey, cert]) => `${privateKey.trimEnd()}\n${cert.trimEnd()}\n`));
+  const pem = pulumi.secret(
+    pulumi
+      .all([key.privateKeyPemPkcs8, certificate.certPem])
+      .apply(([privateKey, cert]) => `${privateKey.trimEnd()}\n${cert.trimEnd()}\n`),
+  );
   return { pem, certificate };
 }
 
@@ -175,18 +207,35 @@ export function coordinatorCertificate(parent: pulumi.Resource, name: string, en
  * chart runs), and they reach the VPC on 443 (AWS endpoints) and on the ports the stage lists (an external database,
  * a directory for user sync). Pure.
  */
-export function privaceraNetworkFlows(args: { vpcCidr: string; policyRestUrl: string; vpcEgressPorts?: number[] }): Record<string, NetworkAllowRule> {
+export function privaceraNetworkFlows(args: {
+  vpcCidr: string;
+  policyRestUrl: string;
+  vpcEgressPorts?: number[];
+}): Record<string, NetworkAllowRule> {
   return {
-    "from-query": { direction: "ingress", peers: [{ namespace: queryNamespace }], ports: [{ port: policyServicePort(args.policyRestUrl) }] },
+    "from-query": {
+      direction: "ingress",
+      peers: [{ namespace: queryNamespace }],
+      ports: [{ port: policyServicePort(args.policyRestUrl) }],
+    },
     "within-privacera": { direction: "ingress", peers: [{ namespace: privaceraNamespace }] },
     "to-privacera": { direction: "egress", peers: [{ namespace: privaceraNamespace }] },
-    "to-aws": { direction: "egress", peers: [{ cidr: args.vpcCidr }], ports: [...new Set([443, ...(args.vpcEgressPorts ?? [])])].sort((a, b) => a - b).map((port) => ({ port })) },
+    "to-aws": {
+      direction: "egress",
+      peers: [{ cidr: args.vpcCidr }],
+      ports: [...new Set([443, ...(args.vpcEgressPorts ?? [])])].sort((a, b) => a - b).map((port) => ({ port })),
+    },
   };
 }
 
-function privaceraSource(ref: PrivaceraChartRef): { chart: string; version: string; repositoryOpts?: { repo: string } } {
+function privaceraSource(ref: PrivaceraChartRef): {
+  chart: string;
+  version: string;
+  repositoryOpts?: { repo: string };
+} {
   if (ref.chart.startsWith("oci://")) return { chart: ref.chart, version: ref.version };
-  if (ref.repository.startsWith("oci://")) return { chart: `${ref.repository.replace(/\/+$/, "")}/${ref.chart}`, version: ref.version };
+  if (ref.repository.startsWith("oci://"))
+    return { chart: `${ref.repository.replace(/\/+$/, "")}/${ref.chart}`, version: ref.version };
   return { chart: ref.chart, version: ref.version, repositoryOpts: { repo: ref.repository } };
 }
 
@@ -236,7 +285,14 @@ export class QueryMesh extends pulumi.ComponentResource {
       {
         name: queryNamespace,
         podSecurity: "restricted",
-        allow: queryNetworkFlows({ engine, vpcCidr: cluster.vpcCidr, s3EgressCidrs: args.s3EgressCidrs ?? cluster.s3Cidrs, accessControl, policyRestUrl: args.ranger?.policyRestUrl, internalTls }),
+        allow: queryNetworkFlows({
+          engine,
+          vpcCidr: cluster.vpcCidr,
+          s3EgressCidrs: args.s3EgressCidrs ?? cluster.s3Cidrs,
+          accessControl,
+          policyRestUrl: args.ranger?.policyRestUrl,
+          internalTls,
+        }),
       },
       child,
     );
@@ -260,23 +316,42 @@ export class QueryMesh extends pulumi.ComponentResource {
     this.grants = {};
     for (const domain of [...args.domains].sort((a, b) => a.name.localeCompare(b.name))) {
       // Lake Formation permissions on the products, plus direct reads of exactly their objects (the engine reads S3 itself).
-      this.grants[domain.name] = lake.grantRead({ name, role, directRead: true }, { domain: domain.name, products: [...domain.products].sort() });
+      this.grants[domain.name] = lake.grantRead(
+        { name, role, directRead: true },
+        { domain: domain.name, products: [...domain.products].sort() },
+      );
     }
     this.grants["central-analytics"] = lake.grantRead({ name, role }, { zone: "analytics" });
     const grantPolicies = Object.values(this.grants).map((grant) => grant.policy);
 
     const defaultServiceAccount =
       engine === "starburst"
-        ? new k8s.core.v1.ServiceAccountPatch(`${name}-default-service-account`, { metadata: { name: "default", namespace: namespaceName, annotations: this.serviceAccountRole.annotations } }, k8sChild)
+        ? new k8s.core.v1.ServiceAccountPatch(
+            `${name}-default-service-account`,
+            {
+              metadata: { name: "default", namespace: namespaceName, annotations: this.serviceAccountRole.annotations },
+            },
+            k8sChild,
+          )
         : undefined;
 
     // Generated once: a data source answers anew on every run, so the Secrets keep their first value
     // (rotate by replacing the Secrets).
-    const generated = (length: number) => pulumi.secret(aws.secretsmanager.getRandomPasswordOutput({ passwordLength: length, excludePunctuation: true }, child).randomPassword);
+    const generated = (length: number) =>
+      pulumi.secret(
+        aws.secretsmanager.getRandomPasswordOutput({ passwordLength: length, excludePunctuation: true }, child)
+          .randomPassword,
+      );
     const sharedSecret = generated(64);
     const lookerPassword = generated(40);
     const userName = this.lookerUserName;
-    const secret = (role: string, secretName: string, stringData: Record<string, pulumi.Input<string>>, frozen: boolean, type?: string) =>
+    const secret = (
+      role: string,
+      secretName: string,
+      stringData: Record<string, pulumi.Input<string>>,
+      frozen: boolean,
+      type?: string,
+    ) =>
       new k8s.core.v1.Secret(
         `${name}-${role}`,
         { metadata: { name: secretName, namespace: namespaceName }, ...(type ? { type } : {}), stringData },
@@ -284,26 +359,55 @@ export class QueryMesh extends pulumi.ComponentResource {
       );
     this.secrets = {
       sharedSecret: secret("shared-secret", secretNames.sharedSecret, { [sharedSecretEnv]: sharedSecret }, true),
-      passwordFile: secret("password-file", secretNames.passwordFile, { [passwordFileKey]: lookerPassword.apply((password) => passwordFileLine(userName, password)) }, true),
+      passwordFile: secret(
+        "password-file",
+        secretNames.passwordFile,
+        { [passwordFileKey]: lookerPassword.apply((password) => passwordFileLine(userName, password)) },
+        true,
+      ),
       looker: secret("looker-credentials", secretNames.looker, { username: userName, password: lookerPassword }, true),
     };
     const names: SecretNames = { sharedSecret: secretNames.sharedSecret, passwordFile: secretNames.passwordFile };
     if (engine === "starburst" && args.starburst) {
       const credentials = args.starburst;
-      this.secrets["license"] = secret("license", secretNames.license, { [licenseKey]: pulumi.secret(credentials.licenseSecret) }, false);
+      this.secrets["license"] = secret(
+        "license",
+        secretNames.license,
+        { [licenseKey]: pulumi.secret(credentials.licenseSecret) },
+        false,
+      );
       const dockerConfig = pulumi.secret(
         pulumi.all([credentials.registryUsername, credentials.registryPassword]).apply(([user, password]) =>
-          JSON.stringify({ auths: { [registryHost]: { username: user, password, auth: Buffer.from(`${user}:${password}`).toString("base64") } } }),
+          JSON.stringify({
+            auths: {
+              [registryHost]: {
+                username: user,
+                password,
+                auth: Buffer.from(`${user}:${password}`).toString("base64"),
+              },
+            },
+          }),
         ),
       );
-      this.secrets["registryPull"] = secret("registry", secretNames.registryPull, { ".dockerconfigjson": dockerConfig }, false, "kubernetes.io/dockerconfigjson");
+      this.secrets["registryPull"] = secret(
+        "registry",
+        secretNames.registryPull,
+        { ".dockerconfigjson": dockerConfig },
+        false,
+        "kubernetes.io/dockerconfigjson",
+      );
       names.license = secretNames.license;
       names.registryPull = secretNames.registryPull;
     }
     if (internalTls) {
       const generatedTls = coordinatorCertificate(this, name, engine);
       this.coordinatorCertificate = generatedTls.certificate;
-      this.secrets["coordinatorTls"] = secret("coordinator-tls", secretNames.coordinatorTls, { [coordinatorTlsKey]: generatedTls.pem }, false);
+      this.secrets["coordinatorTls"] = secret(
+        "coordinator-tls",
+        secretNames.coordinatorTls,
+        { [coordinatorTlsKey]: generatedTls.pem },
+        false,
+      );
       names.coordinatorTls = secretNames.coordinatorTls;
     }
     // Open-source Trino with Ranger: the plugin's files (policy service, audit, and its user and password when given)
@@ -313,10 +417,19 @@ export class QueryMesh extends pulumi.ComponentResource {
       const credentials = ranger.credentials;
       const files = pulumi.secret(
         credentials
-          ? pulumi.all([credentials.username, credentials.password]).apply(([username, password]) => trinoRangerAccessControl(ranger, args.stage, { username, password }).files)
+          ? pulumi
+              .all([credentials.username, credentials.password])
+              .apply(
+                ([username, password]) => trinoRangerAccessControl(ranger, args.stage, { username, password }).files,
+              )
           : pulumi.output(trinoRangerAccessControl(ranger, args.stage).files),
       );
-      this.secrets["accessControlConfig"] = secret("access-control-config", secretNames.accessControlConfig, files, false);
+      this.secrets["accessControlConfig"] = secret(
+        "access-control-config",
+        secretNames.accessControlConfig,
+        files,
+        false,
+      );
       names.accessControlConfig = secretNames.accessControlConfig;
     }
     // The access control plugin's user on the policy service (Starburst): a Secret the coordinator reads as environment variables.
@@ -325,7 +438,10 @@ export class QueryMesh extends pulumi.ComponentResource {
       this.secrets["accessControl"] = secret(
         "access-control-credentials",
         secretNames.accessControl,
-        { [accessControlCredentialsEnv.username]: pulumi.secret(pluginCredentials.username), [accessControlCredentialsEnv.password]: pulumi.secret(pluginCredentials.password) },
+        {
+          [accessControlCredentialsEnv.username]: pulumi.secret(pluginCredentials.username),
+          [accessControlCredentialsEnv.password]: pulumi.secret(pluginCredentials.password),
+        },
         false,
       );
       names.accessControl = secretNames.accessControl;
@@ -337,7 +453,11 @@ export class QueryMesh extends pulumi.ComponentResource {
         {
           name: privaceraNamespace,
           podSecurity: "restricted",
-          allow: privaceraNetworkFlows({ vpcCidr: cluster.vpcCidr, policyRestUrl: args.ranger!.policyRestUrl, vpcEgressPorts: args.privacera.vpcEgressPorts }),
+          allow: privaceraNetworkFlows({
+            vpcCidr: cluster.vpcCidr,
+            policyRestUrl: args.ranger!.policyRestUrl,
+            vpcEgressPorts: args.privacera.vpcEgressPorts,
+          }),
         },
         child,
       );
@@ -347,38 +467,59 @@ export class QueryMesh extends pulumi.ComponentResource {
         {
           ...privaceraSource(args.privacera),
           ...(registry
-            ? { repositoryOpts: { ...(privaceraSource(args.privacera).repositoryOpts ?? {}), username: pulumi.secret(registry.username), password: pulumi.secret(registry.password) } }
+            ? {
+                repositoryOpts: {
+                  ...(privaceraSource(args.privacera).repositoryOpts ?? {}),
+                  username: pulumi.secret(registry.username),
+                  password: pulumi.secret(registry.password),
+                },
+              }
             : {}),
           name: "privacera",
           namespace: privaceraNamespace,
           values: args.privacera.values ?? {},
         },
-        { ...k8sChild, dependsOn: [...cluster.ready, this.privaceraNamespace.namespace, this.privaceraNamespace.defaultDeny] },
+        {
+          ...k8sChild,
+          dependsOn: [...cluster.ready, this.privaceraNamespace.namespace, this.privaceraNamespace.defaultDeny],
+        },
       );
     }
 
     const accessControlValues: AccessControlValues =
       accessControl === "file"
-        ? { mode: "file", rulesJson: JSON.stringify(fileAccessRules(exposedDomains(args), [databaseName("central", "analytics")]), null, 2) }
+        ? {
+            mode: "file",
+            rulesJson: JSON.stringify(
+              fileAccessRules(exposedDomains(args), [databaseName("central", "analytics")]),
+              null,
+              2,
+            ),
+          }
         : engine === "trino"
           ? // Open-source Trino: its own Ranger plugin (privacera is refused for trino); its files are in their Secret.
             { mode: "properties", properties: trinoRangerAccessControl(args.ranger!, args.stage).properties }
-          : { mode: "properties", properties: rangerAccessControlProperties(accessControl, args.ranger!, pluginCredentials !== undefined) };
+          : {
+              mode: "properties",
+              properties: rangerAccessControlProperties(accessControl, args.ranger!, pluginCredentials !== undefined),
+            };
     const scheduling = cluster.scheduling("query");
-    const values = pulumi.all([lake.account.region, lake.account.accountId, this.serviceAccountRole.annotations]).apply(([region, accountId, annotations]) => {
-      const valuesArgs = {
-        region,
-        accountId,
-        environment: args.stage,
-        workers: args.workers ?? defaultWorkers,
-        coordinatorResources: args.coordinatorResources ?? defaultCoordinatorResources,
-        workerResources: args.workerResources ?? defaultWorkerResources,
-        scheduling: { nodeSelector: scheduling.nodeSelector, tolerations: scheduling.tolerations as unknown[] },
-        accessControl: accessControlValues,
-        secrets: names,
-      };
-      return engine === "trino" ? trinoValues(valuesArgs, annotations) : starburstValues(valuesArgs);
-    });
+    const values = pulumi
+      .all([lake.account.region, lake.account.accountId, this.serviceAccountRole.annotations])
+      .apply(([region, accountId, annotations]) => {
+        const valuesArgs = {
+          region,
+          accountId,
+          environment: args.stage,
+          workers: args.workers ?? defaultWorkers,
+          coordinatorResources: args.coordinatorResources ?? defaultCoordinatorResources,
+          workerResources: args.workerResources ?? defaultWorkerResources,
+          scheduling: { nodeSelector: scheduling.nodeSelector, tolerations: scheduling.tolerations as unknown[] },
+          accessControl: accessControlValues,
+          secrets: names,
+        };
+        return engine === "trino" ? trinoValues(valuesArgs, annotations) : starburstValues(valuesArgs);
+      });
     const dependsOn: pulumi.Resource[] = [
       ...cluster.ready,
       this.namespace.namespace,
@@ -390,7 +531,11 @@ export class QueryMesh extends pulumi.ComponentResource {
     ];
     this.chart =
       engine === "trino"
-        ? new k8s.helm.v4.Chart(name, { ...chartSource(charts.trino), name: trinoRelease, namespace: this.namespace.name, values }, { ...k8sChild, dependsOn })
+        ? new k8s.helm.v4.Chart(
+            name,
+            { ...chartSource(charts.trino), name: trinoRelease, namespace: this.namespace.name, values },
+            { ...k8sChild, dependsOn },
+          )
         : new k8s.helm.v4.Chart(
             name,
             {
@@ -398,7 +543,10 @@ export class QueryMesh extends pulumi.ComponentResource {
               name: "starburst",
               namespace: this.namespace.name,
               // The registry login is a secret input of the chart resource, never a value.
-              repositoryOpts: { username: args.starburst!.registryUsername, password: pulumi.secret(args.starburst!.registryPassword) },
+              repositoryOpts: {
+                username: args.starburst!.registryUsername,
+                password: pulumi.secret(args.starburst!.registryPassword),
+              },
               values,
             },
             { ...k8sChild, dependsOn },
@@ -407,11 +555,22 @@ export class QueryMesh extends pulumi.ComponentResource {
     this.loadBalancer = new k8s.core.v1.Service(
       `${name}-nlb`,
       {
-        metadata: { name: "query-nlb", namespace: namespaceName, annotations: loadBalancerAnnotations(args.tlsCertificateArn, internalTls) },
+        metadata: {
+          name: "query-nlb",
+          namespace: namespaceName,
+          annotations: loadBalancerAnnotations(args.tlsCertificateArn, internalTls),
+        },
         spec: {
           type: "LoadBalancer",
           selector: coordinatorSelector(engine),
-          ports: [{ name: this.port === 443 ? "https" : "http", port: this.port, targetPort: internalTls ? coordinatorHttpsPort : enginePort, protocol: "TCP" }],
+          ports: [
+            {
+              name: this.port === 443 ? "https" : "http",
+              port: this.port,
+              targetPort: internalTls ? coordinatorHttpsPort : enginePort,
+              protocol: "TCP",
+            },
+          ],
           // Only these ranges reach the load balancer (the controller opens it to 0.0.0.0/0 otherwise).
           loadBalancerSourceRanges: [...(args.allowedSourceCidrs ?? [cluster.vpcCidr])].sort(),
         },

@@ -1,5 +1,11 @@
 import type { QueryResources } from "./args";
-import { catalogProperties, heapSizeFor, maxMemoryPerNodeFor, trinoRangerConfigDir, type CatalogArgs } from "./catalogs";
+import {
+  catalogProperties,
+  heapSizeFor,
+  maxMemoryPerNodeFor,
+  trinoRangerConfigDir,
+  type CatalogArgs,
+} from "./catalogs";
 
 export type ChartValues = Record<string, unknown>;
 
@@ -54,8 +60,19 @@ export const workerShutdownGracePeriodSeconds = 120;
 /** Kubernetes must wait for the graceful shutdown twice over (drain, then the grace period). */
 export const workerTerminationGracePeriodSeconds = 2 * workerShutdownGracePeriodSeconds + 60;
 
-const podSecurityContext = { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: "RuntimeDefault" } };
-const containerSecurityContext = { allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" } };
+const podSecurityContext = {
+  runAsNonRoot: true,
+  runAsUser: 1000,
+  runAsGroup: 1000,
+  fsGroup: 1000,
+  seccompProfile: { type: "RuntimeDefault" },
+};
+const containerSecurityContext = {
+  allowPrivilegeEscalation: false,
+  runAsNonRoot: true,
+  capabilities: { drop: ["ALL"] },
+  seccompProfile: { type: "RuntimeDefault" },
+};
 
 /** Properties every node needs: the shared secret comes from the environment (a Secret), never from values. */
 const sharedSecretProperty = `internal-communication.shared-secret=\${ENV:${sharedSecretEnv}}`;
@@ -80,10 +97,12 @@ export function coordinatorTlsPath(engine: "trino" | "starburst"): { dir: string
 
 /** The coordinator's HTTPS properties (Trino's names; SEP is Trino-based and reads the same ones): PEM keystore, no password. */
 export function coordinatorHttpsProperties(engine: "trino" | "starburst"): string[] {
-  return ["http-server.https.enabled=true", `http-server.https.port=${coordinatorHttpsPort}`, `http-server.https.keystore.path=${coordinatorTlsPath(engine).file}`];
+  return [
+    "http-server.https.enabled=true",
+    `http-server.https.port=${coordinatorHttpsPort}`,
+    `http-server.https.keystore.path=${coordinatorTlsPath(engine).file}`,
+  ];
 }
-
-
 
 /** Trino service account (IRSA trusts exactly this name). */
 export const trinoServiceAccount = "trino";
@@ -106,7 +125,9 @@ export function trinoValues(args: EngineValuesArgs, serviceAccountAnnotations: R
   // Secrets only the coordinator mounts: its TLS key, the Ranger plugin's files (they may hold its password).
   const coordinatorSecretMounts = [
     ...(tls ? [{ name: "coordinator-tls", secretName: tls, path: coordinatorTlsPath("trino").dir }] : []),
-    ...(args.secrets.accessControlConfig ? [{ name: "access-control-config", secretName: args.secrets.accessControlConfig, path: trinoRangerConfigDir }] : []),
+    ...(args.secrets.accessControlConfig
+      ? [{ name: "access-control-config", secretName: args.secrets.accessControlConfig, path: trinoRangerConfigDir }]
+      : []),
   ];
   return {
     server: {
@@ -115,7 +136,15 @@ export function trinoValues(args: EngineValuesArgs, serviceAccountAnnotations: R
       // The chart writes http-server.https.* into the coordinator's config.properties only.
       config: {
         authenticationType: "PASSWORD",
-        ...(tls ? { https: { enabled: true, port: coordinatorHttpsPort, keystore: { path: coordinatorTlsPath("trino").file } } } : {}),
+        ...(tls
+          ? {
+              https: {
+                enabled: true,
+                port: coordinatorHttpsPort,
+                keystore: { path: coordinatorTlsPath("trino").file },
+              },
+            }
+          : {}),
       },
       autoscaling: { enabled: true, maxReplicas: args.workers.max, targetCPUUtilizationPercentage: 70 },
     },
@@ -127,7 +156,12 @@ export function trinoValues(args: EngineValuesArgs, serviceAccountAnnotations: R
     catalogs: { tpch: null, tpcds: null, ...catalogProperties(args) },
     accessControl:
       args.accessControl.mode === "file"
-        ? { type: "configmap", refreshPeriod: "60s", configFile: "rules.json", rules: { "rules.json": args.accessControl.rulesJson } }
+        ? {
+            type: "configmap",
+            refreshPeriod: "60s",
+            configFile: "rules.json",
+            rules: { "rules.json": args.accessControl.rulesJson },
+          }
         : { type: "properties", properties: args.accessControl.properties },
     auth: { passwordAuthSecret: args.secrets.passwordFile },
     // Every node (coordinator and workers) reads these; internal communication is authenticated by the shared secret.
@@ -146,7 +180,6 @@ export function trinoValues(args: EngineValuesArgs, serviceAccountAnnotations: R
   };
 }
 
-
 /**
  * Values of the Starburst Enterprise chart (479.14.0, keys from the SEP docs). The license by Secret name
  * (`starburstPlatformLicense`), images through an image pull Secret, the shared secret through `envFrom`,
@@ -158,7 +191,9 @@ export function starburstValues(args: EngineValuesArgs): ChartValues {
   const accessControlFiles =
     args.accessControl.mode === "file"
       ? {
-          properties: { "access-control.properties": `access-control.name=file\nsecurity.config-file=${starburstEtc}/rules.json\nsecurity.refresh-period=60s\n` },
+          properties: {
+            "access-control.properties": `access-control.name=file\nsecurity.config-file=${starburstEtc}/rules.json\nsecurity.refresh-period=60s\n`,
+          },
           other: { "rules.json": args.accessControl.rulesJson },
         }
       : { properties: { "access-control.properties": args.accessControl.properties } };
@@ -178,7 +213,11 @@ export function starburstValues(args: EngineValuesArgs): ChartValues {
       ...placement,
       // Only the coordinator enforces access control: only it reads the plugin's credentials.
       envFrom: args.secrets.accessControl ? [...envFrom, { secretRef: { name: args.secrets.accessControl } }] : envFrom,
-      additionalProperties: [sharedSecretProperty, "http-server.authentication.type=PASSWORD", ...(tls ? coordinatorHttpsProperties("starburst") : [passwordOverHttp])].join("\n"),
+      additionalProperties: [
+        sharedSecretProperty,
+        "http-server.authentication.type=PASSWORD",
+        ...(tls ? coordinatorHttpsProperties("starburst") : [passwordOverHttp]),
+      ].join("\n"),
       etcFiles: {
         properties: {
           ...accessControlFiles.properties,
@@ -198,7 +237,12 @@ export function starburstValues(args: EngineValuesArgs): ChartValues {
       envFrom,
       additionalProperties: sharedSecretProperty,
       replicas: args.workers.min,
-      autoscaling: { enabled: true, minReplicas: args.workers.min, maxReplicas: args.workers.max, targetCPUUtilizationPercentage: 70 },
+      autoscaling: {
+        enabled: true,
+        minReplicas: args.workers.min,
+        maxReplicas: args.workers.max,
+        targetCPUUtilizationPercentage: 70,
+      },
       starburstWorkerShutdownGracePeriodSeconds: workerShutdownGracePeriodSeconds,
       deploymentTerminationGracePeriodSeconds: workerTerminationGracePeriodSeconds,
     },
@@ -208,6 +252,10 @@ export function starburstValues(args: EngineValuesArgs): ChartValues {
 /** Pod labels of the coordinator (the NLB Service's selector). */
 export function coordinatorSelector(engine: "trino" | "starburst"): Record<string, string> {
   return engine === "trino"
-    ? { "app.kubernetes.io/name": "trino", "app.kubernetes.io/instance": trinoRelease, "app.kubernetes.io/component": "coordinator" }
+    ? {
+        "app.kubernetes.io/name": "trino",
+        "app.kubernetes.io/instance": trinoRelease,
+        "app.kubernetes.io/component": "coordinator",
+      }
     : { app: "starburst-enterprise", role: "coordinator" };
 }

@@ -1,10 +1,27 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { LakeRef } from "@data-platform/data-lake";
-import { capacityModes, defaultPeakFactor, throughputProblems, type CapacityMode, type FlinkSizing, type PriceTable, type ShardLimits } from "./sizing";
+import {
+  capacityModes,
+  defaultPeakFactor,
+  throughputProblems,
+  type CapacityMode,
+  type FlinkSizing,
+  type PriceTable,
+  type ShardLimits,
+} from "./sizing";
 import { isLogRetentionDays, logRetentionDays, platformDefaults } from "@data-platform/conventions";
 
 /** Glue Schema Registry compatibility modes. */
-export const schemaCompatibilities = ["NONE", "DISABLED", "BACKWARD", "BACKWARD_ALL", "FORWARD", "FORWARD_ALL", "FULL", "FULL_ALL"] as const;
+export const schemaCompatibilities = [
+  "NONE",
+  "DISABLED",
+  "BACKWARD",
+  "BACKWARD_ALL",
+  "FORWARD",
+  "FORWARD_ALL",
+  "FULL",
+  "FULL_ALL",
+] as const;
 export type SchemaCompatibility = (typeof schemaCompatibilities)[number];
 
 /** Flink runtimes of Managed Service for Apache Flink (@pulumi/aws 7.48 typings). */
@@ -134,13 +151,23 @@ export function avroSchemaProblems(text: string): string[] {
   } catch (error) {
     return [`is not JSON (${error instanceof Error ? error.message : String(error)})`];
   }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return ["is not an Avro record schema (a JSON object)"];
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+    return ["is not an Avro record schema (a JSON object)"];
   const schema = parsed as Record<string, unknown>;
   const problems: string[] = [];
   if (schema["type"] !== "record") problems.push(`has type ${JSON.stringify(schema["type"])}, expected "record"`);
-  if (typeof schema["name"] !== "string" || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(schema["name"])) problems.push("has no valid record name");
+  if (typeof schema["name"] !== "string" || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(schema["name"]))
+    problems.push("has no valid record name");
   if (!Array.isArray(schema["fields"])) problems.push("has no fields array");
-  else if (schema["fields"].some((field) => typeof field !== "object" || field === null || typeof (field as Record<string, unknown>)["name"] !== "string" || !("type" in field))) {
+  else if (
+    schema["fields"].some(
+      (field) =>
+        typeof field !== "object" ||
+        field === null ||
+        typeof (field as Record<string, unknown>)["name"] !== "string" ||
+        !("type" in field),
+    )
+  ) {
     problems.push("has a field without a name or type");
   }
   return problems;
@@ -150,50 +177,95 @@ export function avroSchemaProblems(text: string): string[] {
 export function validateStreamingArgs(name: string, args: StreamingIngestionArgs): void {
   const problems: string[] = [];
   // The component's name is part of physical names, so two instances can coexist in a stage.
-  if (!sourceNamePattern.test(name) || name.length > 20) problems.push(`the component's name "${name}" must be lowercase letters and digits with single hyphens, at most 20 characters (it is part of physical names)`);
-  if (args.administratorArns.length === 0) problems.push("administratorArns must name at least one role (the deploying role)");
+  if (!sourceNamePattern.test(name) || name.length > 20)
+    problems.push(
+      `the component's name "${name}" must be lowercase letters and digits with single hyphens, at most 20 characters (it is part of physical names)`,
+    );
+  if (args.administratorArns.length === 0)
+    problems.push("administratorArns must name at least one role (the deploying role)");
   if (args.sources.length === 0) problems.push("sources must declare at least one event source");
-  if (args.sources.length > maxSources) problems.push(`at most ${maxSources} sources per StreamingIngestion (IAM inline policy budget of the Flink role); got ${args.sources.length}: split them over several components`);
+  if (args.sources.length > maxSources)
+    problems.push(
+      `at most ${maxSources} sources per StreamingIngestion (IAM inline policy budget of the Flink role); got ${args.sources.length}: split them over several components`,
+    );
   const lakeDomains = new Set(args.lake.domainNames());
   const seen = new Set<string>();
   for (const source of args.sources) {
     const label = `source "${source.name}"`;
-    if (!sourceNamePattern.test(source.name) || source.name.length > 32) problems.push(`${label}: names are lowercase letters and digits with single hyphens, at most 32 characters`);
+    if (!sourceNamePattern.test(source.name) || source.name.length > 32)
+      problems.push(`${label}: names are lowercase letters and digits with single hyphens, at most 32 characters`);
     if (seen.has(source.name)) problems.push(`${label} is listed twice`);
     seen.add(source.name);
-    if (source.domain !== undefined && !lakeDomains.has(source.domain)) problems.push(`${label}: domain "${source.domain}" is not in the lake (lake domains: ${[...lakeDomains].join(", ") || "none"})`);
-    for (const problem of throughputProblems({ recordsPerSecond: source.recordsPerSecond, bytesPerSecond: source.bytesPerSecond, peakFactor: source.peakFactor ?? defaultPeakFactor })) problems.push(`${label}: ${problem}`);
-    if (source.capacityMode !== undefined && !capacityModes.includes(source.capacityMode)) problems.push(`${label}: capacityMode must be one of ${capacityModes.join(", ")}, got ${source.capacityMode}`);
+    if (source.domain !== undefined && !lakeDomains.has(source.domain))
+      problems.push(
+        `${label}: domain "${source.domain}" is not in the lake (lake domains: ${[...lakeDomains].join(", ") || "none"})`,
+      );
+    for (const problem of throughputProblems({
+      recordsPerSecond: source.recordsPerSecond,
+      bytesPerSecond: source.bytesPerSecond,
+      peakFactor: source.peakFactor ?? defaultPeakFactor,
+    }))
+      problems.push(`${label}: ${problem}`);
+    if (source.capacityMode !== undefined && !capacityModes.includes(source.capacityMode))
+      problems.push(`${label}: capacityMode must be one of ${capacityModes.join(", ")}, got ${source.capacityMode}`);
     const retention = source.retentionHours ?? platformDefaults.streaming.retentionHours;
-    if (!Number.isInteger(retention) || retention < 168 || retention > 8760) problems.push(`${label}: retentionHours must be a whole number from 168 (7 days) to 8760, got ${retention}`);
+    if (!Number.isInteger(retention) || retention < 168 || retention > 8760)
+      problems.push(`${label}: retentionHours must be a whole number from 168 (7 days) to 8760, got ${retention}`);
     if (source.events.length === 0) problems.push(`${label}: declare at least one event type`);
     const events = new Set<string>();
     for (const event of source.events) {
-      if (!eventNamePattern.test(event.name)) problems.push(`${label}: event "${event.name}": names are letters, digits, "_" and "-", starting with a letter, at most 64 characters`);
+      if (!eventNamePattern.test(event.name))
+        problems.push(
+          `${label}: event "${event.name}": names are letters, digits, "_" and "-", starting with a letter, at most 64 characters`,
+        );
       if (events.has(event.name)) problems.push(`${label}: event "${event.name}" is listed twice`);
       events.add(event.name);
-      for (const problem of avroSchemaProblems(event.schema)) problems.push(`${label}: event "${event.name}": schema ${problem}`);
-      if (event.compatibility !== undefined && !schemaCompatibilities.includes(event.compatibility)) problems.push(`${label}: event "${event.name}": compatibility must be one of ${schemaCompatibilities.join(", ")}`);
+      for (const problem of avroSchemaProblems(event.schema))
+        problems.push(`${label}: event "${event.name}": schema ${problem}`);
+      if (event.compatibility !== undefined && !schemaCompatibilities.includes(event.compatibility))
+        problems.push(
+          `${label}: event "${event.name}": compatibility must be one of ${schemaCompatibilities.join(", ")}`,
+        );
     }
   }
-  if (args.schemaCompatibility !== undefined && !schemaCompatibilities.includes(args.schemaCompatibility)) problems.push(`schemaCompatibility must be one of ${schemaCompatibilities.join(", ")}`);
+  if (args.schemaCompatibility !== undefined && !schemaCompatibilities.includes(args.schemaCompatibility))
+    problems.push(`schemaCompatibility must be one of ${schemaCompatibilities.join(", ")}`);
   const flink = args.flink;
-  if (!artifactKeyPattern.test(flink.artifactKey) || flink.artifactKey.startsWith("/")) problems.push(`flink.artifactKey "${flink.artifactKey}" must be an S3 key (no leading "/") of a .jar or .zip`);
-  if (flink.runtime !== undefined && !flinkRuntimes.includes(flink.runtime)) problems.push(`flink.runtime must be one of ${flinkRuntimes.join(", ")}, got ${flink.runtime}`);
-  if (flink.stateKey !== undefined && flink.stateKey !== "customer-managed" && flink.stateKey !== "aws-owned") problems.push(`flink.stateKey must be "customer-managed" or "aws-owned", got ${String(flink.stateKey)}`);
+  if (!artifactKeyPattern.test(flink.artifactKey) || flink.artifactKey.startsWith("/"))
+    problems.push(`flink.artifactKey "${flink.artifactKey}" must be an S3 key (no leading "/") of a .jar or .zip`);
+  if (flink.runtime !== undefined && !flinkRuntimes.includes(flink.runtime))
+    problems.push(`flink.runtime must be one of ${flinkRuntimes.join(", ")}, got ${flink.runtime}`);
+  if (flink.stateKey !== undefined && flink.stateKey !== "customer-managed" && flink.stateKey !== "aws-owned")
+    problems.push(`flink.stateKey must be "customer-managed" or "aws-owned", got ${String(flink.stateKey)}`);
   const sizing = flink.sizing ?? {};
-  if (sizing.recordsPerSecondPerKpu !== undefined && !(sizing.recordsPerSecondPerKpu > 0)) problems.push("flink.sizing.recordsPerSecondPerKpu must be above 0");
-  if (sizing.headroom !== undefined && !(sizing.headroom >= 0 && sizing.headroom <= 4)) problems.push("flink.sizing.headroom must be from 0 to 4");
-  if (sizing.parallelismPerKpu !== undefined && !(Number.isInteger(sizing.parallelismPerKpu) && sizing.parallelismPerKpu >= 1 && sizing.parallelismPerKpu <= 8)) problems.push("flink.sizing.parallelismPerKpu must be a whole number from 1 to 8");
+  if (sizing.recordsPerSecondPerKpu !== undefined && !(sizing.recordsPerSecondPerKpu > 0))
+    problems.push("flink.sizing.recordsPerSecondPerKpu must be above 0");
+  if (sizing.headroom !== undefined && !(sizing.headroom >= 0 && sizing.headroom <= 4))
+    problems.push("flink.sizing.headroom must be from 0 to 4");
+  if (
+    sizing.parallelismPerKpu !== undefined &&
+    !(Number.isInteger(sizing.parallelismPerKpu) && sizing.parallelismPerKpu >= 1 && sizing.parallelismPerKpu <= 8)
+  )
+    problems.push("flink.sizing.parallelismPerKpu must be a whole number from 1 to 8");
   const checkpoint = flink.checkpointIntervalSeconds ?? platformDefaults.streaming.checkpointIntervalSeconds;
-  if (!Number.isInteger(checkpoint) || checkpoint < 10) problems.push(`flink.checkpointIntervalSeconds must be a whole number of at least 10, got ${checkpoint}`);
+  if (!Number.isInteger(checkpoint) || checkpoint < 10)
+    problems.push(`flink.checkpointIntervalSeconds must be a whole number of at least 10, got ${checkpoint}`);
   const retention = args.logRetentionDays ?? 90;
-  if (!isLogRetentionDays(retention)) problems.push(`logRetentionDays must be a CloudWatch retention value (${logRetentionValues.join(", ")}), got ${retention}`);
+  if (!isLogRetentionDays(retention))
+    problems.push(
+      `logRetentionDays must be a CloudWatch retention value (${logRetentionValues.join(", ")}), got ${retention}`,
+    );
   for (const cidr of args.httpsEgressCidrBlocks ?? []) {
     const match = cidrPattern.exec(cidr);
-    if (!match || match.slice(1, 5).some((octet) => Number(octet) > 255) || Number(match[5]) > 32) problems.push(`httpsEgressCidrBlocks: "${cidr}" is not an IPv4 CIDR`);
+    if (!match || match.slice(1, 5).some((octet) => Number(octet) > 255) || Number(match[5]) > 32)
+      problems.push(`httpsEgressCidrBlocks: "${cidr}" is not an IPv4 CIDR`);
   }
-  if (new Set(args.httpsEgressCidrBlocks ?? []).size !== (args.httpsEgressCidrBlocks ?? []).length) problems.push("httpsEgressCidrBlocks lists a CIDR twice");
-  if (args.shardLimits && !(args.shardLimits.bytesPerSecond > 0 && args.shardLimits.recordsPerSecond > 0)) problems.push("shardLimits must be above 0");
-  if (problems.length > 0) throw new Error(`StreamingIngestion "${name}": invalid args:\n${problems.map((problem) => `- ${problem}`).join("\n")}`);
+  if (new Set(args.httpsEgressCidrBlocks ?? []).size !== (args.httpsEgressCidrBlocks ?? []).length)
+    problems.push("httpsEgressCidrBlocks lists a CIDR twice");
+  if (args.shardLimits && !(args.shardLimits.bytesPerSecond > 0 && args.shardLimits.recordsPerSecond > 0))
+    problems.push("shardLimits must be above 0");
+  if (problems.length > 0)
+    throw new Error(
+      `StreamingIngestion "${name}": invalid args:\n${problems.map((problem) => `- ${problem}`).join("\n")}`,
+    );
 }

@@ -3,8 +3,15 @@
  * application and of producers. They take resolved strings, so they are tested
  * without mocks; the component calls them inside `apply` to build inputs only.
  */
-import { cloudWatchLogsKeyStatement, keyPolicyDocument, keyStatement, policyDocument as document, serviceTrustPolicy, type KeyPolicyDocument, type PolicyDocument } from "@data-platform/aws-blocks";
-
+import {
+  cloudWatchLogsKeyStatement,
+  keyPolicyDocument,
+  keyStatement,
+  policyDocument as document,
+  serviceTrustPolicy,
+  type KeyPolicyDocument,
+  type PolicyDocument,
+} from "@data-platform/aws-blocks";
 
 export interface StreamingKeyPolicyInput {
   partition: string;
@@ -28,7 +35,12 @@ export function streamingKeyPolicy(input: StreamingKeyPolicyInput): KeyPolicyDoc
       Principal: { AWS: `arn:${input.partition}:iam::${input.accountId}:root` },
       Action: ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
       Resource: "*",
-      Condition: { StringEquals: { "kms:ViaService": `kinesis.${input.region}.amazonaws.com`, "kms:CallerAccount": input.accountId } },
+      Condition: {
+        StringEquals: {
+          "kms:ViaService": `kinesis.${input.region}.amazonaws.com`,
+          "kms:CallerAccount": input.accountId,
+        },
+      },
     },
     cloudWatchLogsKeyStatement(input, input.logGroupName),
   ]);
@@ -42,7 +54,12 @@ export const flinkInfrastructurePrincipal = "infrastructure.kinesisanalytics.ama
  * The application's ARN from known parts, so the state key's policy can name it
  * before the application exists (the application itself needs the key's ARN).
  */
-export function flinkApplicationArn(partition: string, region: string, accountId: string, applicationName: string): string {
+export function flinkApplicationArn(
+  partition: string,
+  region: string,
+  accountId: string,
+  applicationName: string,
+): string {
   return `arn:${partition}:kinesisanalytics:${region}:${accountId}:application/${applicationName}`;
 }
 
@@ -82,17 +99,34 @@ export function flinkStateKeyPolicy(input: FlinkStateKeyPolicyInput): KeyPolicyD
   const infrastructure = { Service: flinkInfrastructurePrincipal };
   const fromApplication = { "aws:SourceArn": input.applicationArn, "aws:SourceAccount": input.accountId };
   return keyPolicyDocument(input, [
-    keyStatement("AllowOperatorToDescribeKey", operator, "kms:DescribeKey", { StringEquals: { "kms:ViaService": viaFlink } }),
-    keyStatement("AllowOperatorToConfigureAppToUseKeyForApplicationState", operator, ["kms:Decrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext"], { StringEquals: { ...context, "kms:ViaService": viaFlink } }),
+    keyStatement("AllowOperatorToDescribeKey", operator, "kms:DescribeKey", {
+      StringEquals: { "kms:ViaService": viaFlink },
+    }),
+    keyStatement(
+      "AllowOperatorToConfigureAppToUseKeyForApplicationState",
+      operator,
+      ["kms:Decrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext"],
+      { StringEquals: { ...context, "kms:ViaService": viaFlink } },
+    ),
     keyStatement("AllowOperatorToConfigureAppToCreateGrantForRunningState", operator, "kms:CreateGrant", {
       StringEquals: { ...context, "kms:ViaService": viaFlink, "kms:GrantConstraintType": "EncryptionContextSubset" },
       ...decryptGrantsOnly,
     }),
     keyStatement("AllowMSFServiceToDescribeKey", services, "kms:DescribeKey", { StringEquals: fromApplication }),
-    keyStatement("AllowMSFServiceToGenerateDataKeyForDurableState", service, "kms:GenerateDataKey", { StringEquals: { "aws:SourceArn": input.applicationArn, ...context, "aws:SourceAccount": input.accountId } }),
+    keyStatement("AllowMSFServiceToGenerateDataKeyForDurableState", service, "kms:GenerateDataKey", {
+      StringEquals: { "aws:SourceArn": input.applicationArn, ...context, "aws:SourceAccount": input.accountId },
+    }),
     keyStatement("AllowMSFServiceToDecryptForDurableState", service, "kms:Decrypt", { StringEquals: context }),
-    keyStatement("AllowMSFServiceToUseKeyForRunningState", infrastructure, ["kms:Decrypt", "kms:GenerateDataKeyWithoutPlaintext"], { StringEquals: context }),
-    keyStatement("AllowMSFServiceToCreateGrantForRunningState", infrastructure, "kms:CreateGrant", { StringEquals: { ...context, "kms:GrantConstraintType": "EncryptionContextSubset" }, ...decryptGrantsOnly }),
+    keyStatement(
+      "AllowMSFServiceToUseKeyForRunningState",
+      infrastructure,
+      ["kms:Decrypt", "kms:GenerateDataKeyWithoutPlaintext"],
+      { StringEquals: context },
+    ),
+    keyStatement("AllowMSFServiceToCreateGrantForRunningState", infrastructure, "kms:CreateGrant", {
+      StringEquals: { ...context, "kms:GrantConstraintType": "EncryptionContextSubset" },
+      ...decryptGrantsOnly,
+    }),
   ]);
 }
 
@@ -102,16 +136,36 @@ export function flinkTrustPolicy(accountId: string): PolicyDocument {
 }
 
 /** Reading a stream's records (shared iterators and enhanced fan-out). */
-export const streamReadActions = ["kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListShards", "kinesis:SubscribeToShard"];
+export const streamReadActions = [
+  "kinesis:DescribeStream",
+  "kinesis:DescribeStreamSummary",
+  "kinesis:GetRecords",
+  "kinesis:GetShardIterator",
+  "kinesis:ListShards",
+  "kinesis:SubscribeToShard",
+];
 
 /** Reading schemas: a deserializer looks versions up by id, a serializer by definition. */
-export const schemaReadActions = ["glue:GetRegistry", "glue:GetSchema", "glue:GetSchemaVersion", "glue:GetSchemaByDefinition", "glue:ListSchemaVersions"];
+export const schemaReadActions = [
+  "glue:GetRegistry",
+  "glue:GetSchema",
+  "glue:GetSchemaVersion",
+  "glue:GetSchemaByDefinition",
+  "glue:ListSchemaVersions",
+];
 
 /**
  * Object actions of a landing writer: the lake's write level (`storageStatements`, level "write").
  * @internal Exported for its tests only; not part of the package's API.
  */
-export const landingObjectActions = ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"];
+export const landingObjectActions = [
+  "s3:GetObject",
+  "s3:GetObjectVersion",
+  "s3:PutObject",
+  "s3:DeleteObject",
+  "s3:AbortMultipartUpload",
+  "s3:ListMultipartUploadParts",
+];
 /** @internal Exported for its tests only; not part of the package's API. */
 export const landingKeyActions = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"];
 
@@ -131,7 +185,13 @@ export interface FlinkStreamsPolicyInput {
 export function flinkStreamsPolicy(input: FlinkStreamsPolicyInput): PolicyDocument {
   return document([
     { Sid: "ReadOwnStreams", Effect: "Allow", Action: streamReadActions, Resource: [...input.streamArns].sort() },
-    { Sid: "DecryptStreamsThroughKinesis", Effect: "Allow", Action: "kms:Decrypt", Resource: input.keyArn, Condition: { StringEquals: { "kms:ViaService": `kinesis.${input.region}.amazonaws.com` } } },
+    {
+      Sid: "DecryptStreamsThroughKinesis",
+      Effect: "Allow",
+      Action: "kms:Decrypt",
+      Resource: input.keyArn,
+      Condition: { StringEquals: { "kms:ViaService": `kinesis.${input.region}.amazonaws.com` } },
+    },
   ]);
 }
 
@@ -160,8 +220,19 @@ export function flinkLandingPolicy(input: FlinkLandingPolicyInput): PolicyDocume
       Resource: input.landingBucketArn,
       Condition: { StringLike: { "s3:prefix": prefixes.map((prefix) => `${prefix}/*`) } },
     },
-    { Sid: "WriteOwnEventPrefixes", Effect: "Allow", Action: landingObjectActions, Resource: prefixes.map((prefix) => `${input.landingBucketArn}/${prefix}/*`) },
-    { Sid: "LandingKeyThroughS3", Effect: "Allow", Action: landingKeyActions, Resource: input.landingKeyArn, Condition: { StringEquals: { "kms:ViaService": `s3.${input.region}.amazonaws.com` } } },
+    {
+      Sid: "WriteOwnEventPrefixes",
+      Effect: "Allow",
+      Action: landingObjectActions,
+      Resource: prefixes.map((prefix) => `${input.landingBucketArn}/${prefix}/*`),
+    },
+    {
+      Sid: "LandingKeyThroughS3",
+      Effect: "Allow",
+      Action: landingKeyActions,
+      Resource: input.landingKeyArn,
+      Condition: { StringEquals: { "kms:ViaService": `s3.${input.region}.amazonaws.com` } },
+    },
   ]);
 }
 
@@ -189,18 +260,55 @@ export function flinkRuntimePolicy(input: FlinkRuntimePolicyInput): PolicyDocume
   const ec2 = (resource: string) => `arn:${input.partition}:ec2:${input.region}:${input.accountId}:${resource}`;
   const logGroupArn = `arn:${input.partition}:logs:${input.region}:${input.accountId}:log-group:${input.logGroupName}`;
   return document([
-    { Sid: "ReadOwnRegistrySchemas", Effect: "Allow", Action: schemaReadActions, Resource: registryResources(input.registryArn) },
-    { Sid: "ReadApplicationCode", Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: input.codeObjectArn },
-    { Sid: "ArtifactsKeyThroughS3", Effect: "Allow", Action: "kms:Decrypt", Resource: input.artifactsKeyArn, Condition: { StringEquals: { "kms:ViaService": `s3.${input.region}.amazonaws.com` } } },
+    {
+      Sid: "ReadOwnRegistrySchemas",
+      Effect: "Allow",
+      Action: schemaReadActions,
+      Resource: registryResources(input.registryArn),
+    },
+    {
+      Sid: "ReadApplicationCode",
+      Effect: "Allow",
+      Action: ["s3:GetObject", "s3:GetObjectVersion"],
+      Resource: input.codeObjectArn,
+    },
+    {
+      Sid: "ArtifactsKeyThroughS3",
+      Effect: "Allow",
+      Action: "kms:Decrypt",
+      Resource: input.artifactsKeyArn,
+      Condition: { StringEquals: { "kms:ViaService": `s3.${input.region}.amazonaws.com` } },
+    },
     // DescribeLogGroups is a list action: it takes no narrower resource than the account's log groups.
-    { Sid: "FindLogGroup", Effect: "Allow", Action: "logs:DescribeLogGroups", Resource: `arn:${input.partition}:logs:${input.region}:${input.accountId}:log-group:*` },
-    { Sid: "FindLogStream", Effect: "Allow", Action: "logs:DescribeLogStreams", Resource: `${logGroupArn}:log-stream:*` },
-    { Sid: "WriteOwnLogStream", Effect: "Allow", Action: "logs:PutLogEvents", Resource: `${logGroupArn}:log-stream:${input.logStreamName}` },
+    {
+      Sid: "FindLogGroup",
+      Effect: "Allow",
+      Action: "logs:DescribeLogGroups",
+      Resource: `arn:${input.partition}:logs:${input.region}:${input.accountId}:log-group:*`,
+    },
+    {
+      Sid: "FindLogStream",
+      Effect: "Allow",
+      Action: "logs:DescribeLogStreams",
+      Resource: `${logGroupArn}:log-stream:*`,
+    },
+    {
+      Sid: "WriteOwnLogStream",
+      Effect: "Allow",
+      Action: "logs:PutLogEvents",
+      Resource: `${logGroupArn}:log-stream:${input.logStreamName}`,
+    },
     // EC2 Describe* actions support no resource-level permissions: "*" is the narrowest the service allows.
     {
       Sid: "DescribeNetwork",
       Effect: "Allow",
-      Action: ["ec2:DescribeVpcs", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups", "ec2:DescribeDhcpOptions", "ec2:DescribeNetworkInterfaces"],
+      Action: [
+        "ec2:DescribeVpcs",
+        "ec2:DescribeSubnets",
+        "ec2:DescribeSecurityGroups",
+        "ec2:DescribeDhcpOptions",
+        "ec2:DescribeNetworkInterfaces",
+      ],
       Resource: "*",
     },
     // Interfaces only in the given subnets with the application's own security group.
@@ -208,7 +316,11 @@ export function flinkRuntimePolicy(input: FlinkRuntimePolicyInput): PolicyDocume
       Sid: "CreateInterfacesInOwnSubnets",
       Effect: "Allow",
       Action: "ec2:CreateNetworkInterface",
-      Resource: [ec2("network-interface/*"), ...[...input.subnetIds].sort().map((subnet) => ec2(`subnet/${subnet}`)), ec2(`security-group/${input.securityGroupId}`)],
+      Resource: [
+        ec2("network-interface/*"),
+        ...[...input.subnetIds].sort().map((subnet) => ec2(`subnet/${subnet}`)),
+        ec2(`security-group/${input.securityGroupId}`),
+      ],
     },
     // The interfaces' ids are not known in advance: limit them to the VPC.
     {
@@ -234,8 +346,19 @@ export interface ProducerPolicyInput {
 export function producerPolicy(input: ProducerPolicyInput): PolicyDocument {
   const schemaBase = input.registryArn.replace(/:registry\//, ":schema/");
   return document([
-    { Sid: "WriteOwnStream", Effect: "Allow", Action: ["kinesis:PutRecord", "kinesis:PutRecords", "kinesis:DescribeStreamSummary", "kinesis:ListShards"], Resource: input.streamArn },
-    { Sid: "EncryptThroughKinesis", Effect: "Allow", Action: "kms:GenerateDataKey", Resource: input.keyArn, Condition: { StringEquals: { "kms:ViaService": `kinesis.${input.region}.amazonaws.com` } } },
+    {
+      Sid: "WriteOwnStream",
+      Effect: "Allow",
+      Action: ["kinesis:PutRecord", "kinesis:PutRecords", "kinesis:DescribeStreamSummary", "kinesis:ListShards"],
+      Resource: input.streamArn,
+    },
+    {
+      Sid: "EncryptThroughKinesis",
+      Effect: "Allow",
+      Action: "kms:GenerateDataKey",
+      Resource: input.keyArn,
+      Condition: { StringEquals: { "kms:ViaService": `kinesis.${input.region}.amazonaws.com` } },
+    },
     {
       Sid: "LookUpOwnSchemas",
       Effect: "Allow",

@@ -9,12 +9,19 @@ const throughput: fc.Arbitrary<Throughput> = fc
     recordBytes: fc.double({ min: 1, max: 1_048_576, noNaN: true }),
     peakFactor: fc.double({ min: 1, max: 100, noNaN: true }),
   })
-  .map(({ recordsPerSecond, recordBytes, peakFactor }) => ({ recordsPerSecond, bytesPerSecond: recordsPerSecond * recordBytes, peakFactor }))
+  .map(({ recordsPerSecond, recordBytes, peakFactor }) => ({
+    recordsPerSecond,
+    bytesPerSecond: recordsPerSecond * recordBytes,
+    peakFactor,
+  }))
   .filter((candidate) => throughputProblems(candidate).length === 0);
 const limits: fc.Arbitrary<ShardLimits> = fc.oneof(
   fc.constant(kinesisShardLimits),
   fc.constant({ bytesPerSecond: 1_048_576, recordsPerSecond: 1_000 }),
-  fc.record({ bytesPerSecond: fc.integer({ min: 1_000, max: 10_000_000 }), recordsPerSecond: fc.integer({ min: 10, max: 10_000 }) }),
+  fc.record({
+    bytesPerSecond: fc.integer({ min: 1_000, max: 10_000_000 }),
+    recordsPerSecond: fc.integer({ min: 10, max: 10_000 }),
+  }),
 );
 /** shardsFor ignores noise below 1e-9 of a shard (floating-point error in the division). */
 const tolerance = 1e-9;
@@ -38,7 +45,10 @@ describe("shardsFor (property-based)", () => {
       fc.property(throughput, limits, (input, shardLimits) => {
         const shards = shardsFor(input, shardLimits);
         const peak = peakOf(input);
-        const needed = Math.max(peak.bytesPerSecond / shardLimits.bytesPerSecond, peak.recordsPerSecond / shardLimits.recordsPerSecond);
+        const needed = Math.max(
+          peak.bytesPerSecond / shardLimits.bytesPerSecond,
+          peak.recordsPerSecond / shardLimits.recordsPerSecond,
+        );
         if (shards > 1) expect(shards - 1).toBeLessThan(needed);
       }),
     );
@@ -46,10 +56,19 @@ describe("shardsFor (property-based)", () => {
 
   it("never shrinks when the traffic or its peak grows", () => {
     fc.assert(
-      fc.property(throughput, fc.double({ min: 1, max: 10, noNaN: true }), fc.double({ min: 1, max: 10, noNaN: true }), (input, moreTraffic, morePeak) => {
-        const bigger = { recordsPerSecond: input.recordsPerSecond * moreTraffic, bytesPerSecond: input.bytesPerSecond * moreTraffic, peakFactor: input.peakFactor * morePeak };
-        expect(shardsFor(bigger)).toBeGreaterThanOrEqual(shardsFor(input));
-      }),
+      fc.property(
+        throughput,
+        fc.double({ min: 1, max: 10, noNaN: true }),
+        fc.double({ min: 1, max: 10, noNaN: true }),
+        (input, moreTraffic, morePeak) => {
+          const bigger = {
+            recordsPerSecond: input.recordsPerSecond * moreTraffic,
+            bytesPerSecond: input.bytesPerSecond * moreTraffic,
+            peakFactor: input.peakFactor * morePeak,
+          };
+          expect(shardsFor(bigger)).toBeGreaterThanOrEqual(shardsFor(input));
+        },
+      ),
     );
   });
 });

@@ -1,6 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { eventHourPrefix, eventPrefix, landingLayout, sourcePrefix } from "./layout";
-import { capacityModeFor, defaultPrices, flinkCapacity, ingestionCapacity, kinesisShardLimits, shardsFor, streamCapacity, streamCost, throughputProblems } from "./sizing";
+import {
+  capacityModeFor,
+  defaultPrices,
+  flinkCapacity,
+  ingestionCapacity,
+  kinesisShardLimits,
+  shardsFor,
+  streamCapacity,
+  streamCost,
+  throughputProblems,
+} from "./sizing";
 
 // SIZING.md: 2 TB/day of raw data = 23 MB/s on average.
 const twoTbPerDay = 2e12 / 86_400;
@@ -22,7 +32,12 @@ describe("shardsFor", () => {
 
   it("uses overridable shard limits (AWS's exact 1 MiB/s needs fewer shards than SIZING's conservative 1 MB/s)", () => {
     expect(kinesisShardLimits).toEqual({ bytesPerSecond: 1_000_000, recordsPerSecond: 1_000 });
-    expect(shardsFor({ recordsPerSecond: 1, bytesPerSecond: twoTbPerDay, peakFactor: 10 }, { bytesPerSecond: 1_048_576, recordsPerSecond: 1_000 })).toBe(221);
+    expect(
+      shardsFor(
+        { recordsPerSecond: 1, bytesPerSecond: twoTbPerDay, peakFactor: 10 },
+        { bytesPerSecond: 1_048_576, recordsPerSecond: 1_000 },
+      ),
+    ).toBe(221);
   });
 
   it("names what is wrong with a throughput", () => {
@@ -31,7 +46,9 @@ describe("shardsFor", () => {
       "bytesPerSecond must be above 0, got -1",
       "peakFactor must be at least 1, got 0.5",
     ]);
-    expect(throughputProblems({ recordsPerSecond: 1, bytesPerSecond: 2_000_000, peakFactor: 1 })[0]).toMatch(/above Kinesis's 1 MiB record limit/);
+    expect(throughputProblems({ recordsPerSecond: 1, bytesPerSecond: 2_000_000, peakFactor: 1 })[0]).toMatch(
+      /above Kinesis's 1 MiB record limit/,
+    );
     expect(throughputProblems({ recordsPerSecond: 1, bytesPerSecond: 1, peakFactor: 1 })).toEqual([]);
   });
 });
@@ -48,7 +65,10 @@ describe("capacity mode and cost", () => {
     const cost = streamCost({ recordsPerSecond: twoTbPerDay / 5_000, bytesPerSecond: twoTbPerDay, peakFactor: 1 });
     expect(cost.provisioned.shards).toBe(24);
     expect(cost.provisioned.shardHours).toBe(24 * 730);
-    expect(cost.provisioned.monthlyUsd).toBeCloseTo(24 * 730 * 0.015 + ((twoTbPerDay / 5_000) * 730 * 3600 * 0.014) / 1e6, 1);
+    expect(cost.provisioned.monthlyUsd).toBeCloseTo(
+      24 * 730 * 0.015 + ((twoTbPerDay / 5_000) * 730 * 3600 * 0.014) / 1e6,
+      1,
+    );
     expect(cost.onDemand.gbWritten).toBeCloseTo((twoTbPerDay * 730 * 3600) / 1024 ** 3, 1);
     expect(cost.onDemand.gbRead).toBe(cost.onDemand.gbWritten);
     expect(cost.onDemandCostRatio).toBeGreaterThanOrEqual(14);
@@ -62,16 +82,28 @@ describe("capacity mode and cost", () => {
   });
 
   it("keeps the price table as overridable data with its source and date", () => {
-    expect(defaultPrices).toMatchObject({ currency: "USD", kinesisShardHour: 0.015, kinesisOnDemandStreamHour: 0.04, flinkKpuHour: 0.127 });
+    expect(defaultPrices).toMatchObject({
+      currency: "USD",
+      kinesisShardHour: 0.015,
+      kinesisOnDemandStreamHour: 0.04,
+      flinkKpuHour: 0.127,
+    });
     expect(defaultPrices.source).toMatch(/SIZING\.md/);
     expect(defaultPrices.asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     const throughput = { recordsPerSecond: 100, bytesPerSecond: 100_000, peakFactor: 1 };
-    const doubled = streamCost(throughput, { ...defaultPrices, kinesisShardHour: 0.03, kinesisPutUnitsPerMillion: 0.028 });
+    const doubled = streamCost(throughput, {
+      ...defaultPrices,
+      kinesisShardHour: 0.03,
+      kinesisPutUnitsPerMillion: 0.028,
+    });
     expect(doubled.provisioned.monthlyUsd).toBeCloseTo(streamCost(throughput).provisioned.monthlyUsd * 2, 1);
   });
 
   it("reports a stream's capacity: mode, shards, peaks and both prices", () => {
-    const onDemand = streamCapacity({ recordsPerSecond: twoTbPerDay / 5_000, bytesPerSecond: twoTbPerDay, peakFactor: 10 }, "ON_DEMAND");
+    const onDemand = streamCapacity(
+      { recordsPerSecond: twoTbPerDay / 5_000, bytesPerSecond: twoTbPerDay, peakFactor: 10 },
+      "ON_DEMAND",
+    );
     expect(onDemand).toMatchObject({ mode: "ON_DEMAND", shards: 232, peakBytesPerSecond: Math.ceil(twoTbPerDay * 10) });
     expect(onDemand.monthlyUsd.selected).toBe(onDemand.monthlyUsd.onDemand);
     const provisioned = streamCapacity({ recordsPerSecond: 100, bytesPerSecond: 100_000, peakFactor: 2 });
@@ -111,14 +143,22 @@ describe("ingestionCapacity", () => {
   it("adds up the streams, sizes one Flink job for the sum of the peaks and totals the monthly price", () => {
     const capacity = ingestionCapacity([
       { name: "orders-service", recordsPerSecond: twoTbPerDay / 2048, bytesPerSecond: twoTbPerDay, peakFactor: 10 },
-      { name: "payments-audit", recordsPerSecond: 50, bytesPerSecond: 50_000, peakFactor: 2, capacityMode: "ON_DEMAND" },
+      {
+        name: "payments-audit",
+        recordsPerSecond: 50,
+        bytesPerSecond: 50_000,
+        peakFactor: 2,
+        capacityMode: "ON_DEMAND",
+      },
     ]);
     expect(capacity.streams["orders-service"]).toMatchObject({ mode: "PROVISIONED", shards: 232 });
     expect(capacity.streams["payments-audit"]).toMatchObject({ mode: "ON_DEMAND", shards: 1 });
     // Only provisioned shards count against the shard quota.
     expect(capacity.totalShards).toBe(232);
     expect(capacity.flink.recordsPerSecond).toBe(Math.ceil((Math.ceil((twoTbPerDay / 2048) * 10) + 100) * 1.25));
-    const streamsUsd = capacity.streams["orders-service"]!.monthlyUsd.provisioned + capacity.streams["payments-audit"]!.monthlyUsd.onDemand;
+    const streamsUsd =
+      capacity.streams["orders-service"]!.monthlyUsd.provisioned +
+      capacity.streams["payments-audit"]!.monthlyUsd.onDemand;
     expect(capacity.monthlyUsd.streams).toBeCloseTo(streamsUsd, 2);
     expect(capacity.monthlyUsd.total).toBeCloseTo(streamsUsd + capacity.flink.monthlyUsd, 2);
     expect(capacity.prices).toEqual({ source: defaultPrices.source, asOf: defaultPrices.asOf, currency: "USD" });
@@ -130,6 +170,8 @@ describe("landing layout", () => {
     expect(landingLayout).toBe("events/{source}/{event}/dt={yyyy-MM-dd}/hh={HH}/");
     expect(sourcePrefix("orders-service")).toBe("events/orders-service/");
     expect(eventPrefix("orders-service", "OrderPlaced")).toBe("events/orders-service/OrderPlaced/");
-    expect(eventHourPrefix("orders-service", "OrderPlaced", new Date("2026-03-07T09:41:00Z"))).toBe("events/orders-service/OrderPlaced/dt=2026-03-07/hh=09/");
+    expect(eventHourPrefix("orders-service", "OrderPlaced", new Date("2026-03-07T09:41:00Z"))).toBe(
+      "events/orders-service/OrderPlaced/dt=2026-03-07/hh=09/",
+    );
   });
 });

@@ -75,12 +75,17 @@ export const defaultPrices: PriceTable = {
 export function throughputProblems(throughput: Throughput): string[] {
   const problems: string[] = [];
   const positive = (value: number) => Number.isFinite(value) && value > 0;
-  if (!positive(throughput.recordsPerSecond)) problems.push(`recordsPerSecond must be above 0, got ${throughput.recordsPerSecond}`);
-  if (!positive(throughput.bytesPerSecond)) problems.push(`bytesPerSecond must be above 0, got ${throughput.bytesPerSecond}`);
-  if (!Number.isFinite(throughput.peakFactor) || throughput.peakFactor < 1) problems.push(`peakFactor must be at least 1, got ${throughput.peakFactor}`);
+  if (!positive(throughput.recordsPerSecond))
+    problems.push(`recordsPerSecond must be above 0, got ${throughput.recordsPerSecond}`);
+  if (!positive(throughput.bytesPerSecond))
+    problems.push(`bytesPerSecond must be above 0, got ${throughput.bytesPerSecond}`);
+  if (!Number.isFinite(throughput.peakFactor) || throughput.peakFactor < 1)
+    problems.push(`peakFactor must be at least 1, got ${throughput.peakFactor}`);
   // A Kinesis record carries at most 1 MiB of data.
   if (problems.length === 0 && throughput.bytesPerSecond / throughput.recordsPerSecond > 1_048_576) {
-    problems.push(`the average record (${Math.round(throughput.bytesPerSecond / throughput.recordsPerSecond)} bytes) is above Kinesis's 1 MiB record limit`);
+    problems.push(
+      `the average record (${Math.round(throughput.bytesPerSecond / throughput.recordsPerSecond)} bytes) is above Kinesis's 1 MiB record limit`,
+    );
   }
   return problems;
 }
@@ -90,7 +95,10 @@ export function throughputProblems(throughput: Throughput): string[] {
  * @internal Exported for its tests only; not part of the package's API.
  */
 export function peakOf(throughput: Throughput): { bytesPerSecond: number; recordsPerSecond: number } {
-  return { bytesPerSecond: throughput.bytesPerSecond * throughput.peakFactor, recordsPerSecond: throughput.recordsPerSecond * throughput.peakFactor };
+  return {
+    bytesPerSecond: throughput.bytesPerSecond * throughput.peakFactor,
+    recordsPerSecond: throughput.recordsPerSecond * throughput.peakFactor,
+  };
 }
 
 /**
@@ -124,7 +132,11 @@ const cents = (value: number) => Math.round(value * 100) / 100;
  * (PUT units, GB written and read) follows the average. `consumers` is how many
  * applications read every record (the Flink job: 1).
  */
-export function streamCost(throughput: Throughput, prices: PriceTable = defaultPrices, options: { consumers?: number; limits?: ShardLimits } = {}): StreamCost {
+export function streamCost(
+  throughput: Throughput,
+  prices: PriceTable = defaultPrices,
+  options: { consumers?: number; limits?: ShardLimits } = {},
+): StreamCost {
   const consumers = options.consumers ?? 1;
   const shards = shardsFor(throughput, options.limits);
   const seconds = prices.hoursPerMonth * 3600;
@@ -135,9 +147,17 @@ export function streamCost(throughput: Throughput, prices: PriceTable = defaultP
   const provisioned = shardHours * prices.kinesisShardHour + putPayloadUnitsMillions * prices.kinesisPutUnitsPerMillion;
   const gbWritten = (throughput.bytesPerSecond * seconds) / prices.bytesPerGb;
   const gbRead = gbWritten * consumers;
-  const onDemand = prices.hoursPerMonth * prices.kinesisOnDemandStreamHour + gbWritten * prices.kinesisOnDemandPerGbWritten + gbRead * prices.kinesisOnDemandPerGbRead;
+  const onDemand =
+    prices.hoursPerMonth * prices.kinesisOnDemandStreamHour +
+    gbWritten * prices.kinesisOnDemandPerGbWritten +
+    gbRead * prices.kinesisOnDemandPerGbRead;
   return {
-    provisioned: { shards, shardHours, putPayloadUnitsMillions: cents(putPayloadUnitsMillions), monthlyUsd: cents(provisioned) },
+    provisioned: {
+      shards,
+      shardHours,
+      putPayloadUnitsMillions: cents(putPayloadUnitsMillions),
+      monthlyUsd: cents(provisioned),
+    },
     onDemand: { gbWritten: cents(gbWritten), gbRead: cents(gbRead), monthlyUsd: cents(onDemand) },
     onDemandCostRatio: Math.round((onDemand / provisioned) * 10) / 10,
   };
@@ -155,7 +175,12 @@ export interface StreamCapacity {
 }
 
 /** @internal Exported for its tests only; not part of the package's API. */
-export function streamCapacity(throughput: Throughput, requested?: CapacityMode, prices: PriceTable = defaultPrices, limits: ShardLimits = kinesisShardLimits): StreamCapacity {
+export function streamCapacity(
+  throughput: Throughput,
+  requested?: CapacityMode,
+  prices: PriceTable = defaultPrices,
+  limits: ShardLimits = kinesisShardLimits,
+): StreamCapacity {
   const mode = capacityModeFor(requested);
   const cost = streamCost(throughput, prices, { limits });
   const peak = peakOf(throughput);
@@ -164,7 +189,11 @@ export function streamCapacity(throughput: Throughput, requested?: CapacityMode,
     shards: cost.provisioned.shards,
     peakBytesPerSecond: Math.ceil(peak.bytesPerSecond),
     peakRecordsPerSecond: Math.ceil(peak.recordsPerSecond),
-    monthlyUsd: { provisioned: cost.provisioned.monthlyUsd, onDemand: cost.onDemand.monthlyUsd, selected: mode === "ON_DEMAND" ? cost.onDemand.monthlyUsd : cost.provisioned.monthlyUsd },
+    monthlyUsd: {
+      provisioned: cost.provisioned.monthlyUsd,
+      onDemand: cost.onDemand.monthlyUsd,
+      selected: mode === "ON_DEMAND" ? cost.onDemand.monthlyUsd : cost.provisioned.monthlyUsd,
+    },
     onDemandCostRatio: cost.onDemandCostRatio,
   };
 }
@@ -193,7 +222,11 @@ export interface FlinkCapacity {
 }
 
 /** KPUs and parallelism for a records-per-second rate: ceil(rate * (1 + headroom) / per-KPU rate), at least 1. */
-export function flinkCapacity(recordsPerSecond: number, sizing: FlinkSizing = {}, prices: PriceTable = defaultPrices): FlinkCapacity {
+export function flinkCapacity(
+  recordsPerSecond: number,
+  sizing: FlinkSizing = {},
+  prices: PriceTable = defaultPrices,
+): FlinkCapacity {
   const perKpu = sizing.recordsPerSecondPerKpu ?? 10_000;
   const headroom = sizing.headroom ?? 0.25;
   const parallelismPerKpu = sizing.parallelismPerKpu ?? 1;
@@ -228,7 +261,12 @@ export function ingestionCapacity(
   options: { flink?: FlinkSizing; prices?: PriceTable; limits?: ShardLimits } = {},
 ): StreamingCapacity {
   const prices = options.prices ?? defaultPrices;
-  const streams = Object.fromEntries(sources.map((source) => [source.name, streamCapacity(source, source.capacityMode, prices, options.limits ?? kinesisShardLimits)]));
+  const streams = Object.fromEntries(
+    sources.map((source) => [
+      source.name,
+      streamCapacity(source, source.capacityMode, prices, options.limits ?? kinesisShardLimits),
+    ]),
+  );
   const all = Object.values(streams);
   const flink = flinkCapacity(
     all.reduce((sum, stream) => sum + stream.peakRecordsPerSecond, 0),

@@ -3,7 +3,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { protectedKey, rolePolicyGrant, type Grantee, type PolicyGrant } from "@data-platform/aws-blocks";
 import { physicalName, platformDefaults } from "@data-platform/conventions";
 import { domainTagKey, type LakeRef } from "@data-platform/data-lake";
-import { customerKeyStateRuntimes, validateStreamingArgs, type EventSourceArgs, type FlinkRuntime, type SchemaCompatibility, type StreamingIngestionArgs } from "./args";
+import {
+  customerKeyStateRuntimes,
+  validateStreamingArgs,
+  type EventSourceArgs,
+  type FlinkRuntime,
+  type SchemaCompatibility,
+  type StreamingIngestionArgs,
+} from "./args";
 import { eventsRoot, landingFormat, landingLayout, sourcePrefix } from "./layout";
 import {
   flinkApplicationArn,
@@ -15,7 +22,16 @@ import {
   producerPolicy,
   streamingKeyPolicy,
 } from "./policies";
-import { defaultPeakFactor, defaultPrices, ingestionCapacity, kinesisShardLimits, type FlinkCapacity, type PriceTable, type StreamCapacity, type StreamingCapacity } from "./sizing";
+import {
+  defaultPeakFactor,
+  defaultPrices,
+  ingestionCapacity,
+  kinesisShardLimits,
+  type FlinkCapacity,
+  type PriceTable,
+  type StreamCapacity,
+  type StreamingCapacity,
+} from "./sizing";
 
 /** What `grantPut` covers: one event source's stream and schemas. */
 export interface StreamPutScope {
@@ -44,8 +60,23 @@ export interface StreamingContract {
   keyArn: string;
   registry: { name: string; arn: string };
   landing: { bucket: string; prefix: string; layout: string; format: string };
-  sources: Record<string, { domain: string | null; stream: { name: string; arn: string }; schemas: Record<string, string>; landingPrefix: string; capacity: StreamCapacity }>;
-  flink: { applicationName: string; applicationArn: string; runtime: FlinkRuntime; logGroupName: string; capacity: FlinkCapacity };
+  sources: Record<
+    string,
+    {
+      domain: string | null;
+      stream: { name: string; arn: string };
+      schemas: Record<string, string>;
+      landingPrefix: string;
+      capacity: StreamCapacity;
+    }
+  >;
+  flink: {
+    applicationName: string;
+    applicationArn: string;
+    runtime: FlinkRuntime;
+    logGroupName: string;
+    capacity: FlinkCapacity;
+  };
   capacity: StreamingCapacity;
 }
 
@@ -93,7 +124,13 @@ export class StreamingIngestion extends pulumi.ComponentResource {
     const sources = [...args.sources].sort((a, b) => (a.name < b.name ? -1 : 1));
 
     this.capacity = ingestionCapacity(
-      sources.map((source) => ({ name: source.name, recordsPerSecond: source.recordsPerSecond, bytesPerSecond: source.bytesPerSecond, peakFactor: source.peakFactor ?? defaultPeakFactor, capacityMode: source.capacityMode })),
+      sources.map((source) => ({
+        name: source.name,
+        recordsPerSecond: source.recordsPerSecond,
+        bytesPerSecond: source.bytesPerSecond,
+        peakFactor: source.peakFactor ?? defaultPeakFactor,
+        capacityMode: source.capacityMode,
+      })),
       { flink: args.flink.sizing, prices, limits: args.shardLimits ?? kinesisShardLimits },
     );
 
@@ -103,7 +140,15 @@ export class StreamingIngestion extends pulumi.ComponentResource {
       alias: physicalName("kmsAlias", args.prefix, args.stage, name, "streaming"),
       policy: pulumi
         .all([partition, region, accountId, pulumi.output(args.administratorArns)])
-        .apply(([partitionValue, regionValue, account, administratorArns]) => streamingKeyPolicy({ partition: partitionValue, region: regionValue, accountId: account, administratorArns, logGroupName })),
+        .apply(([partitionValue, regionValue, account, administratorArns]) =>
+          streamingKeyPolicy({
+            partition: partitionValue,
+            region: regionValue,
+            accountId: account,
+            administratorArns,
+            logGroupName,
+          }),
+        ),
       tags,
       protect,
     });
@@ -112,7 +157,10 @@ export class StreamingIngestion extends pulumi.ComponentResource {
     // principals, and this one admits them for this application's encryption context only. Its policy names the
     // application's ARN, built from known parts (the application needs the key's ARN, so it cannot come first).
     const applicationName = physicalName("generic", args.prefix, args.stage, name);
-    if (customerKeyStateRuntimes.includes(this.runtime) && (args.flink.stateKey ?? platformDefaults.streaming.stateKey) === "customer-managed") {
+    if (
+      customerKeyStateRuntimes.includes(this.runtime) &&
+      (args.flink.stateKey ?? platformDefaults.streaming.stateKey) === "customer-managed"
+    ) {
       this.stateKey = protectedKey(this, `${name}-flink-state-key`, {
         description: "Rivers: the Flink application's running state, checkpoints and snapshots",
         alias: physicalName("kmsAlias", args.prefix, args.stage, name, "flink-state"),
@@ -133,12 +181,28 @@ export class StreamingIngestion extends pulumi.ComponentResource {
     }
 
     const registryName = physicalName("generic", args.prefix, args.stage, name, "events");
-    this.registry = new aws.glue.Registry(`${name}-registry`, { registryName, description: "Avro schemas of the microservices' event streams (Rivers)", tags }, stateful);
+    this.registry = new aws.glue.Registry(
+      `${name}-registry`,
+      { registryName, description: "Avro schemas of the microservices' event streams (Rivers)", tags },
+      stateful,
+    );
 
-    for (const source of sources) this.eventSources.set(source.name, this.createSource(name, args, source, { tags, protect, stateful, registryName }));
+    for (const source of sources)
+      this.eventSources.set(
+        source.name,
+        this.createSource(name, args, source, { tags, protect, stateful, registryName }),
+      );
 
-    this.logGroup = new aws.cloudwatch.LogGroup(`${name}-flink-logs`, { name: logGroupName, retentionInDays: args.logRetentionDays ?? 90, kmsKeyId: this.key.arn, tags }, child);
-    this.logStream = new aws.cloudwatch.LogStream(`${name}-flink-log-stream`, { name: "application", logGroupName: this.logGroup.name }, child);
+    this.logGroup = new aws.cloudwatch.LogGroup(
+      `${name}-flink-logs`,
+      { name: logGroupName, retentionInDays: args.logRetentionDays ?? 90, kmsKeyId: this.key.arn, tags },
+      child,
+    );
+    this.logStream = new aws.cloudwatch.LogStream(
+      `${name}-flink-log-stream`,
+      { name: "application", logGroupName: this.logGroup.name },
+      child,
+    );
 
     this.securityGroup = new aws.ec2.SecurityGroup(
       `${name}-flink-sg`,
@@ -155,14 +219,30 @@ export class StreamingIngestion extends pulumi.ComponentResource {
     for (const cidr of args.httpsEgressCidrBlocks ?? ["0.0.0.0/0"]) {
       new aws.vpc.SecurityGroupEgressRule(
         `${name}-flink-https-${cidr.replace(/[./]/g, "-")}`,
-        { securityGroupId: this.securityGroup.id, description: "HTTPS to AWS APIs (interface endpoints or NAT)", ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: cidr, tags },
+        {
+          securityGroupId: this.securityGroup.id,
+          description: "HTTPS to AWS APIs (interface endpoints or NAT)",
+          ipProtocol: "tcp",
+          fromPort: 443,
+          toPort: 443,
+          cidrIpv4: cidr,
+          tags,
+        },
         child,
       );
     }
     if (args.s3PrefixListId !== undefined) {
       new aws.vpc.SecurityGroupEgressRule(
         `${name}-flink-https-s3`,
-        { securityGroupId: this.securityGroup.id, description: "HTTPS to S3 through the gateway endpoint", ipProtocol: "tcp", fromPort: 443, toPort: 443, prefixListId: args.s3PrefixListId, tags },
+        {
+          securityGroupId: this.securityGroup.id,
+          description: "HTTPS to S3 through the gateway endpoint",
+          ipProtocol: "tcp",
+          fromPort: 443,
+          toPort: 443,
+          prefixListId: args.s3PrefixListId,
+          tags,
+        },
         child,
       );
     }
@@ -185,7 +265,9 @@ export class StreamingIngestion extends pulumi.ComponentResource {
           role: this.role.name,
           policy: pulumi
             .all([pulumi.all(eventSources.map((source) => source.stream.arn)), this.key.arn, region])
-            .apply(([streamArns, keyArn, regionValue]) => JSON.stringify(flinkStreamsPolicy({ streamArns, keyArn, region: regionValue }))),
+            .apply(([streamArns, keyArn, regionValue]) =>
+              JSON.stringify(flinkStreamsPolicy({ streamArns, keyArn, region: regionValue })),
+            ),
         },
         child,
       ),
@@ -196,7 +278,14 @@ export class StreamingIngestion extends pulumi.ComponentResource {
           policy: pulumi
             .all([lake.zones.landing.arn, lake.platformKey.arn, region])
             .apply(([landingBucketArn, landingKeyArn, regionValue]) =>
-              JSON.stringify(flinkLandingPolicy({ landingBucketArn, landingKeyArn, region: regionValue, prefixes: eventSources.map((source) => source.landingPrefix) })),
+              JSON.stringify(
+                flinkLandingPolicy({
+                  landingBucketArn,
+                  landingKeyArn,
+                  region: regionValue,
+                  prefixes: eventSources.map((source) => source.landingPrefix),
+                }),
+              ),
             ),
         },
         child,
@@ -255,19 +344,41 @@ export class StreamingIngestion extends pulumi.ComponentResource {
           applicationCodeConfiguration: {
             // A JVM artifact (jar or zip) in S3 is ZIPFILE content.
             codeContentType: "ZIPFILE",
-            codeContent: { s3ContentLocation: { bucketArn: lake.artifactsBucket.arn, fileKey: args.flink.artifactKey } },
+            codeContent: {
+              s3ContentLocation: { bucketArn: lake.artifactsBucket.arn, fileKey: args.flink.artifactKey },
+            },
           },
           // Running storage, checkpoints and snapshots on the state key where the runtime supports it.
-          ...(this.stateKey ? { applicationEncryptionConfiguration: { keyType: "CUSTOMER_MANAGED_KEY", keyId: this.stateKey.arn } } : {}),
+          ...(this.stateKey
+            ? { applicationEncryptionConfiguration: { keyType: "CUSTOMER_MANAGED_KEY", keyId: this.stateKey.arn } }
+            : {}),
           // Snapshots keep the job's state across updates and rescaling.
           applicationSnapshotConfiguration: { snapshotsEnabled: true },
-          runConfiguration: { applicationRestoreConfiguration: { applicationRestoreType: "RESTORE_FROM_LATEST_SNAPSHOT" }, flinkRunConfiguration: { allowNonRestoredState: false } },
+          runConfiguration: {
+            applicationRestoreConfiguration: { applicationRestoreType: "RESTORE_FROM_LATEST_SNAPSHOT" },
+            flinkRunConfiguration: { allowNonRestoredState: false },
+          },
           environmentProperties: { propertyGroups: this.runtimeProperties(registryName) },
           flinkApplicationConfiguration: {
             // Landed files are committed on checkpoints: checkpointing is what makes them appear.
-            checkpointConfiguration: { configurationType: "CUSTOM", checkpointingEnabled: true, checkpointInterval: (args.flink.checkpointIntervalSeconds ?? platformDefaults.streaming.checkpointIntervalSeconds) * 1000, minPauseBetweenCheckpoints: 5000 },
-            monitoringConfiguration: { configurationType: "CUSTOM", logLevel: args.flink.logLevel ?? "INFO", metricsLevel: "APPLICATION" },
-            parallelismConfiguration: { configurationType: "CUSTOM", autoScalingEnabled: true, parallelism: flink.parallelism, parallelismPerKpu: flink.parallelismPerKpu },
+            checkpointConfiguration: {
+              configurationType: "CUSTOM",
+              checkpointingEnabled: true,
+              checkpointInterval:
+                (args.flink.checkpointIntervalSeconds ?? platformDefaults.streaming.checkpointIntervalSeconds) * 1000,
+              minPauseBetweenCheckpoints: 5000,
+            },
+            monitoringConfiguration: {
+              configurationType: "CUSTOM",
+              logLevel: args.flink.logLevel ?? "INFO",
+              metricsLevel: "APPLICATION",
+            },
+            parallelismConfiguration: {
+              configurationType: "CUSTOM",
+              autoScalingEnabled: true,
+              parallelism: flink.parallelism,
+              parallelismPerKpu: flink.parallelismPerKpu,
+            },
           },
           vpcConfiguration: { subnetIds: args.privateSubnetIds, securityGroupIds: [this.securityGroup.id] },
         },
@@ -291,10 +402,20 @@ export class StreamingIngestion extends pulumi.ComponentResource {
     name: string,
     args: StreamingIngestionArgs,
     source: EventSourceArgs,
-    shared: { tags: Record<string, string>; protect: boolean; stateful: pulumi.CustomResourceOptions; registryName: string },
+    shared: {
+      tags: Record<string, string>;
+      protect: boolean;
+      stateful: pulumi.CustomResourceOptions;
+      registryName: string;
+    },
   ): EventSource {
     const capacity = this.capacity.streams[source.name]!;
-    const tags = { ...shared.tags, ...source.tags, ...(source.domain ? { [domainTagKey]: source.domain } : {}), "data-platform:event-source": source.name };
+    const tags = {
+      ...shared.tags,
+      ...source.tags,
+      ...(source.domain ? { [domainTagKey]: source.domain } : {}),
+      "data-platform:event-source": source.name,
+    };
     const provisioned = capacity.mode === "PROVISIONED";
     const stream = new aws.kinesis.Stream(
       `${name}-${source.name}`,
@@ -320,19 +441,38 @@ export class StreamingIngestion extends pulumi.ComponentResource {
     const schemaNames: Record<string, string> = {};
     for (const event of [...source.events].sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const schemaName = `${source.name}.${event.name}`;
-      const compatibility: SchemaCompatibility = event.compatibility ?? args.schemaCompatibility ?? platformDefaults.streaming.schemaCompatibility;
+      const compatibility: SchemaCompatibility =
+        event.compatibility ?? args.schemaCompatibility ?? platformDefaults.streaming.schemaCompatibility;
       schemas[event.name] = new aws.glue.Schema(
         `${name}-${source.name}-${event.name}`,
-        { schemaName, registryArn: this.registry.arn, dataFormat: "AVRO", compatibility, schemaDefinition: event.schema, description: `${event.name} events of ${source.name}`, tags },
+        {
+          schemaName,
+          registryArn: this.registry.arn,
+          dataFormat: "AVRO",
+          compatibility,
+          schemaDefinition: event.schema,
+          description: `${event.name} events of ${source.name}`,
+          tags,
+        },
         shared.stateful,
       );
       schemaNames[event.name] = schemaName;
     }
-    return { name: source.name, domain: source.domain, stream, schemas, schemaNames, capacity, landingPrefix: sourcePrefix(source.name) };
+    return {
+      name: source.name,
+      domain: source.domain,
+      stream,
+      schemas,
+      schemaNames,
+      capacity,
+      landingPrefix: sourcePrefix(source.name),
+    };
   }
 
   /** The job's runtime properties: one group for the job, one per source. */
-  private runtimeProperties(registryName: string): aws.types.input.kinesisanalyticsv2.ApplicationApplicationConfigurationEnvironmentPropertiesPropertyGroup[] {
+  private runtimeProperties(
+    registryName: string,
+  ): aws.types.input.kinesisanalyticsv2.ApplicationApplicationConfigurationEnvironmentPropertiesPropertyGroup[] {
     const landingBucket = this.lake.zones.landing.name;
     const sources = [...this.eventSources.values()];
     return [
@@ -371,7 +511,10 @@ export class StreamingIngestion extends pulumi.ComponentResource {
   /** One source's stream, schemas and capacity; throws for a source this component does not have. */
   source(name: string): EventSource {
     const found = this.eventSources.get(name);
-    if (!found) throw new Error(`StreamingIngestion "${this.componentName}" has no source "${name}"; sources: ${this.sourceNames().join(", ")}`);
+    if (!found)
+      throw new Error(
+        `StreamingIngestion "${this.componentName}" has no source "${name}"; sources: ${this.sourceNames().join(", ")}`,
+      );
     return found;
   }
 
@@ -384,8 +527,18 @@ export class StreamingIngestion extends pulumi.ComponentResource {
     const source = this.source(scope.source);
     const statements = pulumi
       .all([source.stream.arn, this.key.arn, this.registry.arn, this.lake.account.region])
-      .apply(([streamArn, keyArn, registryArn, region]) => producerPolicy({ streamArn, keyArn, registryArn, schemaNames: Object.values(source.schemaNames), region }).Statement);
-    return rolePolicyGrant(this, `${this.componentName}-${grantee.name}-put-${scope.source}`, grantee, scope, statements);
+      .apply(
+        ([streamArn, keyArn, registryArn, region]) =>
+          producerPolicy({ streamArn, keyArn, registryArn, schemaNames: Object.values(source.schemaNames), region })
+            .Statement,
+      );
+    return rolePolicyGrant(
+      this,
+      `${this.componentName}-${grantee.name}-put-${scope.source}`,
+      grantee,
+      scope,
+      statements,
+    );
   }
 
   /** What the component contributes to the platform contract (`ingestion.streaming`). */
@@ -393,17 +546,34 @@ export class StreamingIngestion extends pulumi.ComponentResource {
     return pulumi.output({
       keyArn: this.key.arn,
       registry: { name: this.registry.registryName, arn: this.registry.arn },
-      landing: { bucket: this.lake.zones.landing.name, prefix: eventsRoot, layout: landingLayout, format: landingFormat },
+      landing: {
+        bucket: this.lake.zones.landing.name,
+        prefix: eventsRoot,
+        layout: landingLayout,
+        format: landingFormat,
+      },
       sources: Object.fromEntries(
         this.sourceNames().map((sourceName) => {
           const source = this.source(sourceName);
           return [
             sourceName,
-            { domain: source.domain ?? null, stream: { name: source.stream.name, arn: source.stream.arn }, schemas: source.schemaNames, landingPrefix: source.landingPrefix, capacity: source.capacity },
+            {
+              domain: source.domain ?? null,
+              stream: { name: source.stream.name, arn: source.stream.arn },
+              schemas: source.schemaNames,
+              landingPrefix: source.landingPrefix,
+              capacity: source.capacity,
+            },
           ];
         }),
       ),
-      flink: { applicationName: this.application.name, applicationArn: this.application.arn, runtime: this.runtime, logGroupName: this.logGroup.name, capacity: this.capacity.flink },
+      flink: {
+        applicationName: this.application.name,
+        applicationArn: this.application.arn,
+        runtime: this.runtime,
+        logGroupName: this.logGroup.name,
+        capacity: this.capacity.flink,
+      },
       capacity: this.capacity,
     }) as pulumi.Output<StreamingContract>;
   }

@@ -4,18 +4,38 @@ import { gravitonInstanceType, validateLuigiArgs, type LegacyLuigiSchedulerArgs 
 import { luigiSystemdUnit, luigiUserData } from "./luigi/userData";
 import { cidrKey, cidrProblem, sourceProblems } from "./shared/network";
 import { serviceKeyPolicy, serviceTrust } from "./shared/policies";
-import { isValidBaseCapacity, resolveSpectrumDomains, validateWarehouseArgs, type WarehouseArgs } from "./warehouse/args";
-import { createUserSql, externalSchemaSql, grantUsageSql, ownedSchemaSql, passwordProblem, quoteIdentifier } from "./warehouse/sql";
+import {
+  isValidBaseCapacity,
+  resolveSpectrumDomains,
+  validateWarehouseArgs,
+  type WarehouseArgs,
+} from "./warehouse/args";
+import {
+  createUserSql,
+  externalSchemaSql,
+  grantUsageSql,
+  ownedSchemaSql,
+  passwordProblem,
+  quoteIdentifier,
+} from "./warehouse/sql";
 
 /** A lake stand-in with only what validation reads (no mocks needed). */
 function fakeLake(domains: Record<string, { zones: ("raw" | "analytics")[]; analytics?: string[] }>): DataLake {
   return {
     domainNames: () => Object.keys(domains).sort(),
-    domain: (name: string) => ({ name, zones: domains[name]!.zones, products: { analytics: domains[name]!.analytics } }),
+    domain: (name: string) => ({
+      name,
+      zones: domains[name]!.zones,
+      products: { analytics: domains[name]!.analytics },
+    }),
   } as unknown as DataLake;
 }
 
-const lake = fakeLake({ orders: { zones: ["raw", "analytics"], analytics: ["orders", "order_items"] }, logistics: { zones: ["raw"] }, payments: { zones: ["analytics"], analytics: [] } });
+const lake = fakeLake({
+  orders: { zones: ["raw", "analytics"], analytics: ["orders", "order_items"] },
+  logistics: { zones: ["raw"] },
+  payments: { zones: ["analytics"], analytics: [] },
+});
 
 function warehouseArgs(overrides: Partial<WarehouseArgs> = {}): WarehouseArgs {
   return {
@@ -66,17 +86,43 @@ describe("network sources", () => {
 
 describe("policies", () => {
   it("lets the account use a component key only through the named services, and administrators only manage it", () => {
-    const policy = serviceKeyPolicy({ partition: "aws", region: "eu-west-1", accountId: "123456789012", administratorArns: ["arn:aws:iam::123456789012:role/admin"], services: ["redshift-serverless", "secretsmanager"], logGroupPrefix: "/aws/redshift/x/" });
+    const policy = serviceKeyPolicy({
+      partition: "aws",
+      region: "eu-west-1",
+      accountId: "123456789012",
+      administratorArns: ["arn:aws:iam::123456789012:role/admin"],
+      services: ["redshift-serverless", "secretsmanager"],
+      logGroupPrefix: "/aws/redshift/x/",
+    });
     const [administration, use, logs] = policy.Statement;
     expect(administration!.Action).not.toContain("kms:Decrypt");
     expect(use).toMatchObject({
       Principal: { AWS: "arn:aws:iam::123456789012:root" },
-      Condition: { StringEquals: { "kms:ViaService": ["redshift-serverless.eu-west-1.amazonaws.com", "secretsmanager.eu-west-1.amazonaws.com"], "kms:CallerAccount": "123456789012" } },
+      Condition: {
+        StringEquals: {
+          "kms:ViaService": ["redshift-serverless.eu-west-1.amazonaws.com", "secretsmanager.eu-west-1.amazonaws.com"],
+          "kms:CallerAccount": "123456789012",
+        },
+      },
     });
-    expect(logs!.Condition).toEqual({ ArnLike: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/redshift/x/*" } });
+    expect(logs!.Condition).toEqual({
+      ArnLike: {
+        "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/redshift/x/*",
+      },
+    });
     expect(policy.Statement.some((statement) => statement.Principal === "*")).toBe(false);
-    expect(serviceKeyPolicy({ partition: "aws", region: "eu-west-1", accountId: "1", administratorArns: [], services: ["ec2"] }).Statement).toHaveLength(2);
-    expect(serviceTrust(["ec2.amazonaws.com"]).Statement).toEqual([{ Effect: "Allow", Principal: { Service: ["ec2.amazonaws.com"] }, Action: "sts:AssumeRole" }]);
+    expect(
+      serviceKeyPolicy({
+        partition: "aws",
+        region: "eu-west-1",
+        accountId: "1",
+        administratorArns: [],
+        services: ["ec2"],
+      }).Statement,
+    ).toHaveLength(2);
+    expect(serviceTrust(["ec2.amazonaws.com"]).Statement).toEqual([
+      { Effect: "Allow", Principal: { Service: ["ec2.amazonaws.com"] }, Action: "sts:AssumeRole" },
+    ]);
   });
 });
 
@@ -88,7 +134,9 @@ describe("warehouse SQL", () => {
       `CREATE EXTERNAL SCHEMA IF NOT EXISTS "orders_analytics" FROM DATA CATALOG DATABASE 'orders_analytics' IAM_ROLE '${role}'`,
     );
     expect(grantUsageSql("orders_analytics", "looker")).toBe('GRANT USAGE ON SCHEMA "orders_analytics" TO "looker"');
-    expect(ownedSchemaSql("looker_scratch", "looker")).toBe('CREATE SCHEMA IF NOT EXISTS "looker_scratch" AUTHORIZATION "looker"');
+    expect(ownedSchemaSql("looker_scratch", "looker")).toBe(
+      'CREATE SCHEMA IF NOT EXISTS "looker_scratch" AUTHORIZATION "looker"',
+    );
     expect(createUserSql("looker", "Abcdefgh1234")).toBe(`CREATE USER "looker" PASSWORD 'Abcdefgh1234'`);
   });
 
@@ -110,7 +158,9 @@ describe("warehouse args", () => {
 
   it("defaults Spectrum to every domain publishing analytics products, sorted, and keeps explicit products", () => {
     expect(resolveSpectrumDomains(lake, undefined)).toEqual([{ name: "orders", products: ["order_items", "orders"] }]);
-    expect(resolveSpectrumDomains(lake, [{ name: "orders", products: ["orders"] }])).toEqual([{ name: "orders", products: ["orders"] }]);
+    expect(resolveSpectrumDomains(lake, [{ name: "orders", products: ["orders"] }])).toEqual([
+      { name: "orders", products: ["orders"] },
+    ]);
   });
 
   it("fails listing every problem at once", () => {
@@ -128,7 +178,12 @@ describe("warehouse args", () => {
           port: 5439.5,
           auditLogRetentionDays: 10,
           privateSubnetIds: ["subnet-a", "subnet-a"],
-          spectrumDomains: [{ name: "logistics" }, { name: "payments" }, { name: "orders", products: ["menus"] }, { name: "riders" }],
+          spectrumDomains: [
+            { name: "logistics" },
+            { name: "payments" },
+            { name: "orders", products: ["menus"] },
+            { name: "riders" },
+          ],
         }),
       );
     } catch (error) {
@@ -154,9 +209,15 @@ describe("warehouse args", () => {
   });
 
   it("refuses a maximum below the base and SQL-unsafe names", () => {
-    expect(() => validateWarehouseArgs("w", warehouseArgs({ baseCapacityRpu: 32, maxCapacityRpu: 16 }))).toThrow("maxCapacityRpu (16) must be at least baseCapacityRpu (32)");
-    expect(() => validateWarehouseArgs("w", warehouseArgs({ databaseName: "Analytics" }))).toThrow(/databaseName "Analytics" must start with a lowercase letter/);
-    expect(() => validateWarehouseArgs("w", warehouseArgs({ lookerScratchSchema: "public" }))).toThrow(/reserved by Redshift/);
+    expect(() => validateWarehouseArgs("w", warehouseArgs({ baseCapacityRpu: 32, maxCapacityRpu: 16 }))).toThrow(
+      "maxCapacityRpu (16) must be at least baseCapacityRpu (32)",
+    );
+    expect(() => validateWarehouseArgs("w", warehouseArgs({ databaseName: "Analytics" }))).toThrow(
+      /databaseName "Analytics" must start with a lowercase letter/,
+    );
+    expect(() => validateWarehouseArgs("w", warehouseArgs({ lookerScratchSchema: "public" }))).toThrow(
+      /reserved by Redshift/,
+    );
     expect(() => validateWarehouseArgs("w", warehouseArgs())).not.toThrow();
   });
 });
@@ -170,8 +231,17 @@ describe("Luigi", () => {
     expect(script).toContain("/opt/luigi/bin/pip install --no-cache-dir 'luigi==3.8.1'");
     expect(script).toContain("systemctl enable --now luigid.service");
     const unit = luigiSystemdUnit(8082);
-    expect(unit).toContain("ExecStart=/opt/luigi/bin/luigid --port 8082 --address 0.0.0.0 --state-path /var/lib/luigi/state.pickle");
-    for (const line of ["User=luigi", "NoNewPrivileges=yes", "ProtectSystem=strict", "CapabilityBoundingSet=", "ReadWritePaths=/var/lib/luigi"]) expect(unit).toContain(line);
+    expect(unit).toContain(
+      "ExecStart=/opt/luigi/bin/luigid --port 8082 --address 0.0.0.0 --state-path /var/lib/luigi/state.pickle",
+    );
+    for (const line of [
+      "User=luigi",
+      "NoNewPrivileges=yes",
+      "ProtectSystem=strict",
+      "CapabilityBoundingSet=",
+      "ReadWritePaths=/var/lib/luigi",
+    ])
+      expect(unit).toContain(line);
     expect(script).toContain(unit.trimEnd());
     expect(script).not.toMatch(/ssh|authorized_keys/i);
     expect(() => luigiUserData({ luigiVersion: "latest", port: 8082 })).toThrow(/not an exact release/);
@@ -179,7 +249,9 @@ describe("Luigi", () => {
   });
 
   it("recognises Graviton instance types and fails on bad args listing every problem", () => {
-    expect(["t4g.small", "m7g.medium", "c7gn.large", "r6gd.xlarge"].every((type) => gravitonInstanceType.test(type))).toBe(true);
+    expect(
+      ["t4g.small", "m7g.medium", "c7gn.large", "r6gd.xlarge"].every((type) => gravitonInstanceType.test(type)),
+    ).toBe(true);
     expect(["m5.large", "t3.small", "g5.xlarge"].some((type) => gravitonInstanceType.test(type))).toBe(false);
     const args: LegacyLuigiSchedulerArgs = {
       prefix: "dp",

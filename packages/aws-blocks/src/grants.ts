@@ -35,9 +35,19 @@ export interface PolicyGrant<Scope> extends Grant<Scope> {
  * document is `statements` (in order). Returns the grant with the policy as its one resource. Throws, naming the
  * grant, for a grantee without a name.
  */
-export function rolePolicyGrant<Scope>(parent: pulumi.Resource, name: string, grantee: Grantee, scope: Scope, statements: pulumi.Input<PolicyStatement[]>): PolicyGrant<Scope> {
+export function rolePolicyGrant<Scope>(
+  parent: pulumi.Resource,
+  name: string,
+  grantee: Grantee,
+  scope: Scope,
+  statements: pulumi.Input<PolicyStatement[]>,
+): PolicyGrant<Scope> {
   if (!grantee.name) throw new Error(`${name}: the grantee needs a name (part of the grant's resource names)`);
   const resolved = pulumi.output(statements) as pulumi.Output<PolicyStatement[]>;
-  const policy = new aws.iam.RolePolicy(name, { role: grantee.role.name, policy: resolved.apply((list) => JSON.stringify(policyDocument(list))) }, { parent });
+  const policy = new aws.iam.RolePolicy(
+    name,
+    { role: grantee.role.name, policy: resolved.apply((list) => JSON.stringify(policyDocument(list))) },
+    { parent },
+  );
   return { grantee, scope, statements: resolved, resources: [policy], policy };
 }

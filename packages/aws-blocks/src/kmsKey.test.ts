@@ -12,18 +12,33 @@ class Holder extends pulumi.ComponentResource {
   }
 }
 
-const policy = keyPolicyDocument({ partition: "aws", accountId: "123456789012", administratorArns: ["arn:aws:iam::123456789012:role/deploy"] }, []);
+const policy = keyPolicyDocument(
+  { partition: "aws", accountId: "123456789012", administratorArns: ["arn:aws:iam::123456789012:role/deploy"] },
+  [],
+);
 
 describe("protectedKey", () => {
   it("builds a rotating key with a 30-day deletion window, its policy as JSON, protected and retained, and its alias", async () => {
     const harness = await setMocks({ stack: "prod" });
     const holder = new Holder("lake");
-    protectedKey(holder, "lake-key", { description: "lake data", alias: "dp-prod-lake", policy: pulumi.output(policy), tags: { team: "data" }, protect: true });
+    protectedKey(holder, "lake-key", {
+      description: "lake data",
+      alias: "dp-prod-lake",
+      policy: pulumi.output(policy),
+      tags: { team: "data" },
+      protect: true,
+    });
     await harness.settle();
 
     const key = harness.one("aws:kms/key:Key", "lake-key");
     expect(key.parent).toBe(harness.one("test:blocks:Holder", "lake").urn);
-    expect(key.inputs).toEqual({ description: "lake data", enableKeyRotation: true, deletionWindowInDays: 30, policy: JSON.stringify(policy), tags: { team: "data" } });
+    expect(key.inputs).toEqual({
+      description: "lake data",
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      policy: JSON.stringify(policy),
+      tags: { team: "data" },
+    });
     expect(key.options).toMatchObject({ protect: true, retainOnDelete: true });
     const alias = harness.one("aws:kms/alias:Alias", "lake-key-alias");
     expect(alias.parent).toBe(key.parent);
@@ -33,7 +48,13 @@ describe("protectedKey", () => {
 
   it("leaves the key unprotected when asked (dev stages), with the deletion window given", async () => {
     const harness = await setMocks({ stack: "dev" });
-    protectedKey(new Holder("spark"), "spark-key", { description: "disks", alias: "dp-dev-emr-disks", policy, protect: false, deletionWindowInDays: 7 });
+    protectedKey(new Holder("spark"), "spark-key", {
+      description: "disks",
+      alias: "dp-dev-emr-disks",
+      policy,
+      protect: false,
+      deletionWindowInDays: 7,
+    });
     await harness.settle();
     const key = harness.one("aws:kms/key:Key", "spark-key");
     expect(key.inputs).toMatchObject({ deletionWindowInDays: 7, enableKeyRotation: true });
@@ -43,7 +64,15 @@ describe("protectedKey", () => {
   it("rejects a deletion window KMS does not accept before registering anything", async () => {
     const harness = await setMocks({ stack: "dev" });
     const holder = new Holder("bad");
-    expect(() => protectedKey(holder, "bad-key", { description: "x", alias: "x", policy, protect: true, deletionWindowInDays: 45 })).toThrow(/bad-key: deletionWindowInDays .* 7 to 30/);
+    expect(() =>
+      protectedKey(holder, "bad-key", {
+        description: "x",
+        alias: "x",
+        policy,
+        protect: true,
+        deletionWindowInDays: 45,
+      }),
+    ).toThrow(/bad-key: deletionWindowInDays .* 7 to 30/);
     await harness.settle();
     expect(harness.byType("aws:kms/key:Key")).toHaveLength(0);
   });

@@ -26,7 +26,9 @@ export interface ProtectedKeyArgs {
 export function protectedKey(parent: pulumi.Resource, name: string, args: ProtectedKeyArgs): aws.kms.Key {
   const deletionWindowInDays = args.deletionWindowInDays ?? defaultKeyDeletionWindowInDays;
   if (!Number.isInteger(deletionWindowInDays) || deletionWindowInDays < 7 || deletionWindowInDays > 30) {
-    throw new Error(`${name}: deletionWindowInDays must be a whole number of days from 7 to 30 (KMS's range), got ${deletionWindowInDays}`);
+    throw new Error(
+      `${name}: deletionWindowInDays must be a whole number of days from 7 to 30 (KMS's range), got ${deletionWindowInDays}`,
+    );
   }
   const key = new aws.kms.Key(
     name,

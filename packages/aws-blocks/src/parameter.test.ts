@@ -14,7 +14,16 @@ describe("jsonParameter", () => {
     const harness = await setMocks({ stack: "dev" });
     const holder = new Holder("spark");
     const bucket = pulumi.output("dp-dev-raw");
-    jsonParameter("spark-template", { name: "/dp/dev/spark/orders/run-job-flow", description: "RunJobFlow request", document: { bucket, steps: [{ name: "a" }] }, tags: { team: "data" } }, { parent: holder });
+    jsonParameter(
+      "spark-template",
+      {
+        name: "/dp/dev/spark/orders/run-job-flow",
+        description: "RunJobFlow request",
+        document: { bucket, steps: [{ name: "a" }] },
+        tags: { team: "data" },
+      },
+      { parent: holder },
+    );
     await harness.settle();
 
     const parameter = harness.one("aws:ssm/parameter:Parameter", "spark-template");
@@ -34,7 +43,9 @@ describe("serializeParameterDocument", () => {
   it("accepts a document of exactly the advanced tier's 8 KB and refuses one byte more, naming the parameter", () => {
     const padding = (length: number) => ({ text: "x".repeat(length - JSON.stringify({ text: "" }).length) });
     expect(Buffer.byteLength(serializeParameterDocument("fits", padding(parameterValueLimitBytes)))).toBe(8192);
-    expect(() => serializeParameterDocument("orders-job", padding(parameterValueLimitBytes + 1))).toThrow(/^orders-job: the parameter's document is 8193 bytes; SSM parameters hold at most 8192/);
+    expect(() => serializeParameterDocument("orders-job", padding(parameterValueLimitBytes + 1))).toThrow(
+      /^orders-job: the parameter's document is 8193 bytes; SSM parameters hold at most 8192/,
+    );
   });
 
   it("counts bytes, not characters (a multi-byte name near the limit)", () => {
@@ -43,6 +54,8 @@ describe("serializeParameterDocument", () => {
   });
 
   it("refuses a value JSON cannot serialize", () => {
-    expect(() => serializeParameterDocument("nothing", undefined)).toThrow(/nothing: the parameter's document is not JSON/);
+    expect(() => serializeParameterDocument("nothing", undefined)).toThrow(
+      /nothing: the parameter's document is not JSON/,
+    );
   });
 });

@@ -23,7 +23,11 @@ export interface JsonParameterArgs {
  * 4 KB. A document larger than the advanced tier's 8 KB fails when it resolves, naming the parameter, instead of at
  * the SSM API mid-update.
  */
-export function jsonParameter(name: string, args: JsonParameterArgs, opts: pulumi.CustomResourceOptions): aws.ssm.Parameter {
+export function jsonParameter(
+  name: string,
+  args: JsonParameterArgs,
+  opts: pulumi.CustomResourceOptions,
+): aws.ssm.Parameter {
   return new aws.ssm.Parameter(
     name,
     {
@@ -31,7 +35,9 @@ export function jsonParameter(name: string, args: JsonParameterArgs, opts: pulum
       description: args.description,
       type: "String",
       tier: "Intelligent-Tiering",
-      insecureValue: pulumi.output(args.document).apply((document: unknown) => serializeParameterDocument(name, document)),
+      insecureValue: pulumi
+        .output(args.document)
+        .apply((document: unknown) => serializeParameterDocument(name, document)),
       tags: args.tags,
     },
     opts,
@@ -44,7 +50,9 @@ export function serializeParameterDocument(name: string, document: unknown): str
   if (text === undefined) throw new Error(`${name}: the parameter's document is not JSON (got ${typeof document})`);
   const bytes = Buffer.byteLength(text, "utf8");
   if (bytes > parameterValueLimitBytes) {
-    throw new Error(`${name}: the parameter's document is ${bytes} bytes; SSM parameters hold at most ${parameterValueLimitBytes} (advanced tier)`);
+    throw new Error(
+      `${name}: the parameter's document is ${bytes} bytes; SSM parameters hold at most ${parameterValueLimitBytes} (advanced tier)`,
+    );
   }
   return text;
 }

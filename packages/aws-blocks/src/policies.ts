@@ -20,7 +20,9 @@ export interface PolicyDocument {
 
 /** An IAM policy document of `statements`, with its `Id` when given (SQS queue policies carry one). */
 export function policyDocument(statements: PolicyStatement[], id?: string): PolicyDocument {
-  return id === undefined ? { Version: "2012-10-17", Statement: statements } : { Version: "2012-10-17", Id: id, Statement: statements };
+  return id === undefined
+    ? { Version: "2012-10-17", Statement: statements }
+    : { Version: "2012-10-17", Id: id, Statement: statements };
 }
 
 /** The partition and account a policy names (`arn:<partition>:iam::<accountId>:root`). */
@@ -63,14 +65,30 @@ export const keyAdministrationActions = [
  */
 export function keyAdministrationStatement(administratorArns: string[], account: AccountPartition): PolicyStatement {
   const accountRoot = accountRootArn(account);
-  return { Sid: "KeyAdministration", Effect: "Allow", Principal: { AWS: [accountRoot, ...administratorArns.filter((arn) => arn !== accountRoot)] }, Action: [...keyAdministrationActions], Resource: "*" };
+  return {
+    Sid: "KeyAdministration",
+    Effect: "Allow",
+    Principal: { AWS: [accountRoot, ...administratorArns.filter((arn) => arn !== accountRoot)] },
+    Action: [...keyAdministrationActions],
+    Resource: "*",
+  };
 }
 
 /**
  * Data use of a key (and the grants AWS services create for its users): what `accountIamKeyUseStatement` delegates
  * to the account's IAM policies. No management action: those stay with `keyAdministrationStatement`.
  */
-export const keyUseActions = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey", "kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant", "kms:RetireGrant"];
+export const keyUseActions = [
+  "kms:Encrypt",
+  "kms:Decrypt",
+  "kms:ReEncrypt*",
+  "kms:GenerateDataKey*",
+  "kms:DescribeKey",
+  "kms:CreateGrant",
+  "kms:ListGrants",
+  "kms:RevokeGrant",
+  "kms:RetireGrant",
+];
 
 /**
  * The key-policy statement that lets the account's IAM policies decide who uses a key (the data-use half of KMS's
@@ -86,8 +104,20 @@ export function accountIamKeyUseStatement(account: AccountPartition): PolicyStat
  * A key-policy statement: `principal` may do `actions` on this key (`Resource: "*"` is the key itself in a key
  * policy), under `condition` when given.
  */
-export function keyStatement(sid: string, principal: Record<string, string | string[]>, actions: string | string[], condition?: PolicyStatement["Condition"]): PolicyStatement {
-  return { Sid: sid, Effect: "Allow", Principal: principal, Action: actions, Resource: "*", ...(condition ? { Condition: condition } : {}) };
+export function keyStatement(
+  sid: string,
+  principal: Record<string, string | string[]>,
+  actions: string | string[],
+  condition?: PolicyStatement["Condition"],
+): PolicyStatement {
+  return {
+    Sid: sid,
+    Effect: "Allow",
+    Principal: principal,
+    Action: actions,
+    Resource: "*",
+    ...(condition ? { Condition: condition } : {}),
+  };
 }
 
 /** Who administers a key: the account root (management actions only) and the named administrators. */
@@ -103,7 +133,10 @@ export type KeyPolicyDocument = PolicyDocument & { readonly [keyPolicyBrand]: tr
  * use statements.
  */
 export function keyPolicyDocument(administration: KeyAdministration, statements: PolicyStatement[]): KeyPolicyDocument {
-  return policyDocument([keyAdministrationStatement(administration.administratorArns, administration), ...statements]) as KeyPolicyDocument;
+  return policyDocument([
+    keyAdministrationStatement(administration.administratorArns, administration),
+    ...statements,
+  ]) as KeyPolicyDocument;
 }
 
 /**
@@ -111,8 +144,20 @@ export function keyPolicyDocument(administration: KeyAdministration, statements:
  * `logGroup` is a name (`ArnEquals`, one group) or a name pattern ending in `*` (`ArnLike`), as in CloudWatch Logs'
  * "Encrypt log data using AWS KMS" (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html).
  */
-export function cloudWatchLogsKeyStatement(scope: AccountPartition & { region: string }, logGroup: string): PolicyStatement {
+export function cloudWatchLogsKeyStatement(
+  scope: AccountPartition & { region: string },
+  logGroup: string,
+): PolicyStatement {
   const arn = `arn:${scope.partition}:logs:${scope.region}:${scope.accountId}:log-group:${logGroup}`;
-  const logsActions = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:DescribeKey"];
-  return keyStatement("KeyUseByCloudWatchLogs", { Service: `logs.${scope.region}.amazonaws.com` }, logsActions, { [logGroup.endsWith("*") ? "ArnLike" : "ArnEquals"]: { "kms:EncryptionContext:aws:logs:arn": arn } });
+  const logsActions = [
+    "kms:Encrypt",
+    "kms:Decrypt",
+    "kms:ReEncryptFrom",
+    "kms:ReEncryptTo",
+    "kms:GenerateDataKey",
+    "kms:DescribeKey",
+  ];
+  return keyStatement("KeyUseByCloudWatchLogs", { Service: `logs.${scope.region}.amazonaws.com` }, logsActions, {
+    [logGroup.endsWith("*") ? "ArnLike" : "ArnEquals"]: { "kms:EncryptionContext:aws:logs:arn": arn },
+  });
 }

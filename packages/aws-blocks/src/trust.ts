@@ -9,7 +9,8 @@ export const sourceConditionExceptions: Readonly<Record<string, string>> = {
   // EC2 assumes an instance profile's role for the instance itself: no calling resource, no source account. IAM's
   // confused deputy guidance covers services acting for another resource; EC2's role guide shows the bare trust
   // ("IAM roles for Amazon EC2", https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/iam-roles-for-amazon-ec2.html).
-  "ec2.amazonaws.com": "EC2 instance profiles: EC2 sends no aws:SourceAccount/aws:SourceArn when an instance assumes its role",
+  "ec2.amazonaws.com":
+    "EC2 instance profiles: EC2 sends no aws:SourceAccount/aws:SourceArn when an instance assumes its role",
   // Redshift documents restricting its role trust with sts:ExternalId (database-user ARNs), not aws:SourceAccount
   // ("Restricting access to IAM roles", https://docs.aws.amazon.com/redshift/latest/mgmt/authorizing-redshift-service-database-users.html);
   // no Redshift page documents the source keys in a role trust, so adding them could stop Spectrum from assuming
@@ -33,16 +34,28 @@ export interface ServiceTrustScope {
  * `aws:SourceAccount` always and `aws:SourceArn` where given. `services` keeps its shape (a string or a list) in the
  * JSON. Pass `"no-source-conditions"` only for services on `sourceConditionExceptions`; any other service throws.
  */
-export function serviceTrustPolicy(services: string | string[], scope: ServiceTrustScope | "no-source-conditions"): PolicyDocument {
-  const statement: PolicyStatement = { Effect: "Allow", Principal: { Service: services }, Action: scope === "no-source-conditions" ? "sts:AssumeRole" : (scope.actions ?? "sts:AssumeRole") };
+export function serviceTrustPolicy(
+  services: string | string[],
+  scope: ServiceTrustScope | "no-source-conditions",
+): PolicyDocument {
+  const statement: PolicyStatement = {
+    Effect: "Allow",
+    Principal: { Service: services },
+    Action: scope === "no-source-conditions" ? "sts:AssumeRole" : (scope.actions ?? "sts:AssumeRole"),
+  };
   if (scope === "no-source-conditions") {
     const unsupported = [services].flat().filter((service) => !(service in sourceConditionExceptions));
     if (unsupported.length > 0) {
-      throw new Error(`serviceTrustPolicy: ${unsupported.join(", ")} must be trusted with aws:SourceAccount (only ${Object.keys(sourceConditionExceptions).join(", ")} may go without)`);
+      throw new Error(
+        `serviceTrustPolicy: ${unsupported.join(", ")} must be trusted with aws:SourceAccount (only ${Object.keys(sourceConditionExceptions).join(", ")} may go without)`,
+      );
     }
     return policyDocument([statement]);
   }
-  statement.Condition = { StringEquals: { "aws:SourceAccount": scope.sourceAccount }, ...(scope.sourceArn ? { ArnLike: { "aws:SourceArn": scope.sourceArn } } : {}) };
+  statement.Condition = {
+    StringEquals: { "aws:SourceAccount": scope.sourceAccount },
+    ...(scope.sourceArn ? { ArnLike: { "aws:SourceArn": scope.sourceArn } } : {}),
+  };
   return policyDocument([statement]);
 }
 
@@ -71,6 +84,17 @@ export function webIdentityTrustPolicy(scope: WebIdentityTrustScope): PolicyDocu
   const issuer = scope.oidcIssuer.replace(/^https:\/\//, "");
   const sub = { [`${issuer}:sub`]: scope.subject };
   const aud = { [`${issuer}:aud`]: stsAudience };
-  const condition: PolicyStatement["Condition"] = (scope.subjectMatch ?? "equals") === "equals" ? { StringEquals: { ...sub, ...aud } } : { StringLike: sub, StringEquals: aud };
-  return policyDocument([{ ...(scope.sid ? { Sid: scope.sid } : {}), Effect: "Allow", Principal: { Federated: scope.oidcProviderArn }, Action: "sts:AssumeRoleWithWebIdentity", Condition: condition }]);
+  const condition: PolicyStatement["Condition"] =
+    (scope.subjectMatch ?? "equals") === "equals"
+      ? { StringEquals: { ...sub, ...aud } }
+      : { StringLike: sub, StringEquals: aud };
+  return policyDocument([
+    {
+      ...(scope.sid ? { Sid: scope.sid } : {}),
+      Effect: "Allow",
+      Principal: { Federated: scope.oidcProviderArn },
+      Action: "sts:AssumeRoleWithWebIdentity",
+      Condition: condition,
+    },
+  ]);
 }

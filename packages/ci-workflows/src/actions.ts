@@ -98,14 +98,22 @@ export function loadActionCatalog(dir: string = actionsDir): ActionCatalog {
     resolve(uses) {
       const ref = parseUses(uses);
       if (ref.kind !== "remote") return { problem: `"${uses}" is not a remote action` };
-      const candidates = definitions.filter((definition) => definition.action.toLowerCase() === ref.action.toLowerCase());
+      const candidates = definitions.filter(
+        (definition) => definition.action.toLowerCase() === ref.action.toLowerCase(),
+      );
       if (candidates.length === 0) {
-        return { problem: `no action.yml copied for ${ref.action}: copy its definition into packages/ci-workflows/actions (with provenance and licence) before using it` };
+        return {
+          problem: `no action.yml copied for ${ref.action}: copy its definition into packages/ci-workflows/actions (with provenance and licence) before using it`,
+        };
       }
-      const definition = candidates.find((candidate) => ref.ref !== undefined && (candidate.commit === ref.ref || candidate.tags.includes(ref.ref)));
+      const definition = candidates.find(
+        (candidate) => ref.ref !== undefined && (candidate.commit === ref.ref || candidate.tags.includes(ref.ref)),
+      );
       if (!definition) {
         const known = candidates.map((candidate) => `${candidate.version} (${candidate.commit})`).join(", ");
-        return { problem: `${ref.action}@${ref.ref ?? "(no ref)"} is not the release whose action.yml is copied (${known})` };
+        return {
+          problem: `${ref.action}@${ref.ref ?? "(no ref)"} is not the release whose action.yml is copied (${known})`,
+        };
       }
       return { definition };
     },

@@ -25,20 +25,34 @@ describe("affected gate", () => {
   });
 
   it("is relevant when the stack program, the policy pack or a root Pulumi file is affected", () => {
-    expect(relevantChanges({ affectedProjects: ["@data-platform/platform-stack", "@data-platform/plan"], changedFiles: [] })).toEqual(["Nx project @data-platform/platform-stack is affected"]);
-    expect(relevantChanges({ affectedProjects: [], changedFiles: ["Pulumi.yaml", "README.md"] })).toEqual(["Pulumi.yaml changed"]);
-    expect(relevantChanges({ affectedProjects: ["@data-platform/ci-workflows"], changedFiles: ["README.md", "packages/ci-workflows/src/x.ts"] })).toEqual([]);
+    expect(
+      relevantChanges({ affectedProjects: ["@data-platform/platform-stack", "@data-platform/plan"], changedFiles: [] }),
+    ).toEqual(["Nx project @data-platform/platform-stack is affected"]);
+    expect(relevantChanges({ affectedProjects: [], changedFiles: ["Pulumi.yaml", "README.md"] })).toEqual([
+      "Pulumi.yaml changed",
+    ]);
+    expect(
+      relevantChanges({
+        affectedProjects: ["@data-platform/ci-workflows"],
+        changedFiles: ["README.md", "packages/ci-workflows/src/x.ts"],
+      }),
+    ).toEqual([]);
   });
 
   it("asks git and Nx about base...head", () => {
     const fake = fakeExec({ files: ["packages/policy-pack/src/rules.ts"], projects: ["@data-platform/policy-pack"] });
-    expect(decideRelevance({ base: "abc123", head: "HEAD", exec: fake.exec })).toEqual({ relevant: true, reasons: ["Nx project @data-platform/policy-pack is affected"] });
+    expect(decideRelevance({ base: "abc123", head: "HEAD", exec: fake.exec })).toEqual({
+      relevant: true,
+      reasons: ["Nx project @data-platform/policy-pack is affected"],
+    });
     expect(fake.calls).toEqual([
       "git rev-parse --verify --quiet abc123^{commit}",
       "git diff --name-only abc123...HEAD",
       "npx --no-install nx show projects --affected --base=abc123 --head=HEAD --json",
     ]);
-    expect(decideRelevance({ base: "abc123", head: "HEAD", exec: fakeExec({ files: ["docs/x.md"], projects: [] }).exec })).toEqual({ relevant: false, reasons: [] });
+    expect(
+      decideRelevance({ base: "abc123", head: "HEAD", exec: fakeExec({ files: ["docs/x.md"], projects: [] }).exec }),
+    ).toEqual({ relevant: false, reasons: [] });
   });
 
   it("treats a missing base (first push, manual run, rewritten history) as relevant without asking Nx", () => {
@@ -48,6 +62,9 @@ describe("affected gate", () => {
       expect(fake.calls).toEqual([]);
     }
     const gone = fakeExec({ missingBase: true });
-    expect(decideRelevance({ base: "abc123", head: "HEAD", exec: gone.exec })).toEqual({ relevant: true, reasons: ["base abc123 is not in the fetched history: treat everything as changed"] });
+    expect(decideRelevance({ base: "abc123", head: "HEAD", exec: gone.exec })).toEqual({
+      relevant: true,
+      reasons: ["base abc123 is not in the fetched history: treat everything as changed"],
+    });
   });
 });

@@ -26,7 +26,12 @@ describe("combine-plan-comment", () => {
     fs.writeFileSync(path.join(dir, "plan-prod.log"), "Invalid platform configuration (1 problem):\n");
     const out = path.join(dir, "comment", "comment.md");
     const log: string[] = [];
-    expect(combineCommand(["--dir", dir, "--stages", "dev prod", "--out", out, "--head-sha", "f".repeat(40)], { env: {}, log: (line) => log.push(line) })).toBe(0);
+    expect(
+      combineCommand(["--dir", dir, "--stages", "dev prod", "--out", out, "--head-sha", "f".repeat(40)], {
+        env: {},
+        log: (line) => log.push(line),
+      }),
+    ).toBe(0);
     const body = fs.readFileSync(out, "utf8");
     expect(body.split(planCommentMarker).length - 1).toBe(1);
     expect(body).toContain("| prod | :warning: invalid configuration |");
@@ -44,12 +49,18 @@ describe("post-plan-comment", () => {
     const calls: string[] = [];
     const fetch: FetchLike = async (url, init) => {
       calls.push(`${init.method} ${url}`);
-      const value = url.endsWith("/pulls/12") ? { number: 12, state: "open", head: { sha: "c".repeat(40) } } : init.method === "GET" ? [] : { id: 9 };
+      const value = url.endsWith("/pulls/12")
+        ? { number: 12, state: "open", head: { sha: "c".repeat(40) } }
+        : init.method === "GET"
+          ? []
+          : { id: 9 };
       return { ok: true, status: 200, json: async () => value, text: async () => "" };
     };
     const log: string[] = [];
     const env = { GITHUB_TOKEN: "t", GITHUB_REPOSITORY: "acme/platform", GITHUB_API_URL: "https://ghe.example/api/v3" };
-    expect(await postCommand(["--dir", dir, "--head-sha", "c".repeat(40)], { env, log: (line) => log.push(line), fetch })).toBe(0);
+    expect(
+      await postCommand(["--dir", dir, "--head-sha", "c".repeat(40)], { env, log: (line) => log.push(line), fetch }),
+    ).toBe(0);
     expect(calls).toEqual([
       "GET https://ghe.example/api/v3/repos/acme/platform/pulls/12",
       "GET https://ghe.example/api/v3/repos/acme/platform/issues/12/comments?per_page=100&page=1",
@@ -60,7 +71,9 @@ describe("post-plan-comment", () => {
 
   it("does nothing when the run was not for a pull request", async () => {
     const log: string[] = [];
-    expect(await postCommand(["--dir", temp(), "--head-sha", "c".repeat(40)], { env: {}, log: (line) => log.push(line) })).toBe(0);
+    expect(
+      await postCommand(["--dir", temp(), "--head-sha", "c".repeat(40)], { env: {}, log: (line) => log.push(line) }),
+    ).toBe(0);
     expect(log[0]).toMatch(/nothing to post/);
   });
 });
@@ -69,10 +82,23 @@ describe("affected", () => {
   it("writes relevant=true|false to GITHUB_OUTPUT", () => {
     const output = path.join(temp(), "output");
     const log: string[] = [];
-    expect(affectedCommand(["--base", "", "--head", "HEAD"], { env: { GITHUB_OUTPUT: output }, log: (line) => log.push(line), exec: () => "" })).toBe(0);
+    expect(
+      affectedCommand(["--base", "", "--head", "HEAD"], {
+        env: { GITHUB_OUTPUT: output },
+        log: (line) => log.push(line),
+        exec: () => "",
+      }),
+    ).toBe(0);
     expect(fs.readFileSync(output, "utf8")).toBe("relevant=true\n");
-    const exec = (command: string, args: string[]) => (command === "npx" ? "[]" : args[0] === "diff" ? "README.md\n" : "");
-    expect(affectedCommand(["--base", "abc", "--head", "HEAD"], { env: { GITHUB_OUTPUT: output }, log: (line) => log.push(line), exec })).toBe(0);
+    const exec = (command: string, args: string[]) =>
+      command === "npx" ? "[]" : args[0] === "diff" ? "README.md\n" : "";
+    expect(
+      affectedCommand(["--base", "abc", "--head", "HEAD"], {
+        env: { GITHUB_OUTPUT: output },
+        log: (line) => log.push(line),
+        exec,
+      }),
+    ).toBe(0);
     expect(fs.readFileSync(output, "utf8")).toBe("relevant=true\nrelevant=false\n");
     expect(log.at(-1)).toBe("not relevant: no platform project or file is affected");
   });

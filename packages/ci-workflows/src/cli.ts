@@ -10,7 +10,8 @@ export function parseFlags(argv: string[], known: string[]): Record<string, stri
   for (let index = 0; index < argv.length; index++) {
     const arg = argv[index]!;
     const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
-    if (!match || !known.includes(match[1]!)) throw new Error(`unknown argument "${arg}" (expected ${known.map((name) => `--${name}`).join(", ")})`);
+    if (!match || !known.includes(match[1]!))
+      throw new Error(`unknown argument "${arg}" (expected ${known.map((name) => `--${name}`).join(", ")})`);
     const value = match[2] ?? argv[++index];
     if (value === undefined) throw new Error(`--${match[1]} needs a value`);
     flags[match[1]!] = value;
@@ -31,7 +32,8 @@ export interface Io {
   exec?: Exec;
 }
 
-const readIfExists = (file: string): string | undefined => (fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined);
+const readIfExists = (file: string): string | undefined =>
+  fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined;
 
 /**
  * `combine-plan-comment --dir <dir> --stages "dev staging prod" --out <file> [--head-sha <sha>] [--run-url <url>]`:
@@ -40,7 +42,9 @@ const readIfExists = (file: string): string | undefined => (fs.existsSync(file) 
 export function combineCommand(argv: string[], io: Io): number {
   const flags = parseFlags(argv, ["dir", "stages", "out", "head-sha", "run-url"]);
   const dir = required(flags, "dir");
-  const stages = required(flags, "stages").split(/[\s,]+/).filter((stage) => stage !== "");
+  const stages = required(flags, "stages")
+    .split(/[\s,]+/)
+    .filter((stage) => stage !== "");
   const results: StageResult[] = stages.map((stage) => {
     const exit = readIfExists(path.join(dir, `plan-${stage}.exit`))?.trim();
     return {
@@ -54,7 +58,8 @@ export function combineCommand(argv: string[], io: Io): number {
   const out = required(flags, "out");
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, body);
-  for (const result of results) io.log(`${result.stage}: exit ${result.exitCode ?? "(none)"}${result.markdown === undefined ? ", no report" : ""}`);
+  for (const result of results)
+    io.log(`${result.stage}: exit ${result.exitCode ?? "(none)"}${result.markdown === undefined ? ", no report" : ""}`);
   io.log(`wrote ${out} (${body.length} characters)`);
   return 0;
 }
@@ -79,9 +84,17 @@ export async function postCommand(argv: string[], io: Io): Promise<number> {
     apiUrl: io.env["GITHUB_API_URL"],
     fetch: io.fetch,
   });
-  const result = await postPlanComment(github, { pullRequest, headSha: required(flags, "head-sha"), body, author: flags["author"] });
+  const result = await postPlanComment(github, {
+    pullRequest,
+    headSha: required(flags, "head-sha"),
+    body,
+    author: flags["author"],
+  });
   if (result.action === "skipped") io.log(`skipped: ${result.reason}`);
-  else io.log(`${result.action} comment ${result.id} on #${pullRequest.trim()}${result.removed.length ? ` (removed duplicates ${result.removed.join(", ")})` : ""}`);
+  else
+    io.log(
+      `${result.action} comment ${result.id} on #${pullRequest.trim()}${result.removed.length ? ` (removed duplicates ${result.removed.join(", ")})` : ""}`,
+    );
   return 0;
 }
 
@@ -92,7 +105,11 @@ export async function postCommand(argv: string[], io: Io): Promise<number> {
 export function affectedCommand(argv: string[], io: Io): number {
   const flags = parseFlags(argv, ["base", "head"]);
   const decision = decideRelevance({ base: flags["base"], head: flags["head"] ?? "HEAD", exec: io.exec });
-  io.log(decision.relevant ? `relevant: ${decision.reasons.join("; ")}` : "not relevant: no platform project or file is affected");
+  io.log(
+    decision.relevant
+      ? `relevant: ${decision.reasons.join("; ")}`
+      : "not relevant: no platform project or file is affected",
+  );
   const output = io.env["GITHUB_OUTPUT"];
   if (output) fs.appendFileSync(output, `relevant=${decision.relevant}\n`);
   return 0;

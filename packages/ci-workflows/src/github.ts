@@ -10,7 +10,10 @@ export interface HttpResponse {
 }
 
 /** The part of `fetch` the client uses (tests pass a fake). */
-export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body?: string }) => Promise<HttpResponse>;
+export type FetchLike = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: string },
+) => Promise<HttpResponse>;
 
 export interface GitHubOptions {
   token: string;
@@ -56,7 +59,8 @@ export class GitHub {
 
   constructor(options: GitHubOptions) {
     if (!options.token) throw new Error("a GitHub token is required (GITHUB_TOKEN)");
-    if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(options.repository)) throw new Error(`"${options.repository}" is not owner/repo`);
+    if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(options.repository))
+      throw new Error(`"${options.repository}" is not owner/repo`);
     this.token = options.token;
     this.repository = options.repository;
     this.apiUrl = (options.apiUrl ?? "https://api.github.com").replace(/\/+$/, "");
@@ -93,7 +97,10 @@ export class GitHub {
   async listIssueComments(issue: number): Promise<IssueComment[]> {
     const comments: IssueComment[] = [];
     for (let page = 1; ; page++) {
-      const batch = await this.request<IssueComment[]>("GET", `/repos/${this.repository}/issues/${issue}/comments?per_page=${pageSize}&page=${page}`);
+      const batch = await this.request<IssueComment[]>(
+        "GET",
+        `/repos/${this.repository}/issues/${issue}/comments?per_page=${pageSize}&page=${page}`,
+      );
       if (!Array.isArray(batch)) throw new Error(`unexpected answer listing comments of #${issue}`);
       comments.push(...batch);
       if (batch.length < pageSize) return comments;
@@ -138,8 +145,11 @@ export async function upsertStickyComment(
 ): Promise<StickyResult> {
   const marker = options.marker ?? planCommentMarker;
   const author = options.author ?? actionsBot;
-  if (!options.body.includes(marker)) throw new Error("the comment body must contain the marker, or the next run could not find it");
-  const ours = (await github.listIssueComments(options.issue)).filter((comment) => comment.user?.login === author && (comment.body ?? "").includes(marker));
+  if (!options.body.includes(marker))
+    throw new Error("the comment body must contain the marker, or the next run could not find it");
+  const ours = (await github.listIssueComments(options.issue)).filter(
+    (comment) => comment.user?.login === author && (comment.body ?? "").includes(marker),
+  );
   if (ours.length === 0) {
     const created = await github.createIssueComment(options.issue, options.body);
     return { action: "created", id: created.id, removed: [] };
@@ -172,7 +182,10 @@ export async function postPlanComment(
   const pull = await github.getPullRequest(number);
   if (pull.state !== "open") return { action: "skipped", reason: `pull request #${number} is ${pull.state}` };
   if (pull.head.sha !== options.headSha) {
-    return { action: "skipped", reason: `pull request #${number} is now at ${pull.head.sha.slice(0, 12)}; this plan is for ${options.headSha.slice(0, 12)} (its own run will comment)` };
+    return {
+      action: "skipped",
+      reason: `pull request #${number} is now at ${pull.head.sha.slice(0, 12)}; this plan is for ${options.headSha.slice(0, 12)} (its own run will comment)`,
+    };
   }
   const body = withSingleMarker(fitComment(options.body, commentLimit - planCommentMarker.length - 1));
   return upsertStickyComment(github, { issue: number, body, author: options.author });

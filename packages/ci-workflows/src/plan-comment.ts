@@ -90,7 +90,8 @@ export function parseReport(markdown: string): ParsedReport | undefined {
   if (table.length < 3) return undefined;
   const header = cells(table[0]!);
   const separator = cells(table[1]!);
-  if (header[0] !== "stack" || separator.length !== header.length || !separator.every((cell) => /^:?-+:?$/.test(cell))) return undefined;
+  if (header[0] !== "stack" || separator.length !== header.length || !separator.every((cell) => /^:?-+:?$/.test(cell)))
+    return undefined;
   const rows = table.slice(2).map(cells);
   if (rows.some((row) => row.length !== header.length)) return undefined;
   return { header, separator, rows, rest: lines.slice(index).join("\n").trim() };
@@ -106,15 +107,23 @@ function row(values: string[]): string {
  * findings; a stage whose plan wrote no report shows the tail of its output.
  */
 export function combinePlanComment(results: StageResult[], options: CombineOptions = {}): string {
-  const parsed = results.map((result) => ({ result, report: result.markdown === undefined ? undefined : parseReport(result.markdown) }));
+  const parsed = results.map((result) => ({
+    result,
+    report: result.markdown === undefined ? undefined : parseReport(result.markdown),
+  }));
   const reports = parsed.flatMap(({ report }) => (report ? [report] : []));
   const first = reports[0];
-  const uniform = first !== undefined && reports.every((report) => report.header.join("|") === first.header.join("|")) && parsed.every(({ result, report }) => result.markdown === undefined || report !== undefined);
+  const uniform =
+    first !== undefined &&
+    reports.every((report) => report.header.join("|") === first.header.join("|")) &&
+    parsed.every(({ result, report }) => result.markdown === undefined || report !== undefined);
 
   const lines: string[] = [planCommentMarker, "## Offline plan", ""];
   const facts = [
     options.headSha ? `Commit \`${options.headSha.slice(0, 12)}\`` : undefined,
-    options.runUrl ? `[workflow run](${options.runUrl}) (full JSON reports in its \`plan-reports\` artifact)` : undefined,
+    options.runUrl
+      ? `[workflow run](${options.runUrl}) (full JSON reports in its \`plan-reports\` artifact)`
+      : undefined,
     "`npm run plan` under Pulumi mocks: no cloud account, no credentials",
   ].filter((fact): fact is string => fact !== undefined);
   lines.push(`${facts.join(" · ")}.`, "");
@@ -124,7 +133,8 @@ export function combinePlanComment(results: StageResult[], options: CombineOptio
     const [, ...alignments] = first.separator;
     lines.push(row(["stack", "result", ...columns]), row(["---", "---", ...alignments]));
     for (const { result, report } of parsed) {
-      if (report) for (const values of report.rows) lines.push(row([values[0]!, outcome(result.exitCode), ...values.slice(1)]));
+      if (report)
+        for (const values of report.rows) lines.push(row([values[0]!, outcome(result.exitCode), ...values.slice(1)]));
       else lines.push(row([result.stage, outcome(result.exitCode), ...columns.map(() => "-")]));
     }
   } else {
@@ -133,13 +143,27 @@ export function combinePlanComment(results: StageResult[], options: CombineOptio
   }
 
   // Each stage gets an equal share of what the header leaves, so a large stage cannot push the others out.
-  const share = Math.floor(((options.limit ?? commentLimit) - lines.join("\n").length - 600) / Math.max(1, parsed.length));
+  const share = Math.floor(
+    ((options.limit ?? commentLimit) - lines.join("\n").length - 600) / Math.max(1, parsed.length),
+  );
   for (const { result, report } of parsed) {
     if (report) lines.push("", fitComment(report.rest, share, stageNote(result.stage)).trimEnd());
-    else if (result.markdown !== undefined) lines.push("", `### ${result.stage}`, "", stripMarker(result.markdown).replace(/^\s*##\s+Offline plan\s*$/m, "").trim());
+    else if (result.markdown !== undefined)
+      lines.push(
+        "",
+        `### ${result.stage}`,
+        "",
+        stripMarker(result.markdown)
+          .replace(/^\s*##\s+Offline plan\s*$/m, "")
+          .trim(),
+      );
     else {
       lines.push("", `### ${result.stage}`, "");
-      lines.push(result.exitCode === undefined ? "The plan did not run." : `The plan stopped before writing its report (exit ${result.exitCode}).`);
+      lines.push(
+        result.exitCode === undefined
+          ? "The plan did not run."
+          : `The plan stopped before writing its report (exit ${result.exitCode}).`,
+      );
       if (result.log?.trim()) lines.push("", codeBlock(tail(result.log)));
     }
   }
@@ -150,7 +174,8 @@ export function combinePlanComment(results: StageResult[], options: CombineOptio
  * Cuts a body to the limit at a line boundary, closing any open code fence and
  * `<details>`, with a note that the full reports are in the run's artifact.
  */
-const commentNote = "\n\n_This comment was cut to fit GitHub's size limit: the full reports are in the workflow run's `plan-reports` artifact._\n";
+const commentNote =
+  "\n\n_This comment was cut to fit GitHub's size limit: the full reports are in the workflow run's `plan-reports` artifact._\n";
 
 function stageNote(stage: string): string {
   return `\n\n_The ${stage} report was cut to fit GitHub's comment size limit: its full JSON and markdown are in the workflow run's \`plan-reports\` artifact._\n`;

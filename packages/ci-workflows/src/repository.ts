@@ -83,7 +83,11 @@ export function openRepository(root: string = repositoryRoot): Repository {
       binaryCache = new Map();
       const declared = new Set<string>();
       for (const manifest of [rootManifest(), ...workspaces().map((workspace) => workspace.manifest)]) {
-        for (const name of [...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.devDependencies ?? {})]) declared.add(name);
+        for (const name of [
+          ...Object.keys(manifest.dependencies ?? {}),
+          ...Object.keys(manifest.devDependencies ?? {}),
+        ])
+          declared.add(name);
       }
       for (const name of [...declared].sort()) {
         const manifestPath = path.join(root, "node_modules", name, "package.json");

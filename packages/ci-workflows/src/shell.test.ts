@@ -12,7 +12,15 @@ npx tsx packages/ci-workflows/src/bin/combine-plan-comment.ts --dir "$RUNNER_TEM
       ["npm", "ci", "--no-audit"],
       ["npx", "nx", "affected", "-t", "lint", "test", "--base=$NX_BASE"],
       ["status=$?"],
-      ["npx", "tsx", "packages/ci-workflows/src/bin/combine-plan-comment.ts", "--dir", "$RUNNER_TEMP/plan", "--out", "a b"],
+      [
+        "npx",
+        "tsx",
+        "packages/ci-workflows/src/bin/combine-plan-comment.ts",
+        "--dir",
+        "$RUNNER_TEMP/plan",
+        "--out",
+        "a b",
+      ],
     ]);
   });
 

@@ -82,14 +82,33 @@ export function shellCommands(script: string): string[][] {
   }
   endCommand();
 
-  const keywords = new Set(["if", "then", "else", "elif", "fi", "do", "done", "while", "until", "!", "{", "}", "time", "esac"]);
+  const keywords = new Set([
+    "if",
+    "then",
+    "else",
+    "elif",
+    "fi",
+    "do",
+    "done",
+    "while",
+    "until",
+    "!",
+    "{",
+    "}",
+    "time",
+    "esac",
+  ]);
   return commands
     .map((command) => {
       let start = 0;
       while (start < command.length && keywords.has(command[start]!)) start++;
       return command.slice(start);
     })
-    .filter((command) => command.length > 0 && !["for", "case", "function", "[", "[[", "test", "echo", "printf", "exit", "return"].includes(command[0]!));
+    .filter(
+      (command) =>
+        command.length > 0 &&
+        !["for", "case", "function", "[", "[[", "test", "echo", "printf", "exit", "return"].includes(command[0]!),
+    );
 }
 
 /** Strips leading `NAME=value` assignments (and `env`) from a command. */

@@ -74,7 +74,8 @@ function normaliseTriggers(on: unknown): Record<string, unknown> {
  */
 export function parseWorkflow(file: string, source: string): Workflow {
   const document = parseDocument(source, { prettyErrors: true, uniqueKeys: true });
-  if (document.errors.length > 0) throw new Error(`${file}: invalid YAML: ${document.errors.map((error) => error.message).join("; ")}`);
+  if (document.errors.length > 0)
+    throw new Error(`${file}: invalid YAML: ${document.errors.map((error) => error.message).join("; ")}`);
   const raw: unknown = document.toJS();
   if (!isRecord(raw)) throw new Error(`${file}: a workflow must be a YAML map`);
   if (!("on" in raw)) throw new Error(`${file}: a workflow needs "on" (its triggers)`);
@@ -82,10 +83,12 @@ export function parseWorkflow(file: string, source: string): Workflow {
   const jobs = raw["jobs"] as Record<string, Job>;
   for (const [id, job] of Object.entries(jobs)) {
     if (!isRecord(job)) throw new Error(`${file}: jobs.${id} must be a map`);
-    if (job.uses === undefined && !Array.isArray(job.steps)) throw new Error(`${file}: jobs.${id} needs "steps" or "uses"`);
+    if (job.uses === undefined && !Array.isArray(job.steps))
+      throw new Error(`${file}: jobs.${id} needs "steps" or "uses"`);
     for (const [index, step] of (job.steps ?? []).entries()) {
       if (!isRecord(step)) throw new Error(`${file}: jobs.${id}.steps[${index}] must be a map`);
-      if ((step.uses === undefined) === (step.run === undefined)) throw new Error(`${file}: jobs.${id}.steps[${index}] needs exactly one of "uses" and "run"`);
+      if ((step.uses === undefined) === (step.run === undefined))
+        throw new Error(`${file}: jobs.${id}.steps[${index}] needs exactly one of "uses" and "run"`);
     }
   }
   return {
@@ -143,12 +146,20 @@ export function reusableInterface(workflow: Workflow): ReusableInterface | undef
 /** A readable location: `ci.yml: jobs.plan.steps[3] "Upload"`. */
 export function stepLabel(step: Step, index: number): string {
   const firstLine = step.run?.trim().split("\n")[0];
-  const label = step.name ?? step.id ?? step.uses ?? (firstLine && firstLine.length > 60 ? `${firstLine.slice(0, 60)}...` : firstLine);
+  const label =
+    step.name ??
+    step.id ??
+    step.uses ??
+    (firstLine && firstLine.length > 60 ? `${firstLine.slice(0, 60)}...` : firstLine);
   return label ? `steps[${index}] "${label}"` : `steps[${index}]`;
 }
 
 /** Calls `visit` on every string (keys and values) of a parsed YAML value, with its path. */
-export function walkStrings(value: unknown, visit: (text: string, where: string, kind: "key" | "value") => void, where = ""): void {
+export function walkStrings(
+  value: unknown,
+  visit: (text: string, where: string, kind: "key" | "value") => void,
+  where = "",
+): void {
   if (typeof value === "string") visit(value, where, "value");
   else if (Array.isArray(value)) value.forEach((item, index) => walkStrings(item, visit, `${where}[${index}]`));
   else if (isRecord(value)) {

@@ -30,7 +30,9 @@ const stages = fs
   .sort((a, b) => order.indexOf(a) - order.indexOf(b));
 
 /** The Pulumi SDK the program runs: the CLI is pinned to the same release. */
-const sdkVersion = (JSON.parse(repository.readText("stacks/platform/package.json")) as { dependencies: Record<string, string> }).dependencies["@pulumi/pulumi"];
+const sdkVersion = (
+  JSON.parse(repository.readText("stacks/platform/package.json")) as { dependencies: Record<string, string> }
+).dependencies["@pulumi/pulumi"];
 
 describe("the repository's workflows", () => {
   it("are the expected set", () => {
@@ -68,7 +70,11 @@ describe("the repository's workflows", () => {
   });
 
   it("pin the Pulumi CLI to the SDK's release, everywhere", () => {
-    const versions = realWorkflows.flatMap((workflow) => Object.values(workflow.jobs).flatMap((job) => stepsUsing(job, "pulumi/actions").map((step) => step.with?.["pulumi-version"])));
+    const versions = realWorkflows.flatMap((workflow) =>
+      Object.values(workflow.jobs).flatMap((job) =>
+        stepsUsing(job, "pulumi/actions").map((step) => step.with?.["pulumi-version"]),
+      ),
+    );
     expect(versions.length).toBeGreaterThan(0);
     expect(sdkVersion).toMatch(/^\d+\.\d+\.\d+$/);
     expect(new Set(versions)).toEqual(new Set([sdkVersion]));
@@ -102,24 +108,33 @@ describe("ci.yml", () => {
   });
 
   it("always runs the workflow checks (.github belongs to no Nx project, so affected would skip them)", () => {
-    expect(runs(jobOf(ci, "verify"))).toContain("npx nx run-many -t lint typecheck test -p @data-platform/ci-workflows --outputStyle=static");
+    expect(runs(jobOf(ci, "verify"))).toContain(
+      "npx nx run-many -t lint typecheck test -p @data-platform/ci-workflows --outputStyle=static",
+    );
   });
 
   it("plans every stage offline and uploads one combined comment for plan-comment.yml", () => {
     const plan = jobOf(ci, "plan");
     expect(String(plan.env?.["STAGES"]).split(" ")).toEqual(stages);
     const script = runs(plan).join("\n");
-    expect(script).toContain('for stage in $STAGES; do');
-    expect(script).toContain('npm run --silent plan -- --stack "$stage" --json "$plan_dir/plan-$stage.json" --markdown "$plan_dir/plan-$stage.md"');
+    expect(script).toContain("for stage in $STAGES; do");
+    expect(script).toContain(
+      'npm run --silent plan -- --stack "$stage" --json "$plan_dir/plan-$stage.json" --markdown "$plan_dir/plan-$stage.md"',
+    );
     expect(script).toContain("packages/ci-workflows/src/bin/combine-plan-comment.ts");
     const combine = indexOf(plan, runs_(/combine-plan-comment/));
-    const upload = indexOf(plan, (step) => usesAction("actions/upload-artifact")(step) && step.with?.["name"] === "plan-comment");
+    const upload = indexOf(
+      plan,
+      (step) => usesAction("actions/upload-artifact")(step) && step.with?.["name"] === "plan-comment",
+    );
     const fail = indexOf(plan, (step) => step.name === "Fail when a stage's plan failed");
     // A failing plan still produces its comment: the job fails only after the upload.
     expect(combine).toBeGreaterThan(indexOf(plan, runs_(/npm run --silent plan/)));
     expect(upload).toBeGreaterThan(combine);
     expect(fail).toBe((plan.steps ?? []).length - 1);
-    const recordNumber = (plan.steps ?? []).find((step) => step.name === "Record the pull request number for plan-comment.yml")!;
+    const recordNumber = (plan.steps ?? []).find(
+      (step) => step.name === "Record the pull request number for plan-comment.yml",
+    )!;
     expect(recordNumber.if).toBe("github.event_name == 'pull_request'");
   });
 
@@ -158,10 +173,19 @@ describe("plan-comment.yml", () => {
     expect(install).toBeGreaterThan(-1);
     expect(download).toBeGreaterThan(install);
     const downloadStep = job.steps![download]!;
-    const uploadName = stepsUsing(jobOf(byFile("ci.yml"), "plan"), "actions/upload-artifact").find((step) => step.with?.["name"] === "plan-comment");
-    expect(downloadStep.with).toMatchObject({ name: uploadName!.with!["name"], "run-id": "${{ github.event.workflow_run.id }}", path: "${{ runner.temp }}/plan-comment" });
+    const uploadName = stepsUsing(jobOf(byFile("ci.yml"), "plan"), "actions/upload-artifact").find(
+      (step) => step.with?.["name"] === "plan-comment",
+    );
+    expect(downloadStep.with).toMatchObject({
+      name: uploadName!.with!["name"],
+      "run-id": "${{ github.event.workflow_run.id }}",
+      path: "${{ runner.temp }}/plan-comment",
+    });
     const post = job.steps![indexOf(job, runs_(/post-plan-comment\.ts/))]!;
-    expect(post.env).toEqual({ GITHUB_TOKEN: "${{ github.token }}", HEAD_SHA: "${{ github.event.workflow_run.head_sha }}" });
+    expect(post.env).toEqual({
+      GITHUB_TOKEN: "${{ github.token }}",
+      HEAD_SHA: "${{ github.event.workflow_run.head_sha }}",
+    });
     expect(post.run).toContain('--head-sha "$HEAD_SHA"');
   });
 });
@@ -246,8 +270,19 @@ describe("deploy.yml", () => {
       const [up, check] = steps.pulumi.map((index) => steps.step(index).with!);
       expect(steps.pulumi[0]).toBeGreaterThan(steps.aws);
       const stack = `\${{ vars.PULUMI_ORG }}/data-platform/${stage}`;
-      expect(up).toMatchObject({ command: "up", "stack-name": stack, refresh: true, policyPacks: "packages/policy-pack", "pulumi-version": sdkVersion });
-      expect(check).toMatchObject({ command: "preview", "stack-name": stack, "expect-no-changes": true, "pulumi-version": sdkVersion });
+      expect(up).toMatchObject({
+        command: "up",
+        "stack-name": stack,
+        refresh: true,
+        policyPacks: "packages/policy-pack",
+        "pulumi-version": sdkVersion,
+      });
+      expect(check).toMatchObject({
+        command: "preview",
+        "stack-name": stack,
+        "expect-no-changes": true,
+        "pulumi-version": sdkVersion,
+      });
     }
   });
 });
@@ -255,7 +290,8 @@ describe("deploy.yml", () => {
 describe("deploy.yml notebook image jobs", () => {
   const deploy = byFile("deploy.yml");
   const publish = "bash components/notebook-hub/bin/publish-image.sh --if-repository-exists";
-  const repositoryUrl = (stage: string) => `"$account.dkr.ecr.$REGION.amazonaws.com/$PREFIX-${stage}/notebooks/singleuser"`;
+  const repositoryUrl = (stage: string) =>
+    `"$account.dkr.ecr.$REGION.amazonaws.com/$PREFIX-${stage}/notebooks/singleuser"`;
   const publishStep = (job: Job) => (job.steps ?? []).find(runs_(/publish-image\.sh/))!;
 
   it("build each architecture natively after the stage's update, then push the multi-arch manifest", () => {
@@ -291,7 +327,10 @@ describe("deploy.yml notebook image jobs", () => {
         expect(steps.step(steps.aws).with?.["role-to-assume"]).toBe("${{ vars.AWS_DEPLOY_ROLE_ARN }}");
         const publishAt = indexOf(job, runs_(/publish-image\.sh/));
         expect(publishAt).toBeGreaterThan(steps.aws);
-        expect(publishStep(job).env).toMatchObject({ REGION: "${{ vars.AWS_REGION || 'eu-west-1' }}", PREFIX: "${{ vars.PLATFORM_PREFIX || 'dp' }}" });
+        expect(publishStep(job).env).toMatchObject({
+          REGION: "${{ vars.AWS_REGION || 'eu-west-1' }}",
+          PREFIX: "${{ vars.PLATFORM_PREFIX || 'dp' }}",
+        });
       }
     }
   });
@@ -305,14 +344,22 @@ describe("domain workflows (reusable)", () => {
     it(`${file} is called with the stack, an OIDC role and the Pulumi token only`, () => {
       const workflow = byFile(file);
       expect(Object.keys(workflow.on)).toEqual(["workflow_call"]);
-      const call = workflow.on["workflow_call"] as { inputs: Record<string, { required?: boolean }>; secrets: Record<string, { required?: boolean }> };
+      const call = workflow.on["workflow_call"] as {
+        inputs: Record<string, { required?: boolean }>;
+        secrets: Record<string, { required?: boolean }>;
+      };
       expect(call.inputs["stack"]?.required).toBe(true);
       expect(call.inputs["role-to-assume"]?.required).toBe(true);
       expect(call.secrets).toEqual({ PULUMI_ACCESS_TOKEN: { description: expect.any(String), required: true } });
       const job = Object.values(workflow.jobs).find((candidate) => stepsUsing(candidate, "pulumi/actions").length > 0);
       const steps = pulumiJob(job!);
       expect(steps.step(steps.aws).with?.["role-to-assume"]).toBe("${{ inputs.role-to-assume }}");
-      expect(steps.step(steps.pulumi[0]!).with).toMatchObject({ command, "stack-name": "${{ inputs.stack }}", policyPacks: "${{ inputs.policy-pack }}", "pulumi-version": sdkVersion });
+      expect(steps.step(steps.pulumi[0]!).with).toMatchObject({
+        command,
+        "stack-name": "${{ inputs.stack }}",
+        policyPacks: "${{ inputs.policy-pack }}",
+        "pulumi-version": sdkVersion,
+      });
     });
   }
 

@@ -18,7 +18,9 @@ const decrypted = (value: unknown): unknown =>
       : value;
 
 function stageValues(stage: string): Record<string, unknown> {
-  const document = decrypted(parse(fs.readFileSync(path.join(stackDir, `Pulumi.${stage}.yaml`), "utf8"))) as { config: Record<string, unknown> };
+  const document = decrypted(parse(fs.readFileSync(path.join(stackDir, `Pulumi.${stage}.yaml`), "utf8"))) as {
+    config: Record<string, unknown>;
+  };
   return Object.fromEntries(
     Object.entries(document.config)
       .filter(([key]) => key.startsWith("data-platform:"))
@@ -31,10 +33,19 @@ const minimalStage = {
   owner: "data-platform-team",
   costCentre: "CC-0100",
   network: { vpcCidr: "10.40.0.0/16", availabilityZones: 2, natGateways: "single" },
-  cluster: { kubernetesVersion: "1.35", adminRoleArns: ["arn:aws:iam::111111111111:role/platform-deploy-dev"], nodeGroups: {} },
+  cluster: {
+    kubernetesVersion: "1.35",
+    adminRoleArns: ["arn:aws:iam::111111111111:role/platform-deploy-dev"],
+    nodeGroups: {},
+  },
 };
 /** The least a domain file must say. */
-const minimalDomain = { name: "orders", description: "Orders.", owners: { team: "orders-data", email: "orders-data@example.com" }, costCentre: "CC-1010" };
+const minimalDomain = {
+  name: "orders",
+  description: "Orders.",
+  owners: { team: "orders-data", email: "orders-data@example.com" },
+  costCentre: "CC-1010",
+};
 
 /**
  * The parsed configuration of the repository's stages and of minimal inputs (where every default applies), as
@@ -66,6 +77,8 @@ function parsedConfigs(): Record<string, unknown> {
 
 describe("defaults", () => {
   it("parse the dev, staging and prod stages and minimal inputs to the recorded configuration", async () => {
-    await expect(`${JSON.stringify(parsedConfigs(), null, 2)}\n`).toMatchFileSnapshot("__fixtures__/parsed-configs.json");
+    await expect(`${JSON.stringify(parsedConfigs(), null, 2)}\n`).toMatchFileSnapshot(
+      "__fixtures__/parsed-configs.json",
+    );
   });
 });

@@ -30,12 +30,17 @@ describe("Fargate task sizes (ECS documented table)", () => {
 });
 
 describe("domain stack config problems", () => {
-  const parse = (values: Record<string, unknown>) => domainStackSchema.parse({ domain: "orders", platformStack: "acme/data-platform/dev", ...values });
+  const parse = (values: Record<string, unknown>) =>
+    domainStackSchema.parse({ domain: "orders", platformStack: "acme/data-platform/dev", ...values });
 
   it("names the file and key of an invalid cpu/memory pair", () => {
     const config = parse({ jobs: { export: { repository: "jobs", tag: "1.0.0", cpu: "256", memory: "4096" } } });
     expect(domainStackConfigProblems(config, "Pulumi.orders-dev.yaml")).toEqual([
-      { file: "Pulumi.orders-dev.yaml", path: "data-domain:jobs.export.memory", message: expect.stringMatching(/Fargate does not run cpu 256 with memory 4096 MiB/) },
+      {
+        file: "Pulumi.orders-dev.yaml",
+        path: "data-domain:jobs.export.memory",
+        message: expect.stringMatching(/Fargate does not run cpu 256 with memory 4096 MiB/),
+      },
     ]);
   });
 

@@ -32,30 +32,50 @@ export function fargateSizeProblem(cpu: string, memory: string): string | undefi
   const mib = Number(memory);
   const valid = size.also?.includes(mib) || (mib >= size.min && mib <= size.max && (mib - size.min) % size.step === 0);
   if (valid) return undefined;
-  const allowed = [...(size.also ?? []), ...Array.from({ length: (size.max - size.min) / size.step + 1 }, (_, index) => size.min + index * size.step)];
+  const allowed = [
+    ...(size.also ?? []),
+    ...Array.from({ length: (size.max - size.min) / size.step + 1 }, (_, index) => size.min + index * size.step),
+  ];
   const listed = allowed.length <= 8 ? allowed.join(", ") : `${size.min} to ${size.max} in steps of ${size.step}`;
   return `Fargate does not run cpu ${cpu} with memory ${memory} MiB; with cpu ${cpu} memory must be ${listed}`;
 }
 
 /** A domain team's stack config: `Pulumi.<domain>-<stage>.yaml` of the data-domain project. */
 export const domainStackSchema = z.strictObject({
-  domain: domainNameSchema.describe("The domain (its registry entry stacks/platform/domains/<domain>.yaml); enabled in the platform stage."),
+  domain: domainNameSchema.describe(
+    "The domain (its registry entry stacks/platform/domains/<domain>.yaml); enabled in the platform stage.",
+  ),
   stage: z
     .string()
     .regex(/^[a-z][a-z0-9-]*$/, "must be a stage name such as dev")
     .optional()
-    .describe("The platform stage this stack deploys to; the platform stack must be of this stage. @default the part of the stack name after `<domain>-`."),
+    .describe(
+      "The platform stage this stack deploys to; the platform stack must be of this stage. @default the part of the stack name after `<domain>-`.",
+    ),
   platformStack: z
     .string()
-    .regex(/^([A-Za-z0-9_.-]+\/)?([A-Za-z0-9_.-]+\/)?[A-Za-z0-9_.-]+$/, "must be a stack name such as acme/data-platform/dev")
+    .regex(
+      /^([A-Za-z0-9_.-]+\/)?([A-Za-z0-9_.-]+\/)?[A-Za-z0-9_.-]+$/,
+      "must be a stack name such as acme/data-platform/dev",
+    )
     .describe("The platform stack of the same stage, read through a StackReference."),
-  dagsDir: z.string().default("dags").describe("Directory (relative to the stack file) whose .py files are deployed to the DAG bucket's dags/."),
+  dagsDir: z
+    .string()
+    .default("dags")
+    .describe("Directory (relative to the stack file) whose .py files are deployed to the DAG bucket's dags/."),
   products: z
     .record(
       productName,
       z.strictObject({
-        description: z.string().min(1, "must not be empty").optional().describe("@default the registry entry's description."),
-        zone: z.enum(lakeZones).optional().describe("Must equal the registry entry's zone. @default the registry entry's zone."),
+        description: z
+          .string()
+          .min(1, "must not be empty")
+          .optional()
+          .describe("@default the registry entry's description."),
+        zone: z
+          .enum(lakeZones)
+          .optional()
+          .describe("Must equal the registry entry's zone. @default the registry entry's zone."),
         classification: z
           .enum(classifications)
           .optional()
@@ -74,13 +94,22 @@ export const domainStackSchema = z.strictObject({
     .record(
       z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, "must be lowercase letters, digits and hyphens"),
       z.strictObject({
-        repository: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, "must be one of the domain's image repositories, such as jobs"),
+        repository: z
+          .string()
+          .regex(/^[a-z0-9][a-z0-9._-]*$/, "must be one of the domain's image repositories, such as jobs"),
         tag: z
           .string()
           .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "must be an image tag")
           .refine((tag) => tag !== "latest", "must be pinned: repositories are immutable and `latest` is not allowed"),
-        cpu: z.enum(["256", "512", "1024", "2048", "4096", "8192", "16384"]).default("512").describe("Task CPU units (1024 = 1 vCPU)."),
-        memory: z.string().regex(/^\d+$/, "must be MiB as a string, such as 1024").default("1024").describe("Task memory in MiB; must be a Fargate size for the cpu."),
+        cpu: z
+          .enum(["256", "512", "1024", "2048", "4096", "8192", "16384"])
+          .default("512")
+          .describe("Task CPU units (1024 = 1 vCPU)."),
+        memory: z
+          .string()
+          .regex(/^\d+$/, "must be MiB as a string, such as 1024")
+          .default("1024")
+          .describe("Task memory in MiB; must be a Fargate size for the cpu."),
         command: z.array(z.string()).default([]),
       }),
     )
@@ -100,10 +129,14 @@ export function domainStackConfigProblems(config: z.output<typeof domainStackSch
   const issues: ConfigIssue[] = [];
   for (const [product, definition] of Object.entries(config.products)) {
     const consumers = definition.consumers ?? [];
-    if (consumers.includes(config.domain)) issues.push(domainStackIssue(file, `products.${product}.consumers`, `"${config.domain}" is the producing domain itself`));
+    if (consumers.includes(config.domain))
+      issues.push(
+        domainStackIssue(file, `products.${product}.consumers`, `"${config.domain}" is the producing domain itself`),
+      );
     const seen = new Set<string>();
     for (const consumer of consumers) {
-      if (seen.has(consumer)) issues.push(domainStackIssue(file, `products.${product}.consumers`, `"${consumer}" is listed twice`));
+      if (seen.has(consumer))
+        issues.push(domainStackIssue(file, `products.${product}.consumers`, `"${consumer}" is listed twice`));
       seen.add(consumer);
     }
   }
@@ -129,7 +162,11 @@ export function loadDomainStackConfig(options: { configFile?: string } = {}): Do
     }
   }
   const parsed = domainStackSchema.safeParse(values);
-  if (!parsed.success) throw new ConfigError(issuesFromZod(parsed.error, domainStackSchema, file, `${domainStackNamespace}:`, values), "Invalid domain configuration");
+  if (!parsed.success)
+    throw new ConfigError(
+      issuesFromZod(parsed.error, domainStackSchema, file, `${domainStackNamespace}:`, values),
+      "Invalid domain configuration",
+    );
   const issues = domainStackConfigProblems(parsed.data, file);
   if (issues.length > 0) throw new ConfigError(issues, "Invalid domain configuration");
   return { ...parsed.data, stack, file };

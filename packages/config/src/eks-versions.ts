@@ -23,7 +23,9 @@ const minor = (version: string): number => Number(version.split(".")[1]);
  */
 export function eksVersionProblem(version: string, now: Date): string | undefined {
   const known = Object.keys(eksStandardSupportEnds).sort((a, b) => minor(a) - minor(b));
-  const supported = known.filter((candidate) => now.getTime() < Date.parse(`${eksStandardSupportEnds[candidate]}T00:00:00Z`));
+  const supported = known.filter(
+    (candidate) => now.getTime() < Date.parse(`${eksStandardSupportEnds[candidate]}T00:00:00Z`),
+  );
   const end = eksStandardSupportEnds[version];
   if (end === undefined) {
     if (minor(version) > minor(known[known.length - 1]!)) return undefined;

@@ -18,7 +18,8 @@ function tempDir(): string {
 function registry(files: Record<string, string | undefined> = {}): string {
   const dir = path.join(tempDir(), "domains");
   fs.mkdirSync(dir);
-  for (const entry of fs.readdirSync(path.join(platformDir, "domains"))) fs.copyFileSync(path.join(platformDir, "domains", entry), path.join(dir, entry));
+  for (const entry of fs.readdirSync(path.join(platformDir, "domains")))
+    fs.copyFileSync(path.join(platformDir, "domains", entry), path.join(dir, entry));
   for (const [entry, content] of Object.entries(files)) {
     if (content === undefined) fs.rmSync(path.join(dir, entry));
     else fs.writeFileSync(path.join(dir, entry), content);
@@ -53,7 +54,12 @@ const lineOf = (text: string, needle: string) => text.split("\n").findIndex((lin
 
 describe("one error path for every input", () => {
   // Each row: an input mistake, and the one line it must produce (file:line:column: key: message). No other line.
-  const table: { case: string; stage?: (text: string) => string; files?: Record<string, string | undefined>; expected: (paths: { stage: string; domains: string }) => RegExp[] }[] = [
+  const table: {
+    case: string;
+    stage?: (text: string) => string;
+    files?: Record<string, string | undefined>;
+    expected: (paths: { stage: string; domains: string }) => RegExp[];
+  }[] = [
     {
       case: "YAML syntax error in a stage file",
       stage: (text) => text.replace("natGateways: single", "natGateways: [single"),
@@ -62,31 +68,49 @@ describe("one error path for every input", () => {
     {
       case: "duplicate key in a stage file",
       stage: (text) => text.replace("  data-platform:owner:", "  data-platform:owner: twice\n  data-platform:owner:"),
-      expected: ({ stage }) => [new RegExp(`^${stage}:${lineOf(devStage, "data-platform:owner:") + 1}:3: data-platform:owner: invalid YAML: duplicate key`)],
+      expected: ({ stage }) => [
+        new RegExp(
+          `^${stage}:${lineOf(devStage, "data-platform:owner:") + 1}:3: data-platform:owner: invalid YAML: duplicate key`,
+        ),
+      ],
     },
     {
       case: "tab in a stage file's indentation",
       stage: (text) => text.replace("    natGateways: single", "\tnatGateways: single"),
-      expected: ({ stage }) => [new RegExp(`^${stage}:${lineOf(devStage, "natGateways: single")}:1: .*invalid YAML: a tab in the indentation; indent with spaces`)],
+      expected: ({ stage }) => [
+        new RegExp(
+          `^${stage}:${lineOf(devStage, "natGateways: single")}:1: .*invalid YAML: a tab in the indentation; indent with spaces`,
+        ),
+      ],
     },
     {
       case: "config key at the top level of a stage file (indented under the wrong parent)",
       stage: (text) => `${text}data-platform:protect: true\n`,
-      expected: ({ stage }) => [new RegExp(`^${stage}:${devStage.split("\n").length}:1: data-platform:protect: unknown top-level key \\(config keys go under "config:", indented\\)`)],
+      expected: ({ stage }) => [
+        new RegExp(
+          `^${stage}:${devStage.split("\n").length}:1: data-platform:protect: unknown top-level key \\(config keys go under "config:", indented\\)`,
+        ),
+      ],
     },
     {
       case: "a stage key indented under the wrong parent (valid YAML)",
       stage: (text) => text.replace("    flowLogRetentionDays: 30", "  flowLogRetentionDays: 30"),
       expected: ({ stage }) => [
-        new RegExp(`^${stage}:${lineOf(devStage, "flowLogRetentionDays: 30")}:3: data-platform:flowLogRetentionDays: unknown key; "flowLogRetentionDays" is a key of data-platform:network \\(indented under the wrong parent\\?\\)`),
+        new RegExp(
+          `^${stage}:${lineOf(devStage, "flowLogRetentionDays: 30")}:3: data-platform:flowLogRetentionDays: unknown key; "flowLogRetentionDays" is a key of data-platform:network \\(indented under the wrong parent\\?\\)`,
+        ),
       ],
     },
     {
       case: "a misspelt stage key points at its line, with a suggestion",
       stage: (text) => text.replace("    natGateways: single", "    natGateway: single"),
       expected: ({ stage }) => [
-        new RegExp(`^${stage}:${lineOf(devStage, "natGateways: single")}:5: data-platform:network.natGateway: unknown key \\(did you mean "natGateways"\\?\\)`),
-        new RegExp(`^${stage}:${lineOf(devStage, "data-platform:network:")}:3: data-platform:network.natGateways: must be one of "single", "onePerAz"`),
+        new RegExp(
+          `^${stage}:${lineOf(devStage, "natGateways: single")}:5: data-platform:network.natGateway: unknown key \\(did you mean "natGateways"\\?\\)`,
+        ),
+        new RegExp(
+          `^${stage}:${lineOf(devStage, "data-platform:network:")}:3: data-platform:network.natGateways: must be one of "single", "onePerAz"`,
+        ),
       ],
     },
     {
@@ -97,27 +121,45 @@ describe("one error path for every input", () => {
     {
       case: "duplicate key in a domain file",
       files: { "orders.yaml": orders.replace("description: ", "costCentre: CC-1\ndescription: ") },
-      expected: ({ domains }) => [new RegExp(`^${domains}/orders\\.yaml:${lineOf(orders, "costCentre:") + 1}:1: costCentre: invalid YAML: duplicate key`)],
+      expected: ({ domains }) => [
+        new RegExp(
+          `^${domains}/orders\\.yaml:${lineOf(orders, "costCentre:") + 1}:1: costCentre: invalid YAML: duplicate key`,
+        ),
+      ],
     },
     {
       case: "tab in a domain file",
       files: { "orders.yaml": orders.replace("  team: ", "\tteam: ") },
-      expected: ({ domains }) => [new RegExp(`^${domains}/orders\\.yaml:${lineOf(orders, "  team: ")}:1: .*a tab in the indentation`)],
+      expected: ({ domains }) => [
+        new RegExp(`^${domains}/orders\\.yaml:${lineOf(orders, "  team: ")}:1: .*a tab in the indentation`),
+      ],
     },
     {
       case: "a domain key indented under the wrong parent (valid YAML)",
       files: { "orders.yaml": `${orders.trimEnd()}\nemail: someone@example.com\n` },
-      expected: ({ domains }) => [new RegExp(`^${domains}/orders\\.yaml:${orders.trimEnd().split("\n").length + 1}:1: email: unknown key; "email" is a key of owners \\(indented under the wrong parent\\?\\)`)],
+      expected: ({ domains }) => [
+        new RegExp(
+          `^${domains}/orders\\.yaml:${orders.trimEnd().split("\n").length + 1}:1: email: unknown key; "email" is a key of owners \\(indented under the wrong parent\\?\\)`,
+        ),
+      ],
     },
     {
       case: "a data product in a zone its domain does not use",
       files: { "orders.yaml": orders.replace("zones: [raw, analytics]", "zones: [raw]") },
-      expected: ({ domains }) => [new RegExp(`^${domains}/orders\\.yaml:${lineOf(orders, "zone: analytics")}:\\d+: dataProducts\\[0\\]\\.zone: zone "analytics" is not in needs\\.zones \\(raw\\)$`)],
+      expected: ({ domains }) => [
+        new RegExp(
+          `^${domains}/orders\\.yaml:${lineOf(orders, "zone: analytics")}:\\d+: dataProducts\\[0\\]\\.zone: zone "analytics" is not in needs\\.zones \\(raw\\)$`,
+        ),
+      ],
     },
     {
       case: "a data product key at the domain's top level",
       files: { "orders.yaml": `${orders.trimEnd()}\nzone: raw\n` },
-      expected: ({ domains }) => [new RegExp(`^${domains}/orders\\.yaml:${orders.trimEnd().split("\n").length + 1}:1: zone: unknown key; "zone" is a key of dataProducts\\[\\] \\(indented under the wrong parent\\?\\)`)],
+      expected: ({ domains }) => [
+        new RegExp(
+          `^${domains}/orders\\.yaml:${orders.trimEnd().split("\n").length + 1}:1: zone: unknown key; "zone" is a key of dataProducts\\[\\] \\(indented under the wrong parent\\?\\)`,
+        ),
+      ],
     },
     {
       case: "empty domains directory: one line",
@@ -127,7 +169,11 @@ describe("one error path for every input", () => {
     {
       case: "unknown domain with a suggestion and the registered ones",
       stage: (text) => text.replace(/\n {4}logistics:/, "\n    logistcs:"),
-      expected: ({ stage }) => [new RegExp(`^${stage}:\\d+:5: data-platform:domains.logistcs: domain "logistcs" is not registered in .* \\(did you mean "logistics"\\?\\); registered domains: logistics, marketing, orders`)],
+      expected: ({ stage }) => [
+        new RegExp(
+          `^${stage}:\\d+:5: data-platform:domains.logistcs: domain "logistcs" is not registered in .* \\(did you mean "logistics"\\?\\); registered domains: logistics, marketing, orders`,
+        ),
+      ],
     },
   ];
 
@@ -139,7 +185,11 @@ describe("one error path for every input", () => {
     const paths = { stage: `.*Pulumi\\.dev\\.yaml`, domains: domainsDir.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") };
     const patterns = expected(paths);
     expect(lines, lines.join("\n")).toHaveLength(patterns.length);
-    for (const pattern of patterns) expect(lines.some((line) => pattern.test(line)), `${String(pattern)} in\n${lines.join("\n")}`).toBe(true);
+    for (const pattern of patterns)
+      expect(
+        lines.some((line) => pattern.test(line)),
+        `${String(pattern)} in\n${lines.join("\n")}`,
+      ).toBe(true);
   });
 
   it("the repository's dev stage has no problem (the table's base input is valid)", () => {
@@ -152,8 +202,13 @@ describe("import sources: the keys of their kind", () => {
   const at = (needle: string) => `${lineOf(devStage, needle)}:9`;
   const key = "data-platform:importer\\.sources\\.orders-db";
   // The dev stage's aurora source turned into a jdbc one (the aurora keys replaced by jdbcUrl and port).
-  const asJdbc = (text: string, keys = "        jdbcUrl: jdbc:postgresql://orders.db.example.internal:5432/orders?ssl=true\n        port: 5432\n") =>
-    text.replace("        kind: aurora\n", "        kind: jdbc\n").replace(/ {8}engine: postgresql\n[\s\S]*? {8}database: orders\n/, keys);
+  const asJdbc = (
+    text: string,
+    keys = "        jdbcUrl: jdbc:postgresql://orders.db.example.internal:5432/orders?ssl=true\n        port: 5432\n",
+  ) =>
+    text
+      .replace("        kind: aurora\n", "        kind: jdbc\n")
+      .replace(/ {8}engine: postgresql\n[\s\S]*? {8}database: orders\n/, keys);
   // Each row: a mistake in the dev stage's importer source, and the only lines it must produce.
   const table: { case: string; stage: (text: string) => string; expected: string[] }[] = [
     {
@@ -189,7 +244,9 @@ describe("import sources: the keys of their kind", () => {
     {
       case: "a misspelt kind, with a suggestion",
       stage: (text) => text.replace("kind: aurora", "kind: Aurora"),
-      expected: [`${at("kind: aurora")}: ${key}\\.kind: must be one of "aurora", "jdbc", got "Aurora" \\(did you mean "aurora"\\?\\)$`],
+      expected: [
+        `${at("kind: aurora")}: ${key}\\.kind: must be one of "aurora", "jdbc", got "Aurora" \\(did you mean "aurora"\\?\\)$`,
+      ],
     },
     {
       case: "no kind",
@@ -205,8 +262,14 @@ describe("import sources: the keys of their kind", () => {
     },
     {
       case: "a key of the jdbc kind in an aurora source is an error, not ignored",
-      stage: (text) => text.replace("        port: 5432\n", "        port: 5432\n        jdbcUrl: jdbc:postgresql://orders.db.example.internal:5432/orders\n"),
-      expected: [`${lineOf(devStage, "        port: 5432") + 1}:9: ${key}\\.jdbcUrl: unknown key for kind aurora; "jdbcUrl" applies to kind jdbc only; allowed keys here: domain, kind, engine, clusterIdentifier, endpoint, database, port,`],
+      stage: (text) =>
+        text.replace(
+          "        port: 5432\n",
+          "        port: 5432\n        jdbcUrl: jdbc:postgresql://orders.db.example.internal:5432/orders\n",
+        ),
+      expected: [
+        `${lineOf(devStage, "        port: 5432") + 1}:9: ${key}\\.jdbcUrl: unknown key for kind aurora; "jdbcUrl" applies to kind jdbc only; allowed keys here: domain, kind, engine, clusterIdentifier, endpoint, database, port,`,
+      ],
     },
   ];
 
@@ -215,7 +278,11 @@ describe("import sources: the keys of their kind", () => {
     expect(stageText, "the mutation must apply").not.toBe(devStage);
     const lines = problems(stageText);
     expect(lines, lines.join("\n")).toHaveLength(expected.length);
-    for (const pattern of expected) expect(lines.some((line) => new RegExp(`^.*Pulumi\\.dev\\.yaml:${pattern}`).test(line)), `${pattern} in\n${lines.join("\n")}`).toBe(true);
+    for (const pattern of expected)
+      expect(
+        lines.some((line) => new RegExp(`^.*Pulumi\\.dev\\.yaml:${pattern}`).test(line)),
+        `${pattern} in\n${lines.join("\n")}`,
+      ).toBe(true);
   });
 
   it("accepts a complete jdbc source, and an aurora source without a port (the engine's default)", () => {
@@ -232,10 +299,14 @@ describe("ConfigError", () => {
       { file: "command line", path: "--stack", message: "is required" },
     ];
     const error = new ConfigError(issues, "Invalid input");
-    expect(error.message).toBe("Invalid input (2 problems):\na.yaml:3:5: x.y: wrong\ncommand line: --stack: is required");
+    expect(error.message).toBe(
+      "Invalid input (2 problems):\na.yaml:3:5: x.y: wrong\ncommand line: --stack: is required",
+    );
     expect(isConfigError(error)).toBe(true);
     // Recognised across module copies by its brand, not only by class identity.
-    expect(isConfigError(Object.assign(new Error("x"), { [Symbol.for("@data-platform/config.ConfigError")]: true }))).toBe(true);
+    expect(
+      isConfigError(Object.assign(new Error("x"), { [Symbol.for("@data-platform/config.ConfigError")]: true })),
+    ).toBe(true);
     expect(isConfigError(new Error("x"))).toBe(false);
   });
 
@@ -243,7 +314,9 @@ describe("ConfigError", () => {
     const problems = new Problems();
     problems.add({ file: "orders.yaml", path: "", message: "invalid YAML" });
     problems.add({ file: commandLine, path: "--json", message: "is a directory" });
-    expect(() => problems.throwIfAny("Invalid input")).toThrow(/^Invalid input \(2 problems\):\norders\.yaml: invalid YAML\ncommand line: --json: is a directory$/);
+    expect(() => problems.throwIfAny("Invalid input")).toThrow(
+      /^Invalid input \(2 problems\):\norders\.yaml: invalid YAML\ncommand line: --json: is a directory$/,
+    );
     expect(() => new Problems().throwIfAny()).not.toThrow();
   });
 

@@ -31,7 +31,9 @@ export class ConfigError extends Error {
 
   constructor(issues: readonly ConfigIssue[], title = "Invalid platform configuration") {
     const unique = locateIssues(dedupeIssues(issues));
-    super(`${title} (${unique.length} problem${unique.length === 1 ? "" : "s"}):\n${unique.map(formatIssue).join("\n")}`);
+    super(
+      `${title} (${unique.length} problem${unique.length === 1 ? "" : "s"}):\n${unique.map(formatIssue).join("\n")}`,
+    );
     this.name = "ConfigError";
     this.issues = unique;
     Object.defineProperty(this, brand, { value: true });
@@ -43,7 +45,10 @@ export class ConfigError extends Error {
  * through their own module loader).
  */
 export function isConfigError(error: unknown): error is ConfigError {
-  return error instanceof ConfigError || (typeof error === "object" && error !== null && (error as Record<symbol, unknown>)[brand] === true);
+  return (
+    error instanceof ConfigError ||
+    (typeof error === "object" && error !== null && (error as Record<symbol, unknown>)[brand] === true)
+  );
 }
 
 export function formatIssue(issue: ConfigIssue): string {
@@ -184,7 +189,11 @@ interface Branch {
  * The schema at `path` (unwrapped), reading through discriminated unions by the input's discriminator value; with
  * `branch` set when the node at `path` is the option of a union the input selected.
  */
-function nodeAt(schema: unknown, path: readonly PropertyKey[], input?: unknown): { node?: SchemaInternals; branch?: Branch } {
+function nodeAt(
+  schema: unknown,
+  path: readonly PropertyKey[],
+  input?: unknown,
+): { node?: SchemaInternals; branch?: Branch } {
   let current = unwrap(schema);
   let branch: Branch | undefined;
   const selectOption = (depth: number) => {
@@ -192,11 +201,13 @@ function nodeAt(schema: unknown, path: readonly PropertyKey[], input?: unknown):
     const def = current?._zod.def;
     if (def?.type !== "union" || def.discriminator === undefined) return;
     const value = valueAt(input, path.slice(0, depth));
-    const tag = value !== null && typeof value === "object" ? (value as Record<string, unknown>)[def.discriminator] : undefined;
+    const tag =
+      value !== null && typeof value === "object" ? (value as Record<string, unknown>)[def.discriminator] : undefined;
     const options = unionOptions(current!);
     const chosen = options.find((option) => option.tag === tag);
     current = chosen?.option;
-    if (chosen) branch = { discriminator: def.discriminator, tag, others: options.filter((option) => option.tag !== tag) };
+    if (chosen)
+      branch = { discriminator: def.discriminator, tag, others: options.filter((option) => option.tag !== tag) };
   };
   selectOption(0);
   for (const [index, segment] of path.entries()) {
@@ -247,7 +258,13 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 /** Turns zod issues into one ConfigIssue per problem, with messages a person can act on. */
-export function issuesFromZod(error: z.ZodError, schema: unknown, file: string, prefix = "", input?: unknown): ConfigIssue[] {
+export function issuesFromZod(
+  error: z.ZodError,
+  schema: unknown,
+  file: string,
+  prefix = "",
+  input?: unknown,
+): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   for (const issue of error.issues) {
     if (issue.code === "unrecognized_keys") {
@@ -256,12 +273,23 @@ export function issuesFromZod(error: z.ZodError, schema: unknown, file: string, 
       const listed = shape ? Object.keys(shape).filter((name) => name !== "$schema") : undefined;
       for (const key of issue.keys) {
         // A key of another option of the union (`endpoint` in a jdbc source) is named with the option it belongs to.
-        const ofOthers = branch?.others.filter((other) => other.option._zod.def.shape && key in other.option._zod.def.shape).map((other) => other.tag) ?? [];
+        const ofOthers =
+          branch?.others
+            .filter((other) => other.option._zod.def.shape && key in other.option._zod.def.shape)
+            .map((other) => other.tag) ?? [];
         const suggestion = listed && ofOthers.length === 0 ? didYouMean(key, listed) : "";
-        const elsewhere = suggestion || ofOthers.length > 0 ? [] : keyLocations(schema, key).map((location) => formatPath(location, prefix).replace(/\.\[\]/g, "[]"));
-        const misplaced = elsewhere.length > 0 && elsewhere.length <= 3 ? `; "${key}" is a key of ${elsewhere.join(" or ")} (indented under the wrong parent?)` : "";
+        const elsewhere =
+          suggestion || ofOthers.length > 0
+            ? []
+            : keyLocations(schema, key).map((location) => formatPath(location, prefix).replace(/\.\[\]/g, "[]"));
+        const misplaced =
+          elsewhere.length > 0 && elsewhere.length <= 3
+            ? `; "${key}" is a key of ${elsewhere.join(" or ")} (indented under the wrong parent?)`
+            : "";
         const otherKind =
-          branch && ofOthers.length > 0 ? ` for ${branch.discriminator} ${String(branch.tag)}; "${key}" applies to ${branch.discriminator} ${ofOthers.map(String).join(" or ")} only` : "";
+          branch && ofOthers.length > 0
+            ? ` for ${branch.discriminator} ${String(branch.tag)}; "${key}" applies to ${branch.discriminator} ${ofOthers.map(String).join(" or ")} only`
+            : "";
         issues.push({
           file,
           path: formatPath([...issue.path, key], prefix),
@@ -276,9 +304,21 @@ export function issuesFromZod(error: z.ZodError, schema: unknown, file: string, 
       const union = nodeAt(schema, issue.path.slice(0, -1), input).node;
       const options = issue.options ?? (union ? unionOptions(union).map((option) => option.tag) : []);
       const value = input === undefined ? undefined : valueAt(input, issue.path);
-      const near = typeof value === "string" ? didYouMean(value, options.filter((option): option is string => typeof option === "string")) : "";
-      message = value === undefined ? `is required: one of ${quoted(options)}` : `must be one of ${quoted(options)}, got ${JSON.stringify(value)}${near}`;
-    } else if (issue.code === "invalid_type" && (/received undefined/.test(issue.message) || (input !== undefined && valueAt(input, issue.path) === undefined))) {
+      const near =
+        typeof value === "string"
+          ? didYouMean(
+              value,
+              options.filter((option): option is string => typeof option === "string"),
+            )
+          : "";
+      message =
+        value === undefined
+          ? `is required: one of ${quoted(options)}`
+          : `must be one of ${quoted(options)}, got ${JSON.stringify(value)}${near}`;
+    } else if (
+      issue.code === "invalid_type" &&
+      (/received undefined/.test(issue.message) || (input !== undefined && valueAt(input, issue.path) === undefined))
+    ) {
       const { branch } = nodeAt(schema, issue.path.slice(0, -1), input);
       message = `is required${branch ? ` for ${branch.discriminator} ${String(branch.tag)}` : ""} (expected ${issue.expected})`;
     } else if (issue.code === "invalid_type") {

@@ -12,13 +12,24 @@ describe("generated JSON Schemas", () => {
   });
 
   it("accept an encrypted value (secure:) wherever the stack file holds a secret, and only there", () => {
-    const config = (jsonSchemas()["stack-file.schema.json"] as { properties: { config: { properties: Record<string, any> } } }).properties.config.properties;
+    const config = (
+      jsonSchemas()["stack-file.schema.json"] as { properties: { config: { properties: Record<string, any> } } }
+    ).properties.config.properties;
     const starburst = config["data-platform:queryMesh"].properties.starburst.properties;
-    const encrypted = { type: "object", properties: { secure: { type: "string" } }, required: ["secure"], additionalProperties: false };
+    const encrypted = {
+      type: "object",
+      properties: { secure: { type: "string" } },
+      required: ["secure"],
+      additionalProperties: false,
+    };
     expect(starburst.licenseSecret.anyOf).toContainEqual(encrypted);
     expect(starburst.registryPassword.anyOf).toContainEqual(encrypted);
-    expect(config["data-platform:queryMesh"].properties.ranger.properties.credentials.properties.password.anyOf).toContainEqual(encrypted);
-    expect(config["data-platform:notebooks"].properties.authenticator.properties.clientSecret.anyOf).toContainEqual(encrypted);
+    expect(
+      config["data-platform:queryMesh"].properties.ranger.properties.credentials.properties.password.anyOf,
+    ).toContainEqual(encrypted);
+    expect(config["data-platform:notebooks"].properties.authenticator.properties.clientSecret.anyOf).toContainEqual(
+      encrypted,
+    );
     expect(starburst.registryUsername.anyOf).toBeUndefined();
   });
 
@@ -27,9 +38,13 @@ describe("generated JSON Schemas", () => {
     const visit = (node: unknown, at: string): void => {
       if (Array.isArray(node)) return node.forEach((item, index) => visit(item, `${at}[${index}]`));
       if (!node || typeof node !== "object") return;
-      const { default: stated, properties } = node as { default?: unknown; properties?: Record<string, { default?: unknown }> };
+      const { default: stated, properties } = node as {
+        default?: unknown;
+        properties?: Record<string, { default?: unknown }>;
+      };
       if (stated && typeof stated === "object" && !Array.isArray(stated) && properties) {
-        for (const key of Object.keys(stated)) if (properties[key]?.default !== undefined) repeated.push(`${at}.${key}`);
+        for (const key of Object.keys(stated))
+          if (properties[key]?.default !== undefined) repeated.push(`${at}.${key}`);
       }
       for (const [key, child] of Object.entries(node)) visit(child, `${at}.${key}`);
     };
@@ -37,11 +52,17 @@ describe("generated JSON Schemas", () => {
     for (const file of ["stage-config.schema.json", "domain.schema.json"]) visit(schemas[file], file);
     expect(repeated).toEqual([]);
     // The fields' defaults are what an editor shows, also under an object that defaults to {}.
-    const stage = schemas["stage-config.schema.json"] as { properties: Record<string, { default?: unknown; properties: Record<string, { default?: unknown }> }> };
+    const stage = schemas["stage-config.schema.json"] as {
+      properties: Record<string, { default?: unknown; properties: Record<string, { default?: unknown }> }>;
+    };
     expect(stage.properties["warehouse"]!.default).toEqual({});
     expect(stage.properties["warehouse"]!.properties["baseCapacityRpu"]!.default).toBe(8);
     expect(stage.properties["lake"]!.properties["landingExpirationDays"]!.default).toBe(14);
-    const domain = schemas["domain.schema.json"] as { properties: { needs: { default?: unknown; properties: Record<string, { properties: Record<string, { default?: unknown }> }> } } };
+    const domain = schemas["domain.schema.json"] as {
+      properties: {
+        needs: { default?: unknown; properties: Record<string, { properties: Record<string, { default?: unknown }> }> };
+      };
+    };
     expect(domain.properties.needs.default).toEqual({});
     expect(domain.properties.needs.properties["workflow"]!.properties["maxWorkers"]!.default).toBe(5);
   });
@@ -49,7 +70,9 @@ describe("generated JSON Schemas", () => {
   it("are referenced from every domain file", () => {
     const domainsDir = path.resolve(__dirname, "../../../stacks/platform/domains");
     for (const file of fs.readdirSync(domainsDir)) {
-      expect(fs.readFileSync(path.join(domainsDir, file), "utf8"), file).toMatch(/^# yaml-language-server: \$schema=\.\.\/\.\.\/\.\.\/packages\/config\/schema\/domain\.schema\.json/);
+      expect(fs.readFileSync(path.join(domainsDir, file), "utf8"), file).toMatch(
+        /^# yaml-language-server: \$schema=\.\.\/\.\.\/\.\.\/packages\/config\/schema\/domain\.schema\.json/,
+      );
     }
   });
 

@@ -6,10 +6,27 @@ import { domainFileSchema, secretDescriptionPrefix, stageConfigSchema } from "./
 function acceptEncrypted(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(acceptEncrypted);
   if (!schema || typeof schema !== "object") return schema;
-  const node = Object.fromEntries(Object.entries(schema).map(([key, value]) => [key, acceptEncrypted(value)])) as Record<string, unknown>;
-  if (node["type"] === "string" && typeof node["description"] === "string" && node["description"].startsWith(secretDescriptionPrefix)) {
+  const node = Object.fromEntries(
+    Object.entries(schema).map(([key, value]) => [key, acceptEncrypted(value)]),
+  ) as Record<string, unknown>;
+  if (
+    node["type"] === "string" &&
+    typeof node["description"] === "string" &&
+    node["description"].startsWith(secretDescriptionPrefix)
+  ) {
     const { description, ...plain } = node;
-    return { description, anyOf: [plain, { type: "object", properties: { secure: { type: "string" } }, required: ["secure"], additionalProperties: false }] };
+    return {
+      description,
+      anyOf: [
+        plain,
+        {
+          type: "object",
+          properties: { secure: { type: "string" } },
+          required: ["secure"],
+          additionalProperties: false,
+        },
+      ],
+    };
   }
   return node;
 }
@@ -23,8 +40,13 @@ export function jsonSchemas(): Record<string, unknown> {
     properties: Record<string, unknown>;
     required?: string[];
   };
-  const namespaced = Object.fromEntries(Object.entries(stage.properties).map(([key, value]) => [`data-platform:${key}`, acceptEncrypted(value)]));
-  const domainStack = z.toJSONSchema(domainStackSchema, { io: "input", unrepresentable: "any" }) as { properties: Record<string, unknown>; required?: string[] };
+  const namespaced = Object.fromEntries(
+    Object.entries(stage.properties).map(([key, value]) => [`data-platform:${key}`, acceptEncrypted(value)]),
+  );
+  const domainStack = z.toJSONSchema(domainStackSchema, { io: "input", unrepresentable: "any" }) as {
+    properties: Record<string, unknown>;
+    required?: string[];
+  };
   return {
     "domain.schema.json": {
       ...z.toJSONSchema(domainFileSchema, { io: "input", unrepresentable: "any" }),
@@ -55,7 +77,9 @@ export function jsonSchemas(): Record<string, unknown> {
           type: "object",
           properties: {
             "aws:region": { type: "string", default: "eu-west-1" },
-            ...Object.fromEntries(Object.entries(domainStack.properties).map(([key, value]) => [`${domainStackNamespace}:${key}`, value])),
+            ...Object.fromEntries(
+              Object.entries(domainStack.properties).map(([key, value]) => [`${domainStackNamespace}:${key}`, value]),
+            ),
           },
           required: (domainStack.required ?? []).map((key) => `${domainStackNamespace}:${key}`),
         },

@@ -52,14 +52,22 @@ export function readDomainRegistry(domainsDir: string): RegistryResult {
   const failed = new Set<string>();
   const dirLabel = displayPath(domainsDir);
   if (!fs.existsSync(domainsDir) || !fs.statSync(domainsDir).isDirectory()) {
-    return { domains: [], issues: [{ file: dirLabel, path: "", message: "domain registry directory does not exist" }], failed: new Set(["*"]) };
+    return {
+      domains: [],
+      issues: [{ file: dirLabel, path: "", message: "domain registry directory does not exist" }],
+      failed: new Set(["*"]),
+    };
   }
   const files = fs
     .readdirSync(domainsDir)
     .filter((entry) => /\.ya?ml$/.test(entry))
     .sort();
   if (files.length === 0) {
-    return { domains: [], issues: [{ file: dirLabel, path: "", message: `no domain files in ${dirLabel} (one <domain>.yaml per domain)` }], failed: new Set(["*"]) };
+    return {
+      domains: [],
+      issues: [{ file: dirLabel, path: "", message: `no domain files in ${dirLabel} (one <domain>.yaml per domain)` }],
+      failed: new Set(["*"]),
+    };
   }
   const domains: DomainFile[] = [];
   const seen = new Map<string, string>();
@@ -87,17 +95,29 @@ export function readDomainRegistry(domainsDir: string): RegistryResult {
     }
     const earlier = seen.get(domain.name);
     if (earlier) {
-      issues.push({ file: label, path: "name", message: `duplicate domain "${domain.name}", already registered by ${earlier}` });
+      issues.push({
+        file: label,
+        path: "name",
+        message: `duplicate domain "${domain.name}", already registered by ${earlier}`,
+      });
       continue;
     }
     const productNames = new Set<string>();
     domain.dataProducts.forEach((product, index) => {
       if (productNames.has(product.name)) {
-        issues.push({ file: label, path: `dataProducts[${index}].name`, message: `duplicate data product "${product.name}"` });
+        issues.push({
+          file: label,
+          path: `dataProducts[${index}].name`,
+          message: `duplicate data product "${product.name}"`,
+        });
       }
       productNames.add(product.name);
       if (!domain.needs.zones.includes(product.zone)) {
-        issues.push({ file: label, path: `dataProducts[${index}].zone`, message: `zone "${product.zone}" is not in needs.zones (${domain.needs.zones.join(", ")})` });
+        issues.push({
+          file: label,
+          path: `dataProducts[${index}].zone`,
+          message: `zone "${product.zone}" is not in needs.zones (${domain.needs.zones.join(", ")})`,
+        });
       }
     });
     seen.set(domain.name, label);
@@ -110,10 +130,19 @@ export function readDomainRegistry(domainsDir: string): RegistryResult {
     domain.dataProducts.forEach((product, index) => {
       product.consumers.forEach((consumer, position) => {
         const at = `dataProducts[${index}].consumers[${position}]`;
-        if (consumer === domain.name) issues.push({ file: label, path: at, message: `"${consumer}" is the producing domain itself: it reads its own data already` });
+        if (consumer === domain.name)
+          issues.push({
+            file: label,
+            path: at,
+            message: `"${consumer}" is the producing domain itself: it reads its own data already`,
+          });
         // A consumer whose own file failed is reported there once, never again here.
         else if (!registered.has(consumer) && !failed.has(consumer)) {
-          issues.push({ file: label, path: at, message: `"${consumer}" is not a registered domain${didYouMean(consumer, registered)} (registered: ${[...registered].sort().join(", ")})` });
+          issues.push({
+            file: label,
+            path: at,
+            message: `"${consumer}" is not a registered domain${didYouMean(consumer, registered)} (registered: ${[...registered].sort().join(", ")})`,
+          });
         }
       });
     });
@@ -124,7 +153,13 @@ export function readDomainRegistry(domainsDir: string): RegistryResult {
 
 function deepMerge<T>(base: T, override: unknown): T {
   if (override === undefined || override === null) return base;
-  if (typeof base !== "object" || base === null || Array.isArray(base) || typeof override !== "object" || Array.isArray(override)) {
+  if (
+    typeof base !== "object" ||
+    base === null ||
+    Array.isArray(base) ||
+    typeof override !== "object" ||
+    Array.isArray(override)
+  ) {
     return override as T;
   }
   const result: Record<string, unknown> = { ...(base as Record<string, unknown>) };
@@ -159,11 +194,19 @@ export function resolvePlatformConfig(source: StageConfigSource): PlatformConfig
   issues.push(...registry.issues);
 
   if (!/^[a-z][a-z0-9-]{1,15}$/.test(source.stack)) {
-    issues.push({ file: configLabel, path: "", message: `stack name "${source.stack}" must be 2-16 lowercase letters, digits or hyphens (it is part of physical names)` });
+    issues.push({
+      file: configLabel,
+      path: "",
+      message: `stack name "${source.stack}" must be 2-16 lowercase letters, digits or hyphens (it is part of physical names)`,
+    });
   }
   const region = source.region ?? defaultRegion;
   if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
-    issues.push({ file: configLabel, path: "aws:region", message: `"${region}" is not an AWS region name such as eu-west-1` });
+    issues.push({
+      file: configLabel,
+      path: "aws:region",
+      message: `"${region}" is not an AWS region name such as eu-west-1`,
+    });
   }
 
   const registered = new Map(registry.domains.map((domain) => [domain.name, domain]));
@@ -193,7 +236,8 @@ export function resolvePlatformConfig(source: StageConfigSource): PlatformConfig
     // Still report unregistered domains, so one run lists every problem.
     const rawDomains = source.values["domains"];
     if (rawDomains && typeof rawDomains === "object" && !Array.isArray(rawDomains)) {
-      for (const name of Object.keys(rawDomains).sort()) if (!registered.has(name) && !failedDomain(name)) issues.push(unregistered(name));
+      for (const name of Object.keys(rawDomains).sort())
+        if (!registered.has(name) && !failedDomain(name)) issues.push(unregistered(name));
     }
     throw new ConfigError(issues);
   }
@@ -210,38 +254,68 @@ export function resolvePlatformConfig(source: StageConfigSource): PlatformConfig
     }
     const mergedNeeds = domainNeedsSchema.safeParse(deepMerge(domain.needs, override?.needs));
     if (!mergedNeeds.success) {
-      issues.push(...issuesFromZod(mergedNeeds.error, domainNeedsSchema, configLabel, `${configNamespace}:domains.${name}.needs`));
+      issues.push(
+        ...issuesFromZod(mergedNeeds.error, domainNeedsSchema, configLabel, `${configNamespace}:domains.${name}.needs`),
+      );
       continue;
     }
     // Whether the merged zones still hold the domain's products is the lake's rule (DataLake), checked by the
     // stage's preflight and filed under this domain's needs.zones.
-    domains.push({ ...domain, needs: mergedNeeds.data, file: displayPath(path.join(source.domainsDir, `${name}.yaml`)) });
+    domains.push({
+      ...domain,
+      needs: mergedNeeds.data,
+      file: displayPath(path.join(source.domainsDir, `${name}.yaml`)),
+    });
   }
 
   const enabled = new Map(domains.map((domain) => [domain.name, domain]));
   if (stage.warehouse.enabled && stage.network.availabilityZones !== 3) {
-    issues.push({ file: configLabel, path: `${configNamespace}:warehouse.enabled`, message: "Redshift Serverless needs subnets in three AZs: set network.availabilityZones to 3 or disable the warehouse" });
+    issues.push({
+      file: configLabel,
+      path: `${configNamespace}:warehouse.enabled`,
+      message:
+        "Redshift Serverless needs subnets in three AZs: set network.availabilityZones to 3 or disable the warehouse",
+    });
   }
   for (const [source, definition] of Object.entries(stage.ingestion?.sources ?? {})) {
     if (definition.domain && !enabled.has(definition.domain) && !failedDomain(definition.domain)) {
-      issues.push({ file: configLabel, path: `${configNamespace}:ingestion.sources.${source}.domain`, message: `domain "${definition.domain}" is not enabled in this stage${didYouMean(definition.domain, enabled.keys())}` });
+      issues.push({
+        file: configLabel,
+        path: `${configNamespace}:ingestion.sources.${source}.domain`,
+        message: `domain "${definition.domain}" is not enabled in this stage${didYouMean(definition.domain, enabled.keys())}`,
+      });
     }
   }
   for (const [source, definition] of Object.entries(stage.importer?.sources ?? {})) {
     const domain = enabled.get(definition.domain);
     const key = `${configNamespace}:importer.sources.${source}`;
     if (!domain) {
-      if (!failedDomain(definition.domain)) issues.push({ file: configLabel, path: `${key}.domain`, message: `domain "${definition.domain}" is not enabled in this stage${didYouMean(definition.domain, enabled.keys())}` });
-    }
-    else if (!domain.needs.spark.enabled || !domain.needs.zones.includes("raw")) issues.push({ file: configLabel, path: `${key}.domain`, message: `domain "${definition.domain}" needs Spark and the raw zone to import into` });
+      if (!failedDomain(definition.domain))
+        issues.push({
+          file: configLabel,
+          path: `${key}.domain`,
+          message: `domain "${definition.domain}" is not enabled in this stage${didYouMean(definition.domain, enabled.keys())}`,
+        });
+    } else if (!domain.needs.spark.enabled || !domain.needs.zones.includes("raw"))
+      issues.push({
+        file: configLabel,
+        path: `${key}.domain`,
+        message: `domain "${definition.domain}" needs Spark and the raw zone to import into`,
+      });
   }
   // The cluster's, the query mesh's and the notebook hub's own rules (node groups, API ranges, Karpenter pools,
   // notebook images, file access control and the dummy login outside dev stages) belong to those components, and which node groups the stage's services need to the stage's
   // composition: the platform program's preflight checks both on the args it builds from this config.
   const versionProblem = eksVersionProblem(stage.cluster.kubernetesVersion, source.now ?? new Date());
-  if (versionProblem) issues.push({ file: configLabel, path: `${configNamespace}:cluster.kubernetesVersion`, message: versionProblem });
+  if (versionProblem)
+    issues.push({ file: configLabel, path: `${configNamespace}:cluster.kubernetesVersion`, message: versionProblem });
   for (const domain of stage.luigi.launchDomains) {
-    if (!enabled.get(domain)?.needs.spark.enabled && !failedDomain(domain)) issues.push({ file: configLabel, path: `${configNamespace}:luigi.launchDomains`, message: `domain "${domain}" has no Spark in this stage` });
+    if (!enabled.get(domain)?.needs.spark.enabled && !failedDomain(domain))
+      issues.push({
+        file: configLabel,
+        path: `${configNamespace}:luigi.launchDomains`,
+        message: `domain "${domain}" has no Spark in this stage`,
+      });
   }
 
   if (issues.length > 0) throw new ConfigError(issues);
@@ -274,18 +348,30 @@ function checkNetwork(stage: StageConfigValues, file: string): ConfigIssue[] {
   const reserved = stage.network.reservedCidrs.map((text) => parseCidr(text) as Cidr);
   reserved.forEach((range, index) => {
     if (cidrsOverlap(vpc, range)) {
-      issues.push({ file, path: `${configNamespace}:network.reservedCidrs[${index}]`, message: `"${range.text}" overlaps the VPC range ${vpc.text}` });
+      issues.push({
+        file,
+        path: `${configNamespace}:network.reservedCidrs[${index}]`,
+        message: `"${range.text}" overlaps the VPC range ${vpc.text}`,
+      });
     }
     reserved.slice(0, index).forEach((other) => {
       if (cidrsOverlap(other, range)) {
-        issues.push({ file, path: `${configNamespace}:network.reservedCidrs[${index}]`, message: `"${range.text}" overlaps "${other.text}"` });
+        issues.push({
+          file,
+          path: `${configNamespace}:network.reservedCidrs[${index}]`,
+          message: `"${range.text}" overlaps "${other.text}"`,
+        });
       }
     });
   });
   const endpoints = stage.network.interfaceEndpoints;
   endpoints.forEach((service, index) => {
     if (endpoints.indexOf(service) !== index) {
-      issues.push({ file, path: `${configNamespace}:network.interfaceEndpoints[${index}]`, message: `duplicate endpoint "${service}"` });
+      issues.push({
+        file,
+        path: `${configNamespace}:network.interfaceEndpoints[${index}]`,
+        message: `duplicate endpoint "${service}"`,
+      });
     }
   });
   return issues;

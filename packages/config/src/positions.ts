@@ -23,7 +23,8 @@ type Key = string | number;
 /** `data-platform:network.reservedCidrs[0]` -> ["data-platform:network", "reservedCidrs", 0]. */
 export function splitKeyPath(path: string): Key[] {
   const keys: Key[] = [];
-  for (const match of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) keys.push(match[2] !== undefined ? Number(match[2]) : match[1]!);
+  for (const match of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g))
+    keys.push(match[2] !== undefined ? Number(match[2]) : match[1]!);
   return keys;
 }
 
@@ -71,7 +72,8 @@ function pathAt(node: unknown, offset: number, path: Key[] = []): Key[] {
       const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
       if (key === undefined) continue;
       if (keyRange && offset >= keyRange[0] && offset < keyRange[1]) return [...path, key];
-      if (valueRange && offset >= valueRange[0] && offset < valueRange[2]) return pathAt(pair.value, offset, [...path, key]);
+      if (valueRange && offset >= valueRange[0] && offset < valueRange[2])
+        return pathAt(pair.value, offset, [...path, key]);
     }
   } else if (isSeq(node)) {
     for (const [index, item] of node.items.entries()) {
@@ -83,7 +85,10 @@ function pathAt(node: unknown, offset: number, path: Key[] = []): Key[] {
 }
 
 function isStackFile(document: Document): boolean {
-  return isMap(document.contents) && document.contents.items.some((pair) => isScalar(pair.key) && pair.key.value === "config");
+  return (
+    isMap(document.contents) &&
+    document.contents.items.some((pair) => isScalar(pair.key) && pair.key.value === "config")
+  );
 }
 
 function syntaxMessage(code: string, message: string): string {
@@ -106,7 +111,12 @@ export function sourcePositions(text: string, file: string): SourcePositions {
   const issues: ConfigIssue[] = errors.map((error) => {
     let keys = pathAt(document.contents, error.pos[0]);
     if (stackFile && keys[0] === "config") keys = keys.slice(1);
-    return { file, path: keyPathText(keys), message: syntaxMessage(error.code, error.message), ...toPosition(error.pos[0]) };
+    return {
+      file,
+      path: keyPathText(keys),
+      message: syntaxMessage(error.code, error.message),
+      ...toPosition(error.pos[0]),
+    };
   });
   return {
     value: issues.length > 0 ? undefined : document.toJS(),
@@ -123,9 +133,17 @@ export function sourcePositions(text: string, file: string): SourcePositions {
         return found ? toPosition(found.offset) : undefined;
       }
       // A stack file: keys under `config`, namespaced (`data-platform:owner`) or bare (`owner`, the project's namespace).
-      const bare = typeof keys[0] === "string" && keys[0].includes(":") ? [keys[0].slice(keys[0].indexOf(":") + 1), ...keys.slice(1)] : undefined;
-      const candidates = [find(document.contents, ["config", ...keys]), bare ? find(document.contents, ["config", ...bare]) : undefined];
-      const best = candidates.filter((found): found is Found => found !== undefined && found.depth > 1).sort((a, b) => b.depth - a.depth)[0];
+      const bare =
+        typeof keys[0] === "string" && keys[0].includes(":")
+          ? [keys[0].slice(keys[0].indexOf(":") + 1), ...keys.slice(1)]
+          : undefined;
+      const candidates = [
+        find(document.contents, ["config", ...keys]),
+        bare ? find(document.contents, ["config", ...bare]) : undefined,
+      ];
+      const best = candidates
+        .filter((found): found is Found => found !== undefined && found.depth > 1)
+        .sort((a, b) => b.depth - a.depth)[0];
       return best ? toPosition(best.offset) : undefined;
     },
   };

@@ -27,7 +27,17 @@ describe("sizing", () => {
   it("counts the nodes pods need, first fit, and names a pod that fits no node", () => {
     const node = { vcpu: 4, memoryGiB: 30 };
     expect(nodesNeeded([{ name: "worker", cpu: 2, memoryGiB: 12, count: 5 }], node)).toBe(3);
-    expect(nodesNeeded([{ name: "coordinator", cpu: 1, memoryGiB: 6, count: 1 }, { name: "worker", cpu: 1.5, memoryGiB: 12, count: 3 }], node)).toBe(2);
-    expect(nodesNeeded([{ name: "worker", cpu: 8, memoryGiB: 12, count: 1 }], node)).toEqual({ unschedulable: "worker" });
+    expect(
+      nodesNeeded(
+        [
+          { name: "coordinator", cpu: 1, memoryGiB: 6, count: 1 },
+          { name: "worker", cpu: 1.5, memoryGiB: 12, count: 3 },
+        ],
+        node,
+      ),
+    ).toBe(2);
+    expect(nodesNeeded([{ name: "worker", cpu: 8, memoryGiB: 12, count: 1 }], node)).toEqual({
+      unschedulable: "worker",
+    });
   });
 });

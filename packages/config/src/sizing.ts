@@ -31,7 +31,11 @@ export function instanceCapacity(instanceType: string): InstanceCapacity | undef
  */
 export function allocatable(capacity: InstanceCapacity): InstanceCapacity {
   const cores = capacity.vcpu;
-  const reservedCpu = 0.06 * Math.min(cores, 1) + 0.01 * Math.min(Math.max(cores - 1, 0), 1) + 0.005 * Math.min(Math.max(cores - 2, 0), 2) + 0.0025 * Math.max(cores - 4, 0);
+  const reservedCpu =
+    0.06 * Math.min(cores, 1) +
+    0.01 * Math.min(Math.max(cores - 1, 0), 1) +
+    0.005 * Math.min(Math.max(cores - 2, 0), 2) +
+    0.0025 * Math.max(cores - 4, 0);
   const reservedMemoryGiB = (255 + 11 * 110 + 100) / 1024;
   return { vcpu: cores - reservedCpu - 0.25, memoryGiB: capacity.memoryGiB - reservedMemoryGiB - 0.5 };
 }
@@ -57,7 +61,9 @@ export interface PodRequest {
  * How many nodes of one capacity the pods need (first fit, largest first), or the name of a pod that fits no node.
  */
 export function nodesNeeded(pods: PodRequest[], node: InstanceCapacity): number | { unschedulable: string } {
-  const queue = pods.flatMap((pod) => Array.from({ length: pod.count }, () => pod)).sort((a, b) => b.memoryGiB - a.memoryGiB || b.cpu - a.cpu);
+  const queue = pods
+    .flatMap((pod) => Array.from({ length: pod.count }, () => pod))
+    .sort((a, b) => b.memoryGiB - a.memoryGiB || b.cpu - a.cpu);
   const nodes: InstanceCapacity[] = [];
   for (const pod of queue) {
     if (pod.cpu > node.vcpu || pod.memoryGiB > node.memoryGiB) return { unschedulable: pod.name };

@@ -18,20 +18,32 @@ export interface StackFileCheck {
  * indented under the wrong parent), and `config:` a mapping.
  */
 export function checkStackFile(file: string, label = file): StackFileCheck {
-  if (!fs.existsSync(file) || !fs.statSync(file).isFile()) return { issues: [{ file: label, path: "", message: "stack file does not exist" }] };
+  if (!fs.existsSync(file) || !fs.statSync(file).isFile())
+    return { issues: [{ file: label, path: "", message: "stack file does not exist" }] };
   const source = sourcePositions(fs.readFileSync(file, "utf8"), label);
   if (source.issues.length > 0) return { issues: source.issues };
   const document = source.value ?? {};
-  if (typeof document !== "object" || Array.isArray(document)) return { issues: [{ file: label, path: "", message: "must be a mapping with a config: key", line: 1, column: 1 }] };
+  if (typeof document !== "object" || Array.isArray(document))
+    return { issues: [{ file: label, path: "", message: "must be a mapping with a config: key", line: 1, column: 1 }] };
   const issues: ConfigIssue[] = [];
   for (const key of Object.keys(document)) {
     if ((stackFileKeys as readonly string[]).includes(key)) continue;
     const hint = key.includes(":") ? ` (config keys go under "config:", indented)` : didYouMean(key, stackFileKeys);
-    issues.push({ file: label, path: key, message: `unknown top-level key${hint}; allowed keys here: ${stackFileKeys.join(", ")}`, ...source.locateKeys([key]) });
+    issues.push({
+      file: label,
+      path: key,
+      message: `unknown top-level key${hint}; allowed keys here: ${stackFileKeys.join(", ")}`,
+      ...source.locateKeys([key]),
+    });
   }
   const config = (document as Record<string, unknown>)["config"] ?? {};
   if (typeof config !== "object" || config === null || Array.isArray(config)) {
-    issues.push({ file: label, path: "config", message: "must be a mapping of config keys to values", ...source.locateKeys(["config"]) });
+    issues.push({
+      file: label,
+      path: "config",
+      message: "must be a mapping of config keys to values",
+      ...source.locateKeys(["config"]),
+    });
   }
   return issues.length > 0 ? { issues } : { config: config as Record<string, unknown>, issues };
 }

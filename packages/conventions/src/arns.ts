@@ -34,7 +34,13 @@ export function glueDatabaseArn(region: string, account: string, database: strin
 }
 
 /** All tables of a Glue database (`table/<db>/*`), or one table. */
-export function glueTableArn(region: string, account: string, database: string, table = "*", partition = "aws"): string {
+export function glueTableArn(
+  region: string,
+  account: string,
+  database: string,
+  table = "*",
+  partition = "aws",
+): string {
   return arn({ partition, service: "glue", region, account, resource: `table/${database}/${table}` });
 }
 

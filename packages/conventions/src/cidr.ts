@@ -21,7 +21,8 @@ export function parseCidr(text: string): Cidr | string {
   // Multiplication, not shifts: addresses above 2^31 would turn negative.
   const address = octets.reduce((value, octet) => value * 256 + octet, 0);
   const size = 2 ** (32 - prefixLength);
-  if (address % size !== 0) return `"${text}" has host bits set; the network address is ${formatAddress(address - (address % size))}/${prefixLength}`;
+  if (address % size !== 0)
+    return `"${text}" has host bits set; the network address is ${formatAddress(address - (address % size))}/${prefixLength}`;
   return { text, network: address, prefixLength };
 }
 

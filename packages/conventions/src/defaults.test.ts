@@ -51,8 +51,13 @@ describe("platformDefaults", () => {
         const literal = JSON.stringify(value).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
         for (const name of [key, ...(aliases[key] ?? [])]) {
           // `args.<name> ?? <value>` in a component, `<name>: ....default(<value>)` in the config schema.
-          const patterns = [new RegExp(`\\b${name}\\s*\\?\\?\\s*${literal}(?![\\w.])`), new RegExp(`\\b${name}:[^\\n]*\\.default\\(${literal}\\)`), new RegExp(`^\\s*${name}: ${literal},`, "m")];
-          if (patterns.some((pattern) => pattern.test(text)) && !otherNotions.has(`${file}: ${name}`)) found.push(`${file}: ${name} = ${JSON.stringify(value)}`);
+          const patterns = [
+            new RegExp(`\\b${name}\\s*\\?\\?\\s*${literal}(?![\\w.])`),
+            new RegExp(`\\b${name}:[^\\n]*\\.default\\(${literal}\\)`),
+            new RegExp(`^\\s*${name}: ${literal},`, "m"),
+          ];
+          if (patterns.some((pattern) => pattern.test(text)) && !otherNotions.has(`${file}: ${name}`))
+            found.push(`${file}: ${name} = ${JSON.stringify(value)}`);
         }
       }
     }

@@ -9,7 +9,15 @@ const semanticPart = fc.stringMatching(/^[a-z][a-z0-9]{0,12}(-[a-z0-9]{1,12}){0,
 /** At least two parts (every stage name has a prefix and a stage), so even S3's 3-character minimum is met. */
 const semanticParts = fc.array(semanticPart, { minLength: 2, maxLength: 6 });
 /** A long part of any length up to 600 (lengths drawn uniformly, so long ones are common). */
-const longPart = fc.integer({ min: 0, max: 600 }).chain((length) => fc.string({ unit: fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz0123456789".split("")), minLength: length, maxLength: length }).map((rest) => `l${rest}`));
+const longPart = fc.integer({ min: 0, max: 600 }).chain((length) =>
+  fc
+    .string({
+      unit: fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz0123456789".split("")),
+      minLength: length,
+      maxLength: length,
+    })
+    .map((rest) => `l${rest}`),
+);
 /** Anything at all, unicode and separators included. */
 const anyParts = fc.array(fc.string({ unit: "grapheme", maxLength: 80 }), { minLength: 1, maxLength: 6 });
 
@@ -45,7 +53,8 @@ describe("physicalName (property-based)", () => {
     fc.assert(
       fc.property(kind, semanticParts, semanticParts, (ruleKind, a, b) => {
         const separator = nameRules[ruleKind].separator;
-        const joined = (parts: string[]) => (ruleKind === "glueDatabase" ? parts.map((part) => part.replace(/-/g, "_")) : parts).join(separator);
+        const joined = (parts: string[]) =>
+          (ruleKind === "glueDatabase" ? parts.map((part) => part.replace(/-/g, "_")) : parts).join(separator);
         fc.pre(joined(a) !== joined(b));
         expect(physicalName(ruleKind, ...a)).not.toBe(physicalName(ruleKind, ...b));
       }),
@@ -69,14 +78,20 @@ describe("physicalName (property-based)", () => {
 
   it("keeps stage names (Naming) inside the service limits, log groups' leading slash included (CloudWatch: 512)", () => {
     fc.assert(
-      fc.property(kind, semanticPart, semanticPart, fc.array(fc.oneof(semanticPart, longPart), { minLength: 1, maxLength: 6 }), (ruleKind, prefix, stage, parts) => {
-        const name = new Naming(prefix, stage).name(ruleKind, ...parts);
-        if (ruleKind === "logGroup") {
-          expect(name).toMatch(/^\/[^/]/);
-          expect(name.length).toBeLessThanOrEqual(512);
-          expect(name).toMatch(/^[A-Za-z0-9_./#-]{1,512}$/);
-        } else satisfiesRule(name, ruleKind);
-      }),
+      fc.property(
+        kind,
+        semanticPart,
+        semanticPart,
+        fc.array(fc.oneof(semanticPart, longPart), { minLength: 1, maxLength: 6 }),
+        (ruleKind, prefix, stage, parts) => {
+          const name = new Naming(prefix, stage).name(ruleKind, ...parts);
+          if (ruleKind === "logGroup") {
+            expect(name).toMatch(/^\/[^/]/);
+            expect(name.length).toBeLessThanOrEqual(512);
+            expect(name).toMatch(/^[A-Za-z0-9_./#-]{1,512}$/);
+          } else satisfiesRule(name, ruleKind);
+        },
+      ),
     );
   });
 });

@@ -11,7 +11,13 @@ describe("physicalName", () => {
 
   it("is deterministic and stays inside every service's length limit", () => {
     for (const kind of Object.keys(nameRules) as (keyof typeof nameRules)[]) {
-      const parts = ["dp", "prod", "a-very-long-domain-name", "with-a-purpose-that-goes-on", "and-on-and-on-until-it-is-too-long".repeat(12)];
+      const parts = [
+        "dp",
+        "prod",
+        "a-very-long-domain-name",
+        "with-a-purpose-that-goes-on",
+        "and-on-and-on-until-it-is-too-long".repeat(12),
+      ];
       const first = physicalName(kind, ...parts);
       expect(first).toBe(physicalName(kind, ...parts));
       expect(first.length).toBeLessThanOrEqual(nameRules[kind].maxLength);

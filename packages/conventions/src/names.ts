@@ -36,10 +36,20 @@ export function shortHash(value: string, length = hashLength): string {
 }
 
 function normalise(part: string, kind: NameKind): string {
-  const lower = kind === "iamRole" || kind === "mwaaEnvironment" || kind === "kmsAlias" || kind === "logGroup" ? part : part.toLowerCase();
-  if (kind === "glueDatabase") return lower.replace(/[^a-z0-9_]+/g, "_").replace(/_+/g, "_").replace(/^_|_$/g, "");
+  const lower =
+    kind === "iamRole" || kind === "mwaaEnvironment" || kind === "kmsAlias" || kind === "logGroup"
+      ? part
+      : part.toLowerCase();
+  if (kind === "glueDatabase")
+    return lower
+      .replace(/[^a-z0-9_]+/g, "_")
+      .replace(/_+/g, "_")
+      .replace(/^_|_$/g, "");
   if (kind === "logGroup") return lower.replace(/[^A-Za-z0-9_.#-]+/g, "-");
-  return lower.replace(/[^A-Za-z0-9-]+/g, "-").replace(/-+/g, "-").replace(/^-|-$/g, "");
+  return lower
+    .replace(/[^A-Za-z0-9-]+/g, "-")
+    .replace(/-+/g, "-")
+    .replace(/^-|-$/g, "");
 }
 
 /**
@@ -59,7 +69,9 @@ export function physicalName(kind: NameKind, ...parts: string[]): string {
     name = `${head}${rule.separator === "/" ? "-" : rule.separator}${shortHash(full)}`;
   }
   if (!rule.pattern.test(name)) {
-    throw new Error(`physicalName(${kind}): "${name}" does not satisfy ${rule.pattern} (from parts ${JSON.stringify(parts)})`);
+    throw new Error(
+      `physicalName(${kind}): "${name}" does not satisfy ${rule.pattern} (from parts ${JSON.stringify(parts)})`,
+    );
   }
   return name;
 }

@@ -15,7 +15,9 @@ export interface ArgsProblem {
 
 /** A problem as one line: `path: message`, or the message alone when it has no path or already starts with it. */
 export function formatArgsProblem(problem: ArgsProblem): string {
-  return problem.path === "" || problem.message.startsWith(problem.path) ? problem.message : `${problem.path}: ${problem.message}`;
+  return problem.path === "" || problem.message.startsWith(problem.path)
+    ? problem.message
+    : `${problem.path}: ${problem.message}`;
 }
 
 /** The constructor's error text: `<Component> "<name>": invalid args:` and one `- ` line per problem. */

@@ -59,7 +59,12 @@ export function providerDefaultTags(args: PlatformTagArgs): { tags: Record<strin
  * granted exactly the named products through an LF-Tag expression - which also covers a table the producing
  * domain creates after the grant (a grant naming the table would fail while the table does not exist).
  */
-export const lfTagKeys = { domain: "domain", zone: "zone", classification: "classification", product: "product" } as const;
+export const lfTagKeys = {
+  domain: "domain",
+  zone: "zone",
+  classification: "classification",
+  product: "product",
+} as const;
 
 /** LF-Tag values: 1-255 characters of letters, digits, spaces and `_ . : * / = + - @ %`. */
 const lfTagValuePattern = /^[\p{L}\p{Z}\p{N}_.:*/=+\-@%]{1,255}$/u;
@@ -67,6 +72,9 @@ const lfTagValuePattern = /^[\p{L}\p{Z}\p{N}_.:*/=+\-@%]{1,255}$/u;
 /** The `product` LF-Tag value of a domain's data product (`orders.daily_orders`). */
 export function productTagValue(domain: string, product: string): string {
   const value = `${domain}.${product}`;
-  if (!lfTagValuePattern.test(value)) throw new Error(`productTagValue: "${value}" is not a valid LF-Tag value (1-255 characters of letters, digits, spaces and _ . : * / = + - @ %)`);
+  if (!lfTagValuePattern.test(value))
+    throw new Error(
+      `productTagValue: "${value}" is not a valid LF-Tag value (1-255 characters of letters, digits, spaces and _ . : * / = + - @ %)`,
+    );
   return value;
 }

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { classifications, defaultAirflowVersion, defaultMwaaEnvironmentClass, isLogRetentionDays, logRetentionDays, mwaaAirflowVersions, mwaaEnvironmentClasses } from "./vocabulary";
+import {
+  classifications,
+  defaultAirflowVersion,
+  defaultMwaaEnvironmentClass,
+  isLogRetentionDays,
+  logRetentionDays,
+  mwaaAirflowVersions,
+  mwaaEnvironmentClasses,
+} from "./vocabulary";
 
 describe("shared vocabulary", () => {
   it("defaults are members of their lists", () => {
@@ -8,7 +16,12 @@ describe("shared vocabulary", () => {
   });
 
   it("lists have no duplicates", () => {
-    for (const list of [mwaaAirflowVersions, mwaaEnvironmentClasses, classifications, logRetentionDays] as readonly (readonly unknown[])[]) {
+    for (const list of [
+      mwaaAirflowVersions,
+      mwaaEnvironmentClasses,
+      classifications,
+      logRetentionDays,
+    ] as readonly (readonly unknown[])[]) {
       expect(new Set(list).size).toBe(list.length);
     }
   });

@@ -4,7 +4,14 @@
  */
 
 /** MWAA environment classes (CreateEnvironment's EnvironmentClass). */
-export const mwaaEnvironmentClasses = ["mw1.micro", "mw1.small", "mw1.medium", "mw1.large", "mw1.xlarge", "mw1.2xlarge"] as const;
+export const mwaaEnvironmentClasses = [
+  "mw1.micro",
+  "mw1.small",
+  "mw1.medium",
+  "mw1.large",
+  "mw1.xlarge",
+  "mw1.2xlarge",
+] as const;
 export type MwaaEnvironmentClass = (typeof mwaaEnvironmentClasses)[number];
 /** The class an environment gets when none is given. */
 export const defaultMwaaEnvironmentClass: MwaaEnvironmentClass = "mw1.small";
@@ -29,7 +36,9 @@ export type Classification = (typeof classifications)[number];
  * Retention periods CloudWatch Logs accepts, in days (PutRetentionPolicy's retentionInDays "Valid Values";
  * https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html).
  */
-export const logRetentionDays = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+export const logRetentionDays = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
 export type LogRetentionDays = (typeof logRetentionDays)[number];
 
 /** Whether `days` is a retention period CloudWatch Logs accepts. */

@@ -8,5 +8,9 @@ export interface WorkspaceProject {
 }
 export function findWorkspaceRoot(start: string): string | undefined;
 export function readProjects(workspaceRoot: string): WorkspaceProject[];
-export function checkImport(projects: readonly { name: string; root: string; kind?: string; exports: string[] }[], file: string, specifier: string): string | undefined;
+export function checkImport(
+  projects: readonly { name: string; root: string; kind?: string; exports: string[] }[],
+  file: string,
+  specifier: string,
+): string | undefined;
 export const moduleBoundariesRule: Rule.RuleModule;

@@ -38,8 +38,14 @@ export function readProjects(workspaceRoot) {
       const manifest = JSON.parse(fs.readFileSync(manifestPath, "utf8"));
       const tag = (manifest.nx?.tags ?? []).find((value) => value.startsWith("type:"));
       const kind = tag?.slice("type:".length);
-      const exportsField = manifest.exports && typeof manifest.exports === "object" ? Object.keys(manifest.exports) : ["."];
-      projects.push({ name: manifest.name, root: path.join(groupDir, entry), kind: kinds.includes(kind) ? kind : undefined, exports: exportsField });
+      const exportsField =
+        manifest.exports && typeof manifest.exports === "object" ? Object.keys(manifest.exports) : ["."];
+      projects.push({
+        name: manifest.name,
+        root: path.join(groupDir, entry),
+        kind: kinds.includes(kind) ? kind : undefined,
+        exports: exportsField,
+      });
     }
   }
   cache.set(workspaceRoot, projects);
@@ -74,7 +80,8 @@ export function checkImport(projects, file, specifier) {
     if (!(target === source.root || target.startsWith(source.root + path.sep))) {
       // Workspace-root files (the shared vitest config) are fair game; other projects are not.
       const other = projectOfFile(projects, target);
-      if (other) return `relative import "${specifier}" reaches from ${source.name} into ${other.name}; import the package by name instead`;
+      if (other)
+        return `relative import "${specifier}" reaches from ${source.name} into ${other.name}; import the package by name instead`;
     }
     return undefined;
   }
@@ -83,12 +90,17 @@ export function checkImport(projects, file, specifier) {
   const target = projects.find((project) => project.name === name);
   if (!target) return `"${name}" is not a workspace project`;
   if (target === source) return `"${specifier}" imports its own package by name; use a relative import`;
-  if (!subpathDeclared(target, subpath)) return `"${specifier}" reaches into ${name}'s internals; import its public entry point`;
-  if (!source.kind || !target.kind) return `${!source.kind ? source.name : target.name} has no type:package|component|stack tag in package.json "nx.tags"`;
-  if (source.kind === "package" && target.kind !== "package") return `a package may import only packages, not the ${target.kind} ${name}`;
+  if (!subpathDeclared(target, subpath))
+    return `"${specifier}" reaches into ${name}'s internals; import its public entry point`;
+  if (!source.kind || !target.kind)
+    return `${!source.kind ? source.name : target.name} has no type:package|component|stack tag in package.json "nx.tags"`;
+  if (source.kind === "package" && target.kind !== "package")
+    return `a package may import only packages, not the ${target.kind} ${name}`;
   if (source.kind === "component" && target.kind === "stack") return `a component may not import the stack ${name}`;
-  if (source.kind === "component" && name === "@data-platform/config") return "components never read configuration: take typed args from the stack instead of importing @data-platform/config";
-  if (source.kind === "stack" && target.kind === "stack") return `a stack may not import another stack (${name}); share through a package`;
+  if (source.kind === "component" && name === "@data-platform/config")
+    return "components never read configuration: take typed args from the stack instead of importing @data-platform/config";
+  if (source.kind === "stack" && target.kind === "stack")
+    return `a stack may not import another stack (${name}); share through a package`;
   return undefined;
 }
 
@@ -116,9 +128,15 @@ export const moduleBoundariesRule = {
       ExportAllDeclaration: (node) => check(node.source, node.source.value),
       ImportExpression: (node) => node.source.type === "Literal" && check(node.source, node.source.value),
       TSImportEqualsDeclaration: (node) =>
-        node.moduleReference.type === "TSExternalModuleReference" && check(node.moduleReference.expression, node.moduleReference.expression.value),
+        node.moduleReference.type === "TSExternalModuleReference" &&
+        check(node.moduleReference.expression, node.moduleReference.expression.value),
       CallExpression: (node) => {
-        if (node.callee.type === "Identifier" && node.callee.name === "require" && node.arguments[0]?.type === "Literal") check(node.arguments[0], node.arguments[0].value);
+        if (
+          node.callee.type === "Identifier" &&
+          node.callee.name === "require" &&
+          node.arguments[0]?.type === "Literal"
+        )
+          check(node.arguments[0], node.arguments[0].value);
       },
     };
   },

@@ -10,7 +10,12 @@ const projects = [
   { name: "@data-platform/conventions", root: `${root}/packages/conventions`, kind: "package", exports: ["."] },
   { name: "@data-platform/data-lake", root: `${root}/components/data-lake`, kind: "component", exports: ["."] },
   { name: "@data-platform/query-mesh", root: `${root}/components/query-mesh`, kind: "component", exports: ["."] },
-  { name: "@data-platform/platform-stack", root: `${root}/stacks/platform`, kind: "stack", exports: [".", "./program"] },
+  {
+    name: "@data-platform/platform-stack",
+    root: `${root}/stacks/platform`,
+    kind: "stack",
+    exports: [".", "./program"],
+  },
   { name: "@data-platform/domain-stack", root: `${root}/stacks/domain`, kind: "stack", exports: ["."] },
 ];
 
@@ -37,7 +42,11 @@ describe("checkImport", () => {
     ["components/data-lake", "@data-platform/config", /components never read configuration/],
     ["stacks/domain", "@data-platform/platform-stack", /a stack may not import another stack/],
     ["stacks/platform", "@data-platform/data-lake/src/grants", /reaches into @data-platform\/data-lake's internals/],
-    ["components/query-mesh", "../../data-lake/src/grants", /reaches from @data-platform\/query-mesh into @data-platform\/data-lake/],
+    [
+      "components/query-mesh",
+      "../../data-lake/src/grants",
+      /reaches from @data-platform\/query-mesh into @data-platform\/data-lake/,
+    ],
     ["stacks/platform", "@data-platform/nonexistent", /not a workspace project/],
   ];
   it.each(forbidden)("fails when %s imports %s", (project, specifier, message) => {
@@ -50,7 +59,9 @@ describe("the ESLint rule on this workspace", () => {
 
   it("reads every project with a type tag", () => {
     const found = readProjects(workspaceRoot);
-    expect(found.map((project: { name: string }) => project.name)).toEqual(expect.arrayContaining(["@data-platform/config", "@data-platform/platform-stack"]));
+    expect(found.map((project: { name: string }) => project.name)).toEqual(
+      expect.arrayContaining(["@data-platform/config", "@data-platform/platform-stack"]),
+    );
     for (const project of found) expect(project.kind, project.name).toBeDefined();
   });
 
@@ -68,6 +79,8 @@ describe("the ESLint rule on this workspace", () => {
       ],
       path.join(workspaceRoot, "packages/conventions/src/example.ts"),
     );
-    expect(messages.map((message) => message.message)).toEqual(["a package may import only packages, not the stack @data-platform/platform-stack"]);
+    expect(messages.map((message) => message.message)).toEqual([
+      "a package may import only packages, not the stack @data-platform/platform-stack",
+    ]);
   });
 });

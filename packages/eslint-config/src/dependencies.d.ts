@@ -9,5 +9,9 @@ export interface Manifest {
 }
 export function packageName(specifier: string): string | undefined;
 export function nearestManifest(file: string): string | undefined;
-export function checkDependency(manifest: Manifest, specifier: string, options?: { allowDevDependencies?: boolean; rootDevDependencies?: string[] }): string | undefined;
+export function checkDependency(
+  manifest: Manifest,
+  specifier: string,
+  options?: { allowDevDependencies?: boolean; rootDevDependencies?: string[] },
+): string | undefined;
 export const declaredDependenciesRule: Rule.RuleModule;

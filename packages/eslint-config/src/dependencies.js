@@ -51,7 +51,11 @@ const names = (section) => Object.keys(section ?? {});
 export function checkDependency(manifest, specifier, { allowDevDependencies = false, rootDevDependencies = [] } = {}) {
   const name = packageName(specifier);
   if (!name || name === manifest.name) return undefined;
-  const runtime = [...names(manifest.dependencies), ...names(manifest.peerDependencies), ...names(manifest.optionalDependencies)];
+  const runtime = [
+    ...names(manifest.dependencies),
+    ...names(manifest.peerDependencies),
+    ...names(manifest.optionalDependencies),
+  ];
   if (runtime.includes(name)) return undefined;
   const dev = [...names(manifest.devDependencies), ...rootDevDependencies];
   if (allowDevDependencies) {
@@ -76,7 +80,10 @@ function typeOnly(node) {
 export const declaredDependenciesRule = {
   meta: {
     type: "problem",
-    docs: { description: "Runtime imports of a package must be its declared dependencies; devDependencies only in tests and tooling." },
+    docs: {
+      description:
+        "Runtime imports of a package must be its declared dependencies; devDependencies only in tests and tooling.",
+    },
     schema: [
       {
         type: "object",
@@ -94,7 +101,10 @@ export const declaredDependenciesRule = {
     const allowDevDependencies = context.options[0]?.allowDevDependencies ?? false;
     const workspaceRoot = findWorkspaceRoot(path.dirname(file));
     const rootManifestPath = workspaceRoot && path.join(workspaceRoot, "package.json");
-    const rootDevDependencies = rootManifestPath && rootManifestPath !== manifestPath ? names(readManifest(rootManifestPath).devDependencies) : [];
+    const rootDevDependencies =
+      rootManifestPath && rootManifestPath !== manifestPath
+        ? names(readManifest(rootManifestPath).devDependencies)
+        : [];
     const check = (node, specifier) => {
       if (typeof specifier !== "string") return;
       const problem = checkDependency(manifest, specifier, { allowDevDependencies, rootDevDependencies });
@@ -113,13 +123,24 @@ export const declaredDependenciesRule = {
         const callee = node.callee;
         const isRequire = callee.type === "Identifier" && callee.name === "require";
         const isResolve =
-          callee.type === "MemberExpression" && callee.object.type === "Identifier" && callee.object.name === "require" && callee.property.type === "Identifier" && callee.property.name === "resolve";
+          callee.type === "MemberExpression" &&
+          callee.object.type === "Identifier" &&
+          callee.object.name === "require" &&
+          callee.property.type === "Identifier" &&
+          callee.property.name === "resolve";
         // createRequire(from)("x") and createRequire(from).resolve("x")
-        const createRequireCall = (expression) => expression?.type === "CallExpression" && expression.callee.type === "Identifier" && expression.callee.name === "createRequire";
+        const createRequireCall = (expression) =>
+          expression?.type === "CallExpression" &&
+          expression.callee.type === "Identifier" &&
+          expression.callee.name === "createRequire";
         const isCreated =
           createRequireCall(callee) ||
-          (callee.type === "MemberExpression" && createRequireCall(callee.object) && callee.property.type === "Identifier" && callee.property.name === "resolve");
-        if ((isRequire || isResolve || isCreated) && node.arguments[0]?.type === "Literal") check(node.arguments[0], node.arguments[0].value);
+          (callee.type === "MemberExpression" &&
+            createRequireCall(callee.object) &&
+            callee.property.type === "Identifier" &&
+            callee.property.name === "resolve");
+        if ((isRequire || isResolve || isCreated) && node.arguments[0]?.type === "Literal")
+          check(node.arguments[0], node.arguments[0].value);
       },
     };
   },

@@ -29,14 +29,21 @@ const nodeClass = (): CustomResourceObject => ({
     subnetSelectorTerms: [{ tags: { "karpenter.sh/discovery": "dp-prod-platform" } }],
     securityGroupSelectorTerms: [{ tags: { "karpenter.sh/discovery": "dp-prod-platform" } }],
     metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 },
-    blockDeviceMappings: [{ deviceName: "/dev/xvda", rootVolume: true, ebs: { volumeSize: "50Gi", volumeType: "gp3", encrypted: true } }],
+    blockDeviceMappings: [
+      { deviceName: "/dev/xvda", rootVolume: true, ebs: { volumeSize: "50Gi", volumeType: "gp3", encrypted: true } },
+    ],
   },
 });
 
 describe("validateCustomResource", () => {
   it("knows the CRDs copied beside the karpenter chart, and that other charts have none", () => {
-    expect(chartCrds("karpenter").map((crd) => `${crd.apiVersion} ${crd.kind}`)).toEqual(["karpenter.k8s.aws/v1 EC2NodeClass", "karpenter.sh/v1 NodePool"]);
-    expect(validateCustomResource("trino", nodePool())).toEqual(["chart trino has no CRDs copied under charts/trino-1.42.2/crds"]);
+    expect(chartCrds("karpenter").map((crd) => `${crd.apiVersion} ${crd.kind}`)).toEqual([
+      "karpenter.k8s.aws/v1 EC2NodeClass",
+      "karpenter.sh/v1 NodePool",
+    ]);
+    expect(validateCustomResource("trino", nodePool())).toEqual([
+      "chart trino has no CRDs copied under charts/trino-1.42.2/crds",
+    ]);
   });
 
   it("accepts good objects (x-kubernetes-* keywords tolerated)", () => {
@@ -57,7 +64,9 @@ describe("validateCustomResource", () => {
     expect(validateCustomResource("karpenter", pool)).toEqual(['/spec: unknown key "disruptoin"']);
     const nodeClassTypo = nodeClass();
     (nodeClassTypo.spec as { metadataOptions: Record<string, unknown> }).metadataOptions = { httpToken: "required" };
-    expect(validateCustomResource("karpenter", nodeClassTypo)).toEqual(['/spec/metadataOptions: unknown key "httpToken"']);
+    expect(validateCustomResource("karpenter", nodeClassTypo)).toEqual([
+      '/spec/metadataOptions: unknown key "httpToken"',
+    ]);
   });
 
   it("names mistyped values, values outside an enum or a pattern, and a missing required key", () => {
@@ -81,15 +90,26 @@ describe("validateCustomResource", () => {
     );
     const pool = nodePool();
     (pool.spec as { disruption: Record<string, unknown> }).disruption = { consolidateAfter: "1 minute" };
-    expect(validateCustomResource("karpenter", pool)).toEqual(['/spec/disruption/consolidateAfter: must match pattern "^(([0-9]+(s|m|h))+|Never)$"']);
+    expect(validateCustomResource("karpenter", pool)).toEqual([
+      '/spec/disruption/consolidateAfter: must match pattern "^(([0-9]+(s|m|h))+|Never)$"',
+    ]);
     const noRequirements = nodePool();
     delete (noRequirements.spec as { template: { spec: Record<string, unknown> } }).template.spec["requirements"];
-    expect(validateCustomResource("karpenter", noRequirements)).toEqual(["/spec/template/spec: must have required property 'requirements'"]);
+    expect(validateCustomResource("karpenter", noRequirements)).toEqual([
+      "/spec/template/spec: must have required property 'requirements'",
+    ]);
   });
 
   it("checks apiVersion, kind and the object name, and that cluster-scoped kinds have no namespace", () => {
-    expect(validateCustomResource("karpenter", { ...nodePool(), apiVersion: "karpenter.sh/v1beta1" })[0]).toMatch(/no CRD of chart karpenter serves karpenter.sh\/v1beta1 NodePool; known: /);
-    expect(validateCustomResource("karpenter", { ...nodePool(), metadata: { name: "General_Pool", namespace: "kube-system" } })).toEqual([
+    expect(validateCustomResource("karpenter", { ...nodePool(), apiVersion: "karpenter.sh/v1beta1" })[0]).toMatch(
+      /no CRD of chart karpenter serves karpenter.sh\/v1beta1 NodePool; known: /,
+    );
+    expect(
+      validateCustomResource("karpenter", {
+        ...nodePool(),
+        metadata: { name: "General_Pool", namespace: "kube-system" },
+      }),
+    ).toEqual([
       '/metadata/name: "General_Pool" is not a DNS-1123 subdomain',
       "/metadata/namespace: NodePool is cluster-scoped",
     ]);

@@ -49,7 +49,10 @@ function load(id: ChartId): LoadedVersion[] {
   const dir = path.join(chartsDir, charts[id].dataDir, "crds");
   versions = [];
   if (fs.existsSync(dir)) {
-    for (const file of fs.readdirSync(dir).filter((name) => /\.ya?ml$/.test(name)).sort()) {
+    for (const file of fs
+      .readdirSync(dir)
+      .filter((name) => /\.ya?ml$/.test(name))
+      .sort()) {
       const text = fs.readFileSync(path.join(dir, file), "utf8");
       for (const document of parseAllDocuments(text)) {
         const crd = document.toJS() as CrdDocument | null;
@@ -97,11 +100,16 @@ function structural(schema: unknown): unknown {
   if (!isMap(schema)) return schema;
   const result: Schema = {};
   for (const [key, value] of Object.entries(schema)) {
-    if (key === "properties" && isMap(value)) result[key] = Object.fromEntries(Object.entries(value).map(([name, child]) => [name, structural(child)]));
+    if (key === "properties" && isMap(value))
+      result[key] = Object.fromEntries(Object.entries(value).map(([name, child]) => [name, structural(child)]));
     else if (key === "default" || key === "enum" || key === "required" || key === "example") result[key] = value;
     else result[key] = structural(value);
   }
-  if (isMap(result["properties"]) && result["additionalProperties"] === undefined && result["x-kubernetes-preserve-unknown-fields"] !== true) {
+  if (
+    isMap(result["properties"]) &&
+    result["additionalProperties"] === undefined &&
+    result["x-kubernetes-preserve-unknown-fields"] !== true
+  ) {
     result["additionalProperties"] = false;
   }
   if (result["x-kubernetes-int-or-string"] === true && result["type"] === undefined && result["anyOf"] === undefined) {
@@ -119,7 +127,10 @@ function compile(schema: Schema): ValidateFunction {
   // that do not apply to their type (e.g. `pattern` on an array), which strict mode rejects.
   // useDefaults: the API server defaults fields before it validates (on a copy: the caller's object is not touched).
   const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true });
-  ajv.addFormat("int32", { type: "number", validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31 });
+  ajv.addFormat("int32", {
+    type: "number",
+    validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31,
+  });
   ajv.addFormat("int64", { type: "number", validate: (n: number) => Number.isSafeInteger(n) });
   ajv.addFormat("date-time", dateTime);
   return ajv.compile(structural(schema) as Schema);
@@ -129,8 +140,10 @@ const validators = new Map<string, ValidateFunction>();
 
 function describe(error: ErrorObject): string {
   const where = error.instancePath || "/";
-  if (error.keyword === "additionalProperties") return `${where}: unknown key "${(error.params as { additionalProperty: string }).additionalProperty}"`;
-  if (error.keyword === "enum") return `${where}: must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(", ")}`;
+  if (error.keyword === "additionalProperties")
+    return `${where}: unknown key "${(error.params as { additionalProperty: string }).additionalProperty}"`;
+  if (error.keyword === "enum")
+    return `${where}: must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(", ")}`;
   return `${where}: ${error.message ?? error.keyword}`;
 }
 
@@ -150,15 +163,19 @@ const objectName = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9]
 export function validateCustomResource(id: ChartId, resource: CustomResourceObject): string[] {
   const versions = load(id);
   if (versions.length === 0) return [`chart ${id} has no CRDs copied under charts/${charts[id].dataDir}/crds`];
-  const match = versions.find((version) => version.apiVersion === resource.apiVersion && version.kind === resource.kind);
+  const match = versions.find(
+    (version) => version.apiVersion === resource.apiVersion && version.kind === resource.kind,
+  );
   if (!match) {
     const known = versions.map((version) => `${version.apiVersion} ${version.kind}`).join(", ");
     return [`/: no CRD of chart ${id} serves ${String(resource.apiVersion)} ${String(resource.kind)}; known: ${known}`];
   }
   const problems: string[] = [];
   const name = resource.metadata?.name;
-  if (typeof name !== "string" || name.length > 253 || !objectName.test(name)) problems.push(`/metadata/name: ${JSON.stringify(name)} is not a DNS-1123 subdomain`);
-  if (match.scope === "Cluster" && resource.metadata?.namespace !== undefined) problems.push(`/metadata/namespace: ${match.kind} is cluster-scoped`);
+  if (typeof name !== "string" || name.length > 253 || !objectName.test(name))
+    problems.push(`/metadata/name: ${JSON.stringify(name)} is not a DNS-1123 subdomain`);
+  if (match.scope === "Cluster" && resource.metadata?.namespace !== undefined)
+    problems.push(`/metadata/namespace: ${match.kind} is cluster-scoped`);
   const key = `${id}:${match.apiVersion}:${match.kind}`;
   let validate = validators.get(key);
   if (!validate) {

@@ -49,7 +49,8 @@ function validator(id: ChartId): ValidateFunction {
 
 function describe(error: ErrorObject): string {
   const where = error.instancePath || "/";
-  if (error.keyword === "additionalProperties") return `${where}: unknown key "${(error.params as { additionalProperty: string }).additionalProperty}"`;
+  if (error.keyword === "additionalProperties")
+    return `${where}: unknown key "${(error.params as { additionalProperty: string }).additionalProperty}"`;
   return `${where}: ${error.message ?? error.keyword}`;
 }
 

@@ -53,7 +53,21 @@ Exit codes: 0 ok, 1 mandatory policy violations (or, with --fail-on-replace-stat
 a stateful resource replaced or deleted), 2 invalid input (config, options, files;
 nothing ran), 70 internal error (a bug: the plan itself failed).`;
 
-const valued = new Set(["--stack", "--config-file", "--domains-dir", "--project", "--platform-plan", "--mode", "--json", "--markdown", "--policy-config", "--base", "--domain", "--prices", "--usage"]);
+const valued = new Set([
+  "--stack",
+  "--config-file",
+  "--domains-dir",
+  "--project",
+  "--platform-plan",
+  "--mode",
+  "--json",
+  "--markdown",
+  "--policy-config",
+  "--base",
+  "--domain",
+  "--prices",
+  "--usage",
+]);
 const switches = new Set(["--stack-traces", "--fail-on-replace-stateful", "--tree"]);
 
 export function parseArgs(argv: readonly string[]): CliArgs {
@@ -70,9 +84,12 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       flags.add(raw);
       continue;
     }
-    const [flag, inline] = raw.includes("=") ? [raw.slice(0, raw.indexOf("=")), raw.slice(raw.indexOf("=") + 1)] : [raw, undefined];
+    const [flag, inline] = raw.includes("=")
+      ? [raw.slice(0, raw.indexOf("=")), raw.slice(raw.indexOf("=") + 1)]
+      : [raw, undefined];
     if (switches.has(flag)) throw new UsageError("takes no value", flag);
-    if (!valued.has(flag)) throw new UsageError(`unknown option${didYouMean(flag, [...valued, ...switches, "--help"])}`, raw);
+    if (!valued.has(flag))
+      throw new UsageError(`unknown option${didYouMean(flag, [...valued, ...switches, "--help"])}`, raw);
     const value = inline ?? argv[++index];
     if (value === undefined || value.startsWith("--")) throw new UsageError("needs a value", flag);
     if (values.has(flag)) throw new UsageError("given twice", flag);
@@ -82,11 +99,13 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   const failOnReplaceStateful = flags.has("--fail-on-replace-stateful");
   const tree = flags.has("--tree");
   if (help) return { stack: "", project: ".", mode: "resolved", stackTraces, help, failOnReplaceStateful, tree };
-  if (failOnReplaceStateful && !values.has("--base")) throw new UsageError("needs --base <json>, the plan to compare with", "--fail-on-replace-stateful");
+  if (failOnReplaceStateful && !values.has("--base"))
+    throw new UsageError("needs --base <json>, the plan to compare with", "--fail-on-replace-stateful");
   const stack = values.get("--stack");
   if (!stack) throw new UsageError("is required (the stack to plan, such as dev)", "--stack");
   const mode = values.get("--mode") ?? "resolved";
-  if (mode !== "resolved" && mode !== "preview") throw new UsageError(`must be "resolved" or "preview", got "${mode}"`, "--mode");
+  if (mode !== "resolved" && mode !== "preview")
+    throw new UsageError(`must be "resolved" or "preview", got "${mode}"`, "--mode");
   return {
     stack,
     configFile: values.get("--config-file"),

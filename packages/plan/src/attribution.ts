@@ -51,7 +51,9 @@ export function attribute(document: Pick<PlanDocument, "resources">): Attributio
     const value = tags && typeof tags === "object" ? tags[domainTag] : undefined;
     return typeof value === "string" ? value : undefined;
   };
-  const domains = [...new Set(document.resources.map(tagOf).filter((domain): domain is string => domain !== undefined))].sort();
+  const domains = [
+    ...new Set(document.resources.map(tagOf).filter((domain): domain is string => domain !== undefined)),
+  ].sort();
   // Longest first, so `orders-eu` wins over `orders`.
   const byLength = [...domains].sort((a, b) => b.length - a.length);
 
@@ -60,7 +62,11 @@ export function attribute(document: Pick<PlanDocument, "resources">): Attributio
   for (const resource of document.resources) {
     const tag = tagOf(resource);
     if (tag === undefined) continue;
-    for (let parent = byUrn.get(resource.parent ?? ""); parent && parent.type !== stackType; parent = byUrn.get(parent.parent ?? "")) {
+    for (
+      let parent = byUrn.get(resource.parent ?? "");
+      parent && parent.type !== stackType;
+      parent = byUrn.get(parent.parent ?? "")
+    ) {
       const set = descendantDomains.get(parent.urn) ?? new Set<string>();
       set.add(tag);
       descendantDomains.set(parent.urn, set);
@@ -91,7 +97,11 @@ export function attribute(document: Pick<PlanDocument, "resources">): Attributio
     const cached = domainCache.get(resource.urn);
     if (cached !== undefined) return cached;
     let found: string | undefined;
-    for (let current: PlanResource | undefined = resource; current && current.type !== stackType && found === undefined; current = byUrn.get(current.parent ?? "")) {
+    for (
+      let current: PlanResource | undefined = resource;
+      current && current.type !== stackType && found === undefined;
+      current = byUrn.get(current.parent ?? "")
+    ) {
       found = componentDomain(current) ?? nameDomain(current);
     }
     const result = found ?? tagOf(resource) ?? platformLabel;
@@ -101,7 +111,12 @@ export function attribute(document: Pick<PlanDocument, "resources">): Attributio
 
   const component = (resource: PlanResource): string => {
     let top = resource;
-    for (let parent = byUrn.get(resource.parent ?? ""); parent && parent.type !== stackType; parent = byUrn.get(parent.parent ?? "")) top = parent;
+    for (
+      let parent = byUrn.get(resource.parent ?? "");
+      parent && parent.type !== stackType;
+      parent = byUrn.get(parent.parent ?? "")
+    )
+      top = parent;
     if (top === resource && resource.custom) return stackLabel;
     return `${shortType(top.type)} ${top.name}`;
   };
@@ -118,13 +133,16 @@ export function groupBy<T>(items: readonly T[], label: (item: T) => string): { l
     if (list) list.push(item);
     else groups.set(key, [item]);
   }
-  return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([key, list]) => ({ label: key, items: list }));
+  return [...groups.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([key, list]) => ({ label: key, items: list }));
 }
 
 /** `3 s3.Bucket, 1 kms.Key`: counts by short type, most frequent first. */
 export function countShortTypes(resources: readonly { type: string }[]): string {
   const counts = new Map<string, number>();
-  for (const resource of resources) counts.set(shortType(resource.type), (counts.get(shortType(resource.type)) ?? 0) + 1);
+  for (const resource of resources)
+    counts.set(shortType(resource.type), (counts.get(shortType(resource.type)) ?? 0) + 1);
   return [...counts.entries()]
     .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
     .map(([type, count]) => `${count} ${type}`)

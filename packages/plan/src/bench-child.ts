@@ -6,7 +6,9 @@ async function measure(): Promise<void> {
   const started = performance.now();
   const { document } = await runPlan({ stack: stack!, projectDir: projectDir!, configFile, domainsDir });
   const planMs = performance.now() - started;
-  console.log(JSON.stringify({ planMs, resources: document.resources.length, maxRssMiB: process.resourceUsage().maxRSS / 1024 }));
+  console.log(
+    JSON.stringify({ planMs, resources: document.resources.length, maxRssMiB: process.resourceUsage().maxRSS / 1024 }),
+  );
 }
 
 measure().catch((error: unknown) => {

@@ -39,8 +39,21 @@ function main(): void {
     scratch.push(dir);
     const stage = writeSyntheticStage(baseConfig, domains, dir);
     const runs = Array.from({ length: repeats }, () => {
-      const child = timeChild([path.join(__dirname, "bench-child.ts"), "prod", repoRoot, stage.configFile, stage.domainsDir]);
-      return { wallMs: child.ms, ...(JSON.parse(child.stdout.trim().split("\n").pop()!) as { planMs: number; resources: number; maxRssMiB: number }) };
+      const child = timeChild([
+        path.join(__dirname, "bench-child.ts"),
+        "prod",
+        repoRoot,
+        stage.configFile,
+        stage.domainsDir,
+      ]);
+      return {
+        wallMs: child.ms,
+        ...(JSON.parse(child.stdout.trim().split("\n").pop()!) as {
+          planMs: number;
+          resources: number;
+          maxRssMiB: number;
+        }),
+      };
     });
     rows.push({
       domains,
@@ -53,7 +66,9 @@ function main(): void {
 
   for (const dir of scratch) fs.rmSync(dir, { recursive: true, force: true });
 
-  console.log(`floor (fresh process loading @pulumi/pulumi and @pulumi/aws): ${floor.toFixed(0)} ms (median of ${repeats})`);
+  console.log(
+    `floor (fresh process loading @pulumi/pulumi and @pulumi/aws): ${floor.toFixed(0)} ms (median of ${repeats})`,
+  );
   console.log("");
   console.log("domains  resources  wall ms  x floor  in-process plan ms  peak RSS MiB");
   for (const row of rows) {
@@ -65,8 +80,12 @@ function main(): void {
   const perDomainLow = (ten.wallMs - one.wallMs) / 9;
   const perDomainHigh = (forty.wallMs - ten.wallMs) / 30;
   console.log("");
-  console.log(`marginal cost per domain: ${perDomainLow.toFixed(1)} ms (1->10), ${perDomainHigh.toFixed(1)} ms (10->40); as ratio to floor ${(perDomainLow / floor).toFixed(4)} and ${(perDomainHigh / floor).toFixed(4)}`);
-  console.log(`flatness (10->40 per-domain cost / 1->10 per-domain cost): ${perDomainLow > 0 ? (perDomainHigh / perDomainLow).toFixed(2) : "n/a (no measurable per-domain cost)"}`);
+  console.log(
+    `marginal cost per domain: ${perDomainLow.toFixed(1)} ms (1->10), ${perDomainHigh.toFixed(1)} ms (10->40); as ratio to floor ${(perDomainLow / floor).toFixed(4)} and ${(perDomainHigh / floor).toFixed(4)}`,
+  );
+  console.log(
+    `flatness (10->40 per-domain cost / 1->10 per-domain cost): ${perDomainLow > 0 ? (perDomainHigh / perDomainLow).toFixed(2) : "n/a (no measurable per-domain cost)"}`,
+  );
   const ratio40 = forty.wallMs / floor;
   const peak = Math.max(...rows.map((row) => row.maxRssMiB));
   console.log(`target 40 domains < 3x floor: ${ratio40.toFixed(2)}x ${ratio40 < 3 ? "met" : "MISSED"}`);

@@ -1,6 +1,14 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { commandLine, ConfigError, didYouMean, displayPath, isConfigError, sourcePositions, type ConfigIssue } from "@data-platform/config";
+import {
+  commandLine,
+  ConfigError,
+  didYouMean,
+  displayPath,
+  isConfigError,
+  sourcePositions,
+  type ConfigIssue,
+} from "@data-platform/config";
 import { evaluatePolicies, policies } from "@data-platform/policy-pack";
 import type { PolicyPackConfig } from "@pulumi/policy";
 import { parseArgs, usage } from "./args";
@@ -32,11 +40,21 @@ function readPolicyConfig(file: string | undefined, problems: ConfigIssue[]): Po
     config = JSON.parse(text);
   } catch (error) {
     const position = sourcePositions(text, label).issues[0];
-    problems.push({ file: label, path: "", message: `not JSON (${(error as Error).message})`, line: position?.line, column: position?.column });
+    problems.push({
+      file: label,
+      path: "",
+      message: `not JSON (${(error as Error).message})`,
+      line: position?.line,
+      column: position?.column,
+    });
     return {};
   }
   if (typeof config !== "object" || config === null || Array.isArray(config)) {
-    problems.push({ file: label, path: "", message: 'must be a JSON object of rule names to an enforcement level or {"enforcementLevel": ..., <parameters>}' });
+    problems.push({
+      file: label,
+      path: "",
+      message: 'must be a JSON object of rule names to an enforcement level or {"enforcementLevel": ..., <parameters>}',
+    });
     return {};
   }
   const source = sourcePositions(text, label);
@@ -44,12 +62,27 @@ function readPolicyConfig(file: string | undefined, problems: ConfigIssue[]): Po
   for (const [rule, entry] of Object.entries(config)) {
     const at = source.locateKeys([rule]);
     if (rule !== "all" && !rules.includes(rule)) {
-      problems.push({ file: label, path: rule, message: `unknown rule${didYouMean(rule, rules)}; rules of the pack: all, ${rules.join(", ")}`, ...at });
+      problems.push({
+        file: label,
+        path: rule,
+        message: `unknown rule${didYouMean(rule, rules)}; rules of the pack: all, ${rules.join(", ")}`,
+        ...at,
+      });
       continue;
     }
-    const level = typeof entry === "string" ? entry : entry && typeof entry === "object" && !Array.isArray(entry) ? (entry as { enforcementLevel?: unknown }).enforcementLevel : null;
+    const level =
+      typeof entry === "string"
+        ? entry
+        : entry && typeof entry === "object" && !Array.isArray(entry)
+          ? (entry as { enforcementLevel?: unknown }).enforcementLevel
+          : null;
     if (level === null || (level !== undefined && !enforcementLevels.includes(level as string))) {
-      problems.push({ file: label, path: rule, message: `must be an enforcement level (${enforcementLevels.join(", ")}) or an object with enforcementLevel and the rule's parameters`, ...at });
+      problems.push({
+        file: label,
+        path: rule,
+        message: `must be an enforcement level (${enforcementLevels.join(", ")}) or an object with enforcementLevel and the rule's parameters`,
+        ...at,
+      });
     }
   }
   return config as PolicyPackConfig;
@@ -59,9 +92,14 @@ function readPolicyConfig(file: string | undefined, problems: ConfigIssue[]): Po
 function outputPathProblems(option: string, file: string | undefined): ConfigIssue[] {
   if (file === undefined) return [];
   const target = path.resolve(file);
-  const problem = (message: string): ConfigIssue[] => [{ file: commandLine, path: option, message: `${file}: ${message}` }];
+  const problem = (message: string): ConfigIssue[] => [
+    { file: commandLine, path: option, message: `${file}: ${message}` },
+  ];
   if (fs.existsSync(target)) {
-    if (fs.statSync(target).isDirectory()) return problem(`is a directory; give a file name, such as ${path.join(file, option === "--json" ? "plan.json" : "plan.md")}`);
+    if (fs.statSync(target).isDirectory())
+      return problem(
+        `is a directory; give a file name, such as ${path.join(file, option === "--json" ? "plan.json" : "plan.md")}`,
+      );
     try {
       fs.accessSync(target, fs.constants.W_OK);
     } catch {
@@ -93,8 +131,15 @@ export async function main(argv: readonly string[]): Promise<number> {
       console.log(usage);
       return exitCodes.ok;
     }
-    const problems: ConfigIssue[] = [...outputPathProblems("--json", args.json), ...outputPathProblems("--markdown", args.markdown)];
-    if (args.json !== undefined && args.markdown !== undefined && path.resolve(args.json) === path.resolve(args.markdown)) {
+    const problems: ConfigIssue[] = [
+      ...outputPathProblems("--json", args.json),
+      ...outputPathProblems("--markdown", args.markdown),
+    ];
+    if (
+      args.json !== undefined &&
+      args.markdown !== undefined &&
+      path.resolve(args.json) === path.resolve(args.markdown)
+    ) {
       problems.push({ file: commandLine, path: "--markdown", message: `${args.markdown}: the same file as --json` });
     }
     const policyConfig = readPolicyConfig(args.policyConfig, problems);
@@ -105,7 +150,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     } catch {
       project = undefined;
     }
-    const base = args.base === undefined ? undefined : readBasePlan(args.base, { stack: args.stack, project: project?.name }, problems);
+    const base =
+      args.base === undefined
+        ? undefined
+        : readBasePlan(args.base, { stack: args.stack, project: project?.name }, problems);
     const prices = priceTable(args.prices, problems);
     const usageOverrides = usageModel(args.stack, args.usage, problems, project ? availableStacks(project) : undefined);
     const result = await runPlan({
@@ -120,15 +168,29 @@ export async function main(argv: readonly string[]): Promise<number> {
       cost: { prices, usage: usageOverrides, ...(args.prices ? { overrides: args.prices } : {}) },
       policies: (document, revealed) =>
         evaluatePolicies(
-          document.resources.map((resource) => ({ ...resource, inputs: revealed.get(resource.urn) ?? resource.inputs })),
+          document.resources.map((resource) => ({
+            ...resource,
+            inputs: revealed.get(resource.urn) ?? resource.inputs,
+          })),
           { config: policyConfig },
         ),
     });
     if (args.domain !== undefined) {
       // The domains exist only in the plan (by their tags): an unknown one is an input problem, before anything is written.
-      const domains = [...new Set([...attribute(result.document).domains, ...(base ? attribute(base).domains : [])])].sort();
+      const domains = [
+        ...new Set([...attribute(result.document).domains, ...(base ? attribute(base).domains : [])]),
+      ].sort();
       if (!domains.includes(args.domain)) {
-        throw new ConfigError([{ file: commandLine, path: "--domain", message: `no domain "${args.domain}" in the plan${didYouMean(args.domain, domains)}; domains: ${domains.join(", ") || "none"}` }], "Invalid input");
+        throw new ConfigError(
+          [
+            {
+              file: commandLine,
+              path: "--domain",
+              message: `no domain "${args.domain}" in the plan${didYouMean(args.domain, domains)}; domains: ${domains.join(", ") || "none"}`,
+            },
+          ],
+          "Invalid input",
+        );
       }
     }
     if (base) result.document.diff = diffPlans(base, result.document);
@@ -137,13 +199,16 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (args.json) write(args.json, `${JSON.stringify(result.document, null, 2)}\n`);
     if (args.markdown) write(args.markdown, markdownReport([result.document]));
     const mandatory = result.document.policy.violations.some((violation) => violation.level === "mandatory");
-    const stateful = args.failOnReplaceStateful && result.document.diff !== undefined && replacesStateful(result.document.diff);
-    if (stateful) console.error("plan: the change replaces or deletes a stateful resource (--fail-on-replace-stateful)");
+    const stateful =
+      args.failOnReplaceStateful && result.document.diff !== undefined && replacesStateful(result.document.diff);
+    if (stateful)
+      console.error("plan: the change replaces or deletes a stateful resource (--fail-on-replace-stateful)");
     return mandatory || stateful ? exitCodes.mandatoryViolations : exitCodes.ok;
   } catch (error) {
     if (isConfigError(error)) {
       console.error(error.message);
-      if (error.issues.some((issue) => issue.file === commandLine)) console.error("(npm run plan -- --help lists the options)");
+      if (error.issues.some((issue) => issue.file === commandLine))
+        console.error("(npm run plan -- --help lists the options)");
       return exitCodes.invalidInput;
     }
     throw error;
@@ -158,7 +223,8 @@ if (require.main === module) {
     (error: unknown) => {
       // Not an input problem: a bug in the plan or the program. Exit code 70 (EX_SOFTWARE), with the trace.
       console.error(error);
-      if (!process.argv.includes("--stack-traces")) console.error("(the program ran without stack traces, for speed: add --stack-traces to see where it failed)");
+      if (!process.argv.includes("--stack-traces"))
+        console.error("(the program ran without stack traces, for speed: add --stack-traces to see where it failed)");
       process.exitCode = exitCodes.internalError;
     },
   );

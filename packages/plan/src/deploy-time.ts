@@ -20,12 +20,21 @@ const estimate = "estimate, not measured (typical API completion; replace with m
 export const creationTimes: Readonly<Record<string, CreationTime>> = {
   "aws:mwaa/environment:Environment": { minutes: 30, source: `${sizing}: MWAA creation takes 20-40 minutes` },
   "aws:eks/cluster:Cluster": { minutes: 15, source: `${sizing}: EKS control plane creation ~10-20 minutes` },
-  "aws:redshiftserverless/workgroup:Workgroup": { minutes: 12, source: `${sizing}: Redshift Serverless workgroup ~10-15 minutes` },
+  "aws:redshiftserverless/workgroup:Workgroup": {
+    minutes: 12,
+    source: `${sizing}: Redshift Serverless workgroup ~10-15 minutes`,
+  },
   "aws:redshiftserverless/namespace:Namespace": { minutes: 2, source: estimate },
   "aws:eks/nodeGroup:NodeGroup": { minutes: 5, source: estimate },
   "aws:eks/addon:Addon": { minutes: 2, source: estimate },
-  "aws:ec2/natGateway:NatGateway": { minutes: 2, source: `${estimate}; the provider waits up to 10 minutes for it to become available (vpc_nat_gateway.go create timeout)` },
-  "aws:ec2/vpcEndpoint:VpcEndpoint": { minutes: 2, source: `${estimate}; the provider waits up to 10 minutes for it to become available (vpc_endpoint.go create timeout)` },
+  "aws:ec2/natGateway:NatGateway": {
+    minutes: 2,
+    source: `${estimate}; the provider waits up to 10 minutes for it to become available (vpc_nat_gateway.go create timeout)`,
+  },
+  "aws:ec2/vpcEndpoint:VpcEndpoint": {
+    minutes: 2,
+    source: `${estimate}; the provider waits up to 10 minutes for it to become available (vpc_endpoint.go create timeout)`,
+  },
   "kubernetes:helm.sh/v4:Chart": { minutes: 3, source: `${estimate}; waits for its workloads` },
   "aws:kinesisanalyticsv2/application:Application": { minutes: 5, source: estimate },
   "aws:kinesis/stream:Stream": { minutes: 1, source: estimate },
@@ -59,7 +68,16 @@ export interface DeployTime {
 
 /** Values that identify a resource when other resources reference it (ids, names, bucket names). */
 function identities(resource: PlanResource): string[] {
-  const values = [resource.id, resource.inputs["name"], resource.inputs["bucket"], resource.inputs["workgroupName"], resource.inputs["namespaceName"], resource.inputs["clusterName"] && resource.type === "aws:eks/cluster:Cluster" ? resource.inputs["clusterName"] : undefined];
+  const values = [
+    resource.id,
+    resource.inputs["name"],
+    resource.inputs["bucket"],
+    resource.inputs["workgroupName"],
+    resource.inputs["namespaceName"],
+    resource.inputs["clusterName"] && resource.type === "aws:eks/cluster:Cluster"
+      ? resource.inputs["clusterName"]
+      : undefined,
+  ];
   return values.filter((value): value is string => typeof value === "string" && value.length >= 6);
 }
 
@@ -69,7 +87,8 @@ const notReferences = new Set(["tags", "description", "labels"]);
 function strings(value: unknown, out: string[]): string[] {
   if (typeof value === "string") out.push(value);
   else if (Array.isArray(value)) for (const item of value) strings(item, out);
-  else if (value !== null && typeof value === "object") for (const [key, item] of Object.entries(value)) if (!notReferences.has(key)) strings(item, out);
+  else if (value !== null && typeof value === "object")
+    for (const [key, item] of Object.entries(value)) if (!notReferences.has(key)) strings(item, out);
   return out;
 }
 
@@ -82,7 +101,11 @@ export function dependencyGraph(document: Pick<PlanDocument, "resources">): Map<
   const resources = document.resources.filter((resource) => resource.type !== "pulumi:pulumi:Stack");
   const byIdentity = new Map<string, string | null>();
   for (const resource of resources) {
-    for (const identity of identities(resource)) byIdentity.set(identity, byIdentity.has(identity) && byIdentity.get(identity) !== resource.urn ? null : resource.urn);
+    for (const identity of identities(resource))
+      byIdentity.set(
+        identity,
+        byIdentity.has(identity) && byIdentity.get(identity) !== resource.urn ? null : resource.urn,
+      );
   }
   const known = new Set(resources.map((resource) => resource.urn));
   const graph = new Map<string, Set<string>>();
@@ -101,10 +124,14 @@ export function dependencyGraph(document: Pick<PlanDocument, "resources">): Map<
 }
 
 /** The first deploy's critical path: the longest chain of creation times through the dependency graph. */
-export function estimateDeployTime(document: Pick<PlanDocument, "resources">, times: Readonly<Record<string, CreationTime>> = creationTimes): DeployTime {
+export function estimateDeployTime(
+  document: Pick<PlanDocument, "resources">,
+  times: Readonly<Record<string, CreationTime>> = creationTimes,
+): DeployTime {
   const byUrn = new Map(document.resources.map((resource) => [resource.urn, resource]));
   const graph = dependencyGraph(document);
-  const duration = (resource: PlanResource) => (resource.custom || resource.remote ? (times[resource.type] ?? defaultCreationTime).minutes : 0);
+  const duration = (resource: PlanResource) =>
+    resource.custom || resource.remote ? (times[resource.type] ?? defaultCreationTime).minutes : 0;
   const finish = new Map<string, number>();
   const previous = new Map<string, string | undefined>();
   const visiting = new Set<string>();
@@ -141,17 +168,35 @@ export function estimateDeployTime(document: Pick<PlanDocument, "resources">, ti
   for (let urn = last; urn; urn = previous.get(urn)) {
     const resource = byUrn.get(urn)!;
     const minutes = duration(resource);
-    if (minutes > 0) path.unshift({ urn, type: resource.type, name: resource.name, minutes, finishesAt: Math.round(finish.get(urn)! * 10) / 10 });
+    if (minutes > 0)
+      path.unshift({
+        urn,
+        type: resource.type,
+        name: resource.name,
+        minutes,
+        finishesAt: Math.round(finish.get(urn)! * 10) / 10,
+      });
   }
   const sequential = [...graph.keys()].reduce((sum, urn) => sum + duration(byUrn.get(urn)!), 0);
-  return { criticalPathMinutes: Math.round(longest * 10) / 10, criticalPath: path, sequentialMinutes: Math.round(sequential) };
+  return {
+    criticalPathMinutes: Math.round(longest * 10) / 10,
+    criticalPath: path,
+    sequentialMinutes: Math.round(sequential),
+  };
 }
 
 /** The critical path for the terminal, slowest steps visible. */
 export function deployTimeText(deployTime: DeployTime, width = 100): string[] {
-  const lines = [`First deploy: about ${Math.round(deployTime.criticalPathMinutes)} minutes on the critical path (${deployTime.sequentialMinutes} minutes if sequential):`];
+  const lines = [
+    `First deploy: about ${Math.round(deployTime.criticalPathMinutes)} minutes on the critical path (${deployTime.sequentialMinutes} minutes if sequential):`,
+  ];
   for (const step of deployTime.criticalPath) {
-    lines.push(fit(`  ${`${step.finishesAt.toFixed(1)} min`.padStart(9)}  +${step.minutes.toString().padEnd(4)} ${shortType(step.type)} ${step.name}`, width));
+    lines.push(
+      fit(
+        `  ${`${step.finishesAt.toFixed(1)} min`.padStart(9)}  +${step.minutes.toString().padEnd(4)} ${shortType(step.type)} ${step.name}`,
+        width,
+      ),
+    );
   }
   return lines;
 }

@@ -6,7 +6,7 @@ const symbols: Record<ChangeKind, string> = { add: "+", remove: "-", update: "~"
 /** A value as a short readable string (secrets stay `[secret]`). */
 export function showValue(value: unknown, width = 40): string {
   if (value === undefined) return "(none)";
-  const text = typeof value === "string" ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  const text = typeof value === "string" ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
   return text.length <= width ? text : `${text.slice(0, width - 3)}...`;
 }
 
@@ -49,9 +49,13 @@ export function listChange(before: unknown, after: unknown, width: number): stri
   if (added.length === 0 && removed.length === 0) return "order changed";
   const part = (sign: string, items: string[]) => {
     const text = `${sign} ${items.join(", ")}`;
-    return text.length <= width ? text : `${sign} ${items.length} item${items.length === 1 ? "" : "s"}: ${fit(items.join(", "), Math.max(20, width - 12))}`;
+    return text.length <= width
+      ? text
+      : `${sign} ${items.length} item${items.length === 1 ? "" : "s"}: ${fit(items.join(", "), Math.max(20, width - 12))}`;
   };
-  return [added.length > 0 ? part("+", added) : undefined, removed.length > 0 ? part("-", removed) : undefined].filter((text) => text !== undefined).join("; ");
+  return [added.length > 0 ? part("+", added) : undefined, removed.length > 0 ? part("-", removed) : undefined]
+    .filter((text) => text !== undefined)
+    .join("; ");
 }
 
 /** One line per changed input / option, `path: old -> new` (lists as what they add and remove). */
@@ -59,7 +63,8 @@ export function changeLines(change: ResourceChange, width = 100): string[] {
   const lines: string[] = [];
   if (change.previousUrn) lines.push(`renamed from ${change.previousUrn}`);
   if (change.replaceEffect) lines.push(`replacing it: ${change.replaceEffect}`);
-  for (const option of change.options) lines.push(`${option.option}: ${showValue(option.before)} -> ${showValue(option.after)}`);
+  for (const option of change.options)
+    lines.push(`${option.option}: ${showValue(option.before)} -> ${showValue(option.after)}`);
   for (const input of change.inputs) {
     const marker = change.replaceBecause.includes(input.path) ? " (forces replacement)" : "";
     const list = listChange(input.before, input.after, width - input.path.length - marker.length - 2);
@@ -82,7 +87,10 @@ export function diffText(diff: PlanDiff, options: { width?: number; domain?: str
   const width = options.width ?? 100;
   const changes = options.domain ? diff.changes.filter((change) => change.domain === options.domain) : diff.changes;
   const lines: string[] = [];
-  lines.push(fit(`Changes against the base plan (${diff.base.stack}, ${diff.base.resources} resources):`, width), fit(`  ${countsLine(diff)}`, width));
+  lines.push(
+    fit(`Changes against the base plan (${diff.base.stack}, ${diff.base.resources} resources):`, width),
+    fit(`  ${countsLine(diff)}`, width),
+  );
   if (diff.dangerous.length > 0) {
     lines.push("", `DANGEROUS (${diff.dangerous.length}):`);
     for (const danger of diff.dangerous) {
@@ -97,9 +105,11 @@ export function diffText(diff: PlanDiff, options: { width?: number; domain?: str
   }
   if (changes.length === 0) return lines.join("\n");
   lines.push("", "By component:");
-  for (const group of groupBy(changes, (change) => change.component)) lines.push(fit(`  ${group.label}: ${kindCounts(group.items)}`, width));
+  for (const group of groupBy(changes, (change) => change.component))
+    lines.push(fit(`  ${group.label}: ${kindCounts(group.items)}`, width));
   lines.push("", "By domain:");
-  for (const group of groupBy(changes, (change) => change.domain)) lines.push(fit(`  ${group.label}: ${kindCounts(group.items)}`, width));
+  for (const group of groupBy(changes, (change) => change.domain))
+    lines.push(fit(`  ${group.label}: ${kindCounts(group.items)}`, width));
   lines.push("", "Details:");
   for (const group of groupBy(changes, (change) => change.component)) {
     lines.push(fit(`  ${group.label}:`, width));
@@ -107,7 +117,8 @@ export function diffText(diff: PlanDiff, options: { width?: number; domain?: str
       lines.push(fit(`    ${symbols[change.kind].padEnd(2)} ${label(change)}`, width));
       for (const line of changeLines(change, width - 9)) {
         // The replacement's effect is a sentence: wrapped, not cut.
-        if (change.replaceEffect && line.startsWith("replacing it: ")) lines.push(...wrap(line, width - 9).map((part) => `         ${part}`));
+        if (change.replaceEffect && line.startsWith("replacing it: "))
+          lines.push(...wrap(line, width - 9).map((part) => `         ${part}`));
         else lines.push(fit(`         ${line}`, width));
       }
     }
@@ -124,14 +135,23 @@ export function diffMarkdown(diff: PlanDiff, options: { maxRows?: number } = {})
   const maxRows = options.maxRows ?? 40;
   const { counts } = diff;
   const lines: string[] = [];
-  lines.push(`**Changes against the base branch:** ${counts.replace} replace · ${counts.remove} remove · ${counts.update} update · ${counts.add} add (${counts.unchanged} unchanged)`, "");
+  lines.push(
+    `**Changes against the base branch:** ${counts.replace} replace · ${counts.remove} remove · ${counts.update} update · ${counts.add} add (${counts.unchanged} unchanged)`,
+    "",
+  );
   if (diff.dangerous.length > 0) {
-    lines.push(`:warning: **Dangerous changes (${diff.dangerous.length})**`, "", "| kind | resource | why |", "|---|---|---|");
+    lines.push(
+      `:warning: **Dangerous changes (${diff.dangerous.length})**`,
+      "",
+      "| kind | resource | why |",
+      "|---|---|---|",
+    );
     for (const danger of diff.dangerous.slice(0, maxRows)) {
       const change = diff.changes.find((candidate) => candidate.urn === danger.urn);
       lines.push(`| ${danger.kind} | \`${cell(change ? label(change) : danger.urn)}\` | ${cell(danger.message)} |`);
     }
-    if (diff.dangerous.length > maxRows) lines.push(`| ... | ${diff.dangerous.length - maxRows} more | in the full report |`);
+    if (diff.dangerous.length > maxRows)
+      lines.push(`| ... | ${diff.dangerous.length - maxRows} more | in the full report |`);
     lines.push("");
   } else {
     lines.push("Dangerous changes: none.", "");
@@ -154,12 +174,16 @@ export function diffMarkdown(diff: PlanDiff, options: { maxRows?: number } = {})
     }
     if (adds.length > 10) {
       const domains = [...new Set(adds.map((change) => change.domain))];
-      lines.push(`Added ${adds.length} (${domains.length === 1 ? `domain ${domains[0]}` : `${domains.length} domains`}): ${cell(countTypes(adds))}`, "");
+      lines.push(
+        `Added ${adds.length} (${domains.length === 1 ? `domain ${domains[0]}` : `${domains.length} domains`}): ${cell(countTypes(adds))}`,
+        "",
+      );
     }
     lines.push("</details>");
   }
   lines.push("", "<details><summary>Changes by domain</summary>", "", "| domain | changes |", "|---|---|");
-  for (const group of groupBy(diff.changes, (change) => change.domain)) lines.push(`| ${cell(group.label)} | ${kindCounts(group.items)} |`);
+  for (const group of groupBy(diff.changes, (change) => change.domain))
+    lines.push(`| ${cell(group.label)} | ${kindCounts(group.items)} |`);
   lines.push("", "</details>", "");
   return lines;
 }

@@ -53,7 +53,13 @@ export function flattenInputs(value: unknown, prefix = "", out = new Map<string,
   if (typeof value === "string" && prefix !== "" && /^\s*[[{]/.test(value)) {
     try {
       const parsed: unknown = JSON.parse(value);
-      if (parsed !== null && typeof parsed === "object" && (Array.isArray(parsed) ? parsed.some((item) => item !== null && typeof item === "object") : Object.keys(parsed).length > 0)) {
+      if (
+        parsed !== null &&
+        typeof parsed === "object" &&
+        (Array.isArray(parsed)
+          ? parsed.some((item) => item !== null && typeof item === "object")
+          : Object.keys(parsed).length > 0)
+      ) {
         flattenJson(parsed, `${prefix}:`, out);
         return out;
       }
@@ -110,7 +116,9 @@ export function inputChanges(before: Record<string, unknown>, after: Record<stri
 }
 
 function optionChanges(before: PlanResource["options"], after: PlanResource["options"]): OptionChange[] {
-  return optionKeys.filter((key) => !same(before[key], after[key])).map((option) => ({ option, before: before[option], after: after[option] }));
+  return optionKeys
+    .filter((key) => !same(before[key], after[key]))
+    .map((option) => ({ option, before: before[option], after: after[option] }));
 }
 
 /** The URNs a resource's aliases stand for, in a document of `stack`/`project`. */
@@ -128,10 +136,12 @@ export function aliasUrns(resource: PlanResource, stack: string, project: string
       continue;
     }
     const spec = (record["spec"] ?? record) as Record<string, unknown>;
-    const text = (key: string) => (typeof spec[key] === "string" && spec[key] !== "" ? (spec[key] as string) : undefined);
+    const text = (key: string) =>
+      typeof spec[key] === "string" && spec[key] !== "" ? (spec[key] as string) : undefined;
     const name = text("name") ?? resource.name;
     const type = text("type") ?? resource.type;
-    const parent = spec["noParent"] === true ? undefined : (text("parenturn") ?? text("parentUrn") ?? resource.parent ?? undefined);
+    const parent =
+      spec["noParent"] === true ? undefined : (text("parenturn") ?? text("parentUrn") ?? resource.parent ?? undefined);
     const parentType = parent?.split("::")[2];
     const qualified = parentType && !parentType.endsWith("pulumi:pulumi:Stack") ? `${parentType}$${type}` : type;
     urns.push(`urn:pulumi:${text("stack") ?? stack}::${text("project") ?? project}::${qualified}::${name}`);
@@ -147,7 +157,9 @@ export interface DiffOptions {
 /** Compares a plan against an earlier plan of the same stack (the base branch's), by URN. */
 export function diffPlans(base: PlanDocument, head: PlanDocument, options: DiffOptions = {}): PlanDiff {
   const skip = (resource: PlanResource) => resource.type === "pulumi:pulumi:Stack";
-  const baseByUrn = new Map(base.resources.filter((resource) => !skip(resource)).map((resource) => [resource.urn, resource]));
+  const baseByUrn = new Map(
+    base.resources.filter((resource) => !skip(resource)).map((resource) => [resource.urn, resource]),
+  );
   const headResources = head.resources.filter((resource) => !skip(resource));
   const headUrns = new Set(headResources.map((resource) => resource.urn));
   const headAttribution = attribute(head);
@@ -165,7 +177,14 @@ export function diffPlans(base: PlanDocument, head: PlanDocument, options: DiffO
       previousUrn = aliasUrns(after, head.stack, head.project).find((urn) => baseByUrn.has(urn) && !headUrns.has(urn));
       before = previousUrn ? baseByUrn.get(previousUrn) : undefined;
     }
-    const common = { urn: after.urn, type: after.type, name: after.name, component: headAttribution.component(after), domain: headAttribution.domain(after), stateful: statefulTypes.has(after.type) };
+    const common = {
+      urn: after.urn,
+      type: after.type,
+      name: after.name,
+      component: headAttribution.component(after),
+      domain: headAttribution.domain(after),
+      stateful: statefulTypes.has(after.type),
+    };
     if (!before) {
       const change: ResourceChange = { kind: "add", ...common, inputs: [], options: [], replaceBecause: [] };
       changes.push(change);
@@ -174,7 +193,9 @@ export function diffPlans(base: PlanDocument, head: PlanDocument, options: DiffO
     }
     matched.add(before.urn);
     const inputs = inputChanges(before.inputs, after.inputs);
-    const options = optionChanges(before.options, after.options).filter((option) => !(previousUrn && option.option === "aliases"));
+    const options = optionChanges(before.options, after.options).filter(
+      (option) => !(previousUrn && option.option === "aliases"),
+    );
     if (inputs.length === 0 && options.length === 0 && !previousUrn) {
       unchanged++;
       continue;
@@ -182,7 +203,9 @@ export function diffPlans(base: PlanDocument, head: PlanDocument, options: DiffO
     const rule = replaceRuleFor(after.type);
     const replaceBecause = [
       ...new Set([
-        ...inputs.filter((input) => rule?.properties.some((property) => pathMatches(input.path, property))).map((input) => input.path),
+        ...inputs
+          .filter((input) => rule?.properties.some((property) => pathMatches(input.path, property)))
+          .map((input) => input.path),
         ...conditionalReplace(after.type, before.inputs, after.inputs),
       ]),
     ];
@@ -222,9 +245,18 @@ export function diffPlans(base: PlanDocument, head: PlanDocument, options: DiffO
   const kindOrder: Record<ChangeKind, number> = { replace: 0, remove: 1, update: 2, add: 3 };
   changes.sort((a, b) => kindOrder[a.kind] - kindOrder[b.kind] || a.urn.localeCompare(b.urn));
   const production = (options.productionStacks ?? ["prod"]).includes(head.stack);
-  const dangerous = findDangers(pairs, { production, baseIds: new Set(base.resources.map((resource) => resource.id).filter((id): id is string => id !== null)) });
+  const dangerous = findDangers(pairs, {
+    production,
+    baseIds: new Set(base.resources.map((resource) => resource.id).filter((id): id is string => id !== null)),
+  });
   const baseCost = base.cost ? { total: base.cost.total, byDomain: base.cost.byDomain } : null;
-  return { base: { stack: base.stack, project: base.project, resources: base.resources.length }, counts, dangerous, changes, baseCost };
+  return {
+    base: { stack: base.stack, project: base.project, resources: base.resources.length },
+    counts,
+    dangerous,
+    changes,
+    baseCost,
+  };
 }
 
 /** The domain label used for shared resources. */

@@ -47,7 +47,8 @@ function workspace(files: Record<string, string>): (name: string) => string {
 function registry(at: (name: string) => string, changes: Record<string, string | undefined>): string {
   const dir = at("domains");
   fs.mkdirSync(dir, { recursive: true });
-  for (const entry of fs.readdirSync(path.join(platformDir, "domains"))) fs.copyFileSync(path.join(platformDir, "domains", entry), path.join(dir, entry));
+  for (const entry of fs.readdirSync(path.join(platformDir, "domains")))
+    fs.copyFileSync(path.join(platformDir, "domains", entry), path.join(dir, entry));
   for (const [entry, content] of Object.entries(changes)) {
     if (content === undefined) fs.rmSync(path.join(dir, entry));
     else fs.writeFileSync(path.join(dir, entry), content);
@@ -55,7 +56,10 @@ function registry(at: (name: string) => string, changes: Record<string, string |
   return dir;
 }
 
-function withPlatformPlan(at: (name: string) => string, change: (outputs: Record<string, any>) => void = () => undefined): string {
+function withPlatformPlan(
+  at: (name: string) => string,
+  change: (outputs: Record<string, any>) => void = () => undefined,
+): string {
   const document = structuredClone(platformPlan);
   change(document["outputs"]);
   fs.writeFileSync(at("platform-dev.json"), JSON.stringify(document, null, 2));
@@ -72,53 +76,138 @@ const platformArgs = (...args: string[]) => ["--stack", "dev", "--project", repo
 const table: { case: string; args: (at: (name: string) => string) => string[]; lines: RegExp[] }[] = [
   {
     case: "YAML syntax error in a stage file (--config-file)",
-    args: () => platformArgs("--config-file", workspace({ "Pulumi.dev.yaml": devStage.replace("natGateways: single", "natGateways: [single") })("Pulumi.dev.yaml")),
-    lines: [/Pulumi\.dev\.yaml:\d+:\d+: .*invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a \]$/],
+    args: () =>
+      platformArgs(
+        "--config-file",
+        workspace({ "Pulumi.dev.yaml": devStage.replace("natGateways: single", "natGateways: [single") })(
+          "Pulumi.dev.yaml",
+        ),
+      ),
+    lines: [
+      /Pulumi\.dev\.yaml:\d+:\d+: .*invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a \]$/,
+    ],
   },
   {
     case: "duplicate key in a stage file",
-    args: () => platformArgs("--config-file", workspace({ "Pulumi.dev.yaml": devStage.replace("  data-platform:protect: false", "  data-platform:protect: false\n  data-platform:protect: true") })("Pulumi.dev.yaml")),
-    lines: [new RegExp(`Pulumi\\.dev\\.yaml:${lineOf(devStage, "  data-platform:protect: false") + 1}:3: data-platform:protect: invalid YAML: duplicate key`)],
+    args: () =>
+      platformArgs(
+        "--config-file",
+        workspace({
+          "Pulumi.dev.yaml": devStage.replace(
+            "  data-platform:protect: false",
+            "  data-platform:protect: false\n  data-platform:protect: true",
+          ),
+        })("Pulumi.dev.yaml"),
+      ),
+    lines: [
+      new RegExp(
+        `Pulumi\\.dev\\.yaml:${lineOf(devStage, "  data-platform:protect: false") + 1}:3: data-platform:protect: invalid YAML: duplicate key`,
+      ),
+    ],
   },
   {
     case: "tab in a stage file",
-    args: () => platformArgs("--config-file", workspace({ "Pulumi.dev.yaml": devStage.replace("    natGateways: single", "\tnatGateways: single") })("Pulumi.dev.yaml")),
-    lines: [new RegExp(`Pulumi\\.dev\\.yaml:${lineOf(devStage, "    natGateways: single")}:1: .*invalid YAML: a tab in the indentation; indent with spaces$`)],
+    args: () =>
+      platformArgs(
+        "--config-file",
+        workspace({ "Pulumi.dev.yaml": devStage.replace("    natGateways: single", "\tnatGateways: single") })(
+          "Pulumi.dev.yaml",
+        ),
+      ),
+    lines: [
+      new RegExp(
+        `Pulumi\\.dev\\.yaml:${lineOf(devStage, "    natGateways: single")}:1: .*invalid YAML: a tab in the indentation; indent with spaces$`,
+      ),
+    ],
   },
   {
     case: "a stage key indented under the wrong parent",
-    args: () => platformArgs("--config-file", workspace({ "Pulumi.dev.yaml": devStage.replace("    flowLogRetentionDays: 30", "  flowLogRetentionDays: 30") })("Pulumi.dev.yaml")),
-    lines: [new RegExp(`Pulumi\\.dev\\.yaml:${lineOf(devStage, "    flowLogRetentionDays: 30")}:3: data-platform:flowLogRetentionDays: unknown key; "flowLogRetentionDays" is a key of data-platform:network \\(indented under the wrong parent\\?\\)`)],
+    args: () =>
+      platformArgs(
+        "--config-file",
+        workspace({
+          "Pulumi.dev.yaml": devStage.replace("    flowLogRetentionDays: 30", "  flowLogRetentionDays: 30"),
+        })("Pulumi.dev.yaml"),
+      ),
+    lines: [
+      new RegExp(
+        `Pulumi\\.dev\\.yaml:${lineOf(devStage, "    flowLogRetentionDays: 30")}:3: data-platform:flowLogRetentionDays: unknown key; "flowLogRetentionDays" is a key of data-platform:network \\(indented under the wrong parent\\?\\)`,
+      ),
+    ],
   },
   {
     case: "YAML syntax error in the domain project's stack file",
-    args: () => domainArgs("--config-file", workspace({ "Pulumi.orders-dev.yaml": ordersDev.replace("  data-domain:dagsDir: dags/orders", "  data-domain:dagsDir: [dags/orders") })("Pulumi.orders-dev.yaml")),
+    args: () =>
+      domainArgs(
+        "--config-file",
+        workspace({
+          "Pulumi.orders-dev.yaml": ordersDev.replace(
+            "  data-domain:dagsDir: dags/orders",
+            "  data-domain:dagsDir: [dags/orders",
+          ),
+        })("Pulumi.orders-dev.yaml"),
+      ),
     lines: [/Pulumi\.orders-dev\.yaml:\d+:\d+: .*invalid YAML: /],
   },
   {
     case: "duplicate key in the domain project's stack file",
-    args: () => domainArgs("--config-file", workspace({ "Pulumi.orders-dev.yaml": ordersDev.replace("  data-domain:domain: orders", "  data-domain:domain: orders\n  data-domain:domain: logistics") })("Pulumi.orders-dev.yaml")),
-    lines: [new RegExp(`Pulumi\\.orders-dev\\.yaml:${lineOf(ordersDev, "  data-domain:domain: orders") + 1}:3: data-domain:domain: invalid YAML: duplicate key`)],
+    args: () =>
+      domainArgs(
+        "--config-file",
+        workspace({
+          "Pulumi.orders-dev.yaml": ordersDev.replace(
+            "  data-domain:domain: orders",
+            "  data-domain:domain: orders\n  data-domain:domain: logistics",
+          ),
+        })("Pulumi.orders-dev.yaml"),
+      ),
+    lines: [
+      new RegExp(
+        `Pulumi\\.orders-dev\\.yaml:${lineOf(ordersDev, "  data-domain:domain: orders") + 1}:3: data-domain:domain: invalid YAML: duplicate key`,
+      ),
+    ],
   },
   {
     case: "YAML syntax error in a domain file: one line, no follow-on error for the stage that enables the domain",
-    args: (at) => platformArgs("--domains-dir", registry(at, { "orders.yaml": ordersDomain.replace("costCentre: ", "costCentre: [") })),
+    args: (at) =>
+      platformArgs(
+        "--domains-dir",
+        registry(at, { "orders.yaml": ordersDomain.replace("costCentre: ", "costCentre: [") }),
+      ),
     lines: [/domains\/orders\.yaml:\d+:\d+: .*invalid YAML: /],
   },
   {
     case: "duplicate key in a domain file",
-    args: (at) => platformArgs("--domains-dir", registry(at, { "orders.yaml": `${ordersDomain.trimEnd()}\ndescription: again\n` })),
-    lines: [new RegExp(`domains/orders\\.yaml:${ordersDomain.trimEnd().split("\n").length + 1}:1: description: invalid YAML: duplicate key`)],
+    args: (at) =>
+      platformArgs("--domains-dir", registry(at, { "orders.yaml": `${ordersDomain.trimEnd()}\ndescription: again\n` })),
+    lines: [
+      new RegExp(
+        `domains/orders\\.yaml:${ordersDomain.trimEnd().split("\n").length + 1}:1: description: invalid YAML: duplicate key`,
+      ),
+    ],
   },
   {
     case: "an empty domains directory",
-    args: (at) => platformArgs("--domains-dir", registry(at, Object.fromEntries(fs.readdirSync(path.join(platformDir, "domains")).map((entry) => [entry, undefined])))),
+    args: (at) =>
+      platformArgs(
+        "--domains-dir",
+        registry(
+          at,
+          Object.fromEntries(fs.readdirSync(path.join(platformDir, "domains")).map((entry) => [entry, undefined])),
+        ),
+      ),
     lines: [/domains: no domain files in .*domains \(one <domain>\.yaml per domain\)$/],
   },
   {
     case: "an unknown domain in a stage, with a suggestion",
-    args: () => platformArgs("--config-file", workspace({ "Pulumi.dev.yaml": devStage.replace("\n    logistics:", "\n    logistcs:") })("Pulumi.dev.yaml")),
-    lines: [/Pulumi\.dev\.yaml:\d+:5: data-platform:domains\.logistcs: domain "logistcs" is not registered in .* \(did you mean "logistics"\?\); registered domains: logistics, marketing, orders, payments, restaurants$/],
+    args: () =>
+      platformArgs(
+        "--config-file",
+        workspace({ "Pulumi.dev.yaml": devStage.replace("\n    logistics:", "\n    logistcs:") })("Pulumi.dev.yaml"),
+      ),
+    lines: [
+      /Pulumi\.dev\.yaml:\d+:5: data-platform:domains\.logistcs: domain "logistcs" is not registered in .* \(did you mean "logistics"\?\); registered domains: logistics, marketing, orders, payments, restaurants$/,
+    ],
   },
   {
     case: "an unknown option, with a suggestion",
@@ -128,7 +217,9 @@ const table: { case: string; args: (at: (name: string) => string) => string[]; l
   {
     case: "an unknown stack, with the available ones",
     args: () => platformArgs().map((arg) => (arg === "dev" ? "qa" : arg)),
-    lines: [/^command line: --stack: no stack "qa": .*Pulumi\.qa\.yaml does not exist; available stacks: dev, prod, staging$/],
+    lines: [
+      /^command line: --stack: no stack "qa": .*Pulumi\.qa\.yaml does not exist; available stacks: dev, prod, staging$/,
+    ],
   },
   {
     case: "--json naming a directory",
@@ -142,28 +233,56 @@ const table: { case: string; args: (at: (name: string) => string) => string[]; l
   },
   {
     case: "--json under a file (a path that cannot be written)",
-    args: () => platformArgs("--json", path.join(workspace({ "taken": "" })("taken"), "plan.json")),
+    args: () => platformArgs("--json", path.join(workspace({ taken: "" })("taken"), "plan.json")),
     lines: [/^command line: --json: .*taken\/plan\.json: cannot be created: .*taken is a file, not a directory$/],
   },
   {
     case: "a misspelt rule in --policy-config",
-    args: () => platformArgs("--policy-config", workspace({ "policy.json": '{\n  "s3-every-bucket-governd": "advisory"\n}\n' })("policy.json")),
-    lines: [/policy\.json:2:3: s3-every-bucket-governd: unknown rule \(did you mean "s3-every-bucket-governed"\?\); rules of the pack: all, .*s3-every-bucket-governed/],
+    args: () =>
+      platformArgs(
+        "--policy-config",
+        workspace({ "policy.json": '{\n  "s3-every-bucket-governd": "advisory"\n}\n' })("policy.json"),
+      ),
+    lines: [
+      /policy\.json:2:3: s3-every-bucket-governd: unknown rule \(did you mean "s3-every-bucket-governed"\?\); rules of the pack: all, .*s3-every-bucket-governed/,
+    ],
   },
   {
     case: "an enforcement level that does not exist in --policy-config",
-    args: () => platformArgs("--policy-config", workspace({ "policy.json": '{ "s3-every-bucket-governed": "warn" }' })("policy.json")),
-    lines: [/policy\.json:1:3: s3-every-bucket-governed: must be an enforcement level \(advisory, mandatory, remediate, disabled\)/],
+    args: () =>
+      platformArgs(
+        "--policy-config",
+        workspace({ "policy.json": '{ "s3-every-bucket-governed": "warn" }' })("policy.json"),
+      ),
+    lines: [
+      /policy\.json:1:3: s3-every-bucket-governed: must be an enforcement level \(advisory, mandatory, remediate, disabled\)/,
+    ],
   },
   {
     case: "several inputs wrong at once: every problem in one report",
-    args: (at) => platformArgs("--json", path.dirname(at("x")), "--policy-config", workspace({ "policy.json": '{ "nope": "advisory" }' })("policy.json"), "--config-file", workspace({ "Pulumi.dev.yaml": devStage.replace("natGateways: single", "natGateways: [single") })("Pulumi.dev.yaml")),
-    lines: [/^command line: --json: .*is a directory/, /policy\.json:1:3: nope: unknown rule/, /Pulumi\.dev\.yaml:\d+:\d+: .*invalid YAML/],
+    args: (at) =>
+      platformArgs(
+        "--json",
+        path.dirname(at("x")),
+        "--policy-config",
+        workspace({ "policy.json": '{ "nope": "advisory" }' })("policy.json"),
+        "--config-file",
+        workspace({ "Pulumi.dev.yaml": devStage.replace("natGateways: single", "natGateways: [single") })(
+          "Pulumi.dev.yaml",
+        ),
+      ),
+    lines: [
+      /^command line: --json: .*is a directory/,
+      /policy\.json:1:3: nope: unknown rule/,
+      /Pulumi\.dev\.yaml:\d+:\d+: .*invalid YAML/,
+    ],
   },
   {
     case: "a domain program without --platform-plan",
     args: () => domainArgs(),
-    lines: [/^command line: --platform-plan: the program reads stack "acme\/data-platform\/dev" through a StackReference: give --platform-plan <file>/],
+    lines: [
+      /^command line: --platform-plan: the program reads stack "acme\/data-platform\/dev" through a StackReference: give --platform-plan <file>/,
+    ],
   },
   {
     case: "a platform plan that does not exist",
@@ -172,7 +291,11 @@ const table: { case: string; args: (at: (name: string) => string) => string[]; l
   },
   {
     case: "a platform plan that is not JSON",
-    args: () => domainArgs("--platform-plan", workspace({ "plan.json": '{\n  "schemaVersion": 1,\n  "outputs": {,\n}\n' })("plan.json")),
+    args: () =>
+      domainArgs(
+        "--platform-plan",
+        workspace({ "plan.json": '{\n  "schemaVersion": 1,\n  "outputs": {,\n}\n' })("plan.json"),
+      ),
     lines: [/plan\.json:3:\d+: not JSON \(/],
   },
   {
@@ -182,13 +305,27 @@ const table: { case: string; args: (at: (name: string) => string) => string[]; l
   },
   {
     case: "a platform plan missing an output the program needs",
-    args: (at) => domainArgs("--platform-plan", withPlatformPlan(at, (outputs) => (outputs["domains"]["orders"]["workflow"]["ecs"] = null))),
-    lines: [new RegExp(`Pulumi\\.orders-dev\\.yaml:${lineOf(ordersDev, "  data-domain:jobs:")}:3: data-domain:jobs: domain "orders" has no Fargate runner in stage "dev": set needs\\.fargate\\.enabled in stacks/platform/domains/orders\\.yaml \\(or the stage's override\\), or remove the jobs$`)],
+    args: (at) =>
+      domainArgs(
+        "--platform-plan",
+        withPlatformPlan(at, (outputs) => (outputs["domains"]["orders"]["workflow"]["ecs"] = null)),
+      ),
+    lines: [
+      new RegExp(
+        `Pulumi\\.orders-dev\\.yaml:${lineOf(ordersDev, "  data-domain:jobs:")}:3: data-domain:jobs: domain "orders" has no Fargate runner in stage "dev": set needs\\.fargate\\.enabled in stacks/platform/domains/orders\\.yaml \\(or the stage's override\\), or remove the jobs$`,
+      ),
+    ],
   },
   {
     case: "a platform plan of another contract version",
-    args: (at) => domainArgs("--platform-plan", withPlatformPlan(at, (outputs) => (outputs["contractVersion"] = 0))),
-    lines: [/platform-dev\.json:\d+:\d+: outputs\.contractVersion: platform stack "acme\/data-platform\/dev" speaks contract version 0; this program needs version 1$/],
+    args: (at) =>
+      domainArgs(
+        "--platform-plan",
+        withPlatformPlan(at, (outputs) => (outputs["contractVersion"] = 0)),
+      ),
+    lines: [
+      /platform-dev\.json:\d+:\d+: outputs\.contractVersion: platform stack "acme\/data-platform\/dev" speaks contract version 0; this program needs version 1$/,
+    ],
   },
   {
     case: "a domain the platform does not have, with a suggestion (its products are not checked further)",
@@ -198,21 +335,39 @@ const table: { case: string; args: (at: (name: string) => string) => string[]; l
         "--platform-plan",
         withPlatformPlan(at),
         "--config-file",
-        workspace({ "Pulumi.orders-dev.yaml": ordersDev.replace("data-domain:domain: orders", "data-domain:domain: ordrs").replace("    orders: {}", "    orders:\n      consumers: [logistcs]") })("Pulumi.orders-dev.yaml"),
+        workspace({
+          "Pulumi.orders-dev.yaml": ordersDev
+            .replace("data-domain:domain: orders", "data-domain:domain: ordrs")
+            .replace("    orders: {}", "    orders:\n      consumers: [logistcs]"),
+        })("Pulumi.orders-dev.yaml"),
       ),
     lines: [
-      new RegExp(`Pulumi\\.orders-dev\\.yaml:${lineOf(ordersDev, "  data-domain:domain: orders")}:3: data-domain:domain: domain "ordrs" is not enabled in platform stage "dev" \\(did you mean "orders"\\?\\) \\(enabled: logistics, orders\\); enable it under data-platform:domains in the platform's Pulumi\\.dev\\.yaml$`),
+      new RegExp(
+        `Pulumi\\.orders-dev\\.yaml:${lineOf(ordersDev, "  data-domain:domain: orders")}:3: data-domain:domain: domain "ordrs" is not enabled in platform stage "dev" \\(did you mean "orders"\\?\\) \\(enabled: logistics, orders\\); enable it under data-platform:domains in the platform's Pulumi\\.dev\\.yaml$`,
+      ),
     ],
   },
   {
     case: "a consumer the platform does not have, with a suggestion",
-    args: (at) => domainArgs("--platform-plan", withPlatformPlan(at), "--config-file", workspace({ "Pulumi.orders-dev.yaml": ordersDev.replace("    orders: {}", "    orders:\n      consumers: [logistcs]") })("Pulumi.orders-dev.yaml")),
-    lines: [/Pulumi\.orders-dev\.yaml:\d+:\d+: data-domain:products\.orders\.consumers: .*"logistcs" \(did you mean "logistics"\?\)/],
+    args: (at) =>
+      domainArgs(
+        "--platform-plan",
+        withPlatformPlan(at),
+        "--config-file",
+        workspace({
+          "Pulumi.orders-dev.yaml": ordersDev.replace("    orders: {}", "    orders:\n      consumers: [logistcs]"),
+        })("Pulumi.orders-dev.yaml"),
+      ),
+    lines: [
+      /Pulumi\.orders-dev\.yaml:\d+:\d+: data-domain:products\.orders\.consumers: .*"logistcs" \(did you mean "logistics"\?\)/,
+    ],
   },
   {
     case: "an unknown review option, with a suggestion",
     args: () => platformArgs("--fail-on-replace-statefull"),
-    lines: [/^command line: --fail-on-replace-statefull: unknown option \(did you mean "--fail-on-replace-stateful"\?\)$/],
+    lines: [
+      /^command line: --fail-on-replace-statefull: unknown option \(did you mean "--fail-on-replace-stateful"\?\)$/,
+    ],
   },
   {
     case: "--fail-on-replace-stateful without --base",
@@ -226,48 +381,85 @@ const table: { case: string; args: (at: (name: string) => string) => string[]; l
   },
   {
     case: "a base plan that is not JSON",
-    args: () => platformArgs("--base", workspace({ "base.json": '{\n  "schemaVersion": 2,\n  "resources": [,\n}\n' })("base.json")),
+    args: () =>
+      platformArgs(
+        "--base",
+        workspace({ "base.json": '{\n  "schemaVersion": 2,\n  "resources": [,\n}\n' })("base.json"),
+      ),
     lines: [/base\.json:3:\d+: not JSON \(/],
   },
   {
     case: "a base JSON file that is not a plan",
-    args: () => platformArgs("--base", workspace({ "base.json": '{\n  "schemaVersion": 3,\n  "resources": []\n}\n' })("base.json")),
-    lines: [/base\.json:2:3: schemaVersion: not a plan document: expected schemaVersion 1 or 2 \(the JSON that npm run plan -- --json writes\), got 3$/],
+    args: () =>
+      platformArgs(
+        "--base",
+        workspace({ "base.json": '{\n  "schemaVersion": 3,\n  "resources": []\n}\n' })("base.json"),
+      ),
+    lines: [
+      /base\.json:2:3: schemaVersion: not a plan document: expected schemaVersion 1 or 2 \(the JSON that npm run plan -- --json writes\), got 3$/,
+    ],
   },
   {
     case: "a base plan of another stack",
-    args: () => platformArgs("--base", workspace({ "base.json": JSON.stringify({ ...platformPlan, stack: "prod" }, null, 2) })("base.json")),
+    args: () =>
+      platformArgs(
+        "--base",
+        workspace({ "base.json": JSON.stringify({ ...platformPlan, stack: "prod" }, null, 2) })("base.json"),
+      ),
     lines: [/base\.json:\d+:3: stack: a plan of stack "prod", not of "dev": compare with a plan of the same stack$/],
   },
   {
     case: "a base plan of another project",
-    args: () => platformArgs("--base", workspace({ "base.json": JSON.stringify({ ...platformPlan, project: "data-domain" }, null, 2) })("base.json")),
+    args: () =>
+      platformArgs(
+        "--base",
+        workspace({ "base.json": JSON.stringify({ ...platformPlan, project: "data-domain" }, null, 2) })("base.json"),
+      ),
     lines: [/base\.json:\d+:3: project: a plan of project "data-domain", not of "data-platform"$/],
   },
   {
     case: "a price key that does not exist in --prices, with a suggestion",
-    args: () => platformArgs("--prices", workspace({ "prices.json": '{\n  "prices": {\n    "nat.hours": 0.05\n  }\n}\n' })("prices.json")),
-    lines: [/prices\.json:3:5: prices\.nat\.hours: unknown price key \(did you mean "nat\.hour"\?\); keys: .*nat\.hour/],
+    args: () =>
+      platformArgs(
+        "--prices",
+        workspace({ "prices.json": '{\n  "prices": {\n    "nat.hours": 0.05\n  }\n}\n' })("prices.json"),
+      ),
+    lines: [
+      /prices\.json:3:5: prices\.nat\.hours: unknown price key \(did you mean "nat\.hour"\?\); keys: .*nat\.hour/,
+    ],
   },
   {
     case: "a --prices file without the prices object, and a negative price",
-    args: () => platformArgs("--prices", workspace({ "prices.json": '{ "price": { "nat.hour": -1 } }' })("prices.json")),
-    lines: [/prices\.json:1:3: price: unknown key \(did you mean "prices"\?\)/, /prices\.json: prices: is required: an object of price keys to USD/],
+    args: () =>
+      platformArgs("--prices", workspace({ "prices.json": '{ "price": { "nat.hour": -1 } }' })("prices.json")),
+    lines: [
+      /prices\.json:1:3: price: unknown key \(did you mean "prices"\?\)/,
+      /prices\.json: prices: is required: an object of price keys to USD/,
+    ],
   },
   {
     case: "a price that is not a number",
-    args: () => platformArgs("--prices", workspace({ "prices.json": '{ "prices": { "nat.hour": "0.05" } }' })("prices.json")),
+    args: () =>
+      platformArgs("--prices", workspace({ "prices.json": '{ "prices": { "nat.hour": "0.05" } }' })("prices.json")),
     lines: [/prices\.json:1:\d+: prices\.nat\.hour: must be a number >= 0 \(USD\), got "0\.05"$/],
   },
   {
     case: "a usage key that does not exist in --usage, with a suggestion",
-    args: () => platformArgs("--usage", workspace({ "usage.json": '{\n  "dev": {\n    "dataTbPerDy": 0.1\n  }\n}\n' })("usage.json")),
-    lines: [/usage\.json:3:5: dev\.dataTbPerDy: unknown usage key \(did you mean "dataTbPerDay"\?\); keys: .*dataTbPerDay/],
+    args: () =>
+      platformArgs(
+        "--usage",
+        workspace({ "usage.json": '{\n  "dev": {\n    "dataTbPerDy": 0.1\n  }\n}\n' })("usage.json"),
+      ),
+    lines: [
+      /usage\.json:3:5: dev\.dataTbPerDy: unknown usage key \(did you mean "dataTbPerDay"\?\); keys: .*dataTbPerDay/,
+    ],
   },
   {
     case: "a stage that does not exist in --usage, with a suggestion",
     args: () => platformArgs("--usage", workspace({ "usage.json": '{ "prd": { "dataTbPerDay": 1 } }' })("usage.json")),
-    lines: [/usage\.json:1:3: prd: unknown stage \(did you mean "prod"\?\); scopes: "\*" \(every stage\), "dev", "prod", "staging"$/],
+    lines: [
+      /usage\.json:1:3: prd: unknown stage \(did you mean "prod"\?\); scopes: "\*" \(every stage\), "dev", "prod", "staging"$/,
+    ],
   },
   {
     case: "a --usage file that does not exist",
@@ -276,8 +468,20 @@ const table: { case: string; args: (at: (name: string) => string) => string[]; l
   },
   {
     case: "the review and cost inputs wrong at once: every problem in one report",
-    args: (at) => platformArgs("--base", at("base.json"), "--prices", workspace({ "prices.json": '{ "prices": { "mwaa.mw1.smal": 1 } }' })("prices.json"), "--usage", workspace({ "usage.json": '{ "*": { "natGbPerDay": -5 } }' })("usage.json")),
-    lines: [/^command line: --base: .*base\.json: file not found$/, /prices\.json:1:\d+: prices\.mwaa\.mw1\.smal: unknown price key \(did you mean "mwaa\.mw1\.small"\?\)/, /usage\.json:1:\d+: \*\.natGbPerDay: must be a number >= 0, got -5$/],
+    args: (at) =>
+      platformArgs(
+        "--base",
+        at("base.json"),
+        "--prices",
+        workspace({ "prices.json": '{ "prices": { "mwaa.mw1.smal": 1 } }' })("prices.json"),
+        "--usage",
+        workspace({ "usage.json": '{ "*": { "natGbPerDay": -5 } }' })("usage.json"),
+      ),
+    lines: [
+      /^command line: --base: .*base\.json: file not found$/,
+      /prices\.json:1:\d+: prices\.mwaa\.mw1\.smal: unknown price key \(did you mean "mwaa\.mw1\.small"\?\)/,
+      /usage\.json:1:\d+: \*\.natGbPerDay: must be a number >= 0, got -5$/,
+    ],
   },
 ];
 
@@ -314,7 +518,21 @@ describe("the plan's one error path", () => {
       "prices.json": JSON.stringify({ prices: { "nat.hour": 0.05 } }),
       "usage.json": JSON.stringify({ "*": { natGbPerDay: 10 }, dev: { dataTbPerDay: 0.1 } }),
     });
-    const result = await plan(platformArgs("--base", at("base.json"), "--fail-on-replace-stateful", "--prices", at("prices.json"), "--usage", at("usage.json"), "--domain", "orders", "--json", at("plan.json")));
+    const result = await plan(
+      platformArgs(
+        "--base",
+        at("base.json"),
+        "--fail-on-replace-stateful",
+        "--prices",
+        at("prices.json"),
+        "--usage",
+        at("usage.json"),
+        "--domain",
+        "orders",
+        "--json",
+        at("plan.json"),
+      ),
+    );
     expect(result.stderr).toBe("");
     expect(result.code).toBe(exitCodes.ok);
     const written = JSON.parse(fs.readFileSync(at("plan.json"), "utf8"));
@@ -324,7 +542,16 @@ describe("the plan's one error path", () => {
   });
 
   it("the base inputs of the table are valid: the domain plans against the platform plan", async () => {
-    const result = await plan(domainArgs("--platform-plan", withPlatformPlan(workspace({})), "--policy-config", workspace({ "policy.json": '{ "all": "mandatory", "s3-every-bucket-governed": { "enforcementLevel": "advisory" } }' })("policy.json")));
+    const result = await plan(
+      domainArgs(
+        "--platform-plan",
+        withPlatformPlan(workspace({})),
+        "--policy-config",
+        workspace({
+          "policy.json": '{ "all": "mandatory", "s3-every-bucket-governed": { "enforcementLevel": "advisory" } }',
+        })("policy.json"),
+      ),
+    );
     expect(result.stderr).toBe("");
     expect(result.code).toBe(exitCodes.ok);
   });

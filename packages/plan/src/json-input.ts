@@ -27,7 +27,13 @@ export function readJsonInput(option: string, file: string, problems: ConfigIssu
   } catch (error) {
     // The YAML parser reads JSON too, and knows the line and column of a syntax error.
     const position = sourcePositions(text, label).issues[0];
-    problems.push({ file: label, path: "", message: `not JSON (${(error as Error).message.replace(/\s*\n\s*/g, " ")})`, line: position?.line, column: position?.column });
+    problems.push({
+      file: label,
+      path: "",
+      message: `not JSON (${(error as Error).message.replace(/\s*\n\s*/g, " ")})`,
+      line: position?.line,
+      column: position?.column,
+    });
     return undefined;
   }
   if (value === null || typeof value !== "object" || Array.isArray(value)) {

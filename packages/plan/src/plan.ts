@@ -1,6 +1,17 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { checkStackFile, closest, commandLine, ConfigError, configEnv, displayPath, isConfigError, Problems, sourcePositions, type ConfigIssue } from "@data-platform/config";
+import {
+  checkStackFile,
+  closest,
+  commandLine,
+  ConfigError,
+  configEnv,
+  displayPath,
+  isConfigError,
+  Problems,
+  sourcePositions,
+  type ConfigIssue,
+} from "@data-platform/config";
 import { readStackConfigFile } from "@data-platform/testing";
 import type { PriceTable, UsageModel } from "@data-platform/policy-pack";
 import { estimateCost } from "./cost/estimate";
@@ -15,7 +26,10 @@ export type { PlanMode } from "./run-mode";
  * Evaluates policies over a finished plan (the policy pack plugs in here).
  * `revealedInputs` holds each resource's inputs with secret values in clear, by URN.
  */
-export type PolicyEvaluator = (document: PlanDocument, revealedInputs: ReadonlyMap<string, Record<string, unknown>>) => PolicyViolation[] | Promise<PolicyViolation[]>;
+export type PolicyEvaluator = (
+  document: PlanDocument,
+  revealedInputs: ReadonlyMap<string, Record<string, unknown>>,
+) => PolicyViolation[] | Promise<PolicyViolation[]>;
 
 export interface PlanOptions {
   stack: string;
@@ -51,7 +65,11 @@ export const consistencyPolicy = "plan-urns-identical-in-preview";
 function readPlatformPlan(file: string, problems: Problems): Record<string, Record<string, unknown>> | undefined {
   const label = displayPath(file);
   if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
-    problems.add({ file: commandLine, path: "--platform-plan", message: `${label}: file not found (write one with npm run plan -- --stack <stage> --json <file>)` });
+    problems.add({
+      file: commandLine,
+      path: "--platform-plan",
+      message: `${label}: file not found (write one with npm run plan -- --stack <stage> --json <file>)`,
+    });
     return undefined;
   }
   const text = fs.readFileSync(file, "utf8");
@@ -61,15 +79,33 @@ function readPlatformPlan(file: string, problems: Problems): Record<string, Reco
   } catch (error) {
     // The YAML parser reads JSON too, and knows the line and column of a syntax error.
     const position = sourcePositions(text, label).issues[0];
-    problems.add({ file: label, path: "", message: `not JSON (${(error as Error).message})`, line: position?.line, column: position?.column });
+    problems.add({
+      file: label,
+      path: "",
+      message: `not JSON (${(error as Error).message})`,
+      line: position?.line,
+      column: position?.column,
+    });
     return undefined;
   }
-  if (typeof document !== "object" || document === null || (document.schemaVersion !== 1 && document.schemaVersion !== 2)) {
-    problems.add({ file: label, path: "schemaVersion", message: "not a plan document: expected schemaVersion 1 or 2 (the JSON that npm run plan -- --json writes)" });
+  if (
+    typeof document !== "object" ||
+    document === null ||
+    (document.schemaVersion !== 1 && document.schemaVersion !== 2)
+  ) {
+    problems.add({
+      file: label,
+      path: "schemaVersion",
+      message: "not a plan document: expected schemaVersion 1 or 2 (the JSON that npm run plan -- --json writes)",
+    });
     return undefined;
   }
   if (typeof document.outputs !== "object" || document.outputs === null || Array.isArray(document.outputs)) {
-    problems.add({ file: label, path: "outputs", message: "is required: the stack outputs that answer the program's StackReferences" });
+    problems.add({
+      file: label,
+      path: "outputs",
+      message: "is required: the stack outputs that answer the program's StackReferences",
+    });
     return undefined;
   }
   // Any StackReference the program makes resolves to the platform plan's outputs.
@@ -92,7 +128,9 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     problems.add(...error.issues);
     throw new ConfigError(problems.issues, "Invalid input");
   }
-  const configFile = path.resolve(options.configFile ?? path.join(project.stackConfigDir, `Pulumi.${options.stack}.yaml`));
+  const configFile = path.resolve(
+    options.configFile ?? path.join(project.stackConfigDir, `Pulumi.${options.stack}.yaml`),
+  );
   if (!options.configFile && !fs.existsSync(configFile)) {
     const stacks = availableStacks(project);
     const suggestion = closest(options.stack, stacks);
@@ -105,12 +143,18 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     const checked = checkStackFile(configFile, displayPath(configFile));
     problems.add(...checked.issues);
   }
-  const stackReferences = options.platformPlan ? readPlatformPlan(path.resolve(options.platformPlan), problems) : undefined;
+  const stackReferences = options.platformPlan
+    ? readPlatformPlan(path.resolve(options.platformPlan), problems)
+    : undefined;
   problems.throwIfAny("Invalid input");
   const engineConfig = readStackConfigFile(configFile, project.configDefaults, project.name);
   const entry = programEntry(project);
 
-  const saved = { configFile: process.env[configEnv.configFile], domainsDir: process.env[configEnv.domainsDir], platformPlan: process.env[configEnv.platformPlan] };
+  const saved = {
+    configFile: process.env[configEnv.configFile],
+    domainsDir: process.env[configEnv.domainsDir],
+    platformPlan: process.env[configEnv.platformPlan],
+  };
   process.env[configEnv.configFile] = configFile;
   if (options.domainsDir) process.env[configEnv.domainsDir] = path.resolve(options.domainsDir);
   else delete process.env[configEnv.domainsDir];
@@ -142,11 +186,15 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
   }
 
   // Policies read the resolved run, where every input is concrete; both documents report the findings.
-  const violations = [...compareUrns(documents.resolved, documents.preview), ...((await options.policies?.(documents.resolved, revealedInputs)) ?? [])];
+  const violations = [
+    ...compareUrns(documents.resolved, documents.preview),
+    ...((await options.policies?.(documents.resolved, revealedInputs)) ?? []),
+  ];
   // Cost and deploy time read the resolved run (concrete inputs); both documents carry them.
   const cost = estimateCost(documents.resolved, options.cost?.prices, options.cost?.usage, options.cost?.overrides);
   const deployTime = estimateDeployTime(documents.resolved);
-  for (const mode of ["resolved", "preview"] as const) Object.assign(documents[mode], { cost, deployTime, policy: { violations } });
+  for (const mode of ["resolved", "preview"] as const)
+    Object.assign(documents[mode], { cost, deployTime, policy: { violations } });
   return { document: documents[options.mode ?? "resolved"], documents };
 }
 
@@ -165,12 +213,22 @@ export function compareUrns(resolved: PlanDocument, preview: PlanDocument): Poli
   const violations: PolicyViolation[] = [];
   for (const urn of resolvedUrns) {
     if (!previewUrns.has(urn)) {
-      violations.push({ policy: consistencyPolicy, level: "mandatory", urn, message: "registered only when outputs are known (created inside apply?): a real preview would not show it" });
+      violations.push({
+        policy: consistencyPolicy,
+        level: "mandatory",
+        urn,
+        message: "registered only when outputs are known (created inside apply?): a real preview would not show it",
+      });
     }
   }
   for (const urn of previewUrns) {
     if (!resolvedUrns.has(urn)) {
-      violations.push({ policy: consistencyPolicy, level: "mandatory", urn, message: "registered only during preview: the resolved run does not create it" });
+      violations.push({
+        policy: consistencyPolicy,
+        level: "mandatory",
+        urn,
+        message: "registered only during preview: the resolved run does not create it",
+      });
     }
   }
   return violations;

@@ -30,12 +30,18 @@ export function readProject(dir: string): PulumiProject {
   if (!fs.existsSync(file)) throw new UsageError(`no Pulumi.yaml in ${dir}`, "--project");
   const source = sourcePositions(fs.readFileSync(file, "utf8"), file);
   if (source.issues.length > 0) throw new ConfigError(source.issues, "Invalid input");
-  const document = source.value as { name?: string; main?: string; stackConfigDir?: string; config?: Record<string, unknown> } | null;
+  const document = source.value as {
+    name?: string;
+    main?: string;
+    stackConfigDir?: string;
+    config?: Record<string, unknown>;
+  } | null;
   if (!document?.name) throw new UsageError('"name" is required', "name", file);
   const configDefaults: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(document.config ?? {})) {
     const fullKey = key.includes(":") ? key : `${document.name}:${key}`;
-    configDefaults[fullKey] = value && typeof value === "object" && "value" in value ? (value as { value: unknown }).value : value;
+    configDefaults[fullKey] =
+      value && typeof value === "object" && "value" in value ? (value as { value: unknown }).value : value;
   }
   return {
     dir,

@@ -58,11 +58,25 @@ export const replaceRules: readonly ReplaceRule[] = [
       "remoteNetworkConfig",
     ],
     source: `${provider}/eks/cluster.go (schema ForceNew: name, role_arn, bootstrap_self_managed_addons, access_config.bootstrap_cluster_creator_admin_permissions, kubernetes_network_config.ip_family/service_ipv4_cidr, outpost_config.*, remote_network_config)`,
-    conditional: "encryptionConfig: removing it replaces (CustomizeDiff ForceNewIfChange; envelope encryption cannot be disabled)",
+    conditional:
+      "encryptionConfig: removing it replaces (CustomizeDiff ForceNewIfChange; envelope encryption cannot be disabled)",
   },
   {
     type: "aws:eks/nodeGroup:NodeGroup",
-    properties: ["amiType", "capacityType", "clusterName", "diskSize", "instanceTypes", "launchTemplate.id", "launchTemplate.name", "nodeGroupName", "nodeGroupNamePrefix", "nodeRoleArn", "remoteAccess", "subnetIds"],
+    properties: [
+      "amiType",
+      "capacityType",
+      "clusterName",
+      "diskSize",
+      "instanceTypes",
+      "launchTemplate.id",
+      "launchTemplate.name",
+      "nodeGroupName",
+      "nodeGroupNamePrefix",
+      "nodeRoleArn",
+      "remoteAccess",
+      "subnetIds",
+    ],
     source: `${provider}/eks/node_group.go (schema ForceNew: ami_type, capacity_type, cluster_name, disk_size, instance_types, launch_template.id/name, node_group_name(_prefix), node_role_arn, remote_access, subnet_ids)`,
   },
   {
@@ -94,25 +108,40 @@ export const replaceRules: readonly ReplaceRule[] = [
     type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
     properties: ["securityGroupId"],
     source: `${provider}/ec2/vpc_security_group_ingress_rule.go (framework: security_group_id RequiresReplace)`,
-    conditional: "changing the source kind (cidrIpv4 / cidrIpv6 / prefixListId / referencedSecurityGroupId) replaces (ModifyPlan)",
+    conditional:
+      "changing the source kind (cidrIpv4 / cidrIpv6 / prefixListId / referencedSecurityGroupId) replaces (ModifyPlan)",
   },
   {
     type: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
     properties: ["securityGroupId"],
     source: `${provider}/ec2/vpc_security_group_ingress_rule.go (the egress rule shares the ingress rule's schema and ModifyPlan)`,
-    conditional: "changing the destination kind (cidrIpv4 / cidrIpv6 / prefixListId / referencedSecurityGroupId) replaces (ModifyPlan)",
+    conditional:
+      "changing the destination kind (cidrIpv4 / cidrIpv6 / prefixListId / referencedSecurityGroupId) replaces (ModifyPlan)",
   },
   {
     type: "aws:ec2/vpc:Vpc",
     properties: ["cidrBlock", "ipv4IpamPoolId", "ipv4NetmaskLength"],
     source: `${provider}/ec2/vpc_.go (schema: cidr_block, ipv4_ipam_pool_id, ipv4_netmask_length ForceNew)`,
-    effect: "a new network: everything placed in it (subnets, endpoints, security groups, the cluster, MWAA, Redshift) is recreated",
+    effect:
+      "a new network: everything placed in it (subnets, endpoints, security groups, the cluster, MWAA, Redshift) is recreated",
   },
   {
     type: "aws:ec2/subnet:Subnet",
-    properties: ["availabilityZone", "availabilityZoneId", "cidrBlock", "ipv4IpamPoolId", "ipv4NetmaskLength", "ipv6IpamPoolId", "ipv6Native", "ipv6NetmaskLength", "outpostArn", "vpcId"],
+    properties: [
+      "availabilityZone",
+      "availabilityZoneId",
+      "cidrBlock",
+      "ipv4IpamPoolId",
+      "ipv4NetmaskLength",
+      "ipv6IpamPoolId",
+      "ipv6Native",
+      "ipv6NetmaskLength",
+      "outpostArn",
+      "vpcId",
+    ],
     source: `${provider}/ec2/vpc_subnet.go (schema: availability_zone, availability_zone_id, cidr_block, ipv4_ipam_pool_id, ipv4_netmask_length, ipv6_ipam_pool_id, ipv6_native, ipv6_netmask_length, outpost_arn, vpc_id ForceNew)`,
-    effect: "everything with a network interface in it (nodes, endpoints, MWAA, load balancers, NAT gateways) loses its addresses and is recreated",
+    effect:
+      "everything with a network interface in it (nodes, endpoints, MWAA, load balancers, NAT gateways) loses its addresses and is recreated",
   },
   // Kept for base plans of stages created with awsx: two such plans still diff by the component's own inputs
   // (against the aws.ec2 layout the component is a removal, listed by the stateful types below).
@@ -134,7 +163,8 @@ export const replaceRules: readonly ReplaceRule[] = [
     type: "aws:ec2/eip:Eip",
     properties: ["address", "domain", "ipamPoolId", "networkBorderGroup", "publicIpv4Pool"],
     source: `${provider}/ec2/ec2_eip.go (schema: address, domain, ipam_pool_id, network_border_group, public_ipv4_pool ForceNew; instance and network_interface associations update in place)`,
-    effect: "a different public address: the NAT gateway using it (allocationId) is replaced too and the stage's egress address changes, so partners' allow-lists must follow",
+    effect:
+      "a different public address: the NAT gateway using it (allocationId) is replaced too and the stage's egress address changes, so partners' allow-lists must follow",
   },
   {
     type: "aws:ec2/internetGateway:InternetGateway",
@@ -145,7 +175,8 @@ export const replaceRules: readonly ReplaceRule[] = [
     type: "aws:ec2/routeTable:RouteTable",
     properties: ["vpcId"],
     source: `${provider}/ec2/vpc_route_table.go (schema: vpc_id ForceNew; inline routes and propagating_vgws update in place)`,
-    effect: "its subnets' associations move to the new table, which may have only the local route until its routes are created",
+    effect:
+      "its subnets' associations move to the new table, which may have only the local route until its routes are created",
   },
   {
     type: "aws:ec2/route:Route",
@@ -171,8 +202,10 @@ export const replaceRules: readonly ReplaceRule[] = [
       "vpcId",
     ],
     source: `${provider}/ec2/vpc_endpoint.go (schema: dns_options.private_dns_preference, dns_options.private_dns_specified_domains, resource_configuration_arn, service_name, service_network_arn, service_region, vpc_endpoint_type, vpc_id ForceNew; subnets, security groups, route tables and policy update in place)`,
-    conditional: "privateDnsEnabled: changing it on an endpoint that is not of type Interface replaces (CustomizeDiff ForceNew; the type defaults to Gateway)",
-    effect: "a new endpoint with new network interfaces: the service is unreachable through the VPC while one replaces the other (pods reach AWS APIs only through the interface endpoints, S3 traffic takes the gateway endpoint)",
+    conditional:
+      "privateDnsEnabled: changing it on an endpoint that is not of type Interface replaces (CustomizeDiff ForceNew; the type defaults to Gateway)",
+    effect:
+      "a new endpoint with new network interfaces: the service is unreachable through the VPC while one replaces the other (pods reach AWS APIs only through the interface endpoints, S3 traffic takes the gateway endpoint)",
   },
   {
     type: "aws:ec2/flowLog:FlowLog",
@@ -193,7 +226,8 @@ export const replaceRules: readonly ReplaceRule[] = [
       "vpcId",
     ],
     source: `${provider}/ec2/vpc_flow_log.go (schema: every argument but tags ForceNew, the update is tags only; tagFieldSpecifications is newer than the file read and not listed)`,
-    effect: "no flow records while the old flow log is swapped for the new one; the log group keeps the earlier records",
+    effect:
+      "no flow records while the old flow log is swapped for the new one; the log group keeps the earlier records",
   },
   {
     type: "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
@@ -243,7 +277,11 @@ function majorVersion(value: unknown): number | undefined {
 }
 
 /** The replace-forcing changes the provider decides from old and new values, beyond the property list. */
-export function conditionalReplace(type: string, before: Record<string, unknown>, after: Record<string, unknown>): string[] {
+export function conditionalReplace(
+  type: string,
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+): string[] {
   switch (type) {
     case "aws:mwaa/environment:Environment": {
       const from = majorVersion(before["airflowVersion"]);
@@ -251,18 +289,29 @@ export function conditionalReplace(type: string, before: Record<string, unknown>
       return from !== undefined && to !== undefined && from < to ? ["airflowVersion"] : [];
     }
     case "aws:eks/cluster:Cluster":
-      return before["encryptionConfig"] !== undefined && after["encryptionConfig"] === undefined ? ["encryptionConfig"] : [];
+      return before["encryptionConfig"] !== undefined && after["encryptionConfig"] === undefined
+        ? ["encryptionConfig"]
+        : [];
     case "aws:ec2/natGateway:NatGateway": {
       const changed: string[] = [];
       const count = "secondaryPrivateIpAddressCount";
-      if (after["connectivityType"] === "private" && after[count] !== undefined && !sameValue(before[count], after[count])) changed.push(count);
-      const listed = (inputs: Record<string, unknown>) => Array.isArray(inputs["availabilityZoneAddresses"]) && inputs["availabilityZoneAddresses"].length > 0;
-      if (after["availabilityMode"] === "regional" && listed(before) !== listed(after)) changed.push("availabilityZoneAddresses");
+      if (
+        after["connectivityType"] === "private" &&
+        after[count] !== undefined &&
+        !sameValue(before[count], after[count])
+      )
+        changed.push(count);
+      const listed = (inputs: Record<string, unknown>) =>
+        Array.isArray(inputs["availabilityZoneAddresses"]) && inputs["availabilityZoneAddresses"].length > 0;
+      if (after["availabilityMode"] === "regional" && listed(before) !== listed(after))
+        changed.push("availabilityZoneAddresses");
       return changed;
     }
     case "aws:ec2/vpcEndpoint:VpcEndpoint": {
       const type = after["vpcEndpointType"] ?? "Gateway";
-      return type !== "Interface" && !sameValue(before["privateDnsEnabled"], after["privateDnsEnabled"]) ? ["privateDnsEnabled"] : [];
+      return type !== "Interface" && !sameValue(before["privateDnsEnabled"], after["privateDnsEnabled"])
+        ? ["privateDnsEnabled"]
+        : [];
     }
     case "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule":
     case "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": {

@@ -16,7 +16,8 @@ const prodConfig = path.join(repoRoot, "stacks/platform/Pulumi.prod.yaml");
 async function syntheticProd(domains: number): Promise<PlanDocument> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `review-${domains}-`));
   try {
-    return (await runPlan({ stack: "prod", projectDir: repoRoot, ...writeSyntheticStage(prodConfig, domains, dir) })).document;
+    return (await runPlan({ stack: "prod", projectDir: repoRoot, ...writeSyntheticStage(prodConfig, domains, dir) }))
+      .document;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -60,32 +61,56 @@ describe("plan review at scale (synthetic prod stages)", () => {
     // The chain runs through at most one domain's resources, never through all of them.
     const attribution = attribute(thirty);
     const byUrn = new Map(thirty.resources.map((resource) => [resource.urn, resource]));
-    const domains = new Set(long.criticalPath.map((step) => attribution.domain(byUrn.get(step.urn)!)).filter((domain) => domain !== platformLabel));
+    const domains = new Set(
+      long.criticalPath
+        .map((step) => attribution.domain(byUrn.get(step.urn)!))
+        .filter((domain) => domain !== platformLabel),
+    );
     expect(domains.size).toBeLessThanOrEqual(1);
     // The slow steps are on it: the EKS control plane or an MWAA environment.
-    expect(long.criticalPath.some((step) => step.type === "aws:mwaa/environment:Environment" || step.type === "aws:eks/cluster:Cluster")).toBe(true);
+    expect(
+      long.criticalPath.some(
+        (step) => step.type === "aws:mwaa/environment:Environment" || step.type === "aws:eks/cluster:Cluster",
+      ),
+    ).toBe(true);
   });
 
   it("keeps the PR comment within GitHub's limit at 30 domains, each stage's diff first", () => {
     const head = { ...thirty, diff: diffPlans(one, thirty) };
     const report = markdownReport([head]);
-    const stages = ["dev", "staging", "prod"].map((stage) => ({ stage, exitCode: 0, markdown: report.replaceAll("| prod |", `| ${stage} |`).replace("### prod", `### ${stage}`) }));
-    const body = combinePlanComment(stages, { headSha: "0123456789abcdef", runUrl: "https://github.com/o/r/actions/runs/1" });
+    const stages = ["dev", "staging", "prod"].map((stage) => ({
+      stage,
+      exitCode: 0,
+      markdown: report.replaceAll("| prod |", `| ${stage} |`).replace("### prod", `### ${stage}`),
+    }));
+    const body = combinePlanComment(stages, {
+      headSha: "0123456789abcdef",
+      runUrl: "https://github.com/o/r/actions/runs/1",
+    });
     expect(body.length).toBeLessThanOrEqual(65_536);
     expect(body.length).toBeLessThanOrEqual(commentLimit);
     for (const stage of ["dev", "staging", "prod"]) {
       const section = body.slice(body.indexOf(`### ${stage}`));
       // The change counts and the dangerous list survive the cut: they come first.
-      expect(section).toMatch(/^### \w+\n\n\*\*Changes against the base branch:\*\* 0 replace · 0 remove · \d+ update · \d+ add/);
+      expect(section).toMatch(
+        /^### \w+\n\n\*\*Changes against the base branch:\*\* 0 replace · 0 remove · \d+ update · \d+ add/,
+      );
       expect(section).toContain("Dangerous changes: none.");
     }
-    if (report.length * 3 > commentLimit) expect(body).toMatch(/report was cut to fit GitHub's comment size limit: its full JSON and markdown are in the workflow run's `plan-reports` artifact/);
+    if (report.length * 3 > commentLimit)
+      expect(body).toMatch(
+        /report was cut to fit GitHub's comment size limit: its full JSON and markdown are in the workflow run's `plan-reports` artifact/,
+      );
     // Every <details> the cut leaves open is closed again.
     expect((body.match(/<details>/g) ?? []).length).toBe((body.match(/<\/details>/g) ?? []).length);
   });
 
   it("keeps the terminal summary within 100 columns, with --tree and --domain", () => {
-    for (const text of [textSummary(thirty), textSummary(thirty, { tree: true }), textSummary(thirty, { domain: "domain-007" })]) {
+    for (const text of [
+      textSummary(thirty),
+      textSummary(thirty, { tree: true }),
+      textSummary(thirty, { domain: "domain-007" }),
+    ]) {
       for (const line of text.split("\n")) expect(line.length, line).toBeLessThanOrEqual(100);
     }
     const tree = textSummary(thirty, { tree: true, domain: "domain-007" });

@@ -69,7 +69,9 @@ export async function runMode(run: ModeRun): Promise<ModeResult> {
     }
     if (result.error !== undefined) throw result.error;
     // Code-point order: deterministic, and far cheaper than locale-aware comparison.
-    const resources = result.harness.registrations.map(toPlanResource).sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
+    const resources = result.harness.registrations
+      .map(toPlanResource)
+      .sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
     return {
       document: {
         schemaVersion,
@@ -81,7 +83,9 @@ export async function runMode(run: ModeRun): Promise<ModeResult> {
         policy: { violations: [] },
         summary: summarise(resources),
       },
-      revealedInputs: new Map(result.harness.registrations.map((registration) => [registration.urn, registration.revealedInputs])),
+      revealedInputs: new Map(
+        result.harness.registrations.map((registration) => [registration.urn, registration.revealedInputs]),
+      ),
     };
   } finally {
     Error.prepareStackTrace = prepareStackTrace;

@@ -6,7 +6,11 @@ import { parse, stringify } from "yaml";
  * Writes a registry of `count` synthetic domains and a copy of a stage config
  * enabling all of them (for the benchmark and scale tests).
  */
-export function writeSyntheticStage(baseConfigFile: string, count: number, dir: string): { configFile: string; domainsDir: string } {
+export function writeSyntheticStage(
+  baseConfigFile: string,
+  count: number,
+  dir: string,
+): { configFile: string; domainsDir: string } {
   const domainsDir = path.join(dir, "domains");
   fs.mkdirSync(domainsDir, { recursive: true });
   const names: string[] = [];
@@ -22,14 +26,19 @@ export function writeSyntheticStage(baseConfigFile: string, count: number, dir: 
         { name: `facts_${index}`, description: "Synthetic facts.", zone: "analytics" },
         { name: `events_${index}`, description: "Synthetic events.", zone: "raw" },
       ],
-      needs: { zones: ["raw", "analytics"], fargate: { enabled: index % 2 === 0 }, notebooks: { enabled: index % 3 === 0 } },
+      needs: {
+        zones: ["raw", "analytics"],
+        fargate: { enabled: index % 2 === 0 },
+        notebooks: { enabled: index % 3 === 0 },
+      },
     };
     fs.writeFileSync(path.join(domainsDir, `${name}.yaml`), stringify(domain));
   }
   const document = parse(fs.readFileSync(baseConfigFile, "utf8")) as { config: Record<string, unknown> };
   document.config["data-platform:domains"] = Object.fromEntries(names.map((name) => [name, {}]));
   // Keep the stage's shared services, but nothing that names the stage's real domains.
-  const ingestion = document.config["data-platform:ingestion"] as { sources?: Record<string, { domain?: string }> } | undefined;
+  const ingestion = document.config["data-platform:ingestion"] as
+    { sources?: Record<string, { domain?: string }> } | undefined;
   for (const source of Object.values(ingestion?.sources ?? {})) delete source.domain;
   delete document.config["data-platform:importer"];
   const luigi = document.config["data-platform:luigi"] as { launchDomains?: string[] } | undefined;

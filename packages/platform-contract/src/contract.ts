@@ -14,8 +14,15 @@ export interface LakeContract {
   platformKeyArn: string;
   accessLogBucket: BucketRef;
   artifactsBucket: BucketRef;
-  zones: { landing: { bucket: BucketRef }; raw: { bucket: BucketRef; database: string }; analytics: { bucket: BucketRef; database: string } };
-  domains: Record<string, { keyArn: string; zones: Partial<Record<"raw" | "analytics", { bucket: BucketRef; database: string }>> }>;
+  zones: {
+    landing: { bucket: BucketRef };
+    raw: { bucket: BucketRef; database: string };
+    analytics: { bucket: BucketRef; database: string };
+  };
+  domains: Record<
+    string,
+    { keyArn: string; zones: Partial<Record<"raw" | "analytics", { bucket: BucketRef; database: string }>> }
+  >;
 }
 
 export interface NetworkContract {
@@ -39,7 +46,14 @@ export interface SparkContract {
 export interface WorkflowContract {
   domain: string;
   mwaa: { name: string; arn: string; webserverUrl: string; executionRoleArn: string };
-  dagBucket: { name: string; arn: string; dagsPath: string; pluginsPath: string | null; requirementsPath: string | null; startupScriptPath: string | null };
+  dagBucket: {
+    name: string;
+    arn: string;
+    dagsPath: string;
+    pluginsPath: string | null;
+    requirementsPath: string | null;
+    startupScriptPath: string | null;
+  };
   ecrRepositoryUrls: Record<string, string>;
   secretsPrefix: string;
   sparkTemplateParameter: string | null;
@@ -137,7 +151,15 @@ export interface PlatformContract {
   legacyLuigi: LegacyLuigiContract | null;
   ingestion: IngestionContract;
   /** The query engine Looker and analysts connect to. */
-  queryMesh: { engine: string; namespace: string; endpoint: string; port: number; catalog: string; looker: { userName: string; secretName: string }; roleArn: string } | null;
+  queryMesh: {
+    engine: string;
+    namespace: string;
+    endpoint: string;
+    port: number;
+    catalog: string;
+    looker: { userName: string; secretName: string };
+    roleArn: string;
+  } | null;
   /** JupyterHub; `singleuserImage` is the `name:tag` CI must have pushed (bin/publish-image.sh). */
   notebooks: { url: string; namespace: string; serviceAccountRoleArn: string; singleuserImage: string } | null;
   domains: Record<string, DomainContract>;

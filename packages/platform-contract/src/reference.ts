@@ -8,7 +8,9 @@ import { contractVersion, type DomainContract, type PlatformContract, type Workf
  */
 export function platformOutputsSource(stackName: string): { file: string; keyPrefix: string } {
   const plan = process.env[configEnv.platformPlan];
-  return plan ? { file: displayPath(plan), keyPrefix: "outputs." } : { file: `platform stack ${stackName}`, keyPrefix: "" };
+  return plan
+    ? { file: displayPath(plan), keyPrefix: "outputs." }
+    : { file: `platform stack ${stackName}`, keyPrefix: "" };
 }
 
 /**
@@ -18,7 +20,10 @@ export function platformOutputsSource(stackName: string): { file: string; keyPre
 export class PlatformContractError extends ConfigError {
   constructor(message: string, where: { stackName?: string; key?: string } = {}) {
     const source = platformOutputsSource(where.stackName ?? "(unknown)");
-    super([{ file: source.file, path: where.key ? `${source.keyPrefix}${where.key}` : "", message }], "Invalid platform reference");
+    super(
+      [{ file: source.file, path: where.key ? `${source.keyPrefix}${where.key}` : "", message }],
+      "Invalid platform reference",
+    );
     this.name = "PlatformContractError";
   }
 }
@@ -43,8 +48,16 @@ export const contractKeys = [
 export function checkContract(stackName: string, outputs: Record<string, unknown>): PlatformContract {
   const version = outputs["contractVersion"];
   const where = { stackName, key: "contractVersion" };
-  if (version === undefined) throw new PlatformContractError(`platform stack "${stackName}" exports no contractVersion: it is not a data-platform stack, or predates the contract`, where);
-  if (version !== contractVersion) throw new PlatformContractError(`platform stack "${stackName}" speaks contract version ${String(version)}; this program needs version ${contractVersion}`, where);
+  if (version === undefined)
+    throw new PlatformContractError(
+      `platform stack "${stackName}" exports no contractVersion: it is not a data-platform stack, or predates the contract`,
+      where,
+    );
+  if (version !== contractVersion)
+    throw new PlatformContractError(
+      `platform stack "${stackName}" speaks contract version ${String(version)}; this program needs version ${contractVersion}`,
+      where,
+    );
   return outputs as unknown as PlatformContract;
 }
 
@@ -62,12 +75,20 @@ export class DomainReference {
 
   /** The domain's lake storage (key and, per zone, bucket and Glue database). */
   get storage(): pulumi.Output<NonNullable<DomainContract["storage"]>> {
-    return this.contract.apply((domain) => required(domain.storage, `domain "${this.name}" has no lake storage in this stage`, this.where("storage")));
+    return this.contract.apply((domain) =>
+      required(domain.storage, `domain "${this.name}" has no lake storage in this stage`, this.where("storage")),
+    );
   }
 
   /** The domain's Airflow, DAG bucket, registries and ECS runner. */
   get workflow(): pulumi.Output<WorkflowContract> {
-    return this.contract.apply((domain) => required(domain.workflow, `domain "${this.name}" has no workflow environment in this stage (needs.workflow.enabled)`, this.where("workflow")));
+    return this.contract.apply((domain) =>
+      required(
+        domain.workflow,
+        `domain "${this.name}" has no workflow environment in this stage (needs.workflow.enabled)`,
+        this.where("workflow"),
+      ),
+    );
   }
 
   get dagBucket(): pulumi.Output<string> {
@@ -80,17 +101,34 @@ export class DomainReference {
 
   /** ECS runner details; fails when the domain has no Fargate runner. */
   get ecs(): pulumi.Output<NonNullable<WorkflowContract["ecs"]>> {
-    return this.workflow.apply((workflow) => required(workflow.ecs, `domain "${this.name}" has no Fargate runner in this stage (needs.fargate.enabled)`, this.where("workflow.ecs")));
+    return this.workflow.apply((workflow) =>
+      required(
+        workflow.ecs,
+        `domain "${this.name}" has no Fargate runner in this stage (needs.fargate.enabled)`,
+        this.where("workflow.ecs"),
+      ),
+    );
   }
 
   /** The Glue database of a zone of the domain. */
   database(zone: "raw" | "analytics"): pulumi.Output<string> {
-    return this.storage.apply((storage) => required(storage.zones[zone], `domain "${this.name}" does not use the ${zone} zone`, this.where(`storage.zones.${zone}`)).database);
+    return this.storage.apply(
+      (storage) =>
+        required(
+          storage.zones[zone],
+          `domain "${this.name}" does not use the ${zone} zone`,
+          this.where(`storage.zones.${zone}`),
+        ).database,
+    );
   }
 }
 
 /** A part of the contract that must be there, or a PlatformContractError saying why it is not (and where). */
-export function required<T>(value: T | null | undefined, message: string, where: { stackName?: string; key?: string } = {}): T {
+export function required<T>(
+  value: T | null | undefined,
+  message: string,
+  where: { stackName?: string; key?: string } = {},
+): T {
   if (value === null || value === undefined) throw new PlatformContractError(message, where);
   return value;
 }
@@ -130,7 +168,10 @@ export class PlatformReference {
     const contract = checkContract(this.stackName, outputs);
     const domains: unknown = contract.domains;
     if (domains === null || typeof domains !== "object" || Array.isArray(domains)) {
-      throw new PlatformContractError(`platform stack "${this.stackName}" exports no domains`, { stackName: this.stackName, key: "domains" });
+      throw new PlatformContractError(`platform stack "${this.stackName}" exports no domains`, {
+        stackName: this.stackName,
+        key: "domains",
+      });
     }
     return contract;
   }
@@ -143,14 +184,20 @@ export class PlatformReference {
       this.stackName,
     );
   }
-
-
 }
 
 /** One domain of a platform contract, or an error naming the stack and its domains. */
-export function selectDomain(contract: Pick<PlatformContract, "domains">, stackName: string, name: string): DomainContract {
+export function selectDomain(
+  contract: Pick<PlatformContract, "domains">,
+  stackName: string,
+  name: string,
+): DomainContract {
   const domain = contract.domains[name];
   const known = Object.keys(contract.domains).sort();
-  if (!domain) throw new PlatformContractError(`platform stack "${stackName}" has no domain "${name}"${didYouMean(name, known)}; its domains: ${known.join(", ") || "none"}`, { stackName, key: `domains.${name}` });
+  if (!domain)
+    throw new PlatformContractError(
+      `platform stack "${stackName}" has no domain "${name}"${didYouMean(name, known)}; its domains: ${known.join(", ") || "none"}`,
+      { stackName, key: `domains.${name}` },
+    );
   return domain;
 }

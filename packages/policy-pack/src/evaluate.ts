@@ -1,4 +1,10 @@
-import type { EnforcementLevel, PolicyPackConfig, PolicyResource, ResourceValidationArgs, StackValidationArgs } from "@pulumi/policy";
+import type {
+  EnforcementLevel,
+  PolicyPackConfig,
+  PolicyResource,
+  ResourceValidationArgs,
+  StackValidationArgs,
+} from "@pulumi/policy";
 import { policies as allPolicies, type PlatformPolicy } from "./policies";
 
 /** A resource as the offline plan records it (the plan JSON's resource shape). */
@@ -64,16 +70,27 @@ export async function evaluatePolicies(
       props: resource.inputs,
       urn: resource.urn,
       name: resource.name,
-      opts: { protect: resource.options.protect, ignoreChanges: resource.options.ignoreChanges, aliases: [], deleteBeforeReplace: resource.options.deleteBeforeReplace, customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [], parent: resource.parent ?? undefined },
+      opts: {
+        protect: resource.options.protect,
+        ignoreChanges: resource.options.ignoreChanges,
+        aliases: [],
+        deleteBeforeReplace: resource.options.deleteBeforeReplace,
+        customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+        additionalSecretOutputs: [],
+        parent: resource.parent ?? undefined,
+      },
       dependencies: [],
       propertyDependencies: {},
       isType: (resourceClass) => typeToken(resourceClass) === resource.type,
-      asType: ((resourceClass: unknown) => (typeToken(resourceClass) === resource.type ? resource.inputs : undefined)) as PolicyResource["asType"],
+      asType: ((resourceClass: unknown) =>
+        typeToken(resourceClass) === resource.type ? resource.inputs : undefined) as PolicyResource["asType"],
     });
   }
   for (const resource of resources) {
     const policyResource = policyResources.get(resource.urn)!;
-    policyResource.dependencies = resource.dependencies.map((urn) => policyResources.get(urn)).filter((dependency): dependency is PolicyResource => dependency !== undefined);
+    policyResource.dependencies = resource.dependencies
+      .map((urn) => policyResources.get(urn))
+      .filter((dependency): dependency is PolicyResource => dependency !== undefined);
     if (resource.parent) policyResource.parent = policyResources.get(resource.parent);
   }
 
@@ -83,9 +100,16 @@ export async function evaluatePolicies(
     const reportedLevel = level === "advisory" ? "advisory" : "mandatory";
     const getConfig = <T extends object>() => configOf(policy, config) as T;
     if ("validateStack" in policy) {
-      const args: StackValidationArgs = { resources: [...policyResources.values()], stackTags: new Map(), getConfig, notApplicable };
+      const args: StackValidationArgs = {
+        resources: [...policyResources.values()],
+        stackTags: new Map(),
+        getConfig,
+        notApplicable,
+      };
       try {
-        await policy.validateStack(args, (message, urn) => findings.push({ policy: policy.name, level: reportedLevel, urn: urn ?? "", message }));
+        await policy.validateStack(args, (message, urn) =>
+          findings.push({ policy: policy.name, level: reportedLevel, urn: urn ?? "", message }),
+        );
       } catch (error) {
         if (!(error instanceof NotApplicable)) throw error;
       }
@@ -101,13 +125,16 @@ export async function evaluatePolicies(
         opts: resource.opts,
         stackTags: new Map(),
         isType: resource.isType,
-        asType: ((resourceClass: unknown) => (typeToken(resourceClass) === resource.type ? resource.props : undefined)) as ResourceValidationArgs["asType"],
+        asType: ((resourceClass: unknown) =>
+          typeToken(resourceClass) === resource.type ? resource.props : undefined) as ResourceValidationArgs["asType"],
         getConfig,
         notApplicable,
       };
       for (const validation of validations) {
         try {
-          await validation(args, (message, urn) => findings.push({ policy: policy.name, level: reportedLevel, urn: urn ?? resource.urn, message }));
+          await validation(args, (message, urn) =>
+            findings.push({ policy: policy.name, level: reportedLevel, urn: urn ?? resource.urn, message }),
+          );
         } catch (error) {
           if (!(error instanceof NotApplicable)) throw error;
         }

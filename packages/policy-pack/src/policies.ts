@@ -16,4 +16,12 @@ export const policyPackName = "data-platform";
  * Every rule of the pack. Security rules default to mandatory (the pack's level);
  * cost guardrails declare `advisory`. Policy config can change either.
  */
-export const policies: PlatformPolicy[] = [...storagePolicies, ...iamPolicies, ...computePolicies, ...dataServicePolicies, ...networkPolicies, ...kubernetesPolicies, ...costPolicies];
+export const policies: PlatformPolicy[] = [
+  ...storagePolicies,
+  ...iamPolicies,
+  ...computePolicies,
+  ...dataServicePolicies,
+  ...networkPolicies,
+  ...kubernetesPolicies,
+  ...costPolicies,
+];

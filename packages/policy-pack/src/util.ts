@@ -66,7 +66,8 @@ export function parseJson(value: unknown): unknown {
 /** True when a principal is everybody (`"*"` or `{ AWS: "*" }`). */
 export function isPublicPrincipal(principal: unknown): boolean {
   if (principal === "*") return true;
-  if (principal && typeof principal === "object") return asArray((principal as Record<string, unknown>)["AWS"] as string | string[]).includes("*");
+  if (principal && typeof principal === "object")
+    return asArray((principal as Record<string, unknown>)["AWS"] as string | string[]).includes("*");
   return false;
 }
 
@@ -74,7 +75,8 @@ export function isPublicPrincipal(principal: unknown): boolean {
 export function walk(value: unknown, visit: (value: unknown, path: string[]) => void, path: string[] = []): void {
   visit(value, path);
   if (Array.isArray(value)) value.forEach((element, index) => walk(element, visit, [...path, String(index)]));
-  else if (value && typeof value === "object") for (const [key, element] of Object.entries(value)) walk(element, visit, [...path, key]);
+  else if (value && typeof value === "object")
+    for (const [key, element] of Object.entries(value)) walk(element, visit, [...path, key]);
 }
 
 /** The type token of a resource class (what `validateResourceOfType` matches on). */

@@ -12,7 +12,15 @@ class Box extends pulumi.ComponentResource {
     this.bucket = new aws.s3.Bucket(
       name,
       { bucket: `${name}-data`, tags: { secretish: pulumi.secret("s3cr3t") } },
-      { parent: this, protect: true, retainOnDelete: true, ignoreChanges: ["tags"], aliases: [{ name: `${name}-old` }], deleteBeforeReplace: true, dependsOn: [key] },
+      {
+        parent: this,
+        protect: true,
+        retainOnDelete: true,
+        ignoreChanges: ["tags"],
+        aliases: [{ name: `${name}-old` }],
+        deleteBeforeReplace: true,
+        dependsOn: [key],
+      },
     );
     this.registerOutputs({ bucket: this.bucket.bucket });
   }
@@ -34,9 +42,19 @@ describe("setMocks (resolved)", () => {
     expect(bucket.id).toBe("lake-data");
     expect(bucket.dependencies).toEqual([harness.one("aws:kms/key:Key", "lake-key").urn]);
     expect(bucket.inputs).toMatchObject({ bucket: "lake-data", tags: { secretish: "[secret]" } });
-    expect(bucket.options).toMatchObject({ protect: true, retainOnDelete: true, ignoreChanges: ["tags"], deleteBeforeReplace: true });
+    expect(bucket.options).toMatchObject({
+      protect: true,
+      retainOnDelete: true,
+      ignoreChanges: ["tags"],
+      deleteBeforeReplace: true,
+    });
     expect(JSON.stringify(bucket.options.aliases)).toContain("lake-old");
-    expect(harness.children(component).map((child) => child.name).sort()).toEqual(["lake", "lake-key"]);
+    expect(
+      harness
+        .children(component)
+        .map((child) => child.name)
+        .sort(),
+    ).toEqual(["lake", "lake-key"]);
     expect(harness.descendants(component)).toHaveLength(2);
     expect(harness.countsByType()).toEqual({ "aws:kms/key:Key": 1, "aws:s3/bucket:Bucket": 1, "test:box:Box": 1 });
 
@@ -50,7 +68,10 @@ describe("setMocks (resolved)", () => {
     const identity = await aws.getCallerIdentity();
     expect(identity.accountId).toBe("210987654321");
     await expect(aws.ec2.getVpc({ default: true })).rejects.toThrow(/unmocked invoke "aws:ec2\/getVpc:getVpc"/);
-    expect(harness.invokes.map((invoke) => invoke.token)).toEqual(["aws:index/getCallerIdentity:getCallerIdentity", "aws:ec2/getVpc:getVpc"]);
+    expect(harness.invokes.map((invoke) => invoke.token)).toEqual([
+      "aws:index/getCallerIdentity:getCallerIdentity",
+      "aws:ec2/getVpc:getVpc",
+    ]);
     expect(new UnmockedInvokeError("x:y:z").message).toMatch(/"x:y:z"/);
   });
 

@@ -65,14 +65,19 @@ export interface HarnessOptions {
    */
   stackReferences?: Record<string, Record<string, unknown>>;
   /** Per-type state overrides merged over the synthetic state (resolved mode). */
-  state?: Record<string, (args: { name: string; inputs: Record<string, unknown>; id: string }) => Record<string, unknown>>;
+  state?: Record<
+    string,
+    (args: { name: string; inputs: Record<string, unknown>; id: string }) => Record<string, unknown>
+  >;
 }
 
 export class UnmockedInvokeError extends Error {
   /** The SDK surfaces a failed invoke RPC through `details`. */
   readonly details: string;
   constructor(readonly token: string) {
-    super(`unmocked invoke "${token}": add it to the harness's invokes (packages/testing) or the test's options.invokes`);
+    super(
+      `unmocked invoke "${token}": add it to the harness's invokes (packages/testing) or the test's options.invokes`,
+    );
     this.name = "UnmockedInvokeError";
     this.details = this.message;
   }
@@ -134,7 +139,11 @@ export class Harness {
   constructor(options: HarnessOptions = {}) {
     this.options = options;
     this.mode = options.mode ?? "resolved";
-    this.context = { region: options.region ?? "eu-west-1", accountId: options.accountId ?? "123456789012", partition: "aws" };
+    this.context = {
+      region: options.region ?? "eu-west-1",
+      accountId: options.accountId ?? "123456789012",
+      partition: "aws",
+    };
     this.invokeMocks = { ...defaultInvokes(this.context), ...options.invokes };
   }
 
@@ -158,12 +167,16 @@ export class Harness {
     return this;
   }
 
-  private newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
+  private newResource(args: pulumi.runtime.MockResourceArgs): {
+    id: string | undefined;
+    state: Record<string, unknown>;
+  } {
     const inputs = unwrapSecrets(args.inputs) as Record<string, unknown>;
     if (!args.custom) {
       // Components: remote ones get synthetic outputs, local ones have none of their own.
       const remote = remoteComponentState(args.type);
-      if (this.mode === "preview" || !remote) return { id: undefined, state: this.mode === "preview" ? {} : remote ?? {} };
+      if (this.mode === "preview" || !remote)
+        return { id: undefined, state: this.mode === "preview" ? {} : (remote ?? {}) };
       return { id: undefined, state: remote };
     }
     if (args.type === "pulumi:pulumi:StackReference") return this.stackReference(args.name, inputs);
@@ -175,11 +188,16 @@ export class Harness {
     const override = this.options.state?.[args.type]?.({ name: args.name, inputs, id: synthetic.id });
     // Echo the inputs as received, so secret inputs stay secret outputs (as the engine does); what the
     // synthetic state computed (an ARN, an EKS cluster's vpcConfig with its security group) wins over the echo.
-    const computed = Object.fromEntries(Object.entries(synthetic.state).filter(([key, value]) => value !== inputs[key]));
+    const computed = Object.fromEntries(
+      Object.entries(synthetic.state).filter(([key, value]) => value !== inputs[key]),
+    );
     return { id: synthetic.id, state: { ...(args.inputs as Record<string, unknown>), ...computed, ...override } };
   }
 
-  private stackReference(name: string, inputs: Record<string, unknown>): { id: string; state: Record<string, unknown> } {
+  private stackReference(
+    name: string,
+    inputs: Record<string, unknown>,
+  ): { id: string; state: Record<string, unknown> } {
     const stackName = String(inputs["name"] ?? name);
     // "*" answers any stack name (the plan's --platform-plan).
     const outputs = this.options.stackReferences?.[stackName] ?? this.options.stackReferences?.["*"];
@@ -234,7 +252,12 @@ export class Harness {
     // The SDK's mock monitor has no `call` at all; no component method is mocked, so a method call
     // (a remote component's `getKubeconfig()` and the like) fails naming it instead of crashing.
     monitor.call = track((request: CallRequest, callback: Callback) => {
-      callback({ details: `unmocked component method "${request.getTok()}": the harness mocks no remote component methods (packages/testing)` }, undefined);
+      callback(
+        {
+          details: `unmocked component method "${request.getTok()}": the harness mocks no remote component methods (packages/testing)`,
+        },
+        undefined,
+      );
     });
     monitor.readResource = track(monitor.readResource.bind(monitor));
     monitor.invoke = track(monitor.invoke.bind(monitor));
@@ -244,13 +267,20 @@ export class Harness {
   private record(request: RegisterRequest, response: { getUrn(): string; getId(): string }): void {
     // The SDK sends the inputs as a protobuf Struct of wire values (secrets, unknowns and
     // resource references as signature objects), which toPlain reads directly.
-    const struct = (request as unknown as { getObject(): { toJavaScript(): Record<string, unknown> } | undefined }).getObject();
+    const struct = (
+      request as unknown as { getObject(): { toJavaScript(): Record<string, unknown> } | undefined }
+    ).getObject();
     const wireInputs = struct ? struct.toJavaScript() : {};
     const sawSecret = { value: false };
     const inputs = toPlain(wireInputs, { sawSecret }) as Record<string, unknown>;
     // Providers mark some inputs secret by themselves (an SSM parameter's value), which policies must still read.
-    const revealedInputs = sawSecret.value ? (toPlain(wireInputs, { reveal: true }) as Record<string, unknown>) : inputs;
-    const aliases: unknown[] = [...request.getAliasurnsList(), ...request.getAliasesList().map((alias) => alias.toObject())];
+    const revealedInputs = sawSecret.value
+      ? (toPlain(wireInputs, { reveal: true }) as Record<string, unknown>)
+      : inputs;
+    const aliases: unknown[] = [
+      ...request.getAliasurnsList(),
+      ...request.getAliasesList().map((alias) => alias.toObject()),
+    ];
     this.registrations.push({
       urn: response.getUrn(),
       type: request.getType(),
@@ -301,7 +331,9 @@ export class Harness {
     const found = this.registrations.filter((registration) => registration.type === type && registration.name === name);
     if (found.length !== 1) {
       const names = this.byType(type).map((registration) => registration.name);
-      throw new Error(`expected one ${type} named "${name}", found ${found.length} (registered: ${names.join(", ") || "none"})`);
+      throw new Error(
+        `expected one ${type} named "${name}", found ${found.length} (registered: ${names.join(", ") || "none"})`,
+      );
     }
     return found[0]!;
   }

@@ -46,7 +46,9 @@ export function defaultInvokes(ctx: SyntheticContext): Record<string, InvokeMock
     // AWS-managed prefix lists (S3's, for the pods' egress policies): synthetic public ranges, one list per service.
     "aws:ec2/getPrefixList:getPrefixList": (inputs) => {
       const name = String(inputs["name"] ?? `com.amazonaws.${ctx.region}.s3`);
-      const ranges: Record<string, string[]> = { [`com.amazonaws.${ctx.region}.s3`]: ["3.5.64.0/21", "3.5.72.0/23", "52.92.0.0/17", "52.218.0.0/17"] };
+      const ranges: Record<string, string[]> = {
+        [`com.amazonaws.${ctx.region}.s3`]: ["3.5.64.0/21", "3.5.72.0/23", "52.92.0.0/17", "52.218.0.0/17"],
+      };
       const cidrBlocks = ranges[name];
       if (!cidrBlocks) throw new Error(`no AWS-managed prefix list named "${name}" in the synthetic account`);
       return { id: "pl-6da54004", prefixListId: "pl-6da54004", name, region: ctx.region, cidrBlocks };

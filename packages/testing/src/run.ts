@@ -15,7 +15,11 @@ export interface ProgramRun {
 export type ProgramExports = (() => unknown) | Record<string, unknown> | undefined;
 
 async function plainOutput(value: unknown): Promise<unknown> {
-  const output = pulumi.output(value) as unknown as { isKnown: Promise<boolean>; isSecret: Promise<boolean>; promise(): Promise<unknown> };
+  const output = pulumi.output(value) as unknown as {
+    isKnown: Promise<boolean>;
+    isSecret: Promise<boolean>;
+    promise(): Promise<unknown>;
+  };
   if (await output.isSecret) return secretMarker;
   if (!(await output.isKnown)) return unknownMarker;
   return toPlain(await output.promise());
@@ -26,7 +30,10 @@ async function plainOutput(value: unknown): Promise<unknown> {
  * under the mock harness. `load` is called after the mocks are installed, so the
  * program module may be imported inside it.
  */
-export async function runProgram(load: () => ProgramExports | Promise<ProgramExports>, options: HarnessOptions = {}): Promise<ProgramRun> {
+export async function runProgram(
+  load: () => ProgramExports | Promise<ProgramExports>,
+  options: HarnessOptions = {},
+): Promise<ProgramRun> {
   const run = await runProgramSettled(load, options);
   if (run.error !== undefined) throw run.error;
   return run;
@@ -36,7 +43,10 @@ export async function runProgram(load: () => ProgramExports | Promise<ProgramExp
  * Like `runProgram`, but a program error is returned with the harness instead of
  * thrown, so a test can see what was registered before the failure.
  */
-export async function runProgramSettled(load: () => ProgramExports | Promise<ProgramExports>, options: HarnessOptions = {}): Promise<ProgramRun & { error?: unknown }> {
+export async function runProgramSettled(
+  load: () => ProgramExports | Promise<ProgramExports>,
+  options: HarnessOptions = {},
+): Promise<ProgramRun & { error?: unknown }> {
   const harness = await setMocks(options);
   let exported: unknown;
   let failure: unknown;
@@ -60,7 +70,8 @@ export async function runProgramSettled(load: () => ProgramExports | Promise<Pro
   if (failure !== undefined) return { harness, outputs: {}, error: failure };
   const outputs: Record<string, unknown> = {};
   if (exported && typeof exported === "object") {
-    for (const key of Object.keys(exported).sort()) outputs[key] = await plainOutput((exported as Record<string, unknown>)[key]);
+    for (const key of Object.keys(exported).sort())
+      outputs[key] = await plainOutput((exported as Record<string, unknown>)[key]);
   }
   return { harness, outputs };
 }

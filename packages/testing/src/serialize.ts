@@ -12,7 +12,11 @@ export const unknownMarker = "[unknown]";
 
 function isUnknown(value: unknown): boolean {
   // `pulumi.Unknown` sentinel the SDK hands to mocks during a preview.
-  return typeof value === "object" && value !== null && (value as { constructor?: { name?: string } }).constructor?.name === "Unknown";
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (value as { constructor?: { name?: string } }).constructor?.name === "Unknown"
+  );
 }
 
 export interface PlainOptions {
@@ -28,7 +32,8 @@ export interface PlainOptions {
  */
 export function toPlain(value: unknown, options: PlainOptions = {}): unknown {
   if (value === undefined) return undefined;
-  if (value === null || typeof value === "string" || typeof value === "number" || typeof value === "boolean") return value;
+  if (value === null || typeof value === "string" || typeof value === "number" || typeof value === "boolean")
+    return value;
   if (value === pulumi.runtime.unknownValue || isUnknown(value)) return unknownMarker;
   if (Array.isArray(value)) return value.map((element) => (element === undefined ? null : toPlain(element, options)));
   if (pulumi.Resource.isInstance(value)) return `[resource ${(value as { __name?: string }).__name ?? ""}]`;

@@ -31,7 +31,11 @@ describe("readStackConfigFile", () => {
 `);
     const { config, secretKeys } = readStackConfigFile(file);
     expect(config["app:token"]).toBe("[secret]");
-    expect(JSON.parse(config["app:mesh"]!)).toEqual({ engine: "starburst", starburst: { licenseSecret: "[secret]", registryUsername: "robot" }, users: [{ name: "a", password: "[secret]" }] });
+    expect(JSON.parse(config["app:mesh"]!)).toEqual({
+      engine: "starburst",
+      starburst: { licenseSecret: "[secret]", registryUsername: "robot" },
+      users: [{ name: "a", password: "[secret]" }],
+    });
     expect(config["app:mesh"]).not.toContain("v1:");
     // As the engine does with `--path` secrets: the whole structured key is secret.
     expect(secretKeys.sort()).toEqual(["app:mesh", "app:token"]);

@@ -15,10 +15,17 @@ export interface EngineConfig {
  * `defaults` (the project's `config:` values) apply where the stack file is silent.
  * With `project`, keys without a namespace are in the project's namespace, as the Pulumi CLI reads them.
  */
-export function readStackConfigFile(file: string, defaults: Record<string, unknown> = {}, project?: string): EngineConfig {
+export function readStackConfigFile(
+  file: string,
+  defaults: Record<string, unknown> = {},
+  project?: string,
+): EngineConfig {
   const document = (parse(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
-  if (typeof document !== "object" || Array.isArray(document)) throw new Error(`${file}: expected a mapping with a "config" key`);
-  const own = Object.entries(document.config ?? {}).map(([key, value]) => [project && !key.includes(":") ? `${project}:${key}` : key, value] as const);
+  if (typeof document !== "object" || Array.isArray(document))
+    throw new Error(`${file}: expected a mapping with a "config" key`);
+  const own = Object.entries(document.config ?? {}).map(
+    ([key, value]) => [project && !key.includes(":") ? `${project}:${key}` : key, value] as const,
+  );
   const entries = { ...defaults, ...Object.fromEntries(own) };
   const config: Record<string, string> = {};
   const secretKeys: string[] = [];
@@ -26,7 +33,13 @@ export function readStackConfigFile(file: string, defaults: Record<string, unkno
     if (value && typeof value === "object" && !Array.isArray(value) && "secure" in value) {
       config[key] = "[secret]";
       secretKeys.push(key);
-    } else if (value && typeof value === "object" && !Array.isArray(value) && "value" in value && Object.keys(value).length === 1) {
+    } else if (
+      value &&
+      typeof value === "object" &&
+      !Array.isArray(value) &&
+      "value" in value &&
+      Object.keys(value).length === 1
+    ) {
       config[key] = stringify((value as { value: unknown }).value);
     } else {
       const replaced = replaceSecure(value);
@@ -37,7 +50,8 @@ export function readStackConfigFile(file: string, defaults: Record<string, unkno
   return { config, secretKeys };
 }
 
-const isSecure = (value: unknown): boolean => !!value && typeof value === "object" && !Array.isArray(value) && Object.keys(value).length === 1 && "secure" in value;
+const isSecure = (value: unknown): boolean =>
+  !!value && typeof value === "object" && !Array.isArray(value) && Object.keys(value).length === 1 && "secure" in value;
 
 /** A structured value with every nested `{ secure: ... }` replaced by "[secret]". */
 function replaceSecure(value: unknown): { value: unknown; secret: boolean } {
@@ -48,7 +62,10 @@ function replaceSecure(value: unknown): { value: unknown; secret: boolean } {
   }
   if (value && typeof value === "object") {
     const entries = Object.entries(value).map(([key, child]) => [key, replaceSecure(child)] as const);
-    return { value: Object.fromEntries(entries.map(([key, child]) => [key, child.value])), secret: entries.some(([, child]) => child.secret) };
+    return {
+      value: Object.fromEntries(entries.map(([key, child]) => [key, child.value])),
+      secret: entries.some(([, child]) => child.secret),
+    };
   }
   return { value, secret: false };
 }

@@ -21,7 +21,10 @@ const flags: Record<string, keyof ScaffoldOptions> = {
 /** The command; returns the exit code (2 for bad input, as the plan does). */
 export function main(argv: readonly string[]): number {
   const repoRoot = path.resolve(__dirname, "../../..");
-  const options: Partial<ScaffoldOptions> = { platformDir: path.join(repoRoot, "stacks/platform"), domainDir: path.join(repoRoot, "stacks/domain") };
+  const options: Partial<ScaffoldOptions> = {
+    platformDir: path.join(repoRoot, "stacks/platform"),
+    domainDir: path.join(repoRoot, "stacks/domain"),
+  };
   const positional: string[] = [];
   for (let index = 0; index < argv.length; index++) {
     const arg = argv[index]!;

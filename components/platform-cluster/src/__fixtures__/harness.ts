@@ -18,6 +18,7 @@ export async function build(
   return { harness, cluster };
 }
 
-export const parse = (registration: Registration, key = "policy"): PolicyDocument => JSON.parse(registration.inputs[key] as string) as PolicyDocument;
+export const parse = (registration: Registration, key = "policy"): PolicyDocument =>
+  JSON.parse(registration.inputs[key] as string) as PolicyDocument;
 
 export const keyArn = (key: Registration): string => `arn:aws:kms:eu-west-1:${account}:key/${key.id}`;

@@ -56,18 +56,28 @@ export const gravitonInstanceType = /^[a-z]+\d+g[a-z]*\.[a-z0-9]+$/;
 
 export function validateLuigiArgs(name: string, args: LegacyLuigiSchedulerArgs): void {
   const problems: string[] = [];
-  if (args.administratorArns.length === 0) problems.push("administratorArns must name at least one role (the deploying role)");
+  if (args.administratorArns.length === 0)
+    problems.push("administratorArns must name at least one role (the deploying role)");
   problems.push(...cidrListProblems(args.allowedCidrs, "allowedCidrs"));
   const instanceType = args.instanceType ?? luigiDefaults.instanceType;
-  if (args.imageId === undefined && !gravitonInstanceType.test(instanceType)) problems.push(`instanceType "${instanceType}" is not a Graviton (arm64) type, which the default image needs`);
+  if (args.imageId === undefined && !gravitonInstanceType.test(instanceType))
+    problems.push(`instanceType "${instanceType}" is not a Graviton (arm64) type, which the default image needs`);
   const version = args.luigiVersion ?? luigiDefaults.luigiVersion;
-  if (!/^\d+\.\d+\.\d+$/.test(version)) problems.push(`luigiVersion "${version}" is not an exact release such as 3.8.1`);
+  if (!/^\d+\.\d+\.\d+$/.test(version))
+    problems.push(`luigiVersion "${version}" is not an exact release such as 3.8.1`);
   const port = args.port ?? luigiDefaults.port;
-  if (!Number.isInteger(port) || port < 1024 || port > 65535) problems.push(`port must be an unprivileged TCP port (1024-65535), got ${port}`);
+  if (!Number.isInteger(port) || port < 1024 || port > 65535)
+    problems.push(`port must be an unprivileged TCP port (1024-65535), got ${port}`);
   const size = args.rootVolumeSizeGiB ?? luigiDefaults.rootVolumeSizeGiB;
-  if (!Number.isInteger(size) || size < 8 || size > 1024) problems.push(`rootVolumeSizeGiB must be a whole number from 8 to 1024, got ${size}`);
-  if (args.imageId !== undefined && !/^(ami-[0-9a-f]{8,17}|resolve:ssm:\/.+)$/.test(args.imageId)) problems.push(`imageId "${args.imageId}" is neither an AMI id nor resolve:ssm:<parameter>`);
+  if (!Number.isInteger(size) || size < 8 || size > 1024)
+    problems.push(`rootVolumeSizeGiB must be a whole number from 8 to 1024, got ${size}`);
+  if (args.imageId !== undefined && !/^(ami-[0-9a-f]{8,17}|resolve:ssm:\/.+)$/.test(args.imageId))
+    problems.push(`imageId "${args.imageId}" is neither an AMI id nor resolve:ssm:<parameter>`);
   const prefix = args.artifactsPrefix ?? luigiDefaults.artifactsPrefix;
-  if (!/^[a-z0-9][a-z0-9-]*(\/[a-z0-9][a-z0-9-]*)*$/.test(prefix)) problems.push(`artifactsPrefix "${prefix}" must be lowercase path segments such as luigi or legacy/luigi`);
-  if (problems.length > 0) throw new Error(`LegacyLuigiScheduler "${name}": invalid args:\n${problems.map((problem) => `- ${problem}`).join("\n")}`);
+  if (!/^[a-z0-9][a-z0-9-]*(\/[a-z0-9][a-z0-9-]*)*$/.test(prefix))
+    problems.push(`artifactsPrefix "${prefix}" must be lowercase path segments such as luigi or legacy/luigi`);
+  if (problems.length > 0)
+    throw new Error(
+      `LegacyLuigiScheduler "${name}": invalid args:\n${problems.map((problem) => `- ${problem}`).join("\n")}`,
+    );
 }

@@ -15,9 +15,18 @@ const state: HarnessOptions["state"] = {
   "aws:ec2/instance:Instance": () => ({ privateIp: "10.40.12.34" }),
 };
 
-async function build(overrides: Partial<LegacyLuigiSchedulerArgs> & { enabled?: boolean } = { enabled: true }, mode: "resolved" | "preview" = "resolved") {
+async function build(
+  overrides: Partial<LegacyLuigiSchedulerArgs> & { enabled?: boolean } = { enabled: true },
+  mode: "resolved" | "preview" = "resolved",
+) {
   const harness = await setMocks({ mode, stack: "dev", accountId: account, state });
-  const lake = new DataLake("lake", { prefix: "dp", stage: "dev", administratorArns: [deployer], domains: [{ name: "orders", zones: ["raw"] }], protect: false });
+  const lake = new DataLake("lake", {
+    prefix: "dp",
+    stage: "dev",
+    administratorArns: [deployer],
+    domains: [{ name: "orders", zones: ["raw"] }],
+    protect: false,
+  });
   const luigi = legacyLuigiSchedulerIfEnabled("luigi", {
     prefix: "dp",
     stage: "dev",
@@ -32,15 +41,23 @@ async function build(overrides: Partial<LegacyLuigiSchedulerArgs> & { enabled?: 
   return { harness, lake, luigi };
 }
 
-const parse = (registration: Registration, key = "policy") => JSON.parse(registration.inputs[key] as string) as PolicyDocument;
-const keyArn = (harness: Harness, name: string) => `arn:aws:kms:eu-west-1:${account}:key/${harness.one("aws:kms/key:Key", name).id}`;
+const parse = (registration: Registration, key = "policy") =>
+  JSON.parse(registration.inputs[key] as string) as PolicyDocument;
+const keyArn = (harness: Harness, name: string) =>
+  `arn:aws:kms:eu-west-1:${account}:key/${harness.one("aws:kms/key:Key", name).id}`;
 
 describe("LegacyLuigiScheduler existence", () => {
   it.each([[{}], [{ enabled: false }]])("is absent unless enabled (%j)", async (flag) => {
     const { harness, luigi } = await build(flag);
     expect(luigi).toBeUndefined();
     expect(harness.byType("data-platform:warehouse:LegacyLuigiScheduler")).toEqual([]);
-    for (const type of ["aws:ec2/instance:Instance", "aws:ec2/launchTemplate:LaunchTemplate", "aws:iam/instanceProfile:InstanceProfile", "aws:ec2/securityGroup:SecurityGroup"]) expect(harness.byType(type)).toEqual([]);
+    for (const type of [
+      "aws:ec2/instance:Instance",
+      "aws:ec2/launchTemplate:LaunchTemplate",
+      "aws:iam/instanceProfile:InstanceProfile",
+      "aws:ec2/securityGroup:SecurityGroup",
+    ])
+      expect(harness.byType(type)).toEqual([]);
     expect(harness.byType("aws:kms/key:Key").map((key) => key.name)).toEqual(["lake-key", "lake-orders-key"]);
   });
 
@@ -48,8 +65,24 @@ describe("LegacyLuigiScheduler existence", () => {
     const { harness, luigi } = await build();
     expect(luigi).toBeInstanceOf(LegacyLuigiScheduler);
     const component = harness.one("data-platform:warehouse:LegacyLuigiScheduler", "luigi");
-    expect(harness.children(component).map((child) => child.name).sort()).toEqual(
-      ["luigi", "luigi-egress-https", "luigi-ingress-10-40-0-0-16", "luigi-key", "luigi-key-alias", "luigi-profile", "luigi-role", "luigi-sg", "luigi-ssm", "luigi-template"].sort(),
+    expect(
+      harness
+        .children(component)
+        .map((child) => child.name)
+        .sort(),
+    ).toEqual(
+      [
+        "luigi",
+        "luigi-egress-https",
+        "luigi-ingress-10-40-0-0-16",
+        "luigi-key",
+        "luigi-key-alias",
+        "luigi-profile",
+        "luigi-role",
+        "luigi-sg",
+        "luigi-ssm",
+        "luigi-template",
+      ].sort(),
     );
   });
 });
@@ -62,8 +95,24 @@ describe("LegacyLuigiScheduler hardening", () => {
       name: "dp-dev-luigi",
       imageId: "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64",
       instanceType: "t4g.small",
-      metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1, instanceMetadataTags: "disabled" },
-      blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "true", kmsKeyId: keyArn(harness, "luigi-key"), volumeType: "gp3", volumeSize: 20, deleteOnTermination: "true" } }],
+      metadataOptions: {
+        httpEndpoint: "enabled",
+        httpTokens: "required",
+        httpPutResponseHopLimit: 1,
+        instanceMetadataTags: "disabled",
+      },
+      blockDeviceMappings: [
+        {
+          deviceName: "/dev/xvda",
+          ebs: {
+            encrypted: "true",
+            kmsKeyId: keyArn(harness, "luigi-key"),
+            volumeType: "gp3",
+            volumeSize: 20,
+            deleteOnTermination: "true",
+          },
+        },
+      ],
       iamInstanceProfile: { arn: `arn:aws:iam::${account}:instanceProfile/dp-dev-luigi` },
       vpcSecurityGroupIds: [harness.one("aws:ec2/securityGroup:SecurityGroup", "luigi-sg").id],
     });
@@ -71,8 +120,13 @@ describe("LegacyLuigiScheduler hardening", () => {
     expect(template.inputs["networkInterfaces"]).toBeUndefined();
 
     const instance = harness.one("aws:ec2/instance:Instance", "luigi");
-    expect(instance.inputs).toMatchObject({ subnetId: "subnet-0private", associatePublicIpAddress: false, launchTemplate: { id: template.id, version: "1" } });
-    for (const absent of ["keyName", "ami", "userData", "metadataOptions"]) expect(instance.inputs[absent], absent).toBeUndefined();
+    expect(instance.inputs).toMatchObject({
+      subnetId: "subnet-0private",
+      associatePublicIpAddress: false,
+      launchTemplate: { id: template.id, version: "1" },
+    });
+    for (const absent of ["keyName", "ami", "userData", "metadataOptions"])
+      expect(instance.inputs[absent], absent).toBeUndefined();
     expect(harness.byType("aws:ec2/instance:Instance")).toHaveLength(1);
 
     const key = harness.one("aws:kms/key:Key", "luigi-key");
@@ -84,7 +138,10 @@ describe("LegacyLuigiScheduler hardening", () => {
 
   it("installs Luigi in a virtual environment and starts it as a systemd service from user data", async () => {
     const { harness } = await build({ enabled: true, luigiVersion: "3.7.2" });
-    const script = Buffer.from(harness.one("aws:ec2/launchTemplate:LaunchTemplate", "luigi-template").inputs["userData"] as string, "base64").toString("utf8");
+    const script = Buffer.from(
+      harness.one("aws:ec2/launchTemplate:LaunchTemplate", "luigi-template").inputs["userData"] as string,
+      "base64",
+    ).toString("utf8");
     expect(script).toContain("'luigi==3.7.2'");
     expect(script).toContain("python3.11 -m venv /opt/luigi");
     expect(script).toContain("ExecStart=/opt/luigi/bin/luigid --port 8082");
@@ -97,28 +154,61 @@ describe("LegacyLuigiScheduler hardening", () => {
     const group = harness.one("aws:ec2/securityGroup:SecurityGroup", "luigi-sg");
     expect(group.inputs).toMatchObject({ vpcId: "vpc-0123", revokeRulesOnDelete: true });
     expect(group.inputs["ingress"] ?? []).toEqual([]);
-    expect(harness.byType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").map((rule) => rule.inputs)).toEqual([
-      expect.objectContaining({ securityGroupId: group.id, ipProtocol: "tcp", fromPort: 8082, toPort: 8082, cidrIpv4: vpcCidr }),
+    expect(
+      harness.byType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").map((rule) => rule.inputs),
+    ).toEqual([
+      expect.objectContaining({
+        securityGroupId: group.id,
+        ipProtocol: "tcp",
+        fromPort: 8082,
+        toPort: 8082,
+        cidrIpv4: vpcCidr,
+      }),
     ]);
-    expect(harness.byType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").map((rule) => [rule.inputs["fromPort"], rule.inputs["toPort"]])).toEqual([[443, 443]]);
+    expect(
+      harness
+        .byType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")
+        .map((rule) => [rule.inputs["fromPort"], rule.inputs["toPort"]]),
+    ).toEqual([[443, 443]]);
   });
 
   it("gives the instance role Session Manager, its artifacts prefixes and nothing else", async () => {
     const { harness, luigi, lake } = await build();
     const role = harness.one("aws:iam/role:Role", "luigi-role");
     expect(role.inputs["name"]).toBe("dp-dev-luigi");
-    expect(parse(role, "assumeRolePolicy").Statement).toEqual([{ Effect: "Allow", Principal: { Service: ["ec2.amazonaws.com"] }, Action: "sts:AssumeRole" }]);
-    expect(harness.byType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").map((attachment) => attachment.inputs["policyArn"])).toEqual(["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"]);
+    expect(parse(role, "assumeRolePolicy").Statement).toEqual([
+      { Effect: "Allow", Principal: { Service: ["ec2.amazonaws.com"] }, Action: "sts:AssumeRole" },
+    ]);
+    expect(
+      harness
+        .byType("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+        .map((attachment) => attachment.inputs["policyArn"]),
+    ).toEqual(["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"]);
 
-    const policies = harness.byType("aws:iam/rolePolicy:RolePolicy").filter((policy) => policy.inputs["role"] === "dp-dev-luigi");
+    const policies = harness
+      .byType("aws:iam/rolePolicy:RolePolicy")
+      .filter((policy) => policy.inputs["role"] === "dp-dev-luigi");
     expect(policies.map((policy) => policy.name).sort()).toEqual(["lake-luigi-grants"]);
     const artifacts = harness.one("aws:s3/bucket:Bucket", "lake-artifacts").inputs["bucket"] as string;
-    const resources = policies.flatMap((policy) => parse(policy).Statement.flatMap((statement) => [statement.Resource ?? []].flat()));
-    expect([...new Set(resources)].sort()).toEqual([`arn:aws:s3:::${artifacts}`, `arn:aws:s3:::${artifacts}/code/luigi/*`, `arn:aws:s3:::${artifacts}/logs/luigi/*`, keyArn(harness, "lake-key")].sort());
+    const resources = policies.flatMap((policy) =>
+      parse(policy).Statement.flatMap((statement) => [statement.Resource ?? []].flat()),
+    );
+    expect([...new Set(resources)].sort()).toEqual(
+      [
+        `arn:aws:s3:::${artifacts}`,
+        `arn:aws:s3:::${artifacts}/code/luigi/*`,
+        `arn:aws:s3:::${artifacts}/logs/luigi/*`,
+        keyArn(harness, "lake-key"),
+      ].sort(),
+    );
     const statements = parse(harness.one("aws:iam/rolePolicy:RolePolicy", "lake-luigi-grants")).Statement;
     // Writes reach the logs prefix only; the code prefix is read-only.
-    const writes = statements.filter((statement) => [statement.Action].flat().some((action) => /Put|Delete/.test(action)));
-    expect(writes.flatMap((statement) => [statement.Resource ?? []].flat())).toEqual([`arn:aws:s3:::${artifacts}/logs/luigi/*`]);
+    const writes = statements.filter((statement) =>
+      [statement.Action].flat().some((action) => /Put|Delete/.test(action)),
+    );
+    expect(writes.flatMap((statement) => [statement.Resource ?? []].flat())).toEqual([
+      `arn:aws:s3:::${artifacts}/logs/luigi/*`,
+    ]);
     // The stack adds the EMR launch grant on this role: spark.grantLaunch({ name: "luigi", role: luigi.role }, { domain }).
     expect(await resolveOutput(luigi!.role.arn)).toBe(`arn:aws:iam::${account}:role/dp-dev-luigi`);
     expect(lake.domainNames()).toEqual(["orders"]);
@@ -141,25 +231,49 @@ describe("LegacyLuigiScheduler hardening", () => {
 describe("LegacyLuigiScheduler plan", () => {
   it("passes the policy pack with no mandatory finding", async () => {
     const { harness } = await build();
-    const findings = await evaluatePolicies(harness.registrations.map((registration) => ({ ...registration, inputs: registration.revealedInputs })));
+    const findings = await evaluatePolicies(
+      harness.registrations.map((registration) => ({ ...registration, inputs: registration.revealedInputs })),
+    );
     expect(findings.filter((finding) => finding.level === "mandatory")).toEqual([]);
   });
 
   it("registers the same resources in preview and resolved mode", async () => {
     const resolved = (await build()).harness.registrations.map((registration) => registration.urn).sort();
-    const preview = (await build({ enabled: true }, "preview")).harness.registrations.map((registration) => registration.urn).sort();
+    const preview = (await build({ enabled: true }, "preview")).harness.registrations
+      .map((registration) => registration.urn)
+      .sort();
     expect(preview).toEqual(resolved);
   });
 
   it("fails on bad args when enabled, before registering anything", async () => {
     const harness = await setMocks({ stack: "dev" });
     const lake = new DataLake("lake", { prefix: "dp", stage: "dev", administratorArns: [deployer], domains: [] });
-    const args = { prefix: "dp", stage: "dev", lake, vpcId: "vpc-1", subnetId: "subnet-1", administratorArns: [deployer] };
-    expect(() => legacyLuigiSchedulerIfEnabled("luigi", { ...args, enabled: true, allowedCidrs: ["0.0.0.0/0"] })).toThrow(/allowedCidrs: "0.0.0.0\/0" admits the internet/);
-    expect(() => legacyLuigiSchedulerIfEnabled("luigi", { ...args, enabled: true, allowedCidrs: [] })).toThrow(/allowedCidrs must name at least one range/);
-    expect(() => legacyLuigiSchedulerIfEnabled("luigi", { ...args, enabled: true, allowedCidrs: [vpcCidr], instanceType: "m5.large" })).toThrow(/not a Graviton/);
+    const args = {
+      prefix: "dp",
+      stage: "dev",
+      lake,
+      vpcId: "vpc-1",
+      subnetId: "subnet-1",
+      administratorArns: [deployer],
+    };
+    expect(() =>
+      legacyLuigiSchedulerIfEnabled("luigi", { ...args, enabled: true, allowedCidrs: ["0.0.0.0/0"] }),
+    ).toThrow(/allowedCidrs: "0.0.0.0\/0" admits the internet/);
+    expect(() => legacyLuigiSchedulerIfEnabled("luigi", { ...args, enabled: true, allowedCidrs: [] })).toThrow(
+      /allowedCidrs must name at least one range/,
+    );
+    expect(() =>
+      legacyLuigiSchedulerIfEnabled("luigi", {
+        ...args,
+        enabled: true,
+        allowedCidrs: [vpcCidr],
+        instanceType: "m5.large",
+      }),
+    ).toThrow(/not a Graviton/);
     // Disabled, it does not even look at its args.
-    expect(legacyLuigiSchedulerIfEnabled("luigi", { ...args, enabled: false, allowedCidrs: ["0.0.0.0/0"] })).toBeUndefined();
+    expect(
+      legacyLuigiSchedulerIfEnabled("luigi", { ...args, enabled: false, allowedCidrs: ["0.0.0.0/0"] }),
+    ).toBeUndefined();
     await harness.settle();
     expect(harness.byType("data-platform:warehouse:LegacyLuigiScheduler")).toEqual([]);
   });

@@ -55,9 +55,17 @@ export class LegacyLuigiScheduler extends pulumi.ComponentResource {
     this.key = protectedKey(this, `${name}-key`, {
       description: "Legacy Luigi scheduler: root volume",
       alias: physicalName("kmsAlias", args.prefix, args.stage, "luigi"),
-      policy: pulumi.all([partition, region, accountId, pulumi.output(args.administratorArns)]).apply(([partitionValue, regionValue, account, administrators]) =>
-        serviceKeyPolicy({ partition: partitionValue, region: regionValue, accountId: account, administratorArns: administrators, services: ["ec2"] }),
-      ),
+      policy: pulumi
+        .all([partition, region, accountId, pulumi.output(args.administratorArns)])
+        .apply(([partitionValue, regionValue, account, administrators]) =>
+          serviceKeyPolicy({
+            partition: partitionValue,
+            region: regionValue,
+            accountId: account,
+            administratorArns: administrators,
+            services: ["ec2"],
+          }),
+        ),
       tags,
       protect,
     });
@@ -65,32 +73,73 @@ export class LegacyLuigiScheduler extends pulumi.ComponentResource {
     const roleName = physicalName("iamRole", args.prefix, args.stage, "luigi");
     this.role = new aws.iam.Role(
       `${name}-role`,
-      { name: roleName, description: "Legacy Luigi scheduler instance (deprecated)", assumeRolePolicy: JSON.stringify(serviceTrust(["ec2.amazonaws.com"])), tags },
+      {
+        name: roleName,
+        description: "Legacy Luigi scheduler instance (deprecated)",
+        assumeRolePolicy: JSON.stringify(serviceTrust(["ec2.amazonaws.com"])),
+        tags,
+      },
       child,
     );
     // Session Manager instead of SSH: no key pair, no open port 22.
-    new aws.iam.RolePolicyAttachment(`${name}-ssm`, { role: this.role.name, policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/AmazonSSMManagedInstanceCore` }, child);
-    this.instanceProfile = new aws.iam.InstanceProfile(`${name}-profile`, { name: roleName, role: this.role.name, tags }, child);
+    new aws.iam.RolePolicyAttachment(
+      `${name}-ssm`,
+      {
+        role: this.role.name,
+        policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`,
+      },
+      child,
+    );
+    this.instanceProfile = new aws.iam.InstanceProfile(
+      `${name}-profile`,
+      { name: roleName, role: this.role.name, tags },
+      child,
+    );
     const artifacts = args.artifactsPrefix ?? luigiDefaults.artifactsPrefix;
     const grantee = { name, role: this.role };
-    this.artifactsGrants = [lake.grantRead(grantee, { zone: "artifacts", prefix: `code/${artifacts}` }), lake.grantWrite(grantee, { zone: "artifacts", prefix: `logs/${artifacts}` })];
+    this.artifactsGrants = [
+      lake.grantRead(grantee, { zone: "artifacts", prefix: `code/${artifacts}` }),
+      lake.grantWrite(grantee, { zone: "artifacts", prefix: `logs/${artifacts}` }),
+    ];
 
     this.securityGroup = new aws.ec2.SecurityGroup(
       `${name}-sg`,
-      { name: physical, description: "Legacy Luigi scheduler: Luigi's port from inside the VPC only", vpcId: args.vpcId, revokeRulesOnDelete: true, tags: { ...tags, Name: physical } },
+      {
+        name: physical,
+        description: "Legacy Luigi scheduler: Luigi's port from inside the VPC only",
+        vpcId: args.vpcId,
+        revokeRulesOnDelete: true,
+        tags: { ...tags, Name: physical },
+      },
       child,
     );
     for (const cidr of [...args.allowedCidrs].sort()) {
       new aws.vpc.SecurityGroupIngressRule(
         `${name}-ingress-${cidrKey(cidr)}`,
-        { securityGroupId: this.securityGroup.id, description: `Luigi (web UI and workers) from ${cidr}`, ipProtocol: "tcp", fromPort: this.port, toPort: this.port, cidrIpv4: cidr, tags },
+        {
+          securityGroupId: this.securityGroup.id,
+          description: `Luigi (web UI and workers) from ${cidr}`,
+          ipProtocol: "tcp",
+          fromPort: this.port,
+          toPort: this.port,
+          cidrIpv4: cidr,
+          tags,
+        },
         child,
       );
     }
     // SSM, S3, EMR and PyPI (at boot) are HTTPS, through the endpoints or the NAT gateway.
     new aws.vpc.SecurityGroupEgressRule(
       `${name}-egress-https`,
-      { securityGroupId: this.securityGroup.id, description: "HTTPS to AWS APIs, S3 and PyPI", ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0", tags },
+      {
+        securityGroupId: this.securityGroup.id,
+        description: "HTTPS to AWS APIs, S3 and PyPI",
+        ipProtocol: "tcp",
+        fromPort: 443,
+        toPort: 443,
+        cidrIpv4: "0.0.0.0/0",
+        tags,
+      },
       child,
     );
 
@@ -105,9 +154,23 @@ export class LegacyLuigiScheduler extends pulumi.ComponentResource {
         iamInstanceProfile: { arn: this.instanceProfile.arn },
         vpcSecurityGroupIds: [this.securityGroup.id],
         // EC2.8: IMDSv2 only, and no hop past the instance (containers cannot reach the role).
-        metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1, instanceMetadataTags: "disabled" },
+        metadataOptions: {
+          httpEndpoint: "enabled",
+          httpTokens: "required",
+          httpPutResponseHopLimit: 1,
+          instanceMetadataTags: "disabled",
+        },
         blockDeviceMappings: [
-          { deviceName: "/dev/xvda", ebs: { encrypted: "true", kmsKeyId: this.key.arn, volumeType: "gp3", volumeSize: args.rootVolumeSizeGiB ?? luigiDefaults.rootVolumeSizeGiB, deleteOnTermination: "true" } },
+          {
+            deviceName: "/dev/xvda",
+            ebs: {
+              encrypted: "true",
+              kmsKeyId: this.key.arn,
+              volumeType: "gp3",
+              volumeSize: args.rootVolumeSizeGiB ?? luigiDefaults.rootVolumeSizeGiB,
+              deleteOnTermination: "true",
+            },
+          },
         ],
         userData: Buffer.from(userData, "utf8").toString("base64"),
         updateDefaultVersion: true,
@@ -125,7 +188,10 @@ export class LegacyLuigiScheduler extends pulumi.ComponentResource {
     this.instance = new aws.ec2.Instance(
       name,
       {
-        launchTemplate: { id: this.launchTemplate.id, version: this.launchTemplate.latestVersion.apply((version) => `${version}`) },
+        launchTemplate: {
+          id: this.launchTemplate.id,
+          version: this.launchTemplate.latestVersion.apply((version) => `${version}`),
+        },
         subnetId: args.subnetId,
         associatePublicIpAddress: false,
         tags: { ...tags, Name: physical },

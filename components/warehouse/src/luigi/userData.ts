@@ -53,13 +53,21 @@ export function luigiSystemdUnit(port: number): string {
 
 /** The scheduler's configuration: state kept across restarts, no task history database. */
 export function luigiConfig(): string {
-  return ["[scheduler]", `state_path = ${luigiStateDirectory}/state.pickle`, "record_task_history = false", "remove_delay = 600", ""].join("\n");
+  return [
+    "[scheduler]",
+    `state_path = ${luigiStateDirectory}/state.pickle`,
+    "record_task_history = false",
+    "remove_delay = 600",
+    "",
+  ].join("\n");
 }
 
 /** Cloud-init user data (a shell script) for Amazon Linux 2023. */
 export function luigiUserData(input: LuigiUserDataInput): string {
-  if (!/^\d+\.\d+\.\d+$/.test(input.luigiVersion)) throw new Error(`luigiVersion "${input.luigiVersion}" is not an exact release such as 3.8.1`);
-  if (!Number.isInteger(input.port) || input.port < 1024 || input.port > 65535) throw new Error(`port ${input.port} is not an unprivileged TCP port`);
+  if (!/^\d+\.\d+\.\d+$/.test(input.luigiVersion))
+    throw new Error(`luigiVersion "${input.luigiVersion}" is not an exact release such as 3.8.1`);
+  if (!Number.isInteger(input.port) || input.port < 1024 || input.port > 65535)
+    throw new Error(`port ${input.port} is not an unprivileged TCP port`);
   return [
     "#!/bin/bash",
     "# Legacy Luigi central scheduler (deprecated): see @data-platform/warehouse README for the migration to MWAA.",

@@ -24,7 +24,8 @@ export function cidrProblem(cidr: string): string | undefined {
   const prefix = Number(match[5]);
   if (octets.some((octet) => octet > 255) || prefix > 32) return `"${cidr}" is not an IPv4 CIDR such as 10.40.0.0/16`;
   // The world (0.0.0.0/0) and anything that covers a large share of it are never ingress sources.
-  if (prefix < 8) return `"${cidr}" admits the internet (prefix /${prefix}); name the query mesh, Looker or VPC ranges instead`;
+  if (prefix < 8)
+    return `"${cidr}" admits the internet (prefix /${prefix}); name the query mesh, Looker or VPC ranges instead`;
   return undefined;
 }
 
@@ -39,7 +40,8 @@ export function sourceProblems(sources: readonly NetworkSource[], field = "allow
   const seen = new Set<string>();
   for (const source of sources) {
     const label = `${field} "${source.name}"`;
-    if (!sourceNamePattern.test(source.name)) problems.push(`${label}: names are lowercase letters and digits with single hyphens`);
+    if (!sourceNamePattern.test(source.name))
+      problems.push(`${label}: names are lowercase letters and digits with single hyphens`);
     if (seen.has(source.name)) problems.push(`${label} is listed twice`);
     seen.add(source.name);
     const kinds = [source.cidr !== undefined, source.securityGroupId !== undefined].filter(Boolean).length;

@@ -3,8 +3,14 @@
  * plain strings (resolved ARNs), so they are tested without mocks; the components call
  * them inside `apply` to build inputs only.
  */
-import { cloudWatchLogsKeyStatement, keyPolicyDocument, serviceTrustPolicy, type KeyPolicyDocument, type PolicyDocument, type PolicyStatement } from "@data-platform/aws-blocks";
-
+import {
+  cloudWatchLogsKeyStatement,
+  keyPolicyDocument,
+  serviceTrustPolicy,
+  type KeyPolicyDocument,
+  type PolicyDocument,
+  type PolicyStatement,
+} from "@data-platform/aws-blocks";
 
 /** What a service needs of a key it encrypts with on a caller's behalf (it creates grants for itself). */
 export const serviceKeyUse = [

@@ -115,11 +115,17 @@ export function isValidBaseCapacity(rpu: number): boolean {
 }
 
 /** The Spectrum domains and products after defaults: every lake domain with analytics products, sorted by name. */
-export function resolveSpectrumDomains(lake: LakeRef, requested: SpectrumDomainArgs[] | undefined): { name: string; products: string[] }[] {
+export function resolveSpectrumDomains(
+  lake: LakeRef,
+  requested: SpectrumDomainArgs[] | undefined,
+): { name: string; products: string[] }[] {
   const domains: SpectrumDomainArgs[] = requested ?? lake.domainNames().map((name) => ({ name }));
   return domains
     .filter((domain) => lake.domainNames().includes(domain.name))
-    .map((domain) => ({ name: domain.name, products: [...(domain.products ?? lake.domain(domain.name).products.analytics ?? [])].sort() }))
+    .map((domain) => ({
+      name: domain.name,
+      products: [...(domain.products ?? lake.domain(domain.name).products.analytics ?? [])].sort(),
+    }))
     .filter((domain) => requested !== undefined || domain.products.length > 0)
     .sort((a, b) => a.name.localeCompare(b.name));
 }
@@ -127,20 +133,29 @@ export function resolveSpectrumDomains(lake: LakeRef, requested: SpectrumDomainA
 /** Validates args before anything is registered; throws one error listing every problem. */
 export function validateWarehouseArgs(name: string, args: WarehouseArgs): void {
   const problems: string[] = [];
-  if (args.administratorArns.length === 0) problems.push("administratorArns must name at least one role (the deploying role)");
+  if (args.administratorArns.length === 0)
+    problems.push("administratorArns must name at least one role (the deploying role)");
   problems.push(...sourceProblems(args.allowedSources));
 
   const base = args.baseCapacityRpu ?? warehouseDefaults.baseCapacityRpu;
   const max = args.maxCapacityRpu ?? warehouseDefaults.maxCapacityRpu;
-  if (!isValidBaseCapacity(base)) problems.push(`baseCapacityRpu must be 4 or a multiple of 8 from 8 to 1024, got ${base}`);
-  if (!Number.isInteger(max) || max % 8 !== 0 || max > 5632) problems.push(`maxCapacityRpu must be a multiple of 8 up to 5632, got ${max}`);
+  if (!isValidBaseCapacity(base))
+    problems.push(`baseCapacityRpu must be 4 or a multiple of 8 from 8 to 1024, got ${base}`);
+  if (!Number.isInteger(max) || max % 8 !== 0 || max > 5632)
+    problems.push(`maxCapacityRpu must be a multiple of 8 up to 5632, got ${max}`);
   else if (max < base) problems.push(`maxCapacityRpu (${max}) must be at least baseCapacityRpu (${base})`);
-  if (args.usageLimitRpuHours !== undefined && (!Number.isInteger(args.usageLimitRpuHours) || args.usageLimitRpuHours <= 0)) {
+  if (
+    args.usageLimitRpuHours !== undefined &&
+    (!Number.isInteger(args.usageLimitRpuHours) || args.usageLimitRpuHours <= 0)
+  ) {
     problems.push(`usageLimitRpuHours must be a whole number above 0, got ${args.usageLimitRpuHours}`);
   }
-  if (args.usageLimitPeriod !== undefined && !periods.includes(args.usageLimitPeriod)) problems.push(`usageLimitPeriod must be one of ${periods.join(", ")}, got "${args.usageLimitPeriod}"`);
+  if (args.usageLimitPeriod !== undefined && !periods.includes(args.usageLimitPeriod))
+    problems.push(`usageLimitPeriod must be one of ${periods.join(", ")}, got "${args.usageLimitPeriod}"`);
   if (args.usageLimitBreachAction !== undefined && !breachActions.includes(args.usageLimitBreachAction)) {
-    problems.push(`usageLimitBreachAction must be one of ${breachActions.join(", ")}, got "${args.usageLimitBreachAction}"`);
+    problems.push(
+      `usageLimitBreachAction must be one of ${breachActions.join(", ")}, got "${args.usageLimitBreachAction}"`,
+    );
   }
 
   const identifiers = {
@@ -150,21 +165,32 @@ export function validateWarehouseArgs(name: string, args: WarehouseArgs): void {
     lookerScratchSchema: args.lookerScratchSchema ?? warehouseDefaults.lookerScratchSchema,
   };
   for (const [key, value] of Object.entries(identifiers)) {
-    if (!sqlIdentifierPattern.test(value) || !/^[a-z]/.test(value)) problems.push(`${key} "${value}" must start with a lowercase letter and hold lowercase letters, digits and underscores (at most 63)`);
+    if (!sqlIdentifierPattern.test(value) || !/^[a-z]/.test(value))
+      problems.push(
+        `${key} "${value}" must start with a lowercase letter and hold lowercase letters, digits and underscores (at most 63)`,
+      );
     else if (reservedNames.has(value)) problems.push(`${key} "${value}" is reserved by Redshift`);
   }
-  if (identifiers.lookerUserName === identifiers.adminUsername) problems.push(`lookerUserName and adminUsername must differ (both "${identifiers.adminUsername}")`);
+  if (identifiers.lookerUserName === identifiers.adminUsername)
+    problems.push(`lookerUserName and adminUsername must differ (both "${identifiers.adminUsername}")`);
 
   const port = args.port ?? warehouseDefaults.port;
-  if (!Number.isInteger(port) || !((port >= 5431 && port <= 5455) || (port >= 8191 && port <= 8215))) problems.push(`port must be 5431-5455 or 8191-8215, got ${port}`);
+  if (!Number.isInteger(port) || !((port >= 5431 && port <= 5455) || (port >= 8191 && port <= 8215)))
+    problems.push(`port must be 5431-5455 or 8191-8215, got ${port}`);
 
   const retention = args.auditLogRetentionDays ?? warehouseDefaults.auditLogRetentionDays;
-  if (!isLogRetentionDays(retention)) problems.push(`auditLogRetentionDays must be a CloudWatch Logs retention value (${logRetentionDays.join(", ")}), got ${retention}`);
+  if (!isLogRetentionDays(retention))
+    problems.push(
+      `auditLogRetentionDays must be a CloudWatch Logs retention value (${logRetentionDays.join(", ")}), got ${retention}`,
+    );
 
   // A plain list can be checked now; an Output is checked by Redshift at deployment.
   const subnets = args.privateSubnetIds;
   if (Array.isArray(subnets) && !pulumi.Output.isInstance(subnets)) {
-    if (subnets.length < 3) problems.push(`privateSubnetIds must hold at least three subnets in three Availability Zones, got ${subnets.length}`);
+    if (subnets.length < 3)
+      problems.push(
+        `privateSubnetIds must hold at least three subnets in three Availability Zones, got ${subnets.length}`,
+      );
     const plain = subnets.filter((subnet): subnet is string => typeof subnet === "string");
     if (new Set(plain).size !== plain.length) problems.push("privateSubnetIds lists a subnet twice");
   }
@@ -182,10 +208,15 @@ export function validateWarehouseArgs(name: string, args: WarehouseArgs): void {
     const storage = args.lake.domain(domain.name);
     const published = storage.products.analytics ?? [];
     if (!storage.zones.includes("analytics")) problems.push(`${label}: the domain has no analytics zone`);
-    else if ((domain.products ?? published).length === 0) problems.push(`${label}: the domain publishes no analytics data products; name products or leave the domain out`);
+    else if ((domain.products ?? published).length === 0)
+      problems.push(`${label}: the domain publishes no analytics data products; name products or leave the domain out`);
     for (const product of domain.products ?? []) {
-      if (!published.includes(product)) problems.push(`${label}: no analytics data product "${product}" (published: ${published.join(", ") || "none"})`);
+      if (!published.includes(product))
+        problems.push(
+          `${label}: no analytics data product "${product}" (published: ${published.join(", ") || "none"})`,
+        );
     }
   }
-  if (problems.length > 0) throw new Error(`Warehouse "${name}": invalid args:\n${problems.map((problem) => `- ${problem}`).join("\n")}`);
+  if (problems.length > 0)
+    throw new Error(`Warehouse "${name}": invalid args:\n${problems.map((problem) => `- ${problem}`).join("\n")}`);
 }

@@ -19,7 +19,8 @@ export function quoteIdentifier(identifier: string): string {
 /** An external schema over a Glue database, read through the Spectrum role (and Lake Formation). */
 export function externalSchemaSql(schema: string, glueDatabase: string, roleArn: string): string {
   if (!sqlIdentifierPattern.test(glueDatabase)) throw new Error(`"${glueDatabase}" is not a Glue database name`);
-  if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(roleArn)) throw new Error(`"${roleArn}" is not an IAM role ARN`);
+  if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(roleArn))
+    throw new Error(`"${roleArn}" is not an IAM role ARN`);
   return `CREATE EXTERNAL SCHEMA IF NOT EXISTS ${quoteIdentifier(schema)} FROM DATA CATALOG DATABASE '${glueDatabase}' IAM_ROLE '${roleArn}'`;
 }
 
@@ -29,8 +30,10 @@ export function externalSchemaSql(schema: string, glueDatabase: string, roleArn:
  */
 export function passwordProblem(password: string): string | undefined {
   if (password.length < 8 || password.length > 64) return "a Redshift password has 8 to 64 characters";
-  if (!/^[\x21-\x7e]+$/.test(password) || /['"\\/@]/.test(password)) return "a Redshift password has no quote, backslash, slash, @ or space";
-  if (!/[A-Z]/.test(password) || !/[a-z]/.test(password) || !/\d/.test(password)) return "a Redshift password has an uppercase letter, a lowercase letter and a digit";
+  if (!/^[\x21-\x7e]+$/.test(password) || /['"\\/@]/.test(password))
+    return "a Redshift password has no quote, backslash, slash, @ or space";
+  if (!/[A-Z]/.test(password) || !/[a-z]/.test(password) || !/\d/.test(password))
+    return "a Redshift password has an uppercase letter, a lowercase letter and a digit";
   return undefined;
 }
 

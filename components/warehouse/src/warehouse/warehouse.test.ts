@@ -13,7 +13,11 @@ const passwordToken = "aws:secretsmanager/getRandomPassword:getRandomPassword";
 
 /** The plan needs this invoke mocked by default; until then each test passes it. */
 const invokes: HarnessOptions["invokes"] = {
-  [passwordToken]: (inputs) => ({ id: "eu-west-1", randomPassword: lookerPassword, passwordLength: inputs["passwordLength"] ?? 32 }),
+  [passwordToken]: (inputs) => ({
+    id: "eu-west-1",
+    randomPassword: lookerPassword,
+    passwordLength: inputs["passwordLength"] ?? 32,
+  }),
 };
 
 /** What Redshift reports once the resources exist (resolved mode only). */
@@ -22,7 +26,13 @@ const state: HarnessOptions["state"] = {
     adminPasswordSecretArn: `arn:aws:secretsmanager:eu-west-1:${account}:secret:redshift!${String(inputs["namespaceName"])}-admin-AbC123`,
   }),
   "aws:redshiftserverless/workgroup:Workgroup": ({ inputs }) => ({
-    endpoints: [{ address: `${String(inputs["workgroupName"])}.${account}.eu-west-1.redshift-serverless.amazonaws.com`, port: 5439, vpcEndpoints: [] }],
+    endpoints: [
+      {
+        address: `${String(inputs["workgroupName"])}.${account}.eu-west-1.redshift-serverless.amazonaws.com`,
+        port: 5439,
+        vpcEndpoints: [],
+      },
+    ],
   }),
 };
 
@@ -35,7 +45,11 @@ const lakeDomains: DataLakeArgs["domains"] = [
       { name: "order_events", zone: "raw", classification: "internal" },
     ],
   },
-  { name: "logistics", zones: ["raw"], dataProducts: [{ name: "courier_locations", zone: "raw", classification: "restricted" }] },
+  {
+    name: "logistics",
+    zones: ["raw"],
+    dataProducts: [{ name: "courier_locations", zone: "raw", classification: "restricted" }],
+  },
   {
     name: "payments",
     zones: ["analytics"],
@@ -53,13 +67,21 @@ interface BuildOptions {
 }
 
 async function build(overrides: Partial<WarehouseArgs> = {}, options: BuildOptions = {}) {
-  const harness = await setMocks({ mode: options.mode ?? "resolved", stack: "prod", accountId: account, invokes, state });
+  const harness = await setMocks({
+    mode: options.mode ?? "resolved",
+    stack: "prod",
+    accountId: account,
+    invokes,
+    state,
+  });
   const lake = new DataLake("lake", {
     prefix: "dp",
     stage: "prod",
     administratorArns: [deployer],
     registeredDomainNames: ["logistics", "orders", "payments"],
-    registeredDataProducts: lakeDomains.flatMap((domain) => (domain.dataProducts ?? []).map((product) => ({ domain: domain.name, name: product.name }))),
+    registeredDataProducts: lakeDomains.flatMap((domain) =>
+      (domain.dataProducts ?? []).map((product) => ({ domain: domain.name, name: product.name })),
+    ),
     domains: options.domains ?? lakeDomains,
     protect: options.lakeProtect ?? true,
   });
@@ -80,10 +102,14 @@ async function build(overrides: Partial<WarehouseArgs> = {}, options: BuildOptio
   return { harness, lake, warehouse };
 }
 
-const parse = (registration: Registration, key = "policy") => JSON.parse(registration.inputs[key] as string) as PolicyDocument;
-const keyArn = (harness: Harness, name: string) => `arn:aws:kms:eu-west-1:${account}:key/${harness.one("aws:kms/key:Key", name).id}`;
-const bucketName = (harness: Harness, name: string) => harness.one("aws:s3/bucket:Bucket", name).inputs["bucket"] as string;
-const statementSql = (harness: Harness, name: string) => harness.one("aws:redshiftdata/statement:Statement", name).revealedInputs["sql"];
+const parse = (registration: Registration, key = "policy") =>
+  JSON.parse(registration.inputs[key] as string) as PolicyDocument;
+const keyArn = (harness: Harness, name: string) =>
+  `arn:aws:kms:eu-west-1:${account}:key/${harness.one("aws:kms/key:Key", name).id}`;
+const bucketName = (harness: Harness, name: string) =>
+  harness.one("aws:s3/bucket:Bucket", name).inputs["bucket"] as string;
+const statementSql = (harness: Harness, name: string) =>
+  harness.one("aws:redshiftdata/statement:Statement", name).revealedInputs["sql"];
 
 describe("Warehouse security posture", () => {
   it("is private, SSL-only, routed through the VPC and encrypted with its own rotating key", async () => {
@@ -115,21 +141,47 @@ describe("Warehouse security posture", () => {
     });
     const securityGroup = harness.one("aws:ec2/securityGroup:SecurityGroup", "warehouse-sg");
     expect(workgroup.inputs["securityGroupIds"]).toEqual([securityGroup.id]);
-    const parameters = Object.fromEntries((workgroup.inputs["configParameters"] as { parameterKey: string; parameterValue: string }[]).map((parameter) => [parameter.parameterKey, parameter.parameterValue]));
-    expect(parameters).toMatchObject({ require_ssl: "true", enable_user_activity_logging: "true", use_fips_ssl: "false" });
+    const parameters = Object.fromEntries(
+      (workgroup.inputs["configParameters"] as { parameterKey: string; parameterValue: string }[]).map((parameter) => [
+        parameter.parameterKey,
+        parameter.parameterValue,
+      ]),
+    );
+    expect(parameters).toMatchObject({
+      require_ssl: "true",
+      enable_user_activity_logging: "true",
+      use_fips_ssl: "false",
+    });
     // The full set, or the provider reports a difference on every run.
     expect(Object.keys(parameters).sort()).toEqual(
-      ["auto_mv", "datestyle", "enable_case_sensitive_identifier", "enable_user_activity_logging", "max_query_execution_time", "query_group", "require_ssl", "search_path", "use_fips_ssl"].sort(),
+      [
+        "auto_mv",
+        "datestyle",
+        "enable_case_sensitive_identifier",
+        "enable_user_activity_logging",
+        "max_query_execution_time",
+        "query_group",
+        "require_ssl",
+        "search_path",
+        "use_fips_ssl",
+      ].sort(),
     );
 
     const keyRegistration = harness.one("aws:kms/key:Key", "warehouse-key");
     expect(keyRegistration.inputs).toMatchObject({ enableKeyRotation: true, deletionWindowInDays: 30 });
     const statements = parse(keyRegistration).Statement;
-    expect(statements.find((statement) => statement.Sid === "KeyAdministration")).toMatchObject({ Principal: { AWS: [`arn:aws:iam::${account}:root`, deployer] } });
+    expect(statements.find((statement) => statement.Sid === "KeyAdministration")).toMatchObject({
+      Principal: { AWS: [`arn:aws:iam::${account}:root`, deployer] },
+    });
     expect(statements.find((statement) => statement.Sid === "KeyAdministration")!.Action).not.toContain("kms:Decrypt");
     expect(statements.find((statement) => statement.Sid === "KeyUseThroughServices")!.Condition).toEqual({
       StringEquals: {
-        "kms:ViaService": ["redshift-serverless.eu-west-1.amazonaws.com", "redshift.eu-west-1.amazonaws.com", "redshift-data.eu-west-1.amazonaws.com", "secretsmanager.eu-west-1.amazonaws.com"],
+        "kms:ViaService": [
+          "redshift-serverless.eu-west-1.amazonaws.com",
+          "redshift.eu-west-1.amazonaws.com",
+          "redshift-data.eu-west-1.amazonaws.com",
+          "secretsmanager.eu-west-1.amazonaws.com",
+        ],
         "kms:CallerAccount": account,
       },
     });
@@ -144,12 +196,23 @@ describe("Warehouse security posture", () => {
     for (const logType of ["connectionlog", "userlog", "useractivitylog"]) {
       const group = harness.one("aws:cloudwatch/logGroup:LogGroup", `warehouse-${logType}`);
       // The name Redshift Serverless exports to: /aws/redshift/<namespace>/<log type> (serverless-audit-logging.html).
-      expect(group.inputs).toEqual({ name: `/aws/redshift/dp-prod-warehouse/${logType}`, retentionInDays: 365, kmsKeyId: keyArn(harness, "warehouse-key"), tags: {} });
+      expect(group.inputs).toEqual({
+        name: `/aws/redshift/dp-prod-warehouse/${logType}`,
+        retentionInDays: 365,
+        kmsKeyId: keyArn(harness, "warehouse-key"),
+        tags: {},
+      });
       expect(group.inputs["name"]).toBe(`/aws/redshift/${namespace.inputs["namespaceName"] as string}/${logType}`);
       expect(namespace.dependencies).toContain(group.urn);
     }
-    const logStatement = parse(harness.one("aws:kms/key:Key", "warehouse-key")).Statement.find((statement) => statement.Sid === "KeyUseByCloudWatchLogs");
-    expect(logStatement?.Condition).toEqual({ ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:eu-west-1:${account}:log-group:/aws/redshift/dp-prod-warehouse/*` } });
+    const logStatement = parse(harness.one("aws:kms/key:Key", "warehouse-key")).Statement.find(
+      (statement) => statement.Sid === "KeyUseByCloudWatchLogs",
+    );
+    expect(logStatement?.Condition).toEqual({
+      ArnLike: {
+        "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:eu-west-1:${account}:log-group:/aws/redshift/dp-prod-warehouse/*`,
+      },
+    });
   });
 
   it("admits only the named sources, on the warehouse port, and sends only HTTPS out", async () => {
@@ -158,8 +221,13 @@ describe("Warehouse security posture", () => {
     expect(group.inputs).toMatchObject({ vpcId: "vpc-0123", revokeRulesOnDelete: true });
     expect(group.inputs["ingress"] ?? []).toEqual([]);
     const ingress = harness.byType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule");
-    expect(ingress.map((rule) => rule.name).sort()).toEqual(["warehouse-ingress-looker", "warehouse-ingress-query-mesh"]);
-    expect(harness.one("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "warehouse-ingress-looker").inputs).toMatchObject({
+    expect(ingress.map((rule) => rule.name).sort()).toEqual([
+      "warehouse-ingress-looker",
+      "warehouse-ingress-query-mesh",
+    ]);
+    expect(
+      harness.one("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "warehouse-ingress-looker").inputs,
+    ).toMatchObject({
       securityGroupId: group.id,
       ipProtocol: "tcp",
       fromPort: 5439,
@@ -167,18 +235,35 @@ describe("Warehouse security posture", () => {
       cidrIpv4: "10.60.8.0/24",
       description: "Looker's VPN range",
     });
-    const mesh = harness.one("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "warehouse-ingress-query-mesh").inputs;
+    const mesh = harness.one(
+      "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+      "warehouse-ingress-query-mesh",
+    ).inputs;
     expect(mesh).toMatchObject({ referencedSecurityGroupId: "sg-0querymesh", fromPort: 5439, toPort: 5439 });
     expect(mesh["cidrIpv4"]).toBeUndefined();
-    expect(harness.byType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").map((rule) => [rule.name, rule.inputs["fromPort"], rule.inputs["toPort"]])).toEqual([["warehouse-egress-https", 443, 443]]);
+    expect(
+      harness
+        .byType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")
+        .map((rule) => [rule.name, rule.inputs["fromPort"], rule.inputs["toPort"]]),
+    ).toEqual([["warehouse-egress-https", 443, 443]]);
   });
 
   it("fails on a source open to the internet, naming it, before registering anything", async () => {
     const harness = await setMocks({ invokes });
     const lake = new DataLake("lake", { prefix: "dp", stage: "dev", administratorArns: [deployer], domains: [] });
-    const args: WarehouseArgs = { prefix: "dp", stage: "dev", lake, vpcId: "vpc-1", privateSubnetIds: subnets, administratorArns: [deployer], allowedSources: [{ name: "anyone", cidr: "0.0.0.0/0" }] };
+    const args: WarehouseArgs = {
+      prefix: "dp",
+      stage: "dev",
+      lake,
+      vpcId: "vpc-1",
+      privateSubnetIds: subnets,
+      administratorArns: [deployer],
+      allowedSources: [{ name: "anyone", cidr: "0.0.0.0/0" }],
+    };
     expect(() => new Warehouse("warehouse", args)).toThrow(/allowedSources "anyone": "0.0.0.0\/0" admits the internet/);
-    expect(() => new Warehouse("warehouse", { ...args, allowedSources: [], privateSubnetIds: subnets.slice(0, 2) })).toThrow(/at least three subnets/);
+    expect(
+      () => new Warehouse("warehouse", { ...args, allowedSources: [], privateSubnetIds: subnets.slice(0, 2) }),
+    ).toThrow(/at least three subnets/);
     await harness.settle();
     expect(harness.byType("data-platform:warehouse:Warehouse")).toEqual([]);
     expect(harness.byType("aws:redshiftserverless/namespace:Namespace")).toEqual([]);
@@ -187,7 +272,8 @@ describe("Warehouse security posture", () => {
   it("protects and retains the namespace, key, Looker secret and audit log groups when asked, and not otherwise", async () => {
     const protectedRun = await build();
     expect(protectedRun.harness.byType("aws:cloudwatch/logGroup:LogGroup").length).toBeGreaterThan(0);
-    for (const group of protectedRun.harness.byType("aws:cloudwatch/logGroup:LogGroup")) expect(group.options, group.name).toMatchObject({ protect: true, retainOnDelete: true });
+    for (const group of protectedRun.harness.byType("aws:cloudwatch/logGroup:LogGroup"))
+      expect(group.options, group.name).toMatchObject({ protect: true, retainOnDelete: true });
     for (const [type, name] of [
       ["aws:redshiftserverless/namespace:Namespace", "warehouse"],
       ["aws:kms/key:Key", "warehouse-key"],
@@ -196,7 +282,10 @@ describe("Warehouse security posture", () => {
       expect(protectedRun.harness.one(type, name).options).toMatchObject({ protect: true, retainOnDelete: true });
     }
     const disposable = await build({ protect: false }, { lakeProtect: false });
-    expect(disposable.harness.one("aws:redshiftserverless/namespace:Namespace", "warehouse").options).toMatchObject({ protect: false, retainOnDelete: false });
+    expect(disposable.harness.one("aws:redshiftserverless/namespace:Namespace", "warehouse").options).toMatchObject({
+      protect: false,
+      retainOnDelete: false,
+    });
   });
 });
 
@@ -216,28 +305,53 @@ describe("Warehouse cost", () => {
   });
 
   it("takes the stage's capacity and limit", async () => {
-    const { harness } = await build({ baseCapacityRpu: 32, maxCapacityRpu: 128, usageLimitRpuHours: 5000, usageLimitPeriod: "weekly", usageLimitBreachAction: "deactivate" });
-    expect(harness.one("aws:redshiftserverless/workgroup:Workgroup", "warehouse-workgroup").inputs).toMatchObject({ baseCapacity: 32, maxCapacity: 128 });
-    expect(harness.one("aws:redshiftserverless/usageLimit:UsageLimit", "warehouse-usage-limit").inputs).toMatchObject({ amount: 5000, period: "weekly", breachAction: "deactivate" });
+    const { harness } = await build({
+      baseCapacityRpu: 32,
+      maxCapacityRpu: 128,
+      usageLimitRpuHours: 5000,
+      usageLimitPeriod: "weekly",
+      usageLimitBreachAction: "deactivate",
+    });
+    expect(harness.one("aws:redshiftserverless/workgroup:Workgroup", "warehouse-workgroup").inputs).toMatchObject({
+      baseCapacity: 32,
+      maxCapacity: 128,
+    });
+    expect(harness.one("aws:redshiftserverless/usageLimit:UsageLimit", "warehouse-usage-limit").inputs).toMatchObject({
+      amount: 5000,
+      period: "weekly",
+      breachAction: "deactivate",
+    });
   });
 });
 
 describe("Warehouse Spectrum", () => {
-  const readOnlyActions = /^(s3:(GetObject|GetObjectVersion|ListBucket|GetBucketLocation)|kms:(Decrypt|DescribeKey)|glue:(Get\w+|BatchGetPartition)|lakeformation:GetDataAccess)$/;
+  const readOnlyActions =
+    /^(s3:(GetObject|GetObjectVersion|ListBucket|GetBucketLocation)|kms:(Decrypt|DescribeKey)|glue:(Get\w+|BatchGetPartition)|lakeformation:GetDataAccess)$/;
 
   it("uses a role only Redshift can assume, associated with the namespace", async () => {
     const { harness } = await build();
     const role = harness.one("aws:iam/role:Role", "warehouse-spectrum");
     expect(role.inputs["name"]).toBe("dp-prod-warehouse-spectrum");
-    expect(parse(role, "assumeRolePolicy").Statement).toEqual([{ Effect: "Allow", Principal: { Service: ["redshift.amazonaws.com", "redshift-serverless.amazonaws.com"] }, Action: "sts:AssumeRole" }]);
+    expect(parse(role, "assumeRolePolicy").Statement).toEqual([
+      {
+        Effect: "Allow",
+        Principal: { Service: ["redshift.amazonaws.com", "redshift-serverless.amazonaws.com"] },
+        Action: "sts:AssumeRole",
+      },
+    ]);
     const roleArn = `arn:aws:iam::${account}:role/dp-prod-warehouse-spectrum`;
-    expect(harness.one("aws:redshiftserverless/namespace:Namespace", "warehouse").inputs).toMatchObject({ iamRoles: [roleArn], defaultIamRoleArn: roleArn });
+    expect(harness.one("aws:redshiftserverless/namespace:Namespace", "warehouse").inputs).toMatchObject({
+      iamRoles: [roleArn],
+      defaultIamRoleArn: roleArn,
+    });
   });
 
   it("reads only curated data, read-only: named analytics products through Lake Formation and the central analytics zone", async () => {
     const { harness } = await build();
     const roleName = harness.one("aws:iam/role:Role", "warehouse-spectrum").inputs["name"];
-    const policies = harness.byType("aws:iam/rolePolicy:RolePolicy").filter((policy) => policy.inputs["role"] === roleName);
+    const policies = harness
+      .byType("aws:iam/rolePolicy:RolePolicy")
+      .filter((policy) => policy.inputs["role"] === roleName);
     // logistics publishes no analytics product, so it gets nothing.
     // One lake policy for the role, whatever number of grants it holds.
     expect(policies.map((policy) => policy.name).sort()).toEqual(["lake-warehouse-spectrum-grants"]);
@@ -248,20 +362,44 @@ describe("Warehouse Spectrum", () => {
 
     const resources = statements.flatMap((statement) => [statement.Resource ?? []].flat());
     const analytics = bucketName(harness, "lake-analytics");
-    expect(resources.filter((resource) => resource.startsWith("arn:aws:s3")).sort()).toEqual([`arn:aws:s3:::${analytics}`, `arn:aws:s3:::${analytics}/*`]);
+    expect(resources.filter((resource) => resource.startsWith("arn:aws:s3")).sort()).toEqual([
+      `arn:aws:s3:::${analytics}`,
+      `arn:aws:s3:::${analytics}/*`,
+    ]);
     // Domain buckets and keys are never named: Lake Formation vends credentials for them.
-    for (const bucket of ["lake-orders-analytics", "lake-orders-raw", "lake-payments-analytics", "lake-raw", "lake-landing", "lake-artifacts"]) expect(JSON.stringify(statements)).not.toContain(bucketName(harness, bucket));
-    expect(resources.filter((resource) => resource.startsWith("arn:aws:kms")).every((resource) => resource === keyArn(harness, "lake-key"))).toBe(true);
-    for (const domainKey of ["lake-orders-key", "lake-payments-key", "lake-logistics-key"]) expect(resources).not.toContain(keyArn(harness, domainKey));
-    for (const statement of statements.filter((candidate) => [candidate.Resource].flat().some((resource) => String(resource).startsWith("arn:aws:kms")))) {
-      expect(["s3.eu-west-1.amazonaws.com", "glue.eu-west-1.amazonaws.com"]).toContain(statement.Condition?.["StringEquals"]?.["kms:ViaService"]);
+    for (const bucket of [
+      "lake-orders-analytics",
+      "lake-orders-raw",
+      "lake-payments-analytics",
+      "lake-raw",
+      "lake-landing",
+      "lake-artifacts",
+    ])
+      expect(JSON.stringify(statements)).not.toContain(bucketName(harness, bucket));
+    expect(
+      resources
+        .filter((resource) => resource.startsWith("arn:aws:kms"))
+        .every((resource) => resource === keyArn(harness, "lake-key")),
+    ).toBe(true);
+    for (const domainKey of ["lake-orders-key", "lake-payments-key", "lake-logistics-key"])
+      expect(resources).not.toContain(keyArn(harness, domainKey));
+    for (const statement of statements.filter((candidate) =>
+      [candidate.Resource].flat().some((resource) => String(resource).startsWith("arn:aws:kms")),
+    )) {
+      expect(["s3.eu-west-1.amazonaws.com", "glue.eu-west-1.amazonaws.com"]).toContain(
+        statement.Condition?.["StringEquals"]?.["kms:ViaService"],
+      );
     }
     // Glue metadata is read-only account-wide (Lake Formation decides what is visible: the named products below and the
     // central zone); every table of the central analytics zone for its own grant.
     const tables = resources.filter((resource) => resource.includes(":table/")).sort();
-    expect(tables).toEqual([`*/*`, `central_analytics/*`].map((table) => `arn:aws:glue:eu-west-1:${account}:table/${table}`));
+    expect(tables).toEqual(
+      [`*/*`, `central_analytics/*`].map((table) => `arn:aws:glue:eu-west-1:${account}:table/${table}`),
+    );
 
-    const permissions = harness.byType("aws:lakeformation/permissions:Permissions").filter((permission) => permission.name.startsWith("lake-warehouse-spectrum"));
+    const permissions = harness
+      .byType("aws:lakeformation/permissions:Permissions")
+      .filter((permission) => permission.name.startsWith("lake-warehouse-spectrum"));
     expect(permissions.map((permission) => permission.name).sort()).toEqual([
       "lake-warehouse-spectrum-read-central-analytics-database",
       "lake-warehouse-spectrum-read-central-analytics-tables",
@@ -272,7 +410,10 @@ describe("Warehouse Spectrum", () => {
       "lake-warehouse-spectrum-read-payments-analytics-refunds",
     ]);
     for (const permission of permissions) {
-      expect((permission.inputs["permissions"] as string[]).every((name) => ["SELECT", "DESCRIBE"].includes(name)), permission.name).toBe(true);
+      expect(
+        (permission.inputs["permissions"] as string[]).every((name) => ["SELECT", "DESCRIBE"].includes(name)),
+        permission.name,
+      ).toBe(true);
       expect(permission.inputs["permissionsWithGrantOptions"]).toEqual([]);
     }
   });
@@ -288,19 +429,36 @@ describe("Warehouse Spectrum", () => {
       secretArn: `arn:aws:secretsmanager:eu-west-1:${account}:secret:redshift!dp-prod-warehouse-admin-AbC123`,
       sql: `CREATE EXTERNAL SCHEMA IF NOT EXISTS "orders_analytics" FROM DATA CATALOG DATABASE 'orders_analytics' IAM_ROLE '${roleArn}'`,
     });
-    const grantUrns = harness.registrations.filter((registration) => registration.name.startsWith("lake-warehouse-spectrum-read-orders")).map((registration) => registration.urn);
+    const grantUrns = harness.registrations
+      .filter((registration) => registration.name.startsWith("lake-warehouse-spectrum-read-orders"))
+      .map((registration) => registration.urn);
     expect(grantUrns.length).toBeGreaterThan(1);
     for (const urn of grantUrns) expect(schema.dependencies).toContain(urn);
     expect(schema.options.ignoreChanges).toEqual(["sql", "workgroupName", "secretArn"]);
-    expect(statementSql(harness, "warehouse-schema-central_analytics")).toContain(`DATA CATALOG DATABASE 'central_analytics'`);
+    expect(statementSql(harness, "warehouse-schema-central_analytics")).toContain(
+      `DATA CATALOG DATABASE 'central_analytics'`,
+    );
   });
 
   it("reads only the domains and products named, and the central zone only when asked", async () => {
-    const { harness, warehouse } = await build({ spectrumDomains: [{ name: "payments", products: ["refunds"] }], spectrumCentralAnalytics: false });
+    const { harness, warehouse } = await build({
+      spectrumDomains: [{ name: "payments", products: ["refunds"] }],
+      spectrumCentralAnalytics: false,
+    });
     expect(warehouse.externalSchemaNames()).toEqual(["payments_analytics"]);
-    const spectrumPermissions = harness.byType("aws:lakeformation/permissions:Permissions").filter((permission) => permission.name.startsWith("lake-warehouse-spectrum"));
-    expect(spectrumPermissions.map((permission) => permission.name).sort()).toEqual(["lake-warehouse-spectrum-read-payments-analytics-database", "lake-warehouse-spectrum-read-payments-analytics-refunds"]);
-    expect(harness.byType("aws:redshiftdata/statement:Statement").map((statement) => statement.name).sort()).toEqual([
+    const spectrumPermissions = harness
+      .byType("aws:lakeformation/permissions:Permissions")
+      .filter((permission) => permission.name.startsWith("lake-warehouse-spectrum"));
+    expect(spectrumPermissions.map((permission) => permission.name).sort()).toEqual([
+      "lake-warehouse-spectrum-read-payments-analytics-database",
+      "lake-warehouse-spectrum-read-payments-analytics-refunds",
+    ]);
+    expect(
+      harness
+        .byType("aws:redshiftdata/statement:Statement")
+        .map((statement) => statement.name)
+        .sort(),
+    ).toEqual([
       "warehouse-looker-scratch",
       "warehouse-looker-usage-payments_analytics",
       "warehouse-looker-user",
@@ -313,14 +471,27 @@ describe("Warehouse Looker access", () => {
   it("generates the password with Secrets Manager, stores it under the warehouse key and never shows it", async () => {
     const { harness } = await build();
     expect(harness.invokes.filter((invoke) => invoke.token === passwordToken)).toEqual([
-      { token: passwordToken, inputs: { passwordLength: 32, excludePunctuation: true, includeSpace: false, requireEachIncludedType: true } },
+      {
+        token: passwordToken,
+        inputs: { passwordLength: 32, excludePunctuation: true, includeSpace: false, requireEachIncludedType: true },
+      },
     ]);
     const secret = harness.one("aws:secretsmanager/secret:Secret", "warehouse-looker-secret");
-    expect(secret.inputs).toMatchObject({ name: "dp/prod/warehouse/looker", kmsKeyId: keyArn(harness, "warehouse-key"), recoveryWindowInDays: 30 });
+    expect(secret.inputs).toMatchObject({
+      name: "dp/prod/warehouse/looker",
+      kmsKeyId: keyArn(harness, "warehouse-key"),
+      recoveryWindowInDays: 30,
+    });
 
     const version = harness.one("aws:secretsmanager/secretVersion:SecretVersion", "warehouse-looker-secret-value");
     expect(version.inputs).toMatchObject({ secretId: secret.id, secretStringWo: "[secret]", secretStringWoVersion: 1 });
-    expect(JSON.parse(version.revealedInputs["secretStringWo"] as string)).toEqual({ engine: "redshift", username: "looker", password: lookerPassword, dbname: "analytics", port: 5439 });
+    expect(JSON.parse(version.revealedInputs["secretStringWo"] as string)).toEqual({
+      engine: "redshift",
+      username: "looker",
+      password: lookerPassword,
+      dbname: "analytics",
+      port: 5439,
+    });
     // Later runs generate new values; only the first one is ever written.
     expect(version.options.ignoreChanges).toEqual(["secretStringWo"]);
 
@@ -330,7 +501,9 @@ describe("Warehouse Looker access", () => {
     expect(user.options.ignoreChanges).toEqual(["sql", "workgroupName", "secretArn"]);
 
     // Nowhere in clear in what the engine (and the plan) records.
-    expect(JSON.stringify(harness.registrations.map((registration) => registration.inputs))).not.toContain(lookerPassword);
+    expect(JSON.stringify(harness.registrations.map((registration) => registration.inputs))).not.toContain(
+      lookerPassword,
+    );
   });
 
   it("lets Looker use every external schema and own a scratch schema, after the user exists", async () => {
@@ -339,7 +512,12 @@ describe("Warehouse Looker access", () => {
     for (const schema of ["central_analytics", "orders_analytics", "payments_analytics"]) {
       const grant = harness.one("aws:redshiftdata/statement:Statement", `warehouse-looker-usage-${schema}`);
       expect(grant.inputs["sql"]).toBe(`GRANT USAGE ON SCHEMA "${schema}" TO "looker"`);
-      expect(grant.dependencies).toEqual(expect.arrayContaining([user.urn, harness.one("aws:redshiftdata/statement:Statement", `warehouse-schema-${schema}`).urn]));
+      expect(grant.dependencies).toEqual(
+        expect.arrayContaining([
+          user.urn,
+          harness.one("aws:redshiftdata/statement:Statement", `warehouse-schema-${schema}`).urn,
+        ]),
+      );
     }
     const scratch = harness.one("aws:redshiftdata/statement:Statement", "warehouse-looker-scratch");
     expect(scratch.inputs["sql"]).toBe('CREATE SCHEMA IF NOT EXISTS "looker_scratch" AUTHORIZATION "looker"');
@@ -355,7 +533,11 @@ describe("Warehouse Looker access", () => {
       database: "analytics",
       workgroupName: "dp-prod-warehouse",
       namespaceName: "dp-prod-warehouse",
-      looker: { userName: "looker", secretArn: `arn:aws:secretsmanager:eu-west-1:${account}:secret/dp/prod/warehouse/looker`, scratchSchema: "looker_scratch" },
+      looker: {
+        userName: "looker",
+        secretArn: `arn:aws:secretsmanager:eu-west-1:${account}:secret/dp/prod/warehouse/looker`,
+        scratchSchema: "looker_scratch",
+      },
       externalSchemas: ["central_analytics", "orders_analytics", "payments_analytics"],
       spectrumRoleArn: `arn:aws:iam::${account}:role/dp-prod-warehouse-spectrum`,
     });
@@ -366,20 +548,27 @@ describe("Warehouse Looker access", () => {
 describe("Warehouse plan", () => {
   it("passes the policy pack with no mandatory finding, and no cost finding at the default capacity", async () => {
     const { harness } = await build();
-    const findings = await evaluatePolicies(harness.registrations.map((registration) => ({ ...registration, inputs: registration.revealedInputs })));
+    const findings = await evaluatePolicies(
+      harness.registrations.map((registration) => ({ ...registration, inputs: registration.revealedInputs })),
+    );
     expect(findings.filter((finding) => finding.level === "mandatory")).toEqual([]);
     expect(findings.filter((finding) => finding.policy === "cost-redshift-base-capacity")).toEqual([]);
   });
 
   it("registers the same resources in preview and resolved mode (nothing created inside apply)", async () => {
     const resolved = (await build()).harness.registrations.map((registration) => registration.urn).sort();
-    const preview = (await build({}, { mode: "preview" })).harness.registrations.map((registration) => registration.urn).sort();
+    const preview = (await build({}, { mode: "preview" })).harness.registrations
+      .map((registration) => registration.urn)
+      .sort();
     expect(preview).toEqual(resolved);
   });
 
   it("adding a domain to the lake adds its schema and grants without changing any existing resource", async () => {
-    const before = (await build({}, { domains: lakeDomains.filter((domain) => domain.name !== "payments") })).harness.registrations;
-    const after = new Map((await build()).harness.registrations.map((registration) => [registration.urn, registration]));
+    const before = (await build({}, { domains: lakeDomains.filter((domain) => domain.name !== "payments") })).harness
+      .registrations;
+    const after = new Map(
+      (await build()).harness.registrations.map((registration) => [registration.urn, registration]),
+    );
     // The lake registration role's one storage policy lists every location: it gains the new domain's in place.
     for (const registration of before) {
       expect(after.has(registration.urn), registration.urn).toBe(true);
@@ -387,7 +576,12 @@ describe("Warehouse plan", () => {
       expect(after.get(registration.urn)?.inputs, registration.urn).toEqual(registration.inputs);
     }
     const added = [...after.keys()].filter((urn) => !before.some((registration) => registration.urn === urn));
-    expect(added.filter((urn) => urn.includes("redshiftdata")).map((urn) => urn.split("::").pop()).sort()).toEqual(["warehouse-looker-usage-payments_analytics", "warehouse-schema-payments_analytics"]);
+    expect(
+      added
+        .filter((urn) => urn.includes("redshiftdata"))
+        .map((urn) => urn.split("::").pop())
+        .sort(),
+    ).toEqual(["warehouse-looker-usage-payments_analytics", "warehouse-schema-payments_analytics"]);
   });
 
   it("creates no EC2 instance: the legacy Luigi scheduler is a separate, opt-in component", async () => {

@@ -33,7 +33,11 @@ export const workgroupParameters: Readonly<Record<string, string>> = {
 };
 
 /** Options shared by the Data API statements: each runs once per namespace (see the README). */
-function runOnce(parent: pulumi.Resource, namespace: aws.redshiftserverless.Namespace, dependsOn: pulumi.Resource[] = []): pulumi.CustomResourceOptions {
+function runOnce(
+  parent: pulumi.Resource,
+  namespace: aws.redshiftserverless.Namespace,
+  dependsOn: pulumi.Resource[] = [],
+): pulumi.CustomResourceOptions {
   return {
     parent,
     dependsOn,
@@ -100,16 +104,18 @@ export class Warehouse extends pulumi.ComponentResource {
     this.key = protectedKey(this, `${name}-key`, {
       description: "Warehouse: Redshift Serverless data, its admin and Looker secrets, audit logs",
       alias: physicalName("kmsAlias", args.prefix, args.stage, "warehouse"),
-      policy: pulumi.all([partition, region, accountId, pulumi.output(args.administratorArns)]).apply(([partitionValue, regionValue, account, administrators]) =>
-        serviceKeyPolicy({
-          partition: partitionValue,
-          region: regionValue,
-          accountId: account,
-          administratorArns: administrators,
-          services: ["redshift-serverless", "redshift", "redshift-data", "secretsmanager"],
-          logGroupPrefix,
-        }),
-      ),
+      policy: pulumi
+        .all([partition, region, accountId, pulumi.output(args.administratorArns)])
+        .apply(([partitionValue, regionValue, account, administrators]) =>
+          serviceKeyPolicy({
+            partition: partitionValue,
+            region: regionValue,
+            accountId: account,
+            administratorArns: administrators,
+            services: ["redshift-serverless", "redshift", "redshift-data", "secretsmanager"],
+            logGroupPrefix,
+          }),
+        ),
       tags,
       protect,
     });
@@ -120,7 +126,12 @@ export class Warehouse extends pulumi.ComponentResource {
       (logType) =>
         new aws.cloudwatch.LogGroup(
           `${name}-${logType}`,
-          { name: `${logGroupPrefix}${logType}`, retentionInDays: args.auditLogRetentionDays ?? warehouseDefaults.auditLogRetentionDays, kmsKeyId: this.key.arn, tags },
+          {
+            name: `${logGroupPrefix}${logType}`,
+            retentionInDays: args.auditLogRetentionDays ?? warehouseDefaults.auditLogRetentionDays,
+            kmsKeyId: this.key.arn,
+            tags,
+          },
           // Audit logs are evidence: protected and retained like the other stateful resources.
           stateful,
         ),
@@ -130,7 +141,8 @@ export class Warehouse extends pulumi.ComponentResource {
       `${name}-spectrum`,
       {
         name: physicalName("iamRole", args.prefix, args.stage, "warehouse-spectrum"),
-        description: "Redshift Serverless reads the lake's curated zones (Spectrum) with this role, governed by Lake Formation",
+        description:
+          "Redshift Serverless reads the lake's curated zones (Spectrum) with this role, governed by Lake Formation",
         assumeRolePolicy: JSON.stringify(serviceTrust(["redshift.amazonaws.com", "redshift-serverless.amazonaws.com"])),
         tags,
       },
@@ -139,7 +151,9 @@ export class Warehouse extends pulumi.ComponentResource {
     const grantee = { name: `${name}-spectrum`, role: this.spectrumRole };
     const spectrumDomains = resolveSpectrumDomains(lake, args.spectrumDomains);
     // Other domains' data is read through Lake Formation only (named products, no bucket or key access).
-    this.spectrumGrants = spectrumDomains.map((domain) => lake.grantRead(grantee, { domain: domain.name, zones: ["analytics"], products: domain.products }));
+    this.spectrumGrants = spectrumDomains.map((domain) =>
+      lake.grantRead(grantee, { domain: domain.name, zones: ["analytics"], products: domain.products }),
+    );
     const schemas = spectrumDomains.map((domain) => databaseName(domain.name, "analytics"));
     if (args.spectrumCentralAnalytics ?? true) {
       this.spectrumGrants.push(lake.grantRead(grantee, { zone: "analytics" }));
@@ -197,7 +211,15 @@ export class Warehouse extends pulumi.ComponentResource {
     // VPC: HTTPS to the endpoints and the S3 gateway (or the NAT gateway), nothing else.
     new aws.vpc.SecurityGroupEgressRule(
       `${name}-egress-https`,
-      { securityGroupId: this.securityGroup.id, description: "HTTPS to AWS APIs and S3", ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0", tags },
+      {
+        securityGroupId: this.securityGroup.id,
+        description: "HTTPS to AWS APIs and S3",
+        ipProtocol: "tcp",
+        fromPort: 443,
+        toPort: 443,
+        cidrIpv4: "0.0.0.0/0",
+        tags,
+      },
       child,
     );
 
@@ -213,7 +235,10 @@ export class Warehouse extends pulumi.ComponentResource {
         subnetIds: args.privateSubnetIds,
         securityGroupIds: [this.securityGroup.id],
         port: this.port,
-        configParameters: Object.entries(workgroupParameters).map(([parameterKey, parameterValue]) => ({ parameterKey, parameterValue })),
+        configParameters: Object.entries(workgroupParameters).map(([parameterKey, parameterValue]) => ({
+          parameterKey,
+          parameterValue,
+        })),
         tags,
       },
       child,
@@ -232,7 +257,11 @@ export class Warehouse extends pulumi.ComponentResource {
     );
 
     // Statements run as the administrator, through the secret Redshift manages for it.
-    const statementTarget = { workgroupName: this.workgroup.workgroupName, database: this.namespace.dbName, secretArn: this.namespace.adminPasswordSecretArn };
+    const statementTarget = {
+      workgroupName: this.workgroup.workgroupName,
+      database: this.namespace.dbName,
+      secretArn: this.namespace.adminPasswordSecretArn,
+    };
     const grantResources = this.spectrumGrants.flatMap((grant) => [grant.policy, ...grant.permissions]);
     this.externalSchemas = {};
     for (const schema of schemas) {
@@ -270,7 +299,15 @@ export class Warehouse extends pulumi.ComponentResource {
       {
         secretId: this.lookerSecret.id,
         secretStringWo: pulumi.secret(
-          password.apply((value) => JSON.stringify({ engine: "redshift", username: this.lookerUserName, password: value, dbname: this.databaseName, port: this.port })),
+          password.apply((value) =>
+            JSON.stringify({
+              engine: "redshift",
+              username: this.lookerUserName,
+              password: value,
+              dbname: this.databaseName,
+              port: this.port,
+            }),
+          ),
         ),
         secretStringWoVersion: 1,
       },
@@ -278,25 +315,40 @@ export class Warehouse extends pulumi.ComponentResource {
     );
     const lookerUser = new aws.redshiftdata.Statement(
       `${name}-looker-user`,
-      { ...statementTarget, statementName: `${name}-looker-user`, sql: pulumi.secret(password.apply((value) => createUserSql(this.lookerUserName, value))) },
+      {
+        ...statementTarget,
+        statementName: `${name}-looker-user`,
+        sql: pulumi.secret(password.apply((value) => createUserSql(this.lookerUserName, value))),
+      },
       runOnce(this, this.namespace),
     );
     new aws.redshiftdata.Statement(
       `${name}-looker-scratch`,
-      { ...statementTarget, statementName: `${name}-looker-scratch`, sql: ownedSchemaSql(this.lookerScratchSchema, this.lookerUserName) },
+      {
+        ...statementTarget,
+        statementName: `${name}-looker-scratch`,
+        sql: ownedSchemaSql(this.lookerScratchSchema, this.lookerUserName),
+      },
       runOnce(this, this.namespace, [lookerUser]),
     );
     for (const schema of schemas) {
       new aws.redshiftdata.Statement(
         `${name}-looker-usage-${schema}`,
-        { ...statementTarget, statementName: `${name}-looker-usage-${schema}`, sql: grantUsageSql(schema, this.lookerUserName) },
+        {
+          ...statementTarget,
+          statementName: `${name}-looker-usage-${schema}`,
+          sql: grantUsageSql(schema, this.lookerUserName),
+        },
         runOnce(this, this.namespace, [lookerUser, this.externalSchemas[schema]!]),
       );
     }
 
     this.endpoint = pulumi
       .all([this.workgroup.endpoints, this.workgroup.workgroupName, accountId, region])
-      .apply(([endpoints, workgroupName, account, regionValue]) => endpoints?.[0]?.address ?? `${workgroupName}.${account}.${regionValue}.redshift-serverless.amazonaws.com`);
+      .apply(
+        ([endpoints, workgroupName, account, regionValue]) =>
+          endpoints?.[0]?.address ?? `${workgroupName}.${account}.${regionValue}.redshift-serverless.amazonaws.com`,
+      );
 
     this.registerOutputs({ contract: this.contract() });
   }
@@ -314,7 +366,11 @@ export class Warehouse extends pulumi.ComponentResource {
       database: this.databaseName,
       workgroupName: this.workgroup.workgroupName,
       namespaceName: this.namespace.namespaceName,
-      looker: { userName: this.lookerUserName, secretArn: this.lookerSecret.arn, scratchSchema: this.lookerScratchSchema },
+      looker: {
+        userName: this.lookerUserName,
+        secretArn: this.lookerSecret.arn,
+        scratchSchema: this.lookerScratchSchema,
+      },
       externalSchemas: this.externalSchemaNames(),
       spectrumRoleArn: this.spectrumRole.arn,
     });

@@ -19,7 +19,11 @@ export const checkers: Record<CheckName, Checker> = {
 };
 
 /** Runs every checker (or the named ones) over the given workflows. */
-export function checkWorkflows(workflows: Workflow[], context: CheckContext, only: CheckName[] = Object.keys(checkers) as CheckName[]): Problem[] {
+export function checkWorkflows(
+  workflows: Workflow[],
+  context: CheckContext,
+  only: CheckName[] = Object.keys(checkers) as CheckName[],
+): Problem[] {
   return workflows.flatMap((workflow) => only.flatMap((name) => checkers[name](workflow, context)));
 }
 
@@ -31,6 +35,13 @@ export function repositoryContext(root?: string): CheckContext {
 
 export { checkHardening, checkInputs, checkPermissions, checkPinning, checkReferences, checkSecrets };
 export * from "./types";
-export { stepNeeds, mergeNeeds, effectivePermissions, scriptNeeds, permissionScopes, type PermissionNeed } from "./permissions";
+export {
+  stepNeeds,
+  mergeNeeds,
+  effectivePermissions,
+  scriptNeeds,
+  permissionScopes,
+  type PermissionNeed,
+} from "./permissions";
 export { allowedSecrets } from "./secrets";
 export { unpinnedReason } from "./pinning";

@@ -34,7 +34,10 @@ describe("inputs check", () => {
   });
 
   it("fails on an input the action does not declare, suggesting the declared spelling", () => {
-    const broken = good.replace("comment-on-pr: true", "comment_on_pr: true\n          policy-packs: packages/policy-pack");
+    const broken = good.replace(
+      "comment-on-pr: true",
+      "comment_on_pr: true\n          policy-packs: packages/policy-pack",
+    );
     expect(messages(problemsOf(broken, ["inputs"]))).toEqual([
       'jobs.preview.steps[2] "pulumi/actions@8e5e406f4007fca908480587cb9893c07090f58d": input "comment_on_pr" is not declared by pulumi/actions v7.0.0 (did you mean "comment-on-pr"?)',
       'jobs.preview.steps[2] "pulumi/actions@8e5e406f4007fca908480587cb9893c07090f58d": input "policy-packs" is not declared by pulumi/actions v7.0.0 (did you mean "policyPacks"?)',
@@ -60,13 +63,20 @@ describe("inputs check", () => {
   });
 
   it("accepts the copied release by its tags as well as by its commit", () => {
-    const tagged = good.replace(pins.pulumi, "pulumi/actions@v7").replace(pins.aws, "aws-actions/configure-aws-credentials@v6.2.3");
+    const tagged = good
+      .replace(pins.pulumi, "pulumi/actions@v7")
+      .replace(pins.aws, "aws-actions/configure-aws-credentials@v6.2.3");
     expect(messages(problemsOf(tagged, ["inputs"]))).toEqual([]);
   });
 
   it("fails on with: given to a run step", () => {
-    const broken = good.replace(`      - uses: ${pins.checkout}\n        with:\n          persist-credentials: false`, "      - run: echo hi\n        with:\n          x: 1");
-    expect(messages(problemsOf(broken, ["inputs"]))).toEqual(['jobs.preview.steps[0] "echo hi": a run step takes no with: (use env:)']);
+    const broken = good.replace(
+      `      - uses: ${pins.checkout}\n        with:\n          persist-credentials: false`,
+      "      - run: echo hi\n        with:\n          x: 1",
+    );
+    expect(messages(problemsOf(broken, ["inputs"]))).toEqual([
+      'jobs.preview.steps[0] "echo hi": a run step takes no with: (use env:)',
+    ]);
   });
 
   describe("reusable workflow calls", () => {
@@ -101,12 +111,14 @@ jobs:
 ${body}`;
 
     it("accepts declared inputs and secrets", () => {
-      const ok = caller("    with:\n      stack: dev\n      refresh: false\n    secrets:\n      PULUMI_ACCESS_TOKEN: ${{ secrets.PULUMI_ACCESS_TOKEN }}");
+      const ok = caller(
+        "    with:\n      stack: dev\n      refresh: false\n    secrets:\n      PULUMI_ACCESS_TOKEN: ${{ secrets.PULUMI_ACCESS_TOKEN }}",
+      );
       expect(messages(problemsOf(ok, ["inputs"], [callee]))).toEqual([]);
     });
 
     it("fails on undeclared, missing and mistyped inputs and secrets", () => {
-      const broken = caller("    with:\n      stak: dev\n      refresh: \"no\"\n    secrets:\n      OTHER: x");
+      const broken = caller('    with:\n      stak: dev\n      refresh: "no"\n    secrets:\n      OTHER: x');
       expect(messages(problemsOf(broken, ["inputs"], [callee]))).toEqual([
         'jobs.call: input "stak" is not declared by .github/workflows/callee.yml (on.workflow_call.inputs)',
         'jobs.call: input "refresh" of .github/workflows/callee.yml is a boolean, got "no"',
@@ -118,7 +130,9 @@ ${body}`;
 
     it("fails when the called workflow cannot be found", () => {
       const broken = caller("").replace("./.github/workflows/callee.yml", "./.github/workflows/missing.yml");
-      expect(messages(problemsOf(broken, ["inputs"]))).toEqual(["jobs.call: cannot find the reusable workflow ./.github/workflows/missing.yml to check its inputs"]);
+      expect(messages(problemsOf(broken, ["inputs"]))).toEqual([
+        "jobs.call: cannot find the reusable workflow ./.github/workflows/missing.yml to check its inputs",
+      ]);
     });
   });
 });

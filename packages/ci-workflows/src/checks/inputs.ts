@@ -10,7 +10,8 @@ import { resolveReusable, type CheckContext, type Checker, type Problem } from "
  */
 export const checkInputs: Checker = (workflow, context) => {
   const problems: Problem[] = [];
-  const report = (where: string, message: string) => problems.push({ check: "inputs", file: workflow.file, where, message });
+  const report = (where: string, message: string) =>
+    problems.push({ check: "inputs", file: workflow.file, where, message });
 
   for (const [jobId, job] of Object.entries(workflow.jobs)) {
     if (job.uses !== undefined) {
@@ -46,24 +47,36 @@ export const checkInputs: Checker = (workflow, context) => {
         label = `./${ref.path}`;
       } else {
         // Docker actions declare no inputs here; pinning rejects unpinned images.
-        if (step.with !== undefined && Object.keys(given).some((key) => key !== "args" && key !== "entrypoint")) report(where, `${step.uses} accepts only args and entrypoint`);
+        if (step.with !== undefined && Object.keys(given).some((key) => key !== "args" && key !== "entrypoint"))
+          report(where, `${step.uses} accepts only args and entrypoint`);
         continue;
       }
       for (const key of Object.keys(given)) {
         if (!declared.has(key)) {
-          const near = [...declared.keys()].filter((name) => name.toLowerCase().replace(/[-_]/g, "") === key.toLowerCase().replace(/[-_]/g, ""));
-          report(where, `input "${key}" is not declared by ${label}${near.length ? ` (did you mean "${near[0]}"?)` : ""}`);
+          const near = [...declared.keys()].filter(
+            (name) => name.toLowerCase().replace(/[-_]/g, "") === key.toLowerCase().replace(/[-_]/g, ""),
+          );
+          report(
+            where,
+            `input "${key}" is not declared by ${label}${near.length ? ` (did you mean "${near[0]}"?)` : ""}`,
+          );
         }
       }
       for (const input of declared.values()) {
-        if (input.required && input.default === undefined && !(input.name in given)) report(where, `required input "${input.name}" of ${label} is missing`);
+        if (input.required && input.default === undefined && !(input.name in given))
+          report(where, `required input "${input.name}" of ${label} is missing`);
       }
     }
   }
   return problems;
 };
 
-function checkReusableCall(workflow: Workflow, jobId: string, context: CheckContext, report: (where: string, message: string) => void): void {
+function checkReusableCall(
+  workflow: Workflow,
+  jobId: string,
+  context: CheckContext,
+  report: (where: string, message: string) => void,
+): void {
   const job = workflow.jobs[jobId]!;
   const where = `jobs.${jobId}`;
   const callee = resolveReusable(job.uses!, context);
@@ -84,20 +97,25 @@ function checkReusableCall(workflow: Workflow, jobId: string, context: CheckCont
       continue;
     }
     if (!isExpression(value)) {
-      if (input.type === "boolean" && typeof value !== "boolean") report(where, `input "${key}" of ${callee.file} is a boolean, got ${JSON.stringify(value)}`);
-      if (input.type === "number" && typeof value !== "number") report(where, `input "${key}" of ${callee.file} is a number, got ${JSON.stringify(value)}`);
+      if (input.type === "boolean" && typeof value !== "boolean")
+        report(where, `input "${key}" of ${callee.file} is a boolean, got ${JSON.stringify(value)}`);
+      if (input.type === "number" && typeof value !== "number")
+        report(where, `input "${key}" of ${callee.file} is a number, got ${JSON.stringify(value)}`);
     }
   }
   for (const [name, input] of Object.entries(contract.inputs)) {
-    if (input.required === true && input.default === undefined && !(name in given)) report(where, `required input "${name}" of ${callee.file} is missing`);
+    if (input.required === true && input.default === undefined && !(name in given))
+      report(where, `required input "${name}" of ${callee.file} is missing`);
   }
   if (job.secrets === "inherit") return; // rejected by the secrets check
   const secrets = isRecord(job.secrets) ? job.secrets : {};
   for (const key of Object.keys(secrets)) {
-    if (!(key in contract.secrets)) report(where, `secret "${key}" is not declared by ${callee.file} (on.workflow_call.secrets)`);
+    if (!(key in contract.secrets))
+      report(where, `secret "${key}" is not declared by ${callee.file} (on.workflow_call.secrets)`);
   }
   for (const [name, secret] of Object.entries(contract.secrets)) {
-    if (secret.required === true && !(name in secrets)) report(where, `required secret "${name}" of ${callee.file} is missing`);
+    if (secret.required === true && !(name in secrets))
+      report(where, `required secret "${name}" of ${callee.file} is missing`);
   }
 }
 

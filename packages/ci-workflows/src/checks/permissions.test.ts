@@ -21,9 +21,15 @@ const poster = `      - run: npx tsx packages/ci-workflows/src/bin/post-plan-com
 
 describe("permissions check", () => {
   it("accepts exactly what the steps need", () => {
-    const ok = job("    permissions:\n      contents: read\n      id-token: write\n      pull-requests: write", checkout + aws + pulumiComment);
+    const ok = job(
+      "    permissions:\n      contents: read\n      id-token: write\n      pull-requests: write",
+      checkout + aws + pulumiComment,
+    );
     expect(messages(problemsOf(ok, ["permissions"]))).toEqual([]);
-    const poster_ = job("    permissions:\n      actions: read\n      contents: read\n      pull-requests: write", checkout + download + poster);
+    const poster_ = job(
+      "    permissions:\n      actions: read\n      contents: read\n      pull-requests: write",
+      checkout + download + poster,
+    );
     expect(messages(problemsOf(poster_, ["permissions"]))).toEqual([]);
   });
 
@@ -44,15 +50,20 @@ describe("permissions check", () => {
   it("fails on more than needed: a scope no step uses, write where read is enough", () => {
     const broken = job("    permissions:\n      contents: write\n      id-token: write\n      issues: write", checkout);
     expect(messages(problemsOf(broken, ["permissions"]))).toEqual([
-      "jobs.job: grants contents: write, but read is enough (steps[0] \"actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1\": actions/checkout clones the repository)",
+      'jobs.job: grants contents: write, but read is enough (steps[0] "actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1": actions/checkout clones the repository)',
       "jobs.job: grants id-token: write, more than its steps need",
       "jobs.job: grants issues: write, more than its steps need",
     ]);
   });
 
   it("fails on pull-requests: write for a job that does not comment", () => {
-    const broken = job("    permissions:\n      contents: read\n      pull-requests: write", checkout + pulumiComment.replace("          comment-on-pr: true\n", ""));
-    expect(messages(problemsOf(broken, ["permissions"]))).toEqual(["jobs.job: grants pull-requests: write, more than its steps need"]);
+    const broken = job(
+      "    permissions:\n      contents: read\n      pull-requests: write",
+      checkout + pulumiComment.replace("          comment-on-pr: true\n", ""),
+    );
+    expect(messages(problemsOf(broken, ["permissions"]))).toEqual([
+      "jobs.job: grants pull-requests: write, more than its steps need",
+    ]);
   });
 
   it("fails when another run's artifacts are read without actions: read, and the poster without pull-requests: write", () => {
@@ -69,7 +80,10 @@ describe("permissions check", () => {
       "permissions: no top-level permissions: jobs without their own would get the repository's default token permissions (set permissions: {} or contents: read)",
       "jobs.job: no permissions (neither the job nor the workflow sets them): the job would get the repository's default token permissions",
     ]);
-    const all = job("    permissions: write-all", checkout).replace("permissions: {}\n", "permissions:\n  contents: read\n  pull-requests: write\n");
+    const all = job("    permissions: write-all", checkout).replace(
+      "permissions: {}\n",
+      "permissions:\n  contents: read\n  pull-requests: write\n",
+    );
     expect(messages(problemsOf(all, ["permissions"]))).toEqual([
       "permissions: top-level permissions may only be {} or contents: read (grant pull-requests: write on the job that needs it)",
       'jobs.job: permissions "write-all" grants every scope; list the scopes the job needs',
@@ -79,8 +93,13 @@ describe("permissions check", () => {
   it("counts inherited workflow permissions", () => {
     const inherited = job("", checkout).replace("permissions: {}\n", "permissions:\n  contents: read\n");
     expect(messages(problemsOf(inherited, ["permissions"]))).toEqual([]);
-    const extra = job("", "      - run: echo no checkout\n").replace("permissions: {}\n", "permissions:\n  contents: read\n");
-    expect(messages(problemsOf(extra, ["permissions"]))).toEqual(["jobs.job: grants contents: read (inherited from the workflow), more than its steps need"]);
+    const extra = job("", "      - run: echo no checkout\n").replace(
+      "permissions: {}\n",
+      "permissions:\n  contents: read\n",
+    );
+    expect(messages(problemsOf(extra, ["permissions"]))).toEqual([
+      "jobs.job: grants contents: read (inherited from the workflow), more than its steps need",
+    ]);
   });
 
   it("requires a reusable workflow call to grant what the called jobs request", () => {
@@ -109,15 +128,26 @@ jobs:
     uses: ./.github/workflows/callee.yml
 ${permissions}
 `;
-    expect(messages(problemsOf(caller("    permissions:\n      contents: read\n      id-token: write"), ["permissions"], [callee]))).toEqual([]);
+    expect(
+      messages(
+        problemsOf(caller("    permissions:\n      contents: read\n      id-token: write"), ["permissions"], [callee]),
+      ),
+    ).toEqual([]);
     expect(messages(problemsOf(caller("    permissions:\n      contents: read"), ["permissions"], [callee]))).toEqual([
       "jobs.call: lacks id-token: write (.github/workflows/callee.yml job run requests id-token: write)",
     ]);
   });
 
   it("derives needs from the step", () => {
-    expect(stepNeeds({ uses: bare(pins.aws), with: { "aws-access-key-id": "x", "aws-region": "eu-west-1" } })).toEqual([]);
-    expect(stepNeeds({ uses: bare(pins.pulumi), with: { "comment-on-pr": "${{ github.event_name == 'pull_request' }}" } }).map((need) => need.scope)).toEqual(["pull-requests"]);
+    expect(stepNeeds({ uses: bare(pins.aws), with: { "aws-access-key-id": "x", "aws-region": "eu-west-1" } })).toEqual(
+      [],
+    );
+    expect(
+      stepNeeds({
+        uses: bare(pins.pulumi),
+        with: { "comment-on-pr": "${{ github.event_name == 'pull_request' }}" },
+      }).map((need) => need.scope),
+    ).toEqual(["pull-requests"]);
     expect(stepNeeds({ uses: bare(pins.pulumi), with: { "comment-on-pr": false } })).toEqual([]);
     expect(stepNeeds({ uses: bare(pins.download), with: { name: "x" } })).toEqual([]);
   });

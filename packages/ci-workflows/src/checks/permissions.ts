@@ -40,7 +40,13 @@ function truthy(value: unknown): boolean {
 export const scriptNeeds: { pattern: RegExp; needs: PermissionNeed[] }[] = [
   {
     pattern: /packages\/ci-workflows\/src\/bin\/post-plan-comment\.ts/,
-    needs: [{ scope: "pull-requests", level: "write", reason: "post-plan-comment.ts creates or updates the plan comment and reads the pull request" }],
+    needs: [
+      {
+        scope: "pull-requests",
+        level: "write",
+        reason: "post-plan-comment.ts creates or updates the plan comment and reads the pull request",
+      },
+    ],
   },
 ];
 
@@ -49,7 +55,8 @@ export const scriptNeeds: { pattern: RegExp; needs: PermissionNeed[] }[] = [
  * job grants beyond the union of its steps' needs is "more than needed".
  */
 export function stepNeeds(step: Step): PermissionNeed[] {
-  if (step.run !== undefined) return scriptNeeds.filter((entry) => entry.pattern.test(step.run!)).flatMap((entry) => entry.needs);
+  if (step.run !== undefined)
+    return scriptNeeds.filter((entry) => entry.pattern.test(step.run!)).flatMap((entry) => entry.needs);
   const ref = parseUses(step.uses ?? "");
   if (ref.kind !== "remote") return [];
   const given = isRecord(step.with) ? step.with : {};
@@ -58,10 +65,24 @@ export function stepNeeds(step: Step): PermissionNeed[] {
       return [{ scope: "contents", level: "read", reason: "actions/checkout clones the repository" }];
     case "aws-actions/configure-aws-credentials":
       // With role-to-assume and no access keys, the action asks GitHub for an OIDC token.
-      return "aws-access-key-id" in given ? [] : [{ scope: "id-token", level: "write", reason: "configure-aws-credentials assumes the AWS role through GitHub's OIDC token" }];
+      return "aws-access-key-id" in given
+        ? []
+        : [
+            {
+              scope: "id-token",
+              level: "write",
+              reason: "configure-aws-credentials assumes the AWS role through GitHub's OIDC token",
+            },
+          ];
     case "pulumi/actions":
       return truthy(given["comment-on-pr"]) || truthy(given["comment-on-pr-number"])
-        ? [{ scope: "pull-requests", level: "write", reason: "pulumi/actions with comment-on-pr comments on the pull request" }]
+        ? [
+            {
+              scope: "pull-requests",
+              level: "write",
+              reason: "pulumi/actions with comment-on-pr comments on the pull request",
+            },
+          ]
         : [];
     case "actions/download-artifact":
       // Artifacts of this run need no token; another run's (run-id / github-token) need actions: read.
@@ -88,10 +109,17 @@ export function effectivePermissions(workflow: Workflow, job: Job): Permissions 
   return job.permissions ?? workflow.permissions;
 }
 
-function jobNeeds(workflow: Workflow, jobId: string, context: CheckContext, seen: Set<string>): PermissionNeed[] | string {
+function jobNeeds(
+  workflow: Workflow,
+  jobId: string,
+  context: CheckContext,
+  seen: Set<string>,
+): PermissionNeed[] | string {
   const job = workflow.jobs[jobId]!;
   if (job.uses === undefined) {
-    return (job.steps ?? []).flatMap((step, index) => stepNeeds(step).map((need) => ({ ...need, reason: `${stepLabel(step, index)}: ${need.reason}` })));
+    return (job.steps ?? []).flatMap((step, index) =>
+      stepNeeds(step).map((need) => ({ ...need, reason: `${stepLabel(step, index)}: ${need.reason}` })),
+    );
   }
   // A reusable workflow call: the caller's grant bounds the callee, so it must cover what the callee's jobs request.
   const callee = resolveReusable(job.uses, context);
@@ -103,7 +131,8 @@ function jobNeeds(workflow: Workflow, jobId: string, context: CheckContext, seen
     const granted = effectivePermissions(callee, calleeJob);
     if (isRecord(granted)) {
       for (const [scope, level] of Object.entries(granted)) {
-        if (level === "read" || level === "write") needs.push({ scope, level, reason: `${callee.file} job ${calleeJobId} requests ${scope}: ${level}` });
+        if (level === "read" || level === "write")
+          needs.push({ scope, level, reason: `${callee.file} job ${calleeJobId} requests ${scope}: ${level}` });
       }
     }
   }
@@ -116,14 +145,26 @@ function jobNeeds(workflow: Workflow, jobId: string, context: CheckContext, seen
  */
 export const checkPermissions: Checker = (workflow, context) => {
   const problems: Problem[] = [];
-  const report = (where: string, message: string) => problems.push({ check: "permissions", file: workflow.file, where, message });
+  const report = (where: string, message: string) =>
+    problems.push({ check: "permissions", file: workflow.file, where, message });
 
   const top = workflow.permissions;
-  if (top === undefined) report("permissions", "no top-level permissions: jobs without their own would get the repository's default token permissions (set permissions: {} or contents: read)");
-  else if (!isRecord(top)) report("permissions", `top-level permissions "${String(top)}" grants every scope; use {} or contents: read`);
+  if (top === undefined)
+    report(
+      "permissions",
+      "no top-level permissions: jobs without their own would get the repository's default token permissions (set permissions: {} or contents: read)",
+    );
+  else if (!isRecord(top))
+    report("permissions", `top-level permissions "${String(top)}" grants every scope; use {} or contents: read`);
   else {
-    const extra = Object.entries(top).filter(([scope, level]) => !(scope === "contents" && level === "read") && level !== "none");
-    if (extra.length > 0) report("permissions", `top-level permissions may only be {} or contents: read (grant ${extra.map(([scope, level]) => `${scope}: ${level}`).join(", ")} on the job that needs it)`);
+    const extra = Object.entries(top).filter(
+      ([scope, level]) => !(scope === "contents" && level === "read") && level !== "none",
+    );
+    if (extra.length > 0)
+      report(
+        "permissions",
+        `top-level permissions may only be {} or contents: read (grant ${extra.map(([scope, level]) => `${scope}: ${level}`).join(", ")} on the job that needs it)`,
+      );
   }
 
   for (const jobId of Object.keys(workflow.jobs)) {
@@ -131,7 +172,10 @@ export const checkPermissions: Checker = (workflow, context) => {
     const where = `jobs.${jobId}`;
     const granted = effectivePermissions(workflow, job);
     if (granted === undefined) {
-      report(where, "no permissions (neither the job nor the workflow sets them): the job would get the repository's default token permissions");
+      report(
+        where,
+        "no permissions (neither the job nor the workflow sets them): the job would get the repository's default token permissions",
+      );
       continue;
     }
     if (!isRecord(granted)) {
@@ -145,20 +189,24 @@ export const checkPermissions: Checker = (workflow, context) => {
     }
     const needed = mergeNeeds(needs);
     for (const [scope, level] of Object.entries(granted)) {
-      if (!(permissionScopes as readonly string[]).includes(scope)) report(where, `unknown permission scope "${scope}"`);
-      if (level !== "read" && level !== "write" && level !== "none") report(where, `permission ${scope}: ${String(level)} must be read, write or none`);
+      if (!(permissionScopes as readonly string[]).includes(scope))
+        report(where, `unknown permission scope "${scope}"`);
+      if (level !== "read" && level !== "write" && level !== "none")
+        report(where, `permission ${scope}: ${String(level)} must be read, write or none`);
     }
     for (const need of needed.values()) {
       const level = granted[need.scope];
       if (level === undefined || level === "none") report(where, `lacks ${need.scope}: ${need.level} (${need.reason})`);
-      else if (level === "read" && need.level === "write") report(where, `lacks ${need.scope}: write, has read (${need.reason})`);
+      else if (level === "read" && need.level === "write")
+        report(where, `lacks ${need.scope}: write, has read (${need.reason})`);
     }
     for (const [scope, level] of Object.entries(granted)) {
       if (level !== "read" && level !== "write") continue;
       const need = needed.get(scope);
       const inherited = job.permissions === undefined ? " (inherited from the workflow)" : "";
       if (!need) report(where, `grants ${scope}: ${level}${inherited}, more than its steps need`);
-      else if (level === "write" && need.level === "read") report(where, `grants ${scope}: write${inherited}, but read is enough (${need.reason})`);
+      else if (level === "write" && need.level === "read")
+        report(where, `grants ${scope}: write${inherited}, but read is enough (${need.reason})`);
     }
   }
   return problems;

@@ -14,12 +14,16 @@ jobs:
     steps:
 ${steps}`;
 
-const setupNode = (uses: string, withBlock = "          node-version-file: .nvmrc") => `      - uses: ${uses}\n        with:\n${withBlock}\n`;
-const pulumi = (version: string) => `      - uses: ${pins.pulumi}\n        with:\n          command: preview\n          stack-name: dev\n${version}\n`;
+const setupNode = (uses: string, withBlock = "          node-version-file: .nvmrc") =>
+  `      - uses: ${uses}\n        with:\n${withBlock}\n`;
+const pulumi = (version: string) =>
+  `      - uses: ${pins.pulumi}\n        with:\n          command: preview\n          stack-name: dev\n${version}\n`;
 
 describe("pinning check", () => {
   it("accepts a commit with its version comment, a version tag, an exact CLI version and Node from .nvmrc", () => {
-    const ok = base(setupNode(pins.setupNode) + setupNode("actions/setup-node@v7") + pulumi("          pulumi-version: 3.248.0"));
+    const ok = base(
+      setupNode(pins.setupNode) + setupNode("actions/setup-node@v7") + pulumi("          pulumi-version: 3.248.0"),
+    );
     expect(messages(problemsOf(ok, ["pinning"]))).toEqual([]);
   });
 
@@ -41,7 +45,9 @@ describe("pinning check", () => {
   });
 
   it("fails on an unpinned or loosely pinned Pulumi CLI", () => {
-    const broken = base(pulumi("") + pulumi("          pulumi-version: latest") + pulumi("          pulumi-version: ^3"));
+    const broken = base(
+      pulumi("") + pulumi("          pulumi-version: latest") + pulumi("          pulumi-version: ^3"),
+    );
     const step = 'jobs.job.steps[%] "pulumi/actions@8e5e406f4007fca908480587cb9893c07090f58d"';
     expect(messages(problemsOf(broken, ["pinning"]))).toEqual([
       `${step.replace("%", "0")}: pulumi/actions without pulumi-version installs whatever CLI is newest: pin it (pulumi-version: 3.x.y)`,
@@ -51,7 +57,11 @@ describe("pinning check", () => {
   });
 
   it("fails on Node not taken from .nvmrc and on -latest runner images", () => {
-    const broken = base(setupNode(pins.setupNode, "          node-version: 20") + setupNode(pins.setupNode, "          node-version-file: package.json"), "ubuntu-latest");
+    const broken = base(
+      setupNode(pins.setupNode, "          node-version: 20") +
+        setupNode(pins.setupNode, "          node-version-file: package.json"),
+      "ubuntu-latest",
+    );
     const step = 'jobs.job.steps[%] "actions/setup-node@820762786026740c76f36085b0efc47a31fe5020"';
     expect(messages(problemsOf(broken, ["pinning"]))).toEqual([
       "jobs.job.runs-on: runner image ubuntu-latest moves without notice: pin a version (for example ubuntu-24.04)",

@@ -13,7 +13,9 @@ export function unpinnedReason(uses: string): string | undefined {
     case "local":
       return undefined;
     case "docker":
-      return /@sha256:[0-9a-f]{64}$/.test(ref.image) ? undefined : `docker://${ref.image} is not pinned to a digest (@sha256:...)`;
+      return /@sha256:[0-9a-f]{64}$/.test(ref.image)
+        ? undefined
+        : `docker://${ref.image} is not pinned to a digest (@sha256:...)`;
     case "invalid":
       return `"${uses}" is not an owner/repo@ref reference`;
     case "remote":
@@ -31,19 +33,32 @@ export function unpinnedReason(uses: string): string | undefined {
  */
 export const checkPinning: Checker = (workflow) => {
   const problems: Problem[] = [];
-  const report = (where: string, message: string) => problems.push({ check: "pinning", file: workflow.file, where, message });
+  const report = (where: string, message: string) =>
+    problems.push({ check: "pinning", file: workflow.file, where, message });
 
   const lines = workflow.source.split("\n");
   const commentFor = (uses: string): string | undefined => {
-    const line = lines.find((text) => new RegExp(`^\\s*(?:-\\s*)?uses:\\s*["']?${uses.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}["']?\\s*(#.*)?$`).test(text));
+    const line = lines.find((text) =>
+      new RegExp(`^\\s*(?:-\\s*)?uses:\\s*["']?${uses.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}["']?\\s*(#.*)?$`).test(
+        text,
+      ),
+    );
     return line?.split("#").slice(1).join("#").trim();
   };
   const checkUses = (uses: string, where: string) => {
     const reason = unpinnedReason(uses);
     if (reason) return report(where, reason);
     const ref = parseUses(uses);
-    if (ref.kind === "remote" && ref.ref && commitSha.test(ref.ref) && !/^v\d+(?:\.\d+){0,2}\b/.test(commentFor(uses) ?? "")) {
-      report(where, `${ref.action}@${ref.ref.slice(0, 12)}... is pinned to a commit without its version: add a trailing "# vX.Y.Z" comment`);
+    if (
+      ref.kind === "remote" &&
+      ref.ref &&
+      commitSha.test(ref.ref) &&
+      !/^v\d+(?:\.\d+){0,2}\b/.test(commentFor(uses) ?? "")
+    ) {
+      report(
+        where,
+        `${ref.action}@${ref.ref.slice(0, 12)}... is pinned to a commit without its version: add a trailing "# vX.Y.Z" comment`,
+      );
     }
   };
 
@@ -51,7 +66,11 @@ export const checkPinning: Checker = (workflow) => {
     if (job.uses !== undefined) checkUses(job.uses, `jobs.${jobId}`);
     const runsOn = job["runs-on"];
     for (const label of Array.isArray(runsOn) ? runsOn : [runsOn]) {
-      if (typeof label === "string" && /-latest$/.test(label)) report(`jobs.${jobId}.runs-on`, `runner image ${label} moves without notice: pin a version (for example ubuntu-24.04)`);
+      if (typeof label === "string" && /-latest$/.test(label))
+        report(
+          `jobs.${jobId}.runs-on`,
+          `runner image ${label} moves without notice: pin a version (for example ubuntu-24.04)`,
+        );
     }
     for (const [index, step] of (job.steps ?? []).entries()) {
       if (step.uses === undefined) continue;
@@ -63,15 +82,22 @@ export const checkPinning: Checker = (workflow) => {
       const action = ref.action.toLowerCase();
       if (action === "pulumi/actions") {
         const version = given["pulumi-version"];
-        if (version === undefined) report(where, "pulumi/actions without pulumi-version installs whatever CLI is newest: pin it (pulumi-version: 3.x.y)");
-        else if (typeof version !== "string" || !exactVersion.test(version.trim())) report(where, `pulumi-version ${JSON.stringify(version)} is not an exact version (x.y.z)`);
-        if ("pulumi-version-file" in given) report(where, "use pulumi-version (an exact version in the workflow), not pulumi-version-file");
+        if (version === undefined)
+          report(
+            where,
+            "pulumi/actions without pulumi-version installs whatever CLI is newest: pin it (pulumi-version: 3.x.y)",
+          );
+        else if (typeof version !== "string" || !exactVersion.test(version.trim()))
+          report(where, `pulumi-version ${JSON.stringify(version)} is not an exact version (x.y.z)`);
+        if ("pulumi-version-file" in given)
+          report(where, "use pulumi-version (an exact version in the workflow), not pulumi-version-file");
       }
       if (action === "actions/setup-node") {
         if ("node-version" in given) report(where, "node-version duplicates .nvmrc: use node-version-file: .nvmrc");
         const file = given["node-version-file"];
         if (file === undefined) report(where, "setup-node without node-version-file: take Node from .nvmrc");
-        else if (!isExpression(file) && String(file) !== ".nvmrc") report(where, `node-version-file ${String(file)}: the repository pins Node in .nvmrc`);
+        else if (!isExpression(file) && String(file) !== ".nvmrc")
+          report(where, `node-version-file ${String(file)}: the repository pins Node in .nvmrc`);
       }
     }
   }

@@ -18,7 +18,10 @@ ${script
   .join("\n")}
 `;
 
-const found = (script: string, extra = "") => messages(problemsOf(withRun(script, extra), ["references"])).map((message) => message.replace('jobs.job.steps[0] "step": ', ""));
+const found = (script: string, extra = "") =>
+  messages(problemsOf(withRun(script, extra), ["references"])).map((message) =>
+    message.replace('jobs.job.steps[0] "step": ', ""),
+  );
 
 describe("references check", () => {
   it("accepts the repository's real scripts, workspaces, targets, binaries and files", () => {
@@ -31,7 +34,7 @@ describe("references check", () => {
           'npm run --silent plan -- --stack "$stage" --json "$RUNNER_TEMP/plan.json"',
           "npm run generate -w @data-platform/config",
           "npm run lint --workspace=packages/plan",
-          "npx nx affected -t lint typecheck test build --base=\"$NX_BASE\" --head=HEAD",
+          'npx nx affected -t lint typecheck test build --base="$NX_BASE" --head=HEAD',
           "npx nx run-many -t lint,typecheck -p @data-platform/ci-workflows",
           "npx tsx packages/ci-workflows/src/bin/affected.ts --base x",
           "bash .ci/run",
@@ -43,7 +46,9 @@ describe("references check", () => {
   });
 
   it("fails on npm scripts that do not exist, at the root or in a workspace", () => {
-    expect(found("npm run deploy\nnpm start\nnpm run typecheck -w @data-platform/nope\nnpm run generate -w packages/plan")).toEqual([
+    expect(
+      found("npm run deploy\nnpm start\nnpm run typecheck -w @data-platform/nope\nnpm run generate -w packages/plan"),
+    ).toEqual([
       'npm script "deploy" does not exist in the root package.json',
       'npm script "start" does not exist in the root package.json',
       'npm workspace "@data-platform/nope" does not exist',
@@ -53,7 +58,9 @@ describe("references check", () => {
 
   it("resolves npm scripts against the step's working-directory", () => {
     expect(found("npm run generate", "        working-directory: packages/config\n")).toEqual([]);
-    expect(found("npm run plan", "        working-directory: packages/config\n")).toEqual(['npm script "plan" does not exist in packages/config/package.json']);
+    expect(found("npm run plan", "        working-directory: packages/config\n")).toEqual([
+      'npm script "plan" does not exist in packages/config/package.json',
+    ]);
     expect(found("npm test", "        working-directory: packages/nope\n")).toEqual([
       "packages/nope (working-directory) does not exist in the repository",
       'npm script "test": there is no packages/nope/package.json',
@@ -61,7 +68,11 @@ describe("references check", () => {
   });
 
   it("fails on Nx targets and projects that do not exist", () => {
-    expect(found("npx nx affected -t lint tests\nnpx nx run-many -t test -p @data-platform/nope\nnpx nx run @data-platform/plan:deploy\nnpx nx affected")).toEqual([
+    expect(
+      found(
+        "npx nx affected -t lint tests\nnpx nx run-many -t test -p @data-platform/nope\nnpx nx run @data-platform/plan:deploy\nnpx nx affected",
+      ),
+    ).toEqual([
       'nx target "tests" is not a script of any project',
       'nx project "@data-platform/nope" does not exist',
       'nx target "deploy" does not exist in @data-platform/plan',
@@ -77,7 +88,11 @@ describe("references check", () => {
   });
 
   it("fails on scripts and repository paths that do not exist", () => {
-    expect(found("npx tsx packages/ci-workflows/src/bin/nope.ts\nbash .ci/deploy\n./.ci/nope\nnode packages/plan/dist/nope.js\ncat stacks/platform/Pulumi.nope.yaml")).toEqual([
+    expect(
+      found(
+        "npx tsx packages/ci-workflows/src/bin/nope.ts\nbash .ci/deploy\n./.ci/nope\nnode packages/plan/dist/nope.js\ncat stacks/platform/Pulumi.nope.yaml",
+      ),
+    ).toEqual([
       "packages/ci-workflows/src/bin/nope.ts (run by tsx) does not exist in the repository",
       ".ci/deploy (run by bash) does not exist in the repository",
       ".ci/nope (run as a command) does not exist in the repository",

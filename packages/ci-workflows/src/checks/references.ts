@@ -20,7 +20,14 @@ const pathInputs: Record<string, { input: string; kind: "file" | "dir"; contains
 };
 
 /** npm commands that run a package.json script of the same name. */
-const npmScriptAliases: Record<string, string> = { test: "test", t: "test", tst: "test", start: "start", stop: "stop", restart: "restart" };
+const npmScriptAliases: Record<string, string> = {
+  test: "test",
+  t: "test",
+  tst: "test",
+  start: "start",
+  stop: "stop",
+  restart: "restart",
+};
 const npmRun = new Set(["run", "run-script", "rum", "urn"]);
 /** npm options that take a value (as the next word). */
 const npmValueOptions = new Set(["-w", "--workspace", "--prefix", "-C", "--loglevel", "--registry"]);
@@ -43,7 +50,9 @@ function optionValues(args: string[], names: string[]): string[] {
   const values: string[] = [];
   for (let index = 0; index < args.length; index++) {
     const arg = args[index]!;
-    const inline = names.map((name) => (arg.startsWith(`${name}=`) ? arg.slice(name.length + 1) : undefined)).find((value) => value !== undefined);
+    const inline = names
+      .map((name) => (arg.startsWith(`${name}=`) ? arg.slice(name.length + 1) : undefined))
+      .find((value) => value !== undefined);
     if (inline !== undefined) values.push(...inline.split(","));
     else if (names.includes(arg)) {
       while (index + 1 < args.length && !args[index + 1]!.startsWith("-")) values.push(...args[++index]!.split(","));
@@ -71,7 +80,10 @@ class ReferenceChecker {
   file(relative: string, what: string): void {
     if (isDynamic(relative) || this.paths.has(relative)) return;
     this.paths.add(relative);
-    if (this.callerRepository) return this.problem(`${relative} (${what}): a reusable workflow runs in the caller's repository, which has no such path (take it as an input)`);
+    if (this.callerRepository)
+      return this.problem(
+        `${relative} (${what}): a reusable workflow runs in the caller's repository, which has no such path (take it as an input)`,
+      );
     if (!this.repository.exists(relative)) this.problem(`${relative} (${what}) does not exist in the repository`);
   }
 
@@ -85,7 +97,10 @@ class ReferenceChecker {
     const workspaces = optionValues(args, ["-w", "--workspace"]);
     const all = args.includes("--workspaces") || args.includes("-ws");
     if (args.includes("--if-present")) return;
-    if (this.callerRepository) return this.problem(`npm script "${name}": a reusable workflow runs in the caller's repository (use --if-present or take the command as an input)`);
+    if (this.callerRepository)
+      return this.problem(
+        `npm script "${name}": a reusable workflow runs in the caller's repository (use --if-present or take the command as an input)`,
+      );
     if (workspaces.length === 0 && !all) {
       const manifest = this.manifestAt(baseDir);
       const where = baseDir === "." ? "the root package.json" : `${baseDir}/package.json`;
@@ -93,10 +108,13 @@ class ReferenceChecker {
       else if (!manifest.scripts?.[name]) this.problem(`npm script "${name}" does not exist in ${where}`);
       return;
     }
-    const targets = all ? this.repository.workspaces() : workspaces.map((workspace) => this.repository.workspace(workspace) ?? workspace);
+    const targets = all
+      ? this.repository.workspaces()
+      : workspaces.map((workspace) => this.repository.workspace(workspace) ?? workspace);
     for (const target of targets) {
       if (typeof target === "string") this.problem(`npm workspace "${target}" does not exist`);
-      else if (!target.manifest.scripts?.[name]) this.problem(`npm script "${name}" does not exist in workspace ${target.name} (${target.dir}/package.json)`);
+      else if (!target.manifest.scripts?.[name])
+        this.problem(`npm script "${name}" does not exist in workspace ${target.name} (${target.dir}/package.json)`);
     }
   }
 
@@ -109,10 +127,16 @@ class ReferenceChecker {
     const options = [...args.slice(0, index), ...rest];
     if (npmRun.has(command)) {
       let position = 0;
-      while (position < rest.length && rest[position]!.startsWith("-")) position += npmValueOptions.has(rest[position]!) ? 2 : 1;
+      while (position < rest.length && rest[position]!.startsWith("-"))
+        position += npmValueOptions.has(rest[position]!) ? 2 : 1;
       const script = rest[position];
       if (script === undefined) return this.problem("npm run without a script name");
-      if (!isDynamic(script)) this.script(script, options.filter((word) => word !== script), baseDir);
+      if (!isDynamic(script))
+        this.script(
+          script,
+          options.filter((word) => word !== script),
+          baseDir,
+        );
     } else if (command in npmScriptAliases) {
       this.script(npmScriptAliases[command]!, options, baseDir);
     } else if (command === "exec" || command === "x") {
@@ -132,15 +156,20 @@ class ReferenceChecker {
     const bin = args[index];
     if (bin === undefined || isDynamic(bin)) return;
     const rest = args.slice(index + 1);
-    if (this.callerRepository) return this.problem(`npx ${bin}: a reusable workflow runs in the caller's repository, which may not have it`);
-    if (!this.repository.binaries().has(bin)) this.problem(`npx ${bin}: no declared, installed dependency provides "${bin}" (npx would download it from the registry)`);
+    if (this.callerRepository)
+      return this.problem(`npx ${bin}: a reusable workflow runs in the caller's repository, which may not have it`);
+    if (!this.repository.binaries().has(bin))
+      this.problem(
+        `npx ${bin}: no declared, installed dependency provides "${bin}" (npx would download it from the registry)`,
+      );
     if (bin === "nx") this.nx(rest);
     if (bin === "tsx") this.program(rest, baseDir, "run by tsx");
   }
 
   private program(args: string[], baseDir: string, what: string): void {
     let index = 0;
-    while (index < args.length && args[index]!.startsWith("-")) index += ["--tsconfig", "-r", "--require", "--import", "--env-file"].includes(args[index]!) ? 2 : 1;
+    while (index < args.length && args[index]!.startsWith("-"))
+      index += ["--tsconfig", "-r", "--require", "--import", "--env-file"].includes(args[index]!) ? 2 : 1;
     const file = args[index];
     if (file !== undefined && !["-", "-e", "--eval"].includes(file)) this.file(joinPath(baseDir, file), what);
   }
@@ -153,18 +182,24 @@ class ReferenceChecker {
       const projects = optionValues(args, ["-p", "--projects"]);
       const workspaces = this.repository.workspaces();
       const named = projects.filter((project) => !/[*!:]/.test(project));
-      for (const project of named) if (!workspaces.some((workspace) => workspace.name === project)) this.problem(`nx project "${project}" does not exist`);
+      for (const project of named)
+        if (!workspaces.some((workspace) => workspace.name === project))
+          this.problem(`nx project "${project}" does not exist`);
       for (const target of targets) {
         const scope = named.length > 0 ? workspaces.filter((workspace) => named.includes(workspace.name)) : workspaces;
         if (named.length > 0) {
-          for (const workspace of scope) if (!workspace.manifest.scripts?.[target]) this.problem(`nx target "${target}" does not exist in ${workspace.name}`);
-        } else if (!scope.some((workspace) => workspace.manifest.scripts?.[target])) this.problem(`nx target "${target}" is not a script of any project`);
+          for (const workspace of scope)
+            if (!workspace.manifest.scripts?.[target])
+              this.problem(`nx target "${target}" does not exist in ${workspace.name}`);
+        } else if (!scope.some((workspace) => workspace.manifest.scripts?.[target]))
+          this.problem(`nx target "${target}" is not a script of any project`);
       }
     } else if (command === "run" && args[1] && !isDynamic(args[1])) {
       const [project, target] = args[1].split(":");
       const workspace = this.repository.workspaces().find((candidate) => candidate.name === project);
       if (!workspace) this.problem(`nx project "${project}" does not exist`);
-      else if (!target || !workspace.manifest.scripts?.[target]) this.problem(`nx target "${target ?? ""}" does not exist in ${project}`);
+      else if (!target || !workspace.manifest.scripts?.[target])
+        this.problem(`nx target "${target ?? ""}" does not exist in ${project}`);
     }
   }
 
@@ -176,7 +211,8 @@ class ReferenceChecker {
       if (head === "npm") this.npm(args, baseDir);
       else if (head === "npx") this.npx(args, baseDir);
       else if (["node", "bash", "sh"].includes(head)) this.program(args, baseDir, `run by ${head}`);
-      else if (head.startsWith("./") || repositoryPath.test(head)) this.file(joinPath(baseDir, head), "run as a command");
+      else if (head.startsWith("./") || repositoryPath.test(head))
+        this.file(joinPath(baseDir, head), "run as a command");
       for (const word of command.slice(1)) {
         const value = word.includes("=") && word.startsWith("--") ? word.slice(word.indexOf("=") + 1) : word;
         if (repositoryPath.test(value)) this.file(joinPath(baseDir, value), "an argument");
@@ -192,7 +228,12 @@ class ReferenceChecker {
       for (const entry of entries.map((item) => item.trim()).filter((item) => item !== "")) {
         const relative = joinPath(".", entry);
         this.file(relative, `input ${spec.input}`);
-        if (spec.contains && !this.callerRepository && this.repository.exists(relative) && !this.repository.exists(joinPath(relative, spec.contains))) {
+        if (
+          spec.contains &&
+          !this.callerRepository &&
+          this.repository.exists(relative) &&
+          !this.repository.exists(joinPath(relative, spec.contains))
+        ) {
           this.problem(`input ${spec.input}: ${entry} has no ${spec.contains}`);
         }
       }
@@ -218,10 +259,21 @@ export const checkReferences: Checker = (workflow: Workflow, context: CheckConte
   const run = workflow.on["workflow_run"];
   if (isRecord(run)) {
     const names = Array.isArray(run["workflows"]) ? (run["workflows"] as unknown[]) : [];
-    if (names.length === 0) problems.push({ check: "references", file: workflow.file, where: "on.workflow_run", message: "workflow_run without workflows" });
+    if (names.length === 0)
+      problems.push({
+        check: "references",
+        file: workflow.file,
+        where: "on.workflow_run",
+        message: "workflow_run without workflows",
+      });
     for (const name of names) {
       if (!context.workflows.some((candidate) => candidate.name === name)) {
-        problems.push({ check: "references", file: workflow.file, where: "on.workflow_run.workflows", message: `no workflow is named "${String(name)}"` });
+        problems.push({
+          check: "references",
+          file: workflow.file,
+          where: "on.workflow_run.workflows",
+          message: `no workflow is named "${String(name)}"`,
+        });
       }
     }
   }
@@ -229,14 +281,27 @@ export const checkReferences: Checker = (workflow: Workflow, context: CheckConte
   for (const [jobId, job] of Object.entries(workflow.jobs)) {
     if (job.uses !== undefined) {
       const ref = parseUses(job.uses);
-      if (ref.kind === "local" && !context.repository.exists(ref.path) && !context.workflows.some((candidate) => candidate.file === ref.path)) {
-        problems.push({ check: "references", file: workflow.file, where: `jobs.${jobId}`, message: `reusable workflow ./${ref.path} does not exist` });
+      if (
+        ref.kind === "local" &&
+        !context.repository.exists(ref.path) &&
+        !context.workflows.some((candidate) => candidate.file === ref.path)
+      ) {
+        problems.push({
+          check: "references",
+          file: workflow.file,
+          where: `jobs.${jobId}`,
+          message: `reusable workflow ./${ref.path} does not exist`,
+        });
       }
       continue;
     }
     for (const [index, step] of (job.steps ?? []).entries()) {
       const checker = new ReferenceChecker(context.repository, callerRepository);
-      const workingDirectory = step["working-directory"] ?? job.defaults?.run?.["working-directory"] ?? workflow.defaults?.run?.["working-directory"] ?? ".";
+      const workingDirectory =
+        step["working-directory"] ??
+        job.defaults?.run?.["working-directory"] ??
+        workflow.defaults?.run?.["working-directory"] ??
+        ".";
       if (isExpression(workingDirectory)) continue;
       const baseDir = joinPath(".", workingDirectory) || ".";
       if (baseDir !== ".") checker.file(baseDir, "working-directory");

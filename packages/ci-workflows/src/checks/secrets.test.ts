@@ -33,7 +33,8 @@ describe("secrets check", () => {
   });
 
   it("fails on long-lived AWS keys passed to configure-aws-credentials", () => {
-    const keys = "          aws-access-key-id: ${{ secrets.AWS_ACCESS_KEY_ID }}\n          aws-secret-access-key: ${{ secrets.AWS_SECRET_ACCESS_KEY }}\n          aws-region: eu-west-1";
+    const keys =
+      "          aws-access-key-id: ${{ secrets.AWS_ACCESS_KEY_ID }}\n          aws-secret-access-key: ${{ secrets.AWS_SECRET_ACCESS_KEY }}\n          aws-region: eu-west-1";
     expect(messages(problemsOf(base(keys), ["secrets"]))).toEqual([
       'jobs.deploy.steps[0].with.aws-access-key-id: long-lived AWS credentials ("aws-access-key-id"): assume a role through OIDC (configure-aws-credentials with role-to-assume) instead',
       "jobs.deploy.steps[0].with.aws-access-key-id: secret AWS_ACCESS_KEY_ID is not allowed: only PULUMI_ACCESS_TOKEN and GITHUB_TOKEN (AWS access goes through OIDC; role ARNs are variables, vars.*)",
@@ -44,7 +45,10 @@ describe("secrets check", () => {
   });
 
   it("fails on AWS key environment variables and on a key id written into the workflow", () => {
-    const leaked = base(oidc).replace("          GITHUB_TOKEN: ${{ github.token }}", "          AWS_ACCESS_KEY_ID: AKIAIOSFODNN7EXAMPLE");
+    const leaked = base(oidc).replace(
+      "          GITHUB_TOKEN: ${{ github.token }}",
+      "          AWS_ACCESS_KEY_ID: AKIAIOSFODNN7EXAMPLE",
+    );
     expect(messages(problemsOf(leaked, ["secrets"]))).toEqual([
       'jobs.deploy.steps[1].env.AWS_ACCESS_KEY_ID: long-lived AWS credentials ("AWS_ACCESS_KEY_ID"): assume a role through OIDC (configure-aws-credentials with role-to-assume) instead',
       "jobs.deploy.steps[1].env.AWS_ACCESS_KEY_ID: an AWS access key id appears in the workflow: never commit keys; assume a role through OIDC",
@@ -52,7 +56,9 @@ describe("secrets check", () => {
   });
 
   it("fails on any other secret, dynamic lookups and secrets: inherit", () => {
-    const other = base(oidc).replace("${{ github.token }}", "${{ secrets.DEPLOY_BOT_PAT }}").replace("${{ vars.AWS_DEPLOY_ROLE_ARN }}", "${{ secrets[format('ROLE_{0}', 'dev')] }}");
+    const other = base(oidc)
+      .replace("${{ github.token }}", "${{ secrets.DEPLOY_BOT_PAT }}")
+      .replace("${{ vars.AWS_DEPLOY_ROLE_ARN }}", "${{ secrets[format('ROLE_{0}', 'dev')] }}");
     expect(messages(problemsOf(other, ["secrets"]))).toEqual([
       "jobs.deploy.steps[0].with.role-to-assume: dynamic secrets[...] lookup: name the secret (only PULUMI_ACCESS_TOKEN and GITHUB_TOKEN are allowed)",
       "jobs.deploy.steps[1].env.GITHUB_TOKEN: secret DEPLOY_BOT_PAT is not allowed: only PULUMI_ACCESS_TOKEN and GITHUB_TOKEN (AWS access goes through OIDC; role ARNs are variables, vars.*)",
@@ -67,11 +73,15 @@ jobs:
     uses: ./.github/workflows/domain-deploy.yml
     secrets: inherit
 `;
-    expect(messages(problemsOf(inherit, ["secrets"]))).toEqual(["jobs.call.secrets: secrets: inherit passes every secret to the called workflow: pass PULUMI_ACCESS_TOKEN explicitly"]);
+    expect(messages(problemsOf(inherit, ["secrets"]))).toEqual([
+      "jobs.call.secrets: secrets: inherit passes every secret to the called workflow: pass PULUMI_ACCESS_TOKEN explicitly",
+    ]);
   });
 
   it("fails on a role ARN written into the workflow", () => {
-    const literal = base("          role-to-assume: arn:aws:iam::123456789012:role/deploy\n          aws-region: eu-west-1");
+    const literal = base(
+      "          role-to-assume: arn:aws:iam::123456789012:role/deploy\n          aws-region: eu-west-1",
+    );
     expect(messages(problemsOf(literal, ["secrets"]))).toEqual([
       `${awsStep}: role-to-assume must come from a variable (vars.*) or a reusable workflow input (inputs.*), not be written into the workflow`,
     ]);
@@ -101,6 +111,8 @@ jobs:
     steps:
       - run: "true"
 `;
-    expect(messages(problemsOf(reusable, ["secrets"]))).toEqual(["on.workflow_call.secrets.AWS_SECRET: secret AWS_SECRET is not allowed: only PULUMI_ACCESS_TOKEN and GITHUB_TOKEN"]);
+    expect(messages(problemsOf(reusable, ["secrets"]))).toEqual([
+      "on.workflow_call.secrets.AWS_SECRET: secret AWS_SECRET is not allowed: only PULUMI_ACCESS_TOKEN and GITHUB_TOKEN",
+    ]);
   });
 });

@@ -10,7 +10,10 @@ const repoRoot = path.resolve(__dirname, "../../../..");
 const tsx = path.join(repoRoot, "node_modules/.bin/tsx");
 
 function cost(...args: string[]) {
-  const result = spawnSync(tsx, ["--conditions=@data-platform/source", path.join(__dirname, "cost-cli.ts"), ...args], { cwd: repoRoot, encoding: "utf8" });
+  const result = spawnSync(tsx, ["--conditions=@data-platform/source", path.join(__dirname, "cost-cli.ts"), ...args], {
+    cwd: repoRoot,
+    encoding: "utf8",
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -29,7 +32,16 @@ describe("npm run cost", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cost-cli-"));
     fs.writeFileSync(path.join(dir, "prices.json"), JSON.stringify({ prices: { "eks.controlPlane": 10 } }));
     fs.writeFileSync(path.join(dir, "usage.json"), JSON.stringify({ dev: { dataTbPerDay: 0.1 } }));
-    const result = cost("--stack", "dev", "--prices", path.join(dir, "prices.json"), "--usage", path.join(dir, "usage.json"), "--budget", "1000000");
+    const result = cost(
+      "--stack",
+      "dev",
+      "--prices",
+      path.join(dir, "prices.json"),
+      "--usage",
+      path.join(dir, "usage.json"),
+      "--budget",
+      "1000000",
+    );
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/Budget \$1,000,000\/month: within/);
     expect(result.stdout).toMatch(/\$7,300 +\d+% +EKS control plane/);
@@ -37,7 +49,9 @@ describe("npm run cost", () => {
     fs.writeFileSync(path.join(dir, "usage.json"), JSON.stringify({ dev: { dataTbPerDai: 1 } }));
     const bad = cost("--stack", "dev", "--usage", path.join(dir, "usage.json"));
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/usage\.json:1:\d+: dev\.dataTbPerDai: unknown usage key \(did you mean "dataTbPerDay"\?\)/);
+    expect(bad.stderr).toMatch(
+      /usage\.json:1:\d+: dev\.dataTbPerDai: unknown usage key \(did you mean "dataTbPerDay"\?\)/,
+    );
   }, 300_000);
 });
 
@@ -70,13 +84,26 @@ describe("npm run cost: options go through the input error path", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cost-cli-"));
     fs.writeFileSync(path.join(dir, "prices.json"), '{\n  "prices": { "nat.hours": 1 }\n}\n');
     fs.writeFileSync(path.join(dir, "usage.json"), '{ "prd": { "dataTbPerDay": 1 } }');
-    const result = cost("--stack", "prodd", "--domains", "2", "--prices", path.join(dir, "prices.json"), "--usage", path.join(dir, "usage.json"));
+    const result = cost(
+      "--stack",
+      "prodd",
+      "--domains",
+      "2",
+      "--prices",
+      path.join(dir, "prices.json"),
+      "--usage",
+      path.join(dir, "usage.json"),
+    );
     expect(result.code).toBe(2);
     expect(result.stdout).toBe("");
     const lines = result.stderr.trim().split("\n");
     expect(lines[0]).toBe("Invalid input (3 problems):");
-    expect(lines[1]).toMatch(/prices\.json:2:\d+: prices\.nat\.hours: unknown price key \(did you mean "nat\.hour"\?\)/);
+    expect(lines[1]).toMatch(
+      /prices\.json:2:\d+: prices\.nat\.hours: unknown price key \(did you mean "nat\.hour"\?\)/,
+    );
     expect(lines[2]).toMatch(/usage\.json:1:3: prd: unknown stage \(did you mean "prod"\?\)/);
-    expect(lines[3]).toMatch(/^command line: --stack: no stack "prodd": .*Pulumi\.prodd\.yaml does not exist \(did you mean "prod"\?\); available stacks: dev, prod, staging$/);
+    expect(lines[3]).toMatch(
+      /^command line: --stack: no stack "prodd": .*Pulumi\.prodd\.yaml does not exist \(did you mean "prod"\?\); available stacks: dev, prod, staging$/,
+    );
   }, 300_000);
 });

@@ -1,7 +1,14 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { commandLine, ConfigError, didYouMean, displayPath, isConfigError, type ConfigIssue } from "@data-platform/config";
+import {
+  commandLine,
+  ConfigError,
+  didYouMean,
+  displayPath,
+  isConfigError,
+  type ConfigIssue,
+} from "@data-platform/config";
 import { runPlan } from "../plan";
 import { availableStacks, readProject, UsageError } from "../project";
 import { writeSyntheticStage } from "../synthetic-domains";
@@ -34,8 +41,11 @@ export function parseCostArgs(argv: readonly string[]): CostArgs | "help" {
   for (let index = 0; index < argv.length; index++) {
     const raw = argv[index]!;
     if (raw === "--help" || raw === "-h") return "help";
-    const [flag, inline] = raw.includes("=") ? [raw.slice(0, raw.indexOf("=")), raw.slice(raw.indexOf("=") + 1)] : [raw, undefined];
-    if (!costOptions.includes(flag)) throw new UsageError(`unknown option${didYouMean(flag, [...costOptions, "--help"])}`, raw);
+    const [flag, inline] = raw.includes("=")
+      ? [raw.slice(0, raw.indexOf("=")), raw.slice(raw.indexOf("=") + 1)]
+      : [raw, undefined];
+    if (!costOptions.includes(flag))
+      throw new UsageError(`unknown option${didYouMean(flag, [...costOptions, "--help"])}`, raw);
     const value = inline ?? argv[++index];
     if (value === undefined || value.startsWith("--")) throw new UsageError("needs a value", flag);
     if (values.has(flag)) throw new UsageError("given twice", flag);
@@ -47,14 +57,25 @@ export function parseCostArgs(argv: readonly string[]): CostArgs | "help" {
     const raw = values.get(flag);
     if (raw === undefined) return undefined;
     const value = Number(raw);
-    if (!Number.isFinite(value) || value < (integer ? 1 : 0) || (integer && !Number.isInteger(value))) throw new UsageError(`must be ${integer ? "a whole number >= 1" : "a number >= 0"}, got "${raw}"`, flag);
+    if (!Number.isFinite(value) || value < (integer ? 1 : 0) || (integer && !Number.isInteger(value)))
+      throw new UsageError(`must be ${integer ? "a whole number >= 1" : "a number >= 0"}, got "${raw}"`, flag);
     return value;
   };
-  return { stack, domains: number("--domains", true), prices: values.get("--prices"), usage: values.get("--usage"), budget: number("--budget", false), configFile: values.get("--config-file") };
+  return {
+    stack,
+    domains: number("--domains", true),
+    prices: values.get("--prices"),
+    usage: values.get("--usage"),
+    budget: number("--budget", false),
+    configFile: values.get("--config-file"),
+  };
 }
 
 /** `npm run cost`: returns the exit code. */
-export async function costMain(argv: readonly string[], repoRoot = path.resolve(__dirname, "../../../..")): Promise<number> {
+export async function costMain(
+  argv: readonly string[],
+  repoRoot = path.resolve(__dirname, "../../../.."),
+): Promise<number> {
   let scratch: string | undefined;
   try {
     const args = parseCostArgs(argv);
@@ -67,24 +88,48 @@ export async function costMain(argv: readonly string[], repoRoot = path.resolve(
     const prices = priceTable(args.prices, problems);
     const stacks = availableStacks(readProject(repoRoot));
     const usage = usageModel(args.stack, args.usage, problems, stacks);
-    let stage: { configFile?: string; domainsDir?: string } = args.configFile ? { configFile: path.resolve(args.configFile) } : {};
+    let stage: { configFile?: string; domainsDir?: string } = args.configFile
+      ? { configFile: path.resolve(args.configFile) }
+      : {};
     if (args.domains) {
       // The synthetic domains go into a copy of the stage file, so it must exist (without --domains, the plan checks it).
-      const baseConfig = args.configFile ? path.resolve(args.configFile) : path.join(repoRoot, "stacks/platform", `Pulumi.${args.stack}.yaml`);
-      if (args.configFile && !fs.existsSync(baseConfig)) problems.push({ file: commandLine, path: "--config-file", message: `${displayPath(baseConfig)}: file not found` });
+      const baseConfig = args.configFile
+        ? path.resolve(args.configFile)
+        : path.join(repoRoot, "stacks/platform", `Pulumi.${args.stack}.yaml`);
+      if (args.configFile && !fs.existsSync(baseConfig))
+        problems.push({
+          file: commandLine,
+          path: "--config-file",
+          message: `${displayPath(baseConfig)}: file not found`,
+        });
       if (!args.configFile && !fs.existsSync(baseConfig)) {
-        problems.push({ file: commandLine, path: "--stack", message: `no stack "${args.stack}": ${displayPath(baseConfig)} does not exist${didYouMean(args.stack, stacks)}; available stacks: ${stacks.join(", ")}` });
+        problems.push({
+          file: commandLine,
+          path: "--stack",
+          message: `no stack "${args.stack}": ${displayPath(baseConfig)} does not exist${didYouMean(args.stack, stacks)}; available stacks: ${stacks.join(", ")}`,
+        });
       }
       if (problems.length > 0) throw new ConfigError(problems, "Invalid input");
       scratch = fs.mkdtempSync(path.join(os.tmpdir(), "cost-"));
       stage = writeSyntheticStage(baseConfig, args.domains, scratch);
     }
-    const { document } = await runPlan({ stack: args.stack, projectDir: repoRoot, ...stage, inputProblems: problems, cost: { prices, usage, ...(args.prices ? { overrides: args.prices } : {}) } });
+    const { document } = await runPlan({
+      stack: args.stack,
+      projectDir: repoRoot,
+      ...stage,
+      inputProblems: problems,
+      cost: { prices, usage, ...(args.prices ? { overrides: args.prices } : {}) },
+    });
     const cost = document.cost!;
     const scope = args.domains ? `${args.domains} synthetic domains` : "its own domains";
     console.log(`Cost estimate of ${document.stack} with ${scope}: ${money(cost.total)}/month\n`);
     console.log(costText(cost, { drivers: 15 }).join("\n"));
-    console.log("\nUsage model:", Object.entries(cost.usage).map(([key, value]) => `${key}=${value}`).join(", "));
+    console.log(
+      "\nUsage model:",
+      Object.entries(cost.usage)
+        .map(([key, value]) => `${key}=${value}`)
+        .join(", "),
+    );
     if (args.budget !== undefined) {
       const within = cost.total <= args.budget;
       console.log(`\nBudget ${money(args.budget)}/month: ${within ? "within" : "OVER"} (${money(cost.total)})`);
@@ -94,7 +139,8 @@ export async function costMain(argv: readonly string[], repoRoot = path.resolve(
   } catch (error) {
     if (isConfigError(error)) {
       console.error(error.message);
-      if (error.issues.some((issue) => issue.file === commandLine)) console.error("(npm run cost -- --help lists the options)");
+      if (error.issues.some((issue) => issue.file === commandLine))
+        console.error("(npm run cost -- --help lists the options)");
       return 2;
     }
     throw error;

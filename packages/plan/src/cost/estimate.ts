@@ -1,5 +1,16 @@
 import { didYouMean, type ConfigIssue } from "@data-platform/config";
-import { defaultPriceTable, defaultUsage, estimateMonthlyCost, usageFor, withPriceOverrides, type CostLine, type PriceTable, type Unpriced, type UsageModel, type UsageOverrides } from "@data-platform/policy-pack";
+import {
+  defaultPriceTable,
+  defaultUsage,
+  estimateMonthlyCost,
+  usageFor,
+  withPriceOverrides,
+  type CostLine,
+  type PriceTable,
+  type Unpriced,
+  type UsageModel,
+  type UsageOverrides,
+} from "@data-platform/policy-pack";
 import { attribute } from "../attribution";
 import type { PlanDocument } from "../document";
 import { readJsonInput } from "../json-input";
@@ -27,19 +38,40 @@ export function priceTable(pricesFile: string | undefined, problems: ConfigIssue
   if (!input) return defaultPriceTable;
   const before = problems.length;
   for (const key of Object.keys(input.value)) {
-    if (key !== "prices") problems.push({ file: input.label, path: key, message: `unknown key${didYouMean(key, ["prices"])}; the file holds { "prices": { "<key>": <usd> } }` });
+    if (key !== "prices")
+      problems.push({
+        file: input.label,
+        path: key,
+        message: `unknown key${didYouMean(key, ["prices"])}; the file holds { "prices": { "<key>": <usd> } }`,
+      });
   }
   const prices = input.value["prices"];
   if (prices === null || typeof prices !== "object" || Array.isArray(prices)) {
-    problems.push({ file: input.label, path: "prices", message: 'is required: an object of price keys to USD, { "prices": { "<key>": <usd> } }' });
+    problems.push({
+      file: input.label,
+      path: "prices",
+      message: 'is required: an object of price keys to USD, { "prices": { "<key>": <usd> } }',
+    });
     return defaultPriceTable;
   }
   const known = Object.keys(defaultPriceTable.prices);
   for (const [key, value] of Object.entries(prices)) {
     // Price keys contain dots (`nat.hour`): located by their keys, not by the path.
     const at = input.locate(["prices", key]);
-    if (!known.includes(key)) problems.push({ file: input.label, path: `prices.${key}`, message: `unknown price key${didYouMean(key, known)}; keys: ${known.join(", ")}`, ...at });
-    else if (typeof value !== "number" || !Number.isFinite(value) || value < 0) problems.push({ file: input.label, path: `prices.${key}`, message: `must be a number >= 0 (USD), got ${JSON.stringify(value)}`, ...at });
+    if (!known.includes(key))
+      problems.push({
+        file: input.label,
+        path: `prices.${key}`,
+        message: `unknown price key${didYouMean(key, known)}; keys: ${known.join(", ")}`,
+        ...at,
+      });
+    else if (typeof value !== "number" || !Number.isFinite(value) || value < 0)
+      problems.push({
+        file: input.label,
+        path: `prices.${key}`,
+        message: `must be a number >= 0 (USD), got ${JSON.stringify(value)}`,
+        ...at,
+      });
   }
   if (problems.length > before) return defaultPriceTable;
   return withPriceOverrides(defaultPriceTable, prices as Record<string, number>, `override from ${pricesFile}`);
@@ -50,7 +82,13 @@ export function priceTable(pricesFile: string | undefined, problems: ConfigIssue
  * Scopes other than `*` and the known stages (where given), unknown usage keys and values that are not numbers >= 0
  * are problems.
  */
-export function usageModel(stage: string, usageFile: string | undefined, problems: ConfigIssue[], stages?: readonly string[], option = "--usage"): UsageModel {
+export function usageModel(
+  stage: string,
+  usageFile: string | undefined,
+  problems: ConfigIssue[],
+  stages?: readonly string[],
+  option = "--usage",
+): UsageModel {
   if (!usageFile) return usageFor(stage);
   const input = readJsonInput(option, usageFile, problems);
   if (!input) return usageFor(stage);
@@ -58,7 +96,11 @@ export function usageModel(stage: string, usageFile: string | undefined, problem
   const known = Object.keys(defaultUsage);
   for (const [scope, overrides] of Object.entries(input.value)) {
     if (scope !== "*" && stages !== undefined && !stages.includes(scope)) {
-      problems.push({ file: input.label, path: scope, message: `unknown stage${didYouMean(scope, ["*", ...stages])}; scopes: "*" (every stage), ${stages.map((name) => `"${name}"`).join(", ")}` });
+      problems.push({
+        file: input.label,
+        path: scope,
+        message: `unknown stage${didYouMean(scope, ["*", ...stages])}; scopes: "*" (every stage), ${stages.map((name) => `"${name}"`).join(", ")}`,
+      });
       continue;
     }
     if (overrides === null || typeof overrides !== "object" || Array.isArray(overrides)) {
@@ -66,8 +108,18 @@ export function usageModel(stage: string, usageFile: string | undefined, problem
       continue;
     }
     for (const [key, value] of Object.entries(overrides as Record<string, unknown>)) {
-      if (!known.includes(key)) problems.push({ file: input.label, path: `${scope}.${key}`, message: `unknown usage key${didYouMean(key, known)}; keys: ${known.join(", ")}` });
-      else if (typeof value !== "number" || !Number.isFinite(value) || value < 0) problems.push({ file: input.label, path: `${scope}.${key}`, message: `must be a number >= 0, got ${JSON.stringify(value)}` });
+      if (!known.includes(key))
+        problems.push({
+          file: input.label,
+          path: `${scope}.${key}`,
+          message: `unknown usage key${didYouMean(key, known)}; keys: ${known.join(", ")}`,
+        });
+      else if (typeof value !== "number" || !Number.isFinite(value) || value < 0)
+        problems.push({
+          file: input.label,
+          path: `${scope}.${key}`,
+          message: `must be a number >= 0, got ${JSON.stringify(value)}`,
+        });
     }
   }
   if (problems.length > before) return usageFor(stage);
@@ -89,7 +141,12 @@ function driverName(item: string): string {
 }
 
 /** The cost section of a plan: the model's lines attributed to components and domains. */
-export function estimateCost(document: Pick<PlanDocument, "resources" | "stack">, prices: PriceTable = defaultPriceTable, usage: UsageModel = usageFor(document.stack), overrides?: string): CostEstimate {
+export function estimateCost(
+  document: Pick<PlanDocument, "resources" | "stack">,
+  prices: PriceTable = defaultPriceTable,
+  usage: UsageModel = usageFor(document.stack),
+  overrides?: string,
+): CostEstimate {
   const result = estimateMonthlyCost(document.resources, { prices, usage });
   const attribution = attribute(document);
   const byUrn = new Map(document.resources.map((resource) => [resource.urn, resource]));
@@ -119,7 +176,9 @@ export function estimateCost(document: Pick<PlanDocument, "resources" | "stack">
     total: result.total,
     byComponent: sum((line) => line.component),
     byDomain: sum((line) => line.domain),
-    drivers: [...drivers.entries()].map(([item, driver]) => ({ item, monthlyUsd: round(driver.monthlyUsd), resources: driver.resources.size })).sort((a, b) => b.monthlyUsd - a.monthlyUsd),
+    drivers: [...drivers.entries()]
+      .map(([item, driver]) => ({ item, monthlyUsd: round(driver.monthlyUsd), resources: driver.resources.size }))
+      .sort((a, b) => b.monthlyUsd - a.monthlyUsd),
     lines,
     unpriced: result.unpriced,
   };

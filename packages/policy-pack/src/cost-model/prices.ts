@@ -32,9 +32,25 @@ export const daysPerMonth = 365 / 12;
 
 /** On-demand Linux prices of the Graviton families the platform uses, scaled from their xlarge size (AWS prices are linear in size within a family). */
 function family(name: string, xlarge: number, source: string): Record<string, Price> {
-  const sizes: Record<string, number> = { medium: 0.25, large: 0.5, xlarge: 1, "2xlarge": 2, "4xlarge": 4, "8xlarge": 8, "12xlarge": 12, "16xlarge": 16 };
+  const sizes: Record<string, number> = {
+    medium: 0.25,
+    large: 0.5,
+    xlarge: 1,
+    "2xlarge": 2,
+    "4xlarge": 4,
+    "8xlarge": 8,
+    "12xlarge": 12,
+    "16xlarge": 16,
+  };
   return Object.fromEntries(
-    Object.entries(sizes).map(([size, factor]) => [`ec2.${name}.${size}`, { usd: Number((xlarge * factor).toFixed(4)), unit: "instance-hour", source: factor === 1 ? source : `${source}; ${size} = ${factor} x xlarge` }]),
+    Object.entries(sizes).map(([size, factor]) => [
+      `ec2.${name}.${size}`,
+      {
+        usd: Number((xlarge * factor).toFixed(4)),
+        unit: "instance-hour",
+        source: factor === 1 ? source : `${source}; ${size} = ${factor} x xlarge`,
+      },
+    ]),
   );
 }
 
@@ -48,8 +64,16 @@ export const defaultPriceTable: PriceTable = {
     ...family("r6g", 0.2254, `${euWest1} (low confidence)`),
     ...family("r7g", 0.2398, `derived: r6g.xlarge (${euWest1}) x the m7g/m6g ratio 1.064 (low confidence)`),
     ...family("m5", 0.214, `${euWest1} (low confidence)`),
-    "ec2.spotPriceRatio": { usd: 0.4, unit: "ratio of on-demand", source: `${sizing}: Spot typically 50-70% below on-demand for m7g (0.4 = 60% below)` },
-    "emr.uplift": { usd: 0.25, unit: "ratio of EC2 on-demand", source: `${sizing}: EMR uplift about 25% of the EC2 on-demand price, also under Spot` },
+    "ec2.spotPriceRatio": {
+      usd: 0.4,
+      unit: "ratio of on-demand",
+      source: `${sizing}: Spot typically 50-70% below on-demand for m7g (0.4 = 60% below)`,
+    },
+    "emr.uplift": {
+      usd: 0.25,
+      unit: "ratio of EC2 on-demand",
+      source: `${sizing}: EMR uplift about 25% of the EC2 on-demand price, also under Spot`,
+    },
     "mwaa.mw1.small": { usd: 0.49, unit: "environment-hour", source: usEast1 },
     "mwaa.mw1.medium": { usd: 0.74, unit: "environment-hour", source: usEast1 },
     "mwaa.mw1.large": { usd: 0.99, unit: "environment-hour", source: usEast1 },
@@ -81,15 +105,39 @@ export const defaultPriceTable: PriceTable = {
     "s3.standard": { usd: 0.023, unit: "GB-month", source: usEast1 },
     "s3.it.frequent": { usd: 0.023, unit: "GB-month", source: usEast1 },
     "s3.it.infrequent": { usd: 0.0125, unit: "GB-month", source: usEast1 },
-    "s3.it.archiveInstant": { usd: 0.004, unit: "GB-month", source: `${usEast1}; Intelligent-Tiering's archive instant tier at the Glacier Instant Retrieval rate` },
+    "s3.it.archiveInstant": {
+      usd: 0.004,
+      unit: "GB-month",
+      source: `${usEast1}; Intelligent-Tiering's archive instant tier at the Glacier Instant Retrieval rate`,
+    },
     "s3.it.monitoring1k": { usd: 0.0025, unit: "1,000 objects-month", source: usEast1 },
     "s3.put1k": { usd: 0.005, unit: "1,000 PUT requests", source: usEast1 },
     "s3.get1k": { usd: 0.0004, unit: "1,000 GET requests", source: usEast1 },
-    "secretsmanager.secret": { usd: 0.4, unit: "secret-month", source: `${unchecked} (aws.amazon.com/secrets-manager/pricing)` },
-    "elb.network": { usd: 0.0252, unit: "balancer-hour", source: `${unchecked} (aws.amazon.com/elasticloadbalancing/pricing, eu-west-1; LCUs not included)` },
-    "elb.application": { usd: 0.0252, unit: "balancer-hour", source: `${unchecked} (aws.amazon.com/elasticloadbalancing/pricing, eu-west-1; LCUs not included)` },
-    "cloudwatch.ingestGb": { usd: 0.57, unit: "GB ingested", source: `${unchecked} (aws.amazon.com/cloudwatch/pricing, eu-west-1 standard logs)` },
-    "cloudwatch.storageGb": { usd: 0.03, unit: "GB-month archived", source: `${unchecked} (aws.amazon.com/cloudwatch/pricing)` },
+    "secretsmanager.secret": {
+      usd: 0.4,
+      unit: "secret-month",
+      source: `${unchecked} (aws.amazon.com/secrets-manager/pricing)`,
+    },
+    "elb.network": {
+      usd: 0.0252,
+      unit: "balancer-hour",
+      source: `${unchecked} (aws.amazon.com/elasticloadbalancing/pricing, eu-west-1; LCUs not included)`,
+    },
+    "elb.application": {
+      usd: 0.0252,
+      unit: "balancer-hour",
+      source: `${unchecked} (aws.amazon.com/elasticloadbalancing/pricing, eu-west-1; LCUs not included)`,
+    },
+    "cloudwatch.ingestGb": {
+      usd: 0.57,
+      unit: "GB ingested",
+      source: `${unchecked} (aws.amazon.com/cloudwatch/pricing, eu-west-1 standard logs)`,
+    },
+    "cloudwatch.storageGb": {
+      usd: 0.03,
+      unit: "GB-month archived",
+      source: `${unchecked} (aws.amazon.com/cloudwatch/pricing)`,
+    },
     "glue.catalog100k": { usd: 1, unit: "100,000 objects-month above the first million", source: sizing },
   },
 };

@@ -70,8 +70,12 @@ export function usageFor(stage: string, overrides: UsageOverrides = {}, source =
   const merged: UsageModel = { ...defaultUsage };
   for (const scope of ["*", stage]) {
     for (const [key, value] of Object.entries(overrides[scope] ?? {})) {
-      if (!(key in defaultUsage)) throw new Error(`${source}: ${scope}.${key}: unknown usage key; known: ${Object.keys(defaultUsage).join(", ")}`);
-      if (typeof value !== "number" || !Number.isFinite(value) || value < 0) throw new Error(`${source}: ${scope}.${key}: must be a number >= 0, got ${JSON.stringify(value)}`);
+      if (!(key in defaultUsage))
+        throw new Error(
+          `${source}: ${scope}.${key}: unknown usage key; known: ${Object.keys(defaultUsage).join(", ")}`,
+        );
+      if (typeof value !== "number" || !Number.isFinite(value) || value < 0)
+        throw new Error(`${source}: ${scope}.${key}: must be a number >= 0, got ${JSON.stringify(value)}`);
       merged[key as keyof UsageModel] = value;
     }
   }

@@ -8,7 +8,9 @@ const eksComponentType = "eks:index:Cluster";
 /** The EMR RunJobFlow templates stored in SSM (JSON with a ReleaseLabel). */
 function jobFlowTemplate(value: unknown): Record<string, unknown> | undefined {
   const parsed = parseJson(value);
-  return parsed && typeof parsed === "object" && "ReleaseLabel" in parsed ? (parsed as Record<string, unknown>) : undefined;
+  return parsed && typeof parsed === "object" && "ReleaseLabel" in parsed
+    ? (parsed as Record<string, unknown>)
+    : undefined;
 }
 
 export const emrBlockPublicAccess: ResourceValidationPolicy = {
@@ -16,7 +18,8 @@ export const emrBlockPublicAccess: ResourceValidationPolicy = {
   description: "[EMR.2] EMR block public access is on, with no permitted port ranges.",
   validateResource: validateResourceOfType(aws.emr.BlockPublicAccessConfiguration, (config, _args, report) => {
     if (config.blockPublicSecurityGroupRules !== true) report("blockPublicSecurityGroupRules is not true");
-    if (asArray(config.permittedPublicSecurityGroupRuleRanges).length > 0) report("permittedPublicSecurityGroupRuleRanges opens ports to the internet");
+    if (asArray(config.permittedPublicSecurityGroupRuleRanges).length > 0)
+      report("permittedPublicSecurityGroupRuleRanges opens ports to the internet");
   }),
 };
 
@@ -24,13 +27,18 @@ export const emrSecurityConfigurationEncryption: ResourceValidationPolicy = {
   name: "emr-security-configuration-encryption",
   description: "[EMR.3/EMR.4] EMR security configurations encrypt at rest (S3, local disks with EBS) and in transit.",
   validateResource: validateResourceOfType(aws.emr.SecurityConfiguration, (config, _args, report) => {
-    const encryption = get(parseJson(config.configuration), "EncryptionConfiguration") as Record<string, unknown> | undefined;
+    const encryption = get(parseJson(config.configuration), "EncryptionConfiguration") as
+      Record<string, unknown> | undefined;
     if (!encryption) return report("no EncryptionConfiguration");
     if (encryption["EnableAtRestEncryption"] !== true) report("EnableAtRestEncryption is not true");
     if (encryption["EnableInTransitEncryption"] !== true) report("EnableInTransitEncryption is not true");
     if (!get(encryption, "AtRestEncryptionConfiguration.S3EncryptionConfiguration")) report("no S3 encryption at rest");
-    if (!get(encryption, "AtRestEncryptionConfiguration.LocalDiskEncryptionConfiguration")) report("no local disk encryption");
-    else if (get(encryption, "AtRestEncryptionConfiguration.LocalDiskEncryptionConfiguration.EnableEbsEncryption") !== true) report("EBS volumes are not encrypted (EnableEbsEncryption)");
+    if (!get(encryption, "AtRestEncryptionConfiguration.LocalDiskEncryptionConfiguration"))
+      report("no local disk encryption");
+    else if (
+      get(encryption, "AtRestEncryptionConfiguration.LocalDiskEncryptionConfiguration.EnableEbsEncryption") !== true
+    )
+      report("EBS volumes are not encrypted (EnableEbsEncryption)");
   }),
 };
 
@@ -40,33 +48,45 @@ export const emrClusterHardening: ResourceValidationPolicy = {
   validateResource: validateResourceOfType(aws.emr.Cluster, (cluster, _args, report) => {
     if (!cluster.securityConfiguration) report("no securityConfiguration");
     if (!cluster.logUri) report("no logUri");
-    if (!cluster.autoTerminationPolicy && cluster.keepJobFlowAliveWhenNoSteps !== false) report("neither autoTerminationPolicy nor keepJobFlowAliveWhenNoSteps: false");
+    if (!cluster.autoTerminationPolicy && cluster.keepJobFlowAliveWhenNoSteps !== false)
+      report("neither autoTerminationPolicy nor keepJobFlowAliveWhenNoSteps: false");
   }),
 };
 
 export const emrTemplatesUseSecurityConfiguration: StackValidationPolicy = {
   name: "emr-templates-use-security-configuration",
-  description: "[EMR.1/EMR.3/EMR.4] Every EMR cluster template (RunJobFlow JSON in SSM) names a security configuration of this stack it depends on, terminates itself and keeps logs.",
+  description:
+    "[EMR.1/EMR.3/EMR.4] Every EMR cluster template (RunJobFlow JSON in SSM) names a security configuration of this stack it depends on, terminates itself and keeps logs.",
   validateStack: (args, report) => {
     for (const parameter of args.resources.filter((resource) => resource.type === typeOf(aws.ssm.Parameter))) {
       const template = jobFlowTemplate(parameter.props["insecureValue"] ?? parameter.props["value"]);
       if (!template) continue;
-      const configurations = parameter.dependencies.filter((dependency) => dependency.type === typeOf(aws.emr.SecurityConfiguration));
+      const configurations = parameter.dependencies.filter(
+        (dependency) => dependency.type === typeOf(aws.emr.SecurityConfiguration),
+      );
       if (!configurations.some((configuration) => configuration.props["name"] === template["SecurityConfiguration"])) {
-        report(`template names security configuration ${String(template["SecurityConfiguration"] ?? "(none)")}, which is not one it depends on`, parameter.urn);
+        report(
+          `template names security configuration ${String(template["SecurityConfiguration"] ?? "(none)")}, which is not one it depends on`,
+          parameter.urn,
+        );
       }
       if (!template["LogUri"]) report("template has no LogUri", parameter.urn);
-      if (!template["AutoTerminationPolicy"] && get(template, "Instances.KeepJobFlowAliveWhenNoSteps") !== false) report("template neither auto-terminates nor ends with its steps", parameter.urn);
+      if (!template["AutoTerminationPolicy"] && get(template, "Instances.KeepJobFlowAliveWhenNoSteps") !== false)
+        report("template neither auto-terminates nor ends with its steps", parameter.urn);
     }
   },
 };
 
 /** What `spark-defaults` leaves unset: a YARN role forced onto the Docker runtime without an image to run. */
 export function dockerRuntimeWithoutImage(configurations: unknown): string[] {
-  const sparkDefaults = asArray(configurations).find((configuration) => get(configuration, "Classification") === "spark-defaults");
+  const sparkDefaults = asArray(configurations).find(
+    (configuration) => get(configuration, "Classification") === "spark-defaults",
+  );
   const properties = (get(sparkDefaults, "Properties") ?? {}) as Record<string, unknown>;
   return ["spark.executorEnv", "spark.yarn.appMasterEnv"].filter(
-    (role) => properties[`${role}.YARN_CONTAINER_RUNTIME_TYPE`] === "docker" && !String(properties[`${role}.YARN_CONTAINER_RUNTIME_DOCKER_IMAGE`] ?? "").trim(),
+    (role) =>
+      properties[`${role}.YARN_CONTAINER_RUNTIME_TYPE`] === "docker" &&
+      !String(properties[`${role}.YARN_CONTAINER_RUNTIME_DOCKER_IMAGE`] ?? "").trim(),
   );
 }
 
@@ -77,9 +97,17 @@ export const emrDockerRuntimeImage: StackValidationPolicy = {
   validateStack: (args, report) => {
     for (const resource of args.resources) {
       const configurations =
-        resource.type === typeOf(aws.ssm.Parameter) ? get(jobFlowTemplate(resource.props["insecureValue"] ?? resource.props["value"]), "Configurations") : resource.type === typeOf(aws.emr.Cluster) ? parseJson(resource.props["configurationsJson"]) : undefined;
+        resource.type === typeOf(aws.ssm.Parameter)
+          ? get(jobFlowTemplate(resource.props["insecureValue"] ?? resource.props["value"]), "Configurations")
+          : resource.type === typeOf(aws.emr.Cluster)
+            ? parseJson(resource.props["configurationsJson"])
+            : undefined;
       if (configurations === undefined) continue;
-      for (const role of dockerRuntimeWithoutImage(configurations)) report(`${role}.YARN_CONTAINER_RUNTIME_TYPE is docker but ${role}.YARN_CONTAINER_RUNTIME_DOCKER_IMAGE is not set`, resource.urn);
+      for (const role of dockerRuntimeWithoutImage(configurations))
+        report(
+          `${role}.YARN_CONTAINER_RUNTIME_TYPE is docker but ${role}.YARN_CONTAINER_RUNTIME_DOCKER_IMAGE is not set`,
+          resource.urn,
+        );
     }
   },
 };
@@ -117,12 +145,14 @@ export const eksControlPlaneLogging: ResourceValidationPolicy = {
 
 export const eksSecretsEncryption: ResourceValidationPolicy = {
   name: "eks-secrets-encryption-and-version",
-  description: "[EKS.3/EKS.2] Kubernetes secrets are encrypted with a customer key; the version is pinned and supported.",
+  description:
+    "[EKS.3/EKS.2] Kubernetes secrets are encrypted with a customer key; the version is pinned and supported.",
   validateResource: (args, report) => {
-    const minimum = Number((args.getConfig<{ minimumKubernetesMinor?: number }>().minimumKubernetesMinor ?? 31));
+    const minimum = Number(args.getConfig<{ minimumKubernetesMinor?: number }>().minimumKubernetesMinor ?? 31);
     let keyArn: unknown;
     if (args.type === typeOf(aws.eks.Cluster)) {
-      const config = args.props["encryptionConfig"] as { provider?: { keyArn?: string }; resources?: string[] } | undefined;
+      const config = args.props["encryptionConfig"] as
+        { provider?: { keyArn?: string }; resources?: string[] } | undefined;
       keyArn = asArray(config?.resources).includes("secrets") ? config?.provider?.keyArn : undefined;
     } else if (args.type === eksComponentType) {
       keyArn = args.props["encryptionConfigKeyArn"];
@@ -130,7 +160,8 @@ export const eksSecretsEncryption: ResourceValidationPolicy = {
     if (!keyArn) report("secrets are not encrypted with a customer KMS key");
     const version = args.props["version"];
     if (typeof version !== "string") report("the Kubernetes version is not pinned");
-    else if (Number(version.split(".")[1]) < minimum) report(`Kubernetes ${version} is older than the supported minimum 1.${minimum}`);
+    else if (Number(version.split(".")[1]) < minimum)
+      report(`Kubernetes ${version} is older than the supported minimum 1.${minimum}`);
   },
 };
 
@@ -139,8 +170,10 @@ export const eksAccessEntries: ResourceValidationPolicy = {
   description: "[EKS BPG] Access entries API only; the cluster creator is not made admin implicitly.",
   validateResource: (args, report) => {
     if (args.type === typeOf(aws.eks.Cluster)) {
-      if (get(args.props, "accessConfig.authenticationMode") !== "API") report("accessConfig.authenticationMode is not API");
-      if (get(args.props, "accessConfig.bootstrapClusterCreatorAdminPermissions") !== false) report("bootstrapClusterCreatorAdminPermissions is not false");
+      if (get(args.props, "accessConfig.authenticationMode") !== "API")
+        report("accessConfig.authenticationMode is not API");
+      if (get(args.props, "accessConfig.bootstrapClusterCreatorAdminPermissions") !== false)
+        report("bootstrapClusterCreatorAdminPermissions is not false");
     } else if (args.type === eksComponentType) {
       if (args.props["authenticationMode"] !== "API") report("authenticationMode is not API");
     }
@@ -148,27 +181,41 @@ export const eksAccessEntries: ResourceValidationPolicy = {
 };
 
 /** Managed policies a node role may carry: join the cluster, pull images (the CNI's policy belongs on its IRSA role). */
-const nodeRolePolicies = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly", "AmazonEC2ContainerRegistryReadOnly", "AmazonSSMManagedInstanceCore"];
+const nodeRolePolicies = [
+  "AmazonEKSWorkerNodePolicy",
+  "AmazonEC2ContainerRegistryPullOnly",
+  "AmazonEC2ContainerRegistryReadOnly",
+  "AmazonSSMManagedInstanceCore",
+];
 
 export const eksNodeRoleMinimal: StackValidationPolicy = {
   name: "eks-node-role-minimal",
-  description: "[EKS BPG IRSA] Node roles (managed node groups, EC2_LINUX access entries) carry no application permissions: only the node managed policies, no inline policies.",
+  description:
+    "[EKS BPG IRSA] Node roles (managed node groups, EC2_LINUX access entries) carry no application permissions: only the node managed policies, no inline policies.",
   validateStack: (args, report) => {
-    const roleName = (arn: unknown) => (typeof arn === "string" && arn.includes(":role/") ? arn.slice(arn.lastIndexOf("/") + 1) : undefined);
+    const roleName = (arn: unknown) =>
+      typeof arn === "string" && arn.includes(":role/") ? arn.slice(arn.lastIndexOf("/") + 1) : undefined;
     const nodeRoles = new Set<string>();
     for (const resource of args.resources) {
       if (resource.type === typeOf(aws.eks.NodeGroup)) nodeRoles.add(roleName(resource.props["nodeRoleArn"]) ?? "");
-      if (resource.type === typeOf(aws.eks.AccessEntry) && resource.props["type"] === "EC2_LINUX") nodeRoles.add(roleName(resource.props["principalArn"]) ?? "");
+      if (resource.type === typeOf(aws.eks.AccessEntry) && resource.props["type"] === "EC2_LINUX")
+        nodeRoles.add(roleName(resource.props["principalArn"]) ?? "");
     }
     nodeRoles.delete("");
     for (const resource of args.resources) {
       const role = resource.props["role"];
       if (typeof role !== "string" || !nodeRoles.has(role)) continue;
-      if (resource.type === typeOf(aws.iam.RolePolicy)) report(`node role ${role} has an inline policy: application permissions belong on IRSA roles`, resource.urn);
+      if (resource.type === typeOf(aws.iam.RolePolicy))
+        report(`node role ${role} has an inline policy: application permissions belong on IRSA roles`, resource.urn);
       if (resource.type === typeOf(aws.iam.RolePolicyAttachment)) {
         const policyArn = String(resource.props["policyArn"] ?? "");
         // AWS managed policies only (`arn:<partition>:iam::aws:policy/...`): a customer policy may borrow the name.
-        if (!nodeRolePolicies.some((name) => /^arn:aws[a-z-]*:iam::aws:policy\//.test(policyArn) && policyArn.endsWith(`:policy/${name}`))) report(`node role ${role} has ${policyArn} attached: only ${nodeRolePolicies.join(", ")}`, resource.urn);
+        if (
+          !nodeRolePolicies.some(
+            (name) => /^arn:aws[a-z-]*:iam::aws:policy\//.test(policyArn) && policyArn.endsWith(`:policy/${name}`),
+          )
+        )
+          report(`node role ${role} has ${policyArn} attached: only ${nodeRolePolicies.join(", ")}`, resource.urn);
       }
     }
   },
@@ -179,7 +226,10 @@ export const launchTemplateImdsv2: ResourceValidationPolicy = {
   description: "[EC2.8] Launch templates require IMDSv2 with a hop limit of 1.",
   validateResource: validateResourceOfType(aws.ec2.LaunchTemplate, (template, _args, report) => {
     if (template.metadataOptions?.httpTokens !== "required") report("metadataOptions.httpTokens is not required");
-    if (template.metadataOptions?.httpPutResponseHopLimit !== 1) report(`metadataOptions.httpPutResponseHopLimit is ${template.metadataOptions?.httpPutResponseHopLimit ?? "unset"}, expected 1`);
+    if (template.metadataOptions?.httpPutResponseHopLimit !== 1)
+      report(
+        `metadataOptions.httpPutResponseHopLimit is ${template.metadataOptions?.httpPutResponseHopLimit ?? "unset"}, expected 1`,
+      );
   }),
 };
 
@@ -188,8 +238,10 @@ export const ecrRepositoryHardening: ResourceValidationPolicy = {
   description: "[ECR.1/ECR.2/ECR.3] Repositories scan on push, have immutable tags and are encrypted with KMS.",
   validateResource: validateResourceOfType(aws.ecr.Repository, (repository, _args, report) => {
     if (repository.imageScanningConfiguration?.scanOnPush !== true) report("scanOnPush is not true");
-    if (repository.imageTagMutability !== "IMMUTABLE") report(`imageTagMutability is ${repository.imageTagMutability ?? "MUTABLE (default)"}`);
-    if (!asArray(repository.encryptionConfigurations).some((config) => config.encryptionType === "KMS")) report("not encrypted with KMS");
+    if (repository.imageTagMutability !== "IMMUTABLE")
+      report(`imageTagMutability is ${repository.imageTagMutability ?? "MUTABLE (default)"}`);
+    if (!asArray(repository.encryptionConfigurations).some((config) => config.encryptionType === "KMS"))
+      report("not encrypted with KMS");
   }),
 };
 
@@ -198,7 +250,11 @@ export const ecrLifecyclePolicy: StackValidationPolicy = {
   description: "[ECR.3] Every repository has a lifecycle policy.",
   validateStack: (args, report) => {
     for (const repository of args.resources.filter((resource) => resource.type === typeOf(aws.ecr.Repository))) {
-      const linked = args.resources.some((resource) => resource.type === typeOf(aws.ecr.LifecyclePolicy) && resource.dependencies.some((dependency) => dependency.urn === repository.urn));
+      const linked = args.resources.some(
+        (resource) =>
+          resource.type === typeOf(aws.ecr.LifecyclePolicy) &&
+          resource.dependencies.some((dependency) => dependency.urn === repository.urn),
+      );
       if (!linked) report("repository has no lifecycle policy", repository.urn);
     }
   },
@@ -208,7 +264,8 @@ const secretLikeName = /(SECRET|PASSWORD|PASSWD|TOKEN|API_?KEY|PRIVATE_?KEY|CRED
 
 export const ecsTaskDefinitionHardening: ResourceValidationPolicy = {
   name: "ecs-task-definition-hardening",
-  description: "[ECS.1/ECS.3/ECS.4/ECS.5/ECS.8/ECS.9] Containers are not privileged, run as non-root with a read-only root filesystem, no host PID, secrets via `secrets`, logs configured.",
+  description:
+    "[ECS.1/ECS.3/ECS.4/ECS.5/ECS.8/ECS.9] Containers are not privileged, run as non-root with a read-only root filesystem, no host PID, secrets via `secrets`, logs configured.",
   validateResource: validateResourceOfType(aws.ecs.TaskDefinition, (task, _args, report) => {
     if (task.pidMode === "host") report("pidMode is host");
     const containers = parseJson(task.containerDefinitions);
@@ -218,10 +275,12 @@ export const ecsTaskDefinitionHardening: ResourceValidationPolicy = {
       if (container["privileged"] === true) report(`container ${name} is privileged`);
       if (container["readonlyRootFilesystem"] !== true) report(`container ${name} has a writable root filesystem`);
       const user = container["user"];
-      if (user === undefined || user === "root" || user === "0" || String(user).startsWith("0:")) report(`container ${name} runs as root`);
+      if (user === undefined || user === "root" || user === "0" || String(user).startsWith("0:"))
+        report(`container ${name} runs as root`);
       if (!container["logConfiguration"]) report(`container ${name} has no logConfiguration`);
       for (const variable of asArray(container["environment"] as { name?: string }[])) {
-        if (variable.name && secretLikeName.test(variable.name)) report(`container ${name} passes ${variable.name} in plain environment; use secrets`);
+        if (variable.name && secretLikeName.test(variable.name))
+          report(`container ${name} passes ${variable.name} in plain environment; use secrets`);
       }
     }
   }),
@@ -240,7 +299,8 @@ export const ecsContainerInsights: ResourceValidationPolicy = {
   description: "[ECS.12] Clusters have Container Insights on.",
   validateResource: validateResourceOfType(aws.ecs.Cluster, (cluster, _args, report) => {
     const setting = asArray(cluster.settings).find((candidate) => candidate.name === "containerInsights");
-    if (!setting || (setting.value !== "enabled" && setting.value !== "enhanced")) report("containerInsights is not enabled");
+    if (!setting || (setting.value !== "enabled" && setting.value !== "enhanced"))
+      report("containerInsights is not enabled");
   }),
 };
 

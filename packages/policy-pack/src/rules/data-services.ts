@@ -8,7 +8,8 @@ export const mwaaPrivateWebserver: ResourceValidationPolicy = {
   name: "mwaa-private-webserver",
   description: "[CKV2_AWS_66] The Airflow web server is private (PRIVATE_ONLY, the default).",
   validateResource: validateResourceOfType(aws.mwaa.Environment, (environment, _args, report) => {
-    if (environment.webserverAccessMode !== undefined && environment.webserverAccessMode !== "PRIVATE_ONLY") report(`webserverAccessMode is ${environment.webserverAccessMode}`);
+    if (environment.webserverAccessMode !== undefined && environment.webserverAccessMode !== "PRIVATE_ONLY")
+      report(`webserverAccessMode is ${environment.webserverAccessMode}`);
   }),
 };
 
@@ -28,8 +29,10 @@ export const kinesisStreamHardening: ResourceValidationPolicy = {
   description: "[Kinesis.1/Kinesis.3] Streams are encrypted with a customer KMS key and keep data at least 168 hours.",
   validateResource: validateResourceOfType(aws.kinesis.Stream, (stream, _args, report) => {
     if (stream.encryptionType !== "KMS") report("encryptionType is not KMS");
-    else if (!stream.kmsKeyId || stream.kmsKeyId === "alias/aws/kinesis") report("encrypted with the AWS managed key, not a customer key");
-    if ((stream.retentionPeriod ?? 24) < 168) report(`retentionPeriod is ${stream.retentionPeriod ?? 24} hours, below 168`);
+    else if (!stream.kmsKeyId || stream.kmsKeyId === "alias/aws/kinesis")
+      report("encrypted with the AWS managed key, not a customer key");
+    if ((stream.retentionPeriod ?? 24) < 168)
+      report(`retentionPeriod is ${stream.retentionPeriod ?? 24} hours, below 168`);
   }),
 };
 
@@ -37,11 +40,13 @@ export const flinkApplicationHardening: ResourceValidationPolicy = {
   name: "flink-vpc-logging-checkpoints",
   description: "[Flink] Managed Flink applications run in the VPC, log to CloudWatch and checkpoint.",
   validateResource: validateResourceOfType(aws.kinesisanalyticsv2.Application, (application, _args, report) => {
-    if (!application.applicationConfiguration?.vpcConfiguration) report("not in a VPC (applicationConfiguration.vpcConfiguration)");
+    if (!application.applicationConfiguration?.vpcConfiguration)
+      report("not in a VPC (applicationConfiguration.vpcConfiguration)");
     if (!application.cloudwatchLoggingOptions) report("no cloudwatchLoggingOptions");
     const checkpoints = application.applicationConfiguration?.flinkApplicationConfiguration?.checkpointConfiguration;
     // The DEFAULT configuration type checkpoints; CUSTOM must turn it on.
-    if (checkpoints?.configurationType === "CUSTOM" && checkpoints.checkpointingEnabled !== true) report("checkpointing is off");
+    if (checkpoints?.configurationType === "CUSTOM" && checkpoints.checkpointingEnabled !== true)
+      report("checkpointing is off");
   }),
 };
 
@@ -73,7 +78,9 @@ export const redshiftServerlessWorkgroup: ResourceValidationPolicy = {
   name: "redshift-serverless-workgroup-ssl-routing",
   description: "[Redshift.2] Serverless workgroups require SSL and use enhanced VPC routing.",
   validateResource: validateResourceOfType(aws.redshiftserverless.Workgroup, (workgroup, _args, report) => {
-    const requireSsl = asArray(workgroup.configParameters).find((parameter) => parameter.parameterKey === "require_ssl");
+    const requireSsl = asArray(workgroup.configParameters).find(
+      (parameter) => parameter.parameterKey === "require_ssl",
+    );
     if (String(requireSsl?.parameterValue) !== "true") report("require_ssl is not true");
     if (workgroup.enhancedVpcRouting !== true) report("enhancedVpcRouting is not true");
   }),
@@ -81,13 +88,15 @@ export const redshiftServerlessWorkgroup: ResourceValidationPolicy = {
 
 export const rdsClusterHardening: ResourceValidationPolicy = {
   name: "rds-cluster-hardening",
-  description: "[RDS.*] Aurora clusters are encrypted, deletion-protected, use IAM auth and a managed master password; instances are private.",
+  description:
+    "[RDS.*] Aurora clusters are encrypted, deletion-protected, use IAM auth and a managed master password; instances are private.",
   validateResource: [
     validateResourceOfType(aws.rds.Cluster, (cluster, _args, report) => {
       if (cluster.storageEncrypted !== true) report("storageEncrypted is not true");
       if (cluster.deletionProtection !== true) report("deletionProtection is not true");
       if (cluster.iamDatabaseAuthenticationEnabled !== true) report("iamDatabaseAuthenticationEnabled is not true");
-      if (cluster.manageMasterUserPassword !== true) report("the master password is not managed by Secrets Manager (manageMasterUserPassword)");
+      if (cluster.manageMasterUserPassword !== true)
+        report("the master password is not managed by Secrets Manager (manageMasterUserPassword)");
     }),
     validateResourceOfType(aws.rds.ClusterInstance, (instance, _args, report) => {
       if (instance.publiclyAccessible === true) report("publiclyAccessible is true");
@@ -105,11 +114,16 @@ export const secretsManagerKms: ResourceValidationPolicy = {
 
 export const secretsManagerRotation: StackValidationPolicy = {
   name: "secretsmanager-rotation",
-  description: "[SecretsManager.1] Secrets this stack owns rotate (advisory: some credentials, such as third-party tokens, cannot).",
+  description:
+    "[SecretsManager.1] Secrets this stack owns rotate (advisory: some credentials, such as third-party tokens, cannot).",
   enforcementLevel: "advisory",
   validateStack: (args, report) => {
     for (const secret of args.resources.filter((resource) => resource.type === typeOf(aws.secretsmanager.Secret))) {
-      const rotated = args.resources.some((resource) => resource.type === typeOf(aws.secretsmanager.SecretRotation) && resource.dependencies.some((dependency) => dependency.urn === secret.urn));
+      const rotated = args.resources.some(
+        (resource) =>
+          resource.type === typeOf(aws.secretsmanager.SecretRotation) &&
+          resource.dependencies.some((dependency) => dependency.urn === secret.urn),
+      );
       if (!rotated) report("secret has no rotation", secret.urn);
     }
   },
@@ -117,13 +131,16 @@ export const secretsManagerRotation: StackValidationPolicy = {
 
 export const cloudTrailHardening: ResourceValidationPolicy = {
   name: "cloudtrail-hardening",
-  description: "[CloudTrail.1/2/4/5] Trails are multi-region, KMS-encrypted, validate log files and record S3 data events.",
+  description:
+    "[CloudTrail.1/2/4/5] Trails are multi-region, KMS-encrypted, validate log files and record S3 data events.",
   validateResource: validateResourceOfType(aws.cloudtrail.Trail, (trail, _args, report) => {
     if (trail.isMultiRegionTrail !== true) report("isMultiRegionTrail is not true");
     if (!trail.kmsKeyId) report("no kmsKeyId");
     if (trail.enableLogFileValidation !== true) report("enableLogFileValidation is not true");
     const s3DataEvents = asArray(trail.advancedEventSelectors).some((selector) =>
-      asArray(selector.fieldSelectors).some((field) => field.field === "resources.type" && asArray(field.equals).includes("AWS::S3::Object")),
+      asArray(selector.fieldSelectors).some(
+        (field) => field.field === "resources.type" && asArray(field.equals).includes("AWS::S3::Object"),
+      ),
     );
     if (!s3DataEvents) report("no advanced event selector for S3 data events (resources.type = AWS::S3::Object)");
   }),
@@ -142,4 +159,3 @@ export const dataServicePolicies = [
   secretsManagerRotation,
   cloudTrailHardening,
 ];
-

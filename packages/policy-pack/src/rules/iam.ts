@@ -33,32 +33,41 @@ export function actionProblems(actions: string[], resources: string[], keyPolicy
   for (const action of actions) {
     if (action === "*" || action === "*:*") problems.push(`allows "${action}"`);
     else if (/^[a-z0-9-]+:\*$/i.test(action) && everywhere && !keyPolicy) problems.push(`allows "${action}" on "*"`);
-    else if (!keyPolicy && everywhere && /^kms:(Decrypt|\*|Decrypt\*)$/i.test(action)) problems.push(`allows "${action}" on "*"`);
+    else if (!keyPolicy && everywhere && /^kms:(Decrypt|\*|Decrypt\*)$/i.test(action))
+      problems.push(`allows "${action}" on "*"`);
   }
   return problems;
 }
 
 export const iamNoWildcardAdmin: ResourceValidationPolicy = {
   name: "iam-no-wildcard-admin",
-  description: '[IAM.1/IAM.21/KMS.1/KMS.2] Policy documents allow no "*:*", no "service:*" on "*", and no kms:Decrypt on "*".',
+  description:
+    '[IAM.1/IAM.21/KMS.1/KMS.2] Policy documents allow no "*:*", no "service:*" on "*", and no kms:Decrypt on "*".',
   validateResource: (args, report) => {
     const keyPolicy = args.type === typeOf(aws.kms.Key);
     const document = documentOf(args, identityPolicies) ?? documentOf(args, resourcePolicies);
     if (!document) return;
     for (const statement of statements(document)) {
       if (statement.Effect !== "Allow") continue;
-      if (statement.NotAction !== undefined) report(`statement ${statement.Sid ?? ""} allows NotAction, which grants everything else`.replace("  ", " "));
-      for (const problem of actionProblems(asArray(statement.Action), asArray(statement.Resource), keyPolicy)) report(`statement ${statement.Sid ?? "(no Sid)"} ${problem}`);
+      if (statement.NotAction !== undefined)
+        report(`statement ${statement.Sid ?? ""} allows NotAction, which grants everything else`.replace("  ", " "));
+      for (const problem of actionProblems(asArray(statement.Action), asArray(statement.Resource), keyPolicy))
+        report(`statement ${statement.Sid ?? "(no Sid)"} ${problem}`);
     }
   },
 };
 
 export const iamNoPublicPrincipal: ResourceValidationPolicy = {
   name: "iam-no-public-principal",
-  description: '[S3.2/S3.3/KMS/IAM] Resource and trust policies never allow Principal "*" without a narrowing condition.',
+  description:
+    '[S3.2/S3.3/KMS/IAM] Resource and trust policies never allow Principal "*" without a narrowing condition.',
   validateResource: (args, report) => {
     for (const statement of statements(documentOf(args, resourcePolicies))) {
-      if (statement.Effect === "Allow" && isPublicPrincipal(statement.Principal) && (!statement.Condition || Object.keys(statement.Condition).length === 0)) {
+      if (
+        statement.Effect === "Allow" &&
+        isPublicPrincipal(statement.Principal) &&
+        (!statement.Condition || Object.keys(statement.Condition).length === 0)
+      ) {
         report(`statement ${statement.Sid ?? "(no Sid)"} allows Principal "*" with no condition`);
       }
     }
@@ -70,7 +79,8 @@ export const iamNoPublicPrincipal: ResourceValidationPolicy = {
  * (`emr-containers-sa-<job>-<id>-<account>-<base36 role name>`), so its trust can
  * only pin the namespace and the role part: that exact pattern is accepted.
  */
-export const emrOnEksServiceAccountPattern = /^system:serviceaccount:[a-z0-9]([-a-z0-9]*[a-z0-9])?:emr-containers-sa-\*-\*-\d{12}-[0-9a-z]+$/;
+export const emrOnEksServiceAccountPattern =
+  /^system:serviceaccount:[a-z0-9]([-a-z0-9]*[a-z0-9])?:emr-containers-sa-\*-\*-\d{12}-[0-9a-z]+$/;
 
 export const iamIrsaTrustPinned: ResourceValidationPolicy = {
   name: "iam-irsa-trust-pinned",
@@ -80,21 +90,29 @@ export const iamIrsaTrustPinned: ResourceValidationPolicy = {
     if (args.type !== typeOf(aws.iam.Role)) return;
     for (const statement of statements(parseDocument(args.props["assumeRolePolicy"]))) {
       const federated = asArray(get(statement.Principal, "Federated") as string | string[]);
-      if (statement.Effect !== "Allow" || !federated.some((principal) => /:oidc-provider\/oidc\.eks\./.test(principal))) continue;
+      if (statement.Effect !== "Allow" || !federated.some((principal) => /:oidc-provider\/oidc\.eks\./.test(principal)))
+        continue;
       const equals = (statement.Condition?.["StringEquals"] ?? {}) as Record<string, unknown>;
       const like = (statement.Condition?.["StringLike"] ?? {}) as Record<string, unknown>;
       const sub = Object.entries(equals).filter(([key]) => key.endsWith(":sub"));
       const likeSub = Object.entries(like).filter(([key]) => key.endsWith(":sub"));
       const aud = Object.entries(equals).filter(([key]) => key.endsWith(":aud"));
-      const single = (entries: [string, unknown][]) => (entries.length === 1 && asArray(entries[0]![1] as string | string[]).length === 1 ? String(asArray(entries[0]![1] as string)[0]) : undefined);
-      const emrOnEks = sub.length === 0 && Object.keys(like).length === 1 && emrOnEksServiceAccountPattern.test(single(likeSub) ?? "");
+      const single = (entries: [string, unknown][]) =>
+        entries.length === 1 && asArray(entries[0]![1] as string | string[]).length === 1
+          ? String(asArray(entries[0]![1] as string)[0])
+          : undefined;
+      const emrOnEks =
+        sub.length === 0 && Object.keys(like).length === 1 && emrOnEksServiceAccountPattern.test(single(likeSub) ?? "");
       if (!emrOnEks) {
         if (!/^system:serviceaccount:[^:*]+:[^:*]+$/.test(single(sub) ?? "")) {
-          report("the trust must pin exactly one service account with StringEquals on <issuer>:sub = system:serviceaccount:<namespace>:<name>");
+          report(
+            "the trust must pin exactly one service account with StringEquals on <issuer>:sub = system:serviceaccount:<namespace>:<name>",
+          );
         }
         if (Object.keys(like).length > 0) report("StringLike in an IRSA trust admits more than one service account");
       }
-      if (single(aud) !== "sts.amazonaws.com") report("the trust must require StringEquals <issuer>:aud = sts.amazonaws.com");
+      if (single(aud) !== "sts.amazonaws.com")
+        report("the trust must require StringEquals <issuer>:aud = sts.amazonaws.com");
     }
   },
 };

@@ -6,6 +6,8 @@ import * as pulumi from "@pulumi/pulumi";
 export = () => {
   const config = new pulumi.Config();
   const bucket = new aws.s3.Bucket("data", { bucket: "inside-apply-data" });
-  bucket.arn.apply((arn) => new aws.s3.BucketPolicy("data-policy", { bucket: bucket.id, policy: JSON.stringify({ Resource: arn }) }));
+  bucket.arn.apply(
+    (arn) => new aws.s3.BucketPolicy("data-policy", { bucket: bucket.id, policy: JSON.stringify({ Resource: arn }) }),
+  );
   return { greeting: config.require("greeting"), token: config.requireSecret("token"), bucket: bucket.bucket };
 };
