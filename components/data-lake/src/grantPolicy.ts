@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { policyDocument, type PolicyStatement } from "./policies";
+import { catalogStatements, policyDocument, type PolicyStatement } from "./policies";
 
 /** IAM's limit on the total size of a role's inline policies, in characters without whitespace. */
 export const inlinePolicyBudget = 10_240;
@@ -228,28 +228,6 @@ export function consumerCatalogStatements(input: {
   region: string;
   accountId: string;
 }): PolicyStatement[] {
-  const base = `arn:${input.partition}:glue:${input.region}:${input.accountId}`;
-  return [
-    {
-      Effect: "Allow",
-      Action: [
-        "glue:GetDatabase",
-        "glue:GetDatabases",
-        "glue:GetTable",
-        "glue:GetTables",
-        "glue:GetTableVersions",
-        "glue:GetPartition",
-        "glue:GetPartitions",
-        "glue:BatchGetPartition",
-      ],
-      Resource: [`${base}:catalog`, `${base}:database/*`, `${base}:table/*/*`],
-    },
-    {
-      Effect: "Allow",
-      Action: "kms:Decrypt",
-      Resource: input.catalogKeyArn,
-      Condition: { StringEquals: { "kms:ViaService": `glue.${input.region}.amazonaws.com` } },
-    },
-    { Effect: "Allow", Action: "lakeformation:GetDataAccess", Resource: "*" },
-  ];
+  // Every database and table of the account's catalog (`database/*`, `table/*/*`), read only.
+  return catalogStatements({ ...input, databases: ["*"], level: "read" });
 }

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { protectedKey, rolePolicyGrant, type Grantee, type PolicyGrant } from "@data-platform/aws-blocks";
+import { keyPolicyOf, protectedKey, rolePolicyGrant, type Grantee, type PolicyGrant } from "@data-platform/aws-blocks";
 import { physicalName, platformDefaults } from "@data-platform/conventions";
 import { domainTagKey, type LakeRef } from "@data-platform/data-lake";
 import {
@@ -138,17 +138,9 @@ export class StreamingIngestion extends pulumi.ComponentResource {
     this.key = protectedKey(this, `${name}-key`, {
       description: "Rivers: Kinesis streams and the Flink application's logs",
       alias: physicalName("kmsAlias", args.prefix, args.stage, name, "streaming"),
-      policy: pulumi
-        .all([partition, region, accountId, pulumi.output(args.administratorArns)])
-        .apply(([partitionValue, regionValue, account, administratorArns]) =>
-          streamingKeyPolicy({
-            partition: partitionValue,
-            region: regionValue,
-            accountId: account,
-            administratorArns,
-            logGroupName,
-          }),
-        ),
+      policy: keyPolicyOf({ partition, region, accountId, administratorArns: args.administratorArns }, (context) =>
+        streamingKeyPolicy({ ...context, logGroupName }),
+      ),
       tags,
       protect,
     });
@@ -164,17 +156,12 @@ export class StreamingIngestion extends pulumi.ComponentResource {
       this.stateKey = protectedKey(this, `${name}-flink-state-key`, {
         description: "Rivers: the Flink application's running state, checkpoints and snapshots",
         alias: physicalName("kmsAlias", args.prefix, args.stage, name, "flink-state"),
-        policy: pulumi
-          .all([partition, region, accountId, pulumi.output(args.administratorArns)])
-          .apply(([partitionValue, regionValue, account, administratorArns]) =>
-            flinkStateKeyPolicy({
-              partition: partitionValue,
-              region: regionValue,
-              accountId: account,
-              administratorArns,
-              applicationArn: flinkApplicationArn(partitionValue, regionValue, account, applicationName),
-            }),
-          ),
+        policy: keyPolicyOf({ partition, region, accountId, administratorArns: args.administratorArns }, (context) =>
+          flinkStateKeyPolicy({
+            ...context,
+            applicationArn: flinkApplicationArn(context.partition, context.region, context.accountId, applicationName),
+          }),
+        ),
         tags,
         protect,
       });

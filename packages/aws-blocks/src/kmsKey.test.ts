@@ -3,7 +3,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { setMocks } from "@data-platform/testing";
 import { describe, expect, it } from "vitest";
-import { protectedKey } from "./kmsKey";
+import { keyPolicyOf, protectedKey } from "./kmsKey";
 import { keyPolicyDocument } from "./policies";
 
 class Holder extends pulumi.ComponentResource {
@@ -95,5 +95,34 @@ describe("the workspace's keys", () => {
       .filter((file) => /new\s+aws\.kms\.Key\s*\(/.test(fs.readFileSync(file, "utf8")))
       .map((file) => path.relative(root, file));
     expect(builders).toEqual([path.join("packages", "aws-blocks", "src", "kmsKey.ts")]);
+  });
+});
+
+describe("keyPolicyOf", () => {
+  it("builds the policy from the resolved account facts and administrators", async () => {
+    await setMocks({ stack: "dev" });
+    const seen: unknown[] = [];
+    const policy = keyPolicyOf(
+      {
+        partition: pulumi.output("aws"),
+        region: "eu-west-1",
+        accountId: pulumi.output("123456789012"),
+        administratorArns: [pulumi.output("arn:aws:iam::123456789012:role/deploy")],
+      },
+      (context) => {
+        seen.push(context);
+        return keyPolicyDocument(context, []);
+      },
+    );
+    const resolved = await new Promise((resolve) => policy.apply(resolve));
+    expect(seen).toEqual([
+      {
+        partition: "aws",
+        region: "eu-west-1",
+        accountId: "123456789012",
+        administratorArns: ["arn:aws:iam::123456789012:role/deploy"],
+      },
+    ]);
+    expect(resolved).toEqual(keyPolicyDocument(seen[0] as Parameters<typeof keyPolicyDocument>[0], []));
   });
 });

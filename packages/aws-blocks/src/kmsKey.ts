@@ -44,3 +44,32 @@ export function protectedKey(parent: pulumi.Resource, name: string, args: Protec
   new aws.kms.Alias(`${name}-alias`, { name: `alias/${args.alias}`, targetKeyId: key.keyId }, { parent });
   return key;
 }
+
+/** What a component's key policy is built from, once resolved: the account facts and the key's administrators. */
+export interface KeyPolicyContext {
+  partition: string;
+  region: string;
+  accountId: string;
+  administratorArns: string[];
+}
+
+/**
+ * A key policy built by `build` once the account facts and the administrators resolve - the one way the components
+ * turn their inputs into a `protectedKey` policy (`policy: keyPolicyOf({ partition, region, accountId,
+ * administratorArns }, (context) => serviceKeyPolicy({ ...context, services }))`).
+ */
+export function keyPolicyOf(
+  inputs: {
+    partition: pulumi.Input<string>;
+    region: pulumi.Input<string>;
+    accountId: pulumi.Input<string>;
+    administratorArns: pulumi.Input<pulumi.Input<string>[]>;
+  },
+  build: (context: KeyPolicyContext) => KeyPolicyDocument,
+): pulumi.Output<KeyPolicyDocument> {
+  return pulumi
+    .all([inputs.partition, inputs.region, inputs.accountId, pulumi.output(inputs.administratorArns)])
+    .apply(([partition, region, accountId, administratorArns]) =>
+      build({ partition, region, accountId, administratorArns: [...administratorArns] }),
+    );
+}

@@ -11,15 +11,21 @@ function sources(): { file: string; text: string }[] {
   const walk = (dir: string): void => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".test.ts")) files.push(full);
+      // Test fixtures are inputs of tests, not a component's defaults.
+      if (entry.isDirectory()) {
+        if (entry.name !== "__fixtures__" && entry.name !== "__tests__") walk(full);
+      } else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".test.ts")) files.push(full);
     }
   };
   for (const component of fs.readdirSync(path.join(repoRoot, "components"))) {
     const src = path.join(repoRoot, "components", component, "src");
     if (fs.existsSync(src)) walk(src);
   }
-  return files.map((file) => ({ file: path.relative(repoRoot, file), text: fs.readFileSync(file, "utf8") }));
+  // A method chain the formatter broke over lines (`z\n  .number()\n  .default(50)`) is read as one line again.
+  return files.map((file) => ({
+    file: path.relative(repoRoot, file),
+    text: fs.readFileSync(file, "utf8").replace(/\n\s*(?=\.[A-Za-z])/g, ""),
+  }));
 }
 
 /** Argument and config names that take each shared default, where they differ from its name in platformDefaults. */

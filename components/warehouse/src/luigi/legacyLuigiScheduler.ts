@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { protectedKey } from "@data-platform/aws-blocks";
+import { keyPolicyOf, protectedKey } from "@data-platform/aws-blocks";
 import { physicalName } from "@data-platform/conventions";
 import type { LakeRef, LakeGrant } from "@data-platform/data-lake";
 import { cidrKey } from "../shared/network";
@@ -55,17 +55,9 @@ export class LegacyLuigiScheduler extends pulumi.ComponentResource {
     this.key = protectedKey(this, `${name}-key`, {
       description: "Legacy Luigi scheduler: root volume",
       alias: physicalName("kmsAlias", args.prefix, args.stage, "luigi"),
-      policy: pulumi
-        .all([partition, region, accountId, pulumi.output(args.administratorArns)])
-        .apply(([partitionValue, regionValue, account, administrators]) =>
-          serviceKeyPolicy({
-            partition: partitionValue,
-            region: regionValue,
-            accountId: account,
-            administratorArns: administrators,
-            services: ["ec2"],
-          }),
-        ),
+      policy: keyPolicyOf({ partition, region, accountId, administratorArns: args.administratorArns }, (context) =>
+        serviceKeyPolicy({ ...context, services: ["ec2"] }),
+      ),
       tags,
       protect,
     });

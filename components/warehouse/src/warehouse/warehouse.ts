@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { protectedKey } from "@data-platform/aws-blocks";
+import { keyPolicyOf, protectedKey } from "@data-platform/aws-blocks";
 import { physicalName } from "@data-platform/conventions";
 import { databaseName, type LakeRef, type LakeGrant } from "@data-platform/data-lake";
 import { serviceKeyPolicy, serviceTrust } from "../shared/policies";
@@ -104,18 +104,13 @@ export class Warehouse extends pulumi.ComponentResource {
     this.key = protectedKey(this, `${name}-key`, {
       description: "Warehouse: Redshift Serverless data, its admin and Looker secrets, audit logs",
       alias: physicalName("kmsAlias", args.prefix, args.stage, "warehouse"),
-      policy: pulumi
-        .all([partition, region, accountId, pulumi.output(args.administratorArns)])
-        .apply(([partitionValue, regionValue, account, administrators]) =>
-          serviceKeyPolicy({
-            partition: partitionValue,
-            region: regionValue,
-            accountId: account,
-            administratorArns: administrators,
-            services: ["redshift-serverless", "redshift", "redshift-data", "secretsmanager"],
-            logGroupPrefix,
-          }),
-        ),
+      policy: keyPolicyOf({ partition, region, accountId, administratorArns: args.administratorArns }, (context) =>
+        serviceKeyPolicy({
+          ...context,
+          services: ["redshift-serverless", "redshift", "redshift-data", "secretsmanager"],
+          logGroupPrefix,
+        }),
+      ),
       tags,
       protect,
     });
