@@ -221,6 +221,17 @@ export function lakeFormationTrustPolicy(accountId: string): PolicyDocument {
 
 export type AccessLevel = "read" | "write";
 
+/** S3 object actions of each access level; the write level is read plus these (`storageStatements`). */
+export const objectReadActions = ["s3:GetObject", "s3:GetObjectVersion"];
+export const objectWriteOnlyActions = [
+  "s3:PutObject",
+  "s3:DeleteObject",
+  "s3:AbortMultipartUpload",
+  "s3:ListMultipartUploadParts",
+];
+/** Every object action of the write level: what a writer of a zone (or a registered location) does. */
+export const objectWriteActions = [...objectReadActions, ...objectWriteOnlyActions];
+
 export interface StorageAccessInput {
   bucketArn: string;
   /** Limit object access to this prefix (e.g. `events/`). */
@@ -234,8 +245,8 @@ export interface StorageAccessInput {
 export function storageStatements(input: StorageAccessInput): PolicyStatement[] {
   const prefix = (input.prefix ?? "").replace(/^\/+|\/+$/g, "");
   const objects = prefix ? `${input.bucketArn}/${prefix}/*` : `${input.bucketArn}/*`;
-  const read = ["s3:GetObject", "s3:GetObjectVersion"];
-  const write = ["s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"];
+  const read = objectReadActions;
+  const write = objectWriteOnlyActions;
   const list: PolicyStatement = {
     Effect: "Allow",
     Action: ["s3:ListBucket", "s3:GetBucketLocation"],
@@ -274,14 +285,7 @@ export function registrationStorageStatements(input: {
     { Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: buckets },
     {
       Effect: "Allow",
-      Action: [
-        "s3:GetObject",
-        "s3:GetObjectVersion",
-        "s3:PutObject",
-        "s3:DeleteObject",
-        "s3:AbortMultipartUpload",
-        "s3:ListMultipartUploadParts",
-      ],
+      Action: objectWriteActions,
       Resource: buckets.map((bucket) => `${bucket}/*`),
     },
     {

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { protectedKey } from "@data-platform/aws-blocks";
+import { hardenedMetadataOptions, protectedKey } from "@data-platform/aws-blocks";
 import { platformDefaults, type Naming } from "@data-platform/conventions";
 import {
   accessEntryKeyOfArn,
@@ -393,12 +393,7 @@ export function createNodeGroups(parent: pulumi.Resource, name: string, inputs: 
       {
         description: `EKS managed node group ${group}`,
         updateDefaultVersion: true,
-        metadataOptions: {
-          httpEndpoint: "enabled",
-          httpTokens: "required",
-          httpPutResponseHopLimit: 1,
-          instanceMetadataTags: "disabled",
-        },
+        metadataOptions: hardenedMetadataOptions,
         blockDeviceMappings: [
           {
             deviceName: "/dev/xvda",

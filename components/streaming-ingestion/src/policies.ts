@@ -12,6 +12,7 @@ import {
   type KeyPolicyDocument,
   type PolicyDocument,
 } from "@data-platform/aws-blocks";
+import { objectWriteActions } from "@data-platform/data-lake";
 
 export interface StreamingKeyPolicyInput {
   partition: string;
@@ -158,14 +159,7 @@ export const schemaReadActions = [
  * Object actions of a landing writer: the lake's write level (`storageStatements`, level "write").
  * @internal Exported for its tests only; not part of the package's API.
  */
-export const landingObjectActions = [
-  "s3:GetObject",
-  "s3:GetObjectVersion",
-  "s3:PutObject",
-  "s3:DeleteObject",
-  "s3:AbortMultipartUpload",
-  "s3:ListMultipartUploadParts",
-];
+export const landingObjectActions = objectWriteActions;
 /** @internal Exported for its tests only; not part of the package's API. */
 export const landingKeyActions = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"];
 

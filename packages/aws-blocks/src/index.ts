@@ -3,3 +3,4 @@ export * from "./kmsKey";
 export * from "./trust";
 export * from "./parameter";
 export * from "./grants";
+export * from "./instance";

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { keyPolicyOf, protectedKey } from "@data-platform/aws-blocks";
+import { hardenedMetadataOptions, keyPolicyOf, protectedKey } from "@data-platform/aws-blocks";
 import { physicalName } from "@data-platform/conventions";
 import type { LakeRef, LakeGrant } from "@data-platform/data-lake";
 import { cidrKey } from "../shared/network";
@@ -146,12 +146,7 @@ export class LegacyLuigiScheduler extends pulumi.ComponentResource {
         iamInstanceProfile: { arn: this.instanceProfile.arn },
         vpcSecurityGroupIds: [this.securityGroup.id],
         // EC2.8: IMDSv2 only, and no hop past the instance (containers cannot reach the role).
-        metadataOptions: {
-          httpEndpoint: "enabled",
-          httpTokens: "required",
-          httpPutResponseHopLimit: 1,
-          instanceMetadataTags: "disabled",
-        },
+        metadataOptions: hardenedMetadataOptions,
         blockDeviceMappings: [
           {
             deviceName: "/dev/xvda",
