@@ -2,7 +2,7 @@ import type { LakeRef } from "@data-platform/data-lake";
 import type { ClusterRef } from "@data-platform/platform-cluster";
 import type * as pulumi from "@pulumi/pulumi";
 import { chartSampleImageName } from "./image";
-import { formatArgsProblem, platformDefaults, type ArgsProblem } from "@data-platform/conventions";
+import { formatArgsProblem, isDevStage, platformDefaults, type ArgsProblem } from "@data-platform/conventions";
 
 /** JupyterHub authenticators the hub supports (oauthenticator entry points, and JupyterHub's dummy for dev). */
 export type AuthenticatorKind = "generic-oidc" | "github" | "google" | "dummy";
@@ -152,10 +152,8 @@ export const defaultProfiles: Record<string, NotebookProfileArgs> = {
   },
 };
 
-/** Stages where the dummy authenticator is acceptable: `dev` and `dev-*` (personal sandboxes). */
-export function isDevStage(stage: string): boolean {
-  return stage === "dev" || stage.startsWith("dev-");
-}
+/** Stages where the dummy authenticator is acceptable: `dev` and `dev-*` (personal sandboxes); the rule is conventions'. */
+export { isDevStage };
 
 const profileSlug = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const groupOrUser = /^\S+$/;

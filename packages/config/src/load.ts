@@ -330,10 +330,8 @@ export function resolvePlatformConfig(source: StageConfigSource): PlatformConfig
   };
 }
 
-/** Dev stages (`dev`, `dev-<name>`) may use development settings (file access control, the dummy login); every other stage runs production settings. */
-export function isDevStage(stack: string): boolean {
-  return /^dev(-|$)/.test(stack);
-}
+/** Dev stages (`dev`, `dev-<name>`) may use development settings; the rule is conventions' (re-exported for config's users). */
+export { isDevStage } from "@data-platform/conventions";
 
 function checkNetwork(stage: StageConfigValues, file: string): ConfigIssue[] {
   const issues: ConfigIssue[] = [];

@@ -5,3 +5,4 @@ export * from "./cidr";
 export * from "./vocabulary";
 export * from "./defaults";
 export * from "./problems";
+export * from "./stages";
