@@ -337,7 +337,11 @@ describe("platform stack", () => {
         },
       }),
     ).toEqual([
-      "a worker's requests do not fit a r7g.xlarge (4 vCPU, 32 GiB; about 3.67 vCPU and 30.0 GiB for pods) node: it would never be scheduled",
+      {
+        key: "cluster.nodeGroups.query.instanceTypes[0]",
+        message:
+          "a worker's requests do not fit a r7g.xlarge (4 vCPU, 32 GiB; about 3.67 vCPU and 30.0 GiB for pods) node: it would never be scheduled",
+      },
     ]);
     const workers = { requests: { cpu: "1", memory: "8Gi" }, limits: { memory: "8Gi" } };
     // Default coordinator (2 CPU, 8Gi) with a worker on one node, three workers on each of the others: 8 nodes.
@@ -352,7 +356,11 @@ describe("platform stack", () => {
         },
       }),
     ).toEqual([
-      "the coordinator and 20 workers need 8 r7g.xlarge nodes, but maxSize is 4: raise maxSize or lower queryMesh.workers.max",
+      {
+        key: "cluster.nodeGroups.query.maxSize",
+        message:
+          "the coordinator and 20 workers need 8 r7g.xlarge nodes, but maxSize is 4: raise maxSize or lower queryMesh.workers.max",
+      },
     ]);
   });
 
@@ -375,7 +383,11 @@ describe("platform stack", () => {
       },
     };
     expect(notebookNodeGroupProblems(small)).toEqual([
-      'notebook profile "spark" guarantees 4 CPU and 16 GiB, more than a m7g.xlarge node leaves to pods (about 3.67 vCPU, 14.0 GiB): its servers would never start',
+      {
+        key: "cluster.nodeGroups.notebooks.instanceTypes[0]",
+        message:
+          'notebook profile "spark" guarantees 4 CPU and 16 GiB, more than a m7g.xlarge node leaves to pods (about 3.67 vCPU, 14.0 GiB): its servers would never start',
+      },
     ]);
   });
 

@@ -148,6 +148,31 @@ const rules: {
     message: /notebooks are not enabled in this stage/,
   },
   {
+    rule: "the query node group holds the coordinator and every worker",
+    stage: "dev",
+    mutate: (v) => (v.queryMesh.workers = { min: 1, max: 12 }),
+    key: "data-platform:cluster.nodeGroups.query.maxSize",
+    line: /^\s+maxSize: 3$/,
+    message: /^the coordinator and 12 workers need \d+ r7g\.xlarge nodes, but maxSize is 3/,
+  },
+  {
+    rule: "a query node's instance type fits a worker's requests",
+    stage: "dev",
+    // Eight CPUs requested per worker; an r7g.xlarge leaves about 3.7 to pods.
+    mutate: (v) => (v.queryMesh.workerResources.requests.cpu = "8"),
+    key: "data-platform:cluster.nodeGroups.query.instanceTypes[0]",
+    line: /^\s+- r7g\.xlarge$/,
+    message: /^a worker's requests do not fit a r7g\.xlarge/,
+  },
+  {
+    rule: "a notebooks node's instance type fits every profile's guarantees",
+    stage: "dev",
+    mutate: (v) => (v.cluster.nodeGroups.notebooks.instanceTypes = ["m7g.xlarge"]),
+    key: "data-platform:cluster.nodeGroups.notebooks.instanceTypes[0]",
+    line: /^\s+- m7g\.xlarge$/,
+    message: /^notebook profile "spark" guarantees 4 CPU and 16 GiB, more than a m7g\.xlarge node/,
+  },
+  {
     rule: "a notebook image ships jupyter-collaboration while collaboration is on",
     stage: "dev",
     mutate: (v) =>

@@ -638,15 +638,16 @@ export function lakeDomains(config: PlatformConfig): DataLakeDomainArgs[] {
  * which size the JVM heap) fit one node of each instance type, and `maxSize` nodes hold the coordinator and
  * `workers.max` workers. Instance types outside the families the sizing table knows are not checked. Pure.
  */
-export function queryNodeGroupProblems(config: PlatformConfig): string[] {
+export function queryNodeGroupProblems(config: PlatformConfig): NodeGroupProblem[] {
   const group = config.cluster.nodeGroups["query"];
   if (!group) return [];
   const coordinator: QueryResources = config.queryMesh.coordinatorResources ?? defaultCoordinatorResources;
   const worker: QueryResources = config.queryMesh.workerResources ?? defaultWorkerResources;
-  const problems: string[] = [];
-  for (const instanceType of group.instanceTypes) {
+  const problems: NodeGroupProblem[] = [];
+  group.instanceTypes.forEach((instanceType, index) => {
+    const at = (key: string, message: string) => problems.push({ key: `cluster.nodeGroups.query.${key}`, message });
     const capacity = instanceCapacity(instanceType);
-    if (!capacity) continue;
+    if (!capacity) return;
     const node = allocatable(capacity);
     const describe = `${instanceType} (${capacity.vcpu} vCPU, ${capacity.memoryGiB} GiB; about ${node.vcpu.toFixed(2)} vCPU and ${node.memoryGiB.toFixed(1)} GiB for pods)`;
     const pods = [
@@ -655,7 +656,8 @@ export function queryNodeGroupProblems(config: PlatformConfig): string[] {
     ];
     for (const pod of pods) {
       if (memoryQuantityGiB(pod.resources.limits.memory) > node.memoryGiB)
-        problems.push(
+        at(
+          `instanceTypes[${index}]`,
           `${pod.name}'s memory limit ${pod.resources.limits.memory} does not fit a ${describe} node: lower it or use larger instances`,
         );
     }
@@ -669,35 +671,46 @@ export function queryNodeGroupProblems(config: PlatformConfig): string[] {
       node,
     );
     if (typeof needed === "object")
-      problems.push(`${needed.unschedulable}'s requests do not fit a ${describe} node: it would never be scheduled`);
+      at(
+        `instanceTypes[${index}]`,
+        `${needed.unschedulable}'s requests do not fit a ${describe} node: it would never be scheduled`,
+      );
     else if (needed > group.maxSize)
-      problems.push(
+      at(
+        "maxSize",
         `the coordinator and ${config.queryMesh.workers.max} workers need ${needed} ${instanceType} nodes, but maxSize is ${group.maxSize}: raise maxSize or lower queryMesh.workers.max`,
       );
-  }
+  });
   return problems;
+}
+
+/** A node group that cannot run what the stage puts on it, at the stage config key to change (`cluster.nodeGroups...`). */
+export interface NodeGroupProblem {
+  key: string;
+  message: string;
 }
 
 /**
  * Whether every notebook profile's guarantees (its requests; limits may burst) fit one node of each instance type of
  * the `notebooks` node group: a profile that fits no node leaves its users' servers pending. Pure.
  */
-export function notebookNodeGroupProblems(config: PlatformConfig): string[] {
+export function notebookNodeGroupProblems(config: PlatformConfig): NodeGroupProblem[] {
   const group = config.cluster.nodeGroups["notebooks"];
   if (!group) return [];
-  const problems: string[] = [];
-  for (const instanceType of group.instanceTypes) {
+  const problems: NodeGroupProblem[] = [];
+  group.instanceTypes.forEach((instanceType, index) => {
     const capacity = instanceCapacity(instanceType);
-    if (!capacity) continue;
+    if (!capacity) return;
     const node = allocatable(capacity);
     for (const [slug, profile] of Object.entries(config.notebooks.profiles ?? defaultProfiles)) {
       if (profile.cpuGuarantee > node.vcpu || profile.memoryGuaranteeGiB > node.memoryGiB) {
-        problems.push(
-          `notebook profile "${slug}" guarantees ${profile.cpuGuarantee} CPU and ${profile.memoryGuaranteeGiB} GiB, more than a ${instanceType} node leaves to pods (about ${node.vcpu.toFixed(2)} vCPU, ${node.memoryGiB.toFixed(1)} GiB): its servers would never start`,
-        );
+        problems.push({
+          key: `cluster.nodeGroups.notebooks.instanceTypes[${index}]`,
+          message: `notebook profile "${slug}" guarantees ${profile.cpuGuarantee} CPU and ${profile.memoryGuaranteeGiB} GiB, more than a ${instanceType} node leaves to pods (about ${node.vcpu.toFixed(2)} vCPU, ${node.memoryGiB.toFixed(1)} GiB): its servers would never start`,
+        });
       }
     }
-  }
+  });
   return problems;
 }
 
@@ -760,14 +773,14 @@ export function preflight(config: PlatformConfig): void {
     ...(config.queryMesh.enabled ? queryMeshArgsProblems(queryMeshArgs(config)) : []).map((problem) =>
       argIssue(config, "queryMesh", problem),
     ),
-    ...(config.queryMesh.enabled ? queryNodeGroupProblems(config) : []).map((message) => ({
+    ...(config.queryMesh.enabled ? queryNodeGroupProblems(config) : []).map(({ key, message }) => ({
       file,
-      path: "data-platform:cluster.nodeGroups.query",
+      path: `data-platform:${key}`,
       message,
     })),
-    ...(config.notebooks.enabled ? notebookNodeGroupProblems(config) : []).map((message) => ({
+    ...(config.notebooks.enabled ? notebookNodeGroupProblems(config) : []).map(({ key, message }) => ({
       file,
-      path: "data-platform:cluster.nodeGroups.notebooks",
+      path: `data-platform:${key}`,
       message,
     })),
     // The cluster and lake are never read by the notebook hub's validation.
