@@ -297,6 +297,7 @@ describe("NotebookHub", () => {
     }[];
     expect(keyStatements.map((statement) => [statement.Sid, statement.Principal])).toEqual([
       ["KeyAdministration", { AWS: [`arn:aws:iam::${account}:root`] }],
+      ["KeyAdministrationGrantsForAwsResources", { AWS: [`arn:aws:iam::${account}:root`] }],
       ["KeyUseGovernedByIam", { AWS: `arn:aws:iam::${account}:root` }],
     ]);
     expect(keyStatements.flatMap((statement) => statement.Action)).not.toContain("kms:*");

@@ -65,6 +65,12 @@ describe("PlatformCluster control plane", () => {
         Principal: { AWS: [root] },
         Action: keyAdministrationActions,
       }),
+      expect.objectContaining({
+        Sid: "KeyAdministrationGrantsForAwsResources",
+        Principal: { AWS: [root] },
+        Action: "kms:CreateGrant",
+        Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
+      }),
       { Sid: "KeyUseGovernedByIam", Effect: "Allow", Principal: { AWS: root }, Action: keyUseActions, Resource: "*" },
     ]);
     expect(harness.one("aws:kms/alias:Alias", "platform-secrets-key-alias").inputs["name"]).toBe(

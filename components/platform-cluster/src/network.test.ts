@@ -273,6 +273,7 @@ describe("PlatformCluster network", () => {
     // Only CloudWatch Logs uses the logs key: no data use through IAM.
     expect(parse(key).Statement.map((statement) => statement.Sid)).toEqual([
       "KeyAdministration",
+      "KeyAdministrationGrantsForAwsResources",
       "KeyUseByCloudWatchLogs",
     ]);
     const logsStatement = parse(key).Statement.find((statement) => statement.Sid === "KeyUseByCloudWatchLogs");

@@ -365,6 +365,10 @@ describe("StreamingIngestion Flink state key", () => {
         Sid: "KeyAdministration",
         Principal: { AWS: [`arn:aws:iam::${account}:root`, deployer] },
       }),
+      expect.objectContaining({
+        Sid: "KeyAdministrationGrantsForAwsResources",
+        Principal: { AWS: [`arn:aws:iam::${account}:root`, deployer] },
+      }),
       {
         Sid: "AllowOperatorToDescribeKey",
         Effect: "Allow",
@@ -461,9 +465,10 @@ describe("StreamingIngestion Flink state key", () => {
           ).includes(`arn:aws:iam::${account}:root`),
         )
         .map((statement) => statement.Sid),
-    ).toEqual(["KeyAdministration"]);
-    // Every data statement is pinned to this application (encryption context or source ARN).
-    for (const statement of statements.slice(1)) {
+    ).toEqual(["KeyAdministration", "KeyAdministrationGrantsForAwsResources"]);
+    // Every data statement is pinned to this application (encryption context or source ARN); the administrators'
+    // grants are for AWS resources only.
+    for (const statement of statements.slice(2)) {
       if (asList(statement.Action).every((action) => action === "kms:DescribeKey")) continue;
       expect(statement.Condition!["StringEquals"]!["kms:EncryptionContext:aws:kinesisanalytics:arn"]).toBe(
         applicationArn,

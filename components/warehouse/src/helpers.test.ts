@@ -94,8 +94,9 @@ describe("policies", () => {
       services: ["redshift-serverless", "secretsmanager"],
       logGroupPrefix: "/aws/redshift/x/",
     });
-    const [administration, use, logs] = policy.Statement;
+    const [administration, grants, use, logs] = policy.Statement;
     expect(administration!.Action).not.toContain("kms:Decrypt");
+    expect(grants).toMatchObject({ Sid: "KeyAdministrationGrantsForAwsResources", Action: "kms:CreateGrant" });
     expect(use).toMatchObject({
       Principal: { AWS: "arn:aws:iam::123456789012:root" },
       Condition: {
@@ -119,7 +120,7 @@ describe("policies", () => {
         administratorArns: [],
         services: ["ec2"],
       }).Statement,
-    ).toHaveLength(2);
+    ).toHaveLength(3);
     expect(serviceTrust(["ec2.amazonaws.com"]).Statement).toEqual([
       { Effect: "Allow", Principal: { Service: ["ec2.amazonaws.com"] }, Action: "sts:AssumeRole" },
     ]);

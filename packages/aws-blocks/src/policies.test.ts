@@ -42,13 +42,40 @@ describe("keyPolicyDocument", () => {
   it("puts the administration statement first, then the key's own statements in order", () => {
     const policy = keyPolicyDocument({ ...account, administratorArns: [deployer] }, [use]);
     expect(policy.Version).toBe("2012-10-17");
-    expect(policy.Statement.map((statement) => statement.Sid)).toEqual(["KeyAdministration", "KeyUse"]);
+    expect(policy.Statement.map((statement) => statement.Sid)).toEqual([
+      "KeyAdministration",
+      "KeyAdministrationGrantsForAwsResources",
+      "KeyUse",
+    ]);
     expect(policy.Statement[0]).toEqual(keyAdministrationStatement([deployer], account));
+  });
+
+  it("gives administrators no data use: no action of theirs matches kms:CreateGrant or a use action, and their grants are for AWS resources only", () => {
+    const policy = keyPolicyDocument({ ...account, administratorArns: [deployer] }, []);
+    const [administration, grants] = policy.Statement;
+    const matches = (pattern: string, action: string) =>
+      new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`, "i").test(action);
+    const useActions = ["kms:CreateGrant", "kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:GenerateDataKey"];
+    for (const action of useActions) {
+      expect((administration!.Action as string[]).filter((pattern) => matches(pattern, action))).toEqual([]);
+    }
+    expect(grants).toEqual({
+      Sid: "KeyAdministrationGrantsForAwsResources",
+      Effect: "Allow",
+      Principal: { AWS: [root, deployer] },
+      Action: "kms:CreateGrant",
+      Resource: "*",
+      Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
+    });
   });
 
   it("never leaves a key with kms:* for anyone: the administration statement is always first, even for IAM-governed use", () => {
     const policy = keyPolicyDocument({ ...account, administratorArns: [] }, [accountIamKeyUseStatement(account)]);
-    expect(policy.Statement.map((statement) => statement.Sid)).toEqual(["KeyAdministration", "KeyUseGovernedByIam"]);
+    expect(policy.Statement.map((statement) => statement.Sid)).toEqual([
+      "KeyAdministration",
+      "KeyAdministrationGrantsForAwsResources",
+      "KeyUseGovernedByIam",
+    ]);
     expect(policy.Statement[0]!.Principal).toEqual({ AWS: [root] });
     for (const statement of policy.Statement) expect(statement.Action).not.toContain("kms:*");
   });

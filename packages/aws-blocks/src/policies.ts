@@ -35,9 +35,13 @@ export function accountRootArn(account: AccountPartition): string {
   return `arn:${account.partition}:iam::${account.accountId}:root`;
 }
 
-/** Key administration without data use: what a key policy gives its administrators. */
+/**
+ * Key administration without data use: what a key policy gives its administrators. `kms:CreateAlias`, not KMS's
+ * default `kms:Create*`: that pattern also matches `kms:CreateGrant`, and a grant an administrator gives itself is
+ * data use. Administrators create grants only for AWS resources (`keyAdministrationGrantStatement`).
+ */
 export const keyAdministrationActions = [
-  "kms:Create*",
+  "kms:CreateAlias",
   "kms:Describe*",
   "kms:Enable*",
   "kms:List*",
@@ -135,8 +139,30 @@ export type KeyPolicyDocument = PolicyDocument & { readonly [keyPolicyBrand]: tr
 export function keyPolicyDocument(administration: KeyAdministration, statements: PolicyStatement[]): KeyPolicyDocument {
   return policyDocument([
     keyAdministrationStatement(administration.administratorArns, administration),
+    keyAdministrationGrantStatement(administration.administratorArns, administration),
     ...statements,
   ]) as KeyPolicyDocument;
+}
+
+/**
+ * The administrators' grants, for AWS resources only (`kms:GrantIsForAWSResource`): what a service integrated with
+ * KMS creates on behalf of the principal that creates its resource with the key (an EKS cluster's secrets, a Redshift
+ * namespace, EBS volumes, an ECR repository, an MWAA environment), as in KMS's default key policy
+ * ("Allows key users to use the KMS key with AWS services",
+ * https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-service-integration).
+ * A grant to an administrator's own identity is refused, so administration never becomes data use.
+ */
+export function keyAdministrationGrantStatement(
+  administratorArns: string[],
+  account: AccountPartition,
+): PolicyStatement {
+  const accountRoot = accountRootArn(account);
+  return keyStatement(
+    "KeyAdministrationGrantsForAwsResources",
+    { AWS: [accountRoot, ...administratorArns.filter((arn) => arn !== accountRoot)] },
+    "kms:CreateGrant",
+    { Bool: { "kms:GrantIsForAWSResource": "true" } },
+  );
 }
 
 /**
