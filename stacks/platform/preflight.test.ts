@@ -194,6 +194,15 @@ const rules: {
     message: /^"file" is for development only/,
   },
   {
+    rule: "production's query mesh needs the load balancer's certificate (one error, also for internal TLS)",
+    stage: "staging",
+    mutate: (v) => delete v.queryMesh.tlsCertificateArn,
+    key: "data-platform:queryMesh.tlsCertificateArn",
+    // The key is not in the file: the error points at the section that lacks it.
+    line: /^\s*data-platform:queryMesh:$/,
+    message: /^production needs tlsCertificateArn: Looker connects over TLS$/,
+  },
+  {
     rule: "the dummy login only in dev stages",
     stage: "staging",
     mutate: (v) => (v.notebooks.authenticator = { kind: "dummy" }),

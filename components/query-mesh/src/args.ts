@@ -193,7 +193,8 @@ export function queryMeshArgsProblems(args: Omit<QueryMeshArgs, "cluster" | "lak
     );
   if (args.production && args.tlsCertificateArn === undefined)
     problems.push(at("tlsCertificateArn", `production needs tlsCertificateArn: Looker connects over TLS`));
-  if ((args.internalTls ?? args.production === true) && args.tlsCertificateArn === undefined) {
+  // Production's default (internal TLS on) without a certificate is the tlsCertificateArn problem above, reported once.
+  if (args.internalTls === true && args.tlsCertificateArn === undefined) {
     problems.push(
       at(
         "internalTls",

@@ -200,7 +200,14 @@ describe("internal TLS", () => {
     };
     const missing =
       "internalTls needs tlsCertificateArn: the NLB ends the client's TLS with the ACM certificate and opens a new TLS connection to the coordinator";
-    expect(queryMeshProblems({ ...base, production: true })).toContain(missing);
+    // Production's default without a certificate is one problem, at tlsCertificateArn (the key a stage leaves out).
+    expect(
+      queryMeshArgsProblems({
+        ...base,
+        production: true,
+        ranger: { ...ranger, credentials: { username: "u", password: "p" } },
+      }),
+    ).toEqual([{ path: "tlsCertificateArn", message: "production needs tlsCertificateArn: Looker connects over TLS" }]);
     expect(queryMeshProblems({ ...base, internalTls: true })).toEqual([missing]);
     expect(
       queryMeshProblems({
@@ -575,7 +582,6 @@ describe("args", () => {
       "starburst",
       "accessControl",
       "tlsCertificateArn",
-      "internalTls",
       "domains.orders.products",
       "workers",
       "coordinatorResources.limits.memory",
