@@ -168,18 +168,8 @@ export interface PlatformClusterArgs {
   controllerTags?: Record<string, string>;
 }
 
-export const defaultInterfaceEndpoints: readonly string[] = [
-  "ecr.api",
-  "ecr.dkr",
-  "sts",
-  "logs",
-  "kms",
-  "glue",
-  "ssm",
-  "secretsmanager",
-  "kinesis-streams",
-  "elasticmapreduce",
-];
+/** The VPC's interface endpoints when `interfaceEndpoints` is left out (the stage config's default too). */
+export const defaultInterfaceEndpoints: readonly string[] = platformDefaults.cluster.interfaceEndpoints;
 
 /** Node groups reserved for one workload: tainted so nothing else lands there, with why. */
 export const dedicatedNodeGroups: Readonly<Record<string, string>> = {

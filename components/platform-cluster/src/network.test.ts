@@ -214,6 +214,7 @@ describe("PlatformCluster network", () => {
         "glue",
         "kinesis-streams",
         "kms",
+        "lakeformation",
         "logs",
         "secretsmanager",
         "ssm",

@@ -365,21 +365,7 @@ export const stageConfigSchema = z.strictObject({
     reservedCidrs: z.array(cidr).default([]).describe("Peered or on-premises ranges the VPC must not overlap."),
     interfaceEndpoints: z
       .array(z.enum(interfaceEndpointServices))
-      // lakeformation: pods of the query mesh, notebooks and EMR on EKS call Lake Formation, and their network
-      // policies admit HTTPS only to the VPC (and S3's ranges).
-      .default([
-        "ecr.api",
-        "ecr.dkr",
-        "sts",
-        "logs",
-        "kms",
-        "glue",
-        "ssm",
-        "secretsmanager",
-        "kinesis-streams",
-        "elasticmapreduce",
-        "lakeformation",
-      ]),
+      .default(defaults.cluster.interfaceEndpoints as (typeof interfaceEndpointServices)[number][]),
     flowLogRetentionDays: z
       .number()
       .refine(isLogRetentionDays, `must be one of ${logRetentionDays.join(", ")}`)

@@ -12,6 +12,23 @@ export const platformDefaults = {
     nodeGroupCapacityType: "ON_DEMAND",
     /** Root volume of a managed node group's nodes (gp3, encrypted), in GiB. */
     nodeGroupDiskSizeGiB: 50,
+    /**
+     * Interface endpoints of the VPC (S3 always has a free gateway endpoint). lakeformation: pods of the query mesh,
+     * the notebooks and EMR on EKS call Lake Formation, and their network policies admit HTTPS only to the VPC.
+     */
+    interfaceEndpoints: [
+      "ecr.api",
+      "ecr.dkr",
+      "sts",
+      "logs",
+      "kms",
+      "glue",
+      "ssm",
+      "secretsmanager",
+      "kinesis-streams",
+      "elasticmapreduce",
+      "lakeformation",
+    ] as readonly string[],
   },
   /** The lake's lifecycle rules (DataLake). */
   lake: {
